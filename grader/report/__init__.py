@@ -1,0 +1,20 @@
+"""Report formats: each is a pure function from a Report to the text it writes.
+
+FORMATS maps the name given to ``--format`` to that function; a format module owns
+everything about its format and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from grader.report import json as json_format
+from grader.report import text as text_format
+from grader.result import Report
+
+Renderer = Callable[[Report], str]
+
+FORMATS: dict[str, Renderer] = {
+    "text": text_format.render,
+    "json": json_format.render,
+}
