@@ -1,0 +1,9 @@
+# Uses a conditional expression (True if ... else False) inside the loop: steps 1, 2, 3, 4 pass.
+systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}
+load = 7
+
+can_handle_load = {}
+for strategy, capacity in systems.items():
+    can_handle_load[strategy] = True if capacity >= load else False
+
+print(can_handle_load)

@@ -1,0 +1,16 @@
+# Puts all of the code under if __name__ == "__main__": as a habit from other courses: steps 1, 2, 3, 4 pass.
+
+if __name__ == "__main__":
+    # Step 1
+    systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}
+
+    # Step 2
+    load = 7
+
+    # Step 3
+    can_handle_load = {}
+    for strategy, capacity in systems.items():
+        can_handle_load[strategy] = capacity >= load
+
+    # Step 4
+    print(can_handle_load)

@@ -1,0 +1,13 @@
+# Indents the loop body with a tab character instead of spaces: steps 1, 2, 3, 4 pass.
+
+systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}
+load = 7
+
+can_handle_load = {}
+for strategy, capacity in systems.items():
+	if capacity >= load:
+		can_handle_load[strategy] = True
+	else:
+		can_handle_load[strategy] = False
+
+print(can_handle_load)

@@ -1,0 +1,12 @@
+# Forgets step 4 entirely, so nothing is printed: steps 1, 2, 3 pass; step 4 fails.
+
+# Step 1: Create the initial system capacities
+systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}
+
+# Step 2: Set the current load value
+load = 7
+
+# Step 3: Determine which strategies can handle the load
+can_handle_load = {}
+for strategy, capacity in systems.items():
+    can_handle_load[strategy] = capacity >= load

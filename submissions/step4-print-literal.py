@@ -1,0 +1,11 @@
+# Prints a hand-written copy of the dictionary instead of the variable: steps 1, 2, 3 pass; step 4 fails.
+
+systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}
+load = 7
+
+can_handle_load = {}
+for strategy, capacity in systems.items():
+    can_handle_load[strategy] = capacity >= load
+
+# the result
+print({'single_node': False, 'horizontal_scaling': False, 'vertical_scaling': False})

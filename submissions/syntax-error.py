@@ -1,0 +1,10 @@
+# Forgets the colon at the end of the for line, so the file does not compile: steps 1, 2, 3, 4 fail.
+
+systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}
+load = 7
+
+can_handle_load = {}
+for strategy, capacity in systems.items()
+    can_handle_load[strategy] = capacity >= load
+
+print(can_handle_load)
