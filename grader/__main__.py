@@ -1,0 +1,5 @@
+"""Run the grader: ``python -m grader submission.py``."""
+
+from grader.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,148 @@
+"""The learner's source as syntax trees, with questions the step checks ask of it.
+
+Parsing is not running: ``ast.parse`` reads the code and executes none of it, so the
+checks may look at the structure of a program (which loop, which print) in the grader's
+own process, next to the data the child sent back.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from grader.load import Program
+from grader.result import Location
+
+
+@dataclass(frozen=True)
+class Node:
+    """A syntax node and the place it sits, as the learner counts lines and cells."""
+
+    node: ast.AST
+    location: Location
+    # The loops (for/while) that enclose the node, innermost last.
+    loops: tuple[ast.AST, ...] = ()
+
+
+class Source:
+    """Every cell of a program that parses, as syntax trees."""
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self.trees: list[tuple[int | None, ast.Module]] = []
+        for cell in program.cells:
+            try:
+                tree = ast.parse(cell.source)
+            except (SyntaxError, ValueError, MemoryError, RecursionError):
+                continue  # the child reports the syntax error in the learner's terms
+            self.trees.append((cell.number, tree))
+
+    def nodes(self) -> Iterator[Node]:
+        """Yield every node of every cell with its location and enclosing loops."""
+        for cell, tree in self.trees:
+            yield from _walk(tree, cell, ())
+
+    def location(self, node: ast.AST, cell: int | None) -> Location:
+        """Return the location of a node of a given cell."""
+        return Location(line=getattr(node, "lineno", 1), cell=cell)
+
+    def assignments(self, name: str) -> list[Node]:
+        """Return the statements that bind a name by assignment, in order."""
+        found = []
+        for item in self.nodes():
+            node = item.node
+            targets: list[ast.AST] = []
+            if isinstance(node, ast.Assign):
+                targets = list(node.targets)
+            elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+                targets = [node.target]
+            for target in targets:
+                if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(target)):
+                    found.append(item)
+                    break
+        return found
+
+    def first_assignment(self, name: str) -> Location | None:
+        """Return where a name is first assigned, if it is."""
+        found = self.assignments(name)
+        return found[0].location if found else None
+
+    def for_loops(self) -> list[Node]:
+        """Return every for statement."""
+        return [n for n in self.nodes() if isinstance(n.node, (ast.For, ast.AsyncFor))]
+
+    def calls(self, function: str) -> list[Node]:
+        """Return every call of a function by its plain name, like print(...)."""
+        return [
+            n
+            for n in self.nodes()
+            if isinstance(n.node, ast.Call)
+            and isinstance(n.node.func, ast.Name)
+            and n.node.func.id == function
+        ]
+
+    def statement_at(self, location: Location) -> list[Node]:
+        """Return the nodes that start on a given line of a given cell."""
+        return [
+            n
+            for n in self.nodes()
+            if n.location == location and isinstance(n.node, (ast.stmt, ast.expr))
+        ]
+
+    def last_expressions(self) -> list[Node]:
+        """Return each cell's last statement when it is a bare expression (Jupyter shows it)."""
+        found = []
+        for cell, tree in self.trees:
+            if tree.body and isinstance(tree.body[-1], ast.Expr):
+                last = tree.body[-1]
+                found.append(Node(last, Location(last.lineno, cell)))
+        return found
+
+
+def _walk(node: ast.AST, cell: int | None, loops: tuple[ast.AST, ...]) -> Iterator[Node]:
+    """Walk a tree depth first, keeping track of the loops around each node."""
+    for child in ast.iter_child_nodes(node):
+        around = loops
+        # A loop encloses its body, not its own target, iterable or else-branch.
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)) and child in node.body:
+            around = (*loops, node)
+        yield Node(child, Location(getattr(child, "lineno", 1), cell), around)
+        yield from _walk(child, cell, around)
+
+
+def mentions(node: ast.AST, name: str) -> bool:
+    """Whether a name is read anywhere inside a node."""
+    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
+
+
+def is_method_call(node: ast.AST, owner: str, method: str) -> bool:
+    """Whether a node is ``owner.method()`` with no arguments."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == method
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == owner
+        and not node.args
+        and not node.keywords
+    )
+
+
+def target_names(target: ast.AST) -> tuple[str, ...] | None:
+    """Return the plain names a for statement unpacks into, or None for other targets."""
+    if isinstance(target, ast.Name):
+        return (target.id,)
+    if isinstance(target, (ast.Tuple, ast.List)) and all(
+        isinstance(e, ast.Name) for e in target.elts
+    ):
+        return tuple(e.id for e in target.elts if isinstance(e, ast.Name))
+    return None
+
+
+def source_text(node: ast.AST) -> str:
+    """Write a node back as source code, on one line."""
+    try:
+        return " ".join(ast.unparse(node).split())
+    except Exception:  # ast.unparse fails on some hand-built trees; say nothing then
+        return ""

@@ -1,0 +1,218 @@
+"""Grading: files in, a Report out, through load, run, check and result.
+
+This module wires the flow together. It loads each submission, runs it (and the
+reference) in child processes, hands the cases to the pytest checks, and turns the
+checks' JSON report into the result model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from grader import exercise
+from grader.checks.steps import Case, blocking, make_case
+from grader.explain import explain, explain_abrupt, explain_syntax, location_of
+from grader.load import LoadError, Program, is_supported, load
+from grader.plugin import run_checks
+from grader.result import Location, Report, Result, Status, StepResult
+from grader.sandbox import Limits, Run, run
+
+OUTPUT_SHOWN = 4_000
+
+
+class UsageError(Exception):
+    """The command was asked for something that cannot be done (no such file...)."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A file to grade, with its path as the user gave it."""
+
+    shown: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to grade."""
+
+    timeout: float = 10.0
+    memory_mb: int = 1024
+    jobs: int = 1
+
+    def limits(self) -> Limits:
+        """Return the sandbox limits these options ask for."""
+        return Limits(timeout=self.timeout, memory_mb=self.memory_mb)
+
+
+def collect(paths: Sequence[str]) -> list[Submission]:
+    """Expand files and folders into submissions, or raise UsageError in plain words."""
+    found: list[Submission] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            inside = sorted(
+                p for p in path.iterdir() if p.is_file() and is_supported(p)
+            )
+            found.extend(Submission(str(Path(given) / p.name), p) for p in inside)
+        elif path.is_file():
+            if not is_supported(path):
+                raise UsageError(
+                    f"{given}: cannot grade a '{path.suffix or 'extensionless'}' file; "
+                    "give a .py script or a .ipynb notebook."
+                )
+            found.append(Submission(given, path))
+        else:
+            raise UsageError(f"{given}: no such file or folder.")
+    return found
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    submission: Submission
+    program: Program | None = None
+    run: Run | None = None
+    error: LoadError | None = None
+
+
+def _prepare(submission: Submission, expected: exercise.Expected, limits: Limits) -> _Prepared:
+    """Load and run one submission."""
+    try:
+        program = load(submission.path, shown_as=submission.shown)
+    except LoadError as error:
+        return _Prepared(submission, error=error)
+    return _Prepared(
+        submission, program, run(program, expected.variants(), limits, source=submission.path)
+    )
+
+
+def grade(submissions: Sequence[Submission], options: Options | None = None) -> Report:
+    """Grade submissions and return the report, in the order they were given."""
+    options = options or Options()
+    limits = options.limits()
+    expected = exercise.compute_expected(Limits(timeout=max(options.timeout, 10.0)))
+    with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
+        prepared = list(pool.map(lambda s: _prepare(s, expected, limits), submissions))
+    cases: list[Case] = []
+    case_of: dict[int, int] = {}
+    for index, item in enumerate(prepared):
+        if item.program is not None and item.run is not None:
+            case_of[index] = len(cases)
+            cases.append(make_case(item.program, item.run, expected, options.timeout))
+    verdicts = read_verdicts(run_checks(cases))
+    results = []
+    for index, item in enumerate(prepared):
+        if item.error is not None:
+            results.append(_load_failure(item.submission, item.error))
+            continue
+        case = cases[case_of[index]]
+        results.append(_result(case, verdicts.get(case_of[index], {})))
+    return Report(results=tuple(results))
+
+
+def read_verdicts(report: dict[str, Any]) -> dict[int, dict[int, dict[str, Any]]]:
+    """Read each case's step verdicts out of pytest-json-report's report."""
+    verdicts: dict[int, dict[int, dict[str, Any]]] = {}
+    for test in report.get("tests", []):
+        nodeid = str(test.get("nodeid", ""))
+        verdict = (test.get("metadata") or {}).get("verdict")
+        if "[" not in nodeid or not isinstance(verdict, dict):
+            raise RuntimeError(f"a step check broke without a verdict: {nodeid} ({test.get('outcome')})")
+        index = int(nodeid.rsplit("[", 1)[1].rstrip("]"))
+        if (test.get("outcome") == "passed") != bool(verdict.get("passed")):
+            raise RuntimeError(f"a step check's outcome and verdict disagree: {nodeid}")
+        verdicts.setdefault(index, {})[int(verdict["step"])] = verdict
+    return verdicts
+
+
+def _step_result(number: int, verdict: dict[str, Any]) -> StepResult:
+    step = exercise.step(number)
+    place = verdict.get("location")
+    return StepResult(
+        step=number,
+        title=step.title,
+        status=Status.PASSED if verdict.get("passed") else Status.FAILED,
+        message=str(verdict.get("message") or ""),
+        hint="" if verdict.get("passed") else step.hint,
+        location=None if not place else Location(line=place[1], cell=place[0]),
+        code=verdict.get("code"),
+    )
+
+
+def _result(case: Case, verdicts: dict[int, dict[str, Any]]) -> Result:
+    """Build one submission's result from its case and its step verdicts."""
+    steps = tuple(_step_result(n, verdicts[n]) for n in sorted(verdicts))
+    if len(steps) != len(exercise.STEPS):
+        raise RuntimeError(f"{case.program.path}: {len(steps)} step verdicts, expected {len(exercise.STEPS)}")
+    main = case.run.main
+    status = Status.PASSED if all(s.passed for s in steps) else Status.FAILED
+    message, location, code = "", None, None
+    if blocking(case) is not None:
+        status = Status.ERROR
+    nothing_ran = not main.values or all(
+        category != "value" for _, category in main.names
+    )
+    syntax = next((e for e in main.errors if e.syntax), None)
+    if syntax is not None and case.program.kind == "script":
+        explanation = explain_syntax(syntax, case.program)
+        message, location, code = explanation.text, explanation.location, explanation.code
+    elif main.missing:
+        explanation = explain_abrupt(main, case.timeout)
+        message, code = explanation.text, explanation.code
+    elif main.errors:
+        explanation = explain(main.errors[0], case.program, main, case.timeout)
+        message, location, code = explanation.text, explanation.location, explanation.code
+        extra = len(main.errors) - 1
+        if extra:
+            message += f"\n({extra} more cell{'s' if extra > 1 else ''} failed as well.)"
+        if main.timed_out and nothing_ran:
+            status = Status.ERROR
+    return Result(
+        submission=case.program.path,
+        status=status,
+        steps=steps,
+        max_score=len(exercise.STEPS),
+        message=message,
+        location=location,
+        code=code,
+        notes=case.program.notes,
+        output=clean_output(main.stdout),
+    )
+
+
+def _load_failure(submission: Submission, error: LoadError) -> Result:
+    """The result of a file that could not be loaded: an error, every step failed."""
+    steps = tuple(
+        StepResult(
+            step=step.number,
+            title=step.title,
+            status=Status.FAILED,
+            message="Not graded: the file could not be read as a program (see above).",
+            hint=step.hint,
+            code=None,
+        )
+        for step in exercise.STEPS
+    )
+    return Result(
+        submission=submission.shown,
+        status=Status.ERROR,
+        steps=steps,
+        max_score=len(exercise.STEPS),
+        message=error.message,
+        code=error.code,
+    )
+
+
+def clean_output(text: str, limit: int = OUTPUT_SHOWN) -> str:
+    """Cap learner output and strip terminal escapes and control characters from it."""
+    import re
+
+    text = re.sub(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])", "", text)
+    text = "".join(ch for ch in text if ch in "\n\t" or (ch >= " " and ch != "\x7f" and not 0x80 <= ord(ch) < 0xA0))
+    if len(text) > limit:
+        text = text[:limit] + f"\n[... {len(text) - limit} more characters not shown]"
+    return text

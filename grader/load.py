@@ -1,0 +1,233 @@
+"""Loading: a submission file becomes a Program, cells of code with their origin.
+
+A script is one cell. A notebook is its code cells, in order, as "Restart & Run All"
+runs them; markdown and raw cells, stored outputs and execution counts are ignored.
+IPython-only lines (magics, shell escapes) are blanked out so that the rest of the cell
+still runs as Python, each with a note for the learner. Nothing here executes code.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+SUFFIXES = (".py", ".ipynb")
+
+# Far larger than any solution to a beginner's exercise, small enough that a hostile
+# file cannot make the grader read or parse megabytes.
+MAX_BYTES = 1_000_000
+
+# Cell magics whose body is Python that Jupyter runs: the body still runs here.
+PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})
+
+_LINE_MAGIC = re.compile(r"^(\s*)(?:%|!|[A-Za-z_][\w.]*\s*=\s*[%!])")
+_HELP = re.compile(r"^(\s*)[\w.]+\?\??\s*$")
+
+
+class LoadError(Exception):
+    """The file cannot be graded as it is; the message says why, for the learner."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One piece of code that runs as a unit: a script, or a notebook's code cell."""
+
+    # The cell's position among all the notebook's cells, counted from 1 as the learner
+    # sees them; None for a script.
+    number: int | None
+    # The code as it runs (IPython-only lines blanked, line numbers unchanged).
+    source: str
+    # The code as the learner wrote it, for showing their lines back to them.
+    original: str
+
+    def line_text(self, line: int) -> str:
+        """Return the learner's own text of a 1-based line of this cell, or ''."""
+        lines = self.original.split("\n")
+        return lines[line - 1] if 1 <= line <= len(lines) else ""
+
+
+@dataclass(frozen=True)
+class Program:
+    """A submission ready to run: its cells and what the learner should know."""
+
+    path: str
+    kind: str  # "script" or "notebook"
+    cells: tuple[Cell, ...]
+    notes: tuple[str, ...] = ()
+
+    def cell(self, number: int | None) -> Cell | None:
+        """Return the cell with this number (None: the script's single cell)."""
+        for cell in self.cells:
+            if cell.number == number:
+                return cell
+        return None
+
+
+def is_supported(path: Path) -> bool:
+    """Whether the grader knows how to load a file with this name."""
+    return path.suffix.lower() in SUFFIXES
+
+
+def load(path: Path, shown_as: str | None = None) -> Program:
+    """Read a script or notebook into a Program, or raise LoadError in plain words."""
+    name = shown_as if shown_as is not None else str(path)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as error:
+        raise LoadError(
+            f"{name} could not be read ({error.strerror or error}). "
+            "Check that the file exists and that you may read it.",
+            "unreadable",
+        ) from None
+    text = decode(data, name)
+    if path.suffix.lower() == ".ipynb":
+        return _load_notebook(text, name)
+    if not text.strip():
+        raise LoadError(
+            f"{name} is empty. Write the code for the exercise's steps in it, save it, "
+            "and submit it again.",
+            "empty",
+        )
+    return Program(path=name, kind="script", cells=(Cell(None, text, text),))
+
+
+def decode(data: bytes, name: str) -> str:
+    """Turn a file's bytes into text with '\\n' line endings, or raise LoadError."""
+    if len(data) > MAX_BYTES:
+        raise LoadError(
+            f"{name} is larger than {MAX_BYTES // 1_000_000} MB, far more than this "
+            "exercise needs. Submit only your solution's code.",
+            "too-large",
+        )
+    if b"\x00" in data:
+        raise LoadError(
+            f"{name} is not a text file (it contains binary data). Submit the .py or "
+            ".ipynb file you wrote, saved as plain text.",
+            "binary-file",
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise LoadError(
+            f"{name} is not valid UTF-8 text (byte {error.object[error.start]:#04x} at "
+            f"position {error.start}). Save the file with UTF-8 encoding in your editor "
+            "and submit it again.",
+            "not-utf8",
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _load_notebook(text: str, name: str) -> Program:
+    """Read a notebook's code cells, tolerating nbformat 3 and 4."""
+    import nbformat  # imported here: scripts never pay for it
+
+    try:
+        json.loads(text)
+    except ValueError as error:
+        raise LoadError(
+            f"{name} is not a valid notebook: it is not JSON ({error}). Open it in "
+            "Jupyter, save it again, and submit the saved .ipynb file.",
+            "bad-notebook",
+        ) from None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            notebook = nbformat.reads(text, as_version=4)
+            cells = list(notebook.cells)
+            language = _language(notebook.get("metadata", {}))
+            raw = [(cell.get("cell_type"), cell.get("source", "")) for cell in cells]
+    except Exception as error:  # nbformat raises many kinds; all mean "not a notebook"
+        raise LoadError(
+            f"{name} is JSON but not a Jupyter notebook nbformat can read "
+            f"({type(error).__name__}). Open it in Jupyter, save it again, and submit "
+            "the saved .ipynb file.",
+            "bad-notebook",
+        ) from None
+    if language not in ("", "python", "python3"):
+        raise LoadError(
+            f"{name} is a {language} notebook; this exercise is graded as Python. "
+            "Choose a Python 3 kernel, run your cells, save, and submit again.",
+            "not-python",
+        )
+    program_cells: list[Cell] = []
+    notes: list[str] = []
+    for number, (kind, source) in enumerate(raw, start=1):
+        if kind != "code":
+            continue
+        if isinstance(source, list):  # not normalised by every nbformat version
+            source = "".join(str(part) for part in source)
+        if not isinstance(source, str):
+            continue
+        source = source.replace("\r\n", "\n").replace("\r", "\n")
+        runnable, cell_notes = strip_ipython(source, number)
+        notes.extend(cell_notes)
+        program_cells.append(Cell(number, runnable, source))
+    if not any(cell.source.strip() for cell in program_cells):
+        raise LoadError(
+            f"{name} has no code in its code cells. Write the exercise's code in code "
+            "cells (not markdown cells), save the notebook, and submit it again.",
+            "no-code",
+        )
+    return Program(path=name, kind="notebook", cells=tuple(program_cells), notes=tuple(notes))
+
+
+def _language(metadata: object) -> str:
+    """Return the notebook's declared language, lower-case, or '' if it says none."""
+    if not isinstance(metadata, dict):
+        return ""
+    for key, field in (("kernelspec", "language"), ("language_info", "name")):
+        section = metadata.get(key)
+        if isinstance(section, dict) and isinstance(section.get(field), str):
+            return str(section[field]).strip().lower()
+    return ""
+
+
+def strip_ipython(source: str, cell: int) -> tuple[str, list[str]]:
+    """Blank out IPython-only lines of a cell, keeping line numbers; say what went."""
+    try:
+        compile(source, "<cell>", "exec", dont_inherit=True)
+        return source, []  # valid Python: a '%' or '!' line here is an operator
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        pass
+    lines = source.split("\n")
+    notes: list[str] = []
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None and lines[first].lstrip().startswith("%%"):
+        magic = lines[first].strip()
+        magic_name = magic[2:].split(maxsplit=1)[0] if len(magic) > 2 else ""
+        if magic_name not in PYTHON_CELL_MAGICS:
+            notes.append(
+                f"Cell {cell}: `{_short(magic)}` makes the cell something other than "
+                "Python, so the grader skipped the whole cell."
+            )
+            return "", notes
+        lines[first] = ""
+        notes.append(
+            f"Cell {cell}: `{_short(magic)}` only works in Jupyter; the grader skipped "
+            "that line and ran the rest of the cell as Python."
+        )
+    for index, line in enumerate(lines):
+        match = _LINE_MAGIC.match(line) or _HELP.match(line)
+        if match is None:
+            continue
+        lines[index] = match.group(1) + "pass"
+        notes.append(
+            f"Cell {cell}, line {index + 1}: `{_short(line.strip())}` only works in "
+            "Jupyter; the grader skipped it."
+        )
+    return "\n".join(lines), notes
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """Shorten a line for a note, and keep backticks from breaking its quoting."""
+    text = text.replace("`", "'")
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,85 @@
+"""The pytest plugin: hands the graded cases to the step tests, and runs the session.
+
+The checks run in-process with ``pytest.main``; pytest-json-report collects their
+outcomes and the verdicts they record. The session is sealed off from wherever the
+grader happens to run: no ini file, conftest or plugin of the surrounding project, no
+cache directory, no PYTEST_ADDOPTS.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_jsonreport.plugin import JSONReport
+
+from grader.checks.steps import Case
+
+CHECKS_FILE = Path(__file__).resolve().parent / "checks" / "test_steps.py"
+
+
+class CasesPlugin:
+    """Parametrizes the step tests with one case per submission."""
+
+    def __init__(self, cases: Sequence[Case]) -> None:
+        self.cases = list(cases)
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        """Declare the step marker, so that --strict-markers accepts it."""
+        config.addinivalue_line("markers", "step(number): the exercise step a test grades")
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        """Run every step test once per case, with the case's index as its id."""
+        if "case" in metafunc.fixturenames:
+            metafunc.parametrize(
+                "case", self.cases, ids=[str(i) for i in range(len(self.cases))]
+            )
+
+
+@contextlib.contextmanager
+def _sealed_environment() -> Iterator[None]:
+    """Keep the surrounding project's pytest settings and plugins out of the session."""
+    saved = {key: os.environ.get(key) for key in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTEST_DISABLE_PLUGIN_AUTOLOAD")}
+    os.environ.pop("PYTEST_ADDOPTS", None)
+    os.environ.pop("PYTEST_PLUGINS", None)
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def run_checks(cases: Sequence[Case]) -> dict[str, Any]:
+    """Run the step tests over the cases and return pytest-json-report's report."""
+    report = JSONReport()
+    args = [
+        str(CHECKS_FILE),
+        "-c", os.devnull,
+        "--rootdir", str(CHECKS_FILE.parent),
+        "-p", "pytest_jsonreport.plugin",
+        "-p", "no:cacheprovider",
+        "-p", "no:stepwise",
+        "-p", "no:warnings",
+        "--assert=plain",
+        "--json-report-file=none",
+        "--json-report-omit", "collectors", "log", "traceback", "streams", "warnings", "keywords",
+        "-q", "--no-header", "--tb=no", "-s",
+        "--import-mode=importlib",
+    ]
+    if not cases:
+        return {"tests": []}
+    sink = io.StringIO()
+    with _sealed_environment(), contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+        pytest.main(args, plugins=[report, CasesPlugin(cases)])
+    if report.report is None:
+        raise RuntimeError("the step checks did not run:\n" + sink.getvalue()[-2000:])
+    return report.report
