@@ -6,6 +6,7 @@ files or frames.
 
 from __future__ import annotations
 
+import ast
 import difflib
 import re
 from dataclasses import dataclass
@@ -105,6 +106,9 @@ def explain(error: Error, program: Program, execution: Execution, timeout: float
     if error.syntax:
         return explain_syntax(error, program)
     location = location_of(error)
+    if error.type == "_Timeout" and location is not None:
+        # Where the clock ran out inside a loop is chance; the loop itself is the place.
+        location = enclosing_loop(program, location) or location
     at = where(location)
     quoted = quote_line(program, location)
     shown = f"{error.type}: {error.message}" if error.message else error.type
@@ -123,6 +127,26 @@ def explain(error: Error, program: Program, execution: Execution, timeout: float
     if advice:
         text += "\n" + advice
     return Explanation(code, text, location)
+
+
+def enclosing_loop(program: Program, location: Location) -> Location | None:
+    """Return the outermost loop statement around a line, if the line is in a loop."""
+    cell = program.cell(location.cell)
+    if cell is None:
+        return None
+    try:
+        tree = ast.parse(cell.source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return None
+    loops = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.For, ast.While, ast.AsyncFor))
+        and node.lineno <= location.line <= (node.end_lineno or node.lineno)
+    ]
+    if not loops:
+        return None
+    return Location(line=min(node.lineno for node in loops), cell=location.cell)
 
 
 def _advice(error: Error, execution: Execution, timeout: float | None) -> tuple[str, str]:

@@ -627,15 +627,17 @@ def check_print(case: Case) -> Verdict:
                 "step4.print-string",
                 line.location,
             )
+    print_places = {p.location for p in prints}
+    empty = next((ln for ln in lines if ln.value == {} and ln.location in print_places), None)
+    if empty is not None:
+        return _fail(
+            f"`print({RESULT})` {where(empty.location)} runs before the loop fills the "
+            "dictionary, so it printed {}. Move it after the loop.",
+            "step4.print-before-loop",
+            empty.location,
+        )
     if own is not MISSING and any(same(line.value, own) for line in lines):
         line = next(line for line in lines if same(line.value, own))
-        if type(own) is dict and not own:
-            return _fail(
-                f"`print({RESULT})` {where(line.location)} runs before the loop fills the "
-                "dictionary, so it printed {}. Move it after the loop.",
-                "step4.print-before-loop",
-                line.location,
-            )
         earlier = next(
             (n for n, check in ((1, check_systems), (2, check_load), (3, check_loop)) if not check(case).passed),
             3,

@@ -1,0 +1,352 @@
+"""The grading rules of the four steps, as a table of small programs and their verdicts.
+
+Every program is graded through the real grader (child process, pytest checks), all in
+one batch; each row states which steps pass and, for the first failing step, the mistake
+code it must carry and a phrase its message must contain.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from grader.grade import Options, Submission, grade
+from grader.result import Result, Status
+from tests.conftest import TEST_TIMEOUT
+
+HEAD = """\
+systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}
+load = 7
+"""
+LOOP = """\
+can_handle_load = {}
+for strategy, capacity in systems.items():
+    can_handle_load[strategy] = capacity >= load
+"""
+PRINT = "print(can_handle_load)\n"
+
+
+@dataclass(frozen=True)
+class Row:
+    """A program, the steps it passes, and what the first failure must say."""
+
+    name: str
+    source: str
+    passes: tuple[int, ...]
+    code: str | None = None
+    phrase: str = ""
+
+
+ROWS = [
+    # Correct in every style the rules allow.
+    Row("reference-style", HEAD + LOOP + PRINT, (1, 2, 3, 4)),
+    Row(
+        "if-else",
+        HEAD
+        + "can_handle_load = {}\nfor strategy, capacity in systems.items():\n"
+        "    if capacity >= load:\n        can_handle_load[strategy] = True\n"
+        "    else:\n        can_handle_load[strategy] = False\n" + PRINT,
+        (1, 2, 3, 4),
+    ),
+    Row(
+        "conditional-expression",
+        HEAD + "can_handle_load = {}\nfor strategy, capacity in systems.items():\n"
+        "    can_handle_load[strategy] = True if capacity >= load else False\n" + PRINT,
+        (1, 2, 3, 4),
+    ),
+    Row(
+        "not-less-than",
+        HEAD + "can_handle_load = {}\nfor strategy, capacity in systems.items():\n"
+        "    can_handle_load[strategy] = not capacity < load\n" + PRINT,
+        (1, 2, 3, 4),
+    ),
+    Row(
+        "update",
+        HEAD + "can_handle_load = {}\nfor strategy, capacity in systems.items():\n"
+        "    can_handle_load.update({strategy: capacity >= load})\n" + PRINT,
+        (1, 2, 3, 4),
+    ),
+    Row(
+        "temporary-variable",
+        HEAD + "can_handle_load = {}\nfor strategy, capacity in systems.items():\n"
+        "    ok = capacity >= load\n    can_handle_load[strategy] = ok\n" + PRINT,
+        (1, 2, 3, 4),
+    ),
+    Row(
+        "main-guard",
+        "if __name__ == '__main__':\n"
+        + textwrap.indent(HEAD + LOOP + PRINT, "    "),
+        (1, 2, 3, 4),
+    ),
+    Row(
+        "load-read-in-a-function",
+        HEAD + "def fits(c):\n    return c >= load\n"
+        "can_handle_load = {}\nfor strategy, capacity in systems.items():\n"
+        "    can_handle_load[strategy] = fits(capacity)\n" + PRINT,
+        (1, 2, 3, 4),
+    ),
+    Row(
+        "keys-in-another-order-and-extra-output",
+        "systems = {'vertical_scaling': 2, 'single_node': 1, 'horizontal_scaling': 5}\n"
+        "load = 7\nprint('Scaling report')\n" + LOOP + PRINT + "print('done')\n",
+        (1, 2, 3, 4),
+    ),
+    Row(
+        "f-string-print",
+        HEAD + LOOP + "print(f'{can_handle_load}')\n",
+        (1, 2, 3, 4),
+    ),
+    # Step 1.
+    Row(
+        "missing-key",
+        "systems = {'single_node': 1, 'horizontal_scaling': 5}\nload = 7\n" + LOOP + PRINT,
+        (2,),
+        "step1.missing-key",
+        "'vertical_scaling' is missing",
+    ),
+    Row(
+        "extra-key",
+        "systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2, 'x': 9}\n"
+        "load = 7\n" + LOOP + PRINT,
+        (2,),
+        "step1.extra-key",
+        "'x' should not be there",
+    ),
+    Row(
+        "near-miss-key",
+        "systems = {'single_node': 1, 'horizontal-scaling': 5, 'vertical_scaling': 2}\n"
+        "load = 7\n" + LOOP + PRINT,
+        (2,),
+        "step1.near-miss-key",
+        "'horizontal-scaling' should be 'horizontal_scaling'",
+    ),
+    Row(
+        "near-miss-name",
+        "system = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}\n"
+        "load = 7\n",
+        (2,),
+        "step1.name",
+        "there is `system`",
+    ),
+    Row(
+        "bool-value",
+        "systems = {'single_node': True, 'horizontal_scaling': 5, 'vertical_scaling': 2}\n"
+        "load = 7\n" + LOOP + PRINT,
+        (2, 4),
+        "step1.bool-value",
+        "a bool",
+    ),
+    Row(
+        "float-value",
+        "systems = {'single_node': 1.0, 'horizontal_scaling': 5, 'vertical_scaling': 2}\n"
+        "load = 7\n" + LOOP + PRINT,
+        (2, 4),
+        "step1.float-value",
+        "1.0, a float",
+    ),
+    Row(
+        "string-value",
+        "systems = {'single_node': '1', 'horizontal_scaling': 5, 'vertical_scaling': 2}\n"
+        "load = 7\n",
+        (2,),
+        "step1.string-value",
+        "remove the quotes",
+    ),
+    Row(
+        "dict-subclass",
+        "class D(dict):\n    pass\n"
+        "systems = D(single_node=1, horizontal_scaling=5, vertical_scaling=2)\nload = 7\n",
+        (2,),
+        "step1.not-dict",
+        "only behaves like a dict",
+    ),
+    Row(
+        "list-not-dict",
+        "systems = [1, 5, 2]\nload = 7\n",
+        (2,),
+        "step1.not-dict",
+        "a list",
+    ),
+    # Step 2.
+    Row("wrong-load", HEAD.replace("load = 7", "load = 8") + LOOP + PRINT, (1, 4), "step2.wrong-value", "it should be 7"),
+    Row(
+        "string-load",
+        HEAD.replace("load = 7", "load = '7'"),
+        (1,),
+        "step2.string-value",
+        "remove the quotes",
+    ),
+    Row(
+        "int-subclass-load",
+        HEAD.replace("load = 7", "class N(int):\n    pass\nload = N(7)") + LOOP + PRINT,
+        (1, 4),
+        "step2.wrong-value",
+        "N",
+    ),
+    Row("missing-load", HEAD.replace("load = 7\n", ""), (1,), "step2.missing", "no variable named `load`"),
+    Row(
+        "load-from-input",
+        HEAD.replace("load = 7", "load = int(input('load? '))"),
+        (1,),
+        "input-call",
+        "input()",
+    ),
+    # Step 3.
+    Row(
+        "strict-greater",
+        HEAD + LOOP.replace(">=", ">") + PRINT,
+        (1, 2, 4),
+        "step3.strict-greater",
+        "Use `>=`",
+    ),
+    Row(
+        "hard-coded-dict",
+        HEAD + "can_handle_load = {'single_node': False, 'horizontal_scaling': False, "
+        "'vertical_scaling': False}\n" + PRINT,
+        (1, 2, 4),
+        "step3.hardcoded",
+        "written by hand",
+    ),
+    Row(
+        "hard-coded-inside-the-loop",
+        HEAD + "can_handle_load = {}\nfor strategy, capacity in systems.items():\n"
+        "    can_handle_load[strategy] = False\n" + PRINT,
+        (1, 2, 4),
+        "step3.hardcoded",
+        "does not change when `load` changes",
+    ),
+    Row(
+        "compares-with-a-number",
+        HEAD + LOOP.replace(">= load", ">= 7") + PRINT,
+        (1, 2, 4),
+        "step3.hardcoded",
+        "does not change",
+    ),
+    Row(
+        "reversed-comparison",
+        HEAD + LOOP.replace("capacity >= load", "capacity <= load") + PRINT,
+        (1, 2),
+        "step3.wrong-values",
+        "should be",
+    ),
+    Row(
+        "dict-comprehension",
+        HEAD + "can_handle_load = {s: c >= load for s, c in systems.items()}\n" + PRINT,
+        (1, 2, 4),
+        "step3.comprehension",
+        "comprehension",
+    ),
+    Row(
+        "other-loop-names",
+        HEAD + LOOP.replace("strategy", "name").replace("capacity", "cap") + PRINT,
+        (1, 2, 4),
+        "step3.loop-names",
+        "`name, cap`",
+    ),
+    Row(
+        "iterates-over-the-dict",
+        HEAD + LOOP.replace("systems.items()", "systems") + PRINT,
+        (1, 2),
+        "step3.not-items",
+        "iterates over `systems`",
+    ),
+    Row(
+        "lowercase-true",
+        HEAD + "can_handle_load = {}\nfor strategy, capacity in systems.items():\n"
+        "    if capacity >= load:\n        can_handle_load[strategy] = true\n"
+        "    else:\n        can_handle_load[strategy] = false\n" + PRINT,
+        (1, 2),
+        "name-error.lowercase-bool",
+        "capital letter",
+    ),
+    Row(
+        "string-values",
+        HEAD + LOOP.replace("capacity >= load", "str(capacity >= load)") + PRINT,
+        (1, 2),
+        "step3.not-bool",
+        "True or False",
+    ),
+    # Step 4.
+    Row(
+        "print-literal",
+        HEAD + LOOP + "print({'single_node': False, 'horizontal_scaling': False, "
+        "'vertical_scaling': False})\n",
+        (1, 2, 3),
+        "step4.print-literal",
+        "copy written by hand",
+    ),
+    Row("print-systems", HEAD + LOOP + "print(systems)\n", (1, 2, 3), "step4.print-systems", "shows `systems`"),
+    Row(
+        "print-string",
+        HEAD + LOOP + "print('can_handle_load')\n",
+        (1, 2, 3),
+        "step4.print-string",
+        "without quotes",
+    ),
+    Row(
+        "print-in-loop",
+        HEAD + LOOP + "    print(can_handle_load)\n",
+        (1, 2, 3),
+        "step4.print-in-loop",
+        "inside the for loop",
+    ),
+    Row(
+        "print-before-loop",
+        HEAD + "can_handle_load = {}\nprint(can_handle_load)\n"
+        "for strategy, capacity in systems.items():\n"
+        "    can_handle_load[strategy] = capacity >= load\n",
+        (1, 2, 3),
+        "step4.print-before-loop",
+        "before the loop",
+    ),
+    Row("no-print", HEAD + LOOP, (1, 2, 3), "step4.no-print", "Add `print(can_handle_load)`"),
+]
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Result]:
+    """Grade every row's program in one batch."""
+    folder: Path = tmp_path_factory.mktemp("rows")
+    submissions = []
+    for row in ROWS:
+        path = folder / f"{row.name}.py"
+        path.write_text(row.source, encoding="utf-8")
+        submissions.append(Submission(row.name, path))
+    report = grade(submissions, Options(timeout=TEST_TIMEOUT, jobs=2))
+    return {result.submission: result for result in report.results}
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row.name for row in ROWS])
+def test_each_program_passes_exactly_its_steps(row: Row, results: dict[str, Result]) -> None:
+    """The steps that pass are exactly the ones the rules allow."""
+    result = results[row.name]
+    passed = tuple(step.step for step in result.steps if step.status is Status.PASSED)
+    assert passed == row.passes, [s.message for s in result.steps]
+
+
+@pytest.mark.parametrize("row", [r for r in ROWS if r.code], ids=[r.name for r in ROWS if r.code])
+def test_the_first_failure_names_the_mistake(row: Row, results: dict[str, Result]) -> None:
+    """The first failing step carries the mistake's code and says what it is."""
+    result = results[row.name]
+    failed = next(step for step in result.steps if step.status is Status.FAILED)
+    assert (failed.code, row.phrase in failed.message) == (row.code, True), failed.message
+
+
+def test_every_failed_step_has_a_message_and_a_hint(results: dict[str, Result]) -> None:
+    """No failed step is left without words for the learner."""
+    empty = [
+        (result.submission, step.step)
+        for result in results.values()
+        for step in result.steps
+        if step.status is Status.FAILED and not (step.message and step.hint and step.code)
+    ]
+    assert empty == []
+
+
+def test_a_step_blocked_by_an_earlier_one_says_which(results: dict[str, Result]) -> None:
+    """A step that cannot be judged says which step to fix first, not the same error again."""
+    step3 = results["missing-key"].steps[2]
+    assert (step3.code, step3.message.startswith("Fix step 1 first")) == ("step3.needs-step1", True)

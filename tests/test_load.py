@@ -1,0 +1,144 @@
+"""Loading scripts and notebooks into cells, and refusing broken files in plain words."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat import v3, v4
+
+from grader.load import MAX_BYTES, LoadError, load, strip_ipython
+
+
+def _write_v4(path: Path, cells: list[nbformat.NotebookNode], language: str = "python") -> Path:
+    notebook = v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "k", "display_name": "K", "language": language}
+    notebook.cells = cells
+    nbformat.write(notebook, str(path))
+    return path
+
+
+def test_a_script_is_one_cell_without_a_number(tmp_path: Path) -> None:
+    """A .py file loads as a single cell that has no cell number."""
+    path = tmp_path / "a.py"
+    path.write_text("load = 7\n", encoding="utf-8")
+    program = load(path)
+    assert [(c.number, c.source) for c in program.cells] == [(None, "load = 7\n")]
+
+
+def test_a_bom_and_crlf_line_endings_are_read_as_plain_text(tmp_path: Path) -> None:
+    """UTF-8 with a byte order mark and Windows line endings loads like any script."""
+    path = tmp_path / "a.py"
+    path.write_bytes(b"\xef\xbb\xbfload = 7\r\nx = 1\r")
+    assert load(path).cells[0].source == "load = 7\nx = 1\n"
+
+
+def test_code_cells_keep_their_position_among_all_cells(tmp_path: Path) -> None:
+    """Markdown and raw cells are skipped, but cell numbers count them, as the learner sees."""
+    path = _write_v4(
+        tmp_path / "n.ipynb",
+        [v4.new_markdown_cell("# Title"), v4.new_code_cell("load = 7"), v4.new_raw_cell("raw"), v4.new_code_cell("x = 1")],
+    )
+    program = load(path)
+    assert [(c.number, c.source) for c in program.cells] == [(2, "load = 7"), (4, "x = 1")]
+
+
+def test_stored_outputs_and_execution_counts_are_ignored(tmp_path: Path) -> None:
+    """What a notebook shows from an earlier run does not enter the program."""
+    cell = v4.new_code_cell("print(1)", execution_count=9)
+    cell.outputs = [v4.new_output("stream", name="stdout", text="a stale answer\n")]
+    program = load(_write_v4(tmp_path / "n.ipynb", [cell]))
+    assert [c.source for c in program.cells] == ["print(1)"]
+
+
+def test_a_nbformat_3_notebook_loads_its_code_cells(tmp_path: Path) -> None:
+    """Notebooks saved in the old format 3 are upgraded and load like format 4."""
+    notebook = v3.new_notebook()
+    notebook.worksheets.append(
+        v3.new_worksheet(cells=[v3.new_text_cell("markdown", source="hi"), v3.new_code_cell(input="load = 7")])
+    )
+    path = tmp_path / "old.ipynb"
+    path.write_text(v3.writes_json(notebook), encoding="utf-8")
+    assert [(c.number, c.source) for c in load(path).cells] == [(2, "load = 7")]
+
+
+def test_a_source_stored_as_one_string_loads_like_a_list_of_lines(tmp_path: Path) -> None:
+    """Cell sources saved as a single string with newlines are read whole."""
+    data = json.loads(v4.writes(v4.new_notebook(cells=[v4.new_code_cell("a = 1\nb = 2")])))
+    data["cells"][0]["source"] = "a = 1\nb = 2"
+    path = tmp_path / "n.ipynb"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert load(path).cells[0].source == "a = 1\nb = 2"
+
+
+def test_cells_with_attachments_load(tmp_path: Path) -> None:
+    """A markdown cell with an image attachment does not disturb the code cells."""
+    markdown = v4.new_markdown_cell("![x](attachment:x.png)")
+    markdown.attachments = {"x.png": {"image/png": "iVBORw0KGgo="}}
+    program = load(_write_v4(tmp_path / "n.ipynb", [markdown, v4.new_code_cell("load = 7")]))
+    assert [c.source for c in program.cells] == ["load = 7"]
+
+
+def test_line_magics_and_shell_lines_are_blanked_with_a_note() -> None:
+    """IPython-only lines become `pass`, keep their line numbers and leave a note."""
+    source, notes = strip_ipython("%matplotlib inline\n!pip list\nx = !ls\nload = 7", 3)
+    assert (source, len(notes)) == ("pass\npass\npass\nload = 7", 3)
+    assert notes[0].startswith("Cell 3, line 1: `%matplotlib inline`")
+
+
+def test_a_python_cell_magic_still_runs_its_body() -> None:
+    """`%%time` is skipped but the cell's code below it runs."""
+    source, notes = strip_ipython("%%time\nload = 7", 2)
+    assert (source, "ran the rest of the cell" in notes[0]) == ("\nload = 7", True)
+
+
+def test_a_cell_magic_of_another_language_skips_the_cell() -> None:
+    """A `%%bash` cell is not Python, so none of it runs."""
+    source, notes = strip_ipython("%%bash\necho hi", 2)
+    assert (source, "skipped the whole cell" in notes[0]) == ("", True)
+
+
+def test_valid_python_that_looks_like_a_magic_is_left_alone() -> None:
+    """A `%` that continues an expression on the next line is the modulo operator."""
+    code = "x = (10\n% 3)"
+    assert strip_ipython(code, 1) == (code, [])
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        ("empty.py", b"", "empty"),
+        ("blank.py", b"  \n\n", "empty"),
+        ("binary.py", b"\x7fELF\x00\x01", "binary-file"),
+        ("latin1.py", "load = 'caf\xe9'".encode("latin-1"), "not-utf8"),
+        ("huge.py", b"x = 1\n" * (MAX_BYTES // 6 + 10), "too-large"),
+        ("text.ipynb", b"print('not json')", "bad-notebook"),
+        ("list.ipynb", b"[1, 2, 3]", "bad-notebook"),
+        ("nocells.ipynb", json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": []}).encode(), "no-code"),
+    ],
+)
+def test_broken_files_are_refused_with_one_paragraph(tmp_path: Path, name: str, content: bytes, code: str) -> None:
+    """Each kind of broken file gets its own code and a message that names the file."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(LoadError) as caught:
+        load(path, shown_as=name)
+    assert (caught.value.code, caught.value.message.startswith(name), "\n" in caught.value.message) == (code, True, False)
+
+
+def test_a_notebook_of_another_language_is_refused(tmp_path: Path) -> None:
+    """An R notebook is not graded as Python."""
+    path = _write_v4(tmp_path / "r.ipynb", [v4.new_code_cell("x <- 1")], language="R")
+    with pytest.raises(LoadError) as caught:
+        load(path)
+    assert caught.value.code == "not-python"
+
+
+def test_a_notebook_with_only_markdown_has_no_code(tmp_path: Path) -> None:
+    """A notebook whose answers sit in markdown cells is told where code belongs."""
+    path = _write_v4(tmp_path / "md.ipynb", [v4.new_markdown_cell("load = 7")])
+    with pytest.raises(LoadError) as caught:
+        load(path)
+    assert "code cells" in caught.value.message
