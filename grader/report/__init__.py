@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from grader.report import classroom, github, markdown
 from grader.report import json as json_format
 from grader.report import text as text_format
 from grader.result import Report
@@ -17,4 +18,7 @@ Renderer = Callable[[Report], str]
 FORMATS: dict[str, Renderer] = {
     "text": text_format.render,
     "json": json_format.render,
+    "github": github.render,
+    "markdown": markdown.render,
+    "classroom": classroom.render,
 }

@@ -1,0 +1,52 @@
+"""Make learner-provided text safe to place in a CI report.
+
+File names, messages that quote the learner's code and what the learner's program
+printed all come from the learner. Before a CI format embeds them, they lose terminal
+escape sequences and control characters, which could recolour or rewrite a log,
+hide text, or forge lines that a CI runner would read as its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+# ESC-based sequences: CSI (colours, cursor moves), OSC (titles, hyperlinks) and the
+# two-character escapes. OSC runs until BEL or ESC \; an unterminated one runs to the
+# end of the line so that it cannot swallow the rest of the report.
+_ANSI = re.compile(
+    r"""
+    \x1b\[[0-?]*[ -/]*[@-~]          # CSI ... final byte
+    | \x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?  # OSC ... BEL or ST
+    | \x1b[@-Z\\-_]                  # other two-character escapes
+    | \x9b[0-?]*[ -/]*[@-~]          # 8-bit CSI
+    """,
+    re.VERBOSE,
+)
+
+# C0 and C1 controls except tab and newline, DEL, and the Unicode bidirectional
+# overrides and isolates, which can make text read differently from what it is.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str) -> str:
+    """Drop escape sequences and control characters; keep tabs and newlines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROLS.sub("", _ANSI.sub("", text))
+
+
+def one_line(text: str) -> str:
+    """Clean text and fold it onto one line, for names and titles."""
+    return " ".join(clean(text).split())
+
+
+def defuse_commands(text: str) -> str:
+    """Keep any line of text from being read as a GitHub workflow command.
+
+    The runner trims leading whitespace and then looks for ``::`` at the start of
+    every line it reads from a step's output, so indenting is not enough: such a line
+    gets a visible prefix instead.
+    """
+    return "\n".join(
+        f"> {line}" if line.lstrip().startswith("::") else line
+        for line in clean(text).split("\n")
+    )

@@ -1,0 +1,116 @@
+"""Small literal reports for the CI formats' tests, independent of the grading core."""
+
+from __future__ import annotations
+
+from grader.result import Location, Report, Result, Status, StepResult
+
+TITLES = {
+    1: "Create the initial system capacities",
+    2: "Set the current load value",
+    3: "Determine which strategies can handle the load",
+    4: "Print the results",
+}
+
+# Learner text as hostile as it gets: a newline that starts a workflow command, an
+# already-escaped newline, property separators, an escape sequence, a mention, HTML.
+HOSTILE = (
+    "line one\n::add-mask::x\n%0A::warning::forged, a:b\r\n"
+    "\x1b[31mred\x1b[0m @octocat <img src=x onerror=alert(1)> #12"
+)
+
+
+def passed(number: int) -> StepResult:
+    """A step that passed."""
+    return StepResult(step=number, title=TITLES[number], status=Status.PASSED)
+
+
+def failed(
+    number: int,
+    message: str = "",
+    *,
+    hint: str = "",
+    location: Location | None = None,
+    code: str | None = None,
+) -> StepResult:
+    """A step that failed, with its feedback."""
+    return StepResult(
+        step=number,
+        title=TITLES[number],
+        status=Status.FAILED,
+        message=message,
+        hint=hint,
+        location=location,
+        code=code,
+    )
+
+
+CORRECT = Result(
+    submission="submissions/correct.py",
+    status=Status.PASSED,
+    steps=tuple(passed(n) for n in range(1, 5)),
+    output="{'single_node': False, 'horizontal_scaling': False, 'vertical_scaling': False}\n",
+)
+
+WRONG_KEY = Result(
+    submission="submissions/wrong-key.py",
+    status=Status.FAILED,
+    steps=(
+        failed(
+            1,
+            "`systems` is missing the key 'vertical_scaling'.",
+            hint="Use curly braces to create a dictionary with the exact keys and values.",
+            location=Location(line=4),
+            code="step1.missing-key",
+        ),
+        passed(2),
+        failed(
+            3, "Fix step 1 first: this step uses `systems`.", hint="Start with an empty dictionary."
+        ),
+        passed(4),
+    ),
+    output="{'single_node': False}\n",
+)
+
+NOTEBOOK = Result(
+    submission="submissions/strict.ipynb",
+    status=Status.FAILED,
+    steps=(
+        passed(1),
+        passed(2),
+        failed(
+            3,
+            "`can_handle_load['vertical_scaling']` is False, but 2 >= 7 is... also False.",
+            hint="Compare with >=.",
+            location=Location(line=2, cell=3),
+            code="step3.strict-greater",
+        ),
+        passed(4),
+    ),
+)
+
+EMPTY = Result(
+    submission="submissions/empty.py",
+    status=Status.ERROR,
+    steps=tuple(
+        failed(n, "Not graded: the file could not be read as a program.") for n in range(1, 5)
+    ),
+    message="submissions/empty.py is empty. Write the code for the steps in it.",
+    code="load.empty",
+)
+
+HOSTILE_RESULT = Result(
+    submission="submissions/hostile.py",
+    status=Status.FAILED,
+    steps=(
+        failed(1, HOSTILE, hint=HOSTILE, location=Location(line=3)),
+        passed(2),
+        passed(3),
+        passed(4),
+    ),
+    output="```\n```` still inside\n</details><script>alert(1)</script>\n@octocat",
+)
+
+
+def report(*results: Result) -> Report:
+    """A report of the given results."""
+    return Report(results=results)

@@ -1,0 +1,264 @@
+"""The GitHub format: annotations escaped as the toolkit does, summary, outputs."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+
+from grader.report import FORMATS, github
+from grader.result import Location, Report, Result, Status
+from tests.sample_reports import (
+    CORRECT,
+    EMPTY,
+    HOSTILE,
+    HOSTILE_RESULT,
+    NOTEBOOK,
+    WRONG_KEY,
+    failed,
+    passed,
+    report,
+)
+
+
+def parse_command(line: str) -> tuple[str, dict[str, str], str]:
+    """Read a workflow command the way the Actions runner does, unescaping it."""
+    assert line.startswith("::")
+    end = line.index("::", 2)
+    command, _, properties = line[2:end].partition(" ")
+    props = {}
+    for pair in filter(None, properties.split(",")):
+        key, _, value = pair.partition("=")
+        props[key] = (
+            value.replace("%0D", "\r")
+            .replace("%0A", "\n")
+            .replace("%3A", ":")
+            .replace("%2C", ",")
+            .replace("%25", "%")
+        )
+    data = line[end + 2 :].replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
+    return command, props, data
+
+
+def commands(text: str) -> list[tuple[str, dict[str, str], str]]:
+    """Parse every line that the runner would take for a command."""
+    return [parse_command(line) for line in text.splitlines() if line.lstrip().startswith("::")]
+
+
+def test_data_escaping_matches_the_toolkit() -> None:
+    """Messages escape %, CR and LF, in that order, and nothing else."""
+    assert github.escape_data("100% a:b,c\r\n%0A") == "100%25 a:b,c%0D%0A%250A"
+
+
+def test_property_escaping_also_escapes_colons_and_commas() -> None:
+    """Property values escape : and , on top of what messages escape."""
+    assert github.escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
+
+
+def test_each_failed_step_gets_an_error_annotation_on_its_line() -> None:
+    """A failed step becomes ::error with the file, its line and a titled step."""
+    out = github.render(report(WRONG_KEY))
+    first, second = commands(out)
+    assert first == (
+        "error",
+        {
+            "file": "submissions/wrong-key.py",
+            "line": "4",
+            "title": "Step 1: Create the initial system capacities",
+        },
+        "`systems` is missing the key 'vertical_scaling'.\n"
+        "Hint: Use curly braces to create a dictionary with the exact keys and values.",
+    )
+    assert second[1] == {
+        "file": "submissions/wrong-key.py",
+        "title": "Step 3: Determine which strategies can handle the load",
+    }
+
+
+def test_the_raw_annotation_line_is_escaped_exactly() -> None:
+    """The title's colon is escaped as a property, the message's newline as data."""
+    line = github.render(report(WRONG_KEY)).splitlines()[0]
+    assert line.startswith(
+        "::error file=submissions/wrong-key.py,line=4,"
+        "title=Step 1%3A Create the initial system capacities::"
+        "`systems` is missing the key 'vertical_scaling'.%0AHint: "
+    )
+
+
+def test_a_passing_submission_has_no_annotation_and_one_summary_line() -> None:
+    """Nothing to annotate: only the plain line saying how it went."""
+    assert github.render(report(CORRECT)) == "submissions/correct.py: 4/4 steps passed.\n"
+
+
+def test_a_notebook_step_is_annotated_on_line_one_and_names_the_cell() -> None:
+    """Notebook lines are not file lines, so the message says cell and line."""
+    ((_, props, message),) = commands(github.render(report(NOTEBOOK)))
+    assert props["line"] == "1"
+    assert message.startswith("In cell 3, line 2:\n`can_handle_load['vertical_scaling']`")
+
+
+def test_a_submission_that_errored_gets_one_annotation_with_its_message() -> None:
+    """Unjudged steps are not annotated; the reason the file could not run is."""
+    out = github.render(report(EMPTY))
+    assert commands(out) == [
+        (
+            "error",
+            {"file": "submissions/empty.py", "title": "Could not grade this submission"},
+            EMPTY.message,
+        )
+    ]
+    assert out.splitlines()[-1] == "submissions/empty.py: could not be graded."
+
+
+def test_an_errored_submission_with_a_syntax_error_is_annotated_on_its_line() -> None:
+    """A whole-submission location puts the annotation on that line."""
+    result = Result(
+        submission="s.py",
+        status=Status.ERROR,
+        message="Line 2 has a syntax error.",
+        location=Location(line=2),
+    )
+    ((_, props, _),) = commands(github.render(report(result)))
+    assert props["line"] == "2"
+
+
+def test_a_program_that_stopped_early_gets_an_annotation_for_the_whole_program() -> None:
+    """A failed submission's own message is annotated as well as its steps."""
+    result = Result(
+        submission="s.py",
+        status=Status.FAILED,
+        steps=(passed(1), passed(2), failed(3, "Not created."), passed(4)),
+        message="Your program stopped at line 6 with NameError.",
+        location=Location(line=6),
+    )
+    titles = [props["title"] for _, props, _ in commands(github.render(report(result)))]
+    assert titles == [
+        "The program as a whole",
+        "Step 3: Determine which strategies can handle the load",
+    ]
+
+
+def test_hostile_learner_text_cannot_start_a_workflow_command() -> None:
+    """Every line the runner would execute is one of ours: one ::error and no other."""
+    out = github.render(report(HOSTILE_RESULT))
+    lines = out.splitlines()
+    assert [line.split(" ", 1)[0] for line in lines if line.lstrip().startswith("::")] == [
+        "::error"
+    ]
+    assert "add-mask" not in lines[0].split("::")[1]
+    assert lines[1:] == ["submissions/hostile.py: 3/4 steps passed."]
+
+
+def test_hostile_learner_text_survives_the_round_trip_without_escape_sequences() -> None:
+    """Newlines, %, : and , come back intact; ANSI colours and CRs do not."""
+    ((_, props, message),) = commands(github.render(report(HOSTILE_RESULT)))
+    cleaned = HOSTILE.replace("\r\n", "\n").replace("\x1b[31m", "").replace("\x1b[0m", "")
+    assert message == f"{cleaned}\nHint: {cleaned}"
+    assert "\x1b" not in message
+    assert props["line"] == "3"
+
+
+def test_hostile_file_names_are_escaped_in_the_property_and_defused_in_the_summary() -> None:
+    """A file named like a command stays a file property and a plain summary line."""
+    name = "::add-mask::x,line=9:y\n::warning::z.py"
+    result = Result(
+        submission=name, status=Status.FAILED, steps=(failed(1, "Wrong."), passed(2))
+    )
+    out = github.render(report(result))
+    ((command, props, _),) = commands(out)
+    assert command == "error"
+    assert props["file"] == name
+    assert "line" not in props
+    summary = out.splitlines()[-1]
+    assert not summary.lstrip().startswith("::")
+    assert summary.endswith(": 1/4 steps passed.")
+
+
+def test_several_submissions_end_with_a_total() -> None:
+    """A batch closes with the total over all submissions."""
+    out = github.render(report(CORRECT, WRONG_KEY, EMPTY))
+    assert out.splitlines()[-4:] == [
+        "submissions/correct.py: 4/4 steps passed.",
+        "submissions/wrong-key.py: 2/4 steps passed.",
+        "submissions/empty.py: could not be graded.",
+        "Total: 6/12 steps passed over 3 submissions.",
+    ]
+
+
+def test_an_empty_report_says_nothing_was_graded() -> None:
+    """No results is said plainly, not printed as an empty string."""
+    assert github.render(Report(results=())) == "No submission was graded.\n"
+
+
+def test_the_sandbox_note_becomes_a_notice() -> None:
+    """Why a weaker sandbox was used is shown once, as a notice."""
+    out = github.render(Report(results=(CORRECT,), sandbox_note="Install bubblewrap:\nthen rerun"))
+    assert commands(out) == [("notice", {"title": "Sandbox"}, "Install bubblewrap:\nthen rerun")]
+
+
+def test_the_format_is_registered_for_the_command_line() -> None:
+    """--format github reaches this module's render."""
+    assert FORMATS["github"] is github.render
+
+
+def read_outputs(text: str) -> dict[str, str]:
+    """Parse a GITHUB_OUTPUT file as the runner does: name=value or name<<DELIMITER."""
+    outputs = {}
+    lines = iter(text.split("\n"))
+    for line in lines:
+        if "<<" in line:
+            name, delimiter = line.split("<<", 1)
+            value = []
+            for body in lines:
+                if body == delimiter:
+                    break
+                value.append(body)
+            outputs[name] = "\n".join(value)
+        elif "=" in line:
+            name, value_text = line.split("=", 1)
+            outputs[name] = value_text
+    return outputs
+
+
+def test_workflow_files_get_the_summary_and_the_outputs(tmp_path: Path) -> None:
+    """The job summary gets the Markdown report; outputs get score, status, result."""
+    summary, output = tmp_path / "summary.md", tmp_path / "output"
+    summary.write_text("earlier step\n", encoding="utf-8")
+    output.write_text("earlier=1\n", encoding="utf-8")
+    environ = {"GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(output)}
+    github.write_workflow_files(report(CORRECT, WRONG_KEY), environ)
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("earlier step\n<!-- grader-report -->\n")
+    written = output.read_text(encoding="utf-8")
+    assert written.startswith("earlier=1\n")
+    outputs = read_outputs(written)
+    assert {k: outputs[k] for k in ("score", "max-score", "status")} == {
+        "score": "6",
+        "max-score": "8",
+        "status": "failed",
+    }
+    classroom = json.loads(base64.b64decode(outputs["result"]))
+    assert classroom["max_score"] == 8
+
+
+def test_workflow_files_are_left_alone_outside_a_workflow(tmp_path: Path) -> None:
+    """Without the variables nothing is written anywhere."""
+    github.write_workflow_files(report(CORRECT), {})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_outputs_use_a_fresh_delimiter_that_no_value_contains() -> None:
+    """Each value is framed by its own random delimiter, as the toolkit does."""
+    text = github.format_outputs({"a": "1", "b": "two\nlines"})
+    delimiters = re.findall(r"^\w+<<(ghadelimiter_[0-9a-f-]{36})$", text, flags=re.MULTILINE)
+    assert len(set(delimiters)) == 2
+    assert read_outputs(text) == {"a": "1", "b": "two\nlines"}
+
+
+def test_the_overall_status_is_error_when_any_submission_errored() -> None:
+    """One ungraded file makes the run an error; all passed makes it passed."""
+    assert github.overall_status(report(CORRECT, EMPTY)) is Status.ERROR
+    assert github.overall_status(report(CORRECT, WRONG_KEY)) is Status.FAILED
+    assert github.overall_status(report(CORRECT)) is Status.PASSED
+    assert github.overall_status(Report(results=())) is Status.ERROR

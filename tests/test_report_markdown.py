@@ -1,0 +1,144 @@
+"""The Markdown format: a marked table, feedback, and learner text made harmless."""
+
+from __future__ import annotations
+
+import re
+
+from grader.report import FORMATS, markdown
+from grader.result import Report
+from tests.sample_reports import CORRECT, EMPTY, HOSTILE_RESULT, NOTEBOOK, WRONG_KEY, report
+
+
+def test_the_report_opens_with_the_hidden_marker() -> None:
+    """A workflow finds its own comment by the marker on the first line."""
+    assert markdown.render(report(CORRECT)).split("\n", 1)[0] == "<!-- grader-report -->"
+
+
+def test_the_table_has_a_mark_per_step_and_a_score() -> None:
+    """Rows are submissions, columns are steps, with ✅/❌ and the score."""
+    text = markdown.render(report(CORRECT, WRONG_KEY, EMPTY))
+    table = [line for line in text.splitlines() if line.startswith("|")]
+    assert table == [
+        "| Submission | Step 1 | Step 2 | Step 3 | Step 4 | Score |",
+        "|---|---|---|---|---|---|",
+        "| submissions/correct\\.py | ✅ | ✅ | ✅ | ✅ | 4/4 |",
+        "| submissions/wrong\\-key\\.py | ❌ | ✅ | ❌ | ✅ | 2/4 |",
+        "| submissions/empty\\.py | ❌ | ❌ | ❌ | ❌ | 0/4 (could not be graded) |",
+    ]
+
+
+def test_the_totals_sentence_counts_the_batch() -> None:
+    """One sentence sums the batch up before the table."""
+    text = markdown.render(report(CORRECT, WRONG_KEY, EMPTY))
+    assert (
+        "**6/12** steps passed in 3 submissions: 1 passed, 1 failed, 1 could not be graded."
+        in text
+    )
+
+
+def test_a_failed_step_shows_its_message_place_and_hint() -> None:
+    """Feedback keeps code spans from the message and says where and what to try."""
+    text = markdown.render(report(WRONG_KEY))
+    assert (
+        "**Step 1: Create the initial system capacities**\\\n"
+        "`systems` is missing the key 'vertical\\_scaling'\\.\\\n"
+        "*Where:* line 4\\\n"
+        "*Hint:* Use curly braces to create a dictionary with the exact keys and values\\."
+    ) in text
+
+
+def test_a_notebook_step_says_cell_and_line() -> None:
+    """Notebook places read 'cell N, line M'."""
+    assert "*Where:* cell 3, line 2" in markdown.render(report(NOTEBOOK))
+
+
+def test_a_passing_submission_gets_no_feedback_section() -> None:
+    """Only submissions with something to say get a section."""
+    assert "###" not in markdown.render(report(CORRECT))
+
+
+def test_an_errored_submission_gives_its_reason_and_names_the_unjudged_steps_once() -> None:
+    """The shared 'not graded' message is said once for all four steps."""
+    text = markdown.render(report(EMPTY))
+    assert "submissions/empty\\.py is empty\\. Write the code for the steps in it\\." in text
+    assert text.count("Not graded") == 1
+    assert "**Steps 1, 2, 3, 4:** Not graded" in text
+
+
+def test_what_the_program_printed_is_in_a_collapsed_fenced_block() -> None:
+    """Output of a failed submission is shown, folded away."""
+    text = markdown.render(report(WRONG_KEY))
+    assert (
+        "<details><summary>What the program printed</summary>\n\n"
+        "```text\n{'single_node': False}\n```\n\n</details>"
+    ) in text
+
+
+def test_the_fence_is_longer_than_any_backtick_run_in_the_output() -> None:
+    """A learner's ```` cannot close the block and let the rest render."""
+    text = markdown.render(report(HOSTILE_RESULT))
+    block = text[text.index("<details>") :]
+    assert block.split("\n")[2] == "`````text"
+    assert "\n`````\n\n</details>" in block
+
+
+def test_learner_html_is_escaped_to_entities() -> None:
+    """No tag from learner text reaches the rendered page."""
+    text = markdown.render(report(HOSTILE_RESULT))
+    outside_code = text[: text.index("<details>")]
+    assert "<img" not in outside_code
+    assert "&lt;img src\\=x onerror\\=alert\\(1\\)&gt;" in outside_code
+
+
+def test_learner_mentions_and_issue_references_do_not_notify() -> None:
+    """@name and #12 get a zero-width joiner, so GitHub links neither."""
+    text = markdown.render(report(HOSTILE_RESULT))
+    assert "@octocat" not in text.replace("```", "").split("<details>")[0]
+    assert "@\u200doctocat" in text
+    assert re.search("#12", text) is None
+    assert "\\#\u200d12" in text
+
+
+def test_learner_text_loses_escape_sequences() -> None:
+    """ANSI colours and carriage returns never reach the Markdown."""
+    text = markdown.render(report(HOSTILE_RESULT))
+    assert "\x1b" not in text
+    assert "\r" not in text
+
+
+def test_markdown_characters_in_learner_text_are_backslash_escaped() -> None:
+    """Emphasis, links and table pipes in learner text stay literal."""
+    assert markdown.escape("*a* [b](c) | d_e") == "\\*a\\* \\[b\\]\\(c\\) \\| d\\_e"
+
+
+def test_a_code_span_in_a_table_cell_escapes_its_pipes() -> None:
+    """GitHub splits rows on | even inside code, so pipes in spans are escaped."""
+    assert markdown.escape_lines("use `a | b` here") == "use `a \\| b` here"
+
+
+def test_an_unpaired_backtick_is_escaped() -> None:
+    """A lone backtick cannot open a code span that swallows the rest."""
+    assert markdown.escape_lines("it's `open") == "it's \\`open"
+
+
+def test_fenced_uses_three_backticks_when_none_are_inside() -> None:
+    """The shortest fence is the usual one."""
+    assert markdown.fenced("x = 1\n") == "```text\nx = 1\n```"
+
+
+def test_an_empty_report_says_nothing_was_graded() -> None:
+    """No results still gives the marker and a sentence."""
+    assert markdown.render(Report(results=())) == (
+        "<!-- grader-report -->\n\n## Grading report\n\nNo submission was graded.\n"
+    )
+
+
+def test_the_sandbox_note_is_quoted_at_the_end() -> None:
+    """Course staff learn why a weaker sandbox ran."""
+    text = markdown.render(Report(results=(CORRECT,), sandbox_note="Install bubblewrap."))
+    assert text.endswith("> **Sandbox:** Install bubblewrap\\.\n")
+
+
+def test_the_format_is_registered_for_the_command_line() -> None:
+    """--format markdown reaches this module's render."""
+    assert FORMATS["markdown"] is markdown.render
