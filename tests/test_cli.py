@@ -1,0 +1,133 @@
+"""The command line: arguments, exit codes, output files, and `python -m grader` itself."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grader import exercise
+from grader.cli import EXIT_FAILED, EXIT_INTERNAL, EXIT_PASSED, EXIT_USAGE, main
+from tests.conftest import REFERENCE, ROOT, SUBMISSIONS
+
+
+def test_a_correct_script_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every step passed: exit code 0, and the report says 4 / 4."""
+    code = main([str(REFERENCE / "solution.py")])
+    assert (code, "Progress: 4 / 4 steps" in capsys.readouterr().out) == (EXIT_PASSED, True)
+
+
+def test_a_failed_step_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    """Something failed: exit code 1."""
+    assert main([str(SUBMISSIONS / "step3-strict-greater.py")]) == EXIT_FAILED
+
+
+def test_a_file_that_cannot_be_loaded_is_graded_as_failed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A broken submission is the learner's problem: exit 1 with the reason, no traceback."""
+    path = tmp_path / "broken.ipynb"
+    path.write_text("{not json", encoding="utf-8")
+    code = main([str(path)])
+    out = capsys.readouterr().out
+    assert (code, "is not a valid notebook" in out, "Traceback" in out) == (EXIT_FAILED, True, False)
+
+
+def test_a_missing_file_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """No such file: exit 2 and one line on stderr."""
+    code = main(["no/such/file.py"])
+    err = capsys.readouterr().err
+    assert (code, err) == (EXIT_USAGE, "grader: no/such/file.py: no such file or folder.\n")
+
+
+def test_an_unsupported_extension_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A .txt file: exit 2 and one line that says what is accepted."""
+    path = tmp_path / "answer.txt"
+    path.write_text("load = 7", encoding="utf-8")
+    code = main([str(path)])
+    err = capsys.readouterr().err
+    assert (code, err.count("\n"), ".py script or a .ipynb notebook" in err) == (EXIT_USAGE, 1, True)
+
+
+def test_a_bad_timeout_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """A timeout that is not a positive number is refused by the argument parser."""
+    with pytest.raises(SystemExit) as caught:
+        main(["--timeout", "-1", str(REFERENCE / "solution.py")])
+    assert (caught.value.code, "must be a positive number" in capsys.readouterr().err) == (EXIT_USAGE, True)
+
+
+def test_an_internal_error_exits_3_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A broken reference solution is the grader's fault: exit 3, no traceback."""
+    broken = tmp_path / "solution.py"
+    broken.write_text("systems = {}\n", encoding="utf-8")
+    monkeypatch.setattr(exercise, "reference_script", lambda: broken)
+    code = main([str(REFERENCE / "solution.py")])
+    captured = capsys.readouterr()
+    assert (code, captured.err.startswith("grader: internal error"), captured.err.count("\n")) == (
+        EXIT_INTERNAL,
+        True,
+        1,
+    )
+
+
+def test_a_folder_means_every_script_and_notebook_in_it_sorted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Files in a folder are graded in name order; other files are ignored."""
+    for name in ("b.py", "a.ipynb", "notes.txt"):
+        (tmp_path / name).write_text("", encoding="utf-8")
+    main([str(tmp_path), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert [Path(r["submission"]).name for r in report["results"]] == ["a.ipynb", "b.py"]
+
+
+def test_an_empty_folder_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Nothing to grade: exit 2."""
+    assert main([str(tmp_path)]) == EXIT_USAGE
+
+
+def test_the_report_can_be_written_to_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """-o writes the report to a file and nothing to standard output."""
+    target = tmp_path / "report.json"
+    code = main([str(REFERENCE / "solution.ipynb"), "--format", "json", "-o", str(target)])
+    report = json.loads(target.read_text(encoding="utf-8"))
+    assert (code, capsys.readouterr().out, report["results"][0]["score"]) == (EXIT_PASSED, "", 4)
+
+
+def test_the_json_report_has_the_documented_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    """The JSON report carries a version, results with steps, and a summary."""
+    main([str(SUBMISSIONS / "step4-no-print.py"), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    result = report["results"][0]
+    step4 = result["steps"][3]
+    assert (report["version"], result["status"], result["score"], result["max_score"]) == (1, "failed", 3, 4)
+    assert (step4["status"], step4["code"], bool(step4["message"]), bool(step4["hint"])) == (
+        "failed",
+        "step4.no-print",
+        True,
+        True,
+    )
+    assert report["summary"]["submissions"] == 1
+
+
+def test_the_report_shows_no_path_of_the_grading_machine(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Paths are shown as given; the grader's own folders never appear."""
+    monkeypatch.chdir(ROOT)
+    main(["submissions/step3-iterate-keys.py", "--format", "json"])
+    out = capsys.readouterr().out
+    assert (str(ROOT) in out, "site-packages" in out, "grader/" in out) == (False, False, False)
+
+
+def test_python_m_grader_runs_as_a_process() -> None:
+    """`python -m grader` works as a command, with its exit code."""
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "submissions/correct-notebook.ipynb"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (done.returncode, "Progress: 4 / 4 steps" in done.stdout, done.stderr) == (0, True, "")
