@@ -120,8 +120,8 @@ def kind_of(value: Any) -> str:
         return "None"
     if isinstance(value, Opaque):
         if value.base:
-            return f"a {value.type} (a {value.base} subclass)"
-        return f"a {value.type} object"
+            return f"an object of type {value.type} (a subclass of {value.base})"
+        return f"an object of type {value.type}"
     if isinstance(value, Truncated):
         return f"a very large {value.type}"
     return _ARTICLES.get(type(value).__name__, type(value).__name__)

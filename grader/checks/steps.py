@@ -171,7 +171,7 @@ def check_systems(case: Case) -> Verdict:
     if type(value) is not dict:
         kind = describe(value)
         if isinstance(value, Opaque) and value.base == "dict":
-            kind = f"a {value.type}, which only behaves like a dict"
+            kind = f"an object of type {value.type}, which only behaves like a dict"
         return _fail(
             f"`{SYSTEMS}` should be a plain dictionary written with curly braces, but it "
             f"is {kind}.",
