@@ -398,6 +398,8 @@ def check_loop(case: Case) -> Verdict:
     value = case.value(RESULT)
     if structure is not None:
         if value is MISSING and (stop := stop_reason(case)) is not None:
+            if stop.code == "syntax-error":  # the loop may be in the code that could not be read
+                return _fail(f"`{RESULT}` was never created. {stop.text}", stop.code, stop.location)
             return _fail(f"{structure.message}\n{stop.text}", structure.code or "", structure.location)
         return structure
     at = case.source.first_assignment(RESULT)
