@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from grader.report import classroom, github, markdown
+from grader.report import classroom, github, gradescope, junit, markdown
 from grader.report import json as json_format
 from grader.report import text as text_format
 from grader.result import Report
@@ -20,5 +20,7 @@ FORMATS: dict[str, Renderer] = {
     "json": json_format.render,
     "github": github.render,
     "markdown": markdown.render,
+    "junit": junit.render,
+    "gradescope": gradescope.render,
     "classroom": classroom.render,
 }

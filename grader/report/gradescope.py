@@ -1,0 +1,107 @@
+"""The Gradescope format: the ``results.json`` a Gradescope autograder must write.
+
+Gradescope grades one submission at a time, so only the first result of the report is
+rendered; a batch of several gives the first submission's verdict. Each step is one
+test worth one point; a submission that could not be graded gets one test worth all
+its points, with the reason as its output.
+
+Texts use the ``text`` output format, which Gradescope shows verbatim, so learner text
+cannot inject HTML or Markdown into the results page. ``stdout_visibility`` is
+``hidden``: the autograder's own log is for course staff. The field list follows
+Gradescope's published specification (tests/schemas/gradescope-results.schema.json
+holds it as a JSON Schema); there is no top-level ``max_score`` in that
+specification, so none is written: Gradescope takes the total from the assignment.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from grader.report._safe import clean, one_line
+from grader.result import Report, Result, Status, StepResult
+
+TEXT = "text"
+
+
+def results(report: Report) -> dict[str, Any]:
+    """Build the results.json document, as plain data."""
+    if not report.results:
+        return {
+            "score": 0,
+            "output": "No submission was found to grade.",
+            "output_format": TEXT,
+            "tests": [],
+            "visibility": "visible",
+            "stdout_visibility": "hidden",
+        }
+    result = report.results[0]
+    return {
+        "score": result.score,
+        "output": _overall(result),
+        "output_format": TEXT,
+        "tests": _tests(result),
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+    }
+
+
+def render(report: Report) -> str:
+    """Render results.json for the first submission of the report."""
+    return json.dumps(results(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def _overall(result: Result) -> str:
+    """Say how the submission did as a whole, with what it printed."""
+    if result.status is Status.ERROR:
+        lines = [clean(result.message) or "This submission could not be graded."]
+        if result.location is not None:
+            lines.append(f"Where: {result.location.describe()}")
+    else:
+        lines = [f"{result.score}/{result.max_score} steps passed."]
+        if result.message:
+            lines.append(clean(result.message))
+    lines.extend(clean(note) for note in result.notes)
+    output = clean(result.output).rstrip("\n")
+    if output:
+        lines.extend(["", "What your program printed:", output])
+    return "\n".join(lines)
+
+
+def _tests(result: Result) -> list[dict[str, Any]]:
+    """One test per step; one test for all the points when nothing could be graded."""
+    if result.status is Status.ERROR and not result.steps:
+        return [
+            {
+                "name": "Grading",
+                "number": "0",
+                "score": 0,
+                "max_score": result.max_score,
+                "status": "failed",
+                "output": clean(result.message) or "This submission could not be graded.",
+                "output_format": TEXT,
+            }
+        ]
+    return [_test(step) for step in result.steps]
+
+
+def _test(step: StepResult) -> dict[str, Any]:
+    """Turn one step into one test worth one point."""
+    if step.passed:
+        output = "Passed."
+    else:
+        lines = [clean(step.message) or "This step did not pass."]
+        if step.location is not None:
+            lines.append(f"Where: {step.location.describe()}")
+        if step.hint:
+            lines.append(f"Hint: {clean(step.hint)}")
+        output = "\n".join(lines)
+    return {
+        "name": f"Step {step.step}: {one_line(step.title)}",
+        "number": str(step.step),
+        "score": 1 if step.passed else 0,
+        "max_score": 1,
+        "status": "passed" if step.passed else "failed",
+        "output": output,
+        "output_format": TEXT,
+    }
