@@ -47,11 +47,34 @@ def parser() -> argparse.ArgumentParser:
         description="Grade Python scripts (.py) and Jupyter notebooks (.ipynb), step by step.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="submission files, or folders of them")
-    p.add_argument("--format", choices=sorted(FORMATS), default="text", help="report format (default: text)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")
-    p.add_argument("--timeout", type=_positive, default=10.0, metavar="SECONDS", help="time limit per submission (default: 10)")
-    p.add_argument("--memory-limit", type=_count, default=1024, metavar="MB", help="memory limit per submission in MB (default: 1024)")
-    p.add_argument("-j", "--jobs", type=_count, default=os.cpu_count() or 1, metavar="N", help="submissions run at once (default: number of CPUs)")
+    p.add_argument(
+        "--format", choices=sorted(FORMATS), default="text", help="report format (default: text)"
+    )
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output"
+    )
+    p.add_argument(
+        "--timeout",
+        type=_positive,
+        default=10.0,
+        metavar="SECONDS",
+        help="time limit per submission (default: 10)",
+    )
+    p.add_argument(
+        "--memory-limit",
+        type=_count,
+        default=1024,
+        metavar="MB",
+        help="memory limit per submission in MB (default: 1024)",
+    )
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=_count,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="submissions run at once (default: number of CPUs)",
+    )
     p.add_argument("--version", action="version", version=f"grader {__version__}")
     return p
 
@@ -62,9 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         submissions = collect(args.paths)
         if not submissions:
-            raise UsageError(
-                f"{', '.join(args.paths)}: no .py or .ipynb files to grade."
-            )
+            raise UsageError(f"{', '.join(args.paths)}: no .py or .ipynb files to grade.")
     except UsageError as error:
         print(f"grader: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -56,14 +56,12 @@ STEPS: tuple[Step, ...] = (
         "`systems.items()`. Inside the loop, create a dictionary called `can_handle_load` "
         "where each key is the strategy and the value is true if capacity is greater "
         "than or equal to load, otherwise false.",
-        "Start with an empty dictionary `can_handle_load = {}`. Then use a for loop to "
-        "fill it.",
+        "Start with an empty dictionary `can_handle_load = {}`. Then use a for loop to fill it.",
     ),
     Step(
         4,
         "Print the results",
-        "Write `print(can_handle_load)` to display which scaling strategies can handle "
-        "the load.",
+        "Write `print(can_handle_load)` to display which scaling strategies can handle the load.",
         "Use the print function to show the dictionary.",
     ),
 )

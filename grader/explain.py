@@ -39,7 +39,9 @@ def where(location: Location | None) -> str:
     return ("in " if location.cell is not None else "at ") + location.describe()
 
 
-def quote_line(program: Program, location: Location | None, caret: tuple[int, int] | None = None) -> str:
+def quote_line(
+    program: Program, location: Location | None, caret: tuple[int, int] | None = None
+) -> str:
     """Return the learner's line, indented, with a caret under a column range if given."""
     if location is None:
         return ""
@@ -63,21 +65,51 @@ def quote_line(program: Program, location: Location | None, caret: tuple[int, in
 
 
 _SYNTAX_HINTS: tuple[tuple[str, str], ...] = (
-    ("expected ':'", "A line that starts a block (`for`, `if`, `else`, `def`) must end with a colon `:`."),
-    ("was never closed", "A bracket or parenthesis is opened but never closed; add the closing one."),
-    ("unterminated string", "A string starts with a quote but has no closing quote on the same line."),
+    (
+        "expected ':'",
+        "A line that starts a block (`for`, `if`, `else`, `def`) must end with a colon `:`.",
+    ),
+    (
+        "was never closed",
+        "A bracket or parenthesis is opened but never closed; add the closing one.",
+    ),
+    (
+        "unterminated string",
+        "A string starts with a quote but has no closing quote on the same line.",
+    ),
     ("unterminated triple-quoted", "A triple-quoted string is never closed."),
-    ("unexpected indent", "This line is indented more than the code around it; line it up with its block."),
-    ("expected an indented block", "The line after a colon must be indented (4 spaces) to be inside the block."),
-    ("unindent does not match", "This line's indentation does not line up with any block above it."),
+    (
+        "unexpected indent",
+        "This line is indented more than the code around it; line it up with its block.",
+    ),
+    (
+        "expected an indented block",
+        "The line after a colon must be indented (4 spaces) to be inside the block.",
+    ),
+    (
+        "unindent does not match",
+        "This line's indentation does not line up with any block above it.",
+    ),
     ("inconsistent use of tabs", "The indentation mixes tabs and spaces; use 4 spaces everywhere."),
-    ("Missing parentheses in call to 'print'", "In Python 3, print is a function: write `print(...)` with parentheses."),
+    (
+        "Missing parentheses in call to 'print'",
+        "In Python 3, print is a function: write `print(...)` with parentheses.",
+    ),
     ("Perhaps you forgot a comma", "Items of a dictionary or list must be separated by commas."),
-    ("invalid character", "The line contains a character Python does not accept, often a curly quote pasted from a document; type plain quotes `'` or `\"`."),
+    (
+        "invalid character",
+        "The line contains a character Python does not accept, often a curly quote pasted from a document; type plain quotes `'` or `\"`.",
+    ),
     ("cannot assign to", "The left side of `=` must be a name, like `load = 7`."),
-    ("Maybe you meant '==' or ':=' instead of '='", "To compare, use `==`; to assign, put the name alone on the left of `=`."),
+    (
+        "Maybe you meant '==' or ':=' instead of '='",
+        "To compare, use `==`; to assign, put the name alone on the left of `=`.",
+    ),
     ("unmatched", "There is a closing bracket without a matching opening one."),
-    ("invalid decimal literal", "A number runs into letters; check for a missing operator or space."),
+    (
+        "invalid decimal literal",
+        "A number runs into letters; check for a missing operator or space.",
+    ),
 )
 
 
@@ -95,13 +127,17 @@ def explain_syntax(error: Error, program: Program) -> Explanation:
         text += "\n" + quoted
     if advice:
         text += "\n" + advice
-    text += "\nNothing after a syntax error can run, so fix it first." if program.kind == "script" else (
-        f"\nCell {location.cell} could not run; fix it, then run all cells again."
+    text += (
+        "\nNothing after a syntax error can run, so fix it first."
+        if program.kind == "script"
+        else (f"\nCell {location.cell} could not run; fix it, then run all cells again.")
     )
     return Explanation("syntax-error", text, location)
 
 
-def explain(error: Error, program: Program, execution: Execution, timeout: float | None = None) -> Explanation:
+def explain(
+    error: Error, program: Program, execution: Execution, timeout: float | None = None
+) -> Explanation:
     """Explain a runtime error, a timeout or an early exit in plain words."""
     if error.syntax:
         return explain_syntax(error, program)
@@ -113,7 +149,9 @@ def explain(error: Error, program: Program, execution: Execution, timeout: float
     quoted = quote_line(program, location)
     shown = f"{error.type}: {error.message}" if error.message else error.type
     code, advice = _advice(error, execution, timeout)
-    text = f"Your program stopped {at} with {shown}." if at else f"Your program stopped with {shown}."
+    text = (
+        f"Your program stopped {at} with {shown}." if at else f"Your program stopped with {shown}."
+    )
     if error.type == "_Timeout":
         text = f"Your program was still running {at} when its time ran out" + (
             f" ({timeout:g} seconds)." if timeout else "."
@@ -156,7 +194,9 @@ def _advice(error: Error, execution: Execution, timeout: float | None) -> tuple[
         match = re.search(r"name '(\w+)' is not defined", message)
         name = match.group(1) if match else ""
         if name in ("true", "false", "TRUE", "FALSE", "none", "null"):
-            right = {"true": "True", "false": "False", "none": "None", "null": "None"}.get(name.lower(), name.title())
+            right = {"true": "True", "false": "False", "none": "None", "null": "None"}.get(
+                name.lower(), name.title()
+            )
             return "name-error.lowercase-bool", (
                 f"Python writes `{right}` with a capital letter; `{name}` is read as a "
                 "variable that does not exist."
@@ -225,18 +265,26 @@ def _advice(error: Error, execution: Execution, timeout: float | None) -> tuple[
     if error.type == "RecursionError":
         return "recursion", "A function calls itself without end; give it a case where it stops."
     if error.type == "MemoryError":
-        return "memory-limit", "The program needs more memory than it may use; it probably builds something endless."
+        return (
+            "memory-limit",
+            "The program needs more memory than it may use; it probably builds something endless.",
+        )
     if error.type == "IndentationError":
         return "syntax-error", "Check the indentation of this line."
-    return "runtime-error", "Read the line above and the error's message; fix the line and run it again."
+    return (
+        "runtime-error",
+        "Read the line above and the error's message; fix the line and run it again.",
+    )
 
 
 def explain_abrupt(execution: Execution, timeout: float | None) -> Explanation:
     """Explain a run that sent nothing back: killed, timed out, or ended by os._exit."""
     if execution.timed_out:
-        text = "Your program was still running when its time ran out" + (
-            f" ({timeout:g} seconds)" if timeout else ""
-        ) + ", and it could not be stopped cleanly. It probably has a loop that never ends."
+        text = (
+            "Your program was still running when its time ran out"
+            + (f" ({timeout:g} seconds)" if timeout else "")
+            + ", and it could not be stopped cleanly. It probably has a loop that never ends."
+        )
         return Explanation("timeout", text, None)
     how = execution.ended or "ended without a word"
     if how.startswith("killed by signal 9") or how.startswith("killed by signal 24"):

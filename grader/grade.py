@@ -15,7 +15,7 @@ from typing import Any
 
 from grader import exercise
 from grader.checks.steps import Case, blocking, make_case
-from grader.explain import explain, explain_abrupt, explain_syntax, location_of
+from grader.explain import explain, explain_abrupt, explain_syntax
 from grader.load import LoadError, Program, is_supported, load
 from grader.plugin import run_checks
 from grader.result import Location, Report, Result, Status, StepResult
@@ -55,9 +55,7 @@ def collect(paths: Sequence[str]) -> list[Submission]:
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            inside = sorted(
-                p for p in path.iterdir() if p.is_file() and is_supported(p)
-            )
+            inside = sorted(p for p in path.iterdir() if p.is_file() and is_supported(p))
             found.extend(Submission(str(Path(given) / p.name), p) for p in inside)
         elif path.is_file():
             if not is_supported(path):
@@ -121,7 +119,9 @@ def read_verdicts(report: dict[str, Any]) -> dict[int, dict[int, dict[str, Any]]
         nodeid = str(test.get("nodeid", ""))
         verdict = (test.get("metadata") or {}).get("verdict")
         if "[" not in nodeid or not isinstance(verdict, dict):
-            raise RuntimeError(f"a step check broke without a verdict: {nodeid} ({test.get('outcome')})")
+            raise RuntimeError(
+                f"a step check broke without a verdict: {nodeid} ({test.get('outcome')})"
+            )
         index = int(nodeid.rsplit("[", 1)[1].rstrip("]"))
         if (test.get("outcome") == "passed") != bool(verdict.get("passed")):
             raise RuntimeError(f"a step check's outcome and verdict disagree: {nodeid}")
@@ -147,15 +147,15 @@ def _result(case: Case, verdicts: dict[int, dict[str, Any]]) -> Result:
     """Build one submission's result from its case and its step verdicts."""
     steps = tuple(_step_result(n, verdicts[n]) for n in sorted(verdicts))
     if len(steps) != len(exercise.STEPS):
-        raise RuntimeError(f"{case.program.path}: {len(steps)} step verdicts, expected {len(exercise.STEPS)}")
+        raise RuntimeError(
+            f"{case.program.path}: {len(steps)} step verdicts, expected {len(exercise.STEPS)}"
+        )
     main = case.run.main
     status = Status.PASSED if all(s.passed for s in steps) else Status.FAILED
     message, location, code = "", None, None
     if blocking(case) is not None:
         status = Status.ERROR
-    nothing_ran = not main.values or all(
-        category != "value" for _, category in main.names
-    )
+    nothing_ran = not main.values or all(category != "value" for _, category in main.names)
     syntax = next((e for e in main.errors if e.syntax), None)
     if syntax is not None and case.program.kind == "script":
         explanation = explain_syntax(syntax, case.program)
@@ -212,7 +212,11 @@ def clean_output(text: str, limit: int = OUTPUT_SHOWN) -> str:
     import re
 
     text = re.sub(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])", "", text)
-    text = "".join(ch for ch in text if ch in "\n\t" or (ch >= " " and ch != "\x7f" and not 0x80 <= ord(ch) < 0xA0))
+    text = "".join(
+        ch
+        for ch in text
+        if ch in "\n\t" or (ch >= " " and ch != "\x7f" and not 0x80 <= ord(ch) < 0xA0)
+    )
     if len(text) > limit:
         text = text[:limit] + f"\n[... {len(text) - limit} more characters not shown]"
     return text

@@ -141,7 +141,7 @@ def _load_notebook(text: str, name: str) -> Program:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            notebook = nbformat.reads(text, as_version=4)
+            notebook = nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
             cells = list(notebook.cells)
             language = _language(notebook.get("metadata", {}))
             raw = [(cell.get("cell_type"), cell.get("source", "")) for cell in cells]

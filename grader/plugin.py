@@ -36,15 +36,16 @@ class CasesPlugin:
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         """Run every step test once per case, with the case's index as its id."""
         if "case" in metafunc.fixturenames:
-            metafunc.parametrize(
-                "case", self.cases, ids=[str(i) for i in range(len(self.cases))]
-            )
+            metafunc.parametrize("case", self.cases, ids=[str(i) for i in range(len(self.cases))])
 
 
 @contextlib.contextmanager
 def _sealed_environment() -> Iterator[None]:
     """Keep the surrounding project's pytest settings and plugins out of the session."""
-    saved = {key: os.environ.get(key) for key in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTEST_DISABLE_PLUGIN_AUTOLOAD")}
+    saved = {
+        key: os.environ.get(key)
+        for key in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    }
     os.environ.pop("PYTEST_ADDOPTS", None)
     os.environ.pop("PYTEST_PLUGINS", None)
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
@@ -63,16 +64,31 @@ def run_checks(cases: Sequence[Case]) -> dict[str, Any]:
     report = JSONReport()
     args = [
         str(CHECKS_FILE),
-        "-c", os.devnull,
-        "--rootdir", str(CHECKS_FILE.parent),
-        "-p", "pytest_jsonreport.plugin",
-        "-p", "no:cacheprovider",
-        "-p", "no:stepwise",
-        "-p", "no:warnings",
+        "-c",
+        os.devnull,
+        "--rootdir",
+        str(CHECKS_FILE.parent),
+        "-p",
+        "pytest_jsonreport.plugin",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:stepwise",
+        "-p",
+        "no:warnings",
         "--assert=plain",
         "--json-report-file=none",
-        "--json-report-omit", "collectors", "log", "traceback", "streams", "warnings", "keywords",
-        "-q", "--no-header", "--tb=no", "-s",
+        "--json-report-omit",
+        "collectors",
+        "log",
+        "traceback",
+        "streams",
+        "warnings",
+        "keywords",
+        "-q",
+        "--no-header",
+        "--tb=no",
+        "-s",
         "--import-mode=importlib",
     ]
     if not cases:
@@ -82,4 +98,5 @@ def run_checks(cases: Sequence[Case]) -> dict[str, Any]:
         pytest.main(args, plugins=[report, CasesPlugin(cases)])
     if report.report is None:
         raise RuntimeError("the step checks did not run:\n" + sink.getvalue()[-2000:])
-    return report.report
+    result: dict[str, Any] = report.report
+    return result

@@ -121,9 +121,7 @@ class Report:
     @property
     def all_passed(self) -> bool:
         """Whether every step of every submission passed."""
-        return bool(self.results) and all(
-            r.status is Status.PASSED for r in self.results
-        )
+        return bool(self.results) and all(r.status is Status.PASSED for r in self.results)
 
     def summary(self) -> Summary:
         """Add up the results."""

@@ -46,10 +46,10 @@ def decode(data: Any) -> Any:
     if kind in _PLAIN:
         value = data.get("value")
         if kind == "float" and value is None:
-            return float(str(data.get("repr", "nan")))
+            return float(str(data.get("repr", "nan")))  # nan, inf and -inf
         if kind == "int" and isinstance(value, bool):
             return Opaque("unknown")
-        expected = {"bool": bool, "int": int, "float": (int, float), "str": str}[kind]
+        expected: Any = {"bool": bool, "int": int, "float": (int, float), "str": str}[kind]
         if not isinstance(value, expected):
             return Opaque(str(kind))
         if kind == "float":
@@ -95,7 +95,7 @@ def same(left: Any, right: Any) -> bool:
     if isinstance(left, dict):
         return left.keys() == right.keys() and all(same(left[k], right[k]) for k in left)
     if isinstance(left, (list, tuple)):
-        return len(left) == len(right) and all(same(a, b) for a, b in zip(left, right))
+        return len(left) == len(right) and all(same(a, b) for a, b in zip(left, right, strict=False))
     if isinstance(left, float) and left != left:
         return bool(right != right)
     return bool(left == right)

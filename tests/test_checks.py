@@ -45,8 +45,7 @@ ROWS = [
     Row("reference-style", HEAD + LOOP + PRINT, (1, 2, 3, 4)),
     Row(
         "if-else",
-        HEAD
-        + "can_handle_load = {}\nfor strategy, capacity in systems.items():\n"
+        HEAD + "can_handle_load = {}\nfor strategy, capacity in systems.items():\n"
         "    if capacity >= load:\n        can_handle_load[strategy] = True\n"
         "    else:\n        can_handle_load[strategy] = False\n" + PRINT,
         (1, 2, 3, 4),
@@ -77,8 +76,7 @@ ROWS = [
     ),
     Row(
         "main-guard",
-        "if __name__ == '__main__':\n"
-        + textwrap.indent(HEAD + LOOP + PRINT, "    "),
+        "if __name__ == '__main__':\n" + textwrap.indent(HEAD + LOOP + PRINT, "    "),
         (1, 2, 3, 4),
     ),
     Row(
@@ -125,8 +123,7 @@ ROWS = [
     ),
     Row(
         "near-miss-name",
-        "system = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}\n"
-        "load = 7\n",
+        "system = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}\nload = 7\n",
         (2,),
         "step1.name",
         "there is `system`",
@@ -171,7 +168,13 @@ ROWS = [
         "a list",
     ),
     # Step 2.
-    Row("wrong-load", HEAD.replace("load = 7", "load = 8") + LOOP + PRINT, (1, 4), "step2.wrong-value", "it should be 7"),
+    Row(
+        "wrong-load",
+        HEAD.replace("load = 7", "load = 8") + LOOP + PRINT,
+        (1, 4),
+        "step2.wrong-value",
+        "it should be 7",
+    ),
     Row(
         "string-load",
         HEAD.replace("load = 7", "load = '7'"),
@@ -186,7 +189,13 @@ ROWS = [
         "step2.wrong-value",
         "N",
     ),
-    Row("missing-load", HEAD.replace("load = 7\n", ""), (1,), "step2.missing", "no variable named `load`"),
+    Row(
+        "missing-load",
+        HEAD.replace("load = 7\n", ""),
+        (1,),
+        "step2.missing",
+        "no variable named `load`",
+    ),
     Row(
         "load-from-input",
         HEAD.replace("load = 7", "load = int(input('load? '))"),
@@ -278,7 +287,13 @@ ROWS = [
         "step4.print-literal",
         "copy written by hand",
     ),
-    Row("print-systems", HEAD + LOOP + "print(systems)\n", (1, 2, 3), "step4.print-systems", "shows `systems`"),
+    Row(
+        "print-systems",
+        HEAD + LOOP + "print(systems)\n",
+        (1, 2, 3),
+        "step4.print-systems",
+        "shows `systems`",
+    ),
     Row(
         "print-string",
         HEAD + LOOP + "print('can_handle_load')\n",

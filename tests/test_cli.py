@@ -25,13 +25,19 @@ def test_a_failed_step_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(SUBMISSIONS / "step3-strict-greater.py")]) == EXIT_FAILED
 
 
-def test_a_file_that_cannot_be_loaded_is_graded_as_failed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_file_that_cannot_be_loaded_is_graded_as_failed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A broken submission is the learner's problem: exit 1 with the reason, no traceback."""
     path = tmp_path / "broken.ipynb"
     path.write_text("{not json", encoding="utf-8")
     code = main([str(path)])
     out = capsys.readouterr().out
-    assert (code, "is not a valid notebook" in out, "Traceback" in out) == (EXIT_FAILED, True, False)
+    assert (code, "is not a valid notebook" in out, "Traceback" in out) == (
+        EXIT_FAILED,
+        True,
+        False,
+    )
 
 
 def test_a_missing_file_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -41,20 +47,29 @@ def test_a_missing_file_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> 
     assert (code, err) == (EXIT_USAGE, "grader: no/such/file.py: no such file or folder.\n")
 
 
-def test_an_unsupported_extension_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unsupported_extension_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A .txt file: exit 2 and one line that says what is accepted."""
     path = tmp_path / "answer.txt"
     path.write_text("load = 7", encoding="utf-8")
     code = main([str(path)])
     err = capsys.readouterr().err
-    assert (code, err.count("\n"), ".py script or a .ipynb notebook" in err) == (EXIT_USAGE, 1, True)
+    assert (code, err.count("\n"), ".py script or a .ipynb notebook" in err) == (
+        EXIT_USAGE,
+        1,
+        True,
+    )
 
 
 def test_a_bad_timeout_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     """A timeout that is not a positive number is refused by the argument parser."""
     with pytest.raises(SystemExit) as caught:
         main(["--timeout", "-1", str(REFERENCE / "solution.py")])
-    assert (caught.value.code, "must be a positive number" in capsys.readouterr().err) == (EXIT_USAGE, True)
+    assert (caught.value.code, "must be a positive number" in capsys.readouterr().err) == (
+        EXIT_USAGE,
+        True,
+    )
 
 
 def test_an_internal_error_exits_3_with_one_line(
@@ -73,7 +88,9 @@ def test_an_internal_error_exits_3_with_one_line(
     )
 
 
-def test_a_folder_means_every_script_and_notebook_in_it_sorted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_folder_means_every_script_and_notebook_in_it_sorted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Files in a folder are graded in name order; other files are ignored."""
     for name in ("b.py", "a.ipynb", "notes.txt"):
         (tmp_path / name).write_text("", encoding="utf-8")
@@ -82,12 +99,16 @@ def test_a_folder_means_every_script_and_notebook_in_it_sorted(tmp_path: Path, c
     assert [Path(r["submission"]).name for r in report["results"]] == ["a.ipynb", "b.py"]
 
 
-def test_an_empty_folder_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_empty_folder_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Nothing to grade: exit 2."""
     assert main([str(tmp_path)]) == EXIT_USAGE
 
 
-def test_the_report_can_be_written_to_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_report_can_be_written_to_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """-o writes the report to a file and nothing to standard output."""
     target = tmp_path / "report.json"
     code = main([str(REFERENCE / "solution.ipynb"), "--format", "json", "-o", str(target)])
@@ -101,7 +122,12 @@ def test_the_json_report_has_the_documented_shape(capsys: pytest.CaptureFixture[
     report = json.loads(capsys.readouterr().out)
     result = report["results"][0]
     step4 = result["steps"][3]
-    assert (report["version"], result["status"], result["score"], result["max_score"]) == (1, "failed", 3, 4)
+    assert (report["version"], result["status"], result["score"], result["max_score"]) == (
+        1,
+        "failed",
+        3,
+        4,
+    )
     assert (step4["status"], step4["code"], bool(step4["message"]), bool(step4["hint"])) == (
         "failed",
         "step4.no-print",

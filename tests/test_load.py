@@ -39,7 +39,12 @@ def test_code_cells_keep_their_position_among_all_cells(tmp_path: Path) -> None:
     """Markdown and raw cells are skipped, but cell numbers count them, as the learner sees."""
     path = _write_v4(
         tmp_path / "n.ipynb",
-        [v4.new_markdown_cell("# Title"), v4.new_code_cell("load = 7"), v4.new_raw_cell("raw"), v4.new_code_cell("x = 1")],
+        [
+            v4.new_markdown_cell("# Title"),
+            v4.new_code_cell("load = 7"),
+            v4.new_raw_cell("raw"),
+            v4.new_code_cell("x = 1"),
+        ],
     )
     program = load(path)
     assert [(c.number, c.source) for c in program.cells] == [(2, "load = 7"), (4, "x = 1")]
@@ -57,7 +62,9 @@ def test_a_nbformat_3_notebook_loads_its_code_cells(tmp_path: Path) -> None:
     """Notebooks saved in the old format 3 are upgraded and load like format 4."""
     notebook = v3.new_notebook()
     notebook.worksheets.append(
-        v3.new_worksheet(cells=[v3.new_text_cell("markdown", source="hi"), v3.new_code_cell(input="load = 7")])
+        v3.new_worksheet(
+            cells=[v3.new_text_cell("markdown", source="hi"), v3.new_code_cell(input="load = 7")]
+        )
     )
     path = tmp_path / "old.ipynb"
     path.write_text(v3.writes_json(notebook), encoding="utf-8")
@@ -116,16 +123,26 @@ def test_valid_python_that_looks_like_a_magic_is_left_alone() -> None:
         ("huge.py", b"x = 1\n" * (MAX_BYTES // 6 + 10), "too-large"),
         ("text.ipynb", b"print('not json')", "bad-notebook"),
         ("list.ipynb", b"[1, 2, 3]", "bad-notebook"),
-        ("nocells.ipynb", json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": []}).encode(), "no-code"),
+        (
+            "nocells.ipynb",
+            json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": []}).encode(),
+            "no-code",
+        ),
     ],
 )
-def test_broken_files_are_refused_with_one_paragraph(tmp_path: Path, name: str, content: bytes, code: str) -> None:
+def test_broken_files_are_refused_with_one_paragraph(
+    tmp_path: Path, name: str, content: bytes, code: str
+) -> None:
     """Each kind of broken file gets its own code and a message that names the file."""
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(LoadError) as caught:
         load(path, shown_as=name)
-    assert (caught.value.code, caught.value.message.startswith(name), "\n" in caught.value.message) == (code, True, False)
+    assert (
+        caught.value.code,
+        caught.value.message.startswith(name),
+        "\n" in caught.value.message,
+    ) == (code, True, False)
 
 
 def test_a_notebook_of_another_language_is_refused(tmp_path: Path) -> None:

@@ -139,7 +139,9 @@ def _near_name(case: Case, name: str, expected: Any) -> str | None:
     for other in values:
         if same(case.value(other), expected) and other not in exercise_names():
             return other
-    close = difflib.get_close_matches(name, [v for v in values if v not in exercise_names()], 1, 0.75)
+    close = difflib.get_close_matches(
+        name, [v for v in values if v not in exercise_names()], 1, 0.75
+    )
     if close:
         return close[0]
     lowered = [v for v in values if v.lower() == name.lower()]
@@ -261,7 +263,9 @@ def check_load(case: Case) -> Verdict:
         return PASS
     at = case.source.first_assignment(LOAD)
     code, text = _value_problem(f"`{LOAD}`", value, expected, 2)
-    return _fail(f"{text[0].upper()}{text[1:]}{' (' + at.describe() + ')' if at else ''}.", code, at)
+    return _fail(
+        f"{text[0].upper()}{text[1:]}{' (' + at.describe() + ')' if at else ''}.", code, at
+    )
 
 
 # -- step 3 -------------------------------------------------------------------------
@@ -318,7 +322,10 @@ def _structure(case: Case) -> Verdict | None:
                 isinstance(a.node.value, (ast.DictComp, ast.GeneratorExp, ast.ListComp))
                 or (
                     isinstance(a.node.value, ast.Call)
-                    and any(isinstance(arg, (ast.GeneratorExp, ast.ListComp, ast.DictComp)) for arg in a.node.value.args)
+                    and any(
+                        isinstance(arg, (ast.GeneratorExp, ast.ListComp, ast.DictComp))
+                        for arg in a.node.value.args
+                    )
                 )
             )
         ),
@@ -364,7 +371,13 @@ def _structure(case: Case) -> Verdict | None:
             loop.location,
         )
     literal = next(
-        (a for a in assigned if isinstance(a.node, ast.Assign) and isinstance(a.node.value, ast.Dict) and a.node.value.keys),
+        (
+            a
+            for a in assigned
+            if isinstance(a.node, ast.Assign)
+            and isinstance(a.node.value, ast.Dict)
+            and a.node.value.keys
+        ),
         None,
     )
     if literal is not None:
@@ -400,7 +413,9 @@ def check_loop(case: Case) -> Verdict:
         if value is MISSING and (stop := stop_reason(case)) is not None:
             if stop.code == "syntax-error":  # the loop may be in the code that could not be read
                 return _fail(f"`{RESULT}` was never created. {stop.text}", stop.code, stop.location)
-            return _fail(f"{structure.message}\n{stop.text}", structure.code or "", structure.location)
+            return _fail(
+                f"{structure.message}\n{stop.text}", structure.code or "", structure.location
+            )
         return structure
     at = case.source.first_assignment(RESULT)
     if value is MISSING:
@@ -622,7 +637,7 @@ def check_print(case: Case) -> Verdict:
                 "step4.print-systems",
                 line.location,
             )
-        if type(line.value) is str and line.value == RESULT or line.text.strip() == RESULT:
+        if (type(line.value) is str and line.value == RESULT) or line.text.strip() == RESULT:
             return _fail(
                 f"The program printed the text {RESULT} {where(line.location)}: the quotes make "
                 f"it a string. Write `print({RESULT})` without quotes to print the variable.",
@@ -641,7 +656,11 @@ def check_print(case: Case) -> Verdict:
     if own is not MISSING and any(same(line.value, own) for line in lines):
         line = next(line for line in lines if same(line.value, own))
         earlier = next(
-            (n for n, check in ((1, check_systems), (2, check_load), (3, check_loop)) if not check(case).passed),
+            (
+                n
+                for n, check in ((1, check_systems), (2, check_load), (3, check_loop))
+                if not check(case).passed
+            ),
             3,
         )
         return _fail(
@@ -679,12 +698,13 @@ def check_print(case: Case) -> Verdict:
 def _printed_copy(case: Case, line: _Line) -> Verdict | None:
     """Fail when the printed dict is a written copy rather than the variable itself."""
     statement = case.source.statement_at(line.location) if line.location else []
-    calls = [n for n in statement if isinstance(n.node, ast.Call) or isinstance(n.node, ast.Expr)]
+    calls = [n for n in statement if isinstance(n.node, (ast.Call, ast.Expr))]
     literal = any(
         isinstance(n.node, ast.Call) and any(isinstance(a, ast.Dict) for a in n.node.args)
         for n in calls
     ) or any(
-        isinstance(n.node, ast.Expr) and isinstance(n.node.value, ast.Call)
+        isinstance(n.node, ast.Expr)
+        and isinstance(n.node.value, ast.Call)
         and any(isinstance(a, (ast.Dict, ast.Constant)) for a in n.node.value.args)
         for n in calls
     )

@@ -18,7 +18,12 @@ def render_result(result: Result) -> str:
         lines.append(_indent(result.message, "  "))
     for step in result.steps:
         lines.append(f"  {_MARK[step.status]} Step {step.step}: {step.title}")
-        if step.passed or result.status is Status.ERROR and not result.steps[0].passed and step.message.startswith("Not graded"):
+        if (
+            step.passed
+            or (result.status is Status.ERROR
+            and not result.steps[0].passed
+            and step.message.startswith("Not graded"))
+        ):
             continue
         lines.append(_indent(step.message))
         if step.hint:
