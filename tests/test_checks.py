@@ -93,6 +93,24 @@ ROWS = [
         (1, 2, 3, 4),
     ),
     Row(
+        "items-wrapped-in-list",
+        HEAD + LOOP.replace("systems.items()", "list(systems.items())") + PRINT,
+        (1, 2, 3, 4),
+    ),
+    Row(
+        "loop-in-a-function",
+        HEAD + "def build(systems, load):\n    result = {}\n"
+        "    for strategy, capacity in systems.items():\n"
+        "        result[strategy] = capacity >= load\n    return result\n"
+        "can_handle_load = build(systems, load)\n" + PRINT,
+        (1, 2, 3, 4),
+    ),
+    Row(
+        "pprint",
+        HEAD + LOOP + "from pprint import pprint\npprint(can_handle_load)\n",
+        (1, 2, 3, 4),
+    ),
+    Row(
         "f-string-print",
         HEAD + LOOP + "print(f'{can_handle_load}')\n",
         (1, 2, 3, 4),
@@ -270,6 +288,13 @@ ROWS = [
         (1, 2),
         "name-error.lowercase-bool",
         "capital letter",
+    ),
+    Row(
+        "misspelled-systems-in-the-loop",
+        HEAD + LOOP.replace("systems.items()", "sytems.items()") + PRINT,
+        (1, 2),
+        "name-error",
+        "Did you mean `systems`?",
     ),
     Row(
         "string-values",

@@ -276,6 +276,11 @@ def _loops_over(case: Case, name: str) -> list[Node]:
     return [n for n in case.source.for_loops() if mentions(n.node.iter, name)]  # type: ignore[attr-defined]
 
 
+def _over_items(iterable: ast.AST) -> bool:
+    """Whether a loop's iterable is systems.items(), bare or wrapped (list(...), sorted(...))."""
+    return any(is_method_call(node, SYSTEMS, "items") for node in ast.walk(iterable))
+
+
 def _fills(loop: ast.AST, name: str) -> bool:
     """Whether a loop's body adds to a dict of this name (item assignment, update, ...)."""
     for node in ast.walk(loop):
@@ -305,7 +310,7 @@ def _structure(case: Case) -> Verdict | None:
     good = [
         n
         for n in loops
-        if is_method_call(n.node.iter, SYSTEMS, "items")  # type: ignore[attr-defined]
+        if _over_items(n.node.iter)  # type: ignore[attr-defined]
         and target_names(n.node.target) == LOOP_TARGETS  # type: ignore[attr-defined]
     ]
     filling = [n for n in good if _fills(n.node, RESULT)]
@@ -350,7 +355,7 @@ def _structure(case: Case) -> Verdict | None:
             "step3.comprehension",
             comprehension.location,
         )
-    items_loops = [n for n in loops if is_method_call(n.node.iter, SYSTEMS, "items")]  # type: ignore[attr-defined]
+    items_loops = [n for n in loops if _over_items(n.node.iter)]  # type: ignore[attr-defined]
     if items_loops:
         loop = items_loops[0]
         names = target_names(loop.node.target)  # type: ignore[attr-defined]
@@ -410,13 +415,15 @@ def check_loop(case: Case) -> Verdict:
     structure = _structure(case)
     value = case.value(RESULT)
     if structure is not None:
-        if value is MISSING and (stop := stop_reason(case)) is not None:
-            if stop.code == "syntax-error":  # the loop may be in the code that could not be read
-                return _fail(f"`{RESULT}` was never created. {stop.text}", stop.code, stop.location)
-            return _fail(
-                f"{structure.message}\n{stop.text}", structure.code or "", structure.location
-            )
-        return structure
+        stop = stop_reason(case)
+        if stop is None:
+            return structure
+        if stop.code == "syntax-error" or structure.code == "step3.no-loop":
+            # The loop may sit in code that could not be read or stopped early (a
+            # misspelled name): the error is the mistake to fix first.
+            lead = f"`{RESULT}` was never created." if value is MISSING else "Your loop did not run."
+            return _fail(f"{lead} {stop.text}", stop.code, stop.location)
+        return _fail(f"{structure.message}\n{stop.text}", structure.code or "", structure.location)
     at = case.source.first_assignment(RESULT)
     if value is MISSING:
         return _never_created(case, RESULT, 3, None)
