@@ -7,7 +7,7 @@ through the same loader and sandbox as every submission.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -143,8 +143,3 @@ def compute_expected(limits: Limits | None = None) -> Expected:
     limits = limits or Limits()
     first = expected_from(run(program, [{}], limits))
     return expected_from(run(program, first.variants(), limits))
-
-
-def variants_for(expected: Expected) -> Sequence[Mapping[str, Any]]:
-    """Return the variants every submission runs with."""
-    return expected.variants()
