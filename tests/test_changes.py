@@ -63,7 +63,11 @@ def test_any_path_outside_submissions_is_flagged() -> None:
 def test_a_folder_merely_named_like_submissions_is_outside() -> None:
     """submissions-old/ and a nested submissions/ are not the submissions folder."""
     diff = "A\tsubmissions-old/a.py\nA\tdocs/submissions/a.py\nA\tsubmissions\n"
-    assert classify(diff).outside == ("submissions-old/a.py", "docs/submissions/a.py", "submissions")
+    assert classify(diff).outside == (
+        "submissions-old/a.py",
+        "docs/submissions/a.py",
+        "submissions",
+    )
 
 
 def test_nul_separated_output_is_read_too() -> None:
@@ -233,9 +237,7 @@ def test_work_merged_into_the_base_branch_later_is_not_the_pull_requests(
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="symbolic links need privileges")
-def test_a_symbolic_link_posing_as_a_submission_is_refused(
-    repo: Path, run_changes: Runner
-) -> None:
+def test_a_symbolic_link_posing_as_a_submission_is_refused(repo: Path, run_changes: Runner) -> None:
     """A link could make the grader read a file outside submissions/: exit 1."""
     base = git(repo, "rev-parse", "HEAD")
     git(repo, "checkout", "-q", "-b", "pr")

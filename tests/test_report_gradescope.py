@@ -164,9 +164,7 @@ def test_the_example_writes_valid_results_for_an_upload_without_code(
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="bash is needed to run the example")
-def test_the_example_grades_the_reference_solution_in_full(
-    tmp_path: Path, validator: Any
-) -> None:
+def test_the_example_grades_the_reference_solution_in_full(tmp_path: Path, validator: Any) -> None:
     """End to end: the reference solution uploaded gets every point, by file name."""
     upload = tmp_path / "submission"
     upload.mkdir()

@@ -97,7 +97,7 @@ def test_characters_illegal_in_xml_are_removed_and_the_rest_is_escaped() -> None
     result = Result(
         submission='submissions/a&b"<c>.py',
         status=Status.ERROR,
-        message="bad\x00 \x0b\x1b[1mbyte\x1b[0m <tag> & \"q\" \ud800",
+        message='bad\x00 \x0b\x1b[1mbyte\x1b[0m <tag> & "q" \ud800',
     )
     text = junit.render(report(result))
     ET.fromstring(text)  # well-formed

@@ -31,8 +31,7 @@ def test_the_totals_sentence_counts_the_batch() -> None:
     """One sentence sums the batch up before the table."""
     text = markdown.render(report(CORRECT, WRONG_KEY, EMPTY))
     assert (
-        "**6/12** steps passed in 3 submissions: 1 passed, 1 failed, 1 could not be graded."
-        in text
+        "**6/12** steps passed in 3 submissions: 1 passed, 1 failed, 1 could not be graded." in text
     )
 
 

@@ -47,6 +47,5 @@ def defuse_commands(text: str) -> str:
     gets a visible prefix instead.
     """
     return "\n".join(
-        f"> {line}" if line.lstrip().startswith("::") else line
-        for line in clean(text).split("\n")
+        f"> {line}" if line.lstrip().startswith("::") else line for line in clean(text).split("\n")
     )
