@@ -110,4 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
     else:
         sys.stdout.write(text)
+    if args.format == "github":
+        # Inside a workflow: the job summary and the step outputs, where GitHub reads them.
+        from grader.report import github
+
+        github.write_workflow_files(report, os.environ)
     return EXIT_PASSED if report.all_passed else EXIT_FAILED

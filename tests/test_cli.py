@@ -157,3 +157,31 @@ def test_python_m_grader_runs_as_a_process() -> None:
         timeout=120,
     )
     assert (done.returncode, "Progress: 4 / 4 steps" in done.stdout, done.stderr) == (0, True, "")
+
+
+def test_the_github_format_fills_the_job_summary_and_outputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Inside a workflow, --format github appends the summary and writes score outputs."""
+    summary, outputs = tmp_path / "summary.md", tmp_path / "outputs.txt"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    monkeypatch.setenv("GITHUB_OUTPUT", str(outputs))
+    code = main([str(SUBMISSIONS / "step4-no-print.py"), "--format", "github"])
+    written = outputs.read_text(encoding="utf-8")
+    assert (code, "::error " in capsys.readouterr().out) == (EXIT_FAILED, True)
+    assert (
+        "<!-- grader-report -->" in summary.read_text(encoding="utf-8"),
+        "score<<" in written,
+    ) == (True, True)
+
+
+def test_learner_text_in_the_text_report_cannot_start_a_workflow_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An error message that starts a line with :: is defused before it reaches a CI log."""
+    path = tmp_path / "evil.py"
+    path.write_text("raise ValueError('\\n::add-mask::secret\\n\\x1b[31mred')\n", encoding="utf-8")
+    main([str(path)])
+    out = capsys.readouterr().out
+    lines = [line.lstrip() for line in out.split("\n")]
+    assert (any(line.startswith("::") for line in lines), "\x1b" in out) == (False, False)

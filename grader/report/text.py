@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from grader.report._safe import defuse_commands
 from grader.result import Report, Result, Status
 
 _MARK = {Status.PASSED: "✓", Status.FAILED: "✗", Status.ERROR: "!"}
@@ -18,11 +19,10 @@ def render_result(result: Result) -> str:
         lines.append(_indent(result.message, "  "))
     for step in result.steps:
         lines.append(f"  {_MARK[step.status]} Step {step.step}: {step.title}")
-        if (
-            step.passed
-            or (result.status is Status.ERROR
+        if step.passed or (
+            result.status is Status.ERROR
             and not result.steps[0].passed
-            and step.message.startswith("Not graded"))
+            and step.message.startswith("Not graded")
         ):
             continue
         lines.append(_indent(step.message))
@@ -47,4 +47,6 @@ def render(report: Report) -> str:
         )
     if report.sandbox_note:
         parts.append(report.sandbox_note)
-    return "\n\n".join(parts) + "\n"
+    # Learner text (quoted lines, error messages) lands in terminals and CI logs: no
+    # escape sequence may recolour them and no line may become a workflow command.
+    return defuse_commands("\n\n".join(parts)) + "\n"
