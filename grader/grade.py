@@ -7,19 +7,21 @@ checks' JSON report into the result model.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from grader import exercise
 from grader.checks.steps import Case, blocking, make_case
 from grader.explain import explain, explain_abrupt, explain_syntax
-from grader.load import LoadError, Program, is_supported, load
+from grader.load import LoadError, is_supported, load
 from grader.plugin import run_checks
 from grader.result import Location, Report, Result, Status, StepResult
-from grader.sandbox import Limits, Run, run
+from grader.sandbox import Limits, run
 
 OUTPUT_SHOWN = 4_000
 
@@ -69,47 +71,80 @@ def collect(paths: Sequence[str]) -> list[Submission]:
     return found
 
 
+# Called from the worker threads as each submission finishes running: (done, total).
+Progress = Callable[[int, int], None]
+
+
 @dataclass(frozen=True)
 class _Prepared:
     submission: Submission
-    program: Program | None = None
-    run: Run | None = None
+    case: Case | None = None
     error: LoadError | None = None
 
 
-def _prepare(submission: Submission, expected: exercise.Expected, limits: Limits) -> _Prepared:
-    """Load and run one submission."""
+def _prepare(
+    submission: Submission, expected: exercise.Expected, limits: Limits, timeout: float
+) -> _Prepared:
+    """Load and run one submission, and make it a case for the checks."""
     try:
         program = load(submission.path, shown_as=submission.shown)
     except LoadError as error:
         return _Prepared(submission, error=error)
-    return _Prepared(
-        submission, program, run(program, expected.variants(), limits, source=submission.path)
-    )
+    ran = run(program, expected.variants(), limits, source=submission.path)
+    return _Prepared(submission, make_case(program, ran, expected, timeout))
 
 
-def grade(submissions: Sequence[Submission], options: Options | None = None) -> Report:
-    """Grade submissions and return the report, in the order they were given."""
+def grade(
+    submissions: Sequence[Submission],
+    options: Options | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Grade submissions and return the report, in the order they were given.
+
+    The children run on a pool of ``options.jobs`` threads while one pytest session
+    checks each submission as soon as its run is back, in the order given; a
+    submission's verdicts depend on its own files only, never on the batch around it.
+    """
     options = options or Options()
     limits = options.limits()
     expected = exercise.compute_expected(Limits(timeout=max(options.timeout, 10.0)))
-    with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
-        prepared = list(pool.map(lambda s: _prepare(s, expected, limits), submissions))
-    cases: list[Case] = []
-    case_of: dict[int, int] = {}
-    for index, item in enumerate(prepared):
-        if item.program is not None and item.run is not None:
-            case_of[index] = len(cases)
-            cases.append(make_case(item.program, item.run, expected, options.timeout))
-    verdicts = read_verdicts(run_checks(cases))
+    pool = ThreadPoolExecutor(max_workers=max(1, options.jobs))
+    try:
+        futures = [pool.submit(_prepare, s, expected, limits, options.timeout) for s in submissions]
+        if progress is not None:
+            _count_done(futures, progress)
+        report = run_checks([partial(_case_of, future) for future in futures])
+        prepared = [future.result() for future in futures]  # a worker's bug surfaces here
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    verdicts = read_verdicts(report)
     results = []
     for index, item in enumerate(prepared):
-        if item.error is not None:
+        if item.case is None:
+            assert item.error is not None
             results.append(_load_failure(item.submission, item.error))
-            continue
-        case = cases[case_of[index]]
-        results.append(_result(case, verdicts.get(case_of[index], {})))
+        else:
+            results.append(_result(item.case, verdicts.get(index, {})))
     return Report(results=tuple(results))
+
+
+def _case_of(future: Future[_Prepared]) -> Case | None:
+    """Wait for one submission's run and return its case (None if it did not load)."""
+    return future.result().case
+
+
+def _count_done(futures: Sequence[Future[_Prepared]], progress: Progress) -> None:
+    """Call progress(done, total) each time a submission finishes running."""
+    lock = threading.Lock()
+    done = [0]
+
+    def finished(_: Future[_Prepared]) -> None:
+        with lock:
+            done[0] += 1
+            progress(done[0], len(futures))
+
+    for future in futures:
+        future.add_done_callback(finished)
 
 
 def read_verdicts(report: dict[str, Any]) -> dict[int, dict[int, dict[str, Any]]]:
@@ -118,6 +153,8 @@ def read_verdicts(report: dict[str, Any]) -> dict[int, dict[int, dict[str, Any]]
     for test in report.get("tests", []):
         nodeid = str(test.get("nodeid", ""))
         verdict = (test.get("metadata") or {}).get("verdict")
+        if test.get("outcome") == "skipped" and verdict is None:
+            continue  # a submission that could not be loaded; its result says why
         if "[" not in nodeid or not isinstance(verdict, dict):
             raise RuntimeError(
                 f"a step check broke without a verdict: {nodeid} ({test.get('outcome')})"

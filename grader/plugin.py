@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +23,21 @@ from grader.checks.steps import Case
 CHECKS_FILE = Path(__file__).resolve().parent / "checks" / "test_steps.py"
 
 
-class CasesPlugin:
-    """Parametrizes the step tests with one case per submission."""
+# A case, or a function that waits for one and returns None when the submission could
+# not be loaded (its steps are then skipped, and the result model says why).
+CaseSource = Callable[[], "Case | None"]
 
-    def __init__(self, cases: Sequence[Case]) -> None:
+
+class CasesPlugin:
+    """Parametrizes the step tests with one case per submission, in submission order.
+
+    A case may be given as a function that waits for it: the session then starts while
+    the later submissions are still running in their children, and each item waits only
+    for its own submission. Items run submission by submission (all the steps of the
+    first, then of the second...), so the checks keep pace with the children.
+    """
+
+    def __init__(self, cases: Sequence[Case | CaseSource]) -> None:
         self.cases = list(cases)
 
     def pytest_configure(self, config: pytest.Config) -> None:
@@ -36,7 +47,32 @@ class CasesPlugin:
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         """Run every step test once per case, with the case's index as its id."""
         if "case" in metafunc.fixturenames:
-            metafunc.parametrize("case", self.cases, ids=[str(i) for i in range(len(self.cases))])
+            metafunc.parametrize(
+                "case",
+                range(len(self.cases)),
+                ids=[str(i) for i in range(len(self.cases))],
+                indirect=True,
+            )
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """Order the items by case, then by step, so case i is done before case i+1."""
+        position = {id(item): number for number, item in enumerate(items)}
+        items.sort(key=lambda item: (_case_index(item), position[id(item)]))
+
+    @pytest.fixture
+    def case(self, request: pytest.FixtureRequest) -> Case:
+        """The case of this item, waiting for its submission to finish running."""
+        given = self.cases[request.param]
+        found = given if isinstance(given, Case) else given()
+        if found is None:
+            pytest.skip("the submission could not be loaded")
+        return found
+
+
+def _case_index(item: pytest.Item) -> int:
+    """Return the case index an item was parametrized with."""
+    callspec = getattr(item, "callspec", None)
+    return int(callspec.params["case"]) if callspec is not None else -1
 
 
 @contextlib.contextmanager
@@ -59,7 +95,7 @@ def _sealed_environment() -> Iterator[None]:
                 os.environ[key] = value
 
 
-def run_checks(cases: Sequence[Case]) -> dict[str, Any]:
+def run_checks(cases: Sequence[Case | CaseSource]) -> dict[str, Any]:
     """Run the step tests over the cases and return pytest-json-report's report."""
     report = JSONReport()
     args = [
@@ -76,6 +112,11 @@ def run_checks(cases: Sequence[Case]) -> dict[str, Any]:
         "no:stepwise",
         "-p",
         "no:warnings",
+        # Plugins that cost time on every item and guard nothing here: learner code never
+        # runs in this process, and nothing logs. (unraisableexception alone runs a full
+        # garbage collection at exit, a second with a thousand cases in memory.)
+        *("-p", "no:unraisableexception", "-p", "no:threadexception", "-p", "no:logging"),
+        *("-p", "no:faulthandler", "-p", "no:junitxml", "-p", "no:doctest", "-p", "no:pastebin"),
         "--assert=plain",
         "--json-report-file=none",
         "--json-report-omit",

@@ -31,6 +31,9 @@ class Source:
     def __init__(self, program: Program) -> None:
         self.program = program
         self.trees: list[tuple[int | None, ast.Module]] = []
+        # The walk is the same for every question the four checks ask, so it is done
+        # once per Source (one per submission) and kept with it.
+        self._nodes: tuple[Node, ...] | None = None
         for cell in program.cells:
             try:
                 tree = ast.parse(cell.source)
@@ -38,10 +41,11 @@ class Source:
                 continue  # the child reports the syntax error in the learner's terms
             self.trees.append((cell.number, tree))
 
-    def nodes(self) -> Iterator[Node]:
-        """Yield every node of every cell with its location and enclosing loops."""
-        for cell, tree in self.trees:
-            yield from _walk(tree, cell, ())
+    def nodes(self) -> tuple[Node, ...]:
+        """Return every node of every cell with its location and enclosing loops."""
+        if self._nodes is None:
+            self._nodes = tuple(node for cell, tree in self.trees for node in _walk(tree, cell, ()))
+        return self._nodes
 
     def location(self, node: ast.AST, cell: int | None) -> Location:
         """Return the location of a node of a given cell."""
