@@ -10,11 +10,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from grader import __version__
-from grader.grade import Options, UsageError, collect, grade
+from grader.grade import Options, Progress, UsageError, collect, grade, shard
 from grader.report import FORMATS
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -38,6 +40,43 @@ def _count(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"'{text}' must be at least 1")
     return value
+
+
+def default_jobs() -> int:
+    """Return how many CPUs this process may use: the default for --jobs."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """Read --shard K/N as (K, N), or raise UsageError with one line that shows the form."""
+    k, slash, n = text.partition("/")
+    if slash and k.strip().isdigit() and n.strip().isdigit():
+        index, count = int(k), int(n)
+        if 1 <= index <= count:
+            return index, count
+    raise UsageError(
+        f"--shard {text}: give K/N with 1 <= K <= N, for example --shard 1/4 "
+        "for the first of four parts."
+    )
+
+
+# Below this many submissions a batch is over too soon for a progress line to help.
+PROGRESS_FROM = 20
+
+
+def _progress_line(stream: TextIO) -> Progress:
+    """Return a callback that keeps one 'graded N / M' line up to date on a terminal."""
+    lock = threading.Lock()
+
+    def show(done: int, total: int) -> None:
+        with lock:
+            end = "\n" if done == total else ""
+            stream.write(f"\rgrader: {done} / {total} submissions run{end}")
+            stream.flush()
+
+    return show
 
 
 def parser() -> argparse.ArgumentParser:
@@ -71,9 +110,15 @@ def parser() -> argparse.ArgumentParser:
         "-j",
         "--jobs",
         type=_count,
-        default=os.cpu_count() or 1,
+        default=default_jobs(),
         metavar="N",
         help="submissions run at once (default: number of CPUs)",
+    )
+    p.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="grade only the K-th of N parts of the submissions (sorted by path, every "
+        "N-th from the K-th), to spread a batch over N machines; see grader.merge",
     )
     p.add_argument("--version", action="version", version=f"grader {__version__}")
     return p
@@ -86,13 +131,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         submissions = collect(args.paths)
         if not submissions:
             raise UsageError(f"{', '.join(args.paths)}: no .py or .ipynb files to grade.")
+        if args.shard is not None:
+            submissions = shard(submissions, *parse_shard(args.shard))
     except UsageError as error:
         print(f"grader: {error}", file=sys.stderr)
         return EXIT_USAGE
+    progress = None
+    if len(submissions) >= PROGRESS_FROM and sys.stderr.isatty():
+        progress = _progress_line(sys.stderr)
     try:
         report = grade(
             submissions,
             Options(timeout=args.timeout, memory_mb=args.memory_limit, jobs=args.jobs),
+            progress=progress,
         )
         text = FORMATS[args.format](report)
     except Exception as error:  # a bug of the grader, not of the learner: say so in one line
@@ -115,4 +166,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         from grader.report import github
 
         github.write_workflow_files(report, os.environ)
-    return EXIT_PASSED if report.all_passed else EXIT_FAILED
+    # An empty shard (more parts than submissions) graded nothing, and failed nothing.
+    return EXIT_PASSED if report.all_passed or not report.results else EXIT_FAILED

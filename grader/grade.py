@@ -20,7 +20,7 @@ from grader.checks.steps import Case, blocking, make_case
 from grader.explain import explain, explain_abrupt, explain_syntax
 from grader.load import LoadError, is_supported, load
 from grader.plugin import run_checks
-from grader.result import Location, Report, Result, Status, StepResult
+from grader.result import Location, Report, Result, Status, StepResult, submission_order
 from grader.sandbox import Limits, run
 
 OUTPUT_SHOWN = 4_000
@@ -69,6 +69,17 @@ def collect(paths: Sequence[str]) -> list[Submission]:
         else:
             raise UsageError(f"{given}: no such file or folder.")
     return found
+
+
+def shard(submissions: Sequence[Submission], index: int, count: int) -> list[Submission]:
+    """Return the index-th (from 1) of count parts: sorted by path, every count-th.
+
+    The parts depend only on the set of paths, not on the order they were given in, so
+    every job of a CI matrix that names the same files gets a disjoint part, and the
+    parts together are the whole set; their sizes differ by one at most.
+    """
+    ordered = sorted(submissions, key=lambda s: submission_order(s.shown))
+    return ordered[index - 1 :: count]
 
 
 # Called from the worker threads as each submission finishes running: (done, total).

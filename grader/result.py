@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 REPORT_VERSION = 1
 
@@ -22,6 +23,11 @@ class Status(str, enum.Enum):
     # Nothing of the program could run: unreadable file, syntax error, timeout before
     # any step. Only whole submissions are ever in this state.
     ERROR = "error"
+
+
+def submission_order(path: str) -> tuple[str, ...]:
+    """Sort key for submission paths: folder by folder, then by name, as a folder lists them."""
+    return PurePath(path).parts
 
 
 @dataclass(frozen=True)

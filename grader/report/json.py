@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from grader.result import Location, Report, Result, StepResult
+from grader.result import Location, Report, Result, StepResult, Summary
 
 
 def _location(location: Location | None) -> dict[str, Any] | None:
@@ -49,11 +49,17 @@ def result_dict(result: Result) -> dict[str, Any]:
     }
 
 
+def summary_dict(summary: Summary) -> dict[str, Any]:
+    """Return a batch's totals as plain data."""
+    data = asdict(summary)
+    data["step_passes"] = {str(k): v for k, v in data["step_passes"].items()}
+    data["mistakes"] = dict(data["mistakes"])
+    return data
+
+
 def report_dict(report: Report) -> dict[str, Any]:
     """Return the whole report as plain data."""
-    summary = asdict(report.summary())
-    summary["step_passes"] = {str(k): v for k, v in summary["step_passes"].items()}
-    summary["mistakes"] = dict(summary["mistakes"])
+    summary = summary_dict(report.summary())
     return {
         "version": report.version,
         "sandbox": report.sandbox,
