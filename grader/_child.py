@@ -1,13 +1,26 @@
 """The harness that runs inside the child process, around the learner's code.
 
 It is started as ``python -I -S -c <this file's text>`` and uses the standard library
-only. It reads one JSON request on stdin (the cells to run, the variants, the limits),
-then points stdin at /dev/null. Each variant of the program runs in a forked process of
-its own, so variants cannot see each other's state; each sends back plain data (every
-value converted to builtin types with its exact type written down) on a private pipe.
-The harness sends one JSON answer, tagged with the request's nonce, on a file
-descriptor that is not stdout, then exits. Everything the parent learns about the
-learner's program comes from that answer.
+only (and stays Python 3.10 compatible), so it works with whatever interpreter the
+parent picks for the child. It reads one JSON request on stdin (the cells to run, the
+variants, the limits), then points stdin at /dev/null.
+
+Before any learner code runs, the harness hardens itself: no new privileges (so sudo
+and setuid programs cannot raise privileges), not dumpable (so the learner's code,
+running as the same user, can neither ptrace it nor open its file descriptors through
+/proc), a child subreaper (so processes that escape with setsid or a double fork stay
+its descendants and can be swept), and first in line for the OOM killer.
+
+Each variant of the program runs in a forked process of its own, so variants cannot see
+each other's state. That process closes every descriptor but its own answer pipe,
+lowers the process count limit, locks itself down with Landlock when the kernel has it
+(read-only file system outside its folder, no TCP, no signals to processes outside),
+and then runs the learner's cells. It sends back plain data (every value converted to
+builtin types with its exact type written down) on its pipe.
+
+The harness collects the variants, kills whatever they left running, and sends one JSON
+answer, tagged with the request's nonce, on a file descriptor that is not stdout. Only
+this process writes there, and no learner code ever runs in it.
 """
 
 import builtins
@@ -16,6 +29,7 @@ import json
 import os
 import select
 import signal
+import struct
 import sys
 import time
 
@@ -31,6 +45,28 @@ MAX_DEPTH = 6
 MAX_STR = 2000
 MAX_NAMES = 300
 MAX_ANSWER = 4_000_000
+
+# prctl options (linux/prctl.h).
+PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
+PR_SET_CHILD_SUBREAPER = 36
+PR_SET_NO_NEW_PRIVS = 38
+
+# Landlock (linux/landlock.h). The syscall numbers are the same on every architecture.
+SYS_LANDLOCK_CREATE_RULESET = 444
+SYS_LANDLOCK_ADD_RULE = 445
+SYS_LANDLOCK_RESTRICT_SELF = 446
+LANDLOCK_CREATE_RULESET_VERSION = 1
+LANDLOCK_RULE_PATH_BENEATH = 1
+FS_EXECUTE = 1 << 0
+FS_WRITE_FILE = 1 << 1
+FS_READ_FILE = 1 << 2
+FS_READ_DIR = 1 << 3
+FS_TRUNCATE = 1 << 14
+FS_IOCTL_DEV = 1 << 15
+# The rights that make sense on a file rather than a folder.
+FS_FILE_RIGHTS = FS_EXECUTE | FS_WRITE_FILE | FS_READ_FILE | FS_TRUNCATE | FS_IOCTL_DEV
+FS_READ_RIGHTS = FS_EXECUTE | FS_READ_FILE | FS_READ_DIR
 
 
 class _Timeout(BaseException):
@@ -74,6 +110,10 @@ class _Capture(io.TextIOBase):
         return "utf-8"
 
     def write(self, text):
+        # A closed stdout behaves as a real one does: printing to it is an error, so
+        # closing it cannot hide what the program prints afterwards.
+        if self.closed:
+            raise ValueError("I/O operation on closed file.")
         if type(text) is not str:
             raise TypeError("write() argument must be str, not " + type(text).__name__)
         self.size += len(text)
@@ -154,12 +194,8 @@ def _encode(value, depth=0, budget=None):
                     break
                 items.append([_encode(key, depth + 1, budget), _encode(item, depth + 1, budget)])
             return {"type": "dict", "items": items, "length": dict.__len__(value)}
-        if kind is set or kind is frozenset:
-            iterator = kind.__iter__(value)
-            length = kind.__len__(value)
-        else:
-            iterator = kind.__iter__(value)
-            length = kind.__len__(value)
+        iterator = kind.__iter__(value)
+        length = kind.__len__(value)
         elements = []
         for element in iterator:
             if len(elements) >= MAX_ITEMS or budget[0] <= 0:
@@ -169,12 +205,18 @@ def _encode(value, depth=0, budget=None):
     # Anything else is described by its type alone: its own methods are never called.
     bases = [base.__name__ for base in type.__dict__["__mro__"].__get__(kind)]
     builtin_base = next(
-        (name for name in bases[1:] if name in ("bool", "int", "float", "str", "dict", "list", "tuple", "set")),
+        (
+            name
+            for name in bases[1:]
+            if name in ("bool", "int", "float", "str", "dict", "list", "tuple", "set")
+        ),
         None,
     )
     return {
         "type": type.__dict__["__name__"].__get__(kind),
-        "module": str(type.__dict__["__module__"].__get__(kind)) if "__module__" in type.__dict__ else "",
+        "module": str(type.__dict__["__module__"].__get__(kind))
+        if "__module__" in type.__dict__
+        else "",
         "base": builtin_base,
     }
 
@@ -195,8 +237,10 @@ def _error(exception, cell_numbers):
         message = str(exception)
     except BaseException:
         message = ""
+    if type(message) is not str:
+        message = ""
     record = {
-        "type": type(exception).__name__,
+        "type": type.__dict__["__name__"].__get__(type(exception)),
         "message": message[:MAX_STR],
         "frames": [],
     }
@@ -246,7 +290,7 @@ def _run_variant(request, overrides, write_fd):
     try:
         for cell in request["cells"]:
             number = cell["number"]
-            filename = "<submission>" if number is None else "<cell %d>" % number
+            filename = "<submission>" if number is None else f"<cell {number}>"
             try:
                 code = compile(cell["source"], filename, "exec", dont_inherit=True)
             except (SyntaxError, ValueError) as error:
@@ -256,8 +300,13 @@ def _run_variant(request, overrides, write_fd):
                 if script:
                     break
                 continue
-            except (MemoryError, RecursionError) as error:
-                errors.append(_error(SyntaxError("the code is too deeply nested to read", (filename, 1, 1, "")), [number]))
+            except (MemoryError, RecursionError):
+                errors.append(
+                    _error(
+                        SyntaxError("the code is too deeply nested to read", (filename, 1, 1, "")),
+                        [number],
+                    )
+                )
                 if script:
                     break
                 continue
@@ -278,10 +327,16 @@ def _run_variant(request, overrides, write_fd):
                 errors.append(_error(error, [number]))
                 errors[-1]["exit_code"] = code_value if type(code_value) in (int, type(None)) else 1
                 break
-            except BaseException as error:
+            except Exception as error:
                 errors.append(_error(error, [number]))
                 if script:
                     break
+            except BaseException as error:
+                # KeyboardInterrupt, GeneratorExit or a BaseException of the learner's:
+                # a way to end the program early, like sys.exit, not a mistake in a cell.
+                ended = "interrupted"
+                errors.append(_error(error, [number]))
+                break
     except _Timeout:
         timed_out = True
     except BaseException:
@@ -327,12 +382,13 @@ def _run_variant(request, overrides, write_fd):
     _exit(0)
 
 
-def _apply_limits(limits):
-    """Lower the resource limits, soft and hard, so the learner's code cannot raise them."""
+def _apply_limits(limits, names):
+    """Lower some resource limits, soft and hard, so the learner's code cannot raise them."""
     import resource
 
-    for name, value in limits.items():
+    for name in names:
         which = getattr(resource, name, None)
+        value = limits.get(name)
         if which is None or value is None:
             continue
         try:
@@ -341,49 +397,321 @@ def _apply_limits(limits):
             pass
 
 
-def main():
-    request = json.loads(sys.stdin.buffer.read().decode("utf-8"))
-    _apply_limits(request.get("limits", {}))
-    devnull = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(devnull, 0)
-    os.close(devnull)
-    result_fd = request["result_fd"]
-    deadline = _monotonic() + request["budget"]
-    children = {}
-    for index, overrides in enumerate(request["variants"]):
-        read_fd, write_fd = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(read_fd)
-            os.close(result_fd)
+def _libc():
+    """Return libc through ctypes, or None where ctypes is missing."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.syscall.restype = ctypes.c_long
+        return libc
+    except Exception:
+        return None
+
+
+def _prctl(libc, option, value):
+    """Call prctl(option, value); return whether it worked."""
+    if libc is None:
+        return False
+    import ctypes
+
+    return (
+        libc.prctl(
+            option, ctypes.c_ulong(value), ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0)
+        )
+        == 0
+    )
+
+
+def _harden(libc):
+    """Harden the harness before it forks anything; return which layers hold."""
+    layers = {
+        "no_new_privs": _prctl(libc, PR_SET_NO_NEW_PRIVS, 1),
+        "not_dumpable": _prctl(libc, PR_SET_DUMPABLE, 0),
+        "subreaper": _prctl(libc, PR_SET_CHILD_SUBREAPER, 1),
+    }
+    # Die with the grader: a harness left behind would keep the learner's code running.
+    _prctl(libc, PR_SET_PDEATHSIG, signal.SIGKILL)
+    try:
+        with open("/proc/self/oom_score_adj", "w") as handle:
+            handle.write("1000")
+        layers["oom_first"] = True
+    except OSError:
+        layers["oom_first"] = False
+    layers["landlock"] = _landlock_abi(libc)
+    return layers
+
+
+def _landlock_abi(libc):
+    """Return the kernel's Landlock ABI version, or 0 when it has none."""
+    if libc is None:
+        return 0
+    import ctypes
+
+    abi = libc.syscall(
+        ctypes.c_long(SYS_LANDLOCK_CREATE_RULESET),
+        None,
+        ctypes.c_long(0),
+        ctypes.c_long(LANDLOCK_CREATE_RULESET_VERSION),
+    )
+    return abi if abi > 0 else 0
+
+
+def _landlock(libc, abi, rules):
+    """Lock this process down: read-only below some paths, read-write below others.
+
+    Nothing outside those paths can be read or written, TCP is refused (ABI 4) and so
+    are signals and abstract sockets to processes outside (ABI 6). Return the ABI
+    applied, or 0 if the kernel refused.
+    """
+    if libc is None or abi < 1 or not rules:
+        return 0
+    import ctypes
+
+    handled = {1: (1 << 13) - 1, 2: (1 << 14) - 1, 3: (1 << 15) - 1, 4: (1 << 15) - 1}.get(
+        abi, (1 << 16) - 1
+    )
+    if abi >= 6:
+        attr = struct.pack("=QQQ", handled, 3, 3)
+    elif abi >= 4:
+        attr = struct.pack("=QQ", handled, 3)
+    else:
+        attr = struct.pack("=Q", handled)
+    buffer = ctypes.create_string_buffer(attr, len(attr))
+    ruleset = libc.syscall(
+        ctypes.c_long(SYS_LANDLOCK_CREATE_RULESET),
+        buffer,
+        ctypes.c_long(len(attr)),
+        ctypes.c_long(0),
+    )
+    if ruleset < 0:
+        return 0
+    try:
+        for path, writable in rules:
             try:
-                _run_variant(request, overrides, write_fd)
+                fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+            except OSError:
+                continue  # a path this machine does not have
+            try:
+                access = handled if writable else FS_READ_RIGHTS
+                if not os.path.isdir(path):
+                    access &= FS_FILE_RIGHTS
+                rule = ctypes.create_string_buffer(struct.pack("=Qi", access & handled, fd), 12)
+                libc.syscall(
+                    ctypes.c_long(SYS_LANDLOCK_ADD_RULE),
+                    ctypes.c_long(ruleset),
+                    ctypes.c_long(LANDLOCK_RULE_PATH_BENEATH),
+                    rule,
+                    ctypes.c_long(0),
+                )
             finally:
-                _exit(0)
-        os.close(write_fd)
-        children[read_fd] = {"pid": pid, "index": index, "chunks": [], "size": 0, "done": False}
-    while any(not child["done"] for child in children.values()):
+                os.close(fd)
+        if (
+            libc.syscall(
+                ctypes.c_long(SYS_LANDLOCK_RESTRICT_SELF), ctypes.c_long(ruleset), ctypes.c_long(0)
+            )
+            != 0
+        ):
+            return 0
+        return abi
+    finally:
+        os.close(ruleset)
+
+
+def _enter_variant(request, write_fd, harness, libc, layers):
+    """Prepare a freshly forked variant process for the learner's code."""
+    # A variant dies with the harness, so killing the harness ends every variant.
+    _prctl(libc, PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != harness:
+        _exit(0)
+    # Only the answer pipe stays open: not the other variants' pipes, not the harness's.
+    os.closerange(3, write_fd)
+    os.closerange(write_fd + 1, 4096)
+    # Counted per user, and the harness needs its own forks; so it is set here.
+    _apply_limits(request["limits"], ("RLIMIT_NPROC",))
+    landlock = request.get("landlock")
+    if landlock:
+        rules = [(path, False) for path in landlock.get("read", [])]
+        for path in (sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(sys.executable)):
+            rules.append((path, False))
+        rules.extend((path, True) for path in landlock.get("write", []))
+        _landlock(libc, layers["landlock"], rules)
+
+
+def _children():
+    """Return the pids of this process's live children (it is single-threaded)."""
+    me = os.getpid()
+    try:
+        with open(f"/proc/self/task/{me}/children") as handle:
+            return [int(pid) for pid in handle.read().split()]
+    except (OSError, ValueError):
+        pass
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(fields) > 2 and int(fields[1]) == me:
+            found.append(int(entry))
+    return found
+
+
+def _sweep(kill_all):
+    """Kill every process the learner's code left behind; return whether none is left.
+
+    The harness is a child subreaper, so a process that escaped with setsid or a double
+    fork is still its descendant: once it has no children left, nothing of the learner's
+    runs any more. ``kill_all`` means the harness is alone with the learner's code in
+    its user or PID namespace, where ``kill(-1)`` reaches exactly those processes, all
+    at once (a fork bomb cannot outrun it).
+    """
+    if kill_all and os.getuid() != 0:
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except OSError:
+            pass
+    give_up = _monotonic() + 1.0
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return True
+        if pid:
+            continue
+        if _monotonic() > give_up:
+            return False
+        for child in _children():
+            try:
+                os.kill(child, signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.002)
+
+
+def _drain(fd, child):
+    """Read what a variant that has exited left in its pipe, without waiting for more."""
+    os.set_blocking(fd, False)
+    while child["size"] <= MAX_ANSWER:
+        try:
+            chunk = os.read(fd, 65536)
+        except (BlockingIOError, InterruptedError):
+            return
+        if not chunk:
+            return
+        child["size"] += len(chunk)
+        child["chunks"].append(chunk)
+
+
+def _collect(children, deadline):
+    """Read every variant's answer until each is done or the time is up.
+
+    A variant is done when its pipe ends or when it exits (seen through a pidfd): the
+    learner's code may fork a process that keeps the pipe open, and that must not make
+    a finished variant look like one that ran out of time.
+    """
+    by_fd = {}
+    for child in children:
+        by_fd[child["read_fd"]] = child
+        if child["pidfd"] is not None:
+            by_fd[child["pidfd"]] = child
+    while any(not child["done"] for child in children):
         left = deadline - _monotonic()
         if left <= 0:
             break
-        open_fds = [fd for fd, child in children.items() if not child["done"]]
-        ready, _, _ = select.select(open_fds, [], [], left)
+        watched = [fd for fd, child in by_fd.items() if not child["done"]]
+        ready, _, _ = select.select(watched, [], [], left)
         for fd in ready:
-            child = children[fd]
+            child = by_fd[fd]
+            if child["done"]:
+                continue
+            if fd == child["pidfd"]:
+                _drain(child["read_fd"], child)
+                child["done"] = True
+                continue
             chunk = os.read(fd, 65536)
             if not chunk or child["size"] > MAX_ANSWER:
                 child["done"] = True
                 continue
             child["size"] += len(chunk)
             child["chunks"].append(chunk)
-    runs = []
-    for fd, child in sorted(children.items(), key=lambda item: item[1]["index"]):
-        if not child["done"]:
+
+
+def _pidfd(pid):
+    """Return a descriptor that becomes readable when the process exits, if the kernel has one."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
+
+
+def main():
+    request = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    libc = _libc()
+    layers = _harden(libc)
+    limits = request.get("limits", {})
+    _apply_limits(limits, [name for name in limits if name != "RLIMIT_NPROC"])
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    result_fd = request["result_fd"]
+    deadline = _monotonic() + request["budget"]
+    harness = os.getpid()
+    children = []
+    for index, overrides in enumerate(request["variants"]):
+        read_fd, write_fd = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_fd)
+            os.close(write_fd)
+            children.append(
+                {
+                    "pid": None,
+                    "index": index,
+                    "read_fd": None,
+                    "pidfd": None,
+                    "chunks": [],
+                    "size": 0,
+                    "done": True,
+                }
+            )
+            continue
+        if pid == 0:
             try:
-                os.kill(child["pid"], signal.SIGKILL)
-            except OSError:
-                pass
-        _, status = os.waitpid(child["pid"], 0)
+                _enter_variant(request, write_fd, harness, libc, layers)
+                _run_variant(request, overrides, write_fd)
+            finally:
+                _exit(0)
+        os.close(write_fd)
+        children.append(
+            {
+                "pid": pid,
+                "index": index,
+                "read_fd": read_fd,
+                "pidfd": _pidfd(pid),
+                "chunks": [],
+                "size": 0,
+                "done": False,
+            }
+        )
+    _collect([child for child in children if child["pid"] is not None], deadline)
+    runs = []
+    for child in children:
+        status = None
+        if child["pid"] is not None:
+            if not child["done"]:
+                try:
+                    os.kill(child["pid"], signal.SIGKILL)
+                except OSError:
+                    pass
+            _, status = os.waitpid(child["pid"], 0)
+            for fd in (child["read_fd"], child["pidfd"]):
+                if fd is not None:
+                    os.close(fd)
         run = None
         if child["done"] and child["chunks"] and child["size"] <= MAX_ANSWER:
             try:
@@ -395,14 +723,18 @@ def main():
                 "overrides": request["variants"][child["index"]],
                 "missing": True,
                 "timed_out": not child["done"],
-                "exit_status": os.waitstatus_to_exitcode(status),
+                "exit_status": None if status is None else os.waitstatus_to_exitcode(status),
+                # Bytes came back but not an answer: the learner's code wrote on the pipe.
+                "garbled": bool(child["done"] and child["chunks"]),
             }
         runs.append(run)
-        os.close(fd)
-    answer = _dumps({"nonce": request["nonce"], "runs": runs}).encode("utf-8")
+    swept = _sweep(request.get("sweep_all", False))
+    answer = _dumps(
+        {"nonce": request["nonce"], "runs": runs, "swept": swept, "layers": layers}
+    ).encode("utf-8")
     view = memoryview(answer)
     while view:
-        view = view[os.write(result_fd, view):]
+        view = view[os.write(result_fd, view) :]
     os.close(result_fd)
 
 
