@@ -1,30 +1,46 @@
-"""Running: a Program runs in a child Python process under limits and becomes a Run.
+"""Running: a Program runs in a child Python process under isolation and becomes a Run.
 
 The grader never executes learner code in its own process. The child (see _child.py)
 runs each variant of the program and answers with plain data on a private pipe; this
 module validates that answer field by field, so that a broken or forged answer reads as
 "nothing came back" and never as a result the program did not earn.
+
+Isolation comes in two tiers (SECURITY.md says what each protects against):
+
+- ``process``, always on: a minimal environment, a fresh folder holding only a copy of
+  the submission, ``python -I -S``, stdin from /dev/null, resource limits, no new
+  privileges, Landlock where the kernel has it, a separate unprivileged uid per child
+  when the grader is root, and a sweep that kills everything the child started;
+- ``bwrap``, when bubblewrap works here: the same inside new namespaces (no network,
+  its own PIDs and /proc), a read-only file system, size-limited tmpfs for writing,
+  and the grader's files, the reference, .git and $HOME hidden.
+
+A Sandbox object chooses the tier once (``auto`` takes the best that works) and is
+meant to live for one grading; the bubblewrap probe is cached per process, keyed by
+everything it depends on.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import math
 import os
 import secrets
 import selectors
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader.load import Program
+from grader import isolation
+from grader.load import MAX_BYTES, Cell, Program
 
 CHILD_SOURCE = Path(__file__).with_name("_child.py").read_text(encoding="utf-8")
 
@@ -33,6 +49,17 @@ CHILD_SOURCE = Path(__file__).with_name("_child.py").read_text(encoding="utf-8")
 RAW_OUTPUT_CAP = 1_000_000
 # What one answer from the child may weigh; more means the answer is not ours.
 ANSWER_CAP = 32_000_000
+# How long past its own time budget the parent waits for the harness before killing it:
+# starting the interpreter (and bubblewrap), sweeping, and a loaded machine.
+GRACE = 2.0
+
+MODES = ("auto", "process", "bwrap")
+TIERS = ("process", "bwrap")
+
+ENABLE_BWRAP = (
+    "sudo apt-get install -y bubblewrap && "
+    "sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0"
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +72,8 @@ class Limits:
     file_bytes: int = 16_000_000
     open_files: int = 64
     processes: int = 256
+    # The size of the writable tmpfs (/tmp and /dev/shm) in the bwrap tier.
+    disk_bytes: int = 64_000_000
 
     def rlimits(self) -> dict[str, int]:
         """Return the resource limits the child sets on itself, by resource name."""
@@ -89,8 +118,9 @@ class Execution:
     line_origins: tuple[tuple[int | None, int], ...] = ()
     errors: tuple[Error, ...] = ()
     timed_out: bool = False
-    # How the run ended early, if it did: "sys.exit", "output-limit", or a description
-    # of an abrupt end ("exit status 3", "killed by signal 9").
+    # How the run ended early, if it did: "sys.exit", "interrupted" (KeyboardInterrupt
+    # and the like), "output-limit", or a description of an abrupt end ("exit status 3",
+    # "killed by signal 9").
     ended: str | None = None
     # Nothing came back from this run (it was killed, or it called os._exit).
     missing: bool = False
@@ -103,11 +133,18 @@ class Run:
     executions: tuple[Execution, ...]
     raw_output: str = ""
     tier: str = "process"
+    # The isolation layers that held for this run, for the record ("uid 65003",
+    # "no-new-privs", "landlock 4", "namespaces").
+    layers: tuple[str, ...] = ()
 
     @property
     def main(self) -> Execution:
         """The program as the learner wrote it."""
         return self.executions[0]
+
+
+class SandboxUnavailable(Exception):
+    """The isolation tier that was asked for cannot run on this machine."""
 
 
 def minimal_environment(home: str) -> dict[str, str]:
@@ -121,20 +158,220 @@ def minimal_environment(home: str) -> dict[str, str]:
     }
 
 
+def default_hidden() -> tuple[str, ...]:
+    """Return the folders the bwrap tier hides whatever is graded.
+
+    $HOME and /root (credentials, caches), the grader's own package, and the .git of the
+    repository around the grader and around the working directory (a checkout's token
+    lives in .git/config).
+    """
+    found = [str(Path.home()), "/root", str(Path(__file__).resolve().parent)]
+    for start in (Path(__file__).resolve().parent, Path.cwd().resolve()):
+        for folder in (start, *start.parents):
+            if (folder / ".git").is_dir():
+                found.append(str(folder / ".git"))
+                break
+    return tuple(dict.fromkeys(path for path in found if _hideable(path)))
+
+
+def _hideable(path: str) -> bool:
+    """Whether covering a folder leaves the system usable (never /, /usr and the like).
+
+    Nothing inside /proc, /dev or /sys either: bubblewrap mounts its own there.
+    """
+    system = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/etc", "/dev", "/proc", "/sys", "/tmp")
+    resolved = os.path.realpath(path)
+    inside_pseudo = any(resolved.startswith(p + "/") for p in ("/proc", "/dev", "/sys"))
+    return (
+        resolved != "/"
+        and not inside_pseudo
+        and not any(s == resolved or s.startswith(resolved.rstrip("/") + "/") for s in system)
+    )
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How children run: the tier, the interpreter, and whether each gets its own uid."""
+
+    tier: str
+    python: str
+    own_uid: bool
+    bwrap: str = ""
+
+
+class Sandbox:
+    """Runs programs under the best isolation tier that works here; one per grading.
+
+    ``mode`` is "auto" (bwrap when it works, else process), "process" or "bwrap" (an
+    error when bwrap cannot run). ``require`` makes a missing bwrap tier an error in
+    "auto" mode too. ``hide`` adds folders for the bwrap tier to hide (the reference,
+    the submissions' folders); ``bwrap`` and ``python`` choose the programs to use.
+    """
+
+    def __init__(
+        self,
+        mode: str = "auto",
+        *,
+        require: bool = False,
+        hide: Sequence[str | Path] = (),
+        bwrap: str = "bwrap",
+        python: str | None = None,
+    ) -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown sandbox mode {mode!r}; choose one of {', '.join(MODES)}")
+        self.mode = mode
+        self.require = require or mode == "bwrap"
+        extra = (str(path) for path in hide if _hideable(str(path)))
+        self.hidden = tuple(dict.fromkeys((*default_hidden(), *extra)))
+        self._bwrap = bwrap
+        self._python = python
+        self._lock = threading.Lock()
+        self._plan: _Plan | None = None
+        self._note = ""
+
+    @property
+    def tier(self) -> str:
+        """The tier the children run in (choosing it on first use)."""
+        return self._resolve().tier
+
+    @property
+    def note(self) -> str:
+        """Why a stronger tier or layer is not in use, and how to get it; '' if it is."""
+        self._resolve()
+        return self._note
+
+    def check(self) -> None:
+        """Choose the tier now, raising SandboxUnavailable if the required one cannot run."""
+        self._resolve()
+
+    def _resolve(self) -> _Plan:
+        with self._lock:
+            if self._plan is None:
+                self._plan, self._note = self._choose()
+            return self._plan
+
+    def _choose(self) -> tuple[_Plan, str]:
+        notes: list[str] = []
+        own_uid = isolation.is_root()
+        python = self._python or isolation.child_python(own_uid)
+        if python is None:
+            python = isolation.child_python(False) or sys.executable
+            own_uid = False
+            version = f"{sys.version_info.major}.{sys.version_info.minor}"
+            notes.append(
+                f"Children run as root: no Python {version} that an unprivileged user can "
+                f"read was found (the grader's own is {sys.executable}); install "
+                f"python{version} system-wide so that each child runs as a user of its own."
+            )
+        if own_uid:
+            try:
+                isolation.release(isolation.acquire(give_up=0), clean=True)
+            except OSError as error:
+                own_uid = False
+                notes.append(f"Children run as root: no uid for them ({error}).")
+        process = _Plan("process", python, own_uid)
+        if self.mode == "process":
+            return process, " ".join(notes)
+        problem = bwrap_problem(self._bwrap, python, own_uid)
+        if problem is None:
+            return _Plan("bwrap", python, own_uid, bwrap=self._bwrap), " ".join(notes)
+        if self.require:
+            raise SandboxUnavailable(
+                f"the bwrap sandbox tier is not available: {problem}. Enable it with: "
+                f"{ENABLE_BWRAP}"
+            )
+        notes.insert(
+            0,
+            f"Sandbox: the submissions ran in the 'process' tier; the stronger 'bwrap' "
+            f"tier (no network, hidden files, its own process space) is not available: "
+            f"{problem}. On Ubuntu 24.04 (GitHub runners) enable it with: {ENABLE_BWRAP}",
+        )
+        return process, " ".join(notes)
+
+    def run(
+        self,
+        program: Program,
+        variants: Sequence[Mapping[str, Any]] = ({},),
+        limits: Limits | None = None,
+        source: Path | None = None,
+    ) -> Run:
+        """Run every variant of a program in one child and read back plain data."""
+        return _execute(self._resolve(), self.hidden, program, variants, limits or Limits(), source)
+
+
 def run(
     program: Program,
     variants: Sequence[Mapping[str, Any]] = ({},),
     limits: Limits | None = None,
     source: Path | None = None,
+    sandbox: Sandbox | None = None,
 ) -> Run:
-    """Run every variant of a program in one child process and read back plain data."""
-    limits = limits or Limits()
-    nonce = secrets.token_hex(16)
-    workdir = tempfile.mkdtemp(prefix="grader-")
-    read_fd, write_fd = os.pipe()
+    """Run every variant of a program in one child (the process tier unless told)."""
+    return (sandbox or Sandbox("process")).run(program, variants, limits, source)
+
+
+_PROBE = Program(path="probe", kind="script", cells=(Cell(None, "x = 1\n", "x = 1\n"),))
+
+
+@functools.lru_cache(maxsize=16)
+def bwrap_problem(bwrap: str, python: str, own_uid: bool) -> str | None:
+    """Say why the bwrap tier cannot run here, or None if it can.
+
+    It runs a one-line program through the real bwrap tier, so that anything in the way
+    (not installed, user namespaces forbidden by AppArmor, a folder it cannot hide) shows
+    up. Cached for the life of the process, keyed by everything the answer depends on.
+    """
+    import shutil
+
+    found = shutil.which(bwrap)
+    if found is None:
+        return f"bubblewrap is not installed ('{bwrap}' was not found)"
+    plan = _Plan("bwrap", python, own_uid, bwrap=found)
     try:
+        ran = _execute(plan, default_hidden(), _PROBE, ({},), Limits(timeout=10.0), None)
+    except OSError as error:
+        return f"bwrap could not start ({error.strerror or error})"
+    if ran.main.missing or ran.main.values.get("x") != {"type": "int", "value": 1}:
+        said = next((line for line in ran.raw_output.splitlines() if line.strip()), "")
+        return f"bwrap failed ({said.strip()[:200] or 'no answer from the child'})"
+    return None
+
+
+def _mtimes(folders: Sequence[str]) -> list[int]:
+    """Return when each folder last changed, to tell whether a child wrote there."""
+    times = []
+    for folder in folders:
+        try:
+            times.append(os.stat(folder).st_mtime_ns)
+        except OSError:
+            times.append(0)
+    return times
+
+
+def _execute(
+    plan: _Plan,
+    hidden: Sequence[str],
+    program: Program,
+    variants: Sequence[Mapping[str, Any]],
+    limits: Limits,
+    source: Path | None,
+) -> Run:
+    """Run a program's variants in one child under a plan, and clean up after it."""
+    nonce = secrets.token_hex(16)
+    lease = isolation.acquire() if plan.own_uid else None
+    workdir: Path | None = None
+    read_fd = write_fd = -1
+    clean = False
+    bwrap = plan.tier == "bwrap"
+    try:
+        workdir = isolation.make_workdir(lease)
+        copied: Path | None = None
         if source is not None:
-            _copy_submission(source, Path(workdir))
+            name = "submission" + source.suffix.lower()
+            isolation.copy_into(source, workdir, name, lease, MAX_BYTES)
+            copied = workdir / name if (workdir / name).exists() else None
+        inside = isolation.BWRAP_WORKDIR if bwrap else str(workdir)
+        read_fd, write_fd = os.pipe()
         request = {
             "cells": [{"number": c.number, "source": c.source} for c in program.cells],
             "kind": program.kind,
@@ -145,47 +382,92 @@ def run(
             "nonce": nonce,
             "result_fd": write_fd,
             "limits": limits.rlimits(),
+            # kill(-1) reaches only the learner's processes when the child has a uid
+            # or a PID namespace of its own; never otherwise.
+            "sweep_all": lease is not None or bwrap,
+            "landlock": isolation.landlock_paths(plan.python, inside),
         }
+        argv = [plan.python, "-I", "-S", "-c", CHILD_SOURCE]
+        if bwrap:
+            argv = (
+                isolation.bwrap_argv(
+                    plan.bwrap, plan.python, copied, hidden, limits.disk_bytes, lease
+                )
+                + argv[1:]
+            )
+        ids: dict[str, Any] = {}
+        if lease is not None:
+            ids = {"user": lease.uid, "group": lease.gid, "extra_groups": []}
+        shared = isolation.temp_dirs() if lease is not None and not bwrap else ()
+        before = _mtimes(shared)
         process = subprocess.Popen(
-            [sys.executable, "-I", "-S", "-c", CHILD_SOURCE],
+            argv,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            cwd=workdir,
-            env=minimal_environment(workdir),
+            cwd="/" if bwrap else workdir,
+            env=minimal_environment(inside),
             pass_fds=(write_fd,),
             start_new_session=True,
             close_fds=True,
+            **ids,
         )
         os.close(write_fd)
         write_fd = -1
-        raw, answer = _exchange(process, json.dumps(request).encode(), read_fd, limits)
+        raw, answer, stop = _exchange(process, json.dumps(request).encode(), read_fd, limits)
+        if stop is not None:
+            _terminate(process, plan, lease)
+        process.wait()
+        executions, swept, layers = _parse_answer(answer, nonce, variants, stop)
+        clean = swept and stop is None and process.returncode == 0
+        if lease is not None and _mtimes(shared) != before:
+            isolation.remove_stray_files(lease.uid, shared)
         return Run(
-            executions=_parse_answer(answer, nonce, variants),
+            executions=executions,
             raw_output=raw.decode("utf-8", "replace"),
+            tier=plan.tier,
+            layers=_layers(plan, lease, layers),
         )
     finally:
-        if write_fd != -1:
-            os.close(write_fd)
-        os.close(read_fd)
-        shutil.rmtree(workdir, ignore_errors=True)
+        for fd in (read_fd, write_fd):
+            if fd != -1:
+                os.close(fd)
+        if lease is not None and not clean:
+            isolation.kill_uid(lease.uid)
+            isolation.remove_stray_files(lease.uid)
+        if workdir is not None:
+            isolation.remove_tree(workdir)
+        if lease is not None:
+            isolation.release(lease, clean=True)
 
 
-def _copy_submission(source: Path, workdir: Path) -> None:
-    """Put a copy of the submission in the child's folder, as its own code may expect."""
-    try:
-        shutil.copyfile(source, workdir / ("submission" + source.suffix.lower()))
-    except OSError:
-        pass  # the program is already loaded; the copy is a courtesy
+def _layers(
+    plan: _Plan, lease: isolation.Lease | None, harness: Mapping[str, Any]
+) -> tuple[str, ...]:
+    """Name the isolation layers that held for a run."""
+    layers = []
+    if plan.tier == "bwrap":
+        layers.append("namespaces")
+    if lease is not None:
+        layers.append(f"uid {lease.uid}")
+    if harness.get("no_new_privs") is True:
+        layers.append("no-new-privs")
+    landlock = harness.get("landlock")
+    if type(landlock) is int and landlock > 0:
+        layers.append(f"landlock {landlock}")
+    return tuple(layers)
 
 
 def _exchange(
     process: subprocess.Popen[bytes], request: bytes, read_fd: int, limits: Limits
-) -> tuple[bytes, bytes]:
-    """Send the request, read raw output and the answer, and end the child's group."""
-    # The harness enforces the time budget itself; this is the backstop for a harness
-    # that could not (a frozen process, a flood of output).
-    deadline = time.monotonic() + limits.timeout + 2.0
+) -> tuple[bytes, bytes, str | None]:
+    """Send the request and read raw output and the answer until the harness is done.
+
+    Return what was read and why reading stopped early, if it did: "deadline",
+    "output-limit" or "answer-limit". The harness enforces the time budget itself; the
+    deadline here is the backstop for a harness that could not.
+    """
+    deadline = time.monotonic() + limits.timeout + GRACE
     assert process.stdin is not None and process.stdout is not None
     try:
         process.stdin.write(request)
@@ -194,62 +476,111 @@ def _exchange(
         pass  # it died before reading; what came back says how
     raw = bytearray()
     answer = bytearray()
+    stop: str | None = None
     selector = selectors.DefaultSelector()
     selector.register(process.stdout, selectors.EVENT_READ, "raw")
     selector.register(read_fd, selectors.EVENT_READ, "answer")
+    streams = {"raw", "answer"}
+    # The harness's exit ends the exchange even if something it started still holds
+    # its stdout open; without pidfds, the pipes' ends have to do.
+    exited: int | None = None
+    with contextlib.suppress(AttributeError, OSError):
+        exited = os.pidfd_open(process.pid)
+        selector.register(exited, selectors.EVENT_READ, "exit")
     try:
-        while selector.get_map():
+        while streams and stop is None:
             left = deadline - time.monotonic()
             if left <= 0:
+                stop = "deadline"
                 break
             for key, _ in selector.select(left):
+                if key.data == "exit":
+                    _drain(process.stdout.fileno(), raw, RAW_OUTPUT_CAP)
+                    _drain(read_fd, answer, ANSWER_CAP + 1)
+                    streams.clear()
+                    break
                 chunk = os.read(key.fd, 65_536)
                 if not chunk:
                     selector.unregister(key.fileobj)
-                    continue
-                if key.data == "raw":
+                    streams.discard(key.data)
+                elif key.data == "raw":
                     raw.extend(chunk[: max(0, RAW_OUTPUT_CAP - len(raw))])
                     if len(raw) >= RAW_OUTPUT_CAP:
-                        selector.unregister(key.fileobj)
-                        _kill_group(process)
+                        stop = "output-limit"
+                        break
                 else:
                     answer.extend(chunk)
                     if len(answer) > ANSWER_CAP:
-                        answer.clear()
-                        selector.unregister(key.fileobj)
-                        _kill_group(process)
+                        stop = "answer-limit"
+                        break
     finally:
         selector.close()
-        _kill_group(process)
-        process.wait()
+        if exited is not None:
+            os.close(exited)
         process.stdout.close()
-    return bytes(raw), bytes(answer)
+    if len(answer) > ANSWER_CAP:
+        answer.clear()
+    return bytes(raw), bytes(answer), stop
 
 
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    """Kill the child and every process still in its session's process group."""
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+def _drain(fd: int, into: bytearray, cap: int) -> None:
+    """Read what is left in a pipe without waiting for more."""
+    os.set_blocking(fd, False)
+    while len(into) < cap:
+        try:
+            chunk = os.read(fd, 65_536)
+        except (BlockingIOError, InterruptedError):
+            return
+        if not chunk:
+            return
+        into.extend(chunk[: cap - len(into)])
+
+
+def _terminate(
+    process: subprocess.Popen[bytes], plan: _Plan, lease: isolation.Lease | None
+) -> None:
+    """Kill a child that overran, with everything it started (setsid or not)."""
+    if lease is not None or plan.tier == "bwrap":
+        # With its own uid, a sweep of the uid finds every process; in bwrap, the PID
+        # namespace dies with bubblewrap.
+        with contextlib.suppress(OSError):
+            os.kill(process.pid, signal.SIGKILL)
+        if lease is not None:
+            isolation.kill_uid(lease.uid)
+    else:
+        isolation.kill_tree(process.pid)
 
 
 def _parse_answer(
-    answer: bytes, nonce: str, variants: Sequence[Mapping[str, Any]]
-) -> tuple[Execution, ...]:
-    """Validate the child's answer; anything malformed becomes a missing execution."""
-    missing = tuple(Execution(overrides=dict(v), missing=True) for v in variants)
+    answer: bytes, nonce: str, variants: Sequence[Mapping[str, Any]], stop: str | None
+) -> tuple[tuple[Execution, ...], bool, Mapping[str, Any]]:
+    """Validate the child's answer; anything malformed becomes a missing execution.
+
+    Return the executions, whether the harness swept up after the learner's code, and
+    the isolation layers it reports.
+    """
+    ended = "output-limit" if stop == "output-limit" else None
+    missing = tuple(
+        Execution(overrides=dict(v), missing=True, timed_out=stop == "deadline", ended=ended)
+        for v in variants
+    )
     try:
         data = json.loads(answer.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return missing
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return missing, False, {}
     if not isinstance(data, dict) or data.get("nonce") != nonce:
-        return missing
+        return missing, False, {}
     runs = data.get("runs")
     if not isinstance(runs, list) or len(runs) != len(variants):
-        return missing
-    return tuple(
-        _parse_execution(raw_run, variant) for raw_run, variant in zip(runs, variants)
+        return missing, False, {}
+    layers = data.get("layers")
+    return (
+        tuple(
+            _parse_execution(raw_run, variant)
+            for raw_run, variant in zip(runs, variants, strict=True)
+        ),
+        data.get("swept") is True,
+        layers if isinstance(layers, dict) else {},
     )
 
 
@@ -261,13 +592,11 @@ def _parse_execution(data: object, overrides: Mapping[str, Any]) -> Execution:
         if isinstance(data, dict):
             timed_out = data.get("timed_out") is True
             status = data.get("exit_status")
-            if isinstance(status, int) and not timed_out:
-                ended = (
-                    f"killed by signal {-status}" if status < 0 else f"exit status {status}"
-                )
-        return Execution(
-            overrides=dict(overrides), missing=True, timed_out=timed_out, ended=ended
-        )
+            if type(status) is int and not timed_out:
+                ended = f"killed by signal {-status}" if status < 0 else f"exit status {status}"
+            if data.get("garbled") is True and not timed_out:
+                ended = "garbled-answer"
+        return Execution(overrides=dict(overrides), missing=True, timed_out=timed_out, ended=ended)
     values = data.get("values")
     names = data.get("names")
     lines = data.get("lines")
@@ -290,7 +619,8 @@ def _parse_execution(data: object, overrides: Mapping[str, Any]) -> Execution:
             if isinstance(o, list) and len(o) == 2
         ),
         errors=tuple(
-            _parse_error(e) for e in (errors if isinstance(errors, list) else [])
+            _parse_error(e)
+            for e in (errors if isinstance(errors, list) else [])
             if isinstance(e, dict)
         ),
         timed_out=data.get("timed_out") is True,

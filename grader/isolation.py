@@ -1,0 +1,436 @@
+"""Isolation: the operating-system side of the sandbox, with no knowledge of the harness.
+
+What lives here is the machinery sandbox.py puts together around each child:
+
+- a pool of unprivileged user ids, one per running child, for when the grader runs as
+  root: each child gets a uid of its own, so that it can touch nothing of the grader's,
+  its process count limit is its own, and "every process of this uid" is exactly what
+  it left behind (a lock file per uid keeps two graders on one machine apart);
+- sweeps that kill what a child left behind: every process of a uid, or every
+  descendant of a process;
+- the child's temporary folder, and its removal whatever the child did to it;
+- the choice of interpreter for the child, and the bubblewrap command line.
+
+No function here keeps state between calls except the two caches that say so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import functools
+import grp
+import os
+import pwd
+import shutil
+import signal
+import stat
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+# Debian reserves 65000-65533 and never hands them out, so no account owns them; ids
+# that do have an account or a group on this machine are skipped all the same.
+CHILD_IDS = range(65000, 65534)
+
+# Where the per-uid lock files live when the grader is root: a folder only root may use.
+LOCK_DIRS = ("/run/grader-sandbox", "/var/lock/grader-sandbox")
+
+# The world-writable folders a child may leave files in outside its own folder.
+SHARED_TEMP_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
+
+# Inside the bubblewrap tier, the child's folder is here, on a size-limited tmpfs.
+BWRAP_WORKDIR = "/tmp/work"
+
+
+@dataclass(frozen=True)
+class Lease:
+    """An unprivileged uid (with the gid of the same number) held for one child."""
+
+    uid: int
+    gid: int
+    lock_fd: int
+    # The previous holder died without sweeping; the new holder sweeps first.
+    dirty: bool = False
+
+
+def is_root() -> bool:
+    """Whether the grader runs with root's user id."""
+    return os.geteuid() == 0
+
+
+@functools.lru_cache(maxsize=1)
+def free_ids() -> tuple[int, ...]:
+    """Return the pool's ids that no account or group uses (cached: /etc is static)."""
+    taken = {entry.pw_uid for entry in pwd.getpwall()} | {entry.gr_gid for entry in grp.getgrall()}
+    free = [number for number in CHILD_IDS if number not in taken]
+    return tuple(free)
+
+
+def _lock_dir() -> Path:
+    """Return (creating it) a folder for the lock files that only root can write."""
+    for candidate in LOCK_DIRS:
+        path = Path(candidate)
+        with contextlib.suppress(OSError):
+            path.mkdir(mode=0o700, exist_ok=True)
+        try:
+            info = path.lstat()
+        except OSError:
+            continue
+        if stat.S_ISDIR(info.st_mode) and info.st_uid == 0 and not info.st_mode & 0o022:
+            return path
+    raise OSError("no folder for the sandbox's uid lock files (tried " + ", ".join(LOCK_DIRS) + ")")
+
+
+def acquire(give_up: float = 60.0) -> Lease:
+    """Take a uid of the pool that no other child (of any grader process) holds."""
+    folder = _lock_dir()
+    ids = free_ids()
+    if not ids:
+        raise OSError(f"every uid in {CHILD_IDS.start}-{CHILD_IDS.stop - 1} has an account")
+    deadline = time.monotonic() + give_up
+    while True:
+        for number in ids:
+            fd = os.open(folder / str(number), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                continue
+            dirty = os.pread(fd, 1, 0) == b"1"
+            os.pwrite(fd, b"1", 0)
+            return Lease(number, number, fd, dirty)
+        if time.monotonic() > deadline:
+            raise OSError("every sandbox uid stayed busy for a minute")
+        time.sleep(0.01)
+
+
+def release(lease: Lease, clean: bool) -> None:
+    """Give a uid back; sweep it first unless the child is known to have left nothing."""
+    try:
+        if not clean:
+            kill_uid(lease.uid)
+            remove_stray_files(lease.uid)
+        os.pwrite(lease.lock_fd, b"0", 0)
+    finally:
+        os.close(lease.lock_fd)  # closing releases the lock
+
+
+def _proc_entries() -> Iterator[str]:
+    """Yield the pid folders of /proc."""
+    with os.scandir("/proc") as entries:
+        for entry in entries:
+            if entry.name.isdigit():
+                yield entry.name
+
+
+def _status(pid: str) -> dict[str, str]:
+    """Return a process's /proc status fields, or {} if it is gone."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
+    except OSError:
+        return {}
+    fields = {}
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        fields[key] = value.strip()
+    return fields
+
+
+def processes_of(uid: int) -> list[int]:
+    """Return the live (not zombie) processes whose real or effective uid is uid."""
+    found = []
+    for pid in _proc_entries():
+        fields = _status(pid)
+        uids = fields.get("Uid", "").split()
+        if (
+            len(uids) >= 2
+            and str(uid) in uids[:2]
+            and not fields.get("State", "").startswith(("Z", "X"))
+        ):
+            found.append(int(pid))
+    return found
+
+
+def kill_uid(uid: int, give_up: float = 3.0) -> bool:
+    """Kill every process of a uid until none is left; return whether none is."""
+    # Never the grader's own uid nor root's: that would kill the grader or the machine.
+    if uid in (0, os.getuid(), os.geteuid()):
+        raise ValueError(f"refusing to sweep uid {uid}")
+    deadline = time.monotonic() + give_up
+    while True:
+        pids = processes_of(uid)
+        if not pids:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        # Stop them all first, so that none can fork while the others are killed.
+        for sig in (signal.SIGSTOP, signal.SIGKILL):
+            for pid in pids:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, sig)
+        time.sleep(0.002)
+
+
+def _parents() -> dict[int, list[int]]:
+    """Map each live process to its live children, from one scan of /proc."""
+    children: dict[int, list[int]] = {}
+    for pid in _proc_entries():
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(fields) > 2 and fields[0] not in (b"Z", b"X"):
+            children.setdefault(int(fields[1]), []).append(int(pid))
+    return children
+
+
+def descendants(root: int) -> list[int]:
+    """Return every live descendant of a process."""
+    children = _parents()
+    found: list[int] = []
+    todo = list(children.get(root, []))
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def kill_tree(root: int, give_up: float = 3.0) -> None:
+    """Kill a process and all its descendants, those that called setsid included.
+
+    The root is the harness, a child subreaper: it is stopped (not killed) first, so
+    that whatever is orphaned while its descendants die is handed back to it, and only
+    killed once nothing is left below it.
+    """
+    try:
+        os.kill(root, signal.SIGSTOP)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + give_up
+    while time.monotonic() < deadline:
+        family = descendants(root)
+        if not family:
+            break
+        for sig in (signal.SIGSTOP, signal.SIGKILL):
+            for pid in family:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, sig)
+        time.sleep(0.002)
+    with contextlib.suppress(OSError):
+        os.kill(root, signal.SIGKILL)
+
+
+def make_workdir(lease: Lease | None) -> Path:
+    """Create the child's private folder, owned by the child's uid when it has one."""
+    path = Path(tempfile.mkdtemp(prefix="grader-"))
+    if lease is not None:
+        os.chown(path, lease.uid, lease.gid)
+    return path
+
+
+def copy_into(source: Path, folder: Path, name: str, lease: Lease | None, limit: int) -> None:
+    """Copy a submission's bytes into the child's folder, never following a link."""
+    try:
+        fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return  # the program is already loaded; the copy is a courtesy
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return
+        data = os.read(fd, limit)
+    finally:
+        os.close(fd)
+    target = folder / name
+    target.write_bytes(data)
+    if lease is not None:
+        os.chown(target, lease.uid, lease.gid)
+
+
+def remove_tree(path: Path) -> None:
+    """Remove a folder whatever the child did to it (read-only files, folders without access)."""
+
+    def allow_and_retry(function: object, failed: str, _: object) -> None:
+        # Give the folder (and the entry) back its permissions, then try once more.
+        with contextlib.suppress(OSError):
+            os.chmod(os.path.dirname(failed), 0o700)
+        with contextlib.suppress(OSError):
+            if os.path.isdir(failed) and not os.path.islink(failed):
+                os.chmod(failed, 0o700)
+                shutil.rmtree(failed, ignore_errors=True)
+            else:
+                os.unlink(failed)
+
+    if not os.path.lexists(path):
+        return
+    for _ in range(3):
+        shutil.rmtree(path, onerror=allow_and_retry)
+        if not os.path.lexists(path):
+            return
+
+
+def temp_dirs() -> tuple[str, ...]:
+    """Return the shared temporary folders a child could write into."""
+    own = tempfile.gettempdir()
+    return tuple(dict.fromkeys((*SHARED_TEMP_DIRS, own)))
+
+
+def remove_stray_files(uid: int, folders: Sequence[str] | None = None) -> None:
+    """Remove what a child's uid left at the top of the shared temporary folders."""
+    for folder in folders if folders is not None else temp_dirs():
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                owner = entry.stat(follow_symlinks=False).st_uid
+            except OSError:
+                continue
+            if owner != uid:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                remove_tree(Path(entry.path))
+            else:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+def readable_by_others(path: str) -> bool:
+    """Whether a user with no relation to the file's owner can reach and read it."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return False
+    if not info.st_mode & stat.S_IROTH:
+        return False
+    parent = os.path.dirname(os.path.abspath(path))
+    while True:
+        try:
+            mode = os.stat(parent).st_mode
+        except OSError:
+            return False
+        if not mode & stat.S_IXOTH:
+            return False
+        if parent == "/":
+            return True
+        parent = os.path.dirname(parent)
+
+
+def _stdlib_marker(python: str) -> str:
+    """Return a file of the standard library an interpreter at this path would load."""
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    if os.path.realpath(python) == os.path.realpath(sys.executable):
+        return os.path.join(sys.base_prefix, "lib", version, "os.py")
+    prefix = os.path.dirname(os.path.dirname(os.path.realpath(python)))
+    return os.path.join(prefix, "lib", version, "os.py")
+
+
+@functools.lru_cache(maxsize=8)
+def child_python(for_others: bool) -> str | None:
+    """Choose the interpreter for the child (cached: the answer depends on files only).
+
+    It is the grader's own interpreter, followed through links (with -I -S the child
+    needs only the standard library, never the grader's virtual environment). When the
+    child runs as another user and cannot read that interpreter (pyenv under /root,
+    say), it is the system's interpreter of the same version, or None if there is none.
+    """
+    own = os.path.realpath(sys.executable)
+    if not for_others:
+        return own
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    for candidate in (own, f"/usr/local/bin/python{version}", f"/usr/bin/python{version}"):
+        if readable_by_others(candidate) and readable_by_others(_stdlib_marker(candidate)):
+            return os.path.realpath(candidate)
+    return None
+
+
+def python_prefix(python: str) -> str:
+    """Return the installation folder of an interpreter (the one above its bin/)."""
+    if os.path.realpath(python) == os.path.realpath(sys.executable):
+        return sys.base_prefix
+    return os.path.dirname(os.path.dirname(os.path.realpath(python)))
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def reachable(path: str, lease: Lease | None) -> bool:
+    """Whether the child's user can reach a folder (to hide it, bubblewrap must)."""
+    if lease is None:
+        return os.path.isdir(path)
+    parent = os.path.dirname(path.rstrip("/")) or "/"
+    return os.path.isdir(path) and (parent == "/" or readable_by_others(parent))
+
+
+def bwrap_argv(
+    bwrap: str,
+    python: str,
+    submission: Path | None,
+    hidden: Sequence[str],
+    disk_bytes: int,
+    lease: Lease | None,
+) -> list[str]:
+    """Build the bubblewrap command that runs the harness in its own namespaces.
+
+    Every namespace is new (no network, its own PID space and /proc), the whole file
+    system is read-only, /tmp and /dev/shm are small fresh tmpfs, and the hidden folders
+    are covered with empty read-only tmpfs. The interpreter's own folder is bound back
+    if a hidden folder covered it.
+    """
+    argv = [
+        bwrap,
+        "--unshare-all",
+        "--die-with-parent",
+        "--new-session",
+        "--cap-drop", "ALL",
+        "--ro-bind", "/", "/",
+        "--dev", "/dev",
+        "--proc", "/proc",
+        "--size", str(disk_bytes), "--tmpfs", "/tmp",
+        "--size", str(disk_bytes), "--tmpfs", "/dev/shm",
+    ]  # fmt: skip
+    covered = sorted(
+        {
+            os.path.realpath(h)
+            for h in hidden
+            if not _inside(os.path.realpath(h), "/tmp") and reachable(os.path.realpath(h), lease)
+        }
+    )
+    covered = [c for c in covered if not any(_inside(c, o) and c != o for o in covered)]
+    for folder in covered:
+        argv += ["--tmpfs", folder]
+    prefix = python_prefix(python)
+    exposed = [
+        p
+        for p in dict.fromkeys((prefix, os.path.dirname(os.path.realpath(python))))
+        if any(_inside(p, c) for c in covered)
+    ]
+    for folder in exposed:
+        argv += ["--ro-bind", folder, folder]
+    # A hidden folder inside the interpreter's (the grader installed next to it) stays hidden.
+    for folder in sorted({os.path.realpath(h) for h in hidden}):
+        if any(_inside(folder, e) and folder != e for e in exposed) and os.path.isdir(folder):
+            argv += ["--tmpfs", folder, "--remount-ro", folder]
+    for folder in covered:
+        argv += ["--remount-ro", folder]
+    argv += ["--dir", BWRAP_WORKDIR]
+    if submission is not None:
+        argv += ["--ro-bind", str(submission), f"{BWRAP_WORKDIR}/{submission.name}"]
+    argv += ["--chdir", BWRAP_WORKDIR, "--", python]
+    return argv
+
+
+def landlock_paths(python: str, writable: str) -> dict[str, list[str]]:
+    """Return what the child may read and write once Landlock locks it down."""
+    read = ["/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", "/etc"]
+    read += ["/dev/zero", "/dev/urandom", "/dev/random", python_prefix(python)]
+    read.append(os.path.dirname(os.path.realpath(python)))
+    return {"read": read, "write": [writable, "/dev/null"]}
