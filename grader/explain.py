@@ -245,6 +245,10 @@ def _advice(error: Error, execution: Execution, timeout: float | None) -> tuple[
             "It probably prints inside a loop that never ends; make sure every loop "
             "finishes and print only what the steps ask for."
         )
+    if error.type == "KeyboardInterrupt":
+        return "exit-called", (
+            "Remove the `raise KeyboardInterrupt`: the grader needs your program to run to its end."
+        )
     if error.type == "SystemExit":
         return "exit-called", (
             "Remove the call to exit() or sys.exit(): the grader needs your program to "
@@ -287,6 +291,32 @@ def explain_abrupt(execution: Execution, timeout: float | None) -> Explanation:
         )
         return Explanation("timeout", text, None)
     how = execution.ended or "ended without a word"
+    if how == "output-limit":
+        return Explanation(
+            "output-limit",
+            "Your program wrote far too much output (straight to the terminal, behind "
+            "print's back) and was stopped. It probably writes inside a loop that never "
+            "ends; print only what the steps ask for.",
+            None,
+        )
+    if how == "garbled-answer":
+        # The learner's code wrote into the pipe its results travel on: nothing it sent
+        # can be told apart from what it wrote, so none of it counts.
+        return Explanation(
+            "garbled-answer",
+            "Your program wrote into the grader's private channel, so nothing it did "
+            "could be read. Do not write to file descriptors your program did not open "
+            "(os.write, os.fdopen).",
+            None,
+        )
+    if how in ("killed by signal 11", "killed by signal 7"):
+        return Explanation(
+            "crash",
+            f"Your program crashed the Python interpreter ({how}), most often by recursing "
+            "far deeper than Python allows. Do not raise the limit with "
+            "sys.setrecursionlimit(); give every recursion a case where it stops.",
+            None,
+        )
     if how.startswith("killed by signal 9") or how.startswith("killed by signal 24"):
         return Explanation(
             "resource-limit",

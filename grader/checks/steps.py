@@ -93,6 +93,11 @@ def blocking(case: Case) -> Verdict | None:
     if main.missing:
         explanation = explain_abrupt(main, case.timeout)
         return _fail(explanation.text, explanation.code, explanation.location)
+    if main.ended in ("sys.exit", "interrupted") and main.errors:
+        # An exit on purpose is not graded, wherever it is: like os._exit(), it keeps
+        # the grader from seeing the program run to its end.
+        explanation = explain(main.errors[-1], case.program, main, case.timeout)
+        return _fail(explanation.text, explanation.code, explanation.location)
     return None
 
 
