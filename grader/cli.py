@@ -120,6 +120,19 @@ def parser() -> argparse.ArgumentParser:
         help="grade only the K-th of N parts of the submissions (sorted by path, every "
         "N-th from the K-th), to spread a batch over N machines; see grader.merge",
     )
+    p.add_argument(
+        "--sandbox",
+        choices=("auto", "process", "bwrap"),
+        default="auto",
+        help="isolation of the learner's code: bwrap (namespaces, hidden files, no "
+        "network), process (always available), or auto, the strongest that works here "
+        "(default: auto; see SECURITY.md)",
+    )
+    p.add_argument(
+        "--require-sandbox",
+        action="store_true",
+        help="refuse to grade (exit 2) unless the bwrap tier works here",
+    )
     p.add_argument("--version", action="version", version=f"grader {__version__}")
     return p
 
@@ -142,10 +155,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         report = grade(
             submissions,
-            Options(timeout=args.timeout, memory_mb=args.memory_limit, jobs=args.jobs),
+            Options(
+                timeout=args.timeout,
+                memory_mb=args.memory_limit,
+                jobs=args.jobs,
+                sandbox=args.sandbox,
+                require_sandbox=args.require_sandbox,
+            ),
             progress=progress,
         )
         text = FORMATS[args.format](report)
+    except UsageError as error:  # the sandbox asked for cannot run here
+        print(f"grader: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except Exception as error:  # a bug of the grader, not of the learner: say so in one line
         print(
             f"grader: internal error ({type(error).__name__}: {error}). This is a bug in "

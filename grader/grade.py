@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -20,8 +20,9 @@ from grader.checks.steps import Case, blocking, make_case
 from grader.explain import explain, explain_abrupt, explain_syntax
 from grader.load import LoadError, is_supported, load
 from grader.plugin import run_checks
+from grader.report._safe import clean
 from grader.result import Location, Report, Result, Status, StepResult, submission_order
-from grader.sandbox import Limits, run
+from grader.sandbox import Limits, Sandbox, SandboxUnavailable, run
 
 OUTPUT_SHOWN = 4_000
 
@@ -45,6 +46,10 @@ class Options:
     timeout: float = 10.0
     memory_mb: int = 1024
     jobs: int = 1
+    # The isolation tier: "auto" (the strongest that works here), "process" or "bwrap";
+    # with require_sandbox, "auto" without bwrap is a usage error.
+    sandbox: str = "auto"
+    require_sandbox: bool = False
 
     def limits(self) -> Limits:
         """Return the sandbox limits these options ask for."""
@@ -94,14 +99,18 @@ class _Prepared:
 
 
 def _prepare(
-    submission: Submission, expected: exercise.Expected, limits: Limits, timeout: float
+    submission: Submission,
+    expected: exercise.Expected,
+    limits: Limits,
+    timeout: float,
+    sandbox: Sandbox | None = None,
 ) -> _Prepared:
     """Load and run one submission, and make it a case for the checks."""
     try:
         program = load(submission.path, shown_as=submission.shown)
     except LoadError as error:
         return _Prepared(submission, error=error)
-    ran = run(program, expected.variants(), limits, source=submission.path)
+    ran = run(program, expected.variants(), limits, source=submission.path, sandbox=sandbox)
     return _Prepared(submission, make_case(program, ran, expected, timeout))
 
 
@@ -118,10 +127,24 @@ def grade(
     """
     options = options or Options()
     limits = options.limits()
+    # One sandbox per grading: it chooses the tier once, and hides the reference and the
+    # submissions' folders (other learners' work) from the bwrap tier.
+    sandbox = Sandbox(
+        options.sandbox,
+        require=options.require_sandbox,
+        hide=[exercise.reference_script().parent, *{s.path.parent.resolve() for s in submissions}],
+    )
+    try:
+        sandbox.check()
+    except SandboxUnavailable as error:
+        raise UsageError(str(error)) from None
     expected = exercise.compute_expected(Limits(timeout=max(options.timeout, 10.0)))
     pool = ThreadPoolExecutor(max_workers=max(1, options.jobs))
     try:
-        futures = [pool.submit(_prepare, s, expected, limits, options.timeout) for s in submissions]
+        futures = [
+            pool.submit(_prepare, s, expected, limits, options.timeout, sandbox)
+            for s in submissions
+        ]
         if progress is not None:
             _count_done(futures, progress)
         report = run_checks([partial(_case_of, future) for future in futures])
@@ -136,7 +159,11 @@ def grade(
             results.append(_load_failure(item.submission, item.error))
         else:
             results.append(_result(item.case, verdicts.get(index, {})))
-    return Report(results=tuple(results))
+    return Report(
+        results=tuple(_cleaned(result) for result in results),
+        sandbox=sandbox.tier,
+        sandbox_note=sandbox.note,
+    )
 
 
 def _case_of(future: Future[_Prepared]) -> Case | None:
@@ -229,6 +256,7 @@ def _result(case: Case, verdicts: dict[int, dict[str, Any]]) -> Result:
         code=code,
         notes=case.program.notes,
         output=clean_output(main.stdout),
+        sandbox=case.run.tier,
     )
 
 
@@ -255,16 +283,25 @@ def _load_failure(submission: Submission, error: LoadError) -> Result:
     )
 
 
+def _cleaned(result: Result) -> Result:
+    """Strip escapes and control characters from every learner-derived text of a result.
+
+    File names, the learner's error messages, quoted lines and notes all reach every
+    report format (JSON readers included) through here, so none can recolour a log, hide
+    text or forge a line; each format still escapes for its own syntax.
+    """
+    return replace(
+        result,
+        submission=clean(result.submission),
+        message=clean(result.message),
+        notes=tuple(clean(note) for note in result.notes),
+        steps=tuple(replace(step, message=clean(step.message)) for step in result.steps),
+    )
+
+
 def clean_output(text: str, limit: int = OUTPUT_SHOWN) -> str:
     """Cap learner output and strip terminal escapes and control characters from it."""
-    import re
-
-    text = re.sub(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])", "", text)
-    text = "".join(
-        ch
-        for ch in text
-        if ch in "\n\t" or (ch >= " " and ch != "\x7f" and not 0x80 <= ord(ch) < 0xA0)
-    )
+    text = clean(text)
     if len(text) > limit:
         text = text[:limit] + f"\n[... {len(text) - limit} more characters not shown]"
     return text
