@@ -8,8 +8,11 @@ still runs as Python, each with a note for the learner. Nothing here executes co
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
+import stat
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,15 +82,7 @@ def is_supported(path: Path) -> bool:
 def load(path: Path, shown_as: str | None = None) -> Program:
     """Read a script or notebook into a Program, or raise LoadError in plain words."""
     name = shown_as if shown_as is not None else str(path)
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as error:
-        raise LoadError(
-            f"{name} could not be read ({error.strerror or error}). "
-            "Check that the file exists and that you may read it.",
-            "unreadable",
-        ) from None
+    data = _read_regular_file(path, name)
     text = decode(data, name)
     if path.suffix.lower() == ".ipynb":
         return _load_notebook(text, name)
@@ -98,6 +93,44 @@ def load(path: Path, shown_as: str | None = None) -> Program:
             "empty",
         )
     return Program(path=name, kind="script", cells=(Cell(None, text, text),))
+
+
+def _read_regular_file(path: Path, name: str) -> bytes:
+    """Read at most MAX_BYTES + 1 bytes of a regular file that is not a symbolic link.
+
+    A submission that is a link could make the grader read, and then quote back as a
+    syntax error, anything the grader may read (/proc/self/environ, a token file); a
+    FIFO or a device could block it or never end.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise LoadError(
+                f"{name} is a symbolic link. Submit the file itself, not a link to it.",
+                "not-a-file",
+            ) from None
+        raise LoadError(
+            f"{name} could not be read ({error.strerror or error}). "
+            "Check that the file exists and that you may read it.",
+            "unreadable",
+        ) from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise LoadError(
+                f"{name} is not a regular file. Submit the .py or .ipynb file you wrote.",
+                "not-a-file",
+            )
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(MAX_BYTES + 1)
+    except OSError as error:
+        raise LoadError(
+            f"{name} could not be read ({error.strerror or error}). "
+            "Check that the file exists and that you may read it.",
+            "unreadable",
+        ) from None
+    finally:
+        os.close(fd)
 
 
 def decode(data: bytes, name: str) -> str:
@@ -136,6 +169,12 @@ def _load_notebook(text: str, name: str) -> Program:
         raise LoadError(
             f"{name} is not a valid notebook: it is not JSON ({error}). Open it in "
             "Jupyter, save it again, and submit the saved .ipynb file.",
+            "bad-notebook",
+        ) from None
+    except RecursionError:  # brackets nested thousands deep: no notebook looks like that
+        raise LoadError(
+            f"{name} is not a valid notebook: its JSON is nested far too deeply. Open it "
+            "in Jupyter, save it again, and submit the saved .ipynb file.",
             "bad-notebook",
         ) from None
     try:
