@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from grader.report._safe import clean, one_line
+from grader.report.chart import pass_rate_chart
 from grader.result import Report, Result, Status, StepResult
 
 MARKER = "<!-- grader-report -->"
@@ -96,6 +97,8 @@ def render(report: Report) -> str:
         return "\n\n".join(blocks) + "\n"
     blocks.append(_totals(report))
     blocks.append(_table(report))
+    if len(report.results) > 1:
+        blocks.append(pass_rate_chart(report))
     for result in report.results:
         if result.status is not Status.PASSED or result.message:
             blocks.extend(_feedback(result))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from grader.mistakes import explain_code
 from grader.report._safe import defuse_commands
 from grader.result import Report, Result, Status
 
@@ -36,6 +37,40 @@ def render_result(result: Result) -> str:
     return "\n".join(lines)
 
 
+# How many of the most common mistakes the batch summary lists.
+TOP_MISTAKES = 5
+
+
+def batch_summary(report: Report) -> str:
+    """Write the pass rate of each step and the most common mistakes of a batch."""
+    summary = report.summary()
+    titles = {step.step: step.title for result in report.results for step in result.steps}
+    lines = ["Pass rate per step:"]
+    for number, passes in summary.step_passes.items():
+        rate = 100 * passes / summary.submissions if summary.submissions else 0
+        lines.append(
+            f"  Step {number}: {passes} / {summary.submissions} ({rate:.0f}%)  "
+            f"{titles.get(number, '')}".rstrip()
+        )
+    # "Fix step 1 first" follows from another mistake; count the mistakes themselves.
+    mistakes = [(code, n) for code, n in summary.mistakes if ".needs-step" not in code]
+    if mistakes:
+        shown = mistakes[:TOP_MISTAKES]
+        lines.append("Most common mistakes (submissions, code, what it means):")
+        count_width = len(str(shown[0][1]))
+        code_width = max(len(code) for code, _ in shown)
+        for code, count in shown:
+            lines.append(
+                f"  {count:>{count_width}}  {code:<{code_width}}  {explain_code(code)}".rstrip()
+            )
+        if len(mistakes) > TOP_MISTAKES:
+            lines.append(
+                f"  ... and {len(mistakes) - TOP_MISTAKES} more (--format csv or json lists "
+                "every submission's codes)."
+            )
+    return "\n".join(lines)
+
+
 def render(report: Report) -> str:
     """Write every submission's feedback, then totals when there are several."""
     parts = [render_result(result) for result in report.results]
@@ -43,7 +78,8 @@ def render(report: Report) -> str:
         summary = report.summary()
         parts.append(
             f"{summary.submissions} submissions: {summary.passed} passed, "
-            f"{summary.failed} failed, {summary.errors} could not be graded."
+            f"{summary.failed} failed, {summary.errors} could not be graded.\n"
+            + batch_summary(report)
         )
     if report.sandbox_note:
         parts.append(report.sandbox_note)
