@@ -20,7 +20,7 @@ from grader.checks.steps import Case, blocking, make_case
 from grader.explain import explain, explain_abrupt, explain_syntax
 from grader.load import LoadError, is_supported, load
 from grader.plugin import run_checks
-from grader.report._safe import clean
+from grader.report._safe import defuse_commands
 from grader.result import Location, Report, Result, Status, StepResult, submission_order
 from grader.sandbox import Limits, Sandbox, SandboxUnavailable, run
 
@@ -284,7 +284,7 @@ def _load_failure(submission: Submission, error: LoadError) -> Result:
 
 
 def _cleaned(result: Result) -> Result:
-    """Strip escapes and control characters from every learner-derived text of a result.
+    """Make every learner-derived text of a result safe to show (see safe_text).
 
     File names, the learner's error messages, quoted lines and notes all reach every
     report format (JSON readers included) through here, so none can recolour a log, hide
@@ -292,16 +292,27 @@ def _cleaned(result: Result) -> Result:
     """
     return replace(
         result,
-        submission=clean(result.submission),
-        message=clean(result.message),
-        notes=tuple(clean(note) for note in result.notes),
-        steps=tuple(replace(step, message=clean(step.message)) for step in result.steps),
+        submission=safe_text(result.submission),
+        message=safe_text(result.message),
+        notes=tuple(safe_text(note) for note in result.notes),
+        steps=tuple(replace(step, message=safe_text(step.message)) for step in result.steps),
     )
+
+
+def safe_text(text: str) -> str:
+    """Return learner-derived text that cannot steer a terminal or a CI runner.
+
+    Escapes and control characters go; a line starting with ``::`` gets a visible
+    prefix; and ``##[`` loses its meaning anywhere in a line, because the GitHub runner
+    still reads the legacy ``##[command]`` form wherever it appears, not only at the
+    start (``##[set-output name=score;]4`` would set a step output).
+    """
+    return defuse_commands(text).replace("##[", "# #[")
 
 
 def clean_output(text: str, limit: int = OUTPUT_SHOWN) -> str:
     """Cap learner output and strip terminal escapes and control characters from it."""
-    text = clean(text)
+    text = safe_text(text)
     if len(text) > limit:
         text = text[:limit] + f"\n[... {len(text) - limit} more characters not shown]"
     return text
