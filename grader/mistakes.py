@@ -83,6 +83,7 @@ MISTAKES: dict[str, str] = {
     "step3.fails-other-load": "The program breaks when load has another value.",
     "step3.not-dict": "can_handle_load is not a dict.",
     "step3.wrong-keys": "can_handle_load does not have one key per strategy.",
+    "step3.reset-in-loop": "can_handle_load = {} is inside the loop, so only the last strategy is kept.",
     "step3.not-bool": "The values of can_handle_load are not True/False.",
     "step3.strict-greater": "The comparison uses > instead of >=.",
     "step3.wrong-values": "The values of can_handle_load are wrong for some load.",

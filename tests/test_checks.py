@@ -297,6 +297,14 @@ ROWS = [
         "Did you mean `systems`?",
     ),
     Row(
+        "empty-dict-inside-the-loop",
+        HEAD + "for strategy, capacity in systems.items():\n    can_handle_load = {}\n"
+        "    can_handle_load[strategy] = capacity >= load\n" + PRINT,
+        (1, 2),
+        "step3.reset-in-loop",
+        "inside the loop",
+    ),
+    Row(
         "string-values",
         HEAD + LOOP.replace("capacity >= load", "str(capacity >= load)") + PRINT,
         (1, 2),

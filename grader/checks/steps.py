@@ -320,6 +320,25 @@ def _structure(case: Case) -> Verdict | None:
     ]
     filling = [n for n in good if _fills(n.node, RESULT)]
     if filling:
+        reset = next(
+            (
+                a
+                for a in case.source.assignments(RESULT)
+                if any(loop.node in a.loops for loop in filling)
+                and isinstance(a.node, ast.Assign)
+                and isinstance(a.node.value, (ast.Dict, ast.Call))
+                and not getattr(a.node.value, "keys", getattr(a.node.value, "args", [1]))
+            ),
+            None,
+        )
+        if reset is not None:
+            return _fail(
+                f"`{source_text(reset.node)}` {where(reset.location)} is inside the loop, so the "
+                "dictionary starts again empty for every strategy and only the last one is "
+                "kept. Move it before the loop.",
+                "step3.reset-in-loop",
+                reset.location,
+            )
         return None
     wanted = f"`for {', '.join(LOOP_TARGETS)} in {SYSTEMS}.items():`"
     assigned = case.source.assignments(RESULT)
@@ -426,7 +445,9 @@ def check_loop(case: Case) -> Verdict:
         if stop.code == "syntax-error" or structure.code == "step3.no-loop":
             # The loop may sit in code that could not be read or stopped early (a
             # misspelled name): the error is the mistake to fix first.
-            lead = f"`{RESULT}` was never created." if value is MISSING else "Your loop did not run."
+            lead = (
+                f"`{RESULT}` was never created." if value is MISSING else "Your loop did not run."
+            )
             return _fail(f"{lead} {stop.text}", stop.code, stop.location)
         return _fail(f"{structure.message}\n{stop.text}", structure.code or "", structure.location)
     at = case.source.first_assignment(RESULT)
