@@ -518,12 +518,39 @@ def _landlock(libc, abi, rules):
         os.close(ruleset)
 
 
-def _enter_variant(request, write_fd, harness, libc, layers):
+def _variant_folders(count):
+    """Give each variant a folder of its own with a copy of the child's files.
+
+    Variants run at the same time: in one shared folder, a program that writes files
+    would trip over its own other runs.
+    """
+    home = os.getcwd()
+    try:
+        originals = [name for name in os.listdir(home) if os.path.isfile(os.path.join(home, name))]
+        folders = []
+        for index in range(count):
+            folder = os.path.join(home, f"run-{index}")
+            os.mkdir(folder, 0o700)
+            for name in originals:
+                with (
+                    open(os.path.join(home, name), "rb") as source,
+                    open(os.path.join(folder, name), "wb") as copy,
+                ):
+                    copy.write(source.read())
+            folders.append(folder)
+        return folders
+    except OSError:
+        return [home] * count
+
+
+def _enter_variant(request, write_fd, harness, libc, layers, folder):
     """Prepare a freshly forked variant process for the learner's code."""
     # A variant dies with the harness, so killing the harness ends every variant.
     _prctl(libc, PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != harness:
         _exit(0)
+    os.chdir(folder)
+    os.environ["HOME"] = os.environ["TMPDIR"] = folder
     # Only the answer pipe stays open: not the other variants' pipes, not the harness's.
     os.closerange(3, write_fd)
     os.closerange(write_fd + 1, 4096)
@@ -661,6 +688,7 @@ def main():
     deadline = _monotonic() + request["budget"]
     harness = os.getpid()
     children = []
+    folders = _variant_folders(len(request["variants"]))
     for index, overrides in enumerate(request["variants"]):
         read_fd, write_fd = os.pipe()
         try:
@@ -682,7 +710,7 @@ def main():
             continue
         if pid == 0:
             try:
-                _enter_variant(request, write_fd, harness, libc, layers)
+                _enter_variant(request, write_fd, harness, libc, layers, folders[index])
                 _run_variant(request, overrides, write_fd)
             finally:
                 _exit(0)
