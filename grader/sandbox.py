@@ -197,6 +197,7 @@ class _Plan:
     python: str
     own_uid: bool
     bwrap: str = ""
+    landlock: bool = True
 
 
 class Sandbox:
@@ -206,6 +207,7 @@ class Sandbox:
     error when bwrap cannot run). ``require`` makes a missing bwrap tier an error in
     "auto" mode too. ``hide`` adds folders for the bwrap tier to hide (the reference,
     the submissions' folders); ``bwrap`` and ``python`` choose the programs to use.
+    ``landlock=False`` leaves that layer out, so that tests can see the ones below it.
     """
 
     def __init__(
@@ -216,6 +218,7 @@ class Sandbox:
         hide: Sequence[str | Path] = (),
         bwrap: str = "bwrap",
         python: str | None = None,
+        landlock: bool = True,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown sandbox mode {mode!r}; choose one of {', '.join(MODES)}")
@@ -225,6 +228,7 @@ class Sandbox:
         self.hidden = tuple(dict.fromkeys((*default_hidden(), *extra)))
         self._bwrap = bwrap
         self._python = python
+        self._landlock = landlock
         self._lock = threading.Lock()
         self._plan: _Plan | None = None
         self._note = ""
@@ -269,12 +273,13 @@ class Sandbox:
             except OSError as error:
                 own_uid = False
                 notes.append(f"Children run as root: no uid for them ({error}).")
-        process = _Plan("process", python, own_uid)
+        process = _Plan("process", python, own_uid, landlock=self._landlock)
         if self.mode == "process":
             return process, " ".join(notes)
         problem = bwrap_problem(self._bwrap, python, own_uid)
         if problem is None:
-            return _Plan("bwrap", python, own_uid, bwrap=self._bwrap), " ".join(notes)
+            plan = _Plan("bwrap", python, own_uid, bwrap=self._bwrap, landlock=self._landlock)
+            return plan, " ".join(notes)
         if self.require:
             raise SandboxUnavailable(
                 f"the bwrap sandbox tier is not available: {problem}. Enable it with: "
@@ -313,20 +318,25 @@ def run(
 _PROBE = Program(path="probe", kind="script", cells=(Cell(None, "x = 1\n", "x = 1\n"),))
 
 
-@functools.lru_cache(maxsize=16)
 def bwrap_problem(bwrap: str, python: str, own_uid: bool) -> str | None:
-    """Say why the bwrap tier cannot run here, or None if it can.
-
-    It runs a one-line program through the real bwrap tier, so that anything in the way
-    (not installed, user namespaces forbidden by AppArmor, a folder it cannot hide) shows
-    up. Cached for the life of the process, keyed by everything the answer depends on.
-    """
+    """Say why the bwrap tier cannot run here, or None if it can."""
     import shutil
 
     found = shutil.which(bwrap)
     if found is None:
         return f"bubblewrap is not installed ('{bwrap}' was not found)"
-    plan = _Plan("bwrap", python, own_uid, bwrap=found)
+    return _probe_bwrap(os.path.realpath(found), python, own_uid)
+
+
+@functools.lru_cache(maxsize=16)
+def _probe_bwrap(bwrap: str, python: str, own_uid: bool) -> str | None:
+    """Run a one-line program through the real bwrap tier; say what went wrong, if anything.
+
+    Anything in the way (user namespaces forbidden by AppArmor, a folder it cannot hide,
+    an interpreter it cannot see) shows up here. Cached for the life of the process,
+    keyed by everything the answer depends on.
+    """
+    plan = _Plan("bwrap", python, own_uid, bwrap=bwrap)
     try:
         ran = _execute(plan, default_hidden(), _PROBE, ({},), Limits(timeout=10.0), None)
     except OSError as error:
@@ -385,7 +395,7 @@ def _execute(
             # kill(-1) reaches only the learner's processes when the child has a uid
             # or a PID namespace of its own; never otherwise.
             "sweep_all": lease is not None or bwrap,
-            "landlock": isolation.landlock_paths(plan.python, inside),
+            "landlock": isolation.landlock_paths(plan.python, inside) if plan.landlock else None,
         }
         argv = [plan.python, "-I", "-S", "-c", CHILD_SOURCE]
         if bwrap:
@@ -453,7 +463,7 @@ def _layers(
     if harness.get("no_new_privs") is True:
         layers.append("no-new-privs")
     landlock = harness.get("landlock")
-    if type(landlock) is int and landlock > 0:
+    if plan.landlock and type(landlock) is int and landlock > 0:
         layers.append(f"landlock {landlock}")
     return tuple(layers)
 
