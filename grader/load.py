@@ -191,7 +191,7 @@ def _load_notebook(text: str, name: str) -> Program:
             "the saved .ipynb file.",
             "bad-notebook",
         ) from None
-    if language not in ("", "python", "python3"):
+    if language and not language.startswith(("python", "ipython")):
         raise LoadError(
             f"{name} is a {language} notebook; this exercise is graded as Python. "
             "Choose a Python 3 kernel, run your cells, save, and submit again.",
