@@ -1,0 +1,14 @@
+# expect: status=failed score=3 code=runtime-error
+# Closes standard output (the file descriptors and sys.stdout) before printing.
+import os
+import sys
+
+os.close(1)
+os.close(2)
+sys.stdout.close()
+systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}
+load = 7
+can_handle_load = {}
+for strategy, capacity in systems.items():
+    can_handle_load[strategy] = capacity >= load
+print(can_handle_load)

@@ -1,0 +1,11 @@
+# expect: status=error score=0 code=abrupt-exit
+# Leaves with os._exit(0) before the exercise's code.
+import os
+
+os._exit(0)
+systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}
+load = 7
+can_handle_load = {}
+for strategy, capacity in systems.items():
+    can_handle_load[strategy] = capacity >= load
+print(can_handle_load)

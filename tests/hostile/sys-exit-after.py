@@ -1,0 +1,11 @@
+# expect: status=error score=0 code=exit-called
+# Does the exercise, then calls sys.exit(0).
+import sys
+
+systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}
+load = 7
+can_handle_load = {}
+for strategy, capacity in systems.items():
+    can_handle_load[strategy] = capacity >= load
+print(can_handle_load)
+sys.exit(0)

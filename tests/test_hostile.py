@@ -1,0 +1,393 @@
+"""The hostile corpus: each file under tests/hostile/ graded through the real grader.
+
+Every case is a learner program that attacks the grader (hangs, floods, forks, escapes,
+forges, reads secrets, writes where it should not). Its first line pins the verdict it
+must get (``# expect: status=... score=... code=a|b``). Graded alone and in a batch next
+to a correct submission, in the always-on 'process' tier and, where bubblewrap works,
+in the 'bwrap' tier, each case must also:
+
+- finish within its time limit plus a few seconds;
+- leave no process behind (none marked by the case, none under a pool uid nobody
+  holds) and no temporary folder;
+- write nothing into the grader's package or the reference;
+- keep the fake secrets of the grader's environment out of every report format;
+- put no escape sequence, control character or CI workflow command in any report.
+
+The second part feeds the grader broken files (empty, binary, not UTF-8, too large,
+not a notebook, links) and asserts a clear failed result, never a traceback.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from grader import isolation
+from grader.grade import Options, Submission, grade
+from grader.report import FORMATS
+from grader.result import Report, Result, Status
+from grader.sandbox import bwrap_problem
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path(__file__).resolve().parent / "hostile"
+GRADER = ROOT / "grader"
+REFERENCE = ROOT / "reference"
+CORRECT = ROOT / "submissions" / "correct-script.py"
+
+# Short, so that the suite stays fast; the bound allows for a loaded machine.
+TIMEOUT = 2.0
+MEMORY_MB = 256
+SLACK = 5.0
+
+FAKE_SECRETS = {
+    "GITHUB_TOKEN": "ghp_FAKEhostileFAKEhostileFAKE000000",
+    "AWS_SECRET_ACCESS_KEY": "FAKEawsSECRETaccessKEYforTHEtests",
+    "GRADER_SECRET_PASSWORD": "fake-hostile-password",
+}
+
+BWRAP_PROBLEM = bwrap_problem(
+    "bwrap", isolation.child_python(isolation.is_root()) or "", isolation.is_root()
+)
+TIERS = [
+    "process",
+    pytest.param(
+        "bwrap",
+        marks=pytest.mark.skipif(
+            BWRAP_PROBLEM is not None, reason=f"the bwrap tier cannot run here: {BWRAP_PROBLEM}"
+        ),
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Expected:
+    """The verdict a case must get, from its first line."""
+
+    status: str
+    score: int | None
+    codes: tuple[str, ...]
+
+    def check(self, result: Result) -> None:
+        """Assert that a result is this verdict."""
+        if self.status == "any":
+            return
+        got = (result.status.value, result.score, result.code)
+        assert result.status.value == self.status, got
+        if self.score is not None:
+            assert result.score == self.score, got
+        if self.codes:
+            assert result.code in self.codes, got
+
+
+def expected_of(path: Path) -> Expected:
+    """Read a case's '# expect:' line."""
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("# expect: "), f"{path.name} does not say what it expects"
+    fields = dict(part.split("=", 1) for part in first[len("# expect: ") :].split())
+    return Expected(
+        status=fields["status"],
+        score=int(fields["score"]) if "score" in fields else None,
+        codes=tuple(fields["code"].split("|")) if "code" in fields else (),
+    )
+
+
+CASES = sorted(CORPUS.glob("*.py"))
+
+
+def materialize(case: Path, folder: Path, mark: str) -> Path:
+    """Write a case with its placeholders filled in: the real paths, a unique mark."""
+    text = case.read_text(encoding="utf-8")
+    for key, value in {
+        "__MARK__": mark,
+        "__GRADER_PARENT__": str(GRADER.parent),
+        "__GRADER__": str(GRADER),
+        "__REFERENCE__": str(REFERENCE),
+    }.items():
+        text = text.replace(key, value)
+    path = folder / case.name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def tampering(mark: str) -> list[str]:
+    """Return the grader's and the reference's files a case wrote, made or opened up.
+
+    Other people may edit the grader while the suite runs, so this does not compare
+    hashes of the whole tree: it looks for the case's own mark in any file, for files
+    owned by anyone but the owner of the folder, and for modes opened to everyone.
+    """
+    found = []
+    for folder in (GRADER, REFERENCE):
+        owner = folder.stat().st_uid
+        for path in folder.rglob("*"):
+            if "__pycache__" in path.parts or not path.is_file():
+                continue
+            info = path.stat()
+            if info.st_uid != owner or info.st_mode & 0o002 or mark.encode() in path.read_bytes():
+                found.append(str(path))
+    return found
+
+
+def marked_processes(mark: str) -> list[int]:
+    """Return the processes whose command line carries a mark."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                    if mark.encode() in handle.read():
+                        found.append(int(entry))
+            except OSError:
+                pass
+    return found
+
+
+def orphans_of_the_pool() -> list[int]:
+    """Return processes running under a pool uid that no grader holds right now.
+
+    A uid is held (locked) for as long as its child runs; while this function holds
+    the lock itself, no grader can be using the uid, so any process of it is a leftover.
+    """
+    folder = Path(isolation.LOCK_DIRS[0])
+    left = []
+    for uid in isolation.free_ids():
+        lock = folder / str(uid)
+        if not lock.exists():
+            continue
+        fd = os.open(lock, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue
+        else:
+            left.extend(isolation.processes_of(uid))
+        finally:
+            os.close(fd)
+    return left
+
+
+def leftovers(mark: str, seconds: float = 3.0) -> list[int]:
+    """Wait briefly for killed processes to go; return what is still there."""
+    deadline = time.monotonic() + seconds
+    while True:
+        left = marked_processes(mark) + (orphans_of_the_pool() if isolation.is_root() else [])
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.05)
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def assert_report_is_safe(report: Report) -> None:
+    """No secret, escape, control character or forged CI command in any format."""
+    for name, render in FORMATS.items():
+        text = render(report)
+        for secret in FAKE_SECRETS.values():
+            assert secret not in text, f"a secret reached the {name} report"
+        assert "##[" not in text, f"a legacy workflow command in the {name} report"
+        if name == "json":
+            strings: list[str] = []
+            _strings(json.loads(text), strings)
+            assert not any(_CONTROL.search(s) for s in strings), "control characters in JSON"
+            continue
+        for line in text.split("\n"):
+            assert not _CONTROL.search(line.replace("\r", "")), f"control characters in {name}"
+            stripped = line.lstrip()
+            if stripped.startswith("::"):
+                # Only the GitHub format may start lines with commands, and only its own:
+                # whatever the learner wrote stays in the data, after the second '::'.
+                assert name == "github", f"a workflow command in the {name} report: {line!r}"
+                head = stripped[2:].split("::", 1)[0]
+                assert "pwned" not in head and not head.startswith("add-mask"), line
+
+
+def _strings(data: object, into: list[str]) -> None:
+    if isinstance(data, str):
+        into.append(data)
+    elif isinstance(data, dict):
+        for key, item in data.items():
+            _strings(key, into)
+            _strings(item, into)
+    elif isinstance(data, list):
+        for item in data:
+            _strings(item, into)
+
+
+@pytest.fixture
+def sealed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """Fake secrets in the grader's environment, and a temp folder of the test's own.
+
+    The folder is where the children's folders are made; it must be empty afterwards.
+    It sits directly in /tmp, reachable by the children's uids.
+    """
+    for name, secret in FAKE_SECRETS.items():
+        monkeypatch.setenv(name, secret)
+    folder = Path(tempfile.mkdtemp(prefix="grader-test-", dir="/tmp"))
+    folder.chmod(0o755)
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    try:
+        yield folder
+        assert sorted(p.name for p in folder.iterdir()) == [], "a child's folder was left behind"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _grade(paths: list[Path], tier: str, jobs: int = 1) -> tuple[Report, float]:
+    started = time.monotonic()
+    report = grade(
+        [Submission(path.name, path) for path in paths],
+        Options(timeout=TIMEOUT, memory_mb=MEMORY_MB, jobs=jobs, sandbox=tier),
+    )
+    return report, time.monotonic() - started
+
+
+# Verdicts of the cases graded alone, to hold the batch to (status=any cases especially).
+ALONE: dict[tuple[str, str], tuple[str, int, str | None]] = {}
+
+
+def test_every_case_says_what_it_expects() -> None:
+    """Each file of the corpus starts with its expected verdict."""
+    assert len(CASES) >= 25
+    for case in CASES:
+        expected_of(case)
+
+
+@pytest.mark.parametrize("tier", TIERS)
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_a_hostile_case_alone_gets_its_verdict_and_leaves_nothing(
+    case: Path, tier: str, sealed: Path, tmp_path: Path
+) -> None:
+    """Graded alone: its verdict, on time, nothing left behind, a safe report."""
+    mark = f"hostile{uuid.uuid4().hex[:12]}"
+    path = materialize(case, tmp_path, mark)
+    report, elapsed = _grade([path], tier)
+    result = report.results[0]
+    expected_of(case).check(result)
+    assert report.sandbox == tier
+    assert elapsed < TIMEOUT + SLACK, f"took {elapsed:.1f}s"
+    assert leftovers(mark) == []
+    assert tampering(mark) == []
+    assert not (GRADER / "evil.py").exists()
+    assert_report_is_safe(report)
+    stray = Path("/tmp") / f"{mark}-results.json"
+    if isolation.is_root() or tier == "bwrap":
+        assert not stray.exists(), "a file the child wrote in /tmp was left behind"
+    stray.unlink(missing_ok=True)
+    ALONE[(tier, case.name)] = (result.status.value, result.score, result.code)
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_a_batch_of_hostile_cases_spoils_no_one_elses_grading(
+    tier: str, sealed: Path, tmp_path: Path
+) -> None:
+    """Next to every hostile case at once, a correct submission still gets 4/4.
+
+    Each hostile case gets the verdict it gets alone: the batch around a submission
+    never changes its grading.
+    """
+    mark = f"hostile{uuid.uuid4().hex[:12]}"
+    paths = [materialize(case, tmp_path, mark) for case in CASES]
+    correct = tmp_path / "zz-correct.py"
+    shutil.copyfile(CORRECT, correct)
+    report, elapsed = _grade([*paths, correct], tier, jobs=2)
+    by_name = {result.submission: result for result in report.results}
+    assert by_name[correct.name].status is Status.PASSED
+    assert by_name[correct.name].score == 4
+    for case in CASES:
+        result = by_name[case.name]
+        expected_of(case).check(result)
+        alone = ALONE.get((tier, case.name))
+        if alone is not None:
+            assert (result.status.value, result.score, result.code) == alone, case.name
+    # Half the cases run to their time limit, two at a time.
+    assert elapsed < len(CASES) * (TIMEOUT + SLACK) / 2
+    assert leftovers(mark) == []
+    assert tampering(mark) == []
+    assert_report_is_safe(report)
+
+
+# -- broken files --------------------------------------------------------------------
+
+
+def _notebook(cells: list[dict[str, object]]) -> str:
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+BROKEN: dict[str, tuple[bytes, str]] = {
+    "empty.py": (b"", "empty"),
+    "blank.py": (b"  \n\t\n", "empty"),
+    "bom-only.py": (b"\xef\xbb\xbf", "empty"),
+    "latin1.py": ("load = 'café'\n".encode("latin-1"), "not-utf8"),
+    "binary.py": (bytes(range(256)) * 8, "binary-file"),
+    "huge.py": (b"x = 1\n" * 1_750_000, "too-large"),
+    "not-json.ipynb": (b"{this is not json", "bad-notebook"),
+    "json-list.ipynb": (b"[1, 2, 3]", "bad-notebook"),
+    "json-object.ipynb": (b'{"hello": "world"}', "bad-notebook"),
+    "deep-json.ipynb": (b"[" * 100_000 + b"]" * 100_000, "bad-notebook"),
+    "no-code.ipynb": (
+        _notebook([{"cell_type": "markdown", "metadata": {}, "source": ["# only words"]}]).encode(),
+        "no-code",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_a_broken_file_is_a_failed_result_with_one_paragraph(name: str, tmp_path: Path) -> None:
+    """Each broken file: status error, 0/4, a plain explanation naming the file."""
+    data, code = BROKEN[name]
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = grade([Submission(name, path)], Options(timeout=TIMEOUT)).results[0]
+    assert (result.status, result.score, result.code) == (Status.ERROR, 0, code)
+    assert result.message.startswith(name)
+    assert "Traceback" not in result.message and "\n" not in result.message
+
+
+def test_a_link_to_a_secret_is_refused_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A submission linking to /proc/self/environ is refused; the token never shows."""
+    monkeypatch.setenv("GITHUB_TOKEN", FAKE_SECRETS["GITHUB_TOKEN"])
+    link = tmp_path / "solution.py"
+    link.symlink_to("/proc/self/environ")
+    report = grade([Submission(link.name, link)], Options(timeout=TIMEOUT))
+    assert report.results[0].code == "not-a-file"
+    for render in FORMATS.values():
+        assert FAKE_SECRETS["GITHUB_TOKEN"] not in render(report)
+
+
+def test_a_fifo_does_not_block_the_grader(tmp_path: Path) -> None:
+    """A named pipe is refused at once instead of blocking the read."""
+    from grader.load import LoadError, load
+
+    fifo = tmp_path / "pipe.py"
+    os.mkfifo(fifo)
+    with pytest.raises(LoadError) as caught:
+        load(fifo)
+    assert caught.value.code == "not-a-file"
+
+
+def test_broken_files_never_stop_a_batch(tmp_path: Path) -> None:
+    """All the broken files and a correct one, in one batch: the correct one gets 4/4."""
+    paths = []
+    for name, (data, _) in BROKEN.items():
+        (tmp_path / name).write_bytes(data)
+        paths.append(tmp_path / name)
+    shutil.copyfile(CORRECT, tmp_path / "correct.py")
+    paths.append(tmp_path / "correct.py")
+    report = grade([Submission(p.name, p) for p in paths], Options(timeout=TIMEOUT, jobs=2))
+    codes = {r.submission: r.code for r in report.results}
+    assert codes == {**{name: code for name, (_, code) in BROKEN.items()}, "correct.py": None}
+    assert report.results[-1].score == 4
