@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from grader import exercise
+from grader.checks.source import Source
 from grader.checks.steps import Case, blocking, make_case
 from grader.explain import explain, explain_abrupt, explain_syntax
 from grader.load import LoadError, is_supported, load
@@ -147,8 +148,18 @@ def grade(
         ]
         if progress is not None:
             _count_done(futures, progress)
-        report = run_checks([partial(_case_of, future) for future in futures])
-        prepared = [future.result() for future in futures]  # a worker's bug surfaces here
+        slots: list[Future[_Prepared] | _Prepared] = list(futures)
+        del futures  # the slots hold each submission, until its checks are done
+
+        def checked(index: int) -> None:
+            """Keep only what the result needs, so memory grows less with the batch."""
+            slot = slots[index]
+            if isinstance(slot, Future) and slot.exception() is None:
+                slots[index] = _slimmed(slot.result())
+
+        report = run_checks([partial(_case_at, slots, n) for n in range(len(slots))], done=checked)
+        # A worker's bug surfaces here.
+        prepared = [s.result() if isinstance(s, Future) else s for s in slots]
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     verdicts = read_verdicts(report)
@@ -166,20 +177,37 @@ def grade(
     )
 
 
-def _case_of(future: Future[_Prepared]) -> Case | None:
+def _case_at(slots: Sequence[Future[_Prepared] | _Prepared], index: int) -> Case | None:
     """Wait for one submission's run and return its case (None if it did not load)."""
-    return future.result().case
+    slot = slots[index]
+    return (slot.result() if isinstance(slot, Future) else slot).case
+
+
+def _slimmed(item: _Prepared) -> _Prepared:
+    """Drop what only the checks use: the syntax trees and the runs with other loads."""
+    case = item.case
+    if case is None:
+        return item
+    return replace(
+        item,
+        case=replace(
+            case,
+            run=replace(case.run, executions=case.run.executions[:1]),
+            source=Source(replace(case.program, cells=())),
+        ),
+    )
 
 
 def _count_done(futures: Sequence[Future[_Prepared]], progress: Progress) -> None:
     """Call progress(done, total) each time a submission finishes running."""
     lock = threading.Lock()
     done = [0]
+    total = len(futures)  # not the list itself: it would keep every run alive
 
     def finished(_: Future[_Prepared]) -> None:
         with lock:
             done[0] += 1
-            progress(done[0], len(futures))
+            progress(done[0], total)
 
     for future in futures:
         future.add_done_callback(finished)

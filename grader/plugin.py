@@ -37,8 +37,11 @@ class CasesPlugin:
     first, then of the second...), so the checks keep pace with the children.
     """
 
-    def __init__(self, cases: Sequence[Case | CaseSource]) -> None:
+    def __init__(
+        self, cases: Sequence[Case | CaseSource], done: Callable[[int], None] | None = None
+    ) -> None:
         self.cases = list(cases)
+        self.done = done
 
     def pytest_configure(self, config: pytest.Config) -> None:
         """Declare the step marker, so that --strict-markers accepts it."""
@@ -58,6 +61,12 @@ class CasesPlugin:
         """Order the items by case, then by step, so case i is done before case i+1."""
         position = {id(item): number for number, item in enumerate(items)}
         items.sort(key=lambda item: (_case_index(item), position[id(item)]))
+
+    def pytest_runtest_teardown(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
+        """Tell done(index) when the last item of a case has run."""
+        index = _case_index(item)
+        if self.done is not None and (nextitem is None or _case_index(nextitem) != index):
+            self.done(index)
 
     @pytest.fixture
     def case(self, request: pytest.FixtureRequest) -> Case:
@@ -95,8 +104,13 @@ def _sealed_environment() -> Iterator[None]:
                 os.environ[key] = value
 
 
-def run_checks(cases: Sequence[Case | CaseSource]) -> dict[str, Any]:
-    """Run the step tests over the cases and return pytest-json-report's report."""
+def run_checks(
+    cases: Sequence[Case | CaseSource], done: Callable[[int], None] | None = None
+) -> dict[str, Any]:
+    """Run the step tests over the cases and return pytest-json-report's report.
+
+    done(index), if given, is called as soon as every step of a case has been checked.
+    """
     report = JSONReport()
     args = [
         str(CHECKS_FILE),
@@ -136,7 +150,7 @@ def run_checks(cases: Sequence[Case | CaseSource]) -> dict[str, Any]:
         return {"tests": []}
     sink = io.StringIO()
     with _sealed_environment(), contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-        pytest.main(args, plugins=[report, CasesPlugin(cases)])
+        pytest.main(args, plugins=[report, CasesPlugin(cases, done)])
     if report.report is None:
         raise RuntimeError("the step checks did not run:\n" + sink.getvalue()[-2000:])
     result: dict[str, Any] = report.report
