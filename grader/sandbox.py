@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import marshal
 import math
 import os
 import secrets
@@ -43,6 +44,14 @@ from grader import isolation
 from grader.load import MAX_BYTES, Cell, Program
 
 CHILD_SOURCE = Path(__file__).with_name("_child.py").read_text(encoding="utf-8")
+# Compiling the harness would cost every child about 5 ms of CPU: it is compiled once
+# here and sent ahead of the request as marshal data, which a short bootstrap executes.
+# Only an interpreter of the grader's own minor version can read it (same bytecode).
+_CHILD_CODE = marshal.dumps(compile(CHILD_SOURCE, "<grader harness>", "exec"))
+BOOTSTRAP = (
+    "import marshal,sys;"
+    "exec(marshal.loads(sys.stdin.buffer.read(int(sys.stdin.buffer.readline()))))"
+)
 
 # Bytes of raw output (what the program writes to file descriptors 1 and 2 behind
 # Python's back) that the parent reads before it kills the child.
@@ -347,6 +356,13 @@ def _probe_bwrap(bwrap: str, python: str, own_uid: bool) -> str | None:
     return None
 
 
+def _reads_our_bytecode(python: str) -> bool:
+    """Whether an interpreter runs the grader's bytecode: the same one, or its minor version."""
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    real = os.path.realpath(python)
+    return real == os.path.realpath(sys.executable) or os.path.basename(real) == version
+
+
 def _mtimes(folders: Sequence[str]) -> list[int]:
     """Return when each folder last changed, to tell whether a child wrote there."""
     times = []
@@ -397,7 +413,12 @@ def _execute(
             "sweep_all": lease is not None or bwrap,
             "landlock": isolation.landlock_paths(plan.python, inside) if plan.landlock else None,
         }
-        argv = [plan.python, "-I", "-S", "-c", CHILD_SOURCE]
+        if _reads_our_bytecode(plan.python):
+            argv = [plan.python, "-I", "-S", "-c", BOOTSTRAP]
+            preamble = b"%d\n" % len(_CHILD_CODE) + _CHILD_CODE
+        else:
+            argv = [plan.python, "-I", "-S", "-c", CHILD_SOURCE]
+            preamble = b""
         if bwrap:
             argv = (
                 isolation.bwrap_argv(
@@ -424,7 +445,8 @@ def _execute(
         )
         os.close(write_fd)
         write_fd = -1
-        raw, answer, stop = _exchange(process, json.dumps(request).encode(), read_fd, limits)
+        # marshal: the harness reads it without importing anything (it is our own data).
+        raw, answer, stop = _exchange(process, preamble + marshal.dumps(request), read_fd, limits)
         if stop is not None:
             _terminate(process, plan, lease)
         process.wait()
@@ -574,39 +596,56 @@ def _parse_answer(
         Execution(overrides=dict(v), missing=True, timed_out=stop == "deadline", ended=ended)
         for v in variants
     )
+    head, newline, body = answer.partition(b"\n")
     try:
-        data = json.loads(answer.decode("utf-8"))
+        data = json.loads(head.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         return missing, False, {}
-    if not isinstance(data, dict) or data.get("nonce") != nonce:
+    if not newline or not isinstance(data, dict) or data.get("nonce") != nonce:
         return missing, False, {}
     runs = data.get("runs")
     if not isinstance(runs, list) or len(runs) != len(variants):
         return missing, False, {}
+    sizes = [_int(run.get("size")) if isinstance(run, dict) else None for run in runs]
+    valid = [size for size in sizes if size is not None and size >= 0]
+    if len(valid) != len(runs) or sum(valid) != len(body):
+        return missing, False, {}
+    executions = []
+    offset = 0
+    for meta, size, variant in zip(runs, valid, variants, strict=True):
+        payload = body[offset : offset + size]
+        offset += size
+        executions.append(_parse_run(meta, payload, variant))
     layers = data.get("layers")
-    return (
-        tuple(
-            _parse_execution(raw_run, variant)
-            for raw_run, variant in zip(runs, variants, strict=True)
-        ),
-        data.get("swept") is True,
-        layers if isinstance(layers, dict) else {},
-    )
+    return tuple(executions), data.get("swept") is True, layers if isinstance(layers, dict) else {}
 
 
-def _parse_execution(data: object, overrides: Mapping[str, Any]) -> Execution:
+def _parse_run(meta: dict[str, Any], payload: bytes, overrides: Mapping[str, Any]) -> Execution:
+    """Read one variant's answer: the harness's word on how it ended, and its own data.
+
+    The data is what the learner's process wrote; bytes that are not an answer mean
+    that process wrote on its pipe ("garbled-answer"), and count for nothing.
+    """
+    data: object = None
+    if payload:
+        try:
+            data = json.loads(payload.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            data = None
+    if isinstance(data, dict) and "values" in data and not data.get("missing"):
+        return _parse_execution(data, overrides)
+    timed_out = meta.get("timed_out") is True
+    status = meta.get("exit_status")
+    ended = None
+    if type(status) is int and not timed_out:
+        ended = f"killed by signal {-status}" if status < 0 else f"exit status {status}"
+    if payload and not timed_out:
+        ended = "garbled-answer"
+    return Execution(overrides=dict(overrides), missing=True, timed_out=timed_out, ended=ended)
+
+
+def _parse_execution(data: dict[str, Any], overrides: Mapping[str, Any]) -> Execution:
     """Build an Execution from one run's data, trusting no field's type."""
-    if not isinstance(data, dict) or data.get("missing") or "values" not in data:
-        ended = None
-        timed_out = False
-        if isinstance(data, dict):
-            timed_out = data.get("timed_out") is True
-            status = data.get("exit_status")
-            if type(status) is int and not timed_out:
-                ended = f"killed by signal {-status}" if status < 0 else f"exit status {status}"
-            if data.get("garbled") is True and not timed_out:
-                ended = "garbled-answer"
-        return Execution(overrides=dict(overrides), missing=True, timed_out=timed_out, ended=ended)
     values = data.get("values")
     names = data.get("names")
     lines = data.get("lines")

@@ -341,23 +341,44 @@ def test_the_grader_environment_is_unreadable_through_proc(
 # -- verdict integrity ---------------------------------------------------------------
 
 
+def _answer(nonce: str, payloads: list[bytes], **header: Any) -> bytes:
+    """Frame an answer as the harness does: a JSON header line, then each run's bytes."""
+    runs = [{"size": len(p), "timed_out": False, "exit_status": 0} for p in payloads]
+    head = {"nonce": nonce, "runs": runs, "swept": True, "layers": {}, **header}
+    return json.dumps(head).encode() + b"\n" + b"".join(payloads)
+
+
 def test_only_the_answer_with_the_nonce_counts() -> None:
     """A missing, truncated, foreign or malformed answer means every run is missing."""
+    nonce = "n" * 32
     variants = [{}, {"load": 1}]
-    good = {"nonce": "n" * 32, "runs": [{"values": {}}, {"values": {}}], "swept": True}
+    run = json.dumps({"values": {}}).encode()
+    good = _answer(nonce, [run, run])
     for answer in [
         b"",
-        json.dumps(good).encode()[:-5],
-        json.dumps({**good, "nonce": "x" * 32}).encode(),
-        json.dumps({**good, "runs": [{"values": {}}]}).encode(),
-        json.dumps([good]).encode(),
+        good[:-5],
+        good + b"x",
+        good.replace(b"\n", b" ", 1),
+        _answer("x" * 32, [run, run]),
+        _answer(nonce, [run]),
+        json.dumps([nonce]).encode() + b"\n",
         b"\xff" * 10,
-        b"[" * 100_000,
+        b"[" * 100_000 + b"\n",
     ]:
-        executions, swept, _ = _parse_answer(answer, "n" * 32, variants, None)
+        executions, swept, _ = _parse_answer(answer, nonce, variants, None)
         assert all(e.missing for e in executions) and not swept
-    executions, swept, _ = _parse_answer(json.dumps(good).encode(), "n" * 32, variants, None)
+    executions, swept, _ = _parse_answer(good, nonce, variants, None)
     assert not any(e.missing for e in executions) and swept
+
+
+def test_a_run_whose_pipe_was_written_over_counts_for_nothing() -> None:
+    """Bytes that are not a run's answer make that run missing, as a garbled answer."""
+    nonce = "n" * 32
+    run = json.dumps({"values": {}}).encode()
+    forged = b'{"values": {"load": {"type": "int", "value": 7}}}' + run
+    executions, _, _ = _parse_answer(_answer(nonce, [run, forged]), nonce, [{}, {}], None)
+    assert not executions[0].missing
+    assert executions[1].missing and executions[1].ended == "garbled-answer"
 
 
 @pytest.mark.parametrize("tier", TIERS)
