@@ -599,15 +599,9 @@ def _enter_variant(request, write_fd, harness, libc, layers, folder):
         _landlock(libc, layers["landlock"], rules)
 
 
-def _children():
-    """Return the pids of this process's live children (it is single-threaded)."""
-    me = os.getpid()
-    try:
-        with open(f"/proc/self/task/{me}/children") as handle:
-            return [int(pid) for pid in handle.read().split()]
-    except (OSError, ValueError):
-        pass
-    found = []
+def _descendants():
+    """Return every live descendant of this process, from one scan of /proc."""
+    children = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -616,41 +610,48 @@ def _children():
                 fields = handle.read().rsplit(b")", 1)[1].split()
         except (OSError, IndexError):
             continue
-        if len(fields) > 2 and int(fields[1]) == me:
-            found.append(int(entry))
+        if len(fields) > 2 and fields[0] not in (b"Z", b"X"):
+            children.setdefault(int(fields[1]), []).append(int(entry))
+    found = []
+    todo = list(children.get(os.getpid(), []))
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
     return found
 
 
 def _sweep(kill_all):
-    """Kill every process the learner's code left behind; return whether none is left.
+    """Kill every process the learner's code left behind, until none is left.
 
     The harness is a child subreaper, so a process that escaped with setsid or a double
     fork is still its descendant: once it has no children left, nothing of the learner's
     runs any more. ``kill_all`` means the harness is alone with the learner's code in
     its user or PID namespace, where ``kill(-1)`` reaches exactly those processes, all
-    at once (a fork bomb cannot outrun it).
+    at once (a fork bomb cannot outrun it). Otherwise the whole tree is stopped, then
+    killed, round after round. There is no giving up here: the parent's deadline bounds
+    this, and while the harness lives, nothing can leave its tree.
     """
     if kill_all and os.getuid() != 0:
         try:
             os.kill(-1, signal.SIGKILL)
         except OSError:
             pass
-    give_up = _monotonic() + 1.0
     while True:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
-            return True
+            return
         if pid:
             continue
-        if _monotonic() > give_up:
-            return False
-        for child in _children():
-            try:
-                os.kill(child, signal.SIGKILL)
-            except OSError:
-                pass
-        time.sleep(0.002)
+        family = _descendants()
+        for number in (signal.SIGSTOP, signal.SIGKILL):
+            for child in family:
+                try:
+                    os.kill(child, number)
+                except OSError:
+                    pass
+        time.sleep(0.001)
 
 
 def _drain(fd, child):
@@ -790,12 +791,19 @@ def main():
             }
         )
         payloads.append(payload)
-    swept = _sweep(request.get("sweep_all", False))
-    header = _json({"nonce": request["nonce"], "runs": runs, "swept": swept, "layers": layers})
-    view = memoryview(header.encode("utf-8") + b"\n" + b"".join(payloads))
-    while view:
-        view = view[os.write(result_fd, view) :]
+    # The answer goes first, so that a slow sweep cannot cost the program its verdict;
+    # one more byte says the sweep is done, and the pipe closes after it.
+    header = _json({"nonce": request["nonce"], "runs": runs, "layers": layers})
+    _write_all(result_fd, header.encode("utf-8") + b"\n" + b"".join(payloads))
+    _sweep(request.get("sweep_all", False))
+    _write_all(result_fd, b"S")
     os.close(result_fd)
+
+
+def _write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 main()

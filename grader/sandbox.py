@@ -608,7 +608,9 @@ def _parse_answer(
         return missing, False, {}
     sizes = [_int(run.get("size")) if isinstance(run, dict) else None for run in runs]
     valid = [size for size in sizes if size is not None and size >= 0]
-    if len(valid) != len(runs) or sum(valid) != len(body):
+    # After the runs' bytes, one b"S" says the harness swept up after the learner's code.
+    swept = len(body) == sum(valid) + 1 and body.endswith(b"S")
+    if len(valid) != len(runs) or len(body) != sum(valid) + swept:
         return missing, False, {}
     executions = []
     offset = 0
@@ -617,7 +619,7 @@ def _parse_answer(
         offset += size
         executions.append(_parse_run(meta, payload, variant))
     layers = data.get("layers")
-    return tuple(executions), data.get("swept") is True, layers if isinstance(layers, dict) else {}
+    return tuple(executions), swept, layers if isinstance(layers, dict) else {}
 
 
 def _parse_run(meta: dict[str, Any], payload: bytes, overrides: Mapping[str, Any]) -> Execution:

@@ -342,10 +342,10 @@ def test_the_grader_environment_is_unreadable_through_proc(
 
 
 def _answer(nonce: str, payloads: list[bytes], **header: Any) -> bytes:
-    """Frame an answer as the harness does: a JSON header line, then each run's bytes."""
+    """Frame an answer as the harness does: a JSON header line, each run's bytes, b"S"."""
     runs = [{"size": len(p), "timed_out": False, "exit_status": 0} for p in payloads]
-    head = {"nonce": nonce, "runs": runs, "swept": True, "layers": {}, **header}
-    return json.dumps(head).encode() + b"\n" + b"".join(payloads)
+    head = {"nonce": nonce, "runs": runs, "layers": {}, **header}
+    return json.dumps(head).encode() + b"\n" + b"".join(payloads) + b"S"
 
 
 def test_only_the_answer_with_the_nonce_counts() -> None:
