@@ -257,11 +257,15 @@ def remove_tree(path: Path) -> None:
     """Remove a folder whatever the child did to it (read-only files, folders without access)."""
 
     def allow_and_retry(function: object, failed: str, _: object) -> None:
-        # Give the folder (and the entry) back its permissions, then try once more.
+        # Give the folder (and the entry) back its permissions, then try once more. It
+        # runs after the sweep, so no process of the child's can swap in a link; the
+        # lstat checks are a second line all the same: never chmod through a link.
+        parent = os.path.dirname(failed)
         with contextlib.suppress(OSError):
-            os.chmod(os.path.dirname(failed), 0o700)
+            if stat.S_ISDIR(os.lstat(parent).st_mode):
+                os.chmod(parent, 0o700)
         with contextlib.suppress(OSError):
-            if os.path.isdir(failed) and not os.path.islink(failed):
+            if stat.S_ISDIR(os.lstat(failed).st_mode):
                 os.chmod(failed, 0o700)
                 shutil.rmtree(failed, ignore_errors=True)
             else:

@@ -452,7 +452,8 @@ def _execute(
         process.wait()
         executions, swept, layers = _parse_answer(answer, nonce, variants, stop)
         clean = swept and stop is None and process.returncode == 0
-        if lease is not None and _mtimes(shared) != before:
+        if clean and lease is not None and _mtimes(shared) != before:
+            # Swept: nothing of the child's runs any more to race the removal.
             isolation.remove_stray_files(lease.uid, shared)
         return Run(
             executions=executions,
