@@ -801,6 +801,7 @@ def main():
 
 
 def _write_all(fd, data):
+    """Write all of data to a descriptor."""
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]

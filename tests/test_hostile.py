@@ -9,7 +9,8 @@ in the 'bwrap' tier, each case must also:
 - finish within its time limit plus a few seconds;
 - leave no process behind (none marked by the case, none under a pool uid nobody
   holds) and no temporary folder;
-- write nothing into the grader's package or the reference;
+- write nothing into the grader's package or the reference (the files it attacks are
+  hashed before and after);
 - keep the fake secrets of the grader's environment out of every report format;
 - put no escape sequence, control character or CI workflow command in any report.
 
@@ -20,6 +21,7 @@ not a notebook, links) and asserts a clear failed result, never a traceback.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import re
@@ -118,6 +120,16 @@ def materialize(case: Path, folder: Path, mark: str) -> Path:
     path = folder / case.name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# The files modify-grader.py goes after, hashed around every case: the only ones whose
+# bytes are compared (others may edit the rest of the grader while the suite runs).
+TARGETS = (GRADER / "sandbox.py", GRADER / "values.py", REFERENCE / "solution.py")
+
+
+def target_hashes() -> list[str]:
+    """Hash the files the hostile corpus tries to rewrite."""
+    return [hashlib.sha256(path.read_bytes()).hexdigest() for path in TARGETS]
 
 
 def tampering(mark: str) -> list[str]:
@@ -272,7 +284,9 @@ def test_a_hostile_case_alone_gets_its_verdict_and_leaves_nothing(
     """Graded alone: its verdict, on time, nothing left behind, a safe report."""
     mark = f"hostile{uuid.uuid4().hex[:12]}"
     path = materialize(case, tmp_path, mark)
+    before = target_hashes()
     report, elapsed = _grade([path], tier)
+    assert target_hashes() == before, "a file of the grader or the reference changed"
     result = report.results[0]
     expected_of(case).check(result)
     assert report.sandbox == tier
