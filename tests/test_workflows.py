@@ -187,7 +187,7 @@ def test_grading_uses_the_github_format_and_the_markdown_report_is_uploaded() ->
     """Annotations come from --format github; the artifact holds report and number."""
     all_steps = steps(load(GRADE))
     runs = "\n".join(s.get("run", "") for s in all_steps)
-    assert "grader --format github" in runs
+    assert "grader --format github --require-sandbox" in runs
     assert 'grader --format markdown -o "$REPORT_DIR/report.md"' in runs
     assert 'printf \'%s\\n\' "$PR_NUMBER" > "$REPORT_DIR/pr-number.txt"' in runs
     upload = next(s for s in all_steps if s.get("uses", "").startswith("actions/upload-artifact@"))

@@ -63,6 +63,7 @@ def report_dict(report: Report) -> dict[str, Any]:
     return {
         "version": report.version,
         "sandbox": report.sandbox,
+        "sandbox_note": report.sandbox_note,
         "results": [result_dict(result) for result in report.results],
         "summary": summary,
     }
