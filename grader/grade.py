@@ -72,6 +72,10 @@ def collect(paths: Sequence[str]) -> list[Submission]:
                     "give a .py script or a .ipynb notebook."
                 )
             found.append(Submission(given, path))
+        elif path.exists() or path.is_symlink():
+            raise UsageError(
+                f"{given}: not a regular file; give a .py script or a .ipynb notebook."
+            )
         else:
             raise UsageError(f"{given}: no such file or folder.")
     return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -185,3 +186,13 @@ def test_learner_text_in_the_text_report_cannot_start_a_workflow_command(
     out = capsys.readouterr().out
     lines = [line.lstrip() for line in out.split("\n")]
     assert (any(line.startswith("::") for line in lines), "\x1b" in out) == (False, False)
+
+
+def test_a_named_pipe_is_a_usage_error_not_a_missing_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A path that exists but is no regular file is named as such."""
+    fifo = tmp_path / "answer.py"
+    os.mkfifo(fifo)
+    code = main([str(fifo)])
+    assert (code, "not a regular file" in capsys.readouterr().err) == (EXIT_USAGE, True)
