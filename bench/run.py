@@ -312,8 +312,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         row(
             f"one sandboxed run of a script (all variants), {name} tier",
             f"{wall * 1000:.1f} ms",
-            f"{wall / floor_isolated:.1f}x `python -I -S -c pass`; {n_scripts} of them on "
-            f"{cpus} CPUs take at least {n_scripts * wall / cpus:.1f} s",
+            f"{wall / floor_isolated:.1f}x `python -I -S -c pass`; {n_scripts} of them, "
+            f"{cpus} at a time, take about {n_scripts * wall / cpus:.1f} s",
         )
     wall, _ = child_cost(one_notebook, tier)
     row(f"one sandboxed run of a notebook (all variants), {tier} tier", f"{wall * 1000:.1f} ms")
