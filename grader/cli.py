@@ -2,7 +2,7 @@
 
 Exit codes: 0 every step of every submission passed; 1 graded, something failed
 (including a submission that could not be loaded or run); 2 usage error; 3 an internal
-error of the grader itself.
+error of the grader itself; 130 interrupted with Ctrl-C, with no report written.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from grader.grade import Options, Progress, UsageError, collect, grade, shard
 from grader.report import FORMATS
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+# Interrupted with Ctrl-C: 128 + SIGINT, as shells report it.
+EXIT_INTERRUPTED = 130
 
 
 def _positive(text: str) -> float:
@@ -168,6 +170,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:  # the sandbox asked for cannot run here
         print(f"grader: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("grader: interrupted; no report was written.", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except Exception as error:  # a bug of the grader, not of the learner: say so in one line
         print(
             f"grader: internal error ({type(error).__name__}: {error}). This is a bug in "

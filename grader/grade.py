@@ -26,6 +26,8 @@ from grader.result import Location, Report, Result, Status, StepResult, submissi
 from grader.sandbox import Limits, Sandbox, SandboxUnavailable, run
 
 OUTPUT_SHOWN = 4_000
+# pytest's exit code when the session was interrupted (pytest.ExitCode.INTERRUPTED).
+INTERRUPTED = 2
 
 
 class UsageError(Exception):
@@ -162,6 +164,10 @@ def grade(
                 slots[index] = _slimmed(slot.result())
 
         report = run_checks([partial(_case_at, slots, n) for n in range(len(slots))], done=checked)
+        if report.get("exitcode") == INTERRUPTED:
+            # pytest caught the Ctrl-C; pass it on, so that the submissions not yet
+            # started are cancelled instead of run for a report nobody will read.
+            raise KeyboardInterrupt
         # A worker's bug surfaces here.
         prepared = [s.result() if isinstance(s, Future) else s for s in slots]
     finally:

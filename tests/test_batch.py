@@ -198,3 +198,33 @@ def test_the_progress_line_counts_up_on_one_line_and_ends_it() -> None:
         "\rgrader: 2 / 3 submissions run"
         "\rgrader: 3 / 3 submissions run\n"
     )
+
+
+def test_a_ctrl_c_during_the_checks_stops_the_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pytest swallows Ctrl-C; grading passes it on instead of reporting half a batch."""
+    from grader import grade as grade_module
+
+    monkeypatch.setattr(grade_module, "run_checks", lambda cases, done=None: {"exitcode": 2})
+    shutil.copyfile(SUBMISSIONS / "correct-script.py", tmp_path / "a.py")
+    with pytest.raises(KeyboardInterrupt):
+        grade(collect([str(tmp_path)]), Options(timeout=TEST_TIMEOUT))
+
+
+def test_an_interrupted_run_exits_130_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C: no report, exit 130, one line on stderr."""
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "grade", interrupted)
+    code = main([str(SUBMISSIONS / "correct-script.py")])
+    captured = capsys.readouterr()
+    assert (code, captured.out, captured.err) == (
+        cli.EXIT_INTERRUPTED,
+        "",
+        "grader: interrupted; no report was written.\n",
+    )
