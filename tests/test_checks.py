@@ -111,6 +111,24 @@ ROWS = [
         (1, 2, 3, 4),
     ),
     Row(
+        "divides-by-load-for-a-report",
+        HEAD + LOOP + "    print(f'{strategy}: {capacity / load:.0%} of the load')\n" + PRINT,
+        (1, 2, 3, 4),
+    ),
+    Row(
+        "other-prints-in-a-second-loop",
+        HEAD + LOOP + PRINT + "for strategy in systems:\n"
+        "    print({strategy: can_handle_load[strategy]})\n",
+        (1, 2, 3, 4),
+    ),
+    Row(
+        "dict-started-on-the-first-strategy",
+        HEAD + "for strategy, capacity in systems.items():\n"
+        "    if strategy == 'single_node':\n        can_handle_load = {}\n"
+        "    can_handle_load[strategy] = capacity >= load\n" + PRINT,
+        (1, 2, 3, 4),
+    ),
+    Row(
         "f-string-print",
         HEAD + LOOP + "print(f'{can_handle_load}')\n",
         (1, 2, 3, 4),
@@ -339,7 +357,7 @@ ROWS = [
         HEAD + LOOP + "    print(can_handle_load)\n",
         (1, 2, 3),
         "step4.print-in-loop",
-        "inside the for loop",
+        "inside a loop",
     ),
     Row(
         "print-before-loop",
@@ -349,6 +367,28 @@ ROWS = [
         (1, 2, 3),
         "step4.print-before-loop",
         "before the loop",
+    ),
+    Row(
+        "print-in-the-loop-once",
+        HEAD + LOOP + "    if strategy == 'vertical_scaling':\n        print(can_handle_load)\n",
+        (1, 2, 3),
+        "step4.print-in-loop",
+        "inside a loop",
+    ),
+    Row(
+        "print-after-a-loop-that-adds-nothing",
+        HEAD + "can_handle_load = {}\nfor strategy, capacity in systems.items():\n"
+        "    if capacity >= load:\n        can_handle_load[strategy] = True\n" + PRINT,
+        (1, 2),
+        "step3.wrong-keys",
+        "one key per strategy",
+    ),
+    Row(
+        "print-in-a-function-never-called",
+        HEAD + LOOP + "def show():\n    print(can_handle_load)\n",
+        (1, 2, 3),
+        "step4.no-print",
+        "never ran",
     ),
     Row("no-print", HEAD + LOOP, (1, 2, 3), "step4.no-print", "Add `print(can_handle_load)`"),
 ]

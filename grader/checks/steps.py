@@ -324,7 +324,7 @@ def _structure(case: Case) -> Verdict | None:
             (
                 a
                 for a in case.source.assignments(RESULT)
-                if any(loop.node in a.loops for loop in filling)
+                if any(a.node in loop.node.body for loop in filling)  # type: ignore[attr-defined]
                 and isinstance(a.node, ast.Assign)
                 and isinstance(a.node.value, (ast.Dict, ast.Call))
                 and not getattr(a.node.value, "keys", getattr(a.node.value, "args", [1]))
@@ -446,7 +446,11 @@ def check_loop(case: Case) -> Verdict:
             # The loop may sit in code that could not be read or stopped early (a
             # misspelled name): the error is the mistake to fix first.
             lead = (
-                f"`{RESULT}` was never created." if value is MISSING else "Your loop did not run."
+                f"`{RESULT}` was never created."
+                if value is MISSING
+                else "Your loop did not finish."
+                if stop.code == "timeout"
+                else "Your loop did not run."
             )
             return _fail(f"{lead} {stop.text}", stop.code, stop.location)
         return _fail(f"{structure.message}\n{stop.text}", structure.code or "", structure.location)
@@ -504,7 +508,11 @@ def _check_other_loads(case: Case, value: Any, at: Location | None) -> Verdict:
         if type(load) is not int:
             continue
         other = case.value(RESULT, execution)
-        if execution.missing or other is MISSING:
+        if _divided_by_zero_load(execution):
+            # Load 0 is the grader's choice, not the learner's: a correct program may
+            # divide by the load (a percentage), so that run says nothing either way.
+            continue
+        if execution.missing or other is MISSING or _new_errors(case, execution):
             stop = stop_reason(case, execution)
             reason = stop.text if stop else explain_abrupt(execution, case.timeout).text
             return _fail(
@@ -520,6 +528,19 @@ def _check_other_loads(case: Case, value: Any, at: Location | None) -> Verdict:
     if not mismatched:
         return PASS
     return _wrong_values(case, found, at)
+
+
+def _new_errors(case: Case, execution: Execution) -> bool:
+    """Whether a run with another load failed where the program as written did not."""
+    seen = {(e.type, e.cell, e.line) for e in case.run.main.errors}
+    return any((e.type, e.cell, e.line) not in seen for e in execution.errors)
+
+
+def _divided_by_zero_load(execution: Execution) -> bool:
+    """Whether a run with load 0 stopped only because the program divided by it."""
+    return execution.overrides.get(LOAD) == 0 and any(
+        e.type == "ZeroDivisionError" for e in execution.errors
+    )
 
 
 def _wrong_values(case: Case, found: dict[int, Any], at: Location | None) -> Verdict:
@@ -610,6 +631,17 @@ def _is_partial(value: Any, expected: dict[Any, Any]) -> bool:
     )
 
 
+def _before(place: Location, other: Location) -> bool:
+    """Whether a place comes before another in run order (cell, then line)."""
+    return ((place.cell or 0), place.line) < ((other.cell or 0), other.line)
+
+
+def _short(text: str, limit: int = 80) -> str:
+    """Shorten printed text for a message, keeping backticks from breaking its quoting."""
+    text = text.strip().replace("`", "'")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _print_calls(case: Case) -> list[Node]:
     """Return the print calls that print the result variable."""
     return [
@@ -629,22 +661,27 @@ def check_print(case: Case) -> Verdict:
     own = case.value(RESULT)
     lines = _output_lines(main)
     prints = _print_calls(case)
-    in_loop = [p for p in prints if p.loops]
     matches = [line for line in lines if same(line.value, expected)]
     partials = [line for line in lines if _is_partial(line.value, expected)]
     if matches:
         line = matches[-1]
-        printed_in_loop = len(matches) + len(partials) > 1 and (
-            in_loop or len({m.location for m in matches + partials}) == 1
-        )
-        if printed_in_loop:
-            where_ = in_loop[0].location if in_loop else line.location
+        # Judge the print that produced the finished dictionary, not other prints: it is
+        # in a loop if it sits in one, or if the same line printed dictionaries again.
+        from_there = [x for x in matches + partials if x.location == line.location]
+        in_a_loop = [p for p in prints if p.location == line.location and p.loops]
+        if line.location is not None and (in_a_loop or len(from_there) > 1):
+            times = len(from_there)
             return _fail(
-                f"`print({RESULT})` {where(where_)} is inside the for loop, so it printed "
-                f"{len(matches) + len(partials)} times, once per strategy. Move it after the "
-                "loop, with no indentation, so it prints the finished dictionary once.",
+                f"`print({RESULT})` {where(line.location)} is inside a loop, so it "
+                + (
+                    f"printed {times} times. "
+                    if times > 1
+                    else "runs while the loop is still working. "
+                )
+                + "Move it after the loop, with no indentation, so it prints the finished "
+                "dictionary once.",
                 "step4.print-in-loop",
-                where_,
+                line.location,
             )
         copy = _printed_copy(case, line)
         if copy is not None:
@@ -677,8 +714,9 @@ def check_print(case: Case) -> Verdict:
                 "step4.print-string",
                 line.location,
             )
-    print_places = {p.location for p in prints}
-    empty = next((ln for ln in lines if ln.value == {} and ln.location in print_places), None)
+    loops = [n.location for n in case.source.for_loops() if _over_items(n.node.iter)]  # type: ignore[attr-defined]
+    early = {p.location for p in prints if loops and _before(p.location, loops[0])}
+    empty = next((ln for ln in lines if ln.value == {} and ln.location in early), None)
     if empty is not None:
         return _fail(
             f"`print({RESULT})` {where(empty.location)} runs before the loop fills the "
@@ -705,7 +743,7 @@ def check_print(case: Case) -> Verdict:
     if own is MISSING:
         stop = stop_reason(case)
         if stop is not None:
-            return _fail(f"Nothing was printed: {stop.text}", stop.code, stop.location)
+            return _fail(f"Nothing was printed. {stop.text}", stop.code, stop.location)
         return _fail(
             f"Fix step 3 first: `{RESULT}` was never created, so there is nothing to print.",
             "step4.needs-step3",
@@ -715,10 +753,22 @@ def check_print(case: Case) -> Verdict:
     if stop is not None and not any(p.location in printed_from for p in prints):
         return _fail(f"`{RESULT}` was never printed. {stop.text}", stop.code, stop.location)
     if prints:
-        call = prints[0]
+        ran = [p for p in prints if p.location in printed_from]
+        if not ran:
+            call = prints[0]
+            return _fail(
+                f"`{source_text(call.node)}` {where(call.location)} never ran, so nothing "
+                f"printed `{RESULT}`. Put `print({RESULT})` after the loop, at the top level "
+                "of your program (not inside a function that is never called).",
+                "step4.no-print",
+                call.location,
+            )
+        call = ran[0]
+        printed = next(ln.text for ln in lines if ln.location == call.location)
         return _fail(
-            f"`{source_text(call.node)}` {where(call.location)} does not print the dictionary "
-            f"on a line of its own. Print it alone: `print({RESULT})`.",
+            f"`{source_text(call.node)}` {where(call.location)} printed `{_short(printed)}`, but "
+            f"the step asks for the dictionary alone on its line, like "
+            f"`{_short(repr(expected))}`. Write `print({RESULT})`.",
             "step4.print-format",
             call.location,
         )
@@ -745,8 +795,8 @@ def _printed_copy(case: Case, line: _Line) -> Verdict | None:
     follows = True
     for execution in case.run.executions[1:]:
         variant_value = case.value(RESULT, execution)
-        if variant_value is MISSING or execution.missing:
-            continue
+        if variant_value is MISSING or execution.missing or _new_errors(case, execution):
+            continue  # a run that broke says nothing about where the print came from
         if not any(same(other.value, variant_value) for other in _output_lines(execution)):
             follows = False
     if (literal and not mentioned) or not follows:
