@@ -40,13 +40,16 @@ class _Unhashable:
 
 def decode(data: Any) -> Any:
     """Turn one encoded value back into a builtin value (or an Opaque marker)."""
-    if not isinstance(data, dict):
+    # The data crossed from learner-controlled territory: every field may be forged, so
+    # anything of an unexpected shape becomes an Opaque marker, never an exception.
+    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
         return Opaque("unknown")
-    kind = data.get("type")
+    kind = data["type"]
     if kind in _PLAIN:
         value = data.get("value")
         if kind == "float" and value is None:
-            return float(str(data.get("repr", "nan")))  # nan, inf and -inf
+            special = data.get("repr")
+            return float(special) if special in ("nan", "inf", "-inf") else Opaque("float")
         if kind == "int" and isinstance(value, bool):
             return Opaque("unknown")
         expected: Any = {"bool": bool, "int": int, "float": (int, float), "str": str}[kind]
@@ -95,7 +98,9 @@ def same(left: Any, right: Any) -> bool:
     if isinstance(left, dict):
         return left.keys() == right.keys() and all(same(left[k], right[k]) for k in left)
     if isinstance(left, (list, tuple)):
-        return len(left) == len(right) and all(same(a, b) for a, b in zip(left, right, strict=False))
+        return len(left) == len(right) and all(
+            same(a, b) for a, b in zip(left, right, strict=False)
+        )
     if isinstance(left, float) and left != left:
         return bool(right != right)
     return bool(left == right)

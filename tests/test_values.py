@@ -57,3 +57,17 @@ def test_malformed_data_decodes_to_an_opaque_marker() -> None:
         "Opaque",
         "Opaque",
     ]
+
+
+def test_forged_data_of_any_shape_decodes_without_raising() -> None:
+    """A forged answer (wrong field types, bogus floats, deep nesting) never raises."""
+    forged = [
+        {"type": ["dict"]},
+        {"type": "float", "value": None, "repr": "bogus"},
+        {"type": "dict", "items": [[{"type": "list", "items": []}, {"type": "int", "value": 1}]]},
+        {"type": "dict", "items": "x"},
+        {"type": "set", "items": [{"type": "list", "items": []}]},
+        {"type": 7, "value": 7},
+    ]
+    decoded = [decode(item) for item in forged]
+    assert (len(decoded), type(decoded[1]).__name__) == (len(forged), "Opaque")

@@ -104,15 +104,25 @@ class Source:
         return found
 
 
-def _walk(node: ast.AST, cell: int | None, loops: tuple[ast.AST, ...]) -> Iterator[Node]:
-    """Walk a tree depth first, keeping track of the loops around each node."""
-    for child in ast.iter_child_nodes(node):
-        around = loops
-        # A loop encloses its body, not its own target, iterable or else-branch.
-        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)) and child in node.body:
-            around = (*loops, node)
-        yield Node(child, Location(getattr(child, "lineno", 1), cell), around)
-        yield from _walk(child, cell, around)
+def _walk(tree: ast.AST, cell: int | None, loops: tuple[ast.AST, ...]) -> Iterator[Node]:
+    """Walk a tree depth first, keeping track of the loops around each node.
+
+    An explicit stack, not recursion: a long expression that Python compiles happily
+    (`x = 1+1+...+1`) is a deep tree, and must not exhaust the grader's own stack.
+    """
+    stack: list[tuple[ast.AST, tuple[ast.AST, ...]]] = [(tree, loops)]
+    while stack:
+        node, around_node = stack.pop()
+        children = list(ast.iter_child_nodes(node))
+        pending = []
+        for child in children:
+            around = around_node
+            # A loop encloses its body, not its own target, iterable or else-branch.
+            if isinstance(node, (ast.For, ast.AsyncFor, ast.While)) and child in node.body:
+                around = (*around_node, node)
+            yield Node(child, Location(getattr(child, "lineno", 1), cell), around)
+            pending.append((child, around))
+        stack.extend(reversed(pending))
 
 
 def mentions(node: ast.AST, name: str) -> bool:
