@@ -117,7 +117,20 @@ def _prepare(
         program = load(submission.path, shown_as=submission.shown)
     except LoadError as error:
         return _Prepared(submission, error=error)
-    ran = run(program, expected.variants(), limits, source=submission.path, sandbox=sandbox)
+    try:
+        ran = run(program, expected.variants(), limits, source=submission.path, sandbox=sandbox)
+    except OSError as error:
+        # The machine, not the submission: out of processes or file descriptors. Only
+        # this submission goes ungraded; the batch goes on.
+        return _Prepared(
+            submission,
+            error=LoadError(
+                f"{submission.shown} could not be run: the grading machine could not start "
+                f"a sandboxed process ({error.strerror or error}). Grade it again; if this "
+                "repeats, the machine is short of processes or open files.",
+                "not-run",
+            ),
+        )
     return _Prepared(submission, make_case(program, ran, expected, timeout))
 
 

@@ -29,6 +29,8 @@ MISTAKES: dict[str, str] = {
     "bad-notebook": "The .ipynb file is not valid JSON, or not a notebook nbformat can read.",
     "not-python": "The notebook uses a kernel for another language than Python.",
     "no-code": "The notebook has no code in its code cells.",
+    "not-run": "The grading machine could not start a sandboxed process for the file.",
+    "grader-error": "A check of the grader broke on this submission (a bug to report).",
     # -- the program as a whole (grader.explain) -------------------------------------
     "syntax-error": "Python could not read the code: a syntax or indentation error.",
     "timeout": "The program was still running when its time ran out (an endless loop).",

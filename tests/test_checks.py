@@ -438,3 +438,22 @@ def test_a_step_blocked_by_an_earlier_one_says_which(results: dict[str, Result])
     """A step that cannot be judged says which step to fix first, not the same error again."""
     step3 = results["missing-key"].steps[2]
     assert (step3.code, step3.message.startswith("Fix step 1 first")) == ("step3.needs-step1", True)
+
+
+def test_a_check_that_breaks_costs_one_step_not_the_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug in one step's check fails that step with grader-error; the rest is graded."""
+    from grader.checks import steps
+
+    def broken(case: steps.Case) -> steps.Verdict:
+        raise KeyError("a bug")
+
+    monkeypatch.setitem(steps.CHECKS, 3, broken)
+    path = tmp_path / "ok.py"
+    path.write_text(HEAD + LOOP + PRINT, encoding="utf-8")
+    report = grade(
+        [Submission("ok.py", path), Submission("ok2.py", path)], Options(timeout=TEST_TIMEOUT)
+    )
+    codes = [[step.code for step in result.steps] for result in report.results]
+    assert codes == [[None, None, "grader-error", None]] * 2

@@ -11,7 +11,13 @@ from grader import mistakes
 
 ROOT = Path(__file__).resolve().parent.parent
 # The modules that name mistakes: the loader, the error explanations, the step rules.
-EMITTERS = ("grader/load.py", "grader/explain.py", "grader/checks/steps.py")
+EMITTERS = (
+    "grader/load.py",
+    "grader/explain.py",
+    "grader/checks/steps.py",
+    "grader/checks/test_steps.py",
+    "grader/grade.py",
+)
 # Strings in those modules that look like codes but are something else.
 NOT_CODES = {
     "sys.exit",  # how a run ended (Execution.ended), explained under exit-called

@@ -10,12 +10,20 @@ from typing import Any
 
 import pytest
 
-from grader.checks.steps import CHECKS, Case
+from grader.checks.steps import CHECKS, Case, Verdict
 
 
 def _judge(number: int, case: Case, json_metadata: dict[str, Any]) -> None:
     """Apply one step's rule, record the verdict, and fail the test if the step failed."""
-    verdict = CHECKS[number](case)
+    try:
+        verdict = CHECKS[number](case)
+    except Exception as error:  # a bug of a check must cost one step, not the batch
+        verdict = Verdict(
+            False,
+            f"The grader could not check this step ({type(error).__name__}). This is a bug "
+            "in the grader, not in your work; please report it.",
+            "grader-error",
+        )
     location = verdict.location
     json_metadata["verdict"] = {
         "step": number,
