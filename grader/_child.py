@@ -427,7 +427,7 @@ def _apply_limits(limits, names):
             continue
         try:
             resource.setrlimit(which, (value, value))
-        except (ValueError, OSError):
+        except (ValueError, OSError, OverflowError):
             pass
 
 

@@ -24,13 +24,27 @@ EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130
 
 
-def _positive(text: str) -> float:
+# Upper bounds keep absurd values from overflowing the limits the child sets itself.
+MAX_TIMEOUT = 3600.0
+MAX_MEMORY_MB = 1_048_576
+
+
+def _seconds(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
-    if not value > 0 or value != value or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"'{text}' must be a positive number")
+    if not 0 < value <= MAX_TIMEOUT:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' must be a positive number of seconds, at most {MAX_TIMEOUT:g}"
+        )
+    return value
+
+
+def _megabytes(text: str) -> int:
+    value = _count(text)
+    if value > MAX_MEMORY_MB:
+        raise argparse.ArgumentTypeError(f"'{text}' must be at most {MAX_MEMORY_MB} (1 TB)")
     return value
 
 
@@ -96,14 +110,14 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--timeout",
-        type=_positive,
+        type=_seconds,
         default=10.0,
         metavar="SECONDS",
         help="time limit per submission (default: 10)",
     )
     p.add_argument(
         "--memory-limit",
-        type=_count,
+        type=_megabytes,
         default=1024,
         metavar="MB",
         help="memory limit per submission in MB (default: 1024)",

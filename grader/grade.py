@@ -63,24 +63,29 @@ def collect(paths: Sequence[str]) -> list[Submission]:
     """Expand files and folders into submissions, or raise UsageError in plain words."""
     found: list[Submission] = []
     for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            inside = sorted(p for p in path.iterdir() if p.is_file() and is_supported(p))
-            found.extend(Submission(str(Path(given) / p.name), p) for p in inside)
-        elif path.is_file():
-            if not is_supported(path):
-                raise UsageError(
-                    f"{given}: cannot grade a '{path.suffix or 'extensionless'}' file; "
-                    "give a .py script or a .ipynb notebook."
-                )
-            found.append(Submission(given, path))
-        elif path.exists() or path.is_symlink():
-            raise UsageError(
-                f"{given}: not a regular file; give a .py script or a .ipynb notebook."
-            )
-        else:
-            raise UsageError(f"{given}: no such file or folder.")
+        try:
+            found.extend(_expand(given))
+        except OSError as error:  # a name too long, a folder that may not be listed...
+            raise UsageError(f"{given}: {error.strerror or error}.") from None
     return found
+
+
+def _expand(given: str) -> list[Submission]:
+    """Expand one path given on the command line into submissions."""
+    path = Path(given)
+    if path.is_dir():
+        inside = sorted(p for p in path.iterdir() if p.is_file() and is_supported(p))
+        return [Submission(str(Path(given) / p.name), p) for p in inside]
+    if path.is_file():
+        if not is_supported(path):
+            raise UsageError(
+                f"{given}: cannot grade a '{path.suffix or 'extensionless'}' file; "
+                "give a .py script or a .ipynb notebook."
+            )
+        return [Submission(given, path)]
+    if path.exists() or path.is_symlink():
+        raise UsageError(f"{given}: not a regular file; give a .py script or a .ipynb notebook.")
+    raise UsageError(f"{given}: no such file or folder.")
 
 
 def shard(submissions: Sequence[Submission], index: int, count: int) -> list[Submission]:

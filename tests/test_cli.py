@@ -196,3 +196,23 @@ def test_a_named_pipe_is_a_usage_error_not_a_missing_file(
     os.mkfifo(fifo)
     code = main([str(fifo)])
     assert (code, "not a regular file" in capsys.readouterr().err) == (EXIT_USAGE, True)
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--timeout", "1e12"), ("--timeout", "nan"), ("--memory-limit", "99999999999999")],
+)
+def test_absurd_limits_are_usage_errors(
+    option: str, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Limits too large to set are refused up front, not turned into wrong verdicts."""
+    with pytest.raises(SystemExit) as caught:
+        main([option, value, str(REFERENCE / "solution.py")])
+    assert (caught.value.code, "must be" in capsys.readouterr().err) == (EXIT_USAGE, True)
+
+
+def test_a_path_name_too_long_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """An operating-system error about a path is a usage error in one line, not a traceback."""
+    code = main(["a" * 300 + ".py"])
+    err = capsys.readouterr().err
+    assert (code, err.count("\n"), "Traceback" in err) == (EXIT_USAGE, 1, False)
