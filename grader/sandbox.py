@@ -446,7 +446,15 @@ def _execute(
         os.close(write_fd)
         write_fd = -1
         # marshal: the harness reads it without importing anything (it is our own data).
-        raw, answer, stop = _exchange(process, preamble + marshal.dumps(request), read_fd, limits)
+        try:
+            raw, answer, stop = _exchange(
+                process, preamble + marshal.dumps(request), read_fd, limits
+            )
+        except BaseException:
+            # Ctrl-C, or a failure of our own: the child must not outlive the grading.
+            _terminate(process, plan, lease)
+            process.wait()
+            raise
         if stop is not None:
             _terminate(process, plan, lease)
         process.wait()
@@ -504,9 +512,11 @@ def _exchange(
     assert process.stdin is not None and process.stdout is not None
     try:
         process.stdin.write(request)
-        process.stdin.close()
     except OSError:
         pass  # it died before reading; what came back says how
+    finally:
+        with contextlib.suppress(OSError):
+            process.stdin.close()
     raw = bytearray()
     answer = bytearray()
     stop: str | None = None
