@@ -102,6 +102,11 @@ def acquire(give_up: float = 60.0) -> Lease:
                 continue
             dirty = os.pread(fd, 1, 0) == b"1"
             os.pwrite(fd, b"1", 0)
+            if dirty:
+                # The last holder died or could not sweep: nothing of its child may share
+                # this uid with the next one (signals, the process-count limit).
+                kill_uid(number)
+                remove_stray_files(number)
             return Lease(number, number, fd, dirty)
         if time.monotonic() > deadline:
             raise OSError("every sandbox uid stayed busy for a minute")
@@ -112,9 +117,9 @@ def release(lease: Lease, clean: bool) -> None:
     """Give a uid back; sweep it first unless the child is known to have left nothing."""
     try:
         if not clean:
-            kill_uid(lease.uid)
+            clean = kill_uid(lease.uid)
             remove_stray_files(lease.uid)
-        os.pwrite(lease.lock_fd, b"0", 0)
+        os.pwrite(lease.lock_fd, b"0" if clean else b"1", 0)
     finally:
         os.close(lease.lock_fd)  # closing releases the lock
 

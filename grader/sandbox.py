@@ -473,13 +473,15 @@ def _execute(
         for fd in (read_fd, write_fd):
             if fd != -1:
                 os.close(fd)
+        swept = True
         if lease is not None and not clean:
-            isolation.kill_uid(lease.uid)
+            swept = isolation.kill_uid(lease.uid)
             isolation.remove_stray_files(lease.uid)
         if workdir is not None:
             isolation.remove_tree(workdir)
         if lease is not None:
-            isolation.release(lease, clean=True)
+            # A uid whose processes would not die stays marked dirty for the next holder.
+            isolation.release(lease, clean=swept)
 
 
 def _layers(
