@@ -63,9 +63,17 @@ class CasesPlugin:
         items.sort(key=lambda item: (_case_index(item), position[id(item)]))
 
     def pytest_runtest_teardown(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
-        """Tell done(index) when the last item of a case has run."""
+        """When the last item of a case has run, let go of its reports and tell done()."""
         index = _case_index(item)
-        if self.done is not None and (nextitem is None or _case_index(nextitem) != index):
+        if nextitem is not None and _case_index(nextitem) == index:
+            return
+        # The terminal reporter keeps every report of the session for a summary that
+        # nobody reads here (the session's output goes to a sink): let them go as each
+        # case is done, or memory grows by kilobytes per submission.
+        reporter = item.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.stats.clear()
+        if self.done is not None:
             self.done(index)
 
     @pytest.fixture
