@@ -21,8 +21,8 @@ from grader.checks.steps import Case, blocking, make_case
 from grader.explain import explain, explain_abrupt, explain_syntax
 from grader.load import LoadError, is_supported, load
 from grader.plugin import run_checks
-from grader.report._safe import defuse_commands
 from grader.result import Location, Report, Result, Status, StepResult, submission_order
+from grader.safe import defuse_commands
 from grader.sandbox import Limits, Sandbox, SandboxUnavailable, run
 
 OUTPUT_SHOWN = 4_000

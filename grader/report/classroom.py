@@ -25,8 +25,8 @@ import base64
 import json
 from typing import Any
 
-from grader.report._safe import defuse_commands, one_line
 from grader.result import Report, Result, Status, StepResult
+from grader.safe import defuse_commands, one_line
 
 VERSION = 1
 

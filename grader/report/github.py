@@ -20,8 +20,8 @@ import uuid
 from collections.abc import Mapping
 
 from grader.report import classroom, markdown
-from grader.report._safe import clean, defuse_commands, one_line
 from grader.result import Location, Report, Result, Status, StepResult
+from grader.safe import clean, defuse_commands, one_line
 
 
 def escape_data(text: str) -> str:

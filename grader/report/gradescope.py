@@ -18,8 +18,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from grader.report._safe import clean, one_line
 from grader.result import Report, Result, Status, StepResult
+from grader.safe import clean, one_line
 
 TEXT = "text"
 

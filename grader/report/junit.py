@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from grader.report._safe import clean, one_line
 from grader.result import Report, Result, Status, StepResult
+from grader.safe import clean, one_line
 
 # Everything outside XML 1.0's Char production: #x9 | #xA | #xD | [#x20-#xD7FF] |
 # [#xE000-#xFFFD] | [#x10000-#x10FFFF].

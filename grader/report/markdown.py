@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 
-from grader.report._safe import clean, one_line
 from grader.report.chart import pass_rate_chart
 from grader.result import Report, Result, Status, StepResult
+from grader.safe import clean, one_line
 
 MARKER = "<!-- grader-report -->"
 

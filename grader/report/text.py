@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from grader.mistakes import explain_code
-from grader.report._safe import defuse_commands
 from grader.result import Report, Result, Status
+from grader.safe import defuse_commands
 
 _MARK = {Status.PASSED: "✓", Status.FAILED: "✗", Status.ERROR: "!"}
 
