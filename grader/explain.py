@@ -100,7 +100,7 @@ _SYNTAX_HINTS: tuple[tuple[str, str], ...] = (
         "invalid character",
         "The line contains a character Python does not accept, often a curly quote pasted from a document; type plain quotes `'` or `\"`.",
     ),
-    ("cannot assign to", "The left side of `=` must be a name, like `load = 7`."),
+    ("cannot assign to", "The left side of `=` must be a name, like `x = 1`."),
     (
         "Maybe you meant '==' or ':=' instead of '='",
         "To compare, use `==`; to assign, put the name alone on the left of `=`.",
@@ -232,8 +232,7 @@ def _advice(error: Error, execution: Execution, timeout: float | None) -> tuple[
     if error.type == "EOFError":
         return "input-call", (
             "The program calls input(), which waits for someone to type. Nobody types "
-            "while your work is graded: put the value in your code instead, like "
-            "`load = 7`."
+            "while your work is graded: write the value into your code instead."
         )
     if error.type == "_Timeout":
         return "timeout", (

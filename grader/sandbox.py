@@ -63,7 +63,6 @@ ANSWER_CAP = 32_000_000
 GRACE = 2.0
 
 MODES = ("auto", "process", "bwrap")
-TIERS = ("process", "bwrap")
 
 ENABLE_BWRAP = (
     "sudo apt-get install -y bubblewrap && "

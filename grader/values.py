@@ -34,10 +34,6 @@ class Truncated:
         return f"<a large {self.type}>"
 
 
-class _Unhashable:
-    """Stands for a key that cannot be a key of a builtin dict in the grader."""
-
-
 def decode(data: Any) -> Any:
     """Turn one encoded value back into a builtin value (or an Opaque marker)."""
     # The data crossed from learner-controlled territory: every field may be forged, so

@@ -47,10 +47,6 @@ class Source:
             self._nodes = tuple(node for cell, tree in self.trees for node in _walk(tree, cell, ()))
         return self._nodes
 
-    def location(self, node: ast.AST, cell: int | None) -> Location:
-        """Return the location of a node of a given cell."""
-        return Location(line=getattr(node, "lineno", 1), cell=cell)
-
     def assignments(self, name: str) -> list[Node]:
         """Return the statements that bind a name by assignment, in order."""
         found = []

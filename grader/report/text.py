@@ -20,11 +20,9 @@ def render_result(result: Result) -> str:
         lines.append(_indent(result.message, "  "))
     for step in result.steps:
         lines.append(f"  {_MARK[step.status]} Step {step.step}: {step.title}")
-        if step.passed or (
-            result.status is Status.ERROR
-            and not result.steps[0].passed
-            and step.message.startswith("Not graded")
-        ):
+        # A file that could not be loaded has no mistake per step: its message says all.
+        not_graded = result.status is Status.ERROR and step.code is None
+        if step.passed or not_graded:
             continue
         lines.append(_indent(step.message))
         if step.hint:
