@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 from pathlib import Path
 
@@ -10,7 +12,9 @@ import pytest
 from grader import cli
 from grader.cli import EXIT_USAGE, main, parse_shard
 from grader.grade import Options, Submission, UsageError, collect, grade, shard
+from grader.report import FORMATS
 from grader.report.json import result_dict
+from grader.result import Report
 from tests.conftest import SUBMISSIONS, TEST_TIMEOUT
 
 # Correct and wrong scripts and notebooks, and broken ones: a syntax error in a script
@@ -40,10 +44,15 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def graded(batch: Path) -> list[dict[str, object]]:
-    """The JSON results of the whole mix, graded in one run on two workers."""
-    report = grade(collect([str(batch)]), Options(timeout=TEST_TIMEOUT, jobs=2))
-    return [result_dict(result) for result in report.results]
+def batch_report(batch: Path) -> Report:
+    """The report of the whole mix, graded in one run on two workers."""
+    return grade(collect([str(batch)]), Options(timeout=TEST_TIMEOUT, jobs=2))
+
+
+@pytest.fixture(scope="module")
+def graded(batch_report: Report) -> list[dict[str, object]]:
+    """The JSON results of the whole mix."""
+    return [result_dict(result) for result in batch_report.results]
 
 
 def test_every_submission_gets_the_verdict_it_gets_alone(
@@ -75,6 +84,22 @@ def test_the_mix_covers_passed_failed_and_unloadable_submissions(
         by_name["syntax-error.py"]["code"],
         by_name["bad-notebook.ipynb"]["code"],
     ) == ("passed", "failed", "syntax-error", "bad-notebook")
+
+
+def test_the_gradebook_of_a_real_batch_adds_up_to_its_summary(batch_report: Report) -> None:
+    """Rows, scores, step passes and mistake counts of the CSV equal the summary's."""
+    rows = list(csv.DictReader(io.StringIO(FORMATS["csv"](batch_report))))
+    summary = batch_report.summary()
+    mistakes: dict[str, int] = {}
+    for row in rows:
+        for code in set(row["mistakes"].split()):
+            mistakes[code] = mistakes.get(code, 0) + 1
+    assert (
+        len(rows),
+        sum(int(row["score"]) for row in rows),
+        {n: sum(row[f"step{n}"] == "passed" for row in rows) for n in summary.step_passes},
+        mistakes,
+    ) == (summary.submissions, summary.score, summary.step_passes, dict(summary.mistakes))
 
 
 def test_an_endless_loop_does_not_change_the_verdicts_around_it(tmp_path: Path) -> None:
