@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
 from grader import exercise
 from grader.result import Status
-from tests.conftest import REFERENCE, grade_file
+from tests.conftest import REFERENCE, ROOT, grade_file
 
 
 def test_the_reference_script_scores_full_marks() -> None:
@@ -35,11 +39,25 @@ def test_other_loads_cover_zero_each_capacity_and_one_above_all() -> None:
     assert {0, max(capacities) + 1} | (capacities - {expected.load}) == loads
 
 
-def test_the_steps_are_the_exercise_text() -> None:
-    """Four steps, numbered 1 to 4, each with a title, an instruction and a hint."""
-    assert [(s.number, bool(s.title and s.instruction and s.hint)) for s in exercise.STEPS] == [
-        (1, True),
-        (2, True),
-        (3, True),
-        (4, True),
-    ]
+EXERCISE_TEXT = ROOT.parent / "shared" / "exercise.md"
+
+
+def _published_steps() -> list[tuple[int, str, str]]:
+    """Read (number, title, hint) of each step from the exercise as learners see it."""
+    text = EXERCISE_TEXT.read_text(encoding="utf-8")
+    steps = []
+    for block in re.split(r"^### Step ", text, flags=re.MULTILINE)[1:]:
+        head, _, body = block.partition("\n")
+        number, _, title = head.partition(": ")
+        hint = " ".join(body.split("Hint:", 1)[1].split())
+        steps.append((int(number), title.strip(), hint))
+    return steps
+
+
+@pytest.mark.skipif(
+    not EXERCISE_TEXT.is_file(), reason="the exercise text is not beside this checkout"
+)
+def test_step_titles_and_hints_are_the_published_exercise_text() -> None:
+    """Titles and hints are word for word what the learner reads in the exercise."""
+    ours = [(s.number, s.title, " ".join(s.hint.split())) for s in exercise.STEPS]
+    assert ours == _published_steps()
