@@ -7,6 +7,7 @@ files or frames.
 from __future__ import annotations
 
 import ast
+import builtins
 import difflib
 import re
 from dataclasses import dataclass
@@ -149,9 +150,13 @@ def explain(
     quoted = quote_line(program, location)
     shown = f"{error.type}: {error.message}" if error.message else error.type
     code, advice = _advice(error, execution, timeout)
-    text = (
-        f"Your program stopped {at} with {shown}." if at else f"Your program stopped with {shown}."
-    )
+    if location is not None and location.cell is not None:
+        # A notebook goes on after a failing cell: the cell stopped, not the program.
+        text = f"Cell {location.cell} stopped at line {location.line} with {shown}."
+    elif at:
+        text = f"Your program stopped {at} with {shown}."
+    else:
+        text = f"Your program stopped with {shown}."
     if error.type == "_Timeout":
         text = f"Your program was still running {at} when its time ran out" + (
             f" ({timeout:g} seconds)." if timeout else "."
@@ -187,6 +192,9 @@ def enclosing_loop(program: Program, location: Location) -> Location | None:
     return Location(line=min(node.lineno for node in loops), cell=location.cell)
 
 
+_BUILTIN_NAMES = frozenset(name for name in dir(builtins) if not name.startswith("_"))
+
+
 def _advice(error: Error, execution: Execution, timeout: float | None) -> tuple[str, str]:
     """Return the mistake code and the plain-words advice for one runtime error."""
     message = error.message
@@ -202,15 +210,34 @@ def _advice(error: Error, execution: Execution, timeout: float | None) -> tuple[
                 "variable that does not exist."
             )
         known = [n for n, _ in execution.names]
-        close = difflib.get_close_matches(name, known, n=1, cutoff=0.7)
+        if name in known:  # created later on: in a notebook, by a cell further down
+            return "name-error", (
+                f"`{name}` is used before the code that creates it has run. Put the line "
+                "(or the cell) that creates it above this one."
+            )
+        if name == "get_ipython":
+            return "name-error.ipython", (
+                "This line only works inside Jupyter (a notebook saved as a script keeps "
+                "its magics this way). Remove it: the exercise does not need it."
+            )
+        if name.lower() in _BUILTIN_NAMES and name != name.lower():
+            return "name-error", (
+                f"Python is case-sensitive: write `{name.lower()}`, in lower case."
+            )
+        close = difflib.get_close_matches(name, [k for k in known if k != name], n=1, cutoff=0.7)
         if close:
             return "name-error", (
-                f"`{name}` is used before it was created. Did you mean `{close[0]}`? "
-                "Names must be spelled exactly the same everywhere."
+                f"There is no `{name}`, but there is `{close[0]}`. Spell each name the same "
+                "way everywhere."
             )
         return "name-error", (
             f"`{name}` is used but was never created. Check its spelling, and that the "
             "line that creates it runs before this one."
+        )
+    if error.type in ("ModuleNotFoundError", "ImportError"):
+        return "import-error", (
+            "Your program is graded with Python's standard library only, so this import "
+            "is not available. The exercise needs no imports: remove the line."
         )
     if error.type == "TypeError" and "not supported between instances of" in message:
         kinds = re.findall(r"'(\w+)'", message)

@@ -32,6 +32,8 @@ MISTAKES: dict[str, str] = {
     "not-run": "The grading machine could not start a sandboxed process for the file.",
     "grader-error": "A check of the grader broke on this submission (a bug to report).",
     # -- the program as a whole (grader.explain) -------------------------------------
+    "import-error": "The program imports a module that is not in Python's standard library.",
+    "name-error.ipython": "A line only Jupyter understands (get_ipython()) is in a script.",
     "syntax-error": "Python could not read the code: a syntax or indentation error.",
     "timeout": "The program was still running when its time ran out (an endless loop).",
     "output-limit": "The program printed far more than the steps ask for, and was stopped.",

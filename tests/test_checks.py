@@ -312,7 +312,7 @@ ROWS = [
         HEAD + LOOP.replace("systems.items()", "sytems.items()") + PRINT,
         (1, 2),
         "name-error",
-        "Did you mean `systems`?",
+        "but there is `systems`",
     ),
     Row(
         "empty-dict-inside-the-loop",
@@ -321,6 +321,27 @@ ROWS = [
         (1, 2),
         "step3.reset-in-loop",
         "inside the loop",
+    ),
+    Row(
+        "imports-a-library-that-is-not-there",
+        "import numpy as np\n" + HEAD + LOOP + PRINT,
+        (),
+        "import-error",
+        "standard library only",
+    ),
+    Row(
+        "exported-notebook-magic",
+        "get_ipython().run_line_magic('matplotlib', 'inline')\n" + HEAD + LOOP + PRINT,
+        (),
+        "name-error.ipython",
+        "only works inside Jupyter",
+    ),
+    Row(
+        "capitalised-print",
+        HEAD + LOOP + "Print(can_handle_load)\n",
+        (1, 2, 3),
+        "name-error",
+        "case-sensitive",
     ),
     Row(
         "string-values",
