@@ -51,13 +51,7 @@ class Source:
         """Return the statements that bind a name by assignment, in order."""
         found = []
         for item in self.nodes():
-            node = item.node
-            targets: list[ast.AST] = []
-            if isinstance(node, ast.Assign):
-                targets = list(node.targets)
-            elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
-                targets = [node.target]
-            for target in targets:
+            for target in targets_of(item.node):
                 if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(target)):
                     found.append(item)
                     break
@@ -119,6 +113,15 @@ def _walk(tree: ast.AST, cell: int | None, loops: tuple[ast.AST, ...]) -> Iterat
             yield Node(child, Location(getattr(child, "lineno", 1), cell), around)
             pending.append((child, around))
         stack.extend(reversed(pending))
+
+
+def targets_of(node: ast.AST) -> list[ast.AST]:
+    """Return what an assignment statement (=, +=, annotated) assigns to; [] for others."""
+    if isinstance(node, ast.Assign):
+        return list(node.targets)
+    if isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+        return [node.target]
+    return []
 
 
 def mentions(node: ast.AST, name: str) -> bool:

@@ -21,6 +21,7 @@ from grader.checks.source import (
     mentions,
     source_text,
     target_names,
+    targets_of,
 )
 from grader.exercise import LOAD, LOOP_TARGETS, RESULT, SYSTEMS, Expected
 from grader.explain import Explanation, explain, explain_abrupt, location_of, where
@@ -289,12 +290,7 @@ def _over_items(iterable: ast.AST) -> bool:
 def _fills(loop: ast.AST, name: str) -> bool:
     """Whether a loop's body adds to a dict of this name (item assignment, update, ...)."""
     for node in ast.walk(loop):
-        targets: list[ast.AST] = []
-        if isinstance(node, ast.Assign):
-            targets = list(node.targets)
-        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
-            targets = [node.target]
-        for target in targets:
+        for target in targets_of(node):
             if isinstance(target, ast.Subscript) and mentions(target.value, name):
                 return True
             if isinstance(target, ast.Name) and target.id == name and node is not loop:
