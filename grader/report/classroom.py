@@ -25,6 +25,7 @@ import base64
 import json
 from typing import Any
 
+from grader.report.feedback import step_feedback
 from grader.result import Report, Result, Status, StepResult
 from grader.safe import defuse_commands, one_line
 
@@ -84,9 +85,7 @@ def _step_test(step: StepResult, prefix: str) -> dict[str, Any]:
     line_no = location.line if location is not None and location.cell is None else 0
     if step.passed:
         return _test(name, "pass", None, line_no, 1)
-    text = step.message or "This step did not pass."
-    if step.hint:
-        text = f"{text}\nHint: {step.hint}"
+    text = step_feedback(step, where=False)
     return _test(name, "fail", _message(text, location.describe() if location else ""), line_no, 0)
 
 

@@ -20,7 +20,8 @@ import uuid
 from collections.abc import Mapping
 
 from grader.report import classroom, markdown
-from grader.result import Location, Report, Result, Status, StepResult
+from grader.report.feedback import step_feedback
+from grader.result import Location, Report, Result, Status
 from grader.safe import clean, defuse_commands, one_line
 
 
@@ -120,19 +121,16 @@ def _annotations(result: Result) -> list[str]:
         message = clean(result.message)
         lines.append(_annotate(result, "The program as a whole", message, result.location))
     lines.extend(
-        _annotate(result, f"Step {step.step}: {step.title}", _step_message(step), step.location)
+        _annotate(
+            result,
+            f"Step {step.step}: {step.title}",
+            step_feedback(step, where=False),
+            step.location,
+        )
         for step in result.steps
         if not step.passed
     )
     return lines
-
-
-def _step_message(step: StepResult) -> str:
-    """Put a failed step's feedback in one message: what is wrong, then the hint."""
-    parts = [clean(step.message) or "This step did not pass."]
-    if step.hint:
-        parts.append(f"Hint: {clean(step.hint)}")
-    return "\n".join(parts)
 
 
 def _annotate(result: Result, title: str, message: str, location: Location | None) -> str:

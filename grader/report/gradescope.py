@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from grader.report.feedback import step_feedback
 from grader.result import Report, Result, Status, StepResult
 from grader.safe import clean, one_line
 
@@ -87,15 +88,7 @@ def _tests(result: Result) -> list[dict[str, Any]]:
 
 def _test(step: StepResult) -> dict[str, Any]:
     """Turn one step into one test worth one point."""
-    if step.passed:
-        output = "Passed."
-    else:
-        lines = [clean(step.message) or "This step did not pass."]
-        if step.location is not None:
-            lines.append(f"Where: {step.location.describe()}")
-        if step.hint:
-            lines.append(f"Hint: {clean(step.hint)}")
-        output = "\n".join(lines)
+    output = "Passed." if step.passed else step_feedback(step)
     return {
         "name": f"Step {step.step}: {one_line(step.title)}",
         "number": str(step.step),

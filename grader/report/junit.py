@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from grader.result import Report, Result, Status, StepResult
+from grader.report.feedback import step_feedback
+from grader.result import Report, Result, Status
 from grader.safe import clean, one_line
 
 # Everything outside XML 1.0's Char production: #x9 | #xA | #xD | [#x20-#xD7FF] |
@@ -79,7 +80,7 @@ def _suite(result: Result) -> ET.Element:
             ET.SubElement(case, "skipped", message=xml_text(_first_line(step.message)))
         elif not step.passed:
             failures += 1
-            text = _feedback(step)
+            text = step_feedback(step)
             failure = ET.SubElement(
                 case, "failure", message=xml_text(_first_line(text)), type=_type(step.code)
             )
@@ -92,16 +93,6 @@ def _suite(result: Result) -> ET.Element:
     if result.output:
         ET.SubElement(suite, "system-out").text = xml_text(result.output)
     return suite
-
-
-def _feedback(step: StepResult) -> str:
-    """Give the full feedback on a failed step: message, place and hint."""
-    lines = [step.message or "This step did not pass."]
-    if step.location is not None:
-        lines.append(f"Where: {step.location.describe()}")
-    if step.hint:
-        lines.append(f"Hint: {step.hint}")
-    return "\n".join(lines)
 
 
 def _first_line(text: str) -> str:
