@@ -17,7 +17,7 @@ from typing import Any
 
 from grader import exercise
 from grader.checks.source import Source
-from grader.checks.steps import Case, blocking, make_case
+from grader.checks.steps import Case, make_case
 from grader.explain import explain, explain_abrupt, explain_syntax
 from grader.load import LoadError, is_supported, load
 from grader.plugin import run_checks
@@ -284,10 +284,16 @@ def _result(case: Case, verdicts: dict[int, dict[str, Any]]) -> Result:
     main = case.run.main
     status = Status.PASSED if all(s.passed for s in steps) else Status.FAILED
     message, location, code = "", None, None
-    if blocking(case) is not None:
-        status = Status.ERROR
     nothing_ran = not main.values or all(category != "value" for _, category in main.names)
     syntax = next((e for e in main.errors if e.syntax), None)
+    # "error": nothing of the program could run (it could not be read, nothing came
+    # back, or it stopped before it created anything); otherwise the steps decide.
+    if (
+        (syntax is not None and case.program.kind == "script")
+        or main.missing
+        or ((main.errors or main.timed_out) and nothing_ran)
+    ):
+        status = Status.ERROR
     if syntax is not None and case.program.kind == "script":
         explanation = explain_syntax(syntax, case.program)
         message, location, code = explanation.text, explanation.location, explanation.code
@@ -300,8 +306,6 @@ def _result(case: Case, verdicts: dict[int, dict[str, Any]]) -> Result:
         extra = len(main.errors) - 1
         if extra:
             message += f"\n({extra} more cell{'s' if extra > 1 else ''} failed as well.)"
-        if main.timed_out and nothing_ran:
-            status = Status.ERROR
     return Result(
         submission=case.program.path,
         status=status,

@@ -92,10 +92,15 @@ class Result:
 
     @property
     def mistake_codes(self) -> tuple[str, ...]:
-        """The mistake codes of this submission, whole-submission code first."""
+        """The submission's distinct mistake codes, whole-submission code first.
+
+        A submission that passed has none, even if a notebook cell failed on the way.
+        """
+        if self.status is Status.PASSED:
+            return ()
         codes = [self.code] if self.code else []
         codes.extend(step.code for step in self.steps if step.code)
-        return tuple(codes)
+        return tuple(dict.fromkeys(codes))
 
 
 @dataclass(frozen=True)

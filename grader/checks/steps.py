@@ -627,6 +627,14 @@ def _is_partial(value: Any, expected: dict[Any, Any]) -> bool:
     )
 
 
+def _first_failed_step(case: Case) -> int | None:
+    """Return the first of steps 1 to 3 that fails, if one does."""
+    for number, check in ((1, check_systems), (2, check_load), (3, check_loop)):
+        if not check(case).passed:
+            return number
+    return None
+
+
 def _before(place: Location, other: Location) -> bool:
     """Whether a place comes before another in run order (cell, then line)."""
     return ((place.cell or 0), place.line) < ((other.cell or 0), other.line)
@@ -722,31 +730,32 @@ def check_print(case: Case) -> Verdict:
         )
     if own is not MISSING and any(same(line.value, own) for line in lines):
         line = next(line for line in lines if same(line.value, own))
-        earlier = next(
-            (
-                n
-                for n, check in ((1, check_systems), (2, check_load), (3, check_loop))
-                if not check(case).passed
-            ),
-            3,
-        )
+        first_failed = _first_failed_step(case) or 3
         return _fail(
             f"Your print {where(line.location)} shows `{RESULT}`, but the dictionary is not "
-            f"right yet: fix step {earlier} first.",
-            f"step4.needs-step{earlier}",
+            f"right yet: fix step {first_failed} first.",
+            f"step4.needs-step{first_failed}",
             line.location,
         )
+    stop = stop_reason(case)
+    earlier = _first_failed_step(case)
+    stopped = f" (your program stopped {where(stop.location)})" if stop and stop.location else ""
     if own is MISSING:
-        stop = stop_reason(case)
-        if stop is not None:
-            return _fail(f"Nothing was printed. {stop.text}", stop.code, stop.location)
+        # The earlier step already explains the error; say which one, not the error again.
         return _fail(
-            f"Fix step 3 first: `{RESULT}` was never created, so there is nothing to print.",
-            "step4.needs-step3",
+            f"Fix step {earlier or 3} first: `{RESULT}` was never created{stopped}, so there "
+            "is nothing to print.",
+            f"step4.needs-step{earlier or 3}",
+            stop.location if stop else None,
         )
     printed_from = {line.location for line in lines}
-    stop = stop_reason(case)
     if stop is not None and not any(p.location in printed_from for p in prints):
+        if earlier is not None:
+            return _fail(
+                f"Fix step {earlier} first: the program never reached the print{stopped}.",
+                f"step4.needs-step{earlier}",
+                stop.location,
+            )
         return _fail(f"`{RESULT}` was never printed. {stop.text}", stop.code, stop.location)
     if prints:
         ran = [p for p in prints if p.location in printed_from]
