@@ -13,7 +13,7 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from grader import __version__
 from grader.grade import Options, Progress, UsageError, collect, grade, shard
@@ -27,6 +27,7 @@ EXIT_INTERRUPTED = 130
 # Upper bounds keep absurd values from overflowing the limits the child sets itself.
 MAX_TIMEOUT = 3600.0
 MAX_MEMORY_MB = 1_048_576
+MIN_MEMORY_MB = 64
 
 
 def _seconds(text: str) -> float:
@@ -43,8 +44,11 @@ def _seconds(text: str) -> float:
 
 def _megabytes(text: str) -> int:
     value = _count(text)
-    if value > MAX_MEMORY_MB:
-        raise argparse.ArgumentTypeError(f"'{text}' must be at most {MAX_MEMORY_MB} (1 TB)")
+    # Below this, Python itself cannot start and compile a program in the child.
+    if not MIN_MEMORY_MB <= value <= MAX_MEMORY_MB:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' must be from {MIN_MEMORY_MB} to {MAX_MEMORY_MB} (megabytes)"
+        )
     return value
 
 
@@ -95,9 +99,17 @@ def _progress_line(stream: TextIO) -> Progress:
     return show
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, like every other usage error."""
+
+    def error(self, message: str) -> NoReturn:
+        """Say what is wrong in one line and exit with the usage error code."""
+        self.exit(EXIT_USAGE, f"grader: {message} (see grader --help)\n")
+
+
 def parser() -> argparse.ArgumentParser:
     """Build the argument parser."""
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="grader",
         description="Grade Python scripts (.py) and Jupyter notebooks (.ipynb), step by step.",
     )

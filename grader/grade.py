@@ -62,9 +62,16 @@ class Options:
 def collect(paths: Sequence[str]) -> list[Submission]:
     """Expand files and folders into submissions, or raise UsageError in plain words."""
     found: list[Submission] = []
+    seen: set[Path] = set()
     for given in paths:
         try:
-            found.extend(_expand(given))
+            for submission in _expand(given):
+                # The same file named twice (a.py and ./a.py, or a file and its folder)
+                # is graded once, where it is first named.
+                key = submission.path.resolve()
+                if key not in seen:
+                    seen.add(key)
+                    found.append(submission)
         except OSError as error:  # a name too long, a folder that may not be listed...
             raise UsageError(f"{given}: {error.strerror or error}.") from None
     return found
@@ -287,11 +294,12 @@ def _result(case: Case, verdicts: dict[int, dict[str, Any]]) -> Result:
     nothing_ran = not main.values or all(category != "value" for _, category in main.names)
     syntax = next((e for e in main.errors if e.syntax), None)
     # "error": nothing of the program could run (it could not be read, nothing came
-    # back, or it stopped before it created anything); otherwise the steps decide.
+    # back, or its time ran out before it created anything); a program that ran and
+    # stopped with an error is "failed", its steps say how far it got.
     if (
         (syntax is not None and case.program.kind == "script")
         or main.missing
-        or ((main.errors or main.timed_out) and nothing_ran)
+        or (main.timed_out and nothing_ran)
     ):
         status = Status.ERROR
     if syntax is not None and case.program.kind == "script":

@@ -35,8 +35,13 @@ def grade_samples() -> dict[str, Result]:
 
 
 def golden_of(result: Result) -> dict[str, Any]:
-    """Return what is kept of a result: everything the learner is shown."""
-    return result_dict(result)
+    """Return what is kept of a result: everything the learner is shown.
+
+    The sandbox tier is left out: it depends on the machine, not on the submission.
+    """
+    kept = result_dict(result)
+    kept.pop("sandbox", None)
+    return kept
 
 
 def golden_path(name: str) -> Path:

@@ -216,3 +216,21 @@ def test_a_path_name_too_long_is_one_line(capsys: pytest.CaptureFixture[str]) ->
     code = main(["a" * 300 + ".py"])
     err = capsys.readouterr().err
     assert (code, err.count("\n"), "Traceback" in err) == (EXIT_USAGE, 1, False)
+
+
+def test_a_file_named_twice_is_graded_once(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """a.py, ./a.py and the folder holding it name one submission, graded once."""
+    monkeypatch.chdir(SUBMISSIONS)
+    main(["correct-script.py", "./correct-script.py", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert [r["submission"] for r in report["results"]] == ["correct-script.py"]
+
+
+def test_argument_errors_are_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """A bad option value is one line on stderr with exit code 2, like other usage errors."""
+    with pytest.raises(SystemExit) as caught:
+        main(["--format", "xml", "a.py"])
+    err = capsys.readouterr().err
+    assert (caught.value.code, err.count("\n"), err.startswith("grader: ")) == (EXIT_USAGE, 1, True)

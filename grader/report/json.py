@@ -44,6 +44,7 @@ def result_dict(result: Result) -> dict[str, Any]:
         "code": result.code,
         "mistakes": list(result.mistake_codes),
         "notes": list(result.notes),
+        "sandbox": result.sandbox,
         "steps": [step_dict(step) for step in result.steps],
         "output": result.output,
     }

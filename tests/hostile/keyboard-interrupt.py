@@ -1,4 +1,4 @@
-# expect: status=error score=0 code=exit-called
+# expect: status=failed score=0 code=exit-called
 # Does the exercise, then raises KeyboardInterrupt as if someone pressed Ctrl-C.
 systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}
 load = 7

@@ -1,4 +1,4 @@
-# expect: status=error score=0 code=exit-called
+# expect: status=failed score=0 code=exit-called
 # Does the exercise, then calls sys.exit(0).
 import sys
 
