@@ -136,10 +136,15 @@ def _value(execution: Execution, name: str) -> Any:
     return None if data is None else decode(data)
 
 
-def compute_expected(limits: Limits | None = None) -> Expected:
-    """Run the reference solution, as written and then with every variant."""
-    script = reference_script()
-    program = load(script, shown_as="reference/solution.py")
+def first_expected(limits: Limits | None = None) -> Expected:
+    """Run the reference solution as written: enough to know the variants to run."""
+    program = load(reference_script(), shown_as="reference/solution.py")
+    return expected_from(run(program, [{}], limits or Limits()))
+
+
+def compute_expected(limits: Limits | None = None, first: Expected | None = None) -> Expected:
+    """Run the reference solution with every variant (after a first run, if not given)."""
     limits = limits or Limits()
-    first = expected_from(run(program, [{}], limits))
+    first = first or first_expected(limits)
+    program = load(reference_script(), shown_as="reference/solution.py")
     return expected_from(run(program, first.variants(), limits))

@@ -119,7 +119,8 @@ class _Prepared:
 
 def _prepare(
     submission: Submission,
-    expected: exercise.Expected,
+    first: Future[exercise.Expected],
+    expected: Future[exercise.Expected],
     limits: Limits,
     timeout: float,
     sandbox: Sandbox | None = None,
@@ -130,7 +131,8 @@ def _prepare(
     except LoadError as error:
         return _Prepared(submission, error=error)
     try:
-        ran = run(program, expected.variants(), limits, source=submission.path, sandbox=sandbox)
+        variants = first.result().variants()
+        ran = run(program, variants, limits, source=submission.path, sandbox=sandbox)
     except OSError as error:
         # The machine, not the submission: out of processes or file descriptors. Only
         # this submission goes ungraded; the batch goes on.
@@ -143,7 +145,7 @@ def _prepare(
                 "not-run",
             ),
         )
-    return _Prepared(submission, make_case(program, ran, expected, timeout))
+    return _Prepared(submission, make_case(program, ran, expected.result(), timeout))
 
 
 def grade(
@@ -170,11 +172,17 @@ def grade(
         sandbox.check()
     except SandboxUnavailable as error:
         raise UsageError(str(error)) from None
-    expected = exercise.compute_expected(Limits(timeout=max(options.timeout, 10.0)))
+    reference_limits = Limits(timeout=max(options.timeout, 10.0))
     pool = ThreadPoolExecutor(max_workers=max(1, options.jobs))
     try:
+        # The reference's first run tells which loads to try; its run with those loads
+        # goes on alongside the submissions', whose checks need its values. All of it
+        # runs on the pool while this thread starts the pytest session. Submitted first,
+        # these never wait for a submission, so no number of workers can deadlock.
+        first = pool.submit(exercise.first_expected, reference_limits)
+        expected = pool.submit(_full_expected, reference_limits, first)
         futures = [
-            pool.submit(_prepare, s, expected, limits, options.timeout, sandbox)
+            pool.submit(_prepare, s, first, expected, limits, options.timeout, sandbox)
             for s in submissions
         ]
         if progress is not None:
@@ -193,6 +201,7 @@ def grade(
             # pytest caught the Ctrl-C; pass it on, so that the submissions not yet
             # started are cancelled instead of run for a report nobody will read.
             raise KeyboardInterrupt
+        expected.result()  # a broken reference is the grader's error: said once, here
         # A worker's bug surfaces here.
         prepared = [s.result() if isinstance(s, Future) else s for s in slots]
     finally:
@@ -210,6 +219,11 @@ def grade(
         sandbox=sandbox.tier,
         sandbox_note=sandbox.note,
     )
+
+
+def _full_expected(limits: Limits, first: Future[exercise.Expected]) -> exercise.Expected:
+    """Run the reference with every variant, once its first run is known."""
+    return exercise.compute_expected(limits, first.result())
 
 
 def _case_at(slots: Sequence[Future[_Prepared] | _Prepared], index: int) -> Case | None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib.machinery
 import json
 import marshal
 import math
@@ -43,11 +44,24 @@ from typing import Any
 from grader import isolation
 from grader.load import MAX_BYTES, Cell, Program
 
-CHILD_SOURCE = Path(__file__).with_name("_child.py").read_text(encoding="utf-8")
-# Compiling the harness would cost every child about 5 ms of CPU: it is compiled once
-# here and sent ahead of the request as marshal data, which a short bootstrap executes.
-# Only an interpreter of the grader's own minor version can read it (same bytecode).
-_CHILD_CODE = marshal.dumps(compile(CHILD_SOURCE, "<grader harness>", "exec"))
+CHILD_FILE = Path(__file__).with_name("_child.py")
+CHILD_SOURCE = CHILD_FILE.read_text(encoding="utf-8")
+
+
+@functools.cache
+def _child_code() -> bytes:
+    """Return the harness's bytecode, marshalled, from Python's own .pyc cache.
+
+    Compiling the harness would cost every child about 5 ms of CPU: it is compiled once
+    and sent ahead of the request as marshal data, which a short bootstrap executes.
+    Only an interpreter of the grader's own minor version can read it (same bytecode).
+    The import system's loader keeps the compiled file in __pycache__, so a cold start
+    of the grader does not compile it either.
+    """
+    loader = importlib.machinery.SourceFileLoader("grader._child", str(CHILD_FILE))
+    return marshal.dumps(loader.get_code("grader._child"))
+
+
 BOOTSTRAP = (
     "import marshal,sys;"
     "exec(marshal.loads(sys.stdin.buffer.read(int(sys.stdin.buffer.readline()))))"
@@ -414,7 +428,8 @@ def _execute(
         }
         if _reads_our_bytecode(plan.python):
             argv = [plan.python, "-I", "-S", "-c", BOOTSTRAP]
-            preamble = b"%d\n" % len(_CHILD_CODE) + _CHILD_CODE
+            code = _child_code()
+            preamble = b"%d\n" % len(code) + code
         else:
             argv = [plan.python, "-I", "-S", "-c", CHILD_SOURCE]
             preamble = b""

@@ -1,28 +1,45 @@
 """Report formats: each is a pure function from a Report to the text it writes.
 
 FORMATS maps the name given to ``--format`` to that function; a format module owns
-everything about its format and nothing else.
+everything about its format and nothing else. A format's module is imported the first
+time it is asked for, so that a run pays only for the format it writes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+from collections.abc import Callable, Iterator, Mapping
 
-from grader.report import classroom, github, gradescope, junit, markdown
-from grader.report import csv as csv_format
-from grader.report import json as json_format
-from grader.report import text as text_format
 from grader.result import Report
 
 Renderer = Callable[[Report], str]
 
-FORMATS: dict[str, Renderer] = {
-    "text": text_format.render,
-    "json": json_format.render,
-    "csv": csv_format.render,
-    "github": github.render,
-    "markdown": markdown.render,
-    "junit": junit.render,
-    "gradescope": gradescope.render,
-    "classroom": classroom.render,
+# --format name -> the module of grader.report that renders it.
+_MODULES = {
+    "text": "text",
+    "json": "json",
+    "csv": "csv",
+    "github": "github",
+    "markdown": "markdown",
+    "junit": "junit",
+    "gradescope": "gradescope",
+    "classroom": "classroom",
 }
+
+
+class _Formats(Mapping[str, Renderer]):
+    """The formats by name, each module imported on first use."""
+
+    def __getitem__(self, name: str) -> Renderer:
+        module = importlib.import_module(f"grader.report.{_MODULES[name]}")
+        render: Renderer = module.render
+        return render
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_MODULES)
+
+    def __len__(self) -> int:
+        return len(_MODULES)
+
+
+FORMATS: Mapping[str, Renderer] = _Formats()
