@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import importlib.util
 import subprocess
 import sys
 
@@ -16,20 +16,22 @@ def _run(*command: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.skipif(
-    shutil.which("ruff") is None, reason="ruff is not installed (pip install -e '.[test]')"
+    importlib.util.find_spec("ruff") is None,
+    reason="ruff is not installed (pip install -e '.[test]')",
 )
 def test_ruff_finds_nothing() -> None:
     """`ruff check` passes on the package, the tests and the benchmark."""
-    done = _run("ruff", "check", "grader", "tests", "bench")
+    done = _run(sys.executable, "-m", "ruff", "check", "grader", "tests", "bench")
     assert (done.returncode, done.stdout[-2000:]) == (0, "All checks passed!\n")
 
 
 @pytest.mark.skipif(
-    shutil.which("ruff") is None, reason="ruff is not installed (pip install -e '.[test]')"
+    importlib.util.find_spec("ruff") is None,
+    reason="ruff is not installed (pip install -e '.[test]')",
 )
 def test_the_code_is_formatted() -> None:
     """`ruff format --check` would change nothing."""
-    done = _run("ruff", "format", "--check", "grader", "tests", "bench")
+    done = _run(sys.executable, "-m", "ruff", "format", "--check", "grader", "tests", "bench")
     assert done.returncode == 0, done.stdout[-2000:]
 
 
