@@ -27,6 +27,8 @@ MAX_BYTES = 1_000_000
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})
 
 _LINE_MAGIC = re.compile(r"^(\s*)(?:%|!|[A-Za-z_][\w.]*\s*=\s*[%!])")
+# `%time stmt` and `%timeit stmt` (without options) run a statement of Python.
+_TIMED_STATEMENT = re.compile(r"^(\s*)%(?P<name>timeit|time)\s+(?!-)(.+)$")
 _HELP = re.compile(r"^(\s*)[\w.]+\?\??\s*$")
 
 
@@ -255,6 +257,15 @@ def strip_ipython(source: str, cell: int) -> tuple[str, list[str]]:
             "that line and ran the rest of the cell as Python."
         )
     for index, line in enumerate(lines):
+        timed = _TIMED_STATEMENT.match(line)
+        if timed is not None:
+            # Jupyter runs the statement and times it: the statement still runs here.
+            lines[index] = timed.group(1) + timed.group(3)
+            notes.append(
+                f"Cell {cell}, line {index + 1}: `%{timed.group('name')}` only works in Jupyter; "
+                "the grader ran the statement after it without timing it."
+            )
+            continue
         match = _LINE_MAGIC.match(line) or _HELP.match(line)
         if match is None:
             continue

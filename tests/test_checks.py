@@ -411,6 +411,27 @@ ROWS = [
         "step4.no-print",
         "never ran",
     ),
+    Row(
+        "print-in-the-loop-and-after",
+        HEAD + LOOP + "    print(can_handle_load)\n" + PRINT,
+        (1, 2, 3),
+        "step4.print-in-loop",
+        "inside a loop",
+    ),
+    Row(
+        "print-then-reassigned",
+        HEAD + LOOP + PRINT + "can_handle_load = {}\n",
+        (1, 2, 4),
+        "step3.wrong-keys",
+        "one key per strategy",
+    ),
+    Row(
+        "printed-after-a-label",
+        HEAD + LOOP + "print('Result:', can_handle_load)\n",
+        (1, 2, 3),
+        "step4.print-format",
+        "with other text on its line",
+    ),
     Row("no-print", HEAD + LOOP, (1, 2, 3), "step4.no-print", "Add `print(can_handle_load)`"),
 ]
 

@@ -159,3 +159,9 @@ def test_a_notebook_with_only_markdown_has_no_code(tmp_path: Path) -> None:
     with pytest.raises(LoadError) as caught:
         load(path)
     assert "code cells" in caught.value.message
+
+
+def test_a_timed_statement_still_runs() -> None:
+    """`%time stmt` runs the statement, as Jupyter does, without the timing."""
+    source, notes = strip_ipython("%time load = 7", 1)
+    assert (source, "ran the statement" in notes[0]) == ("load = 7", True)

@@ -646,6 +646,34 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _holds(text: str, expected: Any) -> bool:
+    """Whether a printed line holds the expected dictionary among other text."""
+    start, end = text.find("{"), text.rfind("}")
+    return 0 <= start < end and same(_literal(text[start : end + 1]), expected)
+
+
+def _printed_in_loop(call: str, location: Location | None, times: int) -> Verdict:
+    """Fail step 4 for a print that runs inside a loop."""
+    ran = f"printed {times} times" if times > 1 else "runs while the loop is still working"
+    return _fail(
+        f"`{call}` {where(location)} is inside a loop, so it {ran}. Move it after the loop, "
+        "with no indentation, so it prints the finished dictionary once.",
+        "step4.print-in-loop",
+        location,
+    )
+
+
+def _prints_whole(call: ast.AST) -> bool:
+    """Whether a print call shows the whole result: print(x), print(str(x)), print(f"{x}")."""
+    for arg in getattr(call, "args", []):
+        inner = arg.args if isinstance(arg, ast.Call) else [arg]
+        if isinstance(arg, ast.JoinedStr):
+            inner = [v.value for v in arg.values if isinstance(v, ast.FormattedValue)]
+        if any(isinstance(a, ast.Name) and a.id == RESULT for a in inner):
+            return True
+    return False
+
+
 def _print_calls(case: Case) -> list[Node]:
     """Return the print calls that print the result variable."""
     return [
@@ -667,6 +695,12 @@ def check_print(case: Case) -> Verdict:
     prints = _print_calls(case)
     matches = [line for line in lines if same(line.value, expected)]
     partials = [line for line in lines if _is_partial(line.value, expected)]
+    printed_from = {line.location for line in lines}
+    looped = [p for p in prints if p.loops and _prints_whole(p.node) and p.location in printed_from]
+    if matches and looped:
+        # Printed inside the loop, even if printed again after it: it ran more than once.
+        times = sum(1 for ln in lines if ln.location == looped[0].location)
+        return _printed_in_loop(source_text(looped[0].node), looped[0].location, times)
     if matches:
         line = matches[-1]
         # Judge the print that produced the finished dictionary, not other prints: it is
@@ -674,17 +708,15 @@ def check_print(case: Case) -> Verdict:
         from_there = [x for x in matches + partials if x.location == line.location]
         in_a_loop = [p for p in prints if p.location == line.location and p.loops]
         if line.location is not None and (in_a_loop or len(from_there) > 1):
-            times = len(from_there)
+            return _printed_in_loop(f"print({RESULT})", line.location, len(from_there))
+        if type(own) is not dict:
+            # Text that only looks like the dictionary (a fake __repr__) is not it.
+            first_failed = _first_failed_step(case) or 3
             return _fail(
-                f"`print({RESULT})` {where(line.location)} is inside a loop, so it "
-                + (
-                    f"printed {times} times. "
-                    if times > 1
-                    else "runs while the loop is still working. "
-                )
-                + "Move it after the loop, with no indentation, so it prints the finished "
-                "dictionary once.",
-                "step4.print-in-loop",
+                f"The line printed {where(line.location)} looks right, but `{RESULT}` is "
+                f"{describe(own) if own is not MISSING else 'missing'}, not a dictionary: "
+                f"fix step {first_failed} first.",
+                f"step4.needs-step{first_failed}",
                 line.location,
             )
         copy = _printed_copy(case, line)
@@ -748,7 +780,6 @@ def check_print(case: Case) -> Verdict:
             f"step4.needs-step{earlier or 3}",
             stop.location if stop else None,
         )
-    printed_from = {line.location for line in lines}
     if stop is not None and not any(p.location in printed_from for p in prints):
         if earlier is not None:
             return _fail(
@@ -757,6 +788,15 @@ def check_print(case: Case) -> Verdict:
                 stop.location,
             )
         return _fail(f"`{RESULT}` was never printed. {stop.text}", stop.code, stop.location)
+    shared = next((ln for ln in lines if _holds(ln.text, expected)), None)
+    if shared is not None:
+        return _fail(
+            f"The dictionary is printed with other text on its line{' ' + where(shared.location) if shared.location else ''}: "
+            f"`{_short(shared.text, 120)}`. The step asks for it alone on its line, like "
+            f"`{_short(repr(expected))}`: write `print({RESULT})` on a line of its own.",
+            "step4.print-format",
+            shared.location,
+        )
     if prints:
         ran = [p for p in prints if p.location in printed_from]
         if not ran:
@@ -804,7 +844,9 @@ def _printed_copy(case: Case, line: _Line) -> Verdict | None:
             continue  # a run that broke says nothing about where the print came from
         if not any(same(other.value, variant_value) for other in _output_lines(execution)):
             follows = False
-    if (literal and not mentioned) or not follows:
+    # A print of the variable itself is never a copy: if what it showed differs from
+    # the final value, the dictionary changed after the print, which step 3 judges.
+    if not mentioned and (literal or not follows):
         return _fail(
             f"The dictionary printed {where(line.location)} is a copy written by hand, so it "
             f"would not change if the results did. Print the variable itself: "
