@@ -106,6 +106,14 @@ ROWS = [
         (1, 2, 3, 4),
     ),
     Row(
+        "loop-in-a-function-with-its-own-parameter-names",
+        HEAD + "def build(capacities, current):\n    result = {}\n"
+        "    for strategy, capacity in capacities.items():\n"
+        "        result[strategy] = capacity >= current\n    return result\n"
+        "can_handle_load = build(systems, load)\n" + PRINT,
+        (1, 2, 3, 4),
+    ),
+    Row(
         "pprint",
         HEAD + LOOP + "from pprint import pprint\npprint(can_handle_load)\n",
         (1, 2, 3, 4),

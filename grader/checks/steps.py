@@ -277,14 +277,43 @@ def check_load(case: Case) -> Verdict:
 # -- step 3 -------------------------------------------------------------------------
 
 
-def _loops_over(case: Case, name: str) -> list[Node]:
-    """Return the for statements whose iterable reads a name."""
-    return [n for n in case.source.for_loops() if mentions(n.node.iter, name)]  # type: ignore[attr-defined]
+def _systems_names(case: Case) -> frozenset[str]:
+    """Return `systems` and the parameters it is passed to: def f(caps): ... f(systems)."""
+    names = {SYSTEMS}
+    functions = {
+        n.node.name: n.node
+        for n in case.source.nodes()
+        if isinstance(n.node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    for call in (n.node for n in case.source.nodes() if isinstance(n.node, ast.Call)):
+        function = functions.get(call.func.id) if isinstance(call.func, ast.Name) else None
+        if function is None:
+            continue
+        parameters = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+        for position, arg in enumerate(call.args):
+            if isinstance(arg, ast.Name) and arg.id == SYSTEMS and position < len(parameters):
+                names.add(parameters[position])
+        names.update(
+            k.arg
+            for k in call.keywords
+            if k.arg and isinstance(k.value, ast.Name) and k.value.id == SYSTEMS
+        )
+    return frozenset(names)
 
 
-def _over_items(iterable: ast.AST) -> bool:
-    """Whether a loop's iterable is systems.items(), bare or wrapped (list(...), sorted(...))."""
-    return any(is_method_call(node, SYSTEMS, "items") for node in ast.walk(iterable))
+def _loops_over(case: Case, names: frozenset[str]) -> list[Node]:
+    """Return the for statements whose iterable reads one of these names."""
+    return [
+        n
+        for n in case.source.for_loops()
+        if any(mentions(n.node.iter, name) for name in names)  # type: ignore[attr-defined]
+    ]
+
+
+def _over_items(iterable: ast.AST, names: frozenset[str] = frozenset({SYSTEMS})) -> bool:
+    """Whether a loop's iterable is systems.items() (or a parameter's that systems is
+    passed to), bare or wrapped (list(...), sorted(...))."""
+    return any(is_method_call(node, name, "items") for node in ast.walk(iterable) for name in names)
 
 
 def _fills(loop: ast.AST, name: str) -> bool:
@@ -307,11 +336,12 @@ def _fills(loop: ast.AST, name: str) -> bool:
 
 def _structure(case: Case) -> Verdict | None:
     """Check that a for loop over systems.items() with the right variables fills the dict."""
-    loops = _loops_over(case, SYSTEMS)
+    aliases = _systems_names(case)
+    loops = _loops_over(case, aliases)
     good = [
         n
         for n in loops
-        if _over_items(n.node.iter)  # type: ignore[attr-defined]
+        if _over_items(n.node.iter, aliases)  # type: ignore[attr-defined]
         and target_names(n.node.target) == LOOP_TARGETS  # type: ignore[attr-defined]
     ]
     filling = [n for n in good if _fills(n.node, RESULT)]
@@ -375,7 +405,7 @@ def _structure(case: Case) -> Verdict | None:
             "step3.comprehension",
             comprehension.location,
         )
-    items_loops = [n for n in loops if _over_items(n.node.iter)]  # type: ignore[attr-defined]
+    items_loops = [n for n in loops if _over_items(n.node.iter, aliases)]  # type: ignore[attr-defined]
     if items_loops:
         loop = items_loops[0]
         names = target_names(loop.node.target)  # type: ignore[attr-defined]
