@@ -325,6 +325,14 @@ def explain_abrupt(execution: Execution, timeout: float | None) -> Explanation:
             "ends; print only what the steps ask for.",
             None,
         )
+    if how == "unreadable-values":
+        return Explanation(
+            "unreadable-values",
+            "Your program ran, but its variables could not be read back: they hold "
+            "something far larger than the exercise needs, beyond the memory allowed. "
+            "Keep only the values the steps ask for.",
+            None,
+        )
     if how == "garbled-answer":
         # The learner's code wrote into the pipe its results travel on: nothing it sent
         # can be told apart from what it wrote, so none of it counts.

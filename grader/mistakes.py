@@ -37,6 +37,7 @@ MISTAKES: dict[str, str] = {
     "syntax-error": "Python could not read the code: a syntax or indentation error.",
     "timeout": "The program was still running when its time ran out (an endless loop).",
     "output-limit": "The program printed far more than the steps ask for, and was stopped.",
+    "unreadable-values": "The program's values were too large to read back within its memory.",
     "resource-limit": "The program was killed for using too much time, memory or output.",
     "memory-limit": "The program ran out of the memory it may use.",
     "recursion": "A function called itself without end (RecursionError).",

@@ -669,7 +669,10 @@ def _parse_run(meta: dict[str, Any], payload: bytes, overrides: Mapping[str, Any
     if type(status) is int and not timed_out:
         ended = f"killed by signal {-status}" if status < 0 else f"exit status {status}"
     if payload and not timed_out:
-        ended = "garbled-answer"
+        # The harness says it could not encode the values (it ran out of memory while
+        # reading them); anything else on the pipe was written by the learner's code.
+        broken = isinstance(data, dict) and isinstance(data.get("broken"), str)
+        ended = "unreadable-values" if broken else "garbled-answer"
     return Execution(overrides=dict(overrides), missing=True, timed_out=timed_out, ended=ended)
 
 
