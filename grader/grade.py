@@ -22,7 +22,7 @@ from grader.explain import explain, explain_abrupt, explain_syntax
 from grader.load import LoadError, is_supported, load
 from grader.plugin import run_checks
 from grader.result import Location, Report, Result, Status, StepResult, submission_order
-from grader.safe import defuse_commands
+from grader.safe import safe_text
 from grader.sandbox import Limits, Sandbox, SandboxUnavailable, run
 
 OUTPUT_SHOWN = 4_000
@@ -379,17 +379,6 @@ def _cleaned(result: Result) -> Result:
         notes=tuple(safe_text(note) for note in result.notes),
         steps=tuple(replace(step, message=safe_text(step.message)) for step in result.steps),
     )
-
-
-def safe_text(text: str) -> str:
-    """Return learner-derived text that cannot steer a terminal or a CI runner.
-
-    Escapes and control characters go; a line starting with ``::`` gets a visible
-    prefix; and ``##[`` loses its meaning anywhere in a line, because the GitHub runner
-    still reads the legacy ``##[command]`` form wherever it appears, not only at the
-    start (``##[set-output name=score;]4`` would set a step output).
-    """
-    return defuse_commands(text).replace("##[", "# #[")
 
 
 def clean_output(text: str, limit: int = OUTPUT_SHOWN) -> str:

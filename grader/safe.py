@@ -49,3 +49,14 @@ def defuse_commands(text: str) -> str:
     return "\n".join(
         f"> {line}" if line.lstrip().startswith("::") else line for line in clean(text).split("\n")
     )
+
+
+def safe_text(text: str) -> str:
+    """Return learner-derived text that cannot steer a terminal or a CI runner.
+
+    Escapes and control characters go; a line starting with ``::`` gets a visible
+    prefix; and ``##[`` loses its meaning anywhere in a line, because the GitHub runner
+    still reads the legacy ``##[command]`` form wherever it appears, not only at the
+    start (``##[set-output name=score;]4`` would set a step output).
+    """
+    return defuse_commands(text).replace("##[", "# #[")

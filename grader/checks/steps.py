@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import difflib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from grader import exercise
@@ -63,6 +63,10 @@ class Case:
     expected: Expected
     source: Source
     timeout: float
+    # Each step's verdict, once judged: later steps ask for earlier ones (see judge).
+    verdicts: dict[int, Verdict] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def value(self, name: str, execution: Execution | None = None) -> Any:
         """Return a top-level value of an execution (the main one by default), or MISSING."""
@@ -456,8 +460,8 @@ def check_loop(case: Case) -> Verdict:
     blocked = blocking(case)
     if blocked:
         return blocked
-    for number, check in ((1, check_systems), (2, check_load)):
-        if not check(case).passed:
+    for number in (1, 2):
+        if not judge(case, number).passed:
             return _fail(
                 f"Fix step {number} first: this step uses `{SYSTEMS if number == 1 else LOAD}`.",
                 f"step3.needs-step{number}",
@@ -659,10 +663,7 @@ def _is_partial(value: Any, expected: dict[Any, Any]) -> bool:
 
 def _first_failed_step(case: Case) -> int | None:
     """Return the first of steps 1 to 3 that fails, if one does."""
-    for number, check in ((1, check_systems), (2, check_load), (3, check_loop)):
-        if not check(case).passed:
-            return number
-    return None
+    return next((number for number in (1, 2, 3) if not judge(case, number).passed), None)
 
 
 def _before(place: Location, other: Location) -> bool:
@@ -893,6 +894,13 @@ CHECKS: dict[int, Callable[[Case], Verdict]] = {
     3: check_loop,
     4: check_print,
 }
+
+
+def judge(case: Case, number: int) -> Verdict:
+    """Return a step's verdict on a case, judging it only the first time it is asked for."""
+    if number not in case.verdicts:
+        case.verdicts[number] = CHECKS[number](case)
+    return case.verdicts[number]
 
 
 def make_case(program: Program, run: Run, expected: Expected, timeout: float) -> Case:

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from grader.checks.steps import CHECKS, Case, Verdict
+from grader.checks.steps import Case, Verdict, judge
 
 
 def _judge(number: int, case: Case, json_metadata: dict[str, Any]) -> None:
     """Apply one step's rule, record the verdict, and fail the test if the step failed."""
     try:
-        verdict = CHECKS[number](case)
+        verdict = judge(case, number)
     except Exception as error:  # a bug of a check must cost one step, not the batch
         verdict = Verdict(
             False,
