@@ -12,7 +12,6 @@ import os
 import sys
 import threading
 from collections.abc import Sequence
-from pathlib import Path
 from typing import NoReturn, TextIO
 
 from grader import __version__
@@ -206,18 +205,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERNAL
-    if args.output:
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as error:
-            print(f"grader: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
-            return EXIT_USAGE
-    else:
-        sys.stdout.write(text)
-    if args.format == "github":
-        # Inside a workflow: the job summary and the step outputs, where GitHub reads them.
-        from grader.report import github
+    from grader.render import write
 
-        github.write_workflow_files(report, os.environ)
-    # An empty shard (more parts than submissions) graded nothing, and failed nothing.
-    return EXIT_PASSED if report.all_passed or not report.results else EXIT_FAILED
+    return write(report, args.format, text, args.output, os.environ)

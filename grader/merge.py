@@ -7,18 +7,21 @@ A batch spread over N machines with ``--shard K/N --format json`` leaves N repor
 writes the one report a single run over all the submissions would have written: the
 results of every shard, sorted by path (the order one run over a folder lists them),
 and the summary added up again from them. Every input must carry the report version
-this grader writes, and no submission may appear in two shards.
+this grader writes, and no submission may appear in two shards. Shards that ran in
+different sandbox tiers (one machine without bubblewrap, say) give a merged
+``sandbox`` that names every tier, in the order the shards were given
+(``"bwrap, process"``), and a ``sandbox_note`` that keeps every shard's note.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from grader.report.json import summary_dict
-from grader.result import REPORT_VERSION, Report, Result, Status, StepResult, submission_order
+from grader.report.json import result_from_dict, summary_dict
+from grader.result import REPORT_VERSION, Report, submission_order
 
 EXIT_USAGE = 2
 
@@ -47,26 +50,6 @@ def parse(text: str, name: str) -> dict[str, Any]:
     return data
 
 
-def _for_summary(data: Mapping[str, Any]) -> Result:
-    """Rebuild the parts of a result that the summary adds up."""
-    steps = tuple(
-        StepResult(
-            step=int(step["step"]),
-            title=str(step.get("title", "")),
-            status=Status(step["status"]),
-            code=step.get("code"),
-        )
-        for step in data.get("steps", [])
-    )
-    return Result(
-        submission=str(data["submission"]),
-        status=Status(data["status"]),
-        steps=steps,
-        max_score=int(data["max_score"]),
-        code=data.get("code"),
-    )
-
-
 def merge(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """Merge parsed shard reports into one: results sorted by path, summary recomputed."""
     if not reports:
@@ -82,13 +65,20 @@ def merge(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
             results.append(dict(result))
     results.sort(key=lambda r: submission_order(r["submission"]))
     try:
-        summary = Report(results=tuple(_for_summary(r) for r in results)).summary()
-    except (KeyError, TypeError, ValueError) as error:
+        summary = Report(results=tuple(result_from_dict(r) for r in results)).summary()
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
         raise MergeError(f"a result is not in the report format ({error}).") from None
     merged = dict(reports[0])
     merged["results"] = results
     merged["summary"] = summary_dict(summary)
+    merged["sandbox"] = ", ".join(_distinct(str(r.get("sandbox") or "") for r in reports))
+    merged["sandbox_note"] = " ".join(_distinct(str(r.get("sandbox_note") or "") for r in reports))
     return merged
+
+
+def _distinct(values: Iterable[str]) -> list[str]:
+    """Keep each non-empty value once, in the order first seen."""
+    return [value for value in dict.fromkeys(values) if value]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -153,3 +153,20 @@ def test_no_inputs_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
         2,
         "usage: python -m grader.merge REPORT.json [REPORT.json ...] > all.json\n",
     )
+
+
+def test_a_merged_report_names_every_tier_its_shards_ran_in() -> None:
+    """Shards graded in different tiers merge into a report that names both, and both notes."""
+    shards = [
+        {"version": REPORT_VERSION, "sandbox": "bwrap", "sandbox_note": "", "results": []},
+        {
+            "version": REPORT_VERSION,
+            "sandbox": "process",
+            "sandbox_note": "bubblewrap is not installed.",
+            "results": [],
+        },
+        {"version": REPORT_VERSION, "sandbox": "bwrap", "sandbox_note": "", "results": []},
+    ]
+    merged = merge(shards)
+    assert merged["sandbox"] == "bwrap, process"
+    assert merged["sandbox_note"] == "bubblewrap is not installed."

@@ -260,3 +260,92 @@ def test_the_overall_status_is_error_when_any_submission_errored() -> None:
     assert github.overall_status(report(CORRECT, WRONG_KEY)) is Status.FAILED
     assert github.overall_status(report(CORRECT)) is Status.PASSED
     assert github.overall_status(Report(results=())) is Status.ERROR
+
+
+def many_wrong(count: int, output: str = "") -> Report:
+    """A batch of submissions, each with two failed steps."""
+    results = tuple(
+        Result(
+            submission=f"submissions/learner-{index:03}.py",
+            status=Status.FAILED,
+            steps=(
+                failed(1, "`systems` is missing a key.", location=Location(line=2)),
+                passed(2),
+                failed(3, "Fix step 1 first."),
+                passed(4),
+            ),
+            output=output,
+        )
+        for index in range(count)
+    )
+    return Report(results=results)
+
+
+def test_a_step_never_prints_more_error_annotations_than_github_keeps() -> None:
+    """GitHub keeps 10 error annotations a step: past that, one per submission, then a notice."""
+    parsed = commands(github.render(many_wrong(12)))
+    errors = [c for c in parsed if c[0] == "error"]
+    notices = [c for c in parsed if c[0] == "notice"]
+    assert len(errors) == github.MAX_ERRORS
+    assert [e[1]["file"] for e in errors] == [f"submissions/learner-{i:03}.py" for i in range(10)]
+    assert notices[-1][2] == (
+        "14 more mistakes are not annotated: GitHub shows at most 10 a step."
+        " The job summary lists every one."
+    )
+
+
+def test_a_few_submissions_keep_every_annotation() -> None:
+    """Up to the limit every failed step has its annotation and no notice is added."""
+    parsed = commands(github.render(many_wrong(5)))
+    assert [c[0] for c in parsed] == ["error"] * 10
+
+
+def block_balance(text: str) -> tuple[int, int]:
+    """Count unclosed <details> blocks and code fences in Markdown.
+
+    The printed output below holds a line of three backticks, so the report fences it
+    with four: only those open and close a block.
+    """
+    fences = sum(1 for line in text.split("\n") if line.startswith("````"))
+    return text.count("<details>") - text.count("</details>"), fences % 2
+
+
+# What the program printed, with blank lines and fences inside, as the Markdown shows it.
+LONG_OUTPUT = ("x" * 70 + "\n\n") * 40 + "```\n"
+
+
+def test_the_job_summary_is_cut_under_one_mebibyte_between_blocks(tmp_path: Path) -> None:
+    """A batch whose summary would pass GitHub's 1 MiB limit is cut at a block, with a note."""
+    big = many_wrong(400, LONG_OUTPUT)
+    summary = tmp_path / "summary.md"
+    github.write_workflow_files(big, {"GITHUB_STEP_SUMMARY": str(summary)})
+    text = summary.read_text(encoding="utf-8")
+    assert len(markdown_render(big).encode("utf-8")) > 1024 * 1024
+    assert len(text.encode("utf-8")) <= 1024 * 1024
+    assert text.endswith(f"\n\n{github.CUT_NOTE}\n")
+    kept = text.removesuffix(f"\n\n{github.CUT_NOTE}\n")
+    assert markdown_render(big).startswith(kept)
+    assert block_balance(kept) == (0, 0)
+
+
+def test_a_comment_is_cut_only_at_a_block_boundary() -> None:
+    """Cut to a comment's size, no code fence or <details> block is left open."""
+    text = markdown_render(many_wrong(60, LONG_OUTPUT))
+    for limit in (2_000, 9_999, github.COMMENT_CHARS):
+        cut = github.cut_markdown(text, limit)
+        assert github.utf16_size(cut) <= limit
+        assert block_balance(cut) == (0, 0), limit
+        assert cut.endswith(github.CUT_NOTE + "\n")
+
+
+def test_a_report_within_the_limit_is_not_cut() -> None:
+    """Nothing is cut, and no note is added, when the text fits."""
+    text = markdown_render(many_wrong(2))
+    assert github.cut_markdown(text, github.COMMENT_CHARS) == text
+
+
+def markdown_render(report_: Report) -> str:
+    """The Markdown report, as the job summary and the comment start from."""
+    from grader.report import markdown
+
+    return markdown.render(report_)

@@ -1,12 +1,17 @@
-"""The JSON report: the result model as versioned, documented JSON."""
+"""The JSON report: the result model as versioned, documented JSON, and back.
+
+``report_dict`` writes the document; ``report_from_dict`` reads one back into the
+same dataclasses, so that a saved report can be rendered to any other format.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
-from grader.result import Location, Report, Result, StepResult, Summary
+from grader.result import Location, Report, Result, Status, StepResult, Summary
 
 
 def _location(location: Location | None) -> dict[str, Any] | None:
@@ -68,6 +73,52 @@ def report_dict(report: Report) -> dict[str, Any]:
         "results": [result_dict(result) for result in report.results],
         "summary": summary,
     }
+
+
+def _location_from(data: Any) -> Location | None:
+    if data is None:
+        return None
+    cell = data.get("cell")
+    return Location(line=int(data["line"]), cell=None if cell is None else int(cell))
+
+
+def step_from_dict(data: Mapping[str, Any]) -> StepResult:
+    """Read one step's verdict back from plain data."""
+    return StepResult(
+        step=int(data["step"]),
+        title=str(data.get("title", "")),
+        status=Status(data["status"]),
+        message=str(data.get("message") or ""),
+        hint=str(data.get("hint") or ""),
+        location=_location_from(data.get("location")),
+        code=data.get("code"),
+    )
+
+
+def result_from_dict(data: Mapping[str, Any]) -> Result:
+    """Read one submission's result back from plain data."""
+    return Result(
+        submission=str(data["submission"]),
+        status=Status(data["status"]),
+        steps=tuple(step_from_dict(step) for step in data.get("steps", [])),
+        max_score=int(data["max_score"]),
+        message=str(data.get("message") or ""),
+        location=_location_from(data.get("location")),
+        code=data.get("code"),
+        notes=tuple(str(note) for note in data.get("notes", [])),
+        output=str(data.get("output") or ""),
+        sandbox=str(data.get("sandbox") or ""),
+    )
+
+
+def report_from_dict(data: Mapping[str, Any]) -> Report:
+    """Read a whole report back; KeyError, TypeError or ValueError if it is not one."""
+    return Report(
+        results=tuple(result_from_dict(result) for result in data["results"]),
+        sandbox=str(data.get("sandbox") or ""),
+        sandbox_note=str(data.get("sandbox_note") or ""),
+        version=int(data["version"]),
+    )
 
 
 def render(report: Report) -> str:
