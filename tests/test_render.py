@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from grader.render import main
 from grader.report import FORMATS, github
 from grader.report.json import render as render_json
 from grader.report.json import report_from_dict
-from grader.render import main
 from tests.conftest import ROOT, SUBMISSIONS, TEST_TIMEOUT
 from tests.sample_reports import CORRECT, EMPTY, HOSTILE_RESULT, NOTEBOOK, WRONG_KEY, report
 
