@@ -33,6 +33,8 @@ class Step:
     title: str
     instruction: str
     hint: str
+    # The step asks for output: a failure shows the learner what their program printed.
+    about_output: bool = False
 
 
 STEPS: tuple[Step, ...] = (
@@ -63,6 +65,7 @@ STEPS: tuple[Step, ...] = (
         "Print the results",
         "Write `print(can_handle_load)` to display which scaling strategies can handle the load.",
         "Use the print function to show the dictionary.",
+        about_output=True,
     ),
 )
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from grader.load import Program
 from grader.result import Location
+from grader.safe import inline
 from grader.sandbox import Error, Execution
 
 
@@ -148,7 +149,7 @@ def explain(
         location = enclosing_loop(program, location) or location
     at = where(location)
     quoted = quote_line(program, location)
-    shown = f"{error.type}: {error.message}" if error.message else error.type
+    shown = f"{error.type}: {inline(error.message)}" if error.message else error.type
     code, advice = _advice(error, execution, timeout)
     if location is not None and location.cell is not None:
         # A notebook goes on after a failing cell: the cell stopped, not the program.

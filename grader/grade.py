@@ -22,7 +22,7 @@ from grader.explain import explain, explain_abrupt, explain_syntax
 from grader.load import LoadError, is_supported, load
 from grader.plugin import run_checks
 from grader.result import Location, Report, Result, Status, StepResult, submission_order
-from grader.safe import safe_text
+from grader.safe import safe_text, shown_name
 from grader.sandbox import Limits, Sandbox, SandboxUnavailable, run
 
 OUTPUT_SHOWN = 4_000
@@ -82,14 +82,14 @@ def _expand(given: str) -> list[Submission]:
     path = Path(given)
     if path.is_dir():
         inside = sorted(p for p in path.iterdir() if p.is_file() and is_supported(p))
-        return [Submission(str(Path(given) / p.name), p) for p in inside]
+        return [Submission(shown_name(str(Path(given) / p.name)), p) for p in inside]
     if path.is_file():
         if not is_supported(path):
             raise UsageError(
                 f"{given}: cannot grade a '{path.suffix or 'extensionless'}' file; "
                 "give a .py script or a .ipynb notebook."
             )
-        return [Submission(given, path)]
+        return [Submission(shown_name(given), path)]
     if path.exists() or path.is_symlink():
         raise UsageError(f"{given}: not a regular file; give a .py script or a .ipynb notebook.")
     raise UsageError(f"{given}: no such file or folder.")
@@ -292,6 +292,7 @@ def _step_result(number: int, verdict: dict[str, Any]) -> StepResult:
         hint="" if verdict.get("passed") else step.hint,
         location=None if not place else Location(line=place[1], cell=place[0]),
         code=verdict.get("code"),
+        about_output=step.about_output,
     )
 
 

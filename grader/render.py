@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from grader.result import Report
+from grader.safe import encodable
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -42,7 +43,7 @@ def write(
             print(f"grader: cannot write {output}: {error.strerror or error}", file=sys.stderr)
             return EXIT_USAGE
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(encodable(text, sys.stdout))
     if format_name == "github":
         # Inside a workflow: the job summary and the step outputs, where GitHub reads them.
         from grader.report import github

@@ -57,6 +57,8 @@ class StepResult:
     # A short, stable name for the mistake (for example "step3.strict-greater"), so that
     # course staff can count mistakes across a batch. None when the step passed.
     code: str | None = None
+    # The step is about what the program prints: its feedback shows that output.
+    about_output: bool = False
 
     @property
     def passed(self) -> bool:

@@ -9,6 +9,7 @@ hide text, or forge lines that a CI runner would read as its own.
 from __future__ import annotations
 
 import re
+from typing import TextIO
 
 # ESC-based sequences: CSI (colours, cursor moves), OSC (titles, hyperlinks) and the
 # two-character escapes. OSC runs until BEL or ESC \; an unterminated one runs to the
@@ -60,3 +61,47 @@ def safe_text(text: str) -> str:
     start (``##[set-output name=score;]4`` would set a step output).
     """
     return defuse_commands(text).replace("##[", "# #[")
+
+
+def _escaped(char: str) -> str:
+    """Write one control character as a visible escape: \\n, \\t, \\x1b, \\u202e."""
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    if char in named:
+        return named[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+_UNSHOWN = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown_name(name: str) -> str:
+    """Show a file name on one line, its newlines and control characters escaped.
+
+    A name is the learner's text that every report prints at its own left margin, so a
+    newline in it could draw a line that looks like the grader's; escaped, it cannot,
+    and the reader still sees which file it is.
+    """
+    return _UNSHOWN.sub(lambda match: _escaped(match.group()), name)
+
+
+def inline(text: str) -> str:
+    """Fold learner text quoted inside a sentence onto one line, newlines shown as \\n.
+
+    An exception's message is the learner's: a newline in it would start a line of the
+    report that the learner wrote, at whatever indent they chose.
+    """
+    return shown_name(clean(text).rstrip("\n"))
+
+
+def encodable(text: str, stream: TextIO) -> str:
+    """Replace what the stream cannot encode with escapes, rather than crash writing it.
+
+    A Windows console or a redirected file there is often cp1252: a learner's emoji or
+    a mark of a CI format must not turn a report into a traceback.
+    """
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        return text.encode(encoding, "backslashreplace").decode(encoding)
+    except LookupError:
+        return text

@@ -1,86 +1,298 @@
-"""The text report: what a learner reads in a terminal, step by step."""
+"""The text report: what a learner reads in a terminal, step by step.
+
+The grader's own lines sit at fixed places: the file's name at the margin, a mark and a
+step's title two columns in, its feedback six columns in. Learner text never starts a
+line at one of those places: a file name is escaped onto one line, and every quoted
+line of the learner's (their code, a caret under it, what their program printed) hangs
+behind a ``|`` gutter, so no message, name or output can draw a line that looks like
+the grader's ("✓ Step 3", "Progress: 4 / 4 steps").
+
+Prose is wrapped to the width of the terminal with a hanging indent; quoted lines are
+never wrapped, as a learner must see their code as they wrote it.
+"""
 
 from __future__ import annotations
 
+import codecs
+import contextlib
+import os
+import re
+import textwrap
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TextIO
+
 from grader.mistakes import explain_code
-from grader.result import Report, Result, Status
-from grader.safe import defuse_commands
+from grader.result import Report, Result, Status, StepResult
+from grader.safe import clean, defuse_commands, shown_name
 
-_MARK = {Status.PASSED: "✓", Status.FAILED: "✗", Status.ERROR: "!"}
+# Width when the report does not go to a terminal, and the narrowest one wrapped to.
+DEFAULT_WIDTH = 80
+MIN_WIDTH = 40
+
+# Where the grader's lines start: marks, then the feedback under them.
+MARK_INDENT = 2
+FEEDBACK_INDENT = 6
+# A wrapped sentence continues this much further in than it started.
+HANG = 2
+# What marks a quoted line of the learner's.
+GUTTER = "| "
+
+_MARKS = {Status.PASSED: "✓", Status.FAILED: "✗", Status.ERROR: "!"}
+# For a stream that cannot encode the marks (a cp1252 console, a file on Windows).
+_ASCII_MARKS = {Status.PASSED: "PASS", Status.FAILED: "FAIL", Status.ERROR: "!"}
+_COLOURS = {Status.PASSED: "\x1b[32m", Status.FAILED: "\x1b[31m", Status.ERROR: "\x1b[33m"}
+_RESET = "\x1b[0m"
+
+# A `code span` in the grader's prose: wrapped as one word, never split at its spaces.
+_CODE_SPAN = re.compile(r"`[^`\n]+`")
+_KEEP_TOGETHER = "\x00"
+# A dictionary shown in a sentence breaks between its entries, never inside one.
+_ENTRY = re.compile(r"(?<=:) (?=[^{}\n]*\})")
+# A line that opens with a label ("Expected: ", "Found:    ") continues under its value.
+_LABEL = re.compile(r"[A-Z][a-z]*: +(?=\S)")
+
+# What the printed output of a program shows at most, under a step about it.
+OUTPUT_LINES = 6
+OUTPUT_LINE_CHARS = 200
 
 
-def _indent(text: str, prefix: str = "      ") -> str:
-    return "\n".join(prefix + line if line else line for line in text.split("\n"))
+@dataclass(frozen=True)
+class Style:
+    """How the report is drawn for where it goes: width, colour and marks."""
+
+    width: int = DEFAULT_WIDTH
+    colour: bool = False
+    unicode: bool = True
 
 
-def render_result(result: Result) -> str:
+PLAIN = Style()
+
+
+def style_for(stream: TextIO, environ: Mapping[str, str] | None = None) -> Style:
+    """Choose the style for a stream: a terminal's width and colour, marks it can encode."""
+    environ = os.environ if environ is None else environ
+    tty = _isatty(stream)
+    width = DEFAULT_WIDTH
+    if tty:
+        with contextlib.suppress(OSError, ValueError):  # not a real file descriptor
+            width = os.get_terminal_size(stream.fileno()).columns
+        if environ.get("COLUMNS", "").isdigit():
+            width = int(environ["COLUMNS"])
+    return Style(
+        width=max(MIN_WIDTH, width),
+        colour=wants_colour(tty, environ),
+        unicode=can_encode(getattr(stream, "encoding", None), "✓✗"),
+    )
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (OSError, ValueError):  # a closed or detached stream
+        return False
+
+
+def wants_colour(tty: bool, environ: Mapping[str, str]) -> bool:
+    """Decide on colour as CPython does: NO_COLOR, then FORCE_COLOR, then a terminal."""
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR"):
+        return True
+    if environ.get("TERM") == "dumb":
+        return False
+    # A Windows console shows escape codes as text unless it is a modern terminal.
+    if os.name == "nt" and not environ.get("WT_SESSION"):
+        return False
+    return tty
+
+
+def can_encode(encoding: str | None, text: str) -> bool:
+    """Whether a stream with this encoding can write the text."""
+    if not encoding:
+        return False
+    try:
+        codecs.lookup(encoding)
+        text.encode(encoding)
+    except (LookupError, UnicodeEncodeError):
+        return False
+    return True
+
+
+class _Page:
+    """Lines of a report being laid out, and which of them carry a mark to colour."""
+
+    def __init__(self, style: Style) -> None:
+        self.style = style
+        self.lines: list[str] = []
+        self.marked: dict[int, Status] = {}
+
+    def prose(self, text: str, indent: int, hang: int = HANG) -> None:
+        """Add the grader's sentences, wrapped with a hanging indent."""
+        protected = _CODE_SPAN.sub(lambda m: m.group().replace(" ", _KEEP_TOGETHER), text)
+        protected = _ENTRY.sub(_KEEP_TOGETHER, protected)
+        wrapped = textwrap.wrap(
+            protected,
+            width=self.style.width,
+            initial_indent=" " * indent,
+            subsequent_indent=" " * (indent + hang),
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        self.lines.extend(line.replace(_KEEP_TOGETHER, " ") for line in wrapped or [""])
+
+    def quoted(self, text: str, indent: int) -> None:
+        """Add one line of the learner's behind the gutter, as it is, never wrapped."""
+        self.lines.append(" " * indent + GUTTER + text.rstrip())
+
+    def message(self, text: str, indent: int) -> None:
+        """Add a message: its sentences wrapped, its quoted lines behind the gutter.
+
+        Lines the message indents are the learner's (a line of code, a caret); every
+        other line is a sentence of the grader's.
+        """
+        for line in clean(text).strip("\n").split("\n"):
+            if line[:1].isspace():
+                self.quoted(line[4:] if line.startswith("    ") else line.lstrip(), indent)
+            elif line.strip():
+                label = _LABEL.match(line)
+                self.prose(line, indent, hang=len(label.group()) if label else HANG)
+
+    def mark(self, status: Status, text: str) -> None:
+        """Add a step's line: its mark, then its title, wrapped under the title."""
+        mark = (_MARKS if self.style.unicode else _ASCII_MARKS)[status]
+        self.marked[len(self.lines)] = status
+        self.prose(f"{mark} {text}", MARK_INDENT, hang=len(mark) + 1)
+
+    def text(self) -> str:
+        """Return the page, its marks coloured if the style asks for it."""
+        # Learner text may still hold something a CI runner reads as a command.
+        lines = defuse_commands("\n".join(self.lines)).split("\n")
+        if self.style.colour:
+            for index, status in self.marked.items():
+                line = lines[index]
+                mark = line[MARK_INDENT:].split(" ", 1)[0]
+                start, end = MARK_INDENT, MARK_INDENT + len(mark)
+                lines[index] = f"{line[:start]}{_COLOURS[status]}{mark}{_RESET}{line[end:]}"
+        return "\n".join(lines)
+
+
+def render_result(result: Result, style: Style = PLAIN) -> str:
     """Write one submission's feedback."""
-    lines = [f"{result.submission}"]
-    if result.status is Status.ERROR and result.message:
-        lines.append(_indent(result.message, "  "))
+    page = _Page(style)
+    page.lines.append(shown_name(result.submission))
+    could_not_run = result.status is Status.ERROR
+    if could_not_run and result.message:
+        # The reason comes first; the steps below were not judged, so they say no more.
+        page.message(result.message, MARK_INDENT)
+    said: list[str] = []
     for step in result.steps:
-        lines.append(f"  {_MARK[step.status]} Step {step.step}: {step.title}")
-        # A file that could not be loaded has no mistake per step: its message says all.
-        not_graded = result.status is Status.ERROR and step.code is None
-        if step.passed or not_graded:
+        page.mark(step.status, f"Step {step.step}: {step.title}")
+        if step.passed or could_not_run:
             continue
-        lines.append(_indent(step.message))
-        if step.hint:
-            lines.append(_indent(f"Hint: {step.hint}"))
-    if result.status is not Status.ERROR and result.message:
-        lines.append(_indent(result.message, "  "))
+        _step_feedback(page, step, result)
+        said.append(clean(step.message))
+    if not could_not_run and result.message:
+        page.message(_not_yet_said(clean(result.message), said), MARK_INDENT)
     for note in result.notes:
-        lines.append(_indent(f"Note: {note}", "  "))
-    lines.append(f"  Progress: {result.score} / {result.max_score} steps")
-    return "\n".join(lines)
+        page.prose(f"Note: {note}", MARK_INDENT, hang=len("Note: "))
+    progress = f"Progress: {result.score} / {result.max_score} steps"
+    if result.status is Status.PASSED:
+        progress += ". Well done!"
+    page.prose(progress, MARK_INDENT)
+    return page.text()
+
+
+def _step_feedback(page: _Page, step: StepResult, result: Result) -> None:
+    """Say what is wrong with a step, what the program printed if it is about that, the hint."""
+    page.message(step.message or "This step did not pass.", FEEDBACK_INDENT)
+    if step.about_output and not _blocked(step):
+        _printed(page, result.output)
+    if step.hint:
+        page.prose(f"Hint: {step.hint}", FEEDBACK_INDENT, hang=len("Hint: "))
+
+
+def _blocked(step: StepResult) -> bool:
+    """Whether a step was not judged because an earlier one failed ("fix step 1 first")."""
+    return ".needs-step" in (step.code or "")
+
+
+def _printed(page: _Page, output: str) -> None:
+    """Show the first lines of what the program printed, behind the gutter."""
+    lines = clean(output).rstrip("\n").split("\n")
+    if not output.strip():
+        page.prose("Your program printed nothing.", FEEDBACK_INDENT)
+        return
+    page.prose("What your program printed:", FEEDBACK_INDENT)
+    for line in lines[:OUTPUT_LINES]:
+        cut = line if len(line) <= OUTPUT_LINE_CHARS else line[: OUTPUT_LINE_CHARS - 3] + "..."
+        page.quoted(cut, FEEDBACK_INDENT)
+    if len(lines) > OUTPUT_LINES:
+        more = len(lines) - OUTPUT_LINES
+        page.prose(f"({more} more line{'s' if more > 1 else ''} not shown.)", FEEDBACK_INDENT)
+
+
+def _not_yet_said(message: str, said: list[str]) -> str:
+    """Drop the opening lines of a message that a step's feedback already gave in full.
+
+    A run-time error explains the step it stopped, and is then the whole program's
+    message too: the learner reads it once, where it matters.
+    """
+    lines = message.split("\n")
+    for count in range(len(lines), 0, -1):
+        block = "\n".join(lines[:count])
+        if any(block in text for text in said):
+            return "\n".join(lines[count:])
+    return message
 
 
 # How many of the most common mistakes the batch summary lists.
 TOP_MISTAKES = 5
 
 
-def batch_summary(report: Report) -> str:
+def batch_summary(report: Report, style: Style = PLAIN) -> str:
     """Write the pass rate of each step and the most common mistakes of a batch."""
     summary = report.summary()
     titles = {step.step: step.title for result in report.results for step in result.steps}
-    lines = ["Pass rate per step:"]
+    page = _Page(style)
+    page.lines.append("Pass rate per step:")
     for number, passes in summary.step_passes.items():
         rate = 100 * passes / summary.submissions if summary.submissions else 0
-        lines.append(
-            f"  Step {number}: {passes} / {summary.submissions} ({rate:.0f}%)  "
-            f"{titles.get(number, '')}".rstrip()
-        )
+        head = f"Step {number}: {passes} / {summary.submissions} ({rate:.0f}%)  "
+        page.prose(f"{head}{titles.get(number, '')}".rstrip(), MARK_INDENT, hang=len(head))
     # "Fix step 1 first" follows from another mistake; count the mistakes themselves.
     mistakes = [(code, n) for code, n in summary.mistakes if ".needs-step" not in code]
     if mistakes:
         shown = mistakes[:TOP_MISTAKES]
-        lines.append("Most common mistakes (submissions, code, what it means):")
+        page.lines.append("Most common mistakes (submissions, code, what it means):")
         count_width = len(str(shown[0][1]))
         code_width = max(len(code) for code, _ in shown)
         for code, count in shown:
-            lines.append(
-                f"  {count:>{count_width}}  {code:<{code_width}}  {explain_code(code)}".rstrip()
-            )
+            head = f"{count:>{count_width}}  {code:<{code_width}}  "
+            page.prose(f"{head}{explain_code(code)}".rstrip(), MARK_INDENT, hang=len(head))
         if len(mistakes) > TOP_MISTAKES:
-            lines.append(
-                f"  ... and {len(mistakes) - TOP_MISTAKES} more (--format csv or json lists "
-                "every submission's codes)."
+            page.prose(
+                f"... and {len(mistakes) - TOP_MISTAKES} more (--format csv or json lists "
+                "every submission's codes).",
+                MARK_INDENT,
             )
-    return "\n".join(lines)
+    return page.text()
 
 
-def render(report: Report) -> str:
-    """Write every submission's feedback, then totals when there are several."""
-    parts = [render_result(result) for result in report.results]
+def render(report: Report, style: Style = PLAIN) -> str:
+    """Write every submission's feedback, then totals when there are several.
+
+    The sandbox tier is for course staff, not for the learner: the command line says it
+    on standard error, and the JSON and CI formats carry it.
+    """
+    parts = [render_result(result, style) for result in report.results]
     if len(report.results) > 1:
         summary = report.summary()
-        parts.append(
+        totals = _Page(style)
+        totals.prose(
             f"{summary.submissions} submissions: {summary.passed} passed, "
-            f"{summary.failed} failed, {summary.errors} could not be graded.\n"
-            + batch_summary(report)
+            f"{summary.failed} failed, {summary.errors} could not be graded.",
+            0,
         )
-    if report.sandbox_note:
-        parts.append(report.sandbox_note)
-    # Learner text (quoted lines, error messages) lands in terminals and CI logs: no
-    # escape sequence may recolour them and no line may become a workflow command.
-    return defuse_commands("\n\n".join(parts)) + "\n"
+        parts.append(totals.text() + "\n" + batch_summary(report, style))
+    return "\n\n".join(parts) + "\n"
