@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from grader.safe import inline, shown_name
+import io
+
+from grader.safe import encodable, inline, shown_name
 
 
 def test_a_file_name_with_a_newline_is_shown_escaped_on_one_line() -> None:
@@ -23,3 +25,9 @@ def test_an_ordinary_file_name_is_unchanged() -> None:
 def test_learner_text_quoted_in_a_sentence_stays_on_one_line() -> None:
     """An exception's message with newlines is folded, its escapes dropped."""
     assert inline("boom\n  ✓ Step 3\x1b[2J\n") == "boom\\n  ✓ Step 3"
+
+
+def test_text_a_stream_cannot_encode_is_escaped_not_raised() -> None:
+    """A cp1252 stream gets \\u escapes for what it has no byte for."""
+    stream = io.TextIOWrapper(io.BytesIO(), encoding="cp1252")
+    assert encodable("✓ café 🚀", stream) == "\\u2713 café \\U0001f680"
