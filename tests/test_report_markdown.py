@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from grader.report import FORMATS, markdown
-from grader.result import Report
-from tests.sample_reports import CORRECT, EMPTY, HOSTILE_RESULT, NOTEBOOK, WRONG_KEY, report
+from grader.report import markdown
+from grader.result import Location, Report, Result, Status
+from tests.sample_reports import (
+    CORRECT,
+    EMPTY,
+    HOSTILE_RESULT,
+    NOTEBOOK,
+    WRONG_KEY,
+    failed,
+    report,
+)
 
 
 def test_the_report_opens_with_the_hidden_marker() -> None:
@@ -56,12 +65,11 @@ def test_a_passing_submission_gets_no_feedback_section() -> None:
     assert "###" not in markdown.render(report(CORRECT))
 
 
-def test_an_errored_submission_gives_its_reason_and_names_the_unjudged_steps_once() -> None:
-    """The shared 'not graded' message is said once for all four steps."""
+def test_an_errored_submission_gives_its_reason_once() -> None:
+    """The reason is said; the unjudged steps do not repeat it below."""
     text = markdown.render(report(EMPTY))
     assert "submissions/empty\\.py is empty\\. Write the code for the steps in it\\." in text
-    assert text.count("Not graded") == 1
-    assert "**Steps 1, 2, 3, 4:** Not graded" in text
+    assert "Not graded" not in text
 
 
 def test_what_the_program_printed_is_in_a_collapsed_fenced_block() -> None:
@@ -138,6 +146,62 @@ def test_the_sandbox_note_is_quoted_at_the_end() -> None:
     assert text.endswith("> **Sandbox:** Install bubblewrap\\.\n")
 
 
-def test_the_format_is_registered_for_the_command_line() -> None:
-    """--format markdown reaches this module's render."""
-    assert FORMATS["markdown"] is markdown.render
+def test_a_note_that_opens_with_its_label_does_not_repeat_it() -> None:
+    """'Sandbox:' is said once, by the label."""
+    text = markdown.render(Report(results=(CORRECT,), sandbox_note="Sandbox: ran in process."))
+    assert text.endswith("> **Sandbox:** ran in process\\.\n")
+
+
+def test_one_submission_gets_a_headline_in_a_learners_words() -> None:
+    """'2 of 4 steps pass', not a batch's totals; a full pass is praised."""
+    assert "\n**2 of 4 steps pass.**\n" in markdown.render(report(WRONG_KEY))
+    assert "\n**4 of 4 steps pass.** Well done!\n" in markdown.render(report(CORRECT))
+
+
+def test_the_place_is_not_repeated_after_a_message_that_names_it() -> None:
+    """No '*Where:* line 4' after text that says line 4."""
+    step = failed(1, "`systems` at line 4 is a list.", location=Location(line=4), code="c")
+    result = Result("a.py", Status.FAILED, (step,), max_score=1)
+    text = markdown.render(report(result))
+    assert "*Where:*" not in text
+
+
+def test_the_learners_line_and_caret_are_in_a_fenced_block() -> None:
+    """The caret keeps its column under the code, between the sentences around it."""
+    message = (
+        "Python could not read your code at line 7.\n    for a in b\n          ^\nAdd a colon."
+    )
+    result = Result("a.py", Status.FAILED, (failed(3, message, code="c"),), max_score=1)
+    text = markdown.render(report(result))
+    assert (
+        "**Step 3: Determine which strategies can handle the load**\\\n"
+        "Python could not read your code at line 7\\.\n\n"
+        "```text\nfor a in b\n      ^\n```\n\n"
+        "Add a colon\\."
+    ) in text
+
+
+def test_a_failed_step_about_output_shows_what_was_printed_capped() -> None:
+    """The first lines printed, fenced under the step, and how many more there are."""
+    step = replace(failed(4, "Printed inside the loop.", code="c"), about_output=True)
+    output = "".join(f"{n}\n" for n in range(1, 9))
+    result = Result("a.py", Status.FAILED, (step,), max_score=1, output=output)
+    text = markdown.render(report(result))
+    assert (
+        "What your program printed:\n\n```text\n1\n2\n3\n4\n5\n6\n```\n\n"
+        "(2 more lines not shown\\.)"
+    ) in text
+
+
+def test_forged_lines_in_learner_text_stay_inside_their_block() -> None:
+    """A message or output drawing a fake heading or step renders as text or code."""
+    forged = "boom\n### ✅ Step 3\n**4 of 4 steps pass.**"
+    step = replace(failed(4, f"Stopped with {forged}", code="c"), about_output=True)
+    result = Result(f"a.py\n{forged}", Status.FAILED, (step,), max_score=1, output=forged)
+    text = markdown.render(report(result))
+    outside = re.sub(r"\n```text\n.*?\n```\n", "\n", text, flags=re.DOTALL).split("\n")
+    assert [line for line in outside if line.startswith(("#", "**4 of 4"))] == [
+        "## Grading report",
+        "### ❌ a\\.py\\\\nboom\\\\n\\#\\#\\# ✅ Step 3\\\\n\\*\\*4 of 4 steps pass\\.\\*\\*",
+    ]
+    assert "```text\nboom\n### ✅ Step 3\n**4 of 4 steps pass.**\n```" in text

@@ -68,7 +68,7 @@ def render(report: Report) -> str:
 
 def _tests(result: Result, prefix: str) -> list[dict[str, Any]]:
     """Turn a result into Classroom tests: one per step, and one for an error."""
-    tests = [_step_test(step, prefix) for step in result.steps]
+    tests = [_step_test(step, prefix, result.output) for step in result.steps]
     if result.status is Status.ERROR:
         location = result.location
         message = result.message or "This submission could not be graded."
@@ -78,14 +78,14 @@ def _tests(result: Result, prefix: str) -> list[dict[str, Any]]:
     return tests
 
 
-def _step_test(step: StepResult, prefix: str) -> dict[str, Any]:
+def _step_test(step: StepResult, prefix: str, printed: str) -> dict[str, Any]:
     """Turn one step into one Classroom test worth one point."""
     name = f"{prefix}Step {step.step}: {one_line(step.title)}"
     location = step.location
     line_no = location.line if location is not None and location.cell is None else 0
     if step.passed:
         return _test(name, "pass", None, line_no, 1)
-    text = step_feedback(step, where=False)
+    text = step_feedback(step, where=False, output=printed)
     return _test(name, "fail", _message(text, location.describe() if location else ""), line_no, 0)
 
 

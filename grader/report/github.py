@@ -227,7 +227,7 @@ def _annotations(result: Result) -> list[str]:
         _annotate(
             result,
             f"Step {step.step}: {step.title}",
-            step_feedback(step, where=False),
+            step_feedback(step, where=False, output=result.output),
             step.location,
         )
         for step in result.steps

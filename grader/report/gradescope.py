@@ -83,12 +83,12 @@ def _tests(result: Result) -> list[dict[str, Any]]:
                 "output_format": TEXT,
             }
         ]
-    return [_test(step) for step in result.steps]
+    return [_test(step, result.output) for step in result.steps]
 
 
-def _test(step: StepResult) -> dict[str, Any]:
+def _test(step: StepResult, printed: str) -> dict[str, Any]:
     """Turn one step into one test worth one point."""
-    output = "Passed." if step.passed else step_feedback(step)
+    output = "Passed." if step.passed else step_feedback(step, output=printed)
     return {
         "name": f"Step {step.step}: {one_line(step.title)}",
         "number": str(step.step),

@@ -80,7 +80,7 @@ def _suite(result: Result) -> ET.Element:
             ET.SubElement(case, "skipped", message=xml_text(_first_line(step.message)))
         elif not step.passed:
             failures += 1
-            text = step_feedback(step)
+            text = step_feedback(step, output=result.output)
             failure = ET.SubElement(
                 case, "failure", message=xml_text(_first_line(text)), type=_type(step.code)
             )

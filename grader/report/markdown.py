@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 
 from grader.report.chart import pass_rate_chart
-from grader.result import Report, Result, Status, StepResult
-from grader.safe import clean, one_line
+from grader.report.feedback import names_place, not_yet_said, printed_lines, shows_output
+from grader.result import Location, Report, Result, Status, StepResult
+from grader.safe import clean, one_line, shown_name
 
 MARKER = "<!-- grader-report -->"
 
@@ -103,20 +104,25 @@ def render(report: Report) -> str:
         if result.status is not Status.PASSED or result.message:
             blocks.extend(_feedback(result))
     if report.sandbox_note:
-        blocks.append(f"> **Sandbox:** {escape_lines(report.sandbox_note)}")
+        # The note may already open with its subject; the label says it once.
+        note = re.sub(r"^\s*sandbox:\s*", "", report.sandbox_note, flags=re.IGNORECASE)
+        blocks.append(f"> **Sandbox:** {escape_lines(note)}")
     return "\n\n".join(blocks) + "\n"
 
 
 def _totals(report: Report) -> str:
-    """Say in one sentence how the batch did."""
+    """Say in one sentence how the submission, or the batch, did."""
     summary = report.summary()
+    if summary.submissions == 1:
+        # One learner's own report: in their words, not a batch's.
+        praise = " Well done!" if summary.passed else ""
+        return f"**{summary.score} of {summary.max_score} steps pass.**{praise}"
     parts = [f"{summary.passed} passed", f"{summary.failed} failed"]
     if summary.errors:
         parts.append(f"{summary.errors} could not be graded")
-    noun = "submission" if summary.submissions == 1 else "submissions"
     return (
         f"**{summary.score}/{summary.max_score}** steps passed"
-        f" in {summary.submissions} {noun}: {', '.join(parts)}."
+        f" in {summary.submissions} submissions: {', '.join(parts)}."
     )
 
 
@@ -131,7 +137,7 @@ def _table(report: Report) -> str:
             score = f"{result.score}/{result.max_score} (could not be graded)"
         else:
             score = f"{result.score}/{result.max_score}"
-        name = escape(one_line(result.submission))
+        name = escape(shown_name(result.submission))
         cells = [name, *(marks.get(n, NO_MARK) for n in numbers), score]
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows)
@@ -140,20 +146,27 @@ def _table(report: Report) -> str:
 def _feedback(result: Result) -> list[str]:
     """Explain what a submission got wrong, step by step."""
     mark = PASS_MARK if result.status is Status.PASSED else FAIL_MARK
-    blocks = [f"### {mark} {escape(one_line(result.submission))}"]
-    if result.message:
-        where = f"\\\n*Where:* {result.location.describe()}" if result.location else ""
-        blocks.append(f"{escape_lines(result.message)}{where}")
+    blocks = [f"### {mark} {escape(shown_name(result.submission))}"]
     failed = [step for step in result.steps if not step.passed]
-    if result.status is Status.ERROR:
-        # The steps were not judged; their shared message is said once, without
-        # hints, since the learner must first make the file run.
-        blocks.extend(_grouped(failed))
-    else:
-        blocks.extend(_step_feedback(step) for step in failed)
+    could_not_run = result.status is Status.ERROR
+    if could_not_run and result.message:
+        blocks.extend(_message(result.message, result.location))
+    if not could_not_run:
+        # A submission that could not run has its reason above and the table's marks:
+        # its steps were not judged and have nothing of their own to say.
+        for step in failed:
+            blocks.extend(_step_feedback(step, result.output))
+        rest = not_yet_said(result) if result.message else ""
+        place = result.location
+        if place is not None and names_place(result.message, place):
+            place = None
+        if rest:
+            blocks.extend(_message(rest, place))
     if result.notes:
         blocks.append("\n".join(f"- {escape_lines(note)}" for note in result.notes))
-    if clean(result.output).strip():
+    shown = any(shows_output(step) for step in result.steps)
+    if clean(result.output).strip() and not (shown and not printed_lines(result.output)[1]):
+        # The whole output, folded away, unless a step already showed all of it.
         blocks.append(
             "<details><summary>What the program printed</summary>\n\n"
             f"{fenced(result.output)}\n\n</details>"
@@ -161,26 +174,73 @@ def _feedback(result: Result) -> list[str]:
     return blocks
 
 
-def _grouped(steps: list[StepResult]) -> list[str]:
-    """Say each distinct message of unjudged steps once, naming the steps."""
-    groups: dict[str, list[int]] = {}
-    for step in steps:
-        groups.setdefault(step.message or "This step was not graded.", []).append(step.step)
-    return [
-        f"**{'Step' if len(numbers) == 1 else 'Steps'} {', '.join(map(str, numbers))}:**"
-        f" {escape_lines(message)}"
-        for message, numbers in groups.items()
-    ]
+class _Paragraphs:
+    """Blocks of Markdown built line by line: lines join with hard breaks, code is fenced."""
+
+    def __init__(self) -> None:
+        self.blocks: list[str] = []
+        self._lines: list[str] = []
+
+    def line(self, text: str) -> None:
+        """Add a line to the current paragraph."""
+        self._lines.append(text)
+
+    def block(self, text: str) -> None:
+        """End the current paragraph and add a block of its own."""
+        self._close()
+        self.blocks.append(text)
+
+    def message(self, text: str) -> None:
+        """Add a message: its sentences as lines, its quoted lines (code, caret) fenced."""
+        quoted: list[str] = []
+        for line in [*clean(text).strip("\n").split("\n"), ""]:
+            if line[:1].isspace():
+                quoted.append(line[4:] if line.startswith("    ") else line.lstrip())
+                continue
+            if quoted:
+                self.block(fenced("\n".join(quoted)))
+                quoted = []
+            if line.strip():
+                self.line(_escape_with_code(line.strip()))
+
+    def done(self) -> list[str]:
+        """Return the blocks, the last paragraph closed."""
+        self._close()
+        return self.blocks
+
+    def _close(self) -> None:
+        if self._lines:
+            # A trailing backslash is a hard line break in GitHub Markdown and, unlike
+            # two trailing spaces, survives editors that strip whitespace.
+            self.blocks.append("\\\n".join(self._lines))
+            self._lines = []
 
 
-def _step_feedback(step: StepResult) -> str:
-    """Give a failed step's title, message, place and hint."""
-    lines = [f"**Step {step.step}: {escape(one_line(step.title))}**"]
-    lines.append(escape_lines(step.message) if step.message else "This step did not pass.")
-    if step.location is not None:
-        lines.append(f"*Where:* {step.location.describe()}")
+def _message(text: str, location: Location | None) -> list[str]:
+    """Give a submission's message, with its place unless it names it already."""
+    out = _Paragraphs()
+    out.message(text)
+    if location is not None and not names_place(text, location):
+        out.line(f"*Where:* {location.describe()}")
+    return out.done()
+
+
+def _step_feedback(step: StepResult, output: str) -> list[str]:
+    """Give a failed step's title, message, place, what was printed if it is about that, hint."""
+    out = _Paragraphs()
+    out.line(f"**Step {step.step}: {escape(one_line(step.title))}**")
+    out.message(step.message or "This step did not pass.")
+    if step.location is not None and not names_place(step.message, step.location):
+        out.line(f"*Where:* {step.location.describe()}")
+    if shows_output(step):
+        shown, more = printed_lines(output)
+        if shown:
+            out.line("What your program printed:")
+            out.block(fenced("\n".join(shown)))
+            if more:
+                out.line(f"({more} more line{'s' if more > 1 else ''} not shown\\.)")
+        else:
+            out.line("Your program printed nothing\\.")
     if step.hint:
-        lines.append(f"*Hint:* {escape_lines(step.hint)}")
-    # A trailing backslash is a hard line break in GitHub Markdown and, unlike two
-    # trailing spaces, survives editors that strip whitespace.
-    return "\\\n".join(lines)
+        out.line(f"*Hint:* {escape_lines(step.hint)}")
+    return out.done()

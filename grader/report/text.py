@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from grader.mistakes import explain_code
+from grader.report.feedback import not_yet_said, printed_lines, shows_output
 from grader.result import Report, Result, Status, StepResult
 from grader.safe import clean, defuse_commands, shown_name
 
@@ -51,10 +52,6 @@ _KEEP_TOGETHER = "\x00"
 _ENTRY = re.compile(r"(?<=:) (?=[^{}\n]*\})")
 # A line that opens with a label ("Expected: ", "Found:    ") continues under its value.
 _LABEL = re.compile(r"[A-Z][a-z]*: +(?=\S)")
-
-# What the printed output of a program shows at most, under a step about it.
-OUTPUT_LINES = 6
-OUTPUT_LINE_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -185,15 +182,13 @@ def render_result(result: Result, style: Style = PLAIN) -> str:
     if could_not_run and result.message:
         # The reason comes first; the steps below were not judged, so they say no more.
         page.message(result.message, MARK_INDENT)
-    said: list[str] = []
     for step in result.steps:
         page.mark(step.status, f"Step {step.step}: {step.title}")
         if step.passed or could_not_run:
             continue
         _step_feedback(page, step, result)
-        said.append(clean(step.message))
     if not could_not_run and result.message:
-        page.message(_not_yet_said(clean(result.message), said), MARK_INDENT)
+        page.message(not_yet_said(result), MARK_INDENT)
     for note in result.notes:
         page.prose(f"Note: {note}", MARK_INDENT, hang=len("Note: "))
     progress = f"Progress: {result.score} / {result.max_score} steps"
@@ -206,44 +201,18 @@ def render_result(result: Result, style: Style = PLAIN) -> str:
 def _step_feedback(page: _Page, step: StepResult, result: Result) -> None:
     """Say what is wrong with a step, what the program printed if it is about that, the hint."""
     page.message(step.message or "This step did not pass.", FEEDBACK_INDENT)
-    if step.about_output and not _blocked(step):
-        _printed(page, result.output)
+    if shows_output(step):
+        shown, more = printed_lines(result.output)
+        page.prose(
+            "What your program printed:" if shown else "Your program printed nothing.",
+            FEEDBACK_INDENT,
+        )
+        for line in shown:
+            page.quoted(line, FEEDBACK_INDENT)
+        if more:
+            page.prose(f"({more} more line{'s' if more > 1 else ''} not shown.)", FEEDBACK_INDENT)
     if step.hint:
         page.prose(f"Hint: {step.hint}", FEEDBACK_INDENT, hang=len("Hint: "))
-
-
-def _blocked(step: StepResult) -> bool:
-    """Whether a step was not judged because an earlier one failed ("fix step 1 first")."""
-    return ".needs-step" in (step.code or "")
-
-
-def _printed(page: _Page, output: str) -> None:
-    """Show the first lines of what the program printed, behind the gutter."""
-    lines = clean(output).rstrip("\n").split("\n")
-    if not output.strip():
-        page.prose("Your program printed nothing.", FEEDBACK_INDENT)
-        return
-    page.prose("What your program printed:", FEEDBACK_INDENT)
-    for line in lines[:OUTPUT_LINES]:
-        cut = line if len(line) <= OUTPUT_LINE_CHARS else line[: OUTPUT_LINE_CHARS - 3] + "..."
-        page.quoted(cut, FEEDBACK_INDENT)
-    if len(lines) > OUTPUT_LINES:
-        more = len(lines) - OUTPUT_LINES
-        page.prose(f"({more} more line{'s' if more > 1 else ''} not shown.)", FEEDBACK_INDENT)
-
-
-def _not_yet_said(message: str, said: list[str]) -> str:
-    """Drop the opening lines of a message that a step's feedback already gave in full.
-
-    A run-time error explains the step it stopped, and is then the whole program's
-    message too: the learner reads it once, where it matters.
-    """
-    lines = message.split("\n")
-    for count in range(len(lines), 0, -1):
-        block = "\n".join(lines[:count])
-        if any(block in text for text in said):
-            return "\n".join(lines[count:])
-    return message
 
 
 # How many of the most common mistakes the batch summary lists.

@@ -1,0 +1,54 @@
+"""A failed step's feedback as every CI format words it, and what is said only once."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from grader.report.feedback import not_yet_said, step_feedback
+from grader.result import Location, Result, Status
+from tests.sample_reports import failed
+
+PRINT = replace(failed(4, "Printed inside the loop.", hint="Use print."), about_output=True)
+
+
+def test_the_place_is_given_when_the_message_does_not_say_it() -> None:
+    """'Where: line 4' follows a message that names no line."""
+    step = failed(1, "`systems` is a list.", location=Location(4))
+    assert step_feedback(step) == "`systems` is a list.\nWhere: line 4"
+
+
+def test_the_place_is_not_repeated_after_a_message_that_names_it() -> None:
+    """A message saying 'at line 4' is not followed by 'Where: line 4'."""
+    step = failed(1, "`systems` at line 4 is a list.", location=Location(4))
+    assert step_feedback(step) == "`systems` at line 4 is a list."
+
+
+def test_a_step_about_output_shows_the_first_lines_printed() -> None:
+    """Given the output, the feedback quotes its first lines, then the hint."""
+    output = "".join(f"{n}\n" for n in range(1, 9))
+    assert step_feedback(PRINT, output=output).split("\n") == [
+        "Printed inside the loop.",
+        "What your program printed:",
+        *(f"    {n}" for n in range(1, 7)),
+        "(2 more lines not shown.)",
+        "Hint: Use print.",
+    ]
+
+
+def test_a_step_about_output_says_when_nothing_was_printed() -> None:
+    """No output is a fact worth a line."""
+    assert "Your program printed nothing." in step_feedback(PRINT, output="")
+
+
+def test_a_blocked_step_shows_no_output() -> None:
+    """'Fix step 3 first' is about step 3; the output would distract."""
+    step = replace(PRINT, message="Fix step 3 first.", code="step4.needs-step3")
+    assert step_feedback(step, output="{}\n") == "Fix step 3 first.\nHint: Use print."
+
+
+def test_an_error_a_step_explained_is_not_repeated_by_the_submission() -> None:
+    """Only what no step said is left of the submission's message."""
+    error = "Your program stopped at line 5.\n    load = input()"
+    step = failed(2, f"`load` was never created. {error}")
+    result = Result("a.py", Status.FAILED, (step,), message=f"{error}\n(1 more cell failed.)")
+    assert not_yet_said(result) == "(1 more cell failed.)"
