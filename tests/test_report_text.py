@@ -84,7 +84,7 @@ def test_a_file_that_could_not_be_loaded_says_why_once() -> None:
     result = Result("e.py", Status.ERROR, (not_graded,), max_score=1, message="e.py is empty.")
     assert render_result(result).split("\n") == [
         "e.py",
-        "  e.py is empty.",
+        "    e.py is empty.",
         "  ✗ Step 1: Create",
         "  Progress: 0 / 1 steps",
     ]
@@ -144,7 +144,7 @@ def test_a_run_time_error_is_said_under_its_step_and_not_again_below() -> None:
     assert [line for line in lines if "EOFError" in line] == [
         "      `load` was never created. Your program stopped at line 5 with EOFError."
     ]
-    assert lines[-2] == "  (1 more cell failed.)"
+    assert lines[-2] == "    (1 more cell failed.)"
 
 
 def test_what_the_program_printed_is_shown_capped_under_a_step_about_output() -> None:
@@ -185,7 +185,15 @@ def test_forged_lines_in_a_message_a_name_or_the_output_are_marked() -> None:
     """Only the grader's own lines start at the marks' column; learner lines are quoted."""
     forged = "boom\n  ✓ Step 3: Determine\n  Progress: 4 / 4 steps"
     step = _step(f"Your program stopped with ValueError: {forged}", about_output=True)
-    result = Result(f"a.py\n{forged}", Status.FAILED, (step,), max_score=1, output=forged)
+    result = Result(
+        f"a.py\n{forged}",
+        Status.FAILED,
+        (step,),
+        max_score=1,
+        message=f"A {forged} notebook.",
+        notes=(forged,),
+        output=forged,
+    )
     lines = render_result(result).split("\n")
     assert lines[0] == "a.py\\nboom\\n  ✓ Step 3: Determine\\n  Progress: 4 / 4 steps"
     assert [line for line in lines if line.startswith("  ") and not line.startswith("   ")] == [

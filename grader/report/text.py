@@ -1,11 +1,12 @@
 """The text report: what a learner reads in a terminal, step by step.
 
 The grader's own lines sit at fixed places: the file's name at the margin, a mark and a
-step's title two columns in, its feedback six columns in. Learner text never starts a
-line at one of those places: a file name is escaped onto one line, and every quoted
-line of the learner's (their code, a caret under it, what their program printed) hangs
-behind a ``|`` gutter, so no message, name or output can draw a line that looks like
-the grader's ("✓ Step 3", "Progress: 4 / 4 steps").
+step's title (and the progress line) two columns in. Everything that may quote the
+learner starts deeper: the submission's own message four columns in, a step's feedback
+six. So learner text never starts a line at the grader's places: a file name is escaped
+onto one line, and every quoted line of the learner's (their code, a caret under it,
+what their program printed) hangs behind a ``|`` gutter, so no message, name or output
+can draw a line that looks like the grader's ("✓ Step 3", "Progress: 4 / 4 steps").
 
 Prose is wrapped to the width of the terminal with a hanging indent; quoted lines are
 never wrapped, as a learner must see their code as they wrote it.
@@ -33,6 +34,9 @@ MIN_WIDTH = 40
 
 # Where the grader's lines start: marks, then the feedback under them.
 MARK_INDENT = 2
+# A submission's own message and notes: deeper than any line of the grader's, as they
+# quote the learner (a file name, an error's message, a notebook's metadata).
+MESSAGE_INDENT = 4
 FEEDBACK_INDENT = 6
 # A wrapped sentence continues this much further in than it started.
 HANG = 2
@@ -181,16 +185,16 @@ def render_result(result: Result, style: Style = PLAIN) -> str:
     could_not_run = result.status is Status.ERROR
     if could_not_run and result.message:
         # The reason comes first; the steps below were not judged, so they say no more.
-        page.message(result.message, MARK_INDENT)
+        page.message(result.message, MESSAGE_INDENT)
     for step in result.steps:
         page.mark(step.status, f"Step {step.step}: {step.title}")
         if step.passed or could_not_run:
             continue
         _step_feedback(page, step, result)
     if not could_not_run and result.message:
-        page.message(not_yet_said(result), MARK_INDENT)
+        page.message(not_yet_said(result), MESSAGE_INDENT)
     for note in result.notes:
-        page.prose(f"Note: {note}", MARK_INDENT, hang=len("Note: "))
+        page.prose(f"Note: {note}", MESSAGE_INDENT, hang=len("Note: "))
     progress = f"Progress: {result.score} / {result.max_score} steps"
     if result.status is Status.PASSED:
         progress += ". Well done!"
