@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -64,7 +67,7 @@ def test_suite_counts_add_up() -> None:
         "tests": "9",
         "failures": "2",
         "errors": "1",
-        "skipped": "4",
+        "skipped": None,  # the Jenkins schema has no skipped count on <testsuites>
     }
 
 
@@ -134,3 +137,85 @@ def test_the_document_has_an_xml_declaration() -> None:
 def test_the_format_is_registered_for_the_command_line() -> None:
     """--format junit reaches this module's render."""
     assert FORMATS["junit"] is junit.render
+
+
+SAMPLES = [
+    (CORRECT,),
+    (WRONG_KEY,),
+    (NOTEBOOK,),
+    (EMPTY,),
+    (HOSTILE_RESULT,),
+    (CORRECT, WRONG_KEY, NOTEBOOK, EMPTY, HOSTILE_RESULT),
+    (),
+]
+SAMPLE_IDS = ["correct", "wrong-key", "notebook", "empty", "hostile", "batch", "nothing"]
+
+# The Jenkins xUnit plugin's junit-10.xsd, unchanged (jenkinsci/xunit-plugin,
+# src/main/resources/org/jenkinsci/plugins/xunit/types/model/xsd/junit-10.xsd, at
+# commit 8c515de2804b3fd591a3b0f1ff8908a1b1a41887).
+JUNIT_10 = Path(__file__).parent / "schemas" / "junit-10.xsd"
+XS = "{http://www.w3.org/2001/XMLSchema}"
+
+
+@pytest.fixture(scope="module")
+def jenkins() -> Any:
+    """The Jenkins junit-10 schema, as published."""
+    xmlschema = pytest.importorskip("xmlschema", reason="install the test extra: xmlschema")
+    return xmlschema.XMLSchema10(str(JUNIT_10))
+
+
+@pytest.fixture(scope="module")
+def jenkins_with_file_and_line() -> Any:
+    """The same schema whose <testcase> also allows the file and line attributes."""
+    xmlschema = pytest.importorskip("xmlschema", reason="install the test extra: xmlschema")
+    tree = ET.parse(JUNIT_10)
+    (case,) = [e for e in tree.iter(f"{XS}element") if e.get("name") == "testcase"]
+    complex_type = case.find(f"{XS}complexType")
+    assert complex_type is not None
+    for name in ("file", "line"):
+        complex_type.append(ET.Element(f"{XS}attribute", name=name, type="xs:string"))
+    return xmlschema.XMLSchema10(ET.tostring(tree.getroot(), encoding="unicode"))
+
+
+@pytest.mark.parametrize("results", SAMPLES, ids=SAMPLE_IDS)
+def test_the_document_is_valid_against_the_jenkins_schema_but_for_file_and_line(
+    jenkins: Any, jenkins_with_file_and_line: Any, results: Any
+) -> None:
+    """Jenkins junit-10 accepts the document; a case's file and line are the only additions."""
+    text = junit.render(Report(results=results))
+    jenkins_with_file_and_line.validate(text)
+    root = ET.fromstring(text)
+    for case in root.iter("testcase"):
+        case.attrib.pop("file")
+        case.attrib.pop("line", None)
+    jenkins.validate(ET.tostring(root, encoding="unicode"))
+
+
+def test_the_schema_rejects_a_skipped_count_on_testsuites(jenkins: Any) -> None:
+    """The check can fail: a skipped attribute on the root is not junit-10."""
+    assert not jenkins.is_valid('<testsuites skipped="1"/>')
+
+
+def dorny_milliseconds(value: str | None) -> float:
+    """Read a time as dorny/test-reporter does (src/parsers/java-junit/java-junit-parser.ts:
+    ``parseFloat(tc.$.time) * 1000``); JavaScript's parseFloat gives NaN for no value."""
+    try:
+        return float(value) * 1000 if value is not None else math.nan
+    except ValueError:
+        return math.nan
+
+
+@pytest.mark.parametrize("results", SAMPLES, ids=SAMPLE_IDS)
+def test_every_suite_and_case_has_a_time_dorny_can_read(results: Any) -> None:
+    """No "NaNms" in dorny's report: every suite and case carries a number of seconds."""
+    root = ET.fromstring(junit.render(Report(results=results)))
+    for element in [root, *root.iter("testsuite"), *root.iter("testcase")]:
+        assert not math.isnan(dorny_milliseconds(element.get("time"))), element.attrib
+
+
+def test_a_case_names_its_file_and_the_line_of_a_script() -> None:
+    """file on every case; line only where it is a line of the script itself."""
+    root = ET.fromstring(junit.render(report(WRONG_KEY, NOTEBOOK)))
+    places = [(c.get("file"), c.get("line")) for c in root.iter("testcase")]
+    assert places[:2] == [("submissions/wrong-key.py", "4"), ("submissions/wrong-key.py", None)]
+    assert set(places[4:]) == {("submissions/strict.ipynb", None)}
