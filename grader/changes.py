@@ -11,16 +11,23 @@ lists. ``main`` is what the workflow runs in the pull request's checkout::
     python -I -m grader.changes BASE HEAD
 
 It prints the submissions to grade, one per line, and exits 0; or it prints the
-paths outside ``submissions/`` to standard error and exits 1. ``-I`` matters: it keeps
+paths outside ``submissions/`` to standard error and exits 1. Files under
+``submissions/`` that are not a ``.py`` script or an ``.ipynb`` notebook (a README, a
+``.gitkeep``, a data file) are not graded and do not stop the others: a note names
+them on standard error and, inside a workflow, in the job summary. ``-I`` matters: it keeps
 Python from importing a ``grader`` package out of the pull request's own files.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
+from pathlib import PurePosixPath
 from typing import NamedTuple
+
+from grader.load import SUFFIXES
 
 SUBMISSIONS = "submissions/"
 
@@ -43,6 +50,8 @@ class Changes(NamedTuple):
     # Paths outside submissions/, both sides of a rename; also any path that cannot
     # be passed on safely one per line (one with a control character in its name).
     outside: tuple[str, ...]
+    # Files under submissions/ that are not scripts or notebooks: left out, with a note.
+    skipped: tuple[str, ...] = ()
 
 
 def parse_name_status(output: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -79,6 +88,7 @@ def classify(name_status: str) -> Changes:
     """Sort a diff's paths into submissions to grade and paths outside submissions/."""
     submissions: list[str] = []
     outside: list[str] = []
+    skipped: list[str] = []
     for status, paths in parse_name_status(name_status):
         for path in paths:
             if not _is_submission(path) and path not in outside:
@@ -86,9 +96,13 @@ def classify(name_status: str) -> Changes:
         # The last path is the file as the pull request leaves it; a deleted file
         # leaves nothing to grade.
         target = paths[-1]
-        if status != "D" and _is_submission(target) and target not in submissions:
-            submissions.append(target)
-    return Changes(tuple(submissions), tuple(outside))
+        if status == "D" or not _is_submission(target):
+            continue
+        gradable = PurePosixPath(target).suffix.lower() in SUFFIXES
+        chosen = submissions if gradable else skipped
+        if target not in chosen:
+            chosen.append(target)
+    return Changes(tuple(submissions), tuple(outside), tuple(skipped))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -119,9 +133,32 @@ def main(argv: Sequence[str] | None = None) -> int:
             lines.extend(f"  - {_shown(path)}" for path in not_regular)
         print("\n".join(lines), file=sys.stderr)
         return 1
+    if changes.skipped:
+        note = "Not graded, as they are not .py scripts or .ipynb notebooks:"
+        print("\n".join([note, *(f"  - {_shown(p)}" for p in changes.skipped)]), file=sys.stderr)
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary and not _note_in_summary(summary, note, changes.skipped):
+            return 2
     for path in changes.submissions:
         print(path)
     return 0
+
+
+def _note_in_summary(summary: str, note: str, paths: Sequence[str]) -> bool:
+    """Append the note on skipped files to the job summary; say so in one line if it fails."""
+    from grader.report.markdown import escape
+
+    lines = [f"**{escape(note)}**", "", *(f"- {escape(path)}" for path in paths), ""]
+    try:
+        with open(summary, "a", encoding="utf-8") as stream:
+            stream.write("\n".join(lines) + "\n")
+    except OSError as error:
+        print(
+            f"grader.changes: cannot write GITHUB_STEP_SUMMARY ({summary}): {error.strerror}.",
+            file=sys.stderr,
+        )
+        return False
+    return True
 
 
 def _is_submission(path: str) -> bool:

@@ -26,6 +26,17 @@ def test_added_and_modified_submissions_are_graded() -> None:
     )
 
 
+def test_files_that_are_not_scripts_or_notebooks_are_skipped_not_graded() -> None:
+    """A README, a .gitkeep or a data file under submissions/ is left out, not an error."""
+    diff = "A\tsubmissions/README.md\nA\tsubmissions/.gitkeep\nA\tsubmissions/mine.PY\n"
+    diff += "A\tsubmissions/data.csv\n"
+    assert classify(diff) == Changes(
+        ("submissions/mine.PY",),
+        (),
+        ("submissions/README.md", "submissions/.gitkeep", "submissions/data.csv"),
+    )
+
+
 def test_a_deleted_submission_is_not_graded_and_not_flagged() -> None:
     """Removing a submission leaves nothing to grade and touches nothing else."""
     assert classify("D\tsubmissions/gone.py\n") == Changes((), ())
@@ -288,3 +299,28 @@ def test_main_can_be_called_in_process(
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
     assert changes.main([base, head]) == 0
     assert capsys.readouterr().out == "submissions/keep.py\n"
+
+
+def test_a_pull_request_with_a_readme_grades_its_submission_and_notes_the_rest(
+    repo: Path, run_changes: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The submission is listed; the README and .gitkeep are named in a note and the summary."""
+    base = git(repo, "rev-parse", "HEAD")
+    git(repo, "checkout", "-q", "-b", "pr")
+    write(repo, {"submissions/mine.py": "load = 7\n", "submissions/README.md": "hi\n"})
+    write(repo, {"submissions/.gitkeep": ""})
+    head = commit(repo, "my submission")
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    done = run_changes(repo, base, head)
+    assert done.returncode == 0
+    assert done.stdout.splitlines() == ["submissions/mine.py"]
+    assert done.stderr.splitlines() == [
+        "Not graded, as they are not .py scripts or .ipynb notebooks:",
+        "  - submissions/.gitkeep",
+        "  - submissions/README.md",
+    ]
+    assert summary.read_text(encoding="utf-8") == (
+        "**Not graded, as they are not \\.py scripts or \\.ipynb notebooks\\:**\n\n"
+        "- submissions/\\.gitkeep\n- submissions/README\\.md\n\n"
+    )

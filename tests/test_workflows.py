@@ -183,12 +183,18 @@ def test_a_pull_request_outside_submissions_is_flagged_by_a_failing_step() -> No
     assert "::error title=Not graded::" in step["run"]
 
 
-def test_grading_uses_the_github_format_and_the_markdown_report_is_uploaded() -> None:
-    """Annotations come from --format github; the artifact holds report and number."""
+def test_each_submission_is_graded_once_and_rendered_to_every_format() -> None:
+    """One grader run writes JSON; the Markdown and github formats are rendered from it."""
     all_steps = steps(load(GRADE))
     runs = "\n".join(s.get("run", "") for s in all_steps)
-    assert "grader --format github --require-sandbox" in runs
-    assert 'grader --format markdown -o "$REPORT_DIR/report.md"' in runs
+    grader_runs = [line.strip() for line in runs.splitlines() if line.strip().startswith("grader ")]
+    assert grader_runs == [
+        'grader --format json -o "$RUNNER_TEMP/report.json" --require-sandbox'
+        ' -- "${files[@]}" || status=$?'
+    ]
+    assert 'python -I -m grader.render "$RUNNER_TEMP/report.json" --format markdown' in runs
+    assert '--max-chars 60000 -o "$REPORT_DIR/report.md"' in runs
+    assert 'python -I -m grader.render "$RUNNER_TEMP/report.json" --format github' in runs
     assert 'printf \'%s\\n\' "$PR_NUMBER" > "$REPORT_DIR/pr-number.txt"' in runs
     upload = next(s for s in all_steps if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["with"]["name"] == "grading-report"
@@ -286,14 +292,14 @@ def fake_grader(venv: Path, exit_code: int) -> Path:
 def test_the_action_passes_paths_as_separate_arguments_and_keeps_verdicts_green(
     tmp_path: Path, grader_exit: int, step_exit: int
 ) -> None:
-    """Spaces and newlines split paths, globs stay literal; only exit codes over 1 fail."""
+    """One path a line, spaces kept inside, globs literal; only exit codes over 1 fail."""
     grade = load(ACTION)["runs"]["steps"][1]
     log = fake_grader(tmp_path / "grader-venv", grader_exit)
     (tmp_path / "a.py").write_text("", encoding="utf-8")
     environ = {
         **os.environ,
         "RUNNER_TEMP": str(tmp_path),
-        "PATHS": "submissions/one.py  two.ipynb\n*.py\n",
+        "PATHS": "submissions/my exercise.py\n  two.ipynb \r\n\n*.py",
         "FORMAT": "github",
         "TIMEOUT": "5",
     }
@@ -307,7 +313,7 @@ def test_the_action_passes_paths_as_separate_arguments_and_keeps_verdicts_green(
         "--timeout",
         "5",
         "--",
-        "submissions/one.py",
+        "submissions/my exercise.py",
         "two.ipynb",
         "*.py",
     ]
