@@ -183,9 +183,10 @@ def spawn_floor(count: int, jobs: int) -> float:
 CHILD_COST = """
 import resource, statistics, sys, time
 from pathlib import Path
-from grader import exercise
+from grader.exercise import builtin
 from grader.load import load
 from grader.sandbox import Limits, Sandbox, run
+exercise = builtin()
 expected = exercise.compute_expected()
 program = load(Path(sys.argv[1]))
 sandbox = Sandbox(sys.argv[2])

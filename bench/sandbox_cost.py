@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from grader import exercise  # noqa: E402  (the checkout, not an installed grader)
+from grader.exercise import builtin  # noqa: E402  (the checkout, not an installed grader)
 from grader.load import load  # noqa: E402
 from grader.sandbox import Limits, Sandbox, SandboxUnavailable  # noqa: E402
 
@@ -71,10 +71,11 @@ def floor(runs: int) -> dict[str, float]:
 
 def measure(tier: str, runs: int) -> dict[str, float]:
     """Measure grading's run step for the sample in one tier (wall and core seconds)."""
-    sandbox = Sandbox(tier, hide=[exercise.reference_script().parent])
+    exercise = builtin()
+    sandbox = Sandbox(tier, hide=[exercise.reference])
     sandbox.check()
     program = load(SAMPLE)
-    variants = exercise.compute_expected().variants()
+    variants = exercise.variants(exercise.compute_expected())
     limits = Limits(timeout=10)
 
     def job() -> None:

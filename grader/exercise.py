@@ -1,153 +1,170 @@
-"""The exercise "Why scaling requires different strategies": its facts, in one place.
+"""The plug-in point: what an exercise gives the engine, and how one is found.
 
-Step titles, instructions and hints are the exercise's own text. Expected values are
-not written here: they come from running the reference solution (reference/solution.py)
-through the same loader and sandbox as every submission.
+An exercise is a package (or a folder with a ``spec.py``) that defines ``EXERCISE``, an
+:class:`Exercise`: its steps with their titles, hints, prerequisites and rules, the names
+it reads, how to vary a run, how to read the expected values out of its reference
+solution, its mistake codes and any advice it gives instead of the engine's. The engine
+(load, run, check, result, report) receives it and names nothing of it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import importlib
+import importlib.util
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.load import load
-from grader.sandbox import Execution, Limits, Run, run
-from grader.values import decode
+from grader.sandbox import Limits, Run, run
 
-TITLE = "Why scaling requires different strategies"
+if TYPE_CHECKING:
+    from grader.checks.case import Case, Verdict
 
-# The names the steps ask for, and the loop variables step 3 asks for.
-SYSTEMS = "systems"
-LOAD = "load"
-RESULT = "can_handle_load"
-LOOP_TARGETS = ("strategy", "capacity")
+# The exercise graded when none is named.
+BUILTIN = "grader.exercises.scaling"
+# The module of an exercise folder that defines EXERCISE.
+SPEC = "spec.py"
 
 
 @dataclass(frozen=True)
 class Step:
-    """One step as the learner sees it."""
+    """One step: as the learner sees it, what it needs first, and the rule that judges it.
+
+    ``requires`` maps each earlier step whose failure keeps this one from being judged to
+    the name this step uses from it; the engine then says "Fix step N first" instead of
+    running the rule. ``after`` lists earlier steps the rule may name as the thing to fix
+    first (see grader.checks.kit.fix_first). ``mistakes`` maps the step's own mistake
+    codes, without the ``stepN.`` prefix the engine adds, to one line for course staff.
+    """
 
     number: int
     title: str
     instruction: str
     hint: str
+    rule: Callable[[Case], Verdict]
     # The step asks for output: a failure shows the learner what their program printed.
     about_output: bool = False
-
-
-STEPS: tuple[Step, ...] = (
-    Step(
-        1,
-        "Create the initial system capacities",
-        "Create a dictionary called `systems` with these exact entries: "
-        "`'single_node': 1`, `'horizontal_scaling': 5`, and `'vertical_scaling': 2`.",
-        "Use curly braces to create a dictionary with the exact keys and values.",
-    ),
-    Step(
-        2,
-        "Set the current load value",
-        "Create a variable called `load` and set it to 7.",
-        "Just assign the number 7 to the variable named `load`.",
-    ),
-    Step(
-        3,
-        "Determine which strategies can handle the load",
-        "Use a for loop with variables `strategy` and `capacity` to iterate over "
-        "`systems.items()`. Inside the loop, create a dictionary called `can_handle_load` "
-        "where each key is the strategy and the value is true if capacity is greater "
-        "than or equal to load, otherwise false.",
-        "Start with an empty dictionary `can_handle_load = {}`. Then use a for loop to fill it.",
-    ),
-    Step(
-        4,
-        "Print the results",
-        "Write `print(can_handle_load)` to display which scaling strategies can handle the load.",
-        "Use the print function to show the dictionary.",
-        about_output=True,
-    ),
-)
-
-
-def step(number: int) -> Step:
-    """Return the step with this number."""
-    return STEPS[number - 1]
-
-
-def reference_script() -> Path:
-    """Locate the reference solution, in a source checkout or an installed package."""
-    checkout = Path(__file__).resolve().parent.parent / "reference" / "solution.py"
-    if checkout.is_file():
-        return checkout
-    return Path(__file__).resolve().parent / "_reference" / "solution.py"
-
-
-@dataclass(frozen=True)
-class Expected:
-    """What the reference solution does: the values every submission is compared with."""
-
-    systems: dict[Any, Any]
-    load: int
-    # load -> the reference's can_handle_load when run with that load.
-    results: Mapping[int, dict[Any, Any]]
-    # load -> the lines the reference printed when run with that load.
-    printed: Mapping[int, tuple[str, ...]]
-
-    @property
-    def result(self) -> dict[Any, Any]:
-        """The reference's can_handle_load as the exercise sets the load."""
-        return self.results[self.load]
-
-    def variants(self) -> list[dict[str, Any]]:
-        """Return the program's variants: as written first, then with other loads."""
-        return [{}] + [{LOAD: other} for other in self.other_loads()]
-
-    def other_loads(self) -> list[int]:
-        """Loads that tell a computed result from a written one, and >= from >."""
-        capacities = [c for c in self.systems.values() if type(c) is int]
-        loads = {0, *capacities, max(capacities, default=0) + 1} - {self.load}
-        return sorted(loads)
+    mistakes: Mapping[str, str] = field(default_factory=dict)
+    requires: Mapping[int, str] = field(default_factory=dict)
+    after: tuple[int, ...] = ()
 
 
 class ReferenceError_(Exception):
     """The reference solution did not run as a reference must; the grader is broken."""
 
 
-def expected_from(reference_run: Run) -> Expected:
-    """Read the expected values out of the reference solution's runs."""
-    results: dict[int, dict[Any, Any]] = {}
-    printed: dict[int, tuple[str, ...]] = {}
-    main = reference_run.main
-    systems = _value(main, SYSTEMS)
-    load_value = _value(main, LOAD)
-    if type(systems) is not dict or type(load_value) is not int:
-        raise ReferenceError_("the reference solution does not define systems and load")
-    for execution in reference_run.executions:
-        chosen = execution.overrides.get(LOAD, load_value)
-        result = _value(execution, RESULT)
-        if type(result) is not dict or execution.errors or execution.missing:
-            raise ReferenceError_(f"the reference solution failed with load = {chosen}")
-        results[chosen] = result
-        printed[chosen] = tuple(execution.stdout.splitlines())
-    return Expected(systems=systems, load=load_value, results=results, printed=printed)
+@dataclass(frozen=True)
+class Exercise:
+    """Everything the engine needs to know about one exercise."""
+
+    title: str
+    steps: tuple[Step, ...]
+    # The folder that holds solution.py (and, optionally, solution.ipynb).
+    reference: Path
+    # The top-level names the steps ask for: never offered as a "did you mean" name.
+    names: tuple[str, ...]
+    # Reads the expected values out of the reference's run; raises ReferenceError_.
+    expect: Callable[[Run], Any]
+    # The variants to run every program with, given the reference's first expected values:
+    # the first is {} (the program as written), the others override top-level names.
+    variants: Callable[[Any], list[dict[str, Any]]] = lambda expected: [{}]
+    # Mistake code -> advice that replaces the engine's for that code (grader.explain).
+    advice: Mapping[str, str] = field(default_factory=dict)
+
+    def step(self, number: int) -> Step:
+        """Return the step with this number."""
+        return next(step for step in self.steps if step.number == number)
+
+    def reference_script(self) -> Path:
+        """Return the reference solution's script."""
+        return self.reference / "solution.py"
+
+    def mistakes(self) -> dict[str, str]:
+        """Return every mistake code of the exercise's steps, with its explanation."""
+        found: dict[str, str] = {}
+        for step in self.steps:
+            for code, text in step.mistakes.items():
+                found[f"step{step.number}.{code}"] = text
+            for earlier in (*step.requires, *step.after):
+                found[f"step{step.number}.{needs(earlier)}"] = (
+                    f"Step {step.number} was not judged on its own: step {earlier} is not "
+                    "right yet."
+                )
+        return dict(sorted(found.items(), key=lambda item: _code_order(item[0])))
+
+    def first_expected(self, limits: Limits | None = None) -> Any:
+        """Run the reference as written: enough to know the variants to run."""
+        return self.expect(run(self._reference_program(), [{}], limits or Limits()))
+
+    def compute_expected(self, limits: Limits | None = None, first: Any = None) -> Any:
+        """Run the reference with every variant (after a first run, if not given)."""
+        limits = limits or Limits()
+        if first is None:
+            first = self.first_expected(limits)
+        return self.expect(run(self._reference_program(), self.variants(first), limits))
+
+    def _reference_program(self) -> Any:
+        return load(self.reference_script(), shown_as="reference/solution.py")
 
 
-def _value(execution: Execution, name: str) -> Any:
-    """Decode one top-level value of an execution, or None if it is absent."""
-    data = execution.values.get(name)
-    return None if data is None else decode(data)
+def needs(earlier: int) -> str:
+    """Return the step-local mistake code of a step that needs an earlier one fixed first."""
+    return f"needs-step{earlier}"
 
 
-def first_expected(limits: Limits | None = None) -> Expected:
-    """Run the reference solution as written: enough to know the variants to run."""
-    program = load(reference_script(), shown_as="reference/solution.py")
-    return expected_from(run(program, [{}], limits or Limits()))
+def _code_order(code: str) -> tuple[int, str]:
+    """Sort a step's codes by step number (step10 after step9), then as declared."""
+    head = code.split(".", 1)[0]
+    return (int(head[4:]) if head[4:].isdigit() else 0, "")
 
 
-def compute_expected(limits: Limits | None = None, first: Expected | None = None) -> Expected:
-    """Run the reference solution with every variant (after a first run, if not given)."""
-    limits = limits or Limits()
-    first = first or first_expected(limits)
-    program = load(reference_script(), shown_as="reference/solution.py")
-    return expected_from(run(program, first.variants(), limits))
+class ExerciseError(Exception):
+    """An exercise could not be loaded: the message says which and why, in one line."""
+
+
+def builtin() -> Exercise:
+    """Return the exercise the grader grades when none is named."""
+    return _exercise_of(importlib.import_module(BUILTIN), BUILTIN)
+
+
+def from_folder(folder: Path) -> Exercise:
+    """Load the exercise defined by FOLDER/spec.py, or raise ExerciseError."""
+    spec_file = folder / SPEC
+    if not spec_file.is_file():
+        raise ExerciseError(f"{folder}: no {SPEC} in this folder; an exercise folder needs one.")
+    # A name of its own per folder, so that two exercise folders never share a module.
+    name = f"_grader_exercise_{abs(hash(str(folder.resolve())))}"
+    spec = importlib.util.spec_from_file_location(name, spec_file)
+    if spec is None or spec.loader is None:
+        raise ExerciseError(f"{spec_file}: cannot be imported as a Python module.")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as error:  # the course team's code: say where, not a traceback
+        sys.modules.pop(name, None)
+        raise ExerciseError(
+            f"{spec_file}: failed to load ({type(error).__name__}: {error})."
+        ) from None
+    return _exercise_of(module, str(spec_file))
+
+
+def _exercise_of(module: Any, origin: str) -> Exercise:
+    """Return a module's EXERCISE, checking that it is one."""
+    found = getattr(module, "EXERCISE", None)
+    if not isinstance(found, Exercise):
+        raise ExerciseError(f"{origin}: defines no EXERCISE = Exercise(...).")
+    if not found.reference_script().is_file():
+        raise ExerciseError(
+            f"{origin}: its reference solution {found.reference_script()} is missing."
+        )
+    numbers = [step.number for step in found.steps]
+    if numbers != list(range(1, len(numbers) + 1)):
+        raise ExerciseError(f"{origin}: steps must be numbered 1, 2, 3... in order.")
+    for step in found.steps:
+        if any(not 0 < n < step.number for n in (*step.requires, *step.after)):
+            raise ExerciseError(f"{origin}: step {step.number} may only need earlier steps.")
+    return found

@@ -10,6 +10,7 @@ import ast
 import builtins
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from grader.load import Program
@@ -138,9 +139,17 @@ def explain_syntax(error: Error, program: Program) -> Explanation:
 
 
 def explain(
-    error: Error, program: Program, execution: Execution, timeout: float | None = None
+    error: Error,
+    program: Program,
+    execution: Execution,
+    timeout: float | None = None,
+    advice: Mapping[str, str] | None = None,
 ) -> Explanation:
-    """Explain a runtime error, a timeout or an early exit in plain words."""
+    """Explain a runtime error, a timeout or an early exit in plain words.
+
+    ``advice`` maps a mistake code to the exercise's own advice for it, in place of the
+    general advice written here.
+    """
     if error.syntax:
         return explain_syntax(error, program)
     location = location_of(error)
@@ -150,7 +159,8 @@ def explain(
     at = where(location)
     quoted = quote_line(program, location)
     shown = f"{error.type}: {inline(error.message)}" if error.message else error.type
-    code, advice = _advice(error, execution, timeout)
+    code, said = _advice(error, execution, timeout)
+    said = (advice or {}).get(code, said)
     if location is not None and location.cell is not None:
         # A notebook goes on after a failing cell: the cell stopped, not the program.
         text = f"Cell {location.cell} stopped at line {location.line} with {shown}."
@@ -168,8 +178,8 @@ def explain(
         text = f"Your program called exit {at}, so it stopped there."
     if quoted:
         text += "\n" + quoted
-    if advice:
-        text += "\n" + advice
+    if said:
+        text += "\n" + said
     return Explanation(code, text, location)
 
 
@@ -238,7 +248,7 @@ def _advice(error: Error, execution: Execution, timeout: float | None) -> tuple[
     if error.type in ("ModuleNotFoundError", "ImportError"):
         return "import-error", (
             "Your program is graded with Python's standard library only, so this import "
-            "is not available. The exercise needs no imports: remove the line."
+            "is not available: remove the line, or do without the module."
         )
     if error.type == "TypeError" and "not supported between instances of" in message:
         kinds = re.findall(r"'(\w+)'", message)
@@ -253,9 +263,9 @@ def _advice(error: Error, execution: Execution, timeout: float | None) -> tuple[
         )
     if error.type == "ValueError" and "values to unpack" in message:
         return "unpacking-error", (
-            "The for loop unpacks each item into two variables, but the items are not "
-            "pairs. Looping over a dictionary itself gives only its keys; loop over "
-            "`.items()` to get each key together with its value."
+            "The for loop unpacks each item into several variables, but the items do not "
+            "have that many parts. Check what the loop goes over: looping over a "
+            "dictionary itself gives only its keys."
         )
     if error.type == "EOFError":
         return "input-call", (

@@ -1,8 +1,8 @@
 """Grading: files in, a Report out, through load, run, check and result.
 
 This module wires the flow together. It loads each submission, runs it (and the
-reference) in child processes, hands the cases to the pytest checks, and turns the
-checks' JSON report into the result model.
+reference) in child processes, hands the cases to the pytest checks of the exercise it
+is given, and turns their verdicts into the result model (grader.outcome).
 """
 
 from __future__ import annotations
@@ -15,17 +15,17 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from grader import exercise
+from grader.checks.case import Case
 from grader.checks.source import Source
-from grader.checks.steps import Case, make_case
-from grader.explain import explain, explain_abrupt, explain_syntax
+from grader.exercise import Exercise, builtin
 from grader.load import LoadError, is_supported, load
+from grader.mistakes import registry
+from grader.outcome import load_failure, result_of
 from grader.plugin import run_checks
-from grader.result import Location, Report, Result, Status, StepResult, submission_order
-from grader.safe import safe_text, shown_name
+from grader.result import Report, submission_order
+from grader.safe import shown_name
 from grader.sandbox import Limits, Sandbox, SandboxUnavailable, run
 
-OUTPUT_SHOWN = 4_000
 # pytest's exit code when the session was interrupted (pytest.ExitCode.INTERRUPTED).
 INTERRUPTED = 2
 
@@ -118,9 +118,10 @@ class _Prepared:
 
 
 def _prepare(
+    exercise: Exercise,
     submission: Submission,
-    first: Future[exercise.Expected],
-    expected: Future[exercise.Expected],
+    first: Future[Any],
+    expected: Future[Any],
     limits: Limits,
     timeout: float,
     sandbox: Sandbox | None = None,
@@ -131,7 +132,7 @@ def _prepare(
     except LoadError as error:
         return _Prepared(submission, error=error)
     try:
-        variants = first.result().variants()
+        variants = exercise.variants(first.result())
         ran = run(program, variants, limits, source=submission.path, sandbox=sandbox)
     except OSError as error:
         # The machine, not the submission: out of processes or file descriptors. Only
@@ -145,28 +146,31 @@ def _prepare(
                 "not-run",
             ),
         )
-    return _Prepared(submission, make_case(program, ran, expected.result(), timeout))
+    case = Case(exercise, program, ran, expected.result(), Source(program), timeout)
+    return _Prepared(submission, case)
 
 
 def grade(
     submissions: Sequence[Submission],
     options: Options | None = None,
     progress: Progress | None = None,
+    exercise: Exercise | None = None,
 ) -> Report:
-    """Grade submissions and return the report, in the order they were given.
+    """Grade submissions against an exercise (the built-in one by default) and report.
 
     The children run on a pool of ``options.jobs`` threads while one pytest session
     checks each submission as soon as its run is back, in the order given; a
     submission's verdicts depend on its own files only, never on the batch around it.
     """
     options = options or Options()
+    exercise = exercise or builtin()
     limits = options.limits()
     # One sandbox per grading: it chooses the tier once, and hides the reference and the
     # submissions' folders (other learners' work) from the bwrap tier.
     sandbox = Sandbox(
         options.sandbox,
         require=options.require_sandbox,
-        hide=[exercise.reference_script().parent, *{s.path.parent.resolve() for s in submissions}],
+        hide=[exercise.reference, *{s.path.parent.resolve() for s in submissions}],
     )
     try:
         sandbox.check()
@@ -180,9 +184,9 @@ def grade(
         # runs on the pool while this thread starts the pytest session. Submitted first,
         # these never wait for a submission, so no number of workers can deadlock.
         first = pool.submit(exercise.first_expected, reference_limits)
-        expected = pool.submit(_full_expected, reference_limits, first)
+        expected = pool.submit(_full_expected, exercise, reference_limits, first)
         futures = [
-            pool.submit(_prepare, s, first, expected, limits, options.timeout, sandbox)
+            pool.submit(_prepare, exercise, s, first, expected, limits, options.timeout, sandbox)
             for s in submissions
         ]
         if progress is not None:
@@ -196,8 +200,10 @@ def grade(
             if isinstance(slot, Future) and slot.exception() is None:
                 slots[index] = _slimmed(slot.result())
 
-        report = run_checks([partial(_case_at, slots, n) for n in range(len(slots))], done=checked)
-        if report.get("exitcode") == INTERRUPTED:
+        checked_cases = run_checks(
+            exercise, [partial(_case_at, slots, n) for n in range(len(slots))], done=checked
+        )
+        if checked_cases.exitcode == INTERRUPTED:
             # pytest caught the Ctrl-C; pass it on, so that the submissions not yet
             # started are cancelled instead of run for a report nobody will read.
             raise KeyboardInterrupt
@@ -206,22 +212,22 @@ def grade(
         prepared = [s.result() if isinstance(s, Future) else s for s in slots]
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    verdicts = read_verdicts(report)
     results = []
     for index, item in enumerate(prepared):
         if item.case is None:
             assert item.error is not None
-            results.append(_load_failure(item.submission, item.error))
+            results.append(load_failure(item.submission.shown, item.error, exercise))
         else:
-            results.append(_result(item.case, verdicts.get(index, {})))
+            results.append(result_of(item.case, checked_cases.verdicts.get(index, {})))
     return Report(
-        results=tuple(_cleaned(result) for result in results),
+        results=tuple(results),
         sandbox=sandbox.tier,
         sandbox_note=sandbox.note,
+        glossary=registry(exercise),
     )
 
 
-def _full_expected(limits: Limits, first: Future[exercise.Expected]) -> exercise.Expected:
+def _full_expected(exercise: Exercise, limits: Limits, first: Future[Any]) -> Any:
     """Run the reference with every variant, once its first run is known."""
     return exercise.compute_expected(limits, first.result())
 
@@ -260,131 +266,3 @@ def _count_done(futures: Sequence[Future[_Prepared]], progress: Progress) -> Non
 
     for future in futures:
         future.add_done_callback(finished)
-
-
-def read_verdicts(report: dict[str, Any]) -> dict[int, dict[int, dict[str, Any]]]:
-    """Read each case's step verdicts out of pytest-json-report's report."""
-    verdicts: dict[int, dict[int, dict[str, Any]]] = {}
-    for test in report.get("tests", []):
-        nodeid = str(test.get("nodeid", ""))
-        verdict = (test.get("metadata") or {}).get("verdict")
-        if test.get("outcome") == "skipped" and verdict is None:
-            continue  # a submission that could not be loaded; its result says why
-        if "[" not in nodeid or not isinstance(verdict, dict):
-            raise RuntimeError(
-                f"a step check broke without a verdict: {nodeid} ({test.get('outcome')})"
-            )
-        index = int(nodeid.rsplit("[", 1)[1].rstrip("]"))
-        if (test.get("outcome") == "passed") != bool(verdict.get("passed")):
-            raise RuntimeError(f"a step check's outcome and verdict disagree: {nodeid}")
-        verdicts.setdefault(index, {})[int(verdict["step"])] = verdict
-    return verdicts
-
-
-def _step_result(number: int, verdict: dict[str, Any]) -> StepResult:
-    step = exercise.step(number)
-    place = verdict.get("location")
-    return StepResult(
-        step=number,
-        title=step.title,
-        status=Status.PASSED if verdict.get("passed") else Status.FAILED,
-        message=str(verdict.get("message") or ""),
-        hint="" if verdict.get("passed") else step.hint,
-        location=None if not place else Location(line=place[1], cell=place[0]),
-        code=verdict.get("code"),
-        about_output=step.about_output,
-    )
-
-
-def _result(case: Case, verdicts: dict[int, dict[str, Any]]) -> Result:
-    """Build one submission's result from its case and its step verdicts."""
-    steps = tuple(_step_result(n, verdicts[n]) for n in sorted(verdicts))
-    if len(steps) != len(exercise.STEPS):
-        raise RuntimeError(
-            f"{case.program.path}: {len(steps)} step verdicts, expected {len(exercise.STEPS)}"
-        )
-    main = case.run.main
-    status = Status.PASSED if all(s.passed for s in steps) else Status.FAILED
-    message, location, code = "", None, None
-    nothing_ran = not main.values or all(category != "value" for _, category in main.names)
-    syntax = next((e for e in main.errors if e.syntax), None)
-    # "error": nothing of the program could run (it could not be read, nothing came
-    # back, or its time ran out before it created anything); a program that ran and
-    # stopped with an error is "failed", its steps say how far it got.
-    if (
-        (syntax is not None and case.program.kind == "script")
-        or main.missing
-        or (main.timed_out and nothing_ran)
-    ):
-        status = Status.ERROR
-    if syntax is not None and case.program.kind == "script":
-        explanation = explain_syntax(syntax, case.program)
-        message, location, code = explanation.text, explanation.location, explanation.code
-    elif main.missing:
-        explanation = explain_abrupt(main, case.timeout)
-        message, code = explanation.text, explanation.code
-    elif main.errors:
-        explanation = explain(main.errors[0], case.program, main, case.timeout)
-        message, location, code = explanation.text, explanation.location, explanation.code
-        extra = len(main.errors) - 1
-        if extra:
-            message += f"\n({extra} more cell{'s' if extra > 1 else ''} failed as well.)"
-    return Result(
-        submission=case.program.path,
-        status=status,
-        steps=steps,
-        max_score=len(exercise.STEPS),
-        message=message,
-        location=location,
-        code=code,
-        notes=case.program.notes,
-        output=clean_output(main.stdout),
-        sandbox=case.run.tier,
-    )
-
-
-def _load_failure(submission: Submission, error: LoadError) -> Result:
-    """The result of a file that could not be loaded: an error, every step failed."""
-    steps = tuple(
-        StepResult(
-            step=step.number,
-            title=step.title,
-            status=Status.FAILED,
-            message="Not graded: the file could not be read as a program (see above).",
-            hint=step.hint,
-            code=None,
-        )
-        for step in exercise.STEPS
-    )
-    return Result(
-        submission=submission.shown,
-        status=Status.ERROR,
-        steps=steps,
-        max_score=len(exercise.STEPS),
-        message=error.message,
-        code=error.code,
-    )
-
-
-def _cleaned(result: Result) -> Result:
-    """Make every learner-derived text of a result safe to show (see safe_text).
-
-    File names, the learner's error messages, quoted lines and notes all reach every
-    report format (JSON readers included) through here, so none can recolour a log, hide
-    text or forge a line; each format still escapes for its own syntax.
-    """
-    return replace(
-        result,
-        submission=safe_text(result.submission),
-        message=safe_text(result.message),
-        notes=tuple(safe_text(note) for note in result.notes),
-        steps=tuple(replace(step, message=safe_text(step.message)) for step in result.steps),
-    )
-
-
-def clean_output(text: str, limit: int = OUTPUT_SHOWN) -> str:
-    """Cap learner output and strip terminal escapes and control characters from it."""
-    text = safe_text(text)
-    if len(text) > limit:
-        text = text[:limit] + f"\n[... {len(text) - limit} more characters not shown]"
-    return text

@@ -1,9 +1,12 @@
-"""The pytest plugin: hands the graded cases to the step tests, and runs the session.
+"""The pytest plugin: hands the graded cases to the step test, and collects the verdicts.
 
-The checks run in-process with ``pytest.main``; pytest-json-report collects their
-outcomes and the verdicts they record. The session is sealed off from wherever the
-grader happens to run: no ini file, conftest or plugin of the surrounding project, no
-cache directory, no PYTEST_ADDOPTS.
+The checks run in-process with ``pytest.main``. The plugin parametrizes the one step test
+(grader/checks/test_steps.py) with every case and every step of the exercise it is
+given, marks each item with its step, reads that marker back and keeps the typed verdict
+each item records; pytest-json-report collects the items' outcomes, and each outcome must
+agree with its verdict. The session is sealed off from wherever the grader happens to
+run: no ini file, conftest or plugin of the surrounding project, no cache directory, no
+PYTEST_ADDOPTS.
 """
 
 from __future__ import annotations
@@ -12,13 +15,15 @@ import contextlib
 import io
 import os
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pytest_jsonreport.plugin import JSONReport
 
-from grader.checks.steps import Case
+from grader.checks.case import Case, Verdict
+from grader.exercise import Exercise
 
 CHECKS_FILE = Path(__file__).resolve().parent / "checks" / "test_steps.py"
 
@@ -38,17 +43,25 @@ class CasesPlugin:
     """
 
     def __init__(
-        self, cases: Sequence[Case | CaseSource], done: Callable[[int], None] | None = None
+        self,
+        exercise: Exercise,
+        cases: Sequence[Case | CaseSource],
+        done: Callable[[int], None] | None = None,
     ) -> None:
+        self.steps = [step.number for step in exercise.steps]
         self.cases = list(cases)
         self.done = done
+        # Case index -> step -> the verdict its item recorded.
+        self.verdicts: dict[int, dict[int, Verdict]] = {}
+        # Item node id -> (case index, step), to pair each outcome with its verdict.
+        self.items: dict[str, tuple[int, int]] = {}
 
     def pytest_configure(self, config: pytest.Config) -> None:
         """Declare the step marker, so that --strict-markers accepts it."""
         config.addinivalue_line("markers", "step(number): the exercise step a test grades")
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
-        """Run every step test once per case, with the case's index as its id."""
+        """Run the step test once per case and step, each item marked with its step."""
         if "case" in metafunc.fixturenames:
             metafunc.parametrize(
                 "case",
@@ -56,11 +69,17 @@ class CasesPlugin:
                 ids=[str(i) for i in range(len(self.cases))],
                 indirect=True,
             )
+        if "step" in metafunc.fixturenames:
+            metafunc.parametrize(
+                "step",
+                [pytest.param(n, marks=pytest.mark.step(n), id=f"step{n}") for n in self.steps],
+                indirect=True,
+            )
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         """Order the items by case, then by step, so case i is done before case i+1."""
-        position = {id(item): number for number, item in enumerate(items)}
-        items.sort(key=lambda item: (_case_index(item), position[id(item)]))
+        items.sort(key=lambda item: (_case_index(item), _step_of(item)))
+        self.items = {item.nodeid: (_case_index(item), _step_of(item)) for item in items}
 
     def pytest_runtest_teardown(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
         """When the last item of a case has run, let go of its reports and tell done()."""
@@ -85,11 +104,47 @@ class CasesPlugin:
             pytest.skip("the submission could not be loaded")
         return found
 
+    @pytest.fixture
+    def step(self, request: pytest.FixtureRequest) -> int:
+        """The step this item judges, read from its step marker."""
+        return _step_of(request.node)
+
+    @pytest.fixture
+    def record(self, request: pytest.FixtureRequest) -> Callable[[Verdict], None]:
+        """Return the function an item hands its verdict to."""
+        index, number = _case_index(request.node), _step_of(request.node)
+
+        def keep(verdict: Verdict) -> None:
+            self.verdicts.setdefault(index, {})[number] = verdict
+
+        return keep
+
+    def check_outcomes(self, report: dict[str, Any]) -> None:
+        """Make sure each item's outcome agrees with the verdict it recorded."""
+        for test in report.get("tests", []):
+            index, number = self.items.get(str(test.get("nodeid")), (-1, -1))
+            verdict = self.verdicts.get(index, {}).get(number)
+            if test.get("outcome") == "skipped" and verdict is None:
+                continue  # a submission that could not be loaded; its result says why
+            if verdict is None:
+                raise RuntimeError(
+                    f"a step check broke without a verdict: case {index}, step {number} "
+                    f"({test.get('outcome')})"
+                )
+            if (test.get("outcome") == "passed") != verdict.passed:
+                raise RuntimeError(f"case {index}, step {number}: outcome and verdict disagree")
+
 
 def _case_index(item: pytest.Item) -> int:
     """Return the case index an item was parametrized with."""
     callspec = getattr(item, "callspec", None)
     return int(callspec.params["case"]) if callspec is not None else -1
+
+
+def _step_of(item: pytest.Item) -> int:
+    """Return the step an item judges, from its step marker."""
+    marker = item.get_closest_marker("step")
+    return int(marker.args[0]) if marker is not None else -1
 
 
 @contextlib.contextmanager
@@ -112,10 +167,20 @@ def _sealed_environment() -> Iterator[None]:
                 os.environ[key] = value
 
 
+@dataclass(frozen=True)
+class Checked:
+    """What a session of checks found: each case's verdict per step, and pytest's exit code."""
+
+    verdicts: dict[int, dict[int, Verdict]]
+    exitcode: int = 0
+
+
 def run_checks(
-    cases: Sequence[Case | CaseSource], done: Callable[[int], None] | None = None
-) -> dict[str, Any]:
-    """Run the step tests over the cases and return pytest-json-report's report.
+    exercise: Exercise,
+    cases: Sequence[Case | CaseSource],
+    done: Callable[[int], None] | None = None,
+) -> Checked:
+    """Judge every step of the exercise on every case, in one pytest session.
 
     done(index), if given, is called as soon as every step of a case has been checked.
     """
@@ -155,11 +220,13 @@ def run_checks(
         "--import-mode=importlib",
     ]
     if not cases:
-        return {"tests": []}
+        return Checked({})
     sink = io.StringIO()
+    plugin = CasesPlugin(exercise, cases, done)
     with _sealed_environment(), contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-        pytest.main(args, plugins=[report, CasesPlugin(cases, done)])
+        exitcode = pytest.main(args, plugins=[report, plugin])
     if report.report is None:
         raise RuntimeError("the step checks did not run:\n" + sink.getvalue()[-2000:])
-    result: dict[str, Any] = report.report
-    return result
+    if exitcode != pytest.ExitCode.INTERRUPTED:
+        plugin.check_outcomes(report.report)
+    return Checked(plugin.verdicts, int(exitcode))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -59,6 +60,8 @@ class StepResult:
     code: str | None = None
     # The step is about what the program prints: its feedback shows that output.
     about_output: bool = False
+    # The earlier step to fix first, when that is why this one failed (not judged alone).
+    blocked_by: int | None = None
 
     @property
     def passed(self) -> bool:
@@ -73,7 +76,8 @@ class Result:
     submission: str
     status: Status
     steps: tuple[StepResult, ...] = ()
-    max_score: int = 4
+    # The number of steps of the exercise; left out, the number of steps given.
+    max_score: int = -1
     # One paragraph about the submission as a whole: why it could not be graded, or the
     # error that stopped the program. Empty when there is nothing to say.
     message: str = ""
@@ -86,6 +90,10 @@ class Result:
     output: str = ""
     # Which isolation tier ran the program (see grader.sandbox).
     sandbox: str = ""
+
+    def __post_init__(self) -> None:
+        if self.max_score < 0:
+            object.__setattr__(self, "max_score", len(self.steps))
 
     @property
     def score(self) -> int:
@@ -130,6 +138,8 @@ class Report:
     # Why a stronger isolation tier was not used, and how to enable it; empty if it was.
     sandbox_note: str = ""
     version: int = REPORT_VERSION
+    # Mistake code -> one line for course staff, from the exercise that was graded.
+    glossary: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def all_passed(self) -> bool:

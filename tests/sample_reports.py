@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from grader.exercise import builtin
+from grader.mistakes import registry
 from grader.result import Location, Report, Result, Status, StepResult
 
 TITLES = {
@@ -112,5 +114,5 @@ HOSTILE_RESULT = Result(
 
 
 def report(*results: Result) -> Report:
-    """A report of the given results."""
-    return Report(results=results)
+    """A report of the given results, with the built-in exercise's mistake explanations."""
+    return Report(results=results, glossary=registry(builtin()))

@@ -230,8 +230,11 @@ def test_a_ctrl_c_during_the_checks_stops_the_batch(
 ) -> None:
     """pytest swallows Ctrl-C; grading passes it on instead of reporting half a batch."""
     from grader import grade as grade_module
+    from grader.plugin import Checked
 
-    monkeypatch.setattr(grade_module, "run_checks", lambda cases, done=None: {"exitcode": 2})
+    monkeypatch.setattr(
+        grade_module, "run_checks", lambda exercise, cases, done=None: Checked({}, exitcode=2)
+    )
     shutil.copyfile(SUBMISSIONS / "correct-script.py", tmp_path / "a.py")
     with pytest.raises(KeyboardInterrupt):
         grade(collect([str(tmp_path)]), Options(timeout=TEST_TIMEOUT))

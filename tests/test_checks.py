@@ -8,11 +8,12 @@ code it must carry and a phrase its message must contain.
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
 
+from grader.exercise import builtin
 from grader.grade import Options, Submission, grade
 from grader.result import Result, Status
 from tests.conftest import TEST_TIMEOUT
@@ -490,20 +491,21 @@ def test_a_step_blocked_by_an_earlier_one_says_which(results: dict[str, Result])
     assert (step3.code, step3.message.startswith("Fix step 1 first")) == ("step3.needs-step1", True)
 
 
-def test_a_check_that_breaks_costs_one_step_not_the_batch(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_check_that_breaks_costs_one_step_not_the_batch(tmp_path: Path) -> None:
     """A bug in one step's check fails that step with grader-error; the rest is graded."""
-    from grader.checks import steps
+    from grader.checks.case import Case, Verdict
 
-    def broken(case: steps.Case) -> steps.Verdict:
+    def broken(case: Case) -> Verdict:
         raise KeyError("a bug")
 
-    monkeypatch.setitem(steps.CHECKS, 3, broken)
+    scaling = builtin()
+    steps = tuple(replace(s, rule=broken) if s.number == 3 else s for s in scaling.steps)
     path = tmp_path / "ok.py"
     path.write_text(HEAD + LOOP + PRINT, encoding="utf-8")
     report = grade(
-        [Submission("ok.py", path), Submission("ok2.py", path)], Options(timeout=TEST_TIMEOUT)
+        [Submission("ok.py", path), Submission("ok2.py", path)],
+        Options(timeout=TEST_TIMEOUT),
+        exercise=replace(scaling, steps=steps),
     )
     codes = [[step.code for step in result.steps] for result in report.results]
     assert codes == [[None, None, "grader-error", None]] * 2

@@ -6,11 +6,13 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from grader import exercise
+from grader import grade as grade_module
 from grader.cli import EXIT_FAILED, EXIT_INTERNAL, EXIT_PASSED, EXIT_USAGE, main
 from tests.conftest import REFERENCE, ROOT, SUBMISSIONS
 
@@ -77,9 +79,9 @@ def test_an_internal_error_exits_3_with_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A broken reference solution is the grader's fault: exit 3, no traceback."""
-    broken = tmp_path / "solution.py"
-    broken.write_text("systems = {}\n", encoding="utf-8")
-    monkeypatch.setattr(exercise, "reference_script", lambda: broken)
+    (tmp_path / "solution.py").write_text("systems = {}\n", encoding="utf-8")
+    broken = replace(exercise.builtin(), reference=tmp_path)
+    monkeypatch.setattr(grade_module, "builtin", lambda: broken)
     code = main([str(REFERENCE / "solution.py")])
     captured = capsys.readouterr()
     assert (code, captured.err.startswith("grader: internal error"), captured.err.count("\n")) == (

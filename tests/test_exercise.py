@@ -1,4 +1,4 @@
-"""The exercise's facts, and expected values that come from running the reference."""
+"""The built-in exercise's facts, and expected values that come from running the reference."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from grader import exercise
+from grader.exercise import builtin
 from grader.result import Status
 from tests.conftest import REFERENCE, ROOT, grade_file
 
@@ -25,7 +25,7 @@ def test_the_reference_notebook_scores_full_marks() -> None:
 
 def test_expected_values_are_read_from_the_reference_run() -> None:
     """The expected dictionary for each load is what the reference computed and printed."""
-    expected = exercise.compute_expected()
+    expected = builtin().compute_expected()
     printed = {load: lines[-1] for load, lines in expected.printed.items()}
     assert printed[expected.load] == repr(expected.result)
     assert all(repr(expected.results[load]) == printed[load] for load in expected.results)
@@ -33,7 +33,7 @@ def test_expected_values_are_read_from_the_reference_run() -> None:
 
 def test_other_loads_cover_zero_each_capacity_and_one_above_all() -> None:
     """The loads that catch `>` and hard-coding are derived from the reference's systems."""
-    expected = exercise.compute_expected()
+    expected = builtin().compute_expected()
     capacities = set(expected.systems.values())
     loads = set(expected.other_loads())
     assert {0, max(capacities) + 1} | (capacities - {expected.load}) == loads
@@ -59,5 +59,5 @@ def _published_steps() -> list[tuple[int, str, str]]:
 )
 def test_step_titles_and_hints_are_the_published_exercise_text() -> None:
     """Titles and hints are word for word what the learner reads in the exercise."""
-    ours = [(s.number, s.title, " ".join(s.hint.split())) for s in exercise.STEPS]
+    ours = [(s.number, s.title, " ".join(s.hint.split())) for s in builtin().steps]
     assert ours == _published_steps()

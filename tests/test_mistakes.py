@@ -1,113 +1,37 @@
-"""The mistake-code registry covers every code the grader can emit, and its doc is current."""
+"""The mistake-code registry: the engine's codes and the exercise's, and the doc made from them."""
 
 from __future__ import annotations
 
-import ast
 import json
-import re
+from dataclasses import replace
 from pathlib import Path
 
 from grader import mistakes
+from grader.checks.case import Case, Verdict, judge
+from grader.checks.source import Source
+from grader.exercise import builtin
+from grader.load import Cell, Program
+from grader.sandbox import Execution, Run
 
 ROOT = Path(__file__).resolve().parent.parent
-# The modules that name mistakes: the loader, the error explanations, the step rules.
-EMITTERS = (
-    "grader/load.py",
-    "grader/explain.py",
-    "grader/checks/steps.py",
-    "grader/checks/test_steps.py",
-    "grader/grade.py",
-)
-# Strings in those modules that look like codes but are something else.
-NOT_CODES = {
-    "sys.exit",  # how a run ended (Execution.ended), explained under exit-called
-    "utf-8-sig",  # an encoding name
-}
 
 
-def _template(node: ast.AST) -> str | None:
-    """Return a string constant, or an f-string with each {...} written as '{}'."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.JoinedStr):
-        return "".join(
-            part.value if isinstance(part, ast.Constant) else "{}" for part in node.values
-        )
-    return None
+def test_the_registry_holds_the_engine_codes_and_each_step_code_under_its_step() -> None:
+    """Step codes are prefixed with their step; the engine's codes stand alone."""
+    registry = mistakes.registry(builtin())
+    expected = (True, True, True, "The comparison uses > instead of >=.")
+    assert (
+        "syntax-error" in registry,
+        "step1.missing" in registry,
+        "step3.needs-step1" in registry,
+        registry.get("step3.strict-greater"),
+    ) == expected
 
 
-def _looks_like_code(text: str) -> bool:
-    return bool(mistakes.CODE_PATTERN.match(text.replace("{}", "0")))
-
-
-def emitted_templates() -> set[str]:
-    """Find every code the emitters can produce, as literal codes or f-string templates.
-
-    Two nets: any string with a '.' or '-' that is shaped like a code, and any string in
-    the places a code goes (Explanation's first argument, LoadError's and _fail's
-    second, the first item of a returned or appended (code, text) pair), which also
-    catches one-word codes.
-    """
-    found: set[str] = set()
-    for module in EMITTERS:
-        tree = ast.parse((ROOT / module).read_text(encoding="utf-8"))
-        inside_fstrings = {
-            id(part)
-            for node in ast.walk(tree)
-            if isinstance(node, ast.JoinedStr)
-            for part in node.values
-        }
-        for node in ast.walk(tree):
-            if id(node) in inside_fstrings:
-                continue
-            text = _template(node)
-            if (
-                text is not None
-                and re.search(r"[a-z0-9}][.-][a-z0-9{]", text)
-                and _looks_like_code(text)
-            ):
-                found.add(text)
-            slots: list[ast.AST] = []
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-                position = {"Explanation": 0, "LoadError": 1, "_fail": 1}.get(node.func.id)
-                if position is not None and len(node.args) > position:
-                    slots.append(node.args[position])
-            # A (code, text) pair, as the explanations return it or the checks collect it.
-            pairs: list[ast.AST] = []
-            if isinstance(node, ast.Return) and node.value is not None:
-                pairs.append(node.value)
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-                pairs.extend(node.args if node.func.attr == "append" else [])
-            slots.extend(p.elts[0] for p in pairs if isinstance(p, ast.Tuple) and len(p.elts) == 2)
-            for slot in slots:
-                text = _template(slot)
-                if text is not None and _looks_like_code(text):
-                    found.add(text)
-    return found - NOT_CODES
-
-
-def _matches(template: str, code: str) -> bool:
-    pattern = "^" + re.escape(template).replace(r"\{\}", "[0-9]+") + "$"
-    return re.match(pattern, code) is not None
-
-
-def test_every_code_the_grader_emits_is_in_the_registry() -> None:
-    """Each literal code is registered, and each f-string template matches a registered code."""
-    unregistered = sorted(
-        template
-        for template in emitted_templates()
-        if not any(_matches(template, code) for code in mistakes.MISTAKES)
-    )
-    assert unregistered == []
-
-
-def test_every_registered_code_is_emitted_somewhere() -> None:
-    """The registry holds no code that nothing can produce any more."""
-    templates = emitted_templates()
-    dead = sorted(
-        code for code in mistakes.MISTAKES if not any(_matches(t, code) for t in templates)
-    )
-    assert dead == []
+def test_no_step_code_clashes_with_an_engine_code() -> None:
+    """An exercise's code and the engine's never share a name, so neither hides the other."""
+    local = {code for step in builtin().steps for code in step.mistakes}
+    assert sorted(local & set(mistakes.ENGINE)) == []
 
 
 def test_the_golden_verdicts_use_only_registered_codes() -> None:
@@ -117,20 +41,44 @@ def test_the_golden_verdicts_use_only_registered_codes() -> None:
         data = json.loads(path.read_text(encoding="utf-8"))
         codes.update(data.get("mistakes", []))
         codes.update(step["code"] for step in data.get("steps", []) if step.get("code"))
-    assert (bool(codes), sorted(codes - set(mistakes.MISTAKES))) == (True, [])
+    assert (bool(codes), sorted(codes - set(mistakes.registry(builtin())))) == (True, [])
 
 
 def test_codes_have_the_stable_shape_and_a_one_line_explanation() -> None:
     """Codes are lower-case words joined by '-' and '.'; explanations are one short line."""
     bad = [
         code
-        for code, text in mistakes.MISTAKES.items()
+        for code, text in mistakes.registry(builtin()).items()
         if not mistakes.CODE_PATTERN.match(code) or not text or "\n" in text or len(text) > 100
     ]
     assert bad == []
 
 
+def _case_with_rule(code: str) -> Case:
+    """A case of the built-in exercise whose step 1 fails with the given code."""
+
+    def rule(case: Case) -> Verdict:
+        return Verdict(False, "Wrong.", code)
+
+    exercise = builtin()
+    steps = tuple(replace(s, rule=rule) if s.number == 1 else s for s in exercise.steps)
+    program = Program(path="a.py", kind="script", cells=(Cell(None, "x = 1\n", "x = 1\n"),))
+    run = Run((Execution(overrides={}),))
+    return Case(replace(exercise, steps=steps), program, run, None, Source(program), 1.0)
+
+
+def test_a_declared_code_gets_its_step_prefix() -> None:
+    """A rule says `missing`; the verdict carries `step1.missing`."""
+    assert judge(_case_with_rule("missing"), 1).code == "step1.missing"
+
+
+def test_an_undeclared_code_is_a_grader_error_not_a_new_code() -> None:
+    """A rule that returns a code its step never declared fails the step as a grader bug."""
+    verdict = judge(_case_with_rule("made-up"), 1)
+    assert (verdict.code, "made-up" in verdict.message) == ("grader-error", True)
+
+
 def test_the_mistakes_doc_is_generated_from_the_registry() -> None:
     """docs/mistakes.md is what `python -m grader.mistakes` writes; regenerate it if not."""
     doc = (ROOT / "docs" / "mistakes.md").read_text(encoding="utf-8")
-    assert doc == mistakes.markdown()
+    assert doc == mistakes.markdown(builtin())

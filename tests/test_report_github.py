@@ -162,7 +162,9 @@ def test_hostile_learner_text_survives_the_round_trip_without_escape_sequences()
 def test_hostile_file_names_are_escaped_in_the_property_and_defused_in_the_summary() -> None:
     """A file named like a command stays a file property and a plain summary line."""
     name = "::add-mask::x,line=9:y\n::warning::z.py"
-    result = Result(submission=name, status=Status.FAILED, steps=(failed(1, "Wrong."), passed(2)))
+    result = Result(
+        submission=name, status=Status.FAILED, steps=(failed(1, "Wrong."), passed(2)), max_score=4
+    )
     out = github.render(report(result))
     ((command, props, _),) = commands(out)
     assert command == "error"

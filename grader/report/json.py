@@ -34,6 +34,7 @@ def step_dict(step: StepResult) -> dict[str, Any]:
         "hint": step.hint,
         "location": _location(step.location),
         "code": step.code,
+        "blocked_by": step.blocked_by,
     }
 
 

@@ -23,7 +23,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TextIO
 
-from grader.mistakes import explain_code
 from grader.report.feedback import not_yet_said, printed_lines, shows_output
 from grader.result import Report, Result, Status, StepResult
 from grader.safe import clean, defuse_commands, shown_name
@@ -242,7 +241,7 @@ def batch_summary(report: Report, style: Style = PLAIN) -> str:
         code_width = max(len(code) for code, _ in shown)
         for code, count in shown:
             head = f"{count:>{count_width}}  {code:<{code_width}}  "
-            page.prose(f"{head}{explain_code(code)}".rstrip(), MARK_INDENT, hang=len(head))
+            page.prose(f"{head}{report.glossary.get(code, '')}".rstrip(), MARK_INDENT, hang=len(head))
         if len(mistakes) > TOP_MISTAKES:
             page.prose(
                 f"... and {len(mistakes) - TOP_MISTAKES} more (--format csv or json lists "

@@ -1,0 +1,297 @@
+"""The rule kit: the checks an exercise's steps are written with.
+
+Each function answers one question about a case (a name exists with an exact type, a
+value equals the reference's, a loop of a given shape goes over a given iterable, a
+printed line shows a value, a computed value follows the variants) and knows nothing of
+any exercise: names, values and wording of the step come in as arguments. Codes returned
+here are step-local (``missing``, ``wrong-value``...): the engine adds ``stepN.``.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from grader.checks.case import MISSING, PASS, Case, Verdict, first_failed, fix_first, judge
+from grader.checks.source import Node, is_method_call, mentions, target_names, targets_of
+from grader.explain import Explanation, explain, explain_abrupt, where
+from grader.result import Location
+from grader.sandbox import Execution
+from grader.values import describe, same, show
+
+__all__ = [
+    "MISSING",
+    "PASS",
+    "Case",
+    "Line",
+    "Verdict",
+    "abrupt_reason",
+    "aliases",
+    "equals",
+    "exists",
+    "fail",
+    "fills",
+    "first_failed",
+    "fix_first",
+    "iterates",
+    "judge",
+    "literal",
+    "loops_over",
+    "near_name",
+    "new_errors",
+    "output_lines",
+    "shows",
+    "stop_reason",
+    "unpacks",
+    "value_problem",
+    "variant_values",
+]
+
+
+def fail(message: str, code: str, location: Location | None = None) -> Verdict:
+    """Fail a step with a message, a step-local mistake code and, if known, a place."""
+    return Verdict(False, message, code, location)
+
+
+def stop_reason(case: Case, execution: Execution | None = None) -> Explanation | None:
+    """Explain the first error of an execution, if it had one."""
+    execution = execution or case.run.main
+    if not execution.errors:
+        return None
+    return explain(execution.errors[0], case.program, execution, case.timeout, case.exercise.advice)
+
+
+def abrupt_reason(case: Case, execution: Execution) -> str:
+    """Say why an execution stopped: its first error, or how it ended abruptly."""
+    stop = stop_reason(case, execution)
+    return stop.text if stop else explain_abrupt(execution, case.timeout).text
+
+
+# -- a name exists -------------------------------------------------------------------
+
+
+def exists(
+    case: Case, name: str, instruction: str, like: Any = MISSING, guess: bool = True
+) -> Verdict | None:
+    """Fail unless the program defines a top-level name; None when it does.
+
+    With ``guess``, a name holding ``like`` (the value the name should hold), or a name
+    spelled almost the same, is offered as the learner's name for it.
+    """
+    if case.value(name) is not MISSING:
+        return None
+    near = near_name(case, name, like) if guess else None
+    if near is not None:
+        at = case.source.first_assignment(near)
+        return fail(
+            f"There is no variable named `{name}`, but there is `{near}`"
+            f"{' ' + where(at) if at else ''}. Rename it to `{name}`: the name must be "
+            "exactly as the step says.",
+            "name",
+            at,
+        )
+    stop = stop_reason(case)
+    if stop is not None:
+        return fail(f"`{name}` was never created. {stop.text}", stop.code, stop.location)
+    inner = case.source.assignments(name)
+    if inner:
+        return fail(
+            f"`{name}` is only created inside a function {where(inner[0].location)}, so it "
+            "does not exist when the program ends. Create it at the top level of your "
+            "program, outside any function.",
+            "not-top-level",
+            inner[0].location,
+        )
+    return fail(f"There is no variable named `{name}`. {instruction}", "missing")
+
+
+def near_name(case: Case, name: str, like: Any = MISSING) -> str | None:
+    """Find the learner's name for a value when the exact name is missing."""
+    taken = case.exercise.names
+    values = [n for n, category in case.run.main.names if category == "value" and n not in taken]
+    if like is not MISSING:
+        for other in values:
+            if same(case.value(other), like):
+                return other
+    close = difflib.get_close_matches(name, values, 1, 0.75)
+    if close:
+        return close[0]
+    lowered = [v for v in values if v.lower() == name.lower()]
+    return lowered[0] if lowered else None
+
+
+# -- a value equals the reference's --------------------------------------------------
+
+
+def value_problem(label: str, got: Any, wanted: Any) -> tuple[str, str]:
+    """Name what is wrong with one value (its type, or its number): (code, text)."""
+    if type(got) is bool:
+        return ("bool-value", f"{label} is {got}, a bool; it should be the number {show(wanted)}")
+    if type(got) is float and got == wanted:
+        return (
+            "float-value",
+            f"{label} is {show(got)}, a float; write the whole number {show(wanted)}",
+        )
+    if type(got) is str and got.strip() == str(wanted):
+        return (
+            "string-value",
+            f"{label} is the string {show(got)}; remove the quotes so it is the number {show(wanted)}",
+        )
+    return ("wrong-value", f"{label} is {describe(got)}; it should be {show(wanted)}")
+
+
+def equals(case: Case, name: str, wanted: Any, instruction: str) -> Verdict:
+    """Pass when a top-level name exists and holds exactly the reference's value."""
+    missing = exists(case, name, instruction, like=wanted)
+    if missing is not None:
+        return missing
+    value = case.value(name)
+    if same(value, wanted):
+        return PASS
+    at = case.source.first_assignment(name)
+    code, text = value_problem(f"`{name}`", value, wanted)
+    return fail(f"{text[0].upper()}{text[1:]}{' (' + at.describe() + ')' if at else ''}.", code, at)
+
+
+# -- a loop of a given shape over a given iterable ------------------------------------
+
+
+def loops_over(case: Case, names: Iterable[str]) -> list[Node]:
+    """Return the for statements whose iterable reads one of these names."""
+    wanted = tuple(names)
+    return [
+        n
+        for n in case.source.for_loops()
+        if any(mentions(n.node.iter, name) for name in wanted)  # type: ignore[attr-defined]
+    ]
+
+
+def iterates(loop: Node, names: Iterable[str], method: str) -> bool:
+    """Whether a loop's iterable is ``name.method()`` for one of these names, bare or
+    wrapped (``list(...)``, ``sorted(...)``)."""
+    iterable: ast.AST = loop.node.iter  # type: ignore[attr-defined]
+    return any(is_method_call(node, name, method) for node in ast.walk(iterable) for name in names)
+
+
+def unpacks(loop: Node, targets: tuple[str, ...]) -> bool:
+    """Whether a for loop unpacks into exactly these names."""
+    return target_names(loop.node.target) == targets  # type: ignore[attr-defined]
+
+
+# -- a printed line shows a value ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    """One printed line: its text, the literal it reads as (or MISSING), where it came from."""
+
+    text: str
+    value: Any
+    location: Location | None
+
+
+def output_lines(execution: Execution) -> list[Line]:
+    """Split what an execution printed into lines, each read as a literal when it is one."""
+    texts = execution.stdout.split("\n")
+    if texts and texts[-1] == "":
+        texts.pop()
+    lines = []
+    for index, text in enumerate(texts):
+        origin = execution.line_origins[index] if index < len(execution.line_origins) else None
+        location = Location(origin[1], origin[0]) if origin and origin[1] else None
+        lines.append(Line(text, literal(text), location))
+    return lines
+
+
+def literal(text: str) -> Any:
+    """Read a printed line back as a Python literal (a dict, a string...), or MISSING."""
+    stripped = text.strip()
+    if not stripped or len(stripped) > 5000 or stripped[0] not in "{[('\"":
+        return MISSING
+    try:
+        return ast.literal_eval(stripped)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return MISSING
+
+
+def shows(line: Line, value: Any) -> bool:
+    """Whether a printed line is a value: its literal, or for a string, its very text."""
+    if type(value) is str:
+        return line.text == value
+    return same(line.value, value)
+
+
+# -- a computed value follows the variants -------------------------------------------
+
+
+def new_errors(case: Case, execution: Execution) -> bool:
+    """Whether a variant failed where the program as written did not."""
+    seen = {(e.type, e.cell, e.line) for e in case.run.main.errors}
+    return any((e.type, e.cell, e.line) not in seen for e in execution.errors)
+
+
+def variant_values(
+    case: Case,
+    name: str,
+    varied: str,
+    skip: Callable[[Execution], bool] = lambda execution: False,
+) -> tuple[dict[Any, Any], Execution | None]:
+    """Read a name's value in every variant that sets ``varied``, keyed by that setting.
+
+    Returns the values found, and the first variant that broke (no value, or an error
+    the program as written did not have), if one did; ``skip`` leaves a variant out.
+    """
+    found: dict[Any, Any] = {}
+    for execution in case.run.executions[1:]:
+        if varied not in execution.overrides or skip(execution):
+            continue
+        value = case.value(name, execution)
+        if execution.missing or value is MISSING or new_errors(case, execution):
+            return found, execution
+        found[execution.overrides[varied]] = value
+    return found, None
+
+
+def aliases(case: Case, name: str) -> frozenset[str]:
+    """Return a name and the parameters it is passed to: ``def f(caps): ... f(name)``."""
+    names = {name}
+    functions = {
+        n.node.name: n.node
+        for n in case.source.nodes()
+        if isinstance(n.node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    for call in (n.node for n in case.source.nodes() if isinstance(n.node, ast.Call)):
+        function = functions.get(call.func.id) if isinstance(call.func, ast.Name) else None
+        if function is None:
+            continue
+        parameters = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+        for position, arg in enumerate(call.args):
+            if isinstance(arg, ast.Name) and arg.id == name and position < len(parameters):
+                names.add(parameters[position])
+        names.update(
+            k.arg
+            for k in call.keywords
+            if k.arg and isinstance(k.value, ast.Name) and k.value.id == name
+        )
+    return frozenset(names)
+
+
+def fills(loop: Node, name: str) -> bool:
+    """Whether a loop's body adds to a dict of this name (item assignment, update, ...)."""
+    for node in ast.walk(loop.node):
+        for target in targets_of(node):
+            if isinstance(target, ast.Subscript) and mentions(target.value, name):
+                return True
+            if isinstance(target, ast.Name) and target.id == name and node is not loop.node:
+                return True
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("update", "setdefault", "__setitem__")
+            and mentions(node.func.value, name)
+        ):
+            return True
+    return False

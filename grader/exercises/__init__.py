@@ -1,0 +1,1 @@
+"""The exercises that ship with the grader, one package each (see grader.exercise)."""

@@ -1,0 +1,109 @@
+"""Step 1: `systems` is a dict with exactly the reference's keys and int values."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from grader.checks.kit import PASS, Case, Verdict, exists, fail, value_problem
+from grader.exercise import Step
+from grader.exercises.scaling.spec import SYSTEMS
+from grader.explain import where
+from grader.values import Opaque, describe, same, show
+
+INSTRUCTION = (
+    "Create a dictionary called `systems` with these exact entries: "
+    "`'single_node': 1`, `'horizontal_scaling': 5`, and `'vertical_scaling': 2`."
+)
+
+MISTAKES = {
+    "missing": "There is no variable named systems.",
+    "name": "The dictionary exists under another name than systems.",
+    "not-top-level": "systems is only created inside a function.",
+    "not-dict": "systems is not a plain dict written with curly braces.",
+    "near-miss-key": "A key of systems is misspelled (case, spaces, underscores).",
+    "missing-key": "A key of systems is missing.",
+    "extra-key": "systems has a key the step does not ask for.",
+    "bool-value": "A capacity in systems is True/False instead of a number.",
+    "float-value": "A capacity in systems is a float (5.0) instead of a whole number.",
+    "string-value": "A capacity in systems is a string ('5') instead of a number.",
+    "wrong-value": "A capacity in systems has the wrong number.",
+}
+
+
+def _normal_key(key: Any) -> str:
+    return "".join(ch for ch in str(key).lower() if ch.isalnum())
+
+
+def _near_key(key: Any, extra: list[Any]) -> Any:
+    """Return the extra key that is an almost-right spelling of a missing key, if any."""
+    return next(
+        (
+            e
+            for e in extra
+            if _normal_key(e) == _normal_key(key)
+            or difflib.SequenceMatcher(None, str(e), str(key)).ratio() >= 0.8
+        ),
+        None,
+    )
+
+
+def key_problems(value: dict[Any, Any], expected: dict[Any, Any]) -> list[tuple[str, str]]:
+    """Name each missing, extra, misspelled or wrong entry: (code, text) pairs."""
+    problems: list[tuple[str, str]] = []
+    keys = {(type(k), k) for k in value}
+    wanted = {(type(k), k) for k in expected}
+    missing = [k for k in expected if (type(k), k) not in keys]
+    extra = [k for k in value if (type(k), k) not in wanted]
+    for key in list(missing):
+        near = _near_key(key, extra)
+        if near is not None:
+            problems.append(("near-miss-key", f"the key {show(near)} should be {show(key)}"))
+            missing.remove(key)
+            extra.remove(near)
+    problems.extend(("missing-key", f"the key {show(k)} is missing") for k in missing)
+    problems.extend(("extra-key", f"the key {show(k)} should not be there") for k in extra)
+    for key, wanted_value in expected.items():
+        if (type(key), key) in keys and not same(value[key], wanted_value):
+            problems.append(value_problem(f"{show(key)}", value[key], wanted_value))
+    return problems
+
+
+def check(case: Case) -> Verdict:
+    """Step 1: `systems` is a dict with exactly the reference's keys and int values."""
+    expected = case.expected.systems
+    missing = exists(case, SYSTEMS, INSTRUCTION, like=expected)
+    if missing is not None:
+        return missing
+    value = case.value(SYSTEMS)
+    at = case.source.first_assignment(SYSTEMS)
+    if type(value) is not dict:
+        kind = describe(value)
+        if isinstance(value, Opaque) and value.base == "dict":
+            kind = f"an object of type {value.type}, which only behaves like a dict"
+        return fail(
+            f"`{SYSTEMS}` should be a plain dictionary written with curly braces, but it "
+            f"is {kind}.",
+            "not-dict",
+            at,
+        )
+    problems = key_problems(value, expected)
+    if not problems:
+        return PASS
+    details = "; ".join(text for _, text in problems)
+    return fail(
+        f"`{SYSTEMS}` is not right{' ' + where(at) if at else ''}: {details}.\n"
+        f"Expected: {show(expected, 200)}\nFound:    {show(value, 200)}",
+        problems[0][0],
+        at,
+    )
+
+
+STEP = Step(
+    number=1,
+    title="Create the initial system capacities",
+    instruction=INSTRUCTION,
+    hint="Use curly braces to create a dictionary with the exact keys and values.",
+    rule=check,
+    mistakes=MISTAKES,
+)

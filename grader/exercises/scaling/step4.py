@@ -1,0 +1,280 @@
+"""Step 4: `print(can_handle_load)` runs once, after the loop, and shows the right dict.
+
+The printed lines come back from the child with the line that printed each; the print
+calls are read from the learner's syntax tree.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from grader.checks.kit import (
+    MISSING,
+    PASS,
+    Case,
+    Line,
+    Verdict,
+    fail,
+    first_failed,
+    fix_first,
+    iterates,
+    literal,
+    new_errors,
+    output_lines,
+    stop_reason,
+)
+from grader.checks.source import Node, mentions, source_text
+from grader.exercise import Step
+from grader.exercises.scaling.spec import RESULT, SYSTEMS
+from grader.explain import where
+from grader.result import Location
+from grader.values import describe, same, show
+
+# The steps a wrong print may come from: the one to fix first is named.
+AFTER = (1, 2, 3)
+
+
+def _is_partial(value: Any, expected: dict[Any, Any]) -> bool:
+    """Whether a printed dict looks like can_handle_load before the loop finished."""
+    return (
+        type(value) is dict
+        and len(value) < len(expected)
+        and all(k in expected and type(v) is bool for k, v in value.items())
+    )
+
+
+def _before(place: Location, other: Location) -> bool:
+    """Whether a place comes before another in run order (cell, then line)."""
+    return ((place.cell or 0), place.line) < ((other.cell or 0), other.line)
+
+
+def _short(text: str, limit: int = 80) -> str:
+    """Shorten printed text for a message, keeping backticks from breaking its quoting."""
+    text = text.strip().replace("`", "'")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _holds(text: str, expected: Any) -> bool:
+    """Whether a printed line holds the expected dictionary among other text."""
+    start, end = text.find("{"), text.rfind("}")
+    return 0 <= start < end and same(literal(text[start : end + 1]), expected)
+
+
+def _printed_in_loop(call: str, location: Location | None, times: int) -> Verdict:
+    """Fail step 4 for a print that runs inside a loop."""
+    ran = f"printed {times} times" if times > 1 else "runs while the loop is still working"
+    return fail(
+        f"`{call}` {where(location)} is inside a loop, so it {ran}. Move it after the loop, "
+        "with no indentation, so it prints the finished dictionary once.",
+        "print-in-loop",
+        location,
+    )
+
+
+def _prints_whole(call: ast.AST) -> bool:
+    """Whether a print call shows the whole result: print(x), print(str(x)), print(f"{x}")."""
+    for arg in getattr(call, "args", []):
+        inner = arg.args if isinstance(arg, ast.Call) else [arg]
+        if isinstance(arg, ast.JoinedStr):
+            inner = [v.value for v in arg.values if isinstance(v, ast.FormattedValue)]
+        if any(isinstance(a, ast.Name) and a.id == RESULT for a in inner):
+            return True
+    return False
+
+
+def _print_calls(case: Case) -> list[Node]:
+    """Return the print calls that print the result variable."""
+    return [
+        n
+        for n in case.source.calls("print")
+        if any(mentions(arg, RESULT) for arg in n.node.args)  # type: ignore[attr-defined]
+    ]
+
+
+def check_print(case: Case) -> Verdict:
+    """Step 4: print(can_handle_load) runs once, after the loop, and shows the right dict."""
+    main = case.run.main
+    expected = case.expected.result
+    own = case.value(RESULT)
+    lines = output_lines(main)
+    prints = _print_calls(case)
+    matches = [line for line in lines if same(line.value, expected)]
+    partials = [line for line in lines if _is_partial(line.value, expected)]
+    printed_from = {line.location for line in lines}
+    looped = [p for p in prints if p.loops and _prints_whole(p.node) and p.location in printed_from]
+    if matches and looped:
+        # Printed inside the loop, even if printed again after it: it ran more than once.
+        times = sum(1 for ln in lines if ln.location == looped[0].location)
+        return _printed_in_loop(source_text(looped[0].node), looped[0].location, times)
+    if matches:
+        line = matches[-1]
+        # Judge the print that produced the finished dictionary, not other prints: it is
+        # in a loop if it sits in one, or if the same line printed dictionaries again.
+        from_there = [x for x in matches + partials if x.location == line.location]
+        in_a_loop = [p for p in prints if p.location == line.location and p.loops]
+        if line.location is not None and (in_a_loop or len(from_there) > 1):
+            return _printed_in_loop(f"print({RESULT})", line.location, len(from_there))
+        if type(own) is not dict:
+            # Text that only looks like the dictionary (a fake __repr__) is not it.
+            return fix_first(
+                first_failed(case, AFTER) or AFTER[-1],
+                f"the line printed {where(line.location)} looks right, but `{RESULT}` is "
+                f"{describe(own) if own is not MISSING else 'missing'}, not a dictionary.",
+                line.location,
+            )
+        copy = _printed_copy(case, line)
+        if copy is not None:
+            return copy
+        return PASS
+    if case.program.kind == "notebook" and not prints:
+        shown = [n for n in case.source.last_expressions() if mentions(n.node, RESULT)]
+        if shown:
+            return fail(
+                f"Cell {shown[0].location.cell} ends with `{source_text(shown[0].node)}`, which "
+                "Jupyter displays, but nothing printed it. Write "
+                f"`print({RESULT})` so the dictionary is printed.",
+                "display-only",
+                shown[0].location,
+            )
+    for line in lines:
+        if same(line.value, case.expected.systems) or (
+            type(line.value) is dict and same(line.value, case.value(SYSTEMS))
+        ):
+            return fail(
+                f"The line printed {where(line.location)} shows `{SYSTEMS}`: {show(line.value)}. Print the "
+                f"results instead: `print({RESULT})`.",
+                "print-systems",
+                line.location,
+            )
+        if (type(line.value) is str and line.value == RESULT) or line.text.strip() == RESULT:
+            return fail(
+                f"The program printed the text {RESULT} {where(line.location)}: the quotes make "
+                f"it a string. Write `print({RESULT})` without quotes to print the variable.",
+                "print-string",
+                line.location,
+            )
+    loops = [n.location for n in case.source.for_loops() if iterates(n, (SYSTEMS,), "items")]
+    early = {p.location for p in prints if loops and _before(p.location, loops[0])}
+    empty = next((ln for ln in lines if ln.value == {} and ln.location in early), None)
+    if empty is not None:
+        return fail(
+            f"`print({RESULT})` {where(empty.location)} runs before the loop fills the "
+            "dictionary, so it printed {}. Move it after the loop.",
+            "print-before-loop",
+            empty.location,
+        )
+    if own is not MISSING and any(same(line.value, own) for line in lines):
+        line = next(line for line in lines if same(line.value, own))
+        return fix_first(
+            first_failed(case, AFTER) or AFTER[-1],
+            f"your print {where(line.location)} shows `{RESULT}`, but the dictionary is not "
+            "right yet.",
+            line.location,
+        )
+    stop = stop_reason(case)
+    earlier = first_failed(case, AFTER)
+    stopped = f" (your program stopped {where(stop.location)})" if stop and stop.location else ""
+    if own is MISSING:
+        # The earlier step already explains the error; say which one, not the error again.
+        return fix_first(
+            earlier or AFTER[-1],
+            f"`{RESULT}` was never created{stopped}, so there is nothing to print.",
+            stop.location if stop else None,
+        )
+    if stop is not None and not any(p.location in printed_from for p in prints):
+        if earlier is not None:
+            return fix_first(
+                earlier, f"the program never reached the print{stopped}.", stop.location
+            )
+        return fail(f"`{RESULT}` was never printed. {stop.text}", stop.code, stop.location)
+    shared = next((ln for ln in lines if _holds(ln.text, expected)), None)
+    if shared is not None:
+        return fail(
+            f"The dictionary is printed with other text on its line{' ' + where(shared.location) if shared.location else ''}: "
+            f"`{_short(shared.text, 120)}`. The step asks for it alone on its line, like "
+            f"`{_short(repr(expected))}`: write `print({RESULT})` on a line of its own.",
+            "print-format",
+            shared.location,
+        )
+    if prints:
+        ran = [p for p in prints if p.location in printed_from]
+        if not ran:
+            call = prints[0]
+            return fail(
+                f"`{source_text(call.node)}` {where(call.location)} never ran, so nothing "
+                f"printed `{RESULT}`. Put `print({RESULT})` after the loop, at the top level "
+                "of your program (not inside a function that is never called).",
+                "no-print",
+                call.location,
+            )
+        call = ran[0]
+        printed = next(ln.text for ln in lines if ln.location == call.location)
+        return fail(
+            f"`{source_text(call.node)}` {where(call.location)} printed `{_short(printed)}`, but "
+            f"the step asks for the dictionary alone on its line, like "
+            f"`{_short(repr(expected))}`. Write `print({RESULT})`.",
+            "print-format",
+            call.location,
+        )
+    return fail(
+        f"Nothing printed `{RESULT}`. Add `print({RESULT})` after the loop, with no indentation.",
+        "no-print",
+    )
+
+
+def _printed_copy(case: Case, line: Line) -> Verdict | None:
+    """Fail when the printed dict is a written copy rather than the variable itself."""
+    statement = case.source.statement_at(line.location) if line.location else []
+    calls = [n for n in statement if isinstance(n.node, (ast.Call, ast.Expr))]
+    literal = any(
+        isinstance(n.node, ast.Call) and any(isinstance(a, ast.Dict) for a in n.node.args)
+        for n in calls
+    ) or any(
+        isinstance(n.node, ast.Expr)
+        and isinstance(n.node.value, ast.Call)
+        and any(isinstance(a, (ast.Dict, ast.Constant)) for a in n.node.value.args)
+        for n in calls
+    )
+    mentioned = any(mentions(n.node, RESULT) for n in calls)
+    follows = True
+    for execution in case.run.executions[1:]:
+        variant_value = case.value(RESULT, execution)
+        if variant_value is MISSING or execution.missing or new_errors(case, execution):
+            continue  # a run that broke says nothing about where the print came from
+        if not any(same(other.value, variant_value) for other in output_lines(execution)):
+            follows = False
+    # A print of the variable itself is never a copy: if what it showed differs from
+    # the final value, the dictionary changed after the print, which step 3 judges.
+    if not mentioned and (literal or not follows):
+        return fail(
+            f"The dictionary printed {where(line.location)} is a copy written by hand, so it "
+            f"would not change if the results did. Print the variable itself: "
+            f"`print({RESULT})`.",
+            "print-literal",
+            line.location,
+        )
+    return None
+
+
+STEP = Step(
+    number=4,
+    title="Print the results",
+    instruction=(
+        "Write `print(can_handle_load)` to display which scaling strategies can handle the load."
+    ),
+    hint="Use the print function to show the dictionary.",
+    rule=check_print,
+    about_output=True,
+    after=AFTER,
+    mistakes={
+        "no-print": "can_handle_load is never printed.",
+        "print-in-loop": "print(can_handle_load) is inside the loop, so it prints every round.",
+        "print-before-loop": "print(can_handle_load) runs before the loop fills it.",
+        "print-systems": "systems is printed instead of can_handle_load.",
+        "print-string": "The text 'can_handle_load' is printed, in quotes, not the variable.",
+        "print-format": "The dictionary is printed with other text on its line.",
+        "print-literal": "A dictionary written by hand is printed instead of the variable.",
+        "display-only": "The notebook displays can_handle_load as a cell's last line; no print.",
+    },
+)
