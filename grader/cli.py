@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import NoReturn, TextIO
 
 from grader import __version__
+from grader.exercise import ExerciseError, builtin, from_folder
 from grader.grade import Options, Progress, UsageError, collect, grade, shard
 from grader.report import FORMATS
 from grader.result import Report
@@ -171,6 +172,12 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="refuse to grade (exit 2) unless the bwrap tier works here",
     )
+    p.add_argument(
+        "--exercise",
+        metavar="FOLDER",
+        help="grade against the exercise defined in FOLDER (its spec.py and "
+        "reference/solution.py) instead of the built-in one",
+    )
     p.add_argument("--version", action="version", version=f"grader {__version__}")
     return p
 
@@ -179,12 +186,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Grade the submissions named on the command line and print the report."""
     args = parser().parse_args(argv)
     try:
+        exercise = builtin() if args.exercise is None else from_folder(Path(args.exercise))
         submissions = collect(args.paths)
         if not submissions:
             raise UsageError(f"{', '.join(args.paths)}: no .py or .ipynb files to grade.")
         if args.shard is not None:
             submissions = shard(submissions, *parse_shard(args.shard))
-    except UsageError as error:
+    except (UsageError, ExerciseError) as error:
         print(f"grader: {error}", file=sys.stderr)
         return EXIT_USAGE
     progress = None
@@ -201,6 +209,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 require_sandbox=args.require_sandbox,
             ),
             progress=progress,
+            exercise=exercise,
         )
         text = _rendered(report, args.format, sys.stdout if not args.output else None)
     except UsageError as error:  # the sandbox asked for cannot run here

@@ -252,3 +252,23 @@ def test_the_sandbox_note_goes_to_standard_error_once_not_into_the_report() -> N
     assert len(said) == 1
     assert "bwrap" in said[0]
     assert "bwrap" not in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("spec", "said"),
+    [
+        (None, "no spec.py in this folder"),
+        ("EXERCISE = 3\n", "defines no EXERCISE"),
+        ("raise ValueError('oops')\n", "failed to load (ValueError: oops)"),
+    ],
+    ids=["no-spec", "no-exercise", "spec-raises"],
+)
+def test_an_exercise_folder_that_cannot_be_used_is_a_one_line_usage_error(
+    spec: str | None, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--exercise with a broken folder: exit 2, one line that says what is wrong."""
+    if spec is not None:
+        (tmp_path / "spec.py").write_text(spec, encoding="utf-8")
+    code = main(["--exercise", str(tmp_path), str(SUBMISSIONS / "correct-script.py")])
+    err = capsys.readouterr().err
+    assert (code, said in err, err.count("\n")) == (EXIT_USAGE, True, 1)
