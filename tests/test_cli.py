@@ -6,13 +6,10 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from grader import exercise
-from grader import grade as grade_module
 from grader.cli import EXIT_FAILED, EXIT_INTERNAL, EXIT_PASSED, EXIT_USAGE, main
 from tests.conftest import REFERENCE, ROOT, SUBMISSIONS
 
@@ -76,13 +73,18 @@ def test_a_bad_timeout_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_an_internal_error_exits_3_with_one_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A broken reference solution is the grader's fault: exit 3, no traceback."""
-    (tmp_path / "solution.py").write_text("systems = {}\n", encoding="utf-8")
-    broken = replace(exercise.builtin(), reference=tmp_path)
-    monkeypatch.setattr(grade_module, "builtin", lambda: broken)
-    code = main([str(REFERENCE / "solution.py")])
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "reference" / "solution.py").write_text("systems = {}\n", encoding="utf-8")
+    (tmp_path / "spec.py").write_text(
+        "from dataclasses import replace\nfrom pathlib import Path\n"
+        "from grader.exercise import builtin\n"
+        "EXERCISE = replace(builtin(), reference=Path(__file__).parent / 'reference')\n",
+        encoding="utf-8",
+    )
+    code = main(["--exercise", str(tmp_path), str(REFERENCE / "solution.py")])
     captured = capsys.readouterr()
     assert (code, captured.err.startswith("grader: internal error"), captured.err.count("\n")) == (
         EXIT_INTERNAL,
