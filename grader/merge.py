@@ -71,6 +71,10 @@ def merge(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     merged = dict(reports[0])
     merged["results"] = results
     merged["summary"] = summary_dict(summary)
+    glossary: dict[str, str] = {}
+    for report in reports:
+        glossary.update({str(k): str(v) for k, v in dict(report.get("glossary") or {}).items()})
+    merged["glossary"] = {code: glossary.get(code, "") for code in merged["summary"]["mistakes"]}
     merged["sandbox"] = ", ".join(_distinct(str(r.get("sandbox") or "") for r in reports))
     merged["sandbox_note"] = " ".join(_distinct(str(r.get("sandbox_note") or "") for r in reports))
     return merged

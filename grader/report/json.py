@@ -73,6 +73,8 @@ def report_dict(report: Report) -> dict[str, Any]:
         "sandbox_note": report.sandbox_note,
         "results": [result_dict(result) for result in report.results],
         "summary": summary,
+        # What each mistake of the summary means, from the exercise that was graded.
+        "glossary": {code: report.glossary.get(code, "") for code in summary["mistakes"]},
     }
 
 
@@ -93,6 +95,7 @@ def step_from_dict(data: Mapping[str, Any]) -> StepResult:
         hint=str(data.get("hint") or ""),
         location=_location_from(data.get("location")),
         code=data.get("code"),
+        blocked_by=data.get("blocked_by"),
     )
 
 
@@ -119,6 +122,7 @@ def report_from_dict(data: Mapping[str, Any]) -> Report:
         sandbox=str(data.get("sandbox") or ""),
         sandbox_note=str(data.get("sandbox_note") or ""),
         version=int(data["version"]),
+        glossary={str(k): str(v) for k, v in dict(data.get("glossary") or {}).items()},
     )
 
 

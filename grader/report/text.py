@@ -241,7 +241,9 @@ def batch_summary(report: Report, style: Style = PLAIN) -> str:
         code_width = max(len(code) for code, _ in shown)
         for code, count in shown:
             head = f"{count:>{count_width}}  {code:<{code_width}}  "
-            page.prose(f"{head}{report.glossary.get(code, '')}".rstrip(), MARK_INDENT, hang=len(head))
+            page.prose(
+                f"{head}{report.glossary.get(code, '')}".rstrip(), MARK_INDENT, hang=len(head)
+            )
         if len(mistakes) > TOP_MISTAKES:
             page.prose(
                 f"... and {len(mistakes) - TOP_MISTAKES} more (--format csv or json lists "
