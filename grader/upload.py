@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from grader import exercise
+from grader.exercise import builtin
 from grader.load import SUFFIXES
 from grader.result import submission_order
 
@@ -44,7 +44,7 @@ _SKIPPED_FOLDERS = frozenset({"__MACOSX", "__pycache__", "node_modules"})
 MAX_ENTRIES = 10_000
 # The names the exercise asks the learner to write: a file that uses more of them
 # looks more like an answer to it.
-_EXERCISE_NAMES = (exercise.SYSTEMS, exercise.LOAD, exercise.RESULT, *exercise.LOOP_TARGETS)
+_EXERCISE_NAMES = builtin().names
 
 
 @dataclass(frozen=True)

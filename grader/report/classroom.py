@@ -38,7 +38,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from grader import exercise
+from grader.exercise import builtin
 from grader.report.feedback import step_feedback
 from grader.result import Report, Result, Status, StepResult
 from grader.safe import defuse_commands, one_line
@@ -53,7 +53,7 @@ MAX_ENCODED = 120_000
 SHORT_MESSAGE = 200
 
 _STATUS = {Status.PASSED: "pass", Status.FAILED: "fail", Status.ERROR: "error"}
-_INSTRUCTIONS = {(s.number, s.title): one_line(s.instruction) for s in exercise.STEPS}
+_INSTRUCTIONS = {(s.number, s.title): one_line(s.instruction) for s in builtin().steps}
 
 
 def overall(report: Report) -> str:
