@@ -50,6 +50,8 @@ PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_NO_NEW_PRIVS = 38
+PR_SET_SECCOMP = 22
+SECCOMP_MODE_FILTER = 2
 
 # Landlock (linux/landlock.h). The syscall numbers are the same on every architecture.
 SYS_LANDLOCK_CREATE_RULESET = 444
@@ -484,6 +486,45 @@ def _harden(libc):
     return layers
 
 
+def _seccomp(libc, program):
+    """Install the parent's syscall filter on the harness and all it forks; return whether it did.
+
+    The filter (the bytes of a ``struct sock_filter`` array, see grader/seccomp.py) needs
+    no new privileges, which _harden has set.
+    """
+    if libc is None or not program:
+        return False
+    import ctypes
+
+    class _Program(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+    buffer = ctypes.create_string_buffer(program, len(program))
+    fprog = _Program(len(program) // 8, ctypes.addressof(buffer))
+    return (
+        libc.prctl(
+            PR_SET_SECCOMP,
+            ctypes.c_ulong(SECCOMP_MODE_FILTER),
+            ctypes.byref(fprog),
+            ctypes.c_ulong(0),
+            ctypes.c_ulong(0),
+        )
+        == 0
+    )
+
+
+def _seccomp_filters():
+    """Return how many seccomp filters this process runs under, or -1 if the kernel won't say."""
+    try:
+        with open("/proc/self/status", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"Seccomp_filters:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return -1
+
+
 def _landlock_abi(libc):
     """Return the kernel's Landlock ABI version, or 0 when it has none."""
     if libc is None:
@@ -724,6 +765,9 @@ def main():
     request = marshal.loads(sys.stdin.buffer.read())
     libc = _libc()
     layers = _harden(libc)
+    if layers["no_new_privs"]:
+        layers["seccomp"] = _seccomp(libc, request.get("seccomp"))
+    layers["seccomp_filters"] = _seccomp_filters()
     limits = request.get("limits", {})
     _apply_limits(limits, [name for name in limits if name != "RLIMIT_NPROC"])
     devnull = os.open(os.devnull, os.O_RDONLY)

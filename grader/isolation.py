@@ -386,13 +386,15 @@ def bwrap_argv(
     hidden: Sequence[str],
     disk_bytes: int,
     lease: Lease | None,
+    seccomp_fd: int = -1,
 ) -> list[str]:
     """Build the bubblewrap command that runs the harness in its own namespaces.
 
     Every namespace is new (no network, its own PID space and /proc), the whole file
     system is read-only, /tmp and /dev/shm are small fresh tmpfs, and the hidden folders
     are covered with empty read-only tmpfs. The interpreter's own folder is bound back
-    if a hidden folder covered it.
+    if a hidden folder covered it. ``seccomp_fd`` is a descriptor to read the syscall
+    filter from, installed just before the harness starts.
     """
     argv = [
         bwrap,
@@ -433,6 +435,8 @@ def bwrap_argv(
     argv += ["--dir", BWRAP_WORKDIR]
     if submission is not None:
         argv += ["--ro-bind", str(submission), f"{BWRAP_WORKDIR}/{submission.name}"]
+    if seccomp_fd != -1:
+        argv += ["--seccomp", str(seccomp_fd)]
     argv += ["--chdir", BWRAP_WORKDIR, "--", python]
     return argv
 

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader import isolation
+from grader import isolation, seccomp
 from grader.load import MAX_BYTES, Cell, Program
 
 CHILD_FILE = Path(__file__).with_name("_child.py")
@@ -220,6 +220,8 @@ class _Plan:
     own_uid: bool
     bwrap: str = ""
     landlock: bool = True
+    # The syscall filter (grader/seccomp.py), or None when it is not used.
+    seccomp: bytes | None = None
 
 
 class Sandbox:
@@ -229,7 +231,8 @@ class Sandbox:
     error when bwrap cannot run). ``require`` makes a missing bwrap tier an error in
     "auto" mode too. ``hide`` adds folders for the bwrap tier to hide (the reference,
     the submissions' folders); ``bwrap`` and ``python`` choose the programs to use.
-    ``landlock=False`` leaves that layer out, so that tests can see the ones below it.
+    ``landlock=False`` and ``seccomp=False`` leave that layer out, so that tests can see
+    the ones below it.
     """
 
     def __init__(
@@ -241,6 +244,7 @@ class Sandbox:
         bwrap: str = "bwrap",
         python: str | None = None,
         landlock: bool = True,
+        seccomp: bool = True,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown sandbox mode {mode!r}; choose one of {', '.join(MODES)}")
@@ -251,6 +255,7 @@ class Sandbox:
         self._bwrap = bwrap
         self._python = python
         self._landlock = landlock
+        self._seccomp = seccomp
         self._lock = threading.Lock()
         self._plan: _Plan | None = None
         self._note = ""
@@ -295,12 +300,19 @@ class Sandbox:
             except OSError as error:
                 own_uid = False
                 notes.append(f"Children run as root: no uid for them ({error}).")
-        process = _Plan("process", python, own_uid, landlock=self._landlock)
+        program = None
+        if self._seccomp:
+            program, missing = seccomp_filter(python, own_uid)
+            if missing:
+                notes.append(f"No syscall filter: {missing}.")
+        process = _Plan("process", python, own_uid, landlock=self._landlock, seccomp=program)
         if self.mode == "process":
             return process, " ".join(notes)
         problem = bwrap_problem(self._bwrap, python, own_uid)
         if problem is None:
-            plan = _Plan("bwrap", python, own_uid, bwrap=self._bwrap, landlock=self._landlock)
+            plan = _Plan(
+                "bwrap", python, own_uid, self._bwrap, landlock=self._landlock, seccomp=program
+            )
             return plan, " ".join(notes)
         if self.require:
             raise SandboxUnavailable(
@@ -369,6 +381,33 @@ def _probe_bwrap(bwrap: str, python: str, own_uid: bool) -> str | None:
     return None
 
 
+def seccomp_filter(python: str, own_uid: bool) -> tuple[bytes | None, str]:
+    """Return the syscall filter if a child here can install it, else None and why not."""
+    program = seccomp.program()
+    if program is None:
+        return None, f"none is written for this machine's architecture ({seccomp.machine()})"
+    problem = _probe_seccomp(program, python, own_uid)
+    return (None, problem) if problem else (program, "")
+
+
+@functools.lru_cache(maxsize=16)
+def _probe_seccomp(program: bytes, python: str, own_uid: bool) -> str:
+    """Run a one-line program under the filter in the process tier; say what went wrong.
+
+    Cached for the life of the process, keyed by everything the answer depends on.
+    """
+    plan = _Plan("process", python, own_uid, landlock=False, seccomp=program)
+    try:
+        ran = _execute(plan, (), _PROBE, ({},), Limits(timeout=10.0), None)
+    except OSError as error:
+        return f"the probe could not start ({error.strerror or error})"
+    if ran.main.values.get("x") != {"type": "int", "value": 1}:
+        return "a child under the filter did not run"
+    if "seccomp" not in ran.layers:
+        return "the kernel refused to install it"
+    return ""
+
+
 def _reads_our_bytecode(python: str) -> bool:
     """Whether an interpreter runs the grader's bytecode: the same one, or its minor version."""
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
@@ -399,7 +438,7 @@ def _execute(
     nonce = secrets.token_hex(16)
     lease = isolation.acquire() if plan.own_uid else None
     workdir: Path | None = None
-    read_fd = write_fd = -1
+    read_fd = write_fd = filter_fd = -1
     clean = False
     bwrap = plan.tier == "bwrap"
     try:
@@ -425,6 +464,8 @@ def _execute(
             # or a PID namespace of its own; never otherwise.
             "sweep_all": lease is not None or bwrap,
             "landlock": isolation.landlock_paths(plan.python, inside) if plan.landlock else None,
+            # In the bwrap tier, bubblewrap installs the filter before Python starts.
+            "seccomp": None if bwrap else plan.seccomp,
         }
         if _reads_our_bytecode(plan.python):
             argv = [plan.python, "-I", "-S", "-c", BOOTSTRAP]
@@ -433,10 +474,14 @@ def _execute(
         else:
             argv = [plan.python, "-I", "-S", "-c", CHILD_SOURCE]
             preamble = b""
+        passed = [write_fd]
         if bwrap:
+            if plan.seccomp is not None:
+                filter_fd = _filter_pipe(plan.seccomp)
+                passed.append(filter_fd)
             argv = (
                 isolation.bwrap_argv(
-                    plan.bwrap, plan.python, copied, hidden, limits.disk_bytes, lease
+                    plan.bwrap, plan.python, copied, hidden, limits.disk_bytes, lease, filter_fd
                 )
                 + argv[1:]
             )
@@ -452,13 +497,16 @@ def _execute(
             stderr=subprocess.STDOUT,
             cwd="/" if bwrap else workdir,
             env=minimal_environment(inside),
-            pass_fds=(write_fd,),
+            pass_fds=passed,
             start_new_session=True,
             close_fds=True,
             **ids,
         )
         os.close(write_fd)
         write_fd = -1
+        if filter_fd != -1:
+            os.close(filter_fd)
+            filter_fd = -1
         # marshal: the harness reads it without importing anything (it is our own data).
         try:
             raw, answer, stop = _exchange(
@@ -484,7 +532,7 @@ def _execute(
             layers=_layers(plan, lease, layers),
         )
     finally:
-        for fd in (read_fd, write_fd):
+        for fd in (read_fd, write_fd, filter_fd):
             if fd != -1:
                 os.close(fd)
         swept = True
@@ -512,7 +560,32 @@ def _layers(
     landlock = harness.get("landlock")
     if plan.landlock and type(landlock) is int and landlock > 0:
         layers.append(f"landlock {landlock}")
+    if plan.seccomp is not None and _filtered(plan, harness):
+        layers.append("seccomp")
     return tuple(layers)
+
+
+def _filtered(plan: _Plan, harness: Mapping[str, Any]) -> bool:
+    """Whether the harness ran under the syscall filter, by its own word.
+
+    In the process tier it installed the filter itself; in the bwrap tier bubblewrap did
+    (and fails the run if it cannot), and the harness runs under one more filter than
+    the grader does (a container's own filter counts for both).
+    """
+    if plan.tier != "bwrap":
+        return harness.get("seccomp") is True
+    filters = harness.get("seccomp_filters")
+    return type(filters) is int and (filters == -1 or filters > seccomp.filters_in_force())
+
+
+def _filter_pipe(program: bytes) -> int:
+    """Return a pipe's read end that holds the filter, for ``bwrap --seccomp FD``."""
+    read_end, write_end = os.pipe()
+    try:
+        os.write(write_end, program)  # a few hundred bytes: the pipe's buffer holds them
+    finally:
+        os.close(write_end)
+    return read_end
 
 
 def _exchange(
