@@ -9,7 +9,10 @@ Before any learner code runs, the harness hardens itself: no new privileges (so 
 and setuid programs cannot raise privileges), not dumpable (so the learner's code,
 running as the same user, can neither ptrace it nor open its file descriptors through
 /proc), a child subreaper (so processes that escape with setsid or a double fork stay
-its descendants and can be swept), and first in line for the OOM killer.
+its descendants and can be swept), and first in line for the OOM killer. In the
+process tier it then installs the parent's syscall filter (grader/seccomp.py: no
+sockets, ptrace, namespaces, SysV IPC, keys, mounts, bpf, perf or io_uring), which
+every process it forks inherits; in the bwrap tier bubblewrap has installed it already.
 
 Each variant of the program runs in a forked process of its own, so variants cannot see
 each other's state. That process closes every descriptor but its own answer pipe,

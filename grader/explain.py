@@ -267,6 +267,14 @@ def _advice(error: Error, execution: Execution, timeout: float | None) -> tuple[
             "have that many parts. Check what the loop goes over: looping over a "
             "dictionary itself gives only its keys."
         )
+    if error.type == "PermissionError" and message.startswith("[Errno 1]"):
+        # EPERM: the syscall filter (grader/seccomp.py) or another process's uid.
+        return "not-permitted", (
+            "The grader runs your program with no network and no reach beyond it: no "
+            "sockets of any kind, no other processes to trace or signal, no namespaces, "
+            "mounts, shared memory or kernel keys. This exercise needs none of it: remove "
+            "the line."
+        )
     if error.type == "EOFError":
         return "input-call", (
             "The program calls input(), which waits for someone to type. Nobody types "

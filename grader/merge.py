@@ -65,7 +65,8 @@ def merge(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
             results.append(dict(result))
     results.sort(key=lambda r: submission_order(r["submission"]))
     try:
-        summary = Report(results=tuple(result_from_dict(r) for r in results)).summary()
+        whole = Report(results=tuple(result_from_dict(r) for r in results))
+        summary = whole.summary()
     except (AttributeError, KeyError, TypeError, ValueError) as error:
         raise MergeError(f"a result is not in the report format ({error}).") from None
     merged = dict(reports[0])
@@ -77,6 +78,9 @@ def merge(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     merged["glossary"] = {code: glossary.get(code, "") for code in merged["summary"]["mistakes"]}
     merged["sandbox"] = ", ".join(_distinct(str(r.get("sandbox") or "") for r in reports))
     merged["sandbox_note"] = " ".join(_distinct(str(r.get("sandbox_note") or "") for r in reports))
+    if "layers" in merged:
+        # What held for every submission of every shard, not the first shard's word.
+        merged["layers"] = list(whole.layers)
     return merged
 
 

@@ -51,6 +51,7 @@ ENGINE: dict[str, str] = {
     "exit-called": "The program called exit() or sys.exit() before it finished.",
     "garbled-answer": "The program wrote into the grader's private channel, so nothing counts.",
     "input-call": "The program calls input(), which has nobody to answer while grading.",
+    "not-permitted": "The program used the network, another process or the kernel, which grading forbids.",
     "name-error": "A name is used before it is created, or is misspelled (NameError).",
     "name-error.lowercase-bool": "true/false/none written in lower case instead of True/False/None.",
     "type-error.compare-str": "A number is compared with a string, such as '7' in quotes.",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -90,6 +90,9 @@ class Result:
     output: str = ""
     # Which isolation tier ran the program (see grader.sandbox).
     sandbox: str = ""
+    # The isolation layers that held while it ran ("namespaces", "uid", "no-new-privs",
+    # "landlock 6", "seccomp"); none when it never ran.
+    layers: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.max_score < 0:
@@ -142,6 +145,11 @@ class Report:
     glossary: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @property
+    def layers(self) -> tuple[str, ...]:
+        """The isolation layers that held for every submission that ran."""
+        return common_layers(result.layers for result in self.results)
+
+    @property
     def all_passed(self) -> bool:
         """Whether every step of every submission passed."""
         return bool(self.results) and all(r.status is Status.PASSED for r in self.results)
@@ -166,3 +174,11 @@ class Report:
             step_passes=dict(sorted(step_passes.items())),
             mistakes=tuple(sorted(mistakes.items(), key=lambda kv: (-kv[1], kv[0]))),
         )
+
+
+def common_layers(each: Iterable[Sequence[str]]) -> tuple[str, ...]:
+    """Return the layers found in every non-empty list, in the first list's order."""
+    ran = [layers for layers in each if layers]
+    if not ran:
+        return ()
+    return tuple(layer for layer in ran[0] if all(layer in other for other in ran[1:]))

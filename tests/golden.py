@@ -37,10 +37,12 @@ def grade_samples() -> dict[str, Result]:
 def golden_of(result: Result) -> dict[str, Any]:
     """Return what is kept of a result: everything the learner is shown.
 
-    The sandbox tier is left out: it depends on the machine, not on the submission.
+    The sandbox tier and its layers are left out: they depend on the machine, not on
+    the submission.
     """
     kept = result_dict(result)
     kept.pop("sandbox", None)
+    kept.pop("layers", None)
     return kept
 
 

@@ -170,3 +170,11 @@ def test_a_merged_report_names_every_tier_its_shards_ran_in() -> None:
     merged = merge(shards)
     assert merged["sandbox"] == "bwrap, process"
     assert merged["sandbox_note"] == "bubblewrap is not installed."
+
+
+def test_merged_layers_are_those_that_held_in_every_shard() -> None:
+    """A layer missing from one shard's results is missing from the merged report."""
+    first, second = _report("a.py"), _report("b.py")
+    first["layers"] = first["results"][0]["layers"] = ["no-new-privs", "seccomp"]
+    second["layers"] = second["results"][0]["layers"] = ["no-new-privs"]
+    assert merge([first, second])["layers"] == ["no-new-privs"]

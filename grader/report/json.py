@@ -51,6 +51,7 @@ def result_dict(result: Result) -> dict[str, Any]:
         "mistakes": list(result.mistake_codes),
         "notes": list(result.notes),
         "sandbox": result.sandbox,
+        "layers": list(result.layers),
         "steps": [step_dict(step) for step in result.steps],
         "output": result.output,
     }
@@ -71,6 +72,7 @@ def report_dict(report: Report) -> dict[str, Any]:
         "version": report.version,
         "sandbox": report.sandbox,
         "sandbox_note": report.sandbox_note,
+        "layers": list(report.layers),
         "results": [result_dict(result) for result in report.results],
         "summary": summary,
         # What each mistake of the summary means, from the exercise that was graded.
@@ -112,6 +114,7 @@ def result_from_dict(data: Mapping[str, Any]) -> Result:
         notes=tuple(str(note) for note in data.get("notes", [])),
         output=str(data.get("output") or ""),
         sandbox=str(data.get("sandbox") or ""),
+        layers=tuple(str(layer) for layer in data.get("layers", [])),
     )
 
 
