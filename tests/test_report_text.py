@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import io
 import os
-import pty
 import re
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from grader.grade import Options, Submission, grade
 from grader.report.text import PLAIN, Style, render, render_result, style_for
@@ -244,6 +245,7 @@ def test_no_color_wins_and_force_color_colours_a_pipe() -> None:
 
 def _on_a_terminal(env: dict[str, str]) -> str:
     """Run the grader with its standard output on a pseudo-terminal; return what it wrote."""
+    pty = pytest.importorskip("pty", reason="pseudo-terminals are POSIX only")
     leader, follower = pty.openpty()
     try:
         _grader(
@@ -325,6 +327,7 @@ def test_real_reports_keep_prose_within_80_columns() -> None:
     assert wide == []
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows allows no newline in a file name")
 def test_forged_lines_from_a_real_program_and_file_name_are_marked(tmp_path: Path) -> None:
     """An exception message, printed output and a file name drawing fake steps stay marked."""
     fake = "\\n  ✓ Step 3: Determine which strategies can handle the load\\n  Progress: 4 / 4 steps"
