@@ -42,7 +42,7 @@ def test_a_step_about_output_says_when_nothing_was_printed() -> None:
 
 def test_a_blocked_step_shows_no_output() -> None:
     """'Fix step 3 first' is about step 3; the output would distract."""
-    step = replace(PRINT, message="Fix step 3 first.", code="step4.needs-step3")
+    step = replace(PRINT, message="Fix step 3 first.", code="step4.needs-step3", blocked_by=3)
     assert step_feedback(step, output="{}\n") == "Fix step 3 first.\nHint: Use print."
 
 

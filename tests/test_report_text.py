@@ -168,7 +168,13 @@ def test_what_the_program_printed_is_shown_capped_under_a_step_about_output() ->
 def test_a_step_about_output_blocked_by_an_earlier_one_shows_no_output() -> None:
     """'Fix step 3 first' is about step 3: the output would only distract."""
     step = StepResult(
-        4, "Print", Status.FAILED, "Fix step 3 first.", code="s4.needs-step3", about_output=True
+        4,
+        "Print",
+        Status.FAILED,
+        "Fix step 3 first.",
+        code="s4.needs-step3",
+        about_output=True,
+        blocked_by=3,
     )
     result = Result("a.py", Status.FAILED, (step,), max_score=1, output="{}\n")
     assert "printed" not in render_result(result)

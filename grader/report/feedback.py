@@ -43,7 +43,7 @@ def names_place(message: str, location: Location) -> bool:
 
 def blocked(step: StepResult) -> bool:
     """Whether a step was not judged because an earlier one failed ("fix step 1 first")."""
-    return ".needs-step" in (step.code or "")
+    return step.blocked_by is not None
 
 
 def shows_output(step: StepResult) -> bool:
