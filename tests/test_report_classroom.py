@@ -208,3 +208,9 @@ def test_an_unfolded_large_batch_would_not_start_the_reporter() -> None:
     assert len(value) > 131_072
     with pytest.raises(OSError, match="Argument list too long"):
         subprocess.run(["env"], env={"GRADER_RESULTS": value}, capture_output=True)
+
+
+def test_the_module_names_the_reporters_current_repository() -> None:
+    """The reporter lives at classroom-resources, not at its old organisation."""
+    assert "classroom-resources/autograding-grading-reporter" in (classroom.__doc__ or "")
+    assert "github-education-resources" not in (classroom.__doc__ or "")

