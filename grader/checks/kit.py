@@ -30,6 +30,7 @@ __all__ = [
     "Verdict",
     "abrupt_reason",
     "aliases",
+    "defines",
     "equals",
     "exists",
     "fail",
@@ -48,6 +49,7 @@ __all__ = [
     "unpacks",
     "value_problem",
     "variant_values",
+    "while_loops",
 ]
 
 
@@ -295,3 +297,31 @@ def fills(loop: Node, name: str) -> bool:
         ):
             return True
     return False
+
+
+# -- a name exists with an exact kind -----------------------------------------------
+
+
+def defines(case: Case, name: str, kind: str, instruction: str) -> Verdict | None:
+    """Fail unless the program defines a top-level name of this kind; None when it does.
+
+    ``kind`` is what the child records for every top-level name: "value", "function",
+    "class" or "module". Codes: ``missing``, ``not-<kind>``.
+    """
+    kinds = dict(case.run.main.names)
+    if kinds.get(name) == kind:
+        return None
+    if name in kinds:
+        at = case.source.first_assignment(name)
+        return fail(
+            f"`{name}` is a {kinds[name]} here, not a {kind}. {instruction}", f"not-{kind}", at
+        )
+    stop = stop_reason(case)
+    if stop is not None:
+        return fail(f"`{name}` was never created. {stop.text}", stop.code, stop.location)
+    return fail(f"There is no {kind} named `{name}`. {instruction}", "missing")
+
+
+def while_loops(case: Case) -> list[Node]:
+    """Return every while statement of the program."""
+    return [n for n in case.source.nodes() if isinstance(n.node, ast.While)]
