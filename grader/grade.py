@@ -224,6 +224,7 @@ def grade(
         sandbox=sandbox.tier,
         sandbox_note=sandbox.note,
         glossary=registry(exercise),
+        instructions={step.number: step.instruction for step in exercise.steps},
     )
 
 

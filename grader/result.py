@@ -143,6 +143,8 @@ class Report:
     version: int = REPORT_VERSION
     # Mistake code -> one line for course staff, from the exercise that was graded.
     glossary: Mapping[str, str] = field(default_factory=dict, compare=False)
+    # Step number -> what the step asks the learner to do, from the same exercise.
+    instructions: Mapping[int, str] = field(default_factory=dict, compare=False)
 
     @property
     def layers(self) -> tuple[str, ...]:

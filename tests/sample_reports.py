@@ -114,5 +114,10 @@ HOSTILE_RESULT = Result(
 
 
 def report(*results: Result) -> Report:
-    """A report of the given results, with the built-in exercise's mistake explanations."""
-    return Report(results=results, glossary=registry(builtin()))
+    """A report of the given results, with the built-in exercise's explanations."""
+    exercise = builtin()
+    return Report(
+        results=results,
+        glossary=registry(exercise),
+        instructions={step.number: step.instruction for step in exercise.steps},
+    )

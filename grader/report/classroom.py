@@ -35,10 +35,9 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from grader.exercise import builtin
 from grader.report.feedback import step_feedback
 from grader.result import Report, Result, Status, StepResult
 from grader.safe import defuse_commands, one_line
@@ -53,7 +52,6 @@ MAX_ENCODED = 120_000
 SHORT_MESSAGE = 200
 
 _STATUS = {Status.PASSED: "pass", Status.FAILED: "fail", Status.ERROR: "error"}
-_INSTRUCTIONS = {(s.number, s.title): one_line(s.instruction) for s in builtin().steps}
 
 
 def overall(report: Report) -> str:
@@ -99,7 +97,11 @@ def _document(report: Report, tests: list[dict[str, Any]]) -> dict[str, Any]:
 def _full(report: Report) -> dict[str, Any]:
     """One test per step of every submission, with the whole feedback."""
     several = len(report.results) > 1
-    tests = [test for result in report.results for test in _step_tests(result, several)]
+    tests = [
+        test
+        for result in report.results
+        for test in _step_tests(result, several, report.instructions)
+    ]
     return _document(report, tests)
 
 
@@ -155,10 +157,12 @@ _LEVELS: tuple[Callable[[Report], dict[str, Any]], ...] = (
 )
 
 
-def _step_tests(result: Result, several: bool) -> list[dict[str, Any]]:
+def _step_tests(
+    result: Result, several: bool, instructions: Mapping[int, str]
+) -> list[dict[str, Any]]:
     """Turn a result into one test per step; an error's reason goes in the first."""
     prefix = f"{one_line(result.submission)}: " if several else ""
-    tests = [_step_test(step, result, prefix) for step in result.steps]
+    tests = [_step_test(step, result, prefix, instructions) for step in result.steps]
     if result.status is Status.ERROR and tests:
         reason = result.message or "This submission could not be graded."
         if result.location is not None:
@@ -170,7 +174,9 @@ def _step_tests(result: Result, several: bool) -> list[dict[str, Any]]:
     return tests
 
 
-def _step_test(step: StepResult, result: Result, prefix: str) -> dict[str, Any]:
+def _step_test(
+    step: StepResult, result: Result, prefix: str, instructions: Mapping[int, str]
+) -> dict[str, Any]:
     """Turn one step into one test worth one point."""
     location = step.location
     message = None
@@ -183,7 +189,7 @@ def _step_test(step: StepResult, result: Result, prefix: str) -> dict[str, Any]:
     status = "error" if result.status is Status.ERROR else ("pass" if step.passed else "fail")
     test = _test(f"{prefix}Step {step.step}: {one_line(step.title)}", status, message, 0)
     test["score"] = 1 if step.passed else 0
-    test["test_code"] = _INSTRUCTIONS.get((step.step, step.title), one_line(step.title))
+    test["test_code"] = one_line(instructions.get(step.step) or step.title)
     test["task_id"] = step.step
     test["filename"] = one_line(result.submission)
     test["line_no"] = location.line if location is not None and location.cell is None else 0

@@ -77,6 +77,8 @@ def report_dict(report: Report) -> dict[str, Any]:
         "summary": summary,
         # What each mistake of the summary means, from the exercise that was graded.
         "glossary": {code: report.glossary.get(code, "") for code in summary["mistakes"]},
+        # What each step asks for, as the exercise words it.
+        "instructions": {str(number): text for number, text in report.instructions.items()},
     }
 
 
@@ -126,6 +128,7 @@ def report_from_dict(data: Mapping[str, Any]) -> Report:
         sandbox_note=str(data.get("sandbox_note") or ""),
         version=int(data["version"]),
         glossary={str(k): str(v) for k, v in dict(data.get("glossary") or {}).items()},
+        instructions={int(k): str(v) for k, v in dict(data.get("instructions") or {}).items()},
     )
 
 
