@@ -155,3 +155,16 @@ def test_a_variant_the_rule_skips_is_not_broken() -> None:
         case("", main, broken), "total", "n", skip=lambda e: e.overrides["n"] == 0
     )
     assert (found, bad) == ({}, None)
+
+
+def test_a_broken_variant_is_said_with_its_setting_and_its_error() -> None:
+    """broke_with() names the value the grader chose, and the error where the run stopped."""
+    main = execution({"total": 3})
+    broken = execution(
+        {}, overrides={"n": 0}, errors=(Error("ZeroDivisionError", "division by zero", None, 2),)
+    )
+    verdict = kit.broke_with(
+        case("n = 3\ntotal = 6 / n\n", main, broken), broken, "n", "total", "fails", instead_of="3"
+    )
+    assert (verdict.code, verdict.location.line if verdict.location else None) == ("fails", 2)
+    assert verdict.message.startswith("With `n = 0` instead of 3, your program did not produce")

@@ -30,6 +30,7 @@ __all__ = [
     "Verdict",
     "abrupt_reason",
     "aliases",
+    "broke_with",
     "defines",
     "equals",
     "exists",
@@ -255,6 +256,26 @@ def variant_values(
             return found, execution
         found[execution.overrides[varied]] = value
     return found, None
+
+
+def broke_with(
+    case: Case,
+    broken: Execution,
+    varied: str,
+    name: str,
+    code: str,
+    at: Location | None = None,
+    instead_of: str = "",
+) -> Verdict:
+    """Fail a step because the program, run with another value of ``varied``, broke."""
+    stop = stop_reason(case, broken)
+    instead = f" instead of {instead_of}" if instead_of else ""
+    return fail(
+        f"With `{varied} = {show(broken.overrides.get(varied))}`{instead}, your program did "
+        f"not produce `{name}`. {abrupt_reason(case, broken)}",
+        code,
+        stop.location if stop else at,
+    )
 
 
 def aliases(case: Case, name: str) -> frozenset[str]:

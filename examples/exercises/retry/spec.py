@@ -17,6 +17,7 @@ from grader.checks.kit import (
     PASS,
     Case,
     Verdict,
+    broke_with,
     defines,
     equals,
     exists,
@@ -24,7 +25,6 @@ from grader.checks.kit import (
     fix_first,
     output_lines,
     shows,
-    stop_reason,
     variant_values,
     while_loops,
 )
@@ -128,13 +128,7 @@ def check_waits(case: Case) -> Verdict:
         )
     found, broken = variant_values(case, WAITS, ATTEMPTS)
     if broken is not None:
-        stop = stop_reason(case, broken)
-        return fail(
-            f"With `{ATTEMPTS} = {broken.overrides[ATTEMPTS]}`, your program did not produce "
-            f"`{WAITS}`.{' ' + stop.text if stop else ''}",
-            "fails-other-value",
-            stop.location if stop else at,
-        )
+        return broke_with(case, broken, ATTEMPTS, WAITS, "fails-other-value", at)
     for attempts, got in found.items():
         if not same(got, case.expected.waits[attempts]):
             return fail(

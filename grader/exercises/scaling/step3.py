@@ -14,8 +14,8 @@ from grader.checks.kit import (
     PASS,
     Case,
     Verdict,
-    abrupt_reason,
     aliases,
+    broke_with,
     exists,
     fail,
     fills,
@@ -223,12 +223,8 @@ def _check_other_loads(case: Case, value: Any, at: Location | None) -> Verdict:
     """Re-check can_handle_load with the other loads the program was run with."""
     found, broken = variant_values(case, RESULT, LOAD, skip=_divided_by_zero_load)
     if broken is not None:
-        stop = stop_reason(case, broken)
-        return fail(
-            f"With `{LOAD} = {broken.overrides[LOAD]}` instead of {case.expected.load}, your "
-            f"program did not produce `{RESULT}`. {abrupt_reason(case, broken)}",
-            "fails-other-load",
-            stop.location if stop else at,
+        return broke_with(
+            case, broken, LOAD, RESULT, "fails-other-load", at, instead_of=str(case.expected.load)
         )
     found = {case.expected.load: value, **found}
     mismatched = {
