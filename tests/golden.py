@@ -1,18 +1,22 @@
-"""The expected verdicts of the sample submissions, kept as JSON under tests/golden/.
+"""The expected verdicts of the sample submissions: the report each learner reads.
 
-Regenerate them after a deliberate change of the feedback, then read the diff:
+One readable file per sample, tests/golden/NAME.txt: a short header of the facts the
+text does not show in so many words (status, score, each failed step's code, place and
+blocking step, what the program printed), then the exact text report. Each step's title
+and hint are written as a placeholder (``<title 3>``, ``<hint 3>``): they are the
+exercise's, said once in its package, so a changed hint touches no golden file. Regenerate after a deliberate change of the
+feedback, then read the diff:
 
-    python -m tests.golden
+    python -m tests.golden && git diff tests/golden
 """
 
 from __future__ import annotations
 
-import json
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from grader.grade import Options, Submission, grade
-from grader.report.json import result_dict
+from grader.report.text import render_result
 from grader.result import Result
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,29 +38,51 @@ def grade_samples() -> dict[str, Result]:
     return {Path(r.submission).name: r for r in report.results}
 
 
-def golden_of(result: Result) -> dict[str, Any]:
-    """Return what is kept of a result: everything the learner is shown.
+def _facts(result: Result) -> list[str]:
+    """The header: what the text report does not say in so many words."""
+    head = [f"status: {result.status.value}, score {result.score}/{result.max_score}"]
+    if result.code:
+        head.append(f"submission: {result.code}")
+    for step in result.steps:
+        if step.passed or not step.code:
+            continue
+        place = f" at {step.location.describe()}" if step.location else ""
+        blocked = f", blocked by step {step.blocked_by}" if step.blocked_by else ""
+        head.append(f"step {step.step}: {step.code}{place}{blocked}")
+    printed = result.output.split("\n")
+    head.append("printed:" if result.output else "printed nothing")
+    head.extend(f"  | {line}" for line in (printed[:-1] if printed[-1] == "" else printed))
+    return head
 
-    The sandbox tier and its layers are left out: they depend on the machine, not on
-    the submission.
-    """
-    kept = result_dict(result)
-    kept.pop("sandbox", None)
-    kept.pop("layers", None)
-    return kept
+
+def golden_of(result: Result) -> str:
+    """Return a sample's golden text: its facts, then the report with placeholders."""
+    placeheld = replace(
+        result,
+        steps=tuple(
+            replace(
+                step,
+                title=f"<title {step.step}>",
+                hint=f"<hint {step.step}>" if step.hint else "",
+            )
+            for step in result.steps
+        ),
+    )
+    return "\n".join([*_facts(result), "", render_result(placeheld)]) + "\n"
 
 
 def golden_path(name: str) -> Path:
     """Return the golden file of a sample."""
-    return GOLDEN / f"{name}.json"
+    return GOLDEN / f"{name}.txt"
 
 
 def main() -> None:
     """Write the golden file of every sample."""
     GOLDEN.mkdir(exist_ok=True)
+    for old in GOLDEN.glob("*.json"):
+        old.unlink()
     for name, result in grade_samples().items():
-        text = json.dumps(golden_of(result), indent=2, ensure_ascii=False) + "\n"
-        golden_path(name).write_text(text, encoding="utf-8")
+        golden_path(name).write_text(golden_of(result), encoding="utf-8")
         print(f"{result.score}/{result.max_score} {result.status.value:7} {name}")
 
 
