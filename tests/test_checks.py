@@ -2,7 +2,9 @@
 
 Every program is graded through the real grader (child process, pytest checks), all in
 one batch; each row states which steps pass and, for the first failing step, the mistake
-code it must carry and a phrase its message must contain.
+code it must carry and a phrase its message must contain. A behaviour that has a sample
+in submissions/ is stated once, by the sample's golden file (tests/test_golden.py), and
+not repeated here.
 """
 
 from __future__ import annotations
@@ -42,39 +44,7 @@ class Row:
 
 
 ROWS = [
-    # Correct in every style the rules allow.
-    Row("reference-style", HEAD + LOOP + PRINT, (1, 2, 3, 4)),
-    Row(
-        "if-else",
-        HEAD + "can_handle_load = {}\nfor strategy, capacity in systems.items():\n"
-        "    if capacity >= load:\n        can_handle_load[strategy] = True\n"
-        "    else:\n        can_handle_load[strategy] = False\n" + PRINT,
-        (1, 2, 3, 4),
-    ),
-    Row(
-        "conditional-expression",
-        HEAD + "can_handle_load = {}\nfor strategy, capacity in systems.items():\n"
-        "    can_handle_load[strategy] = True if capacity >= load else False\n" + PRINT,
-        (1, 2, 3, 4),
-    ),
-    Row(
-        "not-less-than",
-        HEAD + "can_handle_load = {}\nfor strategy, capacity in systems.items():\n"
-        "    can_handle_load[strategy] = not capacity < load\n" + PRINT,
-        (1, 2, 3, 4),
-    ),
-    Row(
-        "update",
-        HEAD + "can_handle_load = {}\nfor strategy, capacity in systems.items():\n"
-        "    can_handle_load.update({strategy: capacity >= load})\n" + PRINT,
-        (1, 2, 3, 4),
-    ),
-    Row(
-        "temporary-variable",
-        HEAD + "can_handle_load = {}\nfor strategy, capacity in systems.items():\n"
-        "    ok = capacity >= load\n    can_handle_load[strategy] = ok\n" + PRINT,
-        (1, 2, 3, 4),
-    ),
+    # Correct in more styles the rules allow (the samples show the common ones).
     Row(
         "main-guard",
         "if __name__ == '__main__':\n" + textwrap.indent(HEAD + LOOP + PRINT, "    "),
@@ -174,30 +144,6 @@ ROWS = [
         "there is `system`",
     ),
     Row(
-        "bool-value",
-        "systems = {'single_node': True, 'horizontal_scaling': 5, 'vertical_scaling': 2}\n"
-        "load = 7\n" + LOOP + PRINT,
-        (2, 4),
-        "step1.bool-value",
-        "a bool",
-    ),
-    Row(
-        "float-value",
-        "systems = {'single_node': 1.0, 'horizontal_scaling': 5, 'vertical_scaling': 2}\n"
-        "load = 7\n" + LOOP + PRINT,
-        (2, 4),
-        "step1.float-value",
-        "1.0, a float",
-    ),
-    Row(
-        "string-value",
-        "systems = {'single_node': '1', 'horizontal_scaling': 5, 'vertical_scaling': 2}\n"
-        "load = 7\n",
-        (2,),
-        "step1.string-value",
-        "remove the quotes",
-    ),
-    Row(
         "dict-subclass",
         "class D(dict):\n    pass\n"
         "systems = D(single_node=1, horizontal_scaling=5, vertical_scaling=2)\nload = 7\n",
@@ -213,20 +159,6 @@ ROWS = [
         "a list",
     ),
     # Step 2.
-    Row(
-        "wrong-load",
-        HEAD.replace("load = 7", "load = 8") + LOOP + PRINT,
-        (1, 4),
-        "step2.wrong-value",
-        "it should be 7",
-    ),
-    Row(
-        "string-load",
-        HEAD.replace("load = 7", "load = '7'"),
-        (1,),
-        "step2.string-value",
-        "remove the quotes",
-    ),
     Row(
         "int-subclass-load",
         HEAD.replace("load = 7", "class N(int):\n    pass\nload = N(7)") + LOOP + PRINT,
@@ -250,21 +182,6 @@ ROWS = [
     ),
     # Step 3.
     Row(
-        "strict-greater",
-        HEAD + LOOP.replace(">=", ">") + PRINT,
-        (1, 2, 4),
-        "step3.strict-greater",
-        "Use `>=`",
-    ),
-    Row(
-        "hard-coded-dict",
-        HEAD + "can_handle_load = {'single_node': False, 'horizontal_scaling': False, "
-        "'vertical_scaling': False}\n" + PRINT,
-        (1, 2, 4),
-        "step3.hardcoded",
-        "written by hand",
-    ),
-    Row(
         "hard-coded-inside-the-loop",
         HEAD + "can_handle_load = {}\nfor strategy, capacity in systems.items():\n"
         "    can_handle_load[strategy] = False\n" + PRINT,
@@ -285,36 +202,6 @@ ROWS = [
         (1, 2),
         "step3.wrong-values",
         "should be",
-    ),
-    Row(
-        "dict-comprehension",
-        HEAD + "can_handle_load = {s: c >= load for s, c in systems.items()}\n" + PRINT,
-        (1, 2, 4),
-        "step3.comprehension",
-        "comprehension",
-    ),
-    Row(
-        "other-loop-names",
-        HEAD + LOOP.replace("strategy", "name").replace("capacity", "cap") + PRINT,
-        (1, 2, 4),
-        "step3.loop-names",
-        "`name, cap`",
-    ),
-    Row(
-        "iterates-over-the-dict",
-        HEAD + LOOP.replace("systems.items()", "systems") + PRINT,
-        (1, 2),
-        "step3.not-items",
-        "iterates over `systems`",
-    ),
-    Row(
-        "lowercase-true",
-        HEAD + "can_handle_load = {}\nfor strategy, capacity in systems.items():\n"
-        "    if capacity >= load:\n        can_handle_load[strategy] = true\n"
-        "    else:\n        can_handle_load[strategy] = false\n" + PRINT,
-        (1, 2),
-        "name-error.lowercase-bool",
-        "capital letter",
     ),
     Row(
         "misspelled-systems-in-the-loop",
@@ -360,35 +247,6 @@ ROWS = [
         "True or False",
     ),
     # Step 4.
-    Row(
-        "print-literal",
-        HEAD + LOOP + "print({'single_node': False, 'horizontal_scaling': False, "
-        "'vertical_scaling': False})\n",
-        (1, 2, 3),
-        "step4.print-literal",
-        "copy written by hand",
-    ),
-    Row(
-        "print-systems",
-        HEAD + LOOP + "print(systems)\n",
-        (1, 2, 3),
-        "step4.print-systems",
-        "shows `systems`",
-    ),
-    Row(
-        "print-string",
-        HEAD + LOOP + "print('can_handle_load')\n",
-        (1, 2, 3),
-        "step4.print-string",
-        "without quotes",
-    ),
-    Row(
-        "print-in-loop",
-        HEAD + LOOP + "    print(can_handle_load)\n",
-        (1, 2, 3),
-        "step4.print-in-loop",
-        "inside a loop",
-    ),
     Row(
         "print-before-loop",
         HEAD + "can_handle_load = {}\nprint(can_handle_load)\n"
@@ -441,7 +299,6 @@ ROWS = [
         "step4.print-format",
         "with other text on its line",
     ),
-    Row("no-print", HEAD + LOOP, (1, 2, 3), "step4.no-print", "Add `print(can_handle_load)`"),
 ]
 
 
