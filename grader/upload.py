@@ -156,19 +156,25 @@ def results_for(upload: Path, choice: Choice, timeout: float) -> dict[str, Any]:
         document = gradescope.results(Report(results=()))
         document["output"] = choice.problem
         return document
+    shown = _shown(choice.graded)
     with tempfile.TemporaryDirectory(prefix="grader-upload-") as work:
-        copy = Path(work, *PurePosixPath(choice.graded).parts)
+        copy = Path(work, *PurePosixPath(shown).parts)
         _copy(upload / choice.graded, copy)
-        report = grade([Submission(choice.graded, copy)], Options(timeout=timeout, jobs=1))
+        report = grade([Submission(shown, copy)], Options(timeout=timeout, jobs=1))
     document = gradescope.results(report)
-    lines = [f"Graded: {choice.graded}"]
+    lines = [f"Graded: {shown}"]
     if choice.ignored:
         lines.append(
-            f"Not graded: {', '.join(choice.ignored)}. Only one file is graded; to have "
-            "another one graded, upload it alone."
+            f"Not graded: {', '.join(map(_shown, choice.ignored))}. Only one file is graded; "
+            "to have another one graded, upload it alone."
         )
     document["output"] = "\n".join(lines) + "\n\n" + document["output"]
     return document
+
+
+def _shown(path: str) -> str:
+    """Show a path whose name is not UTF-8 (bytes from another system) with U+FFFD instead."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def write_results(document: dict[str, Any], path: Path) -> None:
@@ -199,7 +205,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # run_autograder still writes a results.json
         print(f"grader.upload: could not grade ({type(error).__name__}: {error})", file=sys.stderr)
         return EXIT_INTERNAL
-    print(f"grader.upload: graded {choice.graded or 'nothing'}; wrote {args.results}")
+    graded = _shown(choice.graded) if choice.graded else "nothing"
+    print(f"grader.upload: graded {graded}; wrote {args.results}")
     return EXIT_WRITTEN
 
 

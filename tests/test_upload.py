@@ -204,3 +204,13 @@ def test_a_grader_that_cannot_run_still_leaves_results_gradescope_reads(tmp_path
     assert done.returncode == 0
     assert document["score"] == 0
     assert "could not grade this upload (exit code 1)" in document["output"]
+
+
+@needs_bash
+def test_a_file_name_that_is_not_utf8_is_graded_and_shown_readably(tmp_path: Path) -> None:
+    """A name made on another system (bytes that are not UTF-8) still gets its grade."""
+    root = upload(tmp_path, {})
+    (root / os.fsdecode(b"r\xe9sum\xe9.py")).write_text(CORRECT, encoding="utf-8")
+    _, document = run_autograder(root)
+    assert document["score"] == 4, document["output"]
+    assert document["output"].startswith("Graded: r\ufffdsum\ufffd.py\n")
