@@ -9,9 +9,10 @@ solution, its mistake codes and any advice it gives instead of the engine's. The
 
 from __future__ import annotations
 
+import hashlib
 import importlib
-import importlib.util
 import sys
+import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,21 +132,26 @@ def builtin() -> Exercise:
 
 
 def from_folder(folder: Path) -> Exercise:
-    """Load the exercise defined by FOLDER/spec.py, or raise ExerciseError."""
+    """Load the exercise defined by FOLDER/spec.py, or raise ExerciseError.
+
+    The folder is imported as a package of its own, so that spec.py may keep its steps
+    in modules beside it and import them relatively (``from . import step1``).
+    """
     spec_file = folder / SPEC
     if not spec_file.is_file():
         raise ExerciseError(f"{folder}: no {SPEC} in this folder; an exercise folder needs one.")
     # A name of its own per folder, so that two exercise folders never share a module.
-    name = f"_grader_exercise_{abs(hash(str(folder.resolve())))}"
-    spec = importlib.util.spec_from_file_location(name, spec_file)
-    if spec is None or spec.loader is None:
-        raise ExerciseError(f"{spec_file}: cannot be imported as a Python module.")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
+    digest = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:12]
+    package = f"_grader_exercise_{digest}"
+    if package not in sys.modules:
+        holder = types.ModuleType(package)
+        holder.__path__ = [str(folder.resolve())]
+        sys.modules[package] = holder
     try:
-        spec.loader.exec_module(module)
+        module = importlib.import_module(f"{package}.spec")
     except Exception as error:  # the course team's code: say where, not a traceback
-        sys.modules.pop(name, None)
+        for name in [n for n in sys.modules if n.startswith(f"{package}.")]:
+            sys.modules.pop(name, None)
         raise ExerciseError(
             f"{spec_file}: failed to load ({type(error).__name__}: {error})."
         ) from None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -127,3 +128,19 @@ def test_the_engine_names_none_of_the_built_in_exercise_facts() -> None:
         ]
     )
     assert found == []
+
+
+def test_an_exercise_folder_may_keep_its_steps_in_modules_beside_its_spec(
+    tmp_path: Path,
+) -> None:
+    """spec.py imports a sibling module relatively: the folder is a package of its own."""
+    (tmp_path / "steps.py").write_text('TITLE = "Build the capacities"\n', encoding="utf-8")
+    (tmp_path / "spec.py").write_text(
+        "from dataclasses import replace\n"
+        "from grader.exercise import builtin\n"
+        "from .steps import TITLE\n"
+        "base = builtin()\n"
+        "EXERCISE = replace(base, steps=(replace(base.steps[0], title=TITLE), *base.steps[1:]))\n",
+        encoding="utf-8",
+    )
+    assert from_folder(tmp_path).steps[0].title == "Build the capacities"
