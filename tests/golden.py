@@ -1,13 +1,16 @@
-"""The expected verdicts of the sample submissions: the report each learner reads.
+"""The expected verdicts of the samples and of the behaviour catalogue: what each learner reads.
 
-One readable file per sample, tests/golden/NAME.txt: a short header of the facts the
-text does not show in so many words (status, score, each failed step's code, place and
-blocking step, what the program printed), then the exact text report. Each step's title
-and hint are written as a placeholder (``<title 3>``, ``<hint 3>``): they are the
-exercise's, said once in its package, so a changed hint touches no golden file. Regenerate after a deliberate change of the
-feedback, then read the diff:
+Two sets of learner behaviours, graded the same way: the sample submissions
+(submissions/NAME, whose golden file is tests/golden/NAME.txt), and the catalogue of
+the grading rules, one folder per behaviour (tests/behaviours/NAME/, with submission.py
+and its golden file report.txt). Each golden file reads on its own: a short header of
+the facts the text does not show in so many words (status, score, each failed step's
+code, place and blocking step, what the program printed), then the exact text report.
+Each step's title and hint are written as a placeholder (``<title 3>``, ``<hint 3>``):
+they are the exercise's, said once in its package, so a changed hint touches no golden
+file. Regenerate after a deliberate change of the feedback, then read the diff:
 
-    python -m tests.golden && git diff tests/golden
+    python -m tests.golden && git diff tests/golden tests/behaviours
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from grader.result import Result
 ROOT = Path(__file__).resolve().parent.parent
 SUBMISSIONS = ROOT / "submissions"
 GOLDEN = Path(__file__).resolve().parent / "golden"
+BEHAVIOURS = Path(__file__).resolve().parent / "behaviours"
+REPORT = "report.txt"
 # Fixed, so that timeout messages do not depend on a default that may change.
 TIMEOUT = 3.0
 
@@ -36,6 +41,18 @@ def grade_samples() -> dict[str, Result]:
     submissions = [Submission(f"submissions/{p.name}", p) for p in samples()]
     report = grade(submissions, Options(timeout=TIMEOUT, jobs=2))
     return {Path(r.submission).name: r for r in report.results}
+
+
+def behaviours() -> list[Path]:
+    """Return the catalogue's behaviour folders, sorted by name."""
+    return sorted(p for p in BEHAVIOURS.iterdir() if (p / "submission.py").is_file())
+
+
+def grade_behaviours() -> dict[str, Result]:
+    """Grade every behaviour of the catalogue in one batch, each shown by its folder's name."""
+    submissions = [Submission(f"{p.name}.py", p / "submission.py") for p in behaviours()]
+    report = grade(submissions, Options(timeout=TIMEOUT, jobs=2))
+    return {r.submission[: -len(".py")]: r for r in report.results}
 
 
 def _facts(result: Result) -> list[str]:
@@ -84,6 +101,9 @@ def main() -> None:
     for name, result in grade_samples().items():
         golden_path(name).write_text(golden_of(result), encoding="utf-8")
         print(f"{result.score}/{result.max_score} {result.status.value:7} {name}")
+    for name, result in grade_behaviours().items():
+        (BEHAVIOURS / name / REPORT).write_text(golden_of(result), encoding="utf-8")
+        print(f"{result.score}/{result.max_score} {result.status.value:7} behaviours/{name}")
 
 
 if __name__ == "__main__":

@@ -37,7 +37,9 @@ def test_no_step_code_clashes_with_an_engine_code() -> None:
 def test_the_golden_verdicts_use_only_registered_codes() -> None:
     """Every code in the samples' expected verdicts is explained in the registry."""
     codes = set()
-    for path in (ROOT / "tests" / "golden").glob("*.txt"):
+    goldens = [*(ROOT / "tests" / "golden").glob("*.txt")]
+    goldens += [*(ROOT / "tests" / "behaviours").glob("*/report.txt")]
+    for path in goldens:
         head = path.read_text(encoding="utf-8").split("\n\n", 1)[0]
         codes.update(re.findall(r"^(?:step \d+|submission): ([a-z0-9.-]+)", head, re.MULTILINE))
     assert (bool(codes), sorted(codes - set(mistakes.registry(builtin())))) == (True, [])

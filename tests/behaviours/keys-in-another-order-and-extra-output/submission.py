@@ -1,0 +1,8 @@
+systems = {'vertical_scaling': 2, 'single_node': 1, 'horizontal_scaling': 5}
+load = 7
+print('Scaling report')
+can_handle_load = {}
+for strategy, capacity in systems.items():
+    can_handle_load[strategy] = capacity >= load
+print(can_handle_load)
+print('done')

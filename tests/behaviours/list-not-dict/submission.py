@@ -1,0 +1,2 @@
+systems = [1, 5, 2]
+load = 7

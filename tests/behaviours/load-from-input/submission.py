@@ -1,0 +1,2 @@
+systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}
+load = int(input('load? '))

@@ -1,0 +1,2 @@
+system = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}
+load = 7
