@@ -56,6 +56,14 @@ PR_SET_NO_NEW_PRIVS = 38
 PR_SET_SECCOMP = 22
 SECCOMP_MODE_FILTER = 2
 
+# Namespaces, mounts and keyrings (linux/sched.h, linux/mount.h, linux/keyctl.h).
+CLONE_NEWNS = 0x00020000
+CLONE_NEWIPC = 0x08000000
+MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 2, 4, 0x4000, 1 << 18
+SYS_KEYCTL = {"x86_64": 250, "aarch64": 219, "riscv64": 219, "i686": 288, "armv7l": 311}
+KEYCTL_JOIN_SESSION_KEYRING, KEYCTL_CLEAR = 1, 7
+KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING = -4, -5
+
 # Landlock (linux/landlock.h). The syscall numbers are the same on every architecture.
 SYS_LANDLOCK_CREATE_RULESET = 444
 SYS_LANDLOCK_ADD_RULE = 445
@@ -361,12 +369,16 @@ def _run_variant(request, overrides, write_fd):
             try:
                 exec(code, namespace)
             except _Timeout as error:
+                # The harness's own record says what stopped the program; the class's
+                # name does not (the learner can define a class of the same name).
                 timed_out = True
                 errors.append(_error(error, [number]))
+                errors[-1]["limit"] = "timeout"
                 break
             except _OutputLimit as error:
                 ended = "output-limit"
                 errors.append(_error(error, [number]))
+                errors[-1]["limit"] = "output"
                 break
             except SystemExit as error:
                 code_value = error.code
@@ -468,6 +480,73 @@ def _prctl(libc, option, value):
         )
         == 0
     )
+
+
+def _enter(libc, enter):
+    """Started as root: take private mounts and IPC, then become the child's own uid.
+
+    In a mount namespace of its own, /tmp, /var/tmp, /dev/shm and the child's folder
+    are fresh tmpfs limited in size and in files, so whatever the learner's code makes
+    costs nothing to remove: it goes with the namespace. System V IPC objects live and
+    die in the IPC namespace. Where the kernel or the container refuses (no
+    CAP_SYS_ADMIN), the parent sweeps instead. Return which of these hold.
+    """
+    held = {"mount_ns": False, "ipc_ns": False}
+    home = os.getcwd()
+    if libc is not None and libc.unshare(CLONE_NEWNS | CLONE_NEWIPC) == 0:
+        held["ipc_ns"] = True
+        # Until mounts are private, a mount here would show on the whole machine.
+        if libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) == 0:
+            files = {}
+            for name in os.listdir(home):
+                path = os.path.join(home, name)
+                if os.path.isfile(path) and not os.path.islink(path):
+                    with open(path, "rb") as handle:
+                        files[name] = handle.read()
+            size = f"size={enter['disk_bytes']},nr_inodes={enter['inodes']}"
+            flags = MS_NOSUID | MS_NODEV
+            for folder in ("/tmp", "/var/tmp", "/dev/shm"):
+                if os.path.isdir(folder):
+                    options = (size + ",mode=1777").encode()
+                    libc.mount(b"tmpfs", folder.encode(), b"tmpfs", flags, options)
+            os.makedirs(home, 0o755, exist_ok=True)
+            options = f"{size},mode=700,uid={enter['uid']},gid={enter['gid']}".encode()
+            if libc.mount(b"tmpfs", home.encode(), b"tmpfs", flags, options) == 0:
+                held["mount_ns"] = True
+                os.chdir(home)
+                for name, data in files.items():
+                    with open(name, "wb") as handle:
+                        handle.write(data)
+                    os.chown(name, enter["uid"], enter["gid"])
+    try:
+        os.setgroups([])
+        os.setgid(enter["gid"])
+        os.setuid(enter["uid"])
+    except OSError:
+        _exit(70)  # never run learner code as root
+    if os.getuid() != enter["uid"] or os.geteuid() != enter["uid"]:
+        _exit(70)
+    held["keyring"] = _keyrings(libc, fresh=True)
+    return held
+
+
+def _keyrings(libc, fresh=False):
+    """Clear the uid's own keyrings (they outlive its processes); a fresh session keyring."""
+    number = SYS_KEYCTL.get(os.uname().machine)
+    if libc is None or number is None:
+        return False
+    import ctypes
+
+    def keyctl(*args):
+        return libc.syscall(*(ctypes.c_long(arg) for arg in (number, *args)))
+
+    if fresh and keyctl(KEYCTL_JOIN_SESSION_KEYRING, 0) < 0:
+        return False
+    cleared = [
+        keyctl(KEYCTL_CLEAR, which) == 0
+        for which in (KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING)
+    ]
+    return all(cleared)
 
 
 def _harden(libc):
@@ -767,10 +846,12 @@ def main():
     # safe here; the answer goes back as JSON, which the parent can read safely.
     request = marshal.loads(sys.stdin.buffer.read())
     libc = _libc()
+    entered = _enter(libc, request["enter"]) if request.get("enter") else {}
     layers = _harden(libc)
     if layers["no_new_privs"]:
         layers["seccomp"] = _seccomp(libc, request.get("seccomp"))
     layers["seccomp_filters"] = _seccomp_filters()
+    layers.update(entered)
     limits = request.get("limits", {})
     _apply_limits(limits, [name for name in limits if name != "RLIMIT_NPROC"])
     devnull = os.open(os.devnull, os.O_RDONLY)
@@ -851,6 +932,8 @@ def main():
     header = _json({"nonce": request["nonce"], "runs": runs, "layers": layers})
     _write_all(result_fd, header.encode("utf-8") + b"\n" + b"".join(payloads))
     _sweep(request.get("sweep_all", False))
+    if entered:
+        _keyrings(libc)
     _write_all(result_fd, b"S")
     os.close(result_fd)
 

@@ -144,7 +144,11 @@ def parser() -> argparse.ArgumentParser:
         type=_megabytes,
         default=1024,
         metavar="MB",
-        help="memory limit per submission in MB (default: 1024)",
+        help=(
+            "address-space limit of each process of a submission, in MB (default: 1024); "
+            "the whole submission gets 3 times that where a cgroup can hold it (root), "
+            "else each of its up to 256 processes gets it"
+        ),
     )
     p.add_argument(
         "-j",

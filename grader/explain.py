@@ -153,7 +153,7 @@ def explain(
     if error.syntax:
         return explain_syntax(error, program)
     location = location_of(error)
-    if error.type == "_Timeout" and location is not None:
+    if error.limit == "timeout" and location is not None:
         # Where the clock ran out inside a loop is chance; the loop itself is the place.
         location = enclosing_loop(program, location) or location
     at = where(location)
@@ -168,11 +168,11 @@ def explain(
         text = f"Your program stopped {at} with {shown}."
     else:
         text = f"Your program stopped with {shown}."
-    if error.type == "_Timeout":
+    if error.limit == "timeout":
         text = f"Your program was still running {at} when its time ran out" + (
             f" ({timeout:g} seconds)." if timeout else "."
         )
-    elif error.type == "_OutputLimit":
+    elif error.limit == "output":
         text = f"Your program printed far too much {at} and was stopped."
     elif error.type == "SystemExit":
         text = f"Your program called exit {at}, so it stopped there."
@@ -280,12 +280,12 @@ def _advice(error: Error, execution: Execution, timeout: float | None) -> tuple[
             "The program calls input(), which waits for someone to type. Nobody types "
             "while your work is graded: write the value into your code instead."
         )
-    if error.type == "_Timeout":
+    if error.limit == "timeout":
         return "timeout", (
             "It probably has a loop that never ends, such as `while True:` without a "
             "`break`, or it waits for something. Make sure every loop finishes."
         )
-    if error.type == "_OutputLimit":
+    if error.limit == "output":
         return "output-limit", (
             "It probably prints inside a loop that never ends; make sure every loop "
             "finishes and print only what the steps ask for."

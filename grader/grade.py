@@ -146,6 +146,18 @@ def _prepare(
                 "not-run",
             ),
         )
+    if ran.cleanup:
+        # Whatever it scored, a program that left something behind is not graded: the
+        # staff note says what stayed (the sandbox user is retired, never reused).
+        return _Prepared(
+            submission,
+            error=LoadError(
+                f"{submission.shown} was not graded: the grading machine could not clean "
+                f"up after it ({ran.cleanup}). Note for staff: the sandbox user it ran as "
+                "is retired; look for what the program left before grading it again.",
+                "cleanup-failed",
+            ),
+        )
     case = Case(exercise, program, ran, expected.result(), Source(program), timeout)
     return _Prepared(submission, case)
 

@@ -22,7 +22,6 @@ import functools
 import grp
 import os
 import pwd
-import shutil
 import signal
 import stat
 import sys
@@ -32,15 +31,27 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader import cgroup, cleanup
+
 # Debian reserves 65000-65533 and never hands them out, so no account owns them; ids
 # that do have an account or a group on this machine are skipped all the same.
 CHILD_IDS = range(65000, 65534)
+
+# What a uid's lock file says: its child may have left something (the holder died), or
+# it could not be swept and is never handed out again. Anything else: clean.
+DIRTY = b"1"
+RETIRED = b"R"
 
 # Where the per-uid lock files live when the grader is root: a folder only root may use.
 LOCK_DIRS = ("/run/grader-sandbox", "/var/lock/grader-sandbox")
 
 # The world-writable folders a child may leave files in outside its own folder.
 SHARED_TEMP_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
+
+# Seconds the parent may spend removing one folder a child left (its own, or one in a
+# shared temporary folder): what a child can create in its time is bounded (a tmpfs of
+# its own, a file size limit), so this is a backstop.
+CLEANUP_BUDGET = 5.0
 
 # Inside the bubblewrap tier, the child's folder is here, on a size-limited tmpfs.
 BWRAP_WORKDIR = "/tmp/work"
@@ -100,28 +111,71 @@ def acquire(give_up: float = 60.0) -> Lease:
             except BlockingIOError:
                 os.close(fd)
                 continue
-            dirty = os.pread(fd, 1, 0) == b"1"
-            os.pwrite(fd, b"1", 0)
-            if dirty:
-                # The last holder died or could not sweep: nothing of its child may share
-                # this uid with the next one (signals, the process-count limit).
-                kill_uid(number)
-                remove_stray_files(number)
-            return Lease(number, number, fd, dirty)
+            state = os.pread(fd, 1, 0)
+            # The last holder died, or could not sweep: nothing of its child may share
+            # this uid with the next one (signals, the process count, files, IPC). A
+            # uid that cannot be swept is retired for good: it is never handed out.
+            if state == RETIRED or (state == DIRTY and sweep_uid(number)):
+                os.pwrite(fd, RETIRED, 0)
+                os.close(fd)
+                continue
+            os.pwrite(fd, DIRTY, 0)
+            return Lease(number, number, fd, state == DIRTY)
         if time.monotonic() > deadline:
-            raise OSError("every sandbox uid stayed busy for a minute")
+            raise OSError("every sandbox uid stayed busy for a minute, or is retired")
         time.sleep(0.01)
 
 
+def sweep_uid(uid: int) -> str:
+    """Kill a uid's processes, remove its files and IPC objects; return what stayed, or ''."""
+    problems = []
+    if not kill_uid(uid):
+        problems.append("some of its processes would not die")
+    if not remove_stray_files(uid):
+        problems.append("some of its files in the shared temporary folders stayed")
+    if cleanup.remove_ipc_objects(uid):
+        problems.append("some of its System V IPC objects stayed")
+    return "; ".join(problems)
+
+
 def release(lease: Lease, clean: bool) -> None:
-    """Give a uid back; sweep it first unless the child is known to have left nothing."""
+    """Give a uid back; sweep it first unless the child is known to have left nothing.
+
+    A uid that cannot be swept is retired.
+    """
     try:
         if not clean:
-            clean = kill_uid(lease.uid)
-            remove_stray_files(lease.uid)
-        os.pwrite(lease.lock_fd, b"0" if clean else b"1", 0)
+            clean = not sweep_uid(lease.uid)
+        os.pwrite(lease.lock_fd, b"0" if clean else RETIRED, 0)
     finally:
         os.close(lease.lock_fd)  # closing releases the lock
+
+
+def finish(lease: Lease | None, workdir: Path | None, swept: bool, leaf: cgroup.Leaf | None) -> str:
+    """Clean up after a child: its processes, files, IPC objects, cgroup and uid.
+
+    ``swept`` says the harness already killed everything it started. Return what could
+    not be cleaned, in words without the machine's paths, or ''.
+    """
+    problems = []
+    if lease is not None:
+        if not swept and not kill_uid(lease.uid):
+            problems.append("some of its processes would not die")
+        if not swept and not remove_stray_files(lease.uid):
+            problems.append("some of its files in the shared temporary folders stayed")
+        if cleanup.remove_ipc_objects(lease.uid):
+            problems.append("some of its System V IPC objects stayed")
+    if leaf is not None and leaf.remove():
+        problems.append("its control group still held processes")
+    if workdir is not None:
+        try:
+            cleanup.remove_tree(str(workdir), time.monotonic() + CLEANUP_BUDGET)
+        except cleanup.CleanupError:
+            problems.append("its folder could not be removed")
+    if lease is not None:
+        # The uid is retired if anything of its child may be left.
+        release(lease, clean=not problems)
+    return "; ".join(problems)
 
 
 def _proc_entries() -> Iterator[str]:
@@ -258,40 +312,18 @@ def copy_into(source: Path, folder: Path, name: str, lease: Lease | None, limit:
         os.chown(target, lease.uid, lease.gid)
 
 
-def remove_tree(path: Path) -> None:
-    """Remove a folder whatever the child did to it (read-only files, folders without access)."""
-
-    def allow_and_retry(function: object, failed: str, _: object) -> None:
-        # Give the folder (and the entry) back its permissions, then try once more. It
-        # runs after the sweep, so no process of the child's can swap in a link; the
-        # lstat checks are a second line all the same: never chmod through a link.
-        parent = os.path.dirname(failed)
-        with contextlib.suppress(OSError):
-            if stat.S_ISDIR(os.lstat(parent).st_mode):
-                os.chmod(parent, 0o700)
-        with contextlib.suppress(OSError):
-            if stat.S_ISDIR(os.lstat(failed).st_mode):
-                os.chmod(failed, 0o700)
-                shutil.rmtree(failed, ignore_errors=True)
-            else:
-                os.unlink(failed)
-
-    if not os.path.lexists(path):
-        return
-    for _ in range(3):
-        shutil.rmtree(path, onerror=allow_and_retry)
-        if not os.path.lexists(path):
-            return
-
-
 def temp_dirs() -> tuple[str, ...]:
     """Return the shared temporary folders a child could write into."""
     own = tempfile.gettempdir()
     return tuple(dict.fromkeys((*SHARED_TEMP_DIRS, own)))
 
 
-def remove_stray_files(uid: int, folders: Sequence[str] | None = None) -> None:
-    """Remove what a child's uid left at the top of the shared temporary folders."""
+def remove_stray_files(uid: int, folders: Sequence[str] | None = None) -> bool:
+    """Remove what a child's uid left at the top of the shared temporary folders.
+
+    Return whether all of it is gone.
+    """
+    clean = True
     for folder in folders if folders is not None else temp_dirs():
         try:
             entries = list(os.scandir(folder))
@@ -304,11 +336,11 @@ def remove_stray_files(uid: int, folders: Sequence[str] | None = None) -> None:
                 continue
             if owner != uid:
                 continue
-            if entry.is_dir(follow_symlinks=False):
-                remove_tree(Path(entry.path))
-            else:
-                with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
+            try:
+                cleanup.remove_tree(entry.path, time.monotonic() + CLEANUP_BUDGET)
+            except cleanup.CleanupError:
+                clean = False
+    return clean
 
 
 def readable_by_others(path: str) -> bool:

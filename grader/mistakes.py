@@ -35,6 +35,7 @@ ENGINE: dict[str, str] = {
     "not-python": "The notebook uses a kernel for another language than Python.",
     "no-code": "The notebook has no code in its code cells.",
     "not-run": "The grading machine could not start a sandboxed process for the file.",
+    "cleanup-failed": "The program left something the grading machine could not clean up.",
     "grader-error": "A check of the grader broke on this submission (a bug to report).",
     # -- the program as a whole (grader.explain) -------------------------------------
     "import-error": "The program imports a module that is not in Python's standard library.",

@@ -37,11 +37,11 @@ import sys
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from grader import isolation, seccomp
+from grader import cgroup, isolation, seccomp
 from grader.load import MAX_BYTES, Cell, Program
 
 CHILD_FILE = Path(__file__).with_name("_child.py")
@@ -78,6 +78,9 @@ GRACE = 2.0
 
 MODES = ("auto", "process", "bwrap")
 
+# How many times --memory-limit a whole submission may use, where a cgroup bounds it.
+SUBMISSION_MEMORY_FACTOR = 3
+
 ENABLE_BWRAP = (
     "sudo apt-get install -y bubblewrap && "
     "sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0"
@@ -94,8 +97,20 @@ class Limits:
     file_bytes: int = 16_000_000
     open_files: int = 64
     processes: int = 256
-    # The size of the writable tmpfs (/tmp and /dev/shm) in the bwrap tier.
+    # The size of each writable tmpfs (the child's folder, /tmp, /dev/shm), and how
+    # many files and folders each holds where the grader can set that (root).
     disk_bytes: int = 64_000_000
+    disk_files: int = 20_000
+
+    @property
+    def total_memory_bytes(self) -> int:
+        """The memory of the whole submission, every process and file included.
+
+        Where a cgroup holds the child. The variants run at the same time, each under
+        memory_mb, so the whole gets a few times that: a program that stays within its
+        limit runs as it would alone, and forking no longer multiplies it.
+        """
+        return self.memory_mb * 1024 * 1024 * SUBMISSION_MEMORY_FACTOR
 
     def rlimits(self) -> dict[str, int]:
         """Return the resource limits the child sets on itself, by resource name."""
@@ -123,6 +138,9 @@ class Error:
     # The learner's frames, outermost first: (cell, line, function name).
     frames: tuple[tuple[int | None, int, str], ...] = ()
     exit_code: int | None = None
+    # The limit that stopped the program, by the harness's own record: "timeout" or
+    # "output"; None for an error of the program's own, whatever its class is named.
+    limit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -158,6 +176,8 @@ class Run:
     # The isolation layers that held for this run, for the record ("uid 65003",
     # "no-new-privs", "landlock 4", "namespaces").
     layers: tuple[str, ...] = ()
+    # What could not be cleaned up after the run, in words, or "" when all of it was.
+    cleanup: str = ""
 
     @property
     def main(self) -> Execution:
@@ -437,7 +457,9 @@ def _execute(
     """Run a program's variants in one child under a plan, and clean up after it."""
     nonce = secrets.token_hex(16)
     lease = isolation.acquire() if plan.own_uid else None
+    leaf = cgroup.create(limits.total_memory_bytes, limits.processes)
     workdir: Path | None = None
+    ran: Run | None = None
     read_fd = write_fd = filter_fd = -1
     clean = False
     bwrap = plan.tier == "bwrap"
@@ -467,6 +489,17 @@ def _execute(
             # In the bwrap tier, bubblewrap installs the filter before Python starts.
             "seccomp": None if bwrap else plan.seccomp,
         }
+        # As root in the process tier, the harness starts as root to give itself private
+        # mounts and IPC (see _child._enter), then becomes the child's uid.
+        enter = lease is not None and not bwrap
+        if enter:
+            assert lease is not None
+            request["enter"] = {
+                "uid": lease.uid,
+                "gid": lease.gid,
+                "disk_bytes": limits.disk_bytes,
+                "inodes": limits.disk_files,
+            }
         if _reads_our_bytecode(plan.python):
             argv = [plan.python, "-I", "-S", "-c", BOOTSTRAP]
             code = _child_code()
@@ -486,7 +519,7 @@ def _execute(
                 + argv[1:]
             )
         ids: dict[str, Any] = {}
-        if lease is not None:
+        if lease is not None and not enter:
             ids = {"user": lease.uid, "group": lease.gid, "extra_groups": []}
         shared = isolation.temp_dirs() if lease is not None and not bwrap else ()
         before = _mtimes(shared)
@@ -507,6 +540,9 @@ def _execute(
         if filter_fd != -1:
             os.close(filter_fd)
             filter_fd = -1
+        if leaf is not None and not _join(leaf, process.pid):
+            leaf.remove()
+            leaf = None
         # marshal: the harness reads it without importing anything (it is our own data).
         try:
             raw, answer, stop = _exchange(
@@ -525,29 +561,48 @@ def _execute(
         if clean and lease is not None and _mtimes(shared) != before:
             # Swept: nothing of the child's runs any more to race the removal.
             isolation.remove_stray_files(lease.uid, shared)
-        return Run(
+        ran = Run(
             executions=executions,
             raw_output=raw.decode("utf-8", "replace"),
             tier=plan.tier,
-            layers=_layers(plan, lease, layers),
+            layers=_layers(plan, lease, layers, leaf),
         )
     finally:
         for fd in (read_fd, write_fd, filter_fd):
             if fd != -1:
                 os.close(fd)
-        swept = True
-        if lease is not None and not clean:
-            swept = isolation.kill_uid(lease.uid)
-            isolation.remove_stray_files(lease.uid)
-        if workdir is not None:
-            isolation.remove_tree(workdir)
-        if lease is not None:
-            # A uid whose processes would not die stays marked dirty for the next holder.
-            isolation.release(lease, clean=swept)
+        problem = isolation.finish(lease, workdir, clean, leaf)
+    assert ran is not None  # else what was raised is on its way up
+    return replace(ran, cleanup=problem) if problem else ran
+
+
+def _join(leaf: cgroup.Leaf, pid: int) -> bool:
+    """Move a child's process tree (bubblewrap's included) into its cgroup leaf.
+
+    The harness waits for its request before it starts anything, so the tree is still.
+    """
+    moved: set[int] = set()
+    try:
+        while True:
+            todo = [p for p in (pid, *isolation.descendants(pid)) if p not in moved]
+            if not todo:
+                return True
+            for number in todo:
+                leaf.add(number)
+                moved.add(number)
+    except OSError:
+        return False
+
+
+# What the harness says it entered (as root, process tier), as layer names.
+_ENTERED = {"mount_ns": "private tmpfs", "ipc_ns": "ipc namespace", "keyring": "fresh keyrings"}
 
 
 def _layers(
-    plan: _Plan, lease: isolation.Lease | None, harness: Mapping[str, Any]
+    plan: _Plan,
+    lease: isolation.Lease | None,
+    harness: Mapping[str, Any],
+    leaf: cgroup.Leaf | None,
 ) -> tuple[str, ...]:
     """Name the isolation layers that held for a run."""
     layers = []
@@ -555,6 +610,11 @@ def _layers(
         layers.append("namespaces")
     if lease is not None:
         layers.append(f"uid {lease.uid}")
+    for key, name in _ENTERED.items():
+        if harness.get(key) is True:
+            layers.append(name)
+    if leaf is not None:
+        layers.append(f"cgroup v{leaf.version}")
     if harness.get("no_new_privs") is True:
         layers.append("no-new-privs")
     landlock = harness.get("landlock")
@@ -799,6 +859,7 @@ def _parse_error(data: dict[str, Any]) -> Error:
             if isinstance(f, list) and len(f) == 3
         ),
         exit_code=_int(data.get("exit_code")),
+        limit=data.get("limit") if data.get("limit") in ("timeout", "output") else None,
     )
 
 

@@ -1,15 +1,57 @@
-"""Shared fixtures: the project's folders, and grading a file through the real grader."""
+"""Shared fixtures: the project's folders, the sandbox tiers under test, and grading a
+file through the real grader.
+
+``GRADER_TEST_SANDBOX`` says which tiers the suite tests; nothing else about the
+machine's optional tools changes what a test expects:
+
+- unset or ``auto``: the process tier, and the bwrap tier where it works here;
+- ``process``: bubblewrap is hidden from the whole run, as on a laptop without it
+  (``auto`` falls back to the process tier, bwrap tests are skipped);
+- ``bwrap``: the bwrap tier must work, so its tests fail instead of being skipped.
+"""
 
 from __future__ import annotations
 
+import os
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from grader import isolation, sandbox
 from grader.grade import Options, Submission, grade
 from grader.result import Result
+
+SANDBOX_UNDER_TEST = os.environ.get("GRADER_TEST_SANDBOX", "auto")
+if SANDBOX_UNDER_TEST not in ("auto", "process", "bwrap"):
+    raise pytest.UsageError(
+        f"GRADER_TEST_SANDBOX={SANDBOX_UNDER_TEST!r}: use auto, process or bwrap"
+    )
+HIDDEN = "bubblewrap is hidden from this test run (GRADER_TEST_SANDBOX=process)"
+BWRAP_PROBLEM = (
+    HIDDEN
+    if SANDBOX_UNDER_TEST == "process"
+    else sandbox.bwrap_problem(
+        "bwrap", isolation.child_python(isolation.is_root()) or "", isolation.is_root()
+    )
+)
+needs_bwrap = pytest.mark.skipif(
+    BWRAP_PROBLEM is not None and SANDBOX_UNDER_TEST != "bwrap",
+    reason=f"the bwrap tier cannot run here: {BWRAP_PROBLEM}",
+)
+# The tiers a tier-by-tier test runs in; BEST is the one "auto" picks in this run.
+TIERS = ["process", pytest.param("bwrap", marks=needs_bwrap)]
+BEST = "process" if BWRAP_PROBLEM is not None and SANDBOX_UNDER_TEST != "bwrap" else "bwrap"
+
+
+@pytest.fixture(autouse=True)
+def _hide_bwrap(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """With GRADER_TEST_SANDBOX=process, the grader finds no bubblewrap in this process."""
+    if SANDBOX_UNDER_TEST == "process":
+        monkeypatch.setattr(sandbox, "bwrap_problem", lambda *_: HIDDEN)
+    yield
+
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBMISSIONS = ROOT / "submissions"

@@ -26,6 +26,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -39,7 +41,7 @@ from grader import isolation
 from grader.grade import Options, Submission, grade
 from grader.report import FORMATS
 from grader.result import Report, Result, Status
-from grader.sandbox import bwrap_problem
+from tests.conftest import TIERS
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "hostile"
@@ -58,19 +60,6 @@ FAKE_SECRETS = {
     "GRADER_SECRET_PASSWORD": "fake-hostile-password",
 }
 
-BWRAP_PROBLEM = bwrap_problem(
-    "bwrap", isolation.child_python(isolation.is_root()) or "", isolation.is_root()
-)
-TIERS = [
-    "process",
-    pytest.param(
-        "bwrap",
-        marks=pytest.mark.skipif(
-            BWRAP_PROBLEM is not None, reason=f"the bwrap tier cannot run here: {BWRAP_PROBLEM}"
-        ),
-    ),
-]
-
 
 @dataclass(frozen=True)
 class Expected:
@@ -82,14 +71,18 @@ class Expected:
 
     def check(self, result: Result) -> None:
         """Assert that a result is this verdict."""
+        self.check_verdict(result.status.value, result.score, result.code)
+
+    def check_verdict(self, status: str, score: int, code: str | None) -> None:
+        """Assert that a status, score and code are this verdict."""
         if self.status == "any":
             return
-        got = (result.status.value, result.score, result.code)
-        assert result.status.value == self.status, got
+        got = (status, score, code)
+        assert status == self.status, got
         if self.score is not None:
-            assert result.score == self.score, got
+            assert score == self.score, got
         if self.codes:
-            assert result.code in self.codes, got
+            assert code in self.codes, got
 
 
 def expected_of(path: Path) -> Expected:
@@ -135,8 +128,17 @@ NEEDS = {
 CONFINEMENT = _process_tier_confinement()
 
 
+# Cases that would leave something on the machine that runs the tests if the grader
+# failed to clean up (files in the shared temporary folders, IPC objects, keys): they
+# run only inside private namespaces, through tests/contained.py.
+CONTAINED = {"deep-tree.py", "million-files.py", "many-files.py", "sysv-ipc.py", "keyring.py"}
+UNSHARE = shutil.which("unshare")
+
+
 def runnable(case: Path, tier: str) -> bool:
     """Whether a case can run in a tier on this machine without doing real harm."""
+    if case.name in CONTAINED:
+        return False
     return tier == "bwrap" or NEEDS.get(case.name, 0) <= CONFINEMENT
 
 
@@ -315,6 +317,8 @@ def test_a_hostile_case_alone_gets_its_verdict_and_leaves_nothing(
     case: Path, tier: str, sealed: Path, tmp_path: Path
 ) -> None:
     """Graded alone: its verdict, on time, nothing left behind, a safe report."""
+    if case.name in CONTAINED:
+        pytest.skip("graded in private namespaces by the test below")
     if not runnable(case, tier):
         pytest.skip("the process tier cannot confine this case here (ordinary user, no Landlock)")
     mark = f"hostile{uuid.uuid4().hex[:12]}"
@@ -366,6 +370,45 @@ def test_a_batch_of_hostile_cases_spoils_no_one_elses_grading(
     assert leftovers(mark) == []
     assert tampering(mark) == []
     assert_report_is_safe(report)
+
+
+@pytest.mark.skipif(
+    not isolation.is_root() or UNSHARE is None,
+    reason="private mount and IPC namespaces for these cases need root and unshare(1)",
+)
+@pytest.mark.parametrize("tier", TIERS)
+@pytest.mark.parametrize("case", sorted(CONTAINED), ids=[Path(c).stem for c in sorted(CONTAINED)])
+def test_a_case_that_could_harm_the_machine_leaves_it_as_it_was(
+    case: str, tier: str, tmp_path: Path
+) -> None:
+    """In private namespaces with fresh temporary folders: alone and in a batch, its
+    verdict on time; the correct one next to it and the grading after it pass; no file,
+    process or IPC object is left, and the temporary folders keep their modes."""
+    mark = f"hostile{uuid.uuid4().hex[:12]}"
+    path = materialize(CORPUS / case, tmp_path, mark)
+    assert UNSHARE is not None
+    command = [UNSHARE, "-m", "-i", "--propagation", "private", sys.executable]
+    done = subprocess.run(
+        [*command, "-m", "tests.contained", tier, str(path), str(CORRECT)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **FAKE_SECRETS},
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    alone, batch, after = data["gradings"]
+    expected_of(CORPUS / case).check_verdict(*alone["results"][case])
+    assert batch["results"][case] == alone["results"][case]
+    assert batch["results"][CORRECT.name] == ["passed", 4, None]
+    assert after["results"][CORRECT.name] == ["passed", 4, None]
+    for grading in (alone, batch, after):
+        assert grading["seconds"] < TIMEOUT + SLACK, f"took {grading['seconds']:.1f}s"
+    assert data["left"] == []
+    assert data["ipc"] == []
+    assert data["modes"] == {"/tmp": "0o1777", "/var/tmp": "0o1777", "/dev/shm": "0o1777"}
+    assert leftovers(mark) == []
 
 
 # -- broken files --------------------------------------------------------------------

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 import subprocess
 import sys
 import textwrap
@@ -30,25 +29,18 @@ from grader.sandbox import (
     Sandbox,
     SandboxUnavailable,
     _parse_answer,
-    bwrap_problem,
     minimal_environment,
 )
 from grader.values import decode
+from tests.conftest import TIERS, needs_bwrap
 
 ROOT = Path(__file__).resolve().parent.parent
 GRADER = ROOT / "grader"
 CORRECT = ROOT / "submissions" / "correct-script.py"
 
-BWRAP_PROBLEM = bwrap_problem(
-    "bwrap", isolation.child_python(isolation.is_root()) or "", isolation.is_root()
-)
-needs_bwrap = pytest.mark.skipif(
-    BWRAP_PROBLEM is not None, reason=f"the bwrap tier cannot run here: {BWRAP_PROBLEM}"
-)
 needs_root = pytest.mark.skipif(
     not isolation.is_root(), reason="only root gives children a uid of their own"
 )
-TIERS = ["process", pytest.param("bwrap", marks=needs_bwrap)]
 
 FAKE_SECRETS = {
     "GITHUB_TOKEN": "ghp_FAKEtokenFAKEtokenFAKEtoken0000",
@@ -494,17 +486,6 @@ def test_the_child_folder_is_removed_whatever_the_child_did_to_it(
         """,
     )
     assert list(temp.iterdir()) == []
-
-
-def test_remove_tree_removes_folders_without_permissions(tmp_path: Path) -> None:
-    """remove_tree gives folders their permissions back to empty them."""
-    folder = tmp_path / "gone"
-    (folder / "a" / "b").mkdir(parents=True)
-    (folder / "a" / "b" / "f").write_text("x")
-    (folder / "a" / "b").chmod(0)
-    (folder / "a").chmod(stat.S_IRUSR)
-    isolation.remove_tree(folder)
-    assert not folder.exists()
 
 
 def test_copy_into_never_follows_a_link(tmp_path: Path) -> None:

@@ -1,0 +1,85 @@
+"""Grade hostile cases inside private mount and IPC namespaces, away from the machine.
+
+tests/test_hostile.py starts this module as root through
+``unshare -m -i --propagation private python -m tests.contained TIER CASE CORRECT``
+for the cases that could harm the machine that runs the tests if the grader failed
+(deep trees and millions of files in temporary folders, System V IPC objects, keys).
+It mounts fresh tmpfs on /tmp, /var/tmp and /dev/shm, then grades the case alone, the
+case in a batch with a correct submission, and the correct submission after them, and
+prints one JSON line: each grading's verdicts and time, and what was left behind (files
+in the temporary folders, IPC objects, their modes).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from grader.grade import Options, Submission, grade
+
+TEMP_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")
+TIMEOUT = 2.0
+MEMORY_MB = 256
+
+
+def _ipc_objects() -> list[str]:
+    """Every System V IPC object of this IPC namespace, one line each."""
+    found = []
+    for kind in ("shm", "msg", "sem"):
+        with open(f"/proc/sysvipc/{kind}", encoding="ascii") as handle:
+            found.extend(f"{kind}: {line.strip()}" for line in list(handle)[1:])
+    return found
+
+
+def _grade(paths: list[Path], tier: str) -> dict[str, object]:
+    started = time.monotonic()
+    report = grade(
+        [Submission(path.name, path) for path in paths],
+        Options(timeout=TIMEOUT, memory_mb=MEMORY_MB, jobs=2, sandbox=tier),
+    )
+    return {
+        "seconds": time.monotonic() - started,
+        "results": {r.submission: [r.status.value, r.score, r.code] for r in report.results},
+    }
+
+
+def main(argv: list[str]) -> None:
+    tier, case, correct = argv
+    source = Path(case).read_bytes()  # before /tmp, where it lives, is covered
+    for folder in TEMP_FOLDERS:
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=256m,mode=1777", "none", folder], check=True
+        )
+    cases = Path("/tmp/cases")
+    cases.mkdir(mode=0o755)
+    path = cases / Path(case).name
+    path.write_bytes(source)
+    gradings = [
+        _grade([path], tier),
+        _grade([path, Path(correct)], tier),
+        _grade([Path(correct)], tier),
+    ]
+    left = sorted(
+        str(Path(folder) / name)
+        for folder in TEMP_FOLDERS
+        for name in os.listdir(folder)
+        if Path(folder) / name != cases
+    )
+    print(
+        json.dumps(
+            {
+                "gradings": gradings,
+                "left": left,
+                "ipc": _ipc_objects(),
+                "modes": {f: oct(os.stat(f).st_mode & 0o7777) for f in TEMP_FOLDERS},
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
