@@ -495,29 +495,10 @@ def _enter(libc, enter):
     home = os.getcwd()
     if libc is not None and libc.unshare(CLONE_NEWNS | CLONE_NEWIPC) == 0:
         held["ipc_ns"] = True
-        # Until mounts are private, a mount here would show on the whole machine.
-        if libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) == 0:
-            files = {}
-            for name in os.listdir(home):
-                path = os.path.join(home, name)
-                if os.path.isfile(path) and not os.path.islink(path):
-                    with open(path, "rb") as handle:
-                        files[name] = handle.read()
-            size = f"size={enter['disk_bytes']},nr_inodes={enter['inodes']}"
-            flags = MS_NOSUID | MS_NODEV
-            for folder in ("/tmp", "/var/tmp", "/dev/shm"):
-                if os.path.isdir(folder):
-                    options = (size + ",mode=1777").encode()
-                    libc.mount(b"tmpfs", folder.encode(), b"tmpfs", flags, options)
-            os.makedirs(home, 0o755, exist_ok=True)
-            options = f"{size},mode=700,uid={enter['uid']},gid={enter['gid']}".encode()
-            if libc.mount(b"tmpfs", home.encode(), b"tmpfs", flags, options) == 0:
-                held["mount_ns"] = True
-                os.chdir(home)
-                for name, data in files.items():
-                    with open(name, "wb") as handle:
-                        handle.write(data)
-                    os.chown(name, enter["uid"], enter["gid"])
+        try:
+            held["mount_ns"] = _private_folders(libc, enter, home)
+        except OSError:
+            pass  # the folders that could not be covered stay the machine's; swept after
     try:
         os.setgroups([])
         os.setgid(enter["gid"])
@@ -528,6 +509,34 @@ def _enter(libc, enter):
         _exit(70)
     held["keyring"] = _keyrings(libc, fresh=True)
     return held
+
+
+def _private_folders(libc, enter, home):
+    """Cover /tmp, /var/tmp, /dev/shm and the child's folder with fresh, limited tmpfs."""
+    # Until mounts are private, a mount here would show on the whole machine.
+    if libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) != 0:
+        return False
+    files = {}
+    for name in os.listdir(home):
+        path = os.path.join(home, name)
+        if os.path.isfile(path) and not os.path.islink(path):
+            with open(path, "rb") as handle:
+                files[name] = handle.read()
+    size = f"size={enter['disk_bytes']},nr_inodes={enter['inodes']}"
+    flags = MS_NOSUID | MS_NODEV
+    for folder in ("/tmp", "/var/tmp", "/dev/shm"):
+        if os.path.isdir(folder):
+            libc.mount(b"tmpfs", folder.encode(), b"tmpfs", flags, (size + ",mode=1777").encode())
+    os.makedirs(home, 0o755, exist_ok=True)
+    options = f"{size},mode=700,uid={enter['uid']},gid={enter['gid']}".encode()
+    if libc.mount(b"tmpfs", home.encode(), b"tmpfs", flags, options) != 0:
+        return False
+    os.chdir(home)
+    for name, data in files.items():
+        with open(name, "wb") as handle:
+            handle.write(data)
+        os.chown(name, enter["uid"], enter["gid"])
+    return True
 
 
 def _keyrings(libc, fresh=False):

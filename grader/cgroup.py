@@ -143,7 +143,9 @@ def create(memory: int, processes: int) -> Leaf | None:
         return None
     name = f"grader-{os.getpid()}-{secrets.token_hex(4)}"
     if "" in own and "" in mounts:
-        leaf = _v2(mounts[""], own[""], name, memory, processes)
-        if leaf is not None:
-            return leaf
+        # Below the grader's own cgroup, else (root) below the hierarchy's root.
+        for parent in dict.fromkeys((own[""], "/")):
+            leaf = _v2(mounts[""], parent, name, memory, processes)
+            if leaf is not None:
+                return leaf
     return _v1(mounts, own, name, memory, processes)
