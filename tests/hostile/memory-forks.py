@@ -1,6 +1,6 @@
-# expect: status=failed score=0
+# expect: status=error score=0 code=timeout
 # Forks ten processes that each fill 100 MB and wait, each within the limit of one
-# process, ten times it together; then ends without doing the exercise.
+# process, ten times it together; then waits too (no value of its own, whatever stalls).
 import os
 import time
 
@@ -12,11 +12,15 @@ def fill() -> None:
     time.sleep(60)
 
 
-for attempt in range(10):
-    try:
-        if os.fork() == 0:
-            fill()
-            os._exit(0)
-    except OSError:
-        pass
-time.sleep(0.5)
+def fork_and_wait() -> None:
+    for _ in range(10):
+        try:
+            if os.fork() == 0:
+                fill()
+                os._exit(0)
+        except OSError:
+            pass
+    time.sleep(60)
+
+
+fork_and_wait()
