@@ -540,9 +540,7 @@ def _execute(
         if filter_fd != -1:
             os.close(filter_fd)
             filter_fd = -1
-        if leaf is not None and not _join(leaf, process.pid):
-            leaf.remove()
-            leaf = None
+        joined = leaf is not None and _join(leaf, process.pid)
         # marshal: the harness reads it without importing anything (it is our own data).
         try:
             raw, answer, stop = _exchange(
@@ -565,7 +563,7 @@ def _execute(
             executions=executions,
             raw_output=raw.decode("utf-8", "replace"),
             tier=plan.tier,
-            layers=_layers(plan, lease, layers, leaf),
+            layers=_layers(plan, lease, layers, leaf if joined else None),
         )
     finally:
         for fd in (read_fd, write_fd, filter_fd):
@@ -579,7 +577,8 @@ def _execute(
 def _join(leaf: cgroup.Leaf, pid: int) -> bool:
     """Move a child's process tree (bubblewrap's included) into its cgroup leaf.
 
-    The harness waits for its request before it starts anything, so the tree is still.
+    The harness waits for its request before it starts anything, so the tree is still
+    but for bubblewrap's own helpers, which may exit meanwhile.
     """
     moved: set[int] = set()
     try:
@@ -588,8 +587,9 @@ def _join(leaf: cgroup.Leaf, pid: int) -> bool:
             if not todo:
                 return True
             for number in todo:
-                leaf.add(number)
                 moved.add(number)
+                with contextlib.suppress(ProcessLookupError):
+                    leaf.add(number)
     except OSError:
         return False
 
