@@ -7,6 +7,7 @@ import re
 import pytest
 
 from grader.exercise import builtin
+from grader.exercises.scaling.spec import Setting
 from grader.result import Status
 from tests.conftest import REFERENCE, ROOT, grade_file
 
@@ -24,11 +25,11 @@ def test_the_reference_notebook_scores_full_marks() -> None:
 
 
 def test_expected_values_are_read_from_the_reference_run() -> None:
-    """The expected dictionary for each load is what the reference computed and printed."""
+    """The expected dictionary for each setting is what the reference computed and printed."""
     expected = builtin().compute_expected()
-    printed = {load: lines[-1] for load, lines in expected.printed.items()}
-    assert printed[expected.load] == repr(expected.result)
-    assert all(repr(expected.results[load]) == printed[load] for load in expected.results)
+    printed = {setting: lines[-1] for setting, lines in expected.printed.items()}
+    assert printed[Setting(expected.load)] == repr(expected.result)
+    assert all(repr(expected.results[s]) == printed[s] for s in expected.results)
 
 
 def test_other_loads_cover_zero_each_capacity_and_one_above_all() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import difflib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -239,22 +239,30 @@ def new_errors(case: Case, execution: Execution) -> bool:
 def variant_values(
     case: Case,
     name: str,
-    varied: str,
+    varied: str | Callable[[Mapping[str, Any]], Any],
     skip: Callable[[Execution], bool] = lambda execution: False,
 ) -> tuple[dict[Any, Any], Execution | None]:
-    """Read a name's value in every variant that sets ``varied``, keyed by that setting.
+    """Read a name's value in the variants, keyed by their setting.
 
-    Returns the values found, and the first variant that broke (no value, or an error
-    the program as written did not have), if one did; ``skip`` leaves a variant out.
+    With a name for ``varied``, only the variants that set it count, keyed by its value;
+    with a function, every variant counts, keyed by the function of its overrides (for
+    variants that change more than one name). Returns the values found, and the first
+    variant that broke (no value, or an error the program as written did not have), if
+    one did; ``skip`` leaves a variant out.
     """
     found: dict[Any, Any] = {}
     for execution in case.run.executions[1:]:
-        if varied not in execution.overrides or skip(execution):
+        if isinstance(varied, str) and varied not in execution.overrides:
+            continue
+        if skip(execution):
             continue
         value = case.value(name, execution)
         if execution.missing or value is MISSING or new_errors(case, execution):
             return found, execution
-        found[execution.overrides[varied]] = value
+        setting = (
+            execution.overrides[varied] if isinstance(varied, str) else varied(execution.overrides)
+        )
+        found[setting] = value
     return found, None
 
 

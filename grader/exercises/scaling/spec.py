@@ -13,7 +13,7 @@ from typing import Any
 
 from grader.exercise import ReferenceError_
 from grader.sandbox import Execution, Run
-from grader.values import decode
+from grader.values import decode, show
 
 TITLE = "Why scaling requires different strategies"
 
@@ -35,24 +35,55 @@ def reference_folder() -> Path:
 
 
 @dataclass(frozen=True)
+class Setting:
+    """One way a program is run: a load, and other capacities for `systems` or none."""
+
+    load: int
+    # The capacities in place of the program's own, as (key, capacity) pairs; None: its own.
+    systems: tuple[tuple[Any, Any], ...] | None = None
+
+    def overrides(self, written_load: int) -> dict[str, Any]:
+        """Return the names this setting overrides in a program whose load is written_load."""
+        chosen: dict[str, Any] = {} if self.load == written_load else {LOAD: self.load}
+        if self.systems is not None:
+            chosen[SYSTEMS] = dict(self.systems)
+        return chosen
+
+    def describe(self) -> str:
+        """Say what the setting changes, the way a learner would write it."""
+        if self.systems is None:
+            return f"`{LOAD} = {self.load}`"
+        return f"`{SYSTEMS} = {show(dict(self.systems), 200)}` and `{LOAD} = {self.load}`"
+
+
+@dataclass(frozen=True)
 class Expected:
     """What the reference solution does: the values every submission is compared with."""
 
     systems: dict[Any, Any]
     load: int
-    # load -> the reference's can_handle_load when run with that load.
-    results: Mapping[int, dict[Any, Any]]
-    # load -> the lines the reference printed when run with that load.
-    printed: Mapping[int, tuple[str, ...]]
+    # setting -> the reference's can_handle_load when run that way.
+    results: Mapping[Setting, dict[Any, Any]]
+    # setting -> the lines the reference printed when run that way.
+    printed: Mapping[Setting, tuple[str, ...]]
 
     @property
     def result(self) -> dict[Any, Any]:
         """The reference's can_handle_load as the exercise sets the load."""
-        return self.results[self.load]
+        return self.results[Setting(self.load)]
+
+    def setting(self, overrides: Mapping[str, Any]) -> Setting:
+        """Return the setting a run with these overrides was made with."""
+        systems = overrides.get(SYSTEMS)
+        return Setting(
+            overrides.get(LOAD, self.load),
+            None if type(systems) is not dict else tuple(systems.items()),
+        )
 
     def variants(self) -> list[dict[str, Any]]:
-        """Return the program's variants: as written first, then with other loads."""
-        return [{}] + [{LOAD: other} for other in self.other_loads()]
+        """Return the program's variants: as written first, then other loads and capacities."""
+        settings = [Setting(other) for other in self.other_loads()] + self.other_systems()
+        return [{}] + [s.overrides(self.load) for s in settings]
 
     def other_loads(self) -> list[int]:
         """Loads that tell a computed result from a written one, and >= from >."""
@@ -60,23 +91,45 @@ class Expected:
         loads = {0, *capacities, max(capacities, default=0) + 1} - {self.load}
         return sorted(loads)
 
+    def other_systems(self) -> list[Setting]:
+        """Other capacities for the same keys, around the load, ranked unlike the exercise's.
+
+        Only varying the load lets capacities typed into the loop pass; with these, each
+        key's capacity is one above, equal to or below the load, in two rankings that both
+        differ from the exercise's, so a result that ignores `systems` shows.
+        """
+        if not self.systems or any(type(c) is not int for c in self.systems.values()):
+            return []
+        keys = list(self.systems)
+        ranked = sorted(keys, key=lambda k: self.systems[k])
+        count = len(ranked)
+        settings = []
+        # Each order lists the keys from the highest new capacity down: the exercise's
+        # ranking turned upside down, then turned by one place.
+        for order in (ranked, ranked[1:] + ranked[:1]):
+            capacity = {key: max(1, self.load + 1 - position) for position, key in enumerate(order)}
+            if count > 1 and order != ranked[::-1]:
+                settings.append(Setting(self.load, tuple((k, capacity[k]) for k in keys)))
+        return settings
+
 
 def expected_from(reference_run: Run) -> Expected:
     """Read the expected values out of the reference solution's runs."""
-    results: dict[int, dict[Any, Any]] = {}
-    printed: dict[int, tuple[str, ...]] = {}
+    results: dict[Setting, dict[Any, Any]] = {}
+    printed: dict[Setting, tuple[str, ...]] = {}
     main = reference_run.main
     systems = _value(main, SYSTEMS)
     load_value = _value(main, LOAD)
     if type(systems) is not dict or type(load_value) is not int:
         raise ReferenceError_("the reference solution does not define systems and load")
+    shape = Expected(systems=systems, load=load_value, results={}, printed={})
     for execution in reference_run.executions:
-        chosen = execution.overrides.get(LOAD, load_value)
+        setting = shape.setting(execution.overrides)
         result = _value(execution, RESULT)
         if type(result) is not dict or execution.errors or execution.missing:
-            raise ReferenceError_(f"the reference solution failed with load = {chosen}")
-        results[chosen] = result
-        printed[chosen] = tuple(execution.stdout.splitlines())
+            raise ReferenceError_(f"the reference solution failed with {setting.describe()}")
+        results[setting] = result
+        printed[setting] = tuple(execution.stdout.splitlines())
     return Expected(systems=systems, load=load_value, results=results, printed=printed)
 
 

@@ -14,6 +14,7 @@ from grader.checks.kit import (
     PASS,
     Case,
     Verdict,
+    abrupt_reason,
     aliases,
     broke_with,
     exists,
@@ -27,7 +28,8 @@ from grader.checks.kit import (
 )
 from grader.checks.source import source_text, target_names
 from grader.exercise import Step
-from grader.exercises.scaling.spec import LOAD, LOOP_TARGETS, RESULT, SYSTEMS
+from grader.exercises.scaling.spec import LOAD, LOOP_TARGETS, RESULT, SYSTEMS, Setting
+from grader.exercises.scaling.written import not_from_loop
 from grader.explain import where
 from grader.result import Location
 from grader.sandbox import Execution
@@ -67,7 +69,7 @@ def _structure(case: Case) -> Verdict | None:
                 "reset-in-loop",
                 reset.location,
             )
-        return None
+        return not_from_loop(case, filling, names)
     wanted = f"`for {', '.join(LOOP_TARGETS)} in {SYSTEMS}.items():`"
     assigned = case.source.assignments(RESULT)
     comprehension = next(
@@ -98,7 +100,8 @@ def _structure(case: Case) -> Verdict | None:
                 "comprehension",
                 comprehension.location,
             )
-        return None  # filled some other way; the values decide
+        # Filled some other way (a helper function): the values decide, unless by hand.
+        return not_from_loop(case, [], names)
     if comprehension is not None:
         return fail(
             f"`{RESULT}` is built with a comprehension {where(comprehension.location)}. This "
@@ -215,20 +218,32 @@ def _result_problem(
             at,
         )
     if not same(value, expected):
-        return _wrong_values(case, {load: value}, at)
+        return _wrong_values(case, {Setting(load): value}, at)
     return None
 
 
 def _check_other_loads(case: Case, value: Any, at: Location | None) -> Verdict:
-    """Re-check can_handle_load with the other loads the program was run with."""
-    found, broken = variant_values(case, RESULT, LOAD, skip=_divided_by_zero_load)
+    """Re-check can_handle_load in every other setting the program was run with."""
+    expected = case.expected
+    found, broken = variant_values(case, RESULT, expected.setting, skip=_divided_by_zero_load)
     if broken is not None:
-        return broke_with(
-            case, broken, LOAD, RESULT, "fails-other-load", at, instead_of=str(case.expected.load)
+        setting = expected.setting(broken.overrides)
+        if setting.systems is None:
+            return broke_with(
+                case, broken, LOAD, RESULT, "fails-other-load", at, instead_of=str(expected.load)
+            )
+        stop = stop_reason(case, broken)
+        return fail(
+            f"With {setting.describe()}, your program did not produce `{RESULT}`. "
+            f"{abrupt_reason(case, broken)}",
+            "fails-other-load",
+            stop.location if stop else at,
         )
-    found = {case.expected.load: value, **found}
+    found = {Setting(expected.load): value, **found}
     mismatched = {
-        load: got for load, got in found.items() if not same(got, case.expected.results.get(load))
+        setting: got
+        for setting, got in found.items()
+        if not same(got, expected.results.get(setting))
     }
     if not mismatched:
         return PASS
@@ -246,46 +261,63 @@ def _divided_by_zero_load(execution: Execution) -> bool:
     )
 
 
-def _wrong_values(case: Case, found: dict[int, Any], at: Location | None) -> Verdict:
+def _wrong_values(case: Case, found: dict[Setting, Any], at: Location | None) -> Verdict:
     """Name the mistake behind values that differ from the reference's."""
     expected = case.expected
-    systems = expected.systems
-    firsts = list(found.values())
-    if len(found) > 1 and all(same(v, firsts[0]) for v in firsts):
-        load = next(ld for ld in found if not same(found[ld], expected.results.get(ld)))
+    wrong = [s for s, got in found.items() if not same(got, expected.results.get(s))]
+    loads_only = {s: got for s, got in found.items() if s.systems is None}
+    firsts = list(loads_only.values())
+    if len(loads_only) > 1 and all(same(v, firsts[0]) for v in firsts) and wrong[0] in loads_only:
+        setting = wrong[0]
         return fail(
-            f"`{RESULT}` does not change when `{LOAD}` changes: with `{LOAD} = {load}` it "
-            f"should be {show(expected.results[load], 200)}, but yours is still "
-            f"{show(found[load], 200)}. Compute each value from `{LOOP_TARGETS[1]}` and the "
+            f"`{RESULT}` does not change when `{LOAD}` changes: with {setting.describe()} it "
+            f"should be {show(expected.results[setting], 200)}, but yours is still "
+            f"{show(found[setting], 200)}. Compute each value from `{LOOP_TARGETS[1]}` and the "
             f"variable `{LOAD}` instead of writing True/False or a number by hand.",
             "hardcoded",
             at,
         )
+    if all(s.systems is not None for s in wrong):
+        setting = wrong[0]
+        return fail(
+            f"`{RESULT}` does not follow the capacities in `{SYSTEMS}`: with "
+            f"{setting.describe()} it should be {show(expected.results[setting], 200)}, but "
+            f"yours is {show(found[setting], 200)}. Compare `{LOOP_TARGETS[1]}`, the value the "
+            f"loop reads from `{SYSTEMS}`, with `{LOAD}`; do not type the capacities in again.",
+            "typed-capacities",
+            at,
+        )
     strict = True
-    for load, got in found.items():
-        wanted = expected.results.get(load, {})
+    for setting, got in found.items():
+        wanted = expected.results.get(setting, {})
+        capacities = dict(setting.systems) if setting.systems else expected.systems
         if type(got) is not dict:
             strict = False
             break
         for key, right in wanted.items():
             if same(got.get(key), right):
                 continue
-            if not (right is True and got.get(key) is False and systems.get(key) == load):
+            if not (
+                right is True and got.get(key) is False and capacities.get(key) == setting.load
+            ):
                 strict = False
-    load, got = next((ld, g) for ld, g in found.items() if not same(g, expected.results.get(ld)))
+    setting = wrong[0]
+    got = found[setting]
     if strict:
-        key = next(k for k, v in expected.results[load].items() if not same(got.get(k), v))
+        capacities = dict(setting.systems) if setting.systems else expected.systems
+        key = next(k for k, v in expected.results[setting].items() if not same(got.get(k), v))
         return fail(
-            f"With `{LOAD} = {load}`, {show(key)} has capacity {show(systems[key])}, which is "
-            f"equal to the load, so it can handle it and should be True, but yours is False. "
-            f"Use `>=` (greater than or equal), not `>`.",
+            f"With {setting.describe()}, {show(key)} has capacity {show(capacities[key])}, "
+            f"which is equal to the load, so it can handle it and should be True, but yours is "
+            f"False. Use `>=` (greater than or equal), not `>`.",
             "strict-greater",
             at,
         )
     return fail(
-        f"With `{LOAD} = {load}`, `{RESULT}` should be {show(expected.results.get(load), 200)}, "
-        f"but yours is {show(got, 200)}. A strategy can handle the load when its capacity "
-        f"is greater than or equal to the load: `{LOOP_TARGETS[1]} >= {LOAD}`.",
+        f"With {setting.describe()}, `{RESULT}` should be "
+        f"{show(expected.results.get(setting), 200)}, but yours is {show(got, 200)}. A "
+        f"strategy can handle the load when its capacity is greater than or equal to the "
+        f"load: `{LOOP_TARGETS[1]} >= {LOAD}`.",
         "wrong-values",
         at,
     )
@@ -313,5 +345,8 @@ STEP = Step(
         "not-bool": "The values of can_handle_load are not True/False.",
         "strict-greater": "The comparison uses > instead of >=.",
         "wrong-values": "The values of can_handle_load are wrong for some load.",
+        "typed-capacities": "can_handle_load ignores the capacities in systems (typed in again).",
+        "hand-written": "Entries of can_handle_load are written by hand, not by the loop.",
+        "replaced-after-loop": "can_handle_load is replaced after the loop, throwing its work away.",
     },
 )

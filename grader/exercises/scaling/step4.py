@@ -72,6 +72,12 @@ def _printed_in_loop(call: str, location: Location | None, times: int) -> Verdic
     )
 
 
+def _shows_dict(text: str) -> bool:
+    """Whether a printed line shows a dictionary, alone or among other text."""
+    start, end = text.find("{"), text.rfind("}")
+    return 0 <= start < end and type(literal(text[start : end + 1])) is dict
+
+
 def _prints_whole(call: ast.AST) -> bool:
     """Whether a print call shows the whole result: print(x), print(str(x)), print(f"{x}")."""
     for arg in getattr(call, "args", []):
@@ -102,7 +108,15 @@ def check_print(case: Case) -> Verdict:
     matches = [line for line in lines if same(line.value, expected)]
     partials = [line for line in lines if _is_partial(line.value, expected)]
     printed_from = {line.location for line in lines}
-    looped = [p for p in prints if p.loops and _prints_whole(p.node) and p.location in printed_from]
+    # A print in a loop counts only when what it printed shows the dictionary itself: a
+    # debugging print of its length or of one entry is not printing the dictionary.
+    looped = [
+        p
+        for p in prints
+        if p.loops
+        and _prints_whole(p.node)
+        and any(_shows_dict(ln.text) for ln in lines if ln.location == p.location)
+    ]
     if matches and looped:
         # Printed inside the loop, even if printed again after it: it ran more than once.
         times = sum(1 for ln in lines if ln.location == looped[0].location)
@@ -237,16 +251,8 @@ def _printed_copy(case: Case, line: Line) -> Verdict | None:
         for n in calls
     )
     mentioned = any(mentions(n.node, RESULT) for n in calls)
-    follows = True
-    for execution in case.run.executions[1:]:
-        variant_value = case.value(RESULT, execution)
-        if variant_value is MISSING or execution.missing or new_errors(case, execution):
-            continue  # a run that broke says nothing about where the print came from
-        if not any(same(other.value, variant_value) for other in output_lines(execution)):
-            follows = False
-    # A print of the variable itself is never a copy: if what it showed differs from
-    # the final value, the dictionary changed after the print, which step 3 judges.
-    if not mentioned and (literal or not follows):
+    other = _not_its_own(case, line)
+    if not mentioned and (literal or other is not None):
         return fail(
             f"The dictionary printed {where(line.location)} is a copy written by hand, so it "
             f"would not change if the results did. Print the variable itself: "
@@ -254,6 +260,40 @@ def _printed_copy(case: Case, line: Line) -> Verdict | None:
             "print-literal",
             line.location,
         )
+    # A print that names the variable but shows something else in another run (`x and
+    # {...}`, text edited with replace) is not the dictionary either. If step 3 fails,
+    # the dictionary may have changed after the print: step 3 says why.
+    if other is not None and first_failed(case, (3,)) is None:
+        setting, printed, own = other
+        return fail(
+            f"The line printed {where(line.location)} is not `{RESULT}` itself: with "
+            f"{setting} it printed `{_short(printed)}`, but `{RESULT}` was "
+            f"{show(own, 200)}. Print the variable itself, unchanged: `print({RESULT})`.",
+            "print-not-result",
+            line.location,
+        )
+    return None
+
+
+def _not_its_own(case: Case, line: Line) -> tuple[str, str, Any] | None:
+    """Find a run whose printed line is not that run's own dictionary.
+
+    Returns how the run was set, what the print showed and the dictionary, or None when
+    every run printed its own dictionary from the line that printed it as written.
+    """
+    for execution in case.run.executions[1:]:
+        own = case.value(RESULT, execution)
+        if own is MISSING or execution.missing or new_errors(case, execution):
+            continue  # a run that broke says nothing about where the print came from
+        shown = output_lines(execution)
+        if line.location is not None:
+            shown = [x for x in shown if x.location == line.location]
+        if shown and same(shown[-1].value, own):
+            continue
+        if line.location is None and any(same(x.value, own) for x in shown):
+            continue
+        setting = case.expected.setting(execution.overrides).describe()
+        return setting, shown[-1].text if shown else "nothing", own
     return None
 
 
@@ -275,6 +315,7 @@ STEP = Step(
         "print-string": "The text 'can_handle_load' is printed, in quotes, not the variable.",
         "print-format": "The dictionary is printed with other text on its line.",
         "print-literal": "A dictionary written by hand is printed instead of the variable.",
+        "print-not-result": "The printed line is not can_handle_load itself in every run.",
         "display-only": "The notebook displays can_handle_load as a cell's last line; no print.",
     },
 )

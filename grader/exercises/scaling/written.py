@@ -1,0 +1,169 @@
+"""Step 3's rule on where `can_handle_load` gets its entries: from the loop, never by hand.
+
+Varying `load` and `systems` catches typed-in values that do not follow them, but not
+entries written by hand from expressions that do (`{'single_node': systems['single_node']
+>= load, ...}`), nor a loop whose dictionary is replaced afterwards. Those are read from
+the learner's syntax tree: every write to the dictionary is found, and one that names a
+key by hand, or that replaces what the loop filled, fails the step.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from grader.checks.kit import Case, Verdict, fail
+from grader.checks.source import Node, source_text
+from grader.exercises.scaling.spec import LOAD, LOOP_TARGETS, RESULT
+from grader.explain import where
+
+# Methods that put entries into a dictionary.
+FILLING_METHODS = ("update", "setdefault", "__setitem__")
+
+
+@dataclass(frozen=True)
+class Write:
+    """One statement that writes the dictionary: rebinds it, sets an entry, or calls a method."""
+
+    item: Node
+    # "bind" (name = value), "entry" (name[key] = value) or "method" (name.update(...)).
+    kind: str
+    # The rebinding's value, the entry's key or the method call.
+    part: ast.AST | None
+
+
+def writes(case: Case, name: str) -> list[Write]:
+    """Return every statement that writes a name's dictionary, in order."""
+    found = []
+    for item in case.source.nodes():
+        node = item.node
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name) and target.id == name:
+                    found.append(Write(item, "bind", node.value))
+                elif (
+                    isinstance(target, ast.Subscript)
+                    and isinstance(target.value, ast.Name)
+                    and target.value.id == name
+                ):
+                    found.append(Write(item, "entry", target.slice))
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in FILLING_METHODS
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == name
+        ):
+            found.append(Write(item, "method", node))
+    return found
+
+
+def _typed_keys(node: ast.AST | None) -> bool:
+    """Whether an expression holds a dictionary with keys typed in: {'a': ...}, dict(a=...)."""
+    for inner in ast.walk(node) if node is not None else ():
+        if isinstance(inner, ast.Dict) and any(isinstance(k, ast.Constant) for k in inner.keys):
+            return True
+        if (
+            isinstance(inner, ast.Call)
+            and isinstance(inner.func, ast.Name)
+            and inner.func.id == "dict"
+            and any(k.arg is not None for k in inner.keywords)
+        ):
+            return True
+    return False
+
+
+def _by_hand(case: Case, write: Write, spared: frozenset[str]) -> bool:
+    """Whether a write names its keys by hand, itself or through a name holding such a dict."""
+    part = write.part
+    if write.kind == "entry":
+        return isinstance(part, ast.Constant)
+    if write.kind == "method" and isinstance(part, ast.Call):
+        if part.keywords and any(k.arg is not None for k in part.keywords):
+            return True
+        if part.func.attr != "update" and part.args:  # type: ignore[attr-defined]
+            return isinstance(part.args[0], ast.Constant)
+    if _typed_keys(part):
+        return True
+    # One step further: a dictionary written by hand under another name, then used.
+    names = {n.id for n in ast.walk(part) if isinstance(n, ast.Name)} if part else set()
+    return any(
+        _typed_keys(getattr(a.node, "value", None))
+        for name in names - spared
+        for a in case.source.assignments(name)
+    )
+
+
+def _inside(item: Node, loops: Iterable[Node]) -> bool:
+    """Whether a node sits in the body of one of these loops."""
+    return any(loop.node in item.loops for loop in loops)
+
+
+def _after(item: Node, loop: Node) -> bool:
+    """Whether a node comes after the end of a loop, in run order."""
+    end = getattr(loop.node, "end_lineno", loop.location.line)
+    return ((item.location.cell or 0), item.location.line) > ((loop.location.cell or 0), end)
+
+
+def _scope(case: Case, item: Node) -> ast.AST | None:
+    """Return the innermost function a node sits in, or None at the top level."""
+    best: tuple[int, ast.AST] | None = None
+    for other in case.source.nodes():
+        function = other.node
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            continue
+        end = getattr(function, "end_lineno", function.lineno)
+        if (
+            other.location.cell == item.location.cell
+            and function.lineno < item.location.line <= end
+            and (best is None or function.lineno > best[0])
+        ):
+            best = (function.lineno, function)
+    return best[1] if best else None
+
+
+def not_from_loop(case: Case, filling: list[Node], spared: frozenset[str]) -> Verdict | None:
+    """Fail step 3 when entries are written by hand, or the loop's dictionary is replaced.
+
+    ``filling`` are the loops that fill the dictionary; names in ``spared`` (the
+    exercise's own dictionary of capacities) are not taken for hand-written copies.
+    """
+    found = writes(case, RESULT)
+    fix = f"`{RESULT}[{LOOP_TARGETS[0]}] = {LOOP_TARGETS[1]} >= {LOAD}`"
+    typed = next((w for w in found if _by_hand(case, w, spared | {RESULT})), None)
+    if typed is not None:
+        return fail(
+            f"`{source_text(typed.item.node)}` {where(typed.item.location)} writes entries of "
+            f"`{RESULT}` by hand. Let the loop fill every entry from the strategy it is "
+            f"at: {fix}, with no keys or capacities typed in.",
+            "hand-written",
+            typed.item.location,
+        )
+    if not filling:
+        return None
+    first = filling[0]
+    scope = _scope(case, first)
+    replaced = next(
+        (
+            w
+            for w in found
+            if w.kind == "bind"
+            and not _inside(w.item, filling)
+            and _after(w.item, first)
+            and _scope(case, w.item) is scope
+            and not any(isinstance(n, ast.Name) and n.id == RESULT for n in ast.walk(w.part))  # type: ignore[arg-type]
+        ),
+        None,
+    )
+    if replaced is not None:
+        return fail(
+            f"`{source_text(replaced.item.node)}` {where(replaced.item.location)} replaces the "
+            f"dictionary your loop filled {where(first.location)}, so the loop's work is "
+            f"thrown away. Remove it: `{RESULT}` must be the dictionary the loop fills with "
+            f"{fix}.",
+            "replaced-after-loop",
+            replaced.item.location,
+        )
+    return None
