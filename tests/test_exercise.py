@@ -40,6 +40,26 @@ def test_other_loads_cover_zero_each_capacity_and_one_above_all() -> None:
     assert {0, max(capacities) + 1} | (capacities - {expected.load}) == loads
 
 
+def test_other_capacities_keep_the_keys_and_rank_them_unlike_the_exercise() -> None:
+    """Each set of other capacities has the exercise's keys in its order, puts some at or
+    above the load and some below, and ranks the keys differently from the exercise."""
+    expected = builtin().compute_expected()
+    others = [dict(s.systems) for s in expected.other_systems() if s.systems]
+    ranking = sorted(expected.systems, key=expected.systems.__getitem__)
+    assert len(others) == 2
+    for systems in others:
+        assert list(expected.systems) == list(systems)
+        assert ranking != sorted(systems, key=systems.__getitem__)
+        assert min(systems.values()) < expected.load <= max(systems.values())
+
+
+def test_the_reference_runs_with_the_other_capacities_too() -> None:
+    """Expected values exist for every variant a program runs with, capacities included."""
+    expected = builtin().compute_expected()
+    settings = {expected.setting(overrides) for overrides in expected.variants()}
+    assert settings == set(expected.results)
+
+
 EXERCISE_TEXT = ROOT.parent / "shared" / "exercise.md"
 
 
