@@ -94,23 +94,17 @@ class Expected:
     def other_systems(self) -> list[Setting]:
         """Other capacities for the same keys, around the load, ranked unlike the exercise's.
 
-        Only varying the load lets capacities typed into the loop pass; with these, each
-        key's capacity is one above, equal to or below the load, in two rankings that both
-        differ from the exercise's, so a result that ignores `systems` shows.
+        Only varying the load lets capacities typed into the loop pass. Here the keys'
+        ranking is turned upside down (the smallest capacity becomes the largest), and
+        the capacities are one above, equal to and below the load, so a result that
+        ignores `systems` shows, and so does `>` for `>=`. One such run is enough: each
+        run costs every submission a process.
         """
-        if not self.systems or any(type(c) is not int for c in self.systems.values()):
+        if len(self.systems) < 2 or any(type(c) is not int for c in self.systems.values()):
             return []
-        keys = list(self.systems)
-        ranked = sorted(keys, key=lambda k: self.systems[k])
-        count = len(ranked)
-        settings = []
-        # Each order lists the keys from the highest new capacity down: the exercise's
-        # ranking turned upside down, then turned by one place.
-        for order in (ranked, ranked[1:] + ranked[:1]):
-            capacity = {key: max(1, self.load + 1 - position) for position, key in enumerate(order)}
-            if count > 1 and order != ranked[::-1]:
-                settings.append(Setting(self.load, tuple((k, capacity[k]) for k in keys)))
-        return settings
+        ranked = sorted(self.systems, key=lambda k: self.systems[k])
+        capacity = {key: max(1, self.load + 1 - place) for place, key in enumerate(ranked)}
+        return [Setting(self.load, tuple((k, capacity[k]) for k in self.systems))]
 
 
 def expected_from(reference_run: Run) -> Expected:
