@@ -1,0 +1,7 @@
+systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}
+load = 7
+can_handle_load = {'single_node': 1 >= load, 'horizontal_scaling': 5 >= load, 'vertical_scaling': 2 >= load}
+for strategy, capacity in systems.items():
+    if False:
+        can_handle_load[strategy] = capacity >= load
+print(can_handle_load)

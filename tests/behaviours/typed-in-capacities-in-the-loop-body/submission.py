@@ -1,0 +1,8 @@
+systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}
+load = 7
+can_handle_load = {}
+for strategy, capacity in systems.items():
+    can_handle_load['single_node'] = 1 >= load
+    can_handle_load['horizontal_scaling'] = 5 >= load
+    can_handle_load['vertical_scaling'] = 2 >= load
+print(can_handle_load)
