@@ -318,6 +318,40 @@ def _display(*objects, **options):
     return None
 
 
+def _start_timer(handler, seconds):
+    """Call handler in the main thread after some seconds; return what cancels it.
+
+    POSIX has SIGALRM; Windows has neither it nor setitimer, so a thread sleeps and
+    then interrupts the main thread with SIGINT, whose handler is ours meanwhile.
+    """
+    if hasattr(signal, "setitimer"):
+        signal.signal(signal.SIGALRM, handler)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+
+        def stop():
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, signal.SIG_IGN)
+
+        return stop
+    import _thread
+
+    pending = [True]
+
+    def ring():
+        time.sleep(seconds)
+        if pending[0]:
+            _thread.interrupt_main(signal.SIGINT)
+
+    signal.signal(signal.SIGINT, handler)
+    _thread.start_new_thread(ring, ())
+
+    def cancel():
+        pending[0] = False
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    return cancel
+
+
 def _run_variant(request, overrides, write_fd):
     """Run the learner's cells once, with these overrides, and send back what happened."""
     _OVERRIDES.clear()
@@ -337,8 +371,7 @@ def _run_variant(request, overrides, write_fd):
     def on_alarm(signum, frame):
         raise _Timeout()
 
-    signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, max(0.05, request["soft_budget"]))
+    stop_timer = _start_timer(on_alarm, max(0.05, request["soft_budget"]))
     sys.stdout = sys.__stdout__ = capture
     sys.stderr = sys.__stderr__ = io.StringIO()
     script = request["kind"] == "script"
@@ -401,8 +434,7 @@ def _run_variant(request, overrides, write_fd):
     except BaseException:
         pass
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, signal.SIG_IGN)
+        stop_timer()
     try:
         values = {}
         names = []
@@ -850,10 +882,34 @@ def _pidfd(pid):
         return None
 
 
+def _portable(request):
+    """Run the request's one variant in this very process: the portable tier.
+
+    No fork, no prctl, no /proc: the parent started one interpreter per variant, in its
+    own folder, and is the one that watches the time and kills what is left.
+    """
+    try:
+        _apply_limits(request.get("limits", {}), list(request.get("limits", {})))
+    except ImportError:
+        pass  # no resource module (Windows): the parent's job object limits memory
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    result_fd = request.get("result_fd")
+    if request.get("result_handle") is not None:
+        import msvcrt
+
+        result_fd = msvcrt.open_osfhandle(request["result_handle"], 0)
+    _run_variant(request, request["variants"][0], result_fd)
+
+
 def main():
     # The request is the parent's own data, so marshal (built in, nothing to import) is
     # safe here; the answer goes back as JSON, which the parent can read safely.
     request = marshal.loads(sys.stdin.buffer.read())
+    if request.get("portable"):
+        _portable(request)
+        return
     libc = _libc()
     entered = _enter(libc, request["enter"]) if request.get("enter") else {}
     layers = _harden(libc)

@@ -166,16 +166,18 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--sandbox",
-        choices=("auto", "process", "bwrap"),
+        choices=("auto", "process", "bwrap", "portable"),
         default="auto",
         help="isolation of the learner's code: bwrap (namespaces, hidden files, no "
-        "network), process (always available), or auto, the strongest that works here "
-        "(default: auto; see SECURITY.md)",
+        "network), process (Linux), portable (any system: a separate process with a time "
+        "limit, a fresh folder and no environment, but it does not stop the code from "
+        "reading or changing your files or using the network: for checking your own "
+        "work only), or auto, the strongest that works here (default: auto; see SECURITY.md)",
     )
     p.add_argument(
         "--require-sandbox",
         action="store_true",
-        help="refuse to grade (exit 2) unless the bwrap tier works here",
+        help="refuse to grade (exit 2) unless the bwrap tier works here (never the portable tier)",
     )
     p.add_argument(
         "--exercise",

@@ -97,6 +97,13 @@ def load(path: Path, shown_as: str | None = None) -> Program:
     return Program(path=name, kind="script", cells=(Cell(None, text, text),))
 
 
+# Not following a link, not blocking on a FIFO; Windows has none of these flags (and
+# O_BINARY instead, so that its C library leaves line endings alone).
+_OPEN_FLAGS = os.O_RDONLY | sum(
+    getattr(os, flag, 0) for flag in ("O_NOFOLLOW", "O_NONBLOCK", "O_CLOEXEC", "O_BINARY")
+)
+
+
 def _read_regular_file(path: Path, name: str) -> bytes:
     """Read at most MAX_BYTES + 1 bytes of a regular file that is not a symbolic link.
 
@@ -105,7 +112,9 @@ def _read_regular_file(path: Path, name: str) -> bytes:
     FIFO or a device could block it or never end.
     """
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        if not hasattr(os, "O_NOFOLLOW") and path.is_symlink():
+            raise OSError(errno.ELOOP, "a symbolic link")  # Windows: no flag does it
+        fd = os.open(path, _OPEN_FLAGS)
     except OSError as error:
         if error.errno == errno.ELOOP:
             raise LoadError(

@@ -76,7 +76,7 @@ ANSWER_CAP = 32_000_000
 # starting the interpreter (and bubblewrap), sweeping, and a loaded machine.
 GRACE = 2.0
 
-MODES = ("auto", "process", "bwrap")
+MODES = ("auto", "process", "bwrap", "portable")
 
 # How many times --memory-limit a whole submission may use, where a cgroup bounds it.
 SUBMISSION_MEMORY_FACTOR = 3
@@ -302,6 +302,16 @@ class Sandbox:
             return self._plan
 
     def _choose(self) -> tuple[_Plan, str]:
+        from grader import portable
+
+        # Off Linux (or without fork, /proc and the POSIX modules) only the portable
+        # tier can run; --require-sandbox refuses it, whoever chose it.
+        problem = None if self.mode == "portable" else portable.linux_layers_problem()
+        if self.mode == "portable" or problem is not None:
+            refusal = portable.refusal(self.mode, self.require, problem)
+            if refusal:
+                raise SandboxUnavailable(refusal)
+            return _Plan("portable", self._python or sys.executable, False), portable.NOTE
         notes: list[str] = []
         own_uid = isolation.is_root()
         python = self._python or isolation.child_python(own_uid)
@@ -355,7 +365,12 @@ class Sandbox:
         source: Path | None = None,
     ) -> Run:
         """Run every variant of a program in one child and read back plain data."""
-        return _execute(self._resolve(), self.hidden, program, variants, limits or Limits(), source)
+        plan = self._resolve()
+        if plan.tier == "portable":
+            from grader import portable
+
+            return portable.execute(plan.python, program, variants, limits or Limits(), source)
+        return _execute(plan, self.hidden, program, variants, limits or Limits(), source)
 
 
 def run(
@@ -365,8 +380,15 @@ def run(
     source: Path | None = None,
     sandbox: Sandbox | None = None,
 ) -> Run:
-    """Run every variant of a program in one child (the process tier unless told)."""
-    return (sandbox or Sandbox("process")).run(program, variants, limits, source)
+    """Run every variant of a program in one child (the process tier unless told).
+
+    Where the process tier cannot run (off Linux), the portable tier stands in.
+    """
+    if sandbox is None:
+        from grader import portable
+
+        sandbox = Sandbox("process" if portable.linux_layers_problem() is None else "portable")
+    return sandbox.run(program, variants, limits, source)
 
 
 _PROBE = Program(path="probe", kind="script", cells=(Cell(None, "x = 1\n", "x = 1\n"),))

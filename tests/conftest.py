@@ -13,6 +13,7 @@ machine's optional tools changes what a test expects:
 from __future__ import annotations
 
 import os
+import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -77,3 +78,13 @@ def grade_source(tmp_path: Path) -> Callable[..., Result]:
         return grade_file(path)
 
     return grade_it
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Skip the tests of the Linux isolation layers on other systems, saying why."""
+    if sys.platform == "linux":
+        return
+    skip = pytest.mark.skip(reason=f"needs the Linux isolation layers; this is {sys.platform}")
+    for item in items:
+        if item.get_closest_marker("linux") is not None:
+            item.add_marker(skip)

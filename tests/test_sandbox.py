@@ -34,6 +34,9 @@ from grader.sandbox import (
 from grader.values import decode
 from tests.conftest import TIERS, needs_bwrap
 
+# The process and bwrap tiers are Linux's; the portable tier has tests of its own.
+pytestmark = pytest.mark.linux
+
 ROOT = Path(__file__).resolve().parent.parent
 GRADER = ROOT / "grader"
 CORRECT = ROOT / "submissions" / "correct-script.py"
