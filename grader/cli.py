@@ -185,6 +185,12 @@ def parser() -> argparse.ArgumentParser:
         help="grade against the exercise defined in FOLDER (its spec.py and "
         "reference/solution.py) instead of the built-in one",
     )
+    p.add_argument(
+        "--watch",
+        action="store_true",
+        help="grade, then grade again each time a file is saved, until Ctrl-C "
+        "(for checking your work while you edit it)",
+    )
     p.add_argument("--version", action="version", version=f"grader {__version__}")
     return p
 
@@ -192,6 +198,11 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Grade the submissions named on the command line and print the report."""
     args = parser().parse_args(argv)
+    if args.watch:
+        from grader.watch import watch
+
+        rest = [a for a in (sys.argv[1:] if argv is None else argv) if a != "--watch"]
+        return watch(args.paths, lambda: main(rest))
     try:
         exercise = builtin() if args.exercise is None else from_folder(Path(args.exercise))
         submissions = collect(args.paths)
