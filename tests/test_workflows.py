@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
 GRADE = WORKFLOWS / "grade.yml"
 COMMENT = WORKFLOWS / "comment.yml"
+TESTS = WORKFLOWS / "tests.yml"
 ACTION = ROOT / "action.yml"
 CODEOWNERS = ROOT / ".github" / "CODEOWNERS"
 
@@ -317,6 +318,43 @@ def test_the_action_passes_paths_as_separate_arguments_and_keeps_verdicts_green(
         "two.ipynb",
         "*.py",
     ]
+
+
+# The test suite on every platform (tests.yml); the linters above read it too.
+
+
+def test_the_suite_runs_on_linux_macos_and_windows() -> None:
+    """Learners use all three; every job finishes even when another fails."""
+    strategy = load(TESTS)["jobs"]["test"]["strategy"]
+    assert (sorted(strategy["matrix"]["os"]), strategy["fail-fast"]) == (
+        ["macos-latest", "ubuntu-latest", "windows-latest"],
+        False,
+    )
+
+
+def test_the_suite_runs_with_the_oldest_supported_python_and_a_newer_one() -> None:
+    """The oldest is the one pyproject.toml requires; the newest comes after it."""
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    found = re.search(r'requires-python = ">=(\d+)\.(\d+)"', pyproject)
+    assert found is not None
+    versions = [
+        tuple(map(int, v.split(".")))
+        for v in load(TESTS)["jobs"]["test"]["strategy"]["matrix"]["python"]
+    ]
+    assert (versions[0], versions[-1] > versions[0]) == ((int(found[1]), int(found[2])), True)
+
+
+def test_the_cross_platform_suite_runs_the_readmes_test_command_with_a_read_only_token() -> None:
+    """The extra and the command are the ones .ci/run uses; the token can only read."""
+    workflow = load(TESTS)
+    runs = " ".join(step.get("run", "") for step in steps(workflow))
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert ("-e '.[test]'" in runs, "python -m pytest" in runs, "-e '.[test]'" in ci) == (
+        True,
+        True,
+        True,
+    )
+    assert workflow["permissions"] == {"contents": "read"}
 
 
 # CODEOWNERS
