@@ -14,7 +14,8 @@ written plus its variants, in one child) and reports, per submission:
 
 each also as a ratio to ``python -I -S -c pass`` measured the same way. The floor row
 is that bare interpreter; the process tier adds the harness, one fork per variant and
-the sweeps; the bwrap tier adds one bubblewrap process and its namespaces.
+the sweeps; the bwrap tier adds one bubblewrap process and its namespaces; the portable
+tier starts one interpreter per variant instead of forking.
 
 ``measure(tier, runs)`` is the same measurement as a function, for the batch benchmark.
 """
@@ -94,7 +95,7 @@ def main() -> int:
     base = floor(args.runs)
     rows = [("python -I -S -c pass", base, "")]
     # The process tier once more without the syscall filter, to show what the filter costs.
-    for tier, seccomp in (("process", False), ("process", True), ("bwrap", True)):
+    for tier, seccomp in (("process", False), ("process", True), ("bwrap", True), ("portable", True)):
         name = tier if seccomp else f"{tier}, no seccomp"
         try:
             cost = measure(tier, args.runs, seccomp)
