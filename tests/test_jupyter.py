@@ -27,6 +27,7 @@ from tests.conftest import REFERENCE, SUBMISSIONS
 interactiveshell = pytest.importorskip(
     "IPython.core.interactiveshell", reason="install the test extra: ipython"
 )
+traitlets_config = pytest.importorskip("traitlets.config", reason="IPython brings traitlets")
 
 
 @pytest.fixture
@@ -35,7 +36,10 @@ def shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
     private(monkeypatch, tmp_path)
-    ipython = interactiveshell.InteractiveShell.instance()
+    # History in memory: nothing written under the home folder, nothing left to close.
+    config = traitlets_config.Config()
+    config.HistoryManager.hist_file = ":memory:"
+    ipython = interactiveshell.InteractiveShell.instance(config=config)
     ipython.run_cell("%load_ext grader", store_history=False)
     yield ipython
     ipython.run_cell("%unload_ext grader", store_history=False)
