@@ -95,7 +95,12 @@ def main() -> int:
     base = floor(args.runs)
     rows = [("python -I -S -c pass", base, "")]
     # The process tier once more without the syscall filter, to show what the filter costs.
-    for tier, seccomp in (("process", False), ("process", True), ("bwrap", True), ("portable", True)):
+    for tier, seccomp in (
+        ("process", False),
+        ("process", True),
+        ("bwrap", True),
+        ("portable", True),
+    ):
         name = tier if seccomp else f"{tier}, no seccomp"
         try:
             cost = measure(tier, args.runs, seccomp)
