@@ -75,8 +75,8 @@ def graded() -> dict[str, Any]:
 def test_each_sample_gets_its_recorded_verdict_in_the_portable_tier(
     name: str, graded: dict[str, Any]
 ) -> None:
-    """Verdicts, messages, locations and output are those of the default tier's goldens."""
-    expected = json.loads(golden_path(name).read_text(encoding="utf-8"))
+    """The report the learner reads, codes, places and output are the default tier's goldens."""
+    expected = golden_path(name).read_text(encoding="utf-8")
     assert expected == golden_of(graded["results"][name])
 
 
