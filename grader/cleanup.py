@@ -23,7 +23,11 @@ import secrets
 import stat
 import time
 
-_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+# POSIX has every flag. Windows has none of the last three; the module still imports
+# there, and is never used: its tiers are Linux's (the portable tier removes its own).
+_DIR_FLAGS = os.O_RDONLY | sum(
+    getattr(os, flag, 0) for flag in ("O_DIRECTORY", "O_NOFOLLOW", "O_CLOEXEC")
+)
 # Descriptors a walk holds at once: one per level it is inside.
 _MAX_OPEN = 32
 
