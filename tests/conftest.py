@@ -50,7 +50,13 @@ BEST = "process" if BWRAP_PROBLEM is not None and SANDBOX_UNDER_TEST != "bwrap" 
 def _hide_bwrap(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """With GRADER_TEST_SANDBOX=process, the grader finds no bubblewrap in this process."""
     if SANDBOX_UNDER_TEST == "process":
-        monkeypatch.setattr(sandbox, "bwrap_problem", lambda *_: HIDDEN)
+        real = sandbox.bwrap_problem
+
+        def hidden(bwrap: str, python: str, own_uid: bool) -> str | None:
+            # Only the machine's own bubblewrap: a test may still name another program.
+            return HIDDEN if bwrap == "bwrap" else real(bwrap, python, own_uid)
+
+        monkeypatch.setattr(sandbox, "bwrap_problem", hidden)
     yield
 
 
