@@ -147,6 +147,18 @@ def test_variant_values_are_keyed_by_the_setting_and_stop_at_a_broken_run() -> N
     assert (found, bad is broken) == ({5: 5}, True)
 
 
+def test_variant_values_keyed_by_a_function_take_every_variant() -> None:
+    """With a function of the overrides as the key, variants that change other names count
+    too, each under the key the function gives."""
+    main = execution({"total": 3})
+    by_n = execution({"total": 5}, overrides={"n": 5})
+    by_m = execution({"total": 8}, overrides={"m": 2})
+    found, bad = kit.variant_values(
+        case("", main, by_n, by_m), "total", lambda o: tuple(sorted(o.items()))
+    )
+    assert (found, bad) == ({(("n", 5),): 5, (("m", 2),): 8}, None)
+
+
 def test_a_variant_the_rule_skips_is_not_broken() -> None:
     """skip() leaves a run out, as a rule does for a value the grader chose."""
     main = execution({"total": 3})

@@ -75,24 +75,29 @@ def _typed_keys(node: ast.AST | None) -> bool:
     return False
 
 
-def _by_hand(case: Case, write: Write, spared: frozenset[str]) -> bool:
-    """Whether a write names its keys by hand, itself or through a name holding such a dict."""
+def _by_hand(case: Case, write: Write, spared: frozenset[str]) -> Node | None:
+    """Return where a write's keys are typed in: the write itself, or the assignment of a
+    name holding a dictionary written by hand that the write uses; None if nowhere."""
     part = write.part
     if write.kind == "entry":
-        return isinstance(part, ast.Constant)
+        return write.item if isinstance(part, ast.Constant) else None
     if write.kind == "method" and isinstance(part, ast.Call):
         if part.keywords and any(k.arg is not None for k in part.keywords):
-            return True
+            return write.item
         if part.func.attr != "update" and part.args:  # type: ignore[attr-defined]
-            return isinstance(part.args[0], ast.Constant)
+            return write.item if isinstance(part.args[0], ast.Constant) else None
     if _typed_keys(part):
-        return True
+        return write.item
     # One step further: a dictionary written by hand under another name, then used.
     names = {n.id for n in ast.walk(part) if isinstance(n, ast.Name)} if part else set()
-    return any(
-        _typed_keys(getattr(a.node, "value", None))
-        for name in names - spared
-        for a in case.source.assignments(name)
+    return next(
+        (
+            a
+            for name in sorted(names - spared)
+            for a in case.source.assignments(name)
+            if _typed_keys(getattr(a.node, "value", None))
+        ),
+        None,
     )
 
 
@@ -132,14 +137,19 @@ def not_from_loop(case: Case, filling: list[Node], spared: frozenset[str]) -> Ve
     """
     found = writes(case, RESULT)
     fix = f"`{RESULT}[{LOOP_TARGETS[0]}] = {LOOP_TARGETS[1]} >= {LOAD}`"
-    typed = next((w for w in found if _by_hand(case, w, spared | {RESULT})), None)
+    typed = next(((w, at) for w in found if (at := _by_hand(case, w, spared | {RESULT}))), None)
     if typed is not None:
+        write, at = typed
+        written = f"`{source_text(write.item.node)}` {where(write.item.location)}"
+        if at is write.item:
+            what = f"{written} writes entries of `{RESULT}` by hand."
+        else:
+            what = f"{written} uses a dictionary written by hand {where(at.location)}."
         return fail(
-            f"`{source_text(typed.item.node)}` {where(typed.item.location)} writes entries of "
-            f"`{RESULT}` by hand. Let the loop fill every entry from the strategy it is "
-            f"at: {fix}, with no keys or capacities typed in.",
+            f"{what} Let the loop fill every entry from the strategy it is at: {fix}, with "
+            "no keys or capacities typed in.",
             "hand-written",
-            typed.item.location,
+            write.item.location,
         )
     if not filling:
         return None
