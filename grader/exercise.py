@@ -51,6 +51,10 @@ class Step:
     mistakes: Mapping[str, str] = field(default_factory=dict)
     requires: Mapping[int, str] = field(default_factory=dict)
     after: tuple[int, ...] = ()
+    # The step's own codes (without ``stepN.``) under which its hint helps: by default
+    # only when the step was not attempted. Elsewhere the feedback says what to do, and
+    # a hint beside it ("use curly braces" to someone who did) reads as a second opinion.
+    hinted: tuple[str, ...] = ("missing",)
 
 
 class ReferenceError_(Exception):

@@ -13,10 +13,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from grader.diagnose import diagnose
 from grader.load import Program
 from grader.result import Location
 from grader.safe import inline
 from grader.sandbox import Error, Execution
+from grader.syntax_advice import diagnose_syntax
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,9 @@ def explain_syntax(error: Error, program: Program) -> Explanation:
     """Explain a syntax error with the learner's line, a caret and plain words."""
     location = location_of(error) or Location(1, error.cell)
     message = error.message or "invalid syntax"
-    advice = next((hint for key, hint in _SYNTAX_HINTS if key in message), "")
+    advice = diagnose_syntax(error, program) or next(
+        (hint for key, hint in _SYNTAX_HINTS if key in message), ""
+    )
     caret = None
     if error.offset:
         caret = (error.offset, error.end_offset or error.offset + 1)
@@ -159,7 +163,7 @@ def explain(
     at = where(location)
     quoted = quote_line(program, location)
     shown = f"{error.type}: {inline(error.message)}" if error.message else error.type
-    code, said = _advice(error, execution, timeout)
+    code, said = diagnose(error, program, execution) or _advice(error, execution, timeout)
     said = (advice or {}).get(code, said)
     if location is not None and location.cell is not None:
         # A notebook goes on after a failing cell: the cell stopped, not the program.

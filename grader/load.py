@@ -67,6 +67,9 @@ class Program:
     kind: str  # "script" or "notebook"
     cells: tuple[Cell, ...]
     notes: tuple[str, ...] = ()
+    # A notebook's Markdown cells (number, text): never run, but a learner may type a
+    # step's code into one, and the diagnosis says so.
+    markdown: tuple[tuple[int, str], ...] = ()
 
     def cell(self, number: int | None) -> Cell | None:
         """Return the cell with this number (None: the script's single cell)."""
@@ -210,12 +213,15 @@ def _load_notebook(text: str, name: str) -> Program:
         )
     program_cells: list[Cell] = []
     notes: list[str] = []
+    markdown: list[tuple[int, str]] = []
     for number, (kind, source) in enumerate(raw, start=1):
-        if kind != "code":
-            continue
         if isinstance(source, list):  # not normalised by every nbformat version
             source = "".join(str(part) for part in source)
         if not isinstance(source, str):
+            continue
+        if kind == "markdown":
+            markdown.append((number, source))
+        if kind != "code":
             continue
         source = source.replace("\r\n", "\n").replace("\r", "\n")
         runnable, cell_notes = strip_ipython(source, number)
@@ -227,7 +233,13 @@ def _load_notebook(text: str, name: str) -> Program:
             "cells (not markdown cells), save the notebook, and submit it again.",
             "no-code",
         )
-    return Program(path=name, kind="notebook", cells=tuple(program_cells), notes=tuple(notes))
+    return Program(
+        path=name,
+        kind="notebook",
+        cells=tuple(program_cells),
+        notes=tuple(notes),
+        markdown=tuple(markdown),
+    )
 
 
 def _language(metadata: object) -> str:

@@ -61,6 +61,15 @@ ENGINE: dict[str, str] = {
     "attribute-error": "A method or attribute name is misspelled (such as .item() for .items()).",
     "key-error": "A dictionary is read with a key it does not have (KeyError).",
     "zero-division": "A number is divided by zero.",
+    "compare-not-store": "`==` (compare) on a line of its own where `=` (store) was meant.",
+    "attribute-error.dict-append": "`.append()` called on a dictionary instead of storing under a key.",
+    "attribute-error.not-dict": "A dictionary's method (`.items()`) called on a set, list or string.",
+    "type-error.list-not-dict": "A list `[]` used where a dictionary `{}` was meant.",
+    "type-error.not-called": "A method named without its call brackets, like `.items` for `.items()`.",
+    "type-error.compare-key": "A loop's key (text) compared with a number instead of its value.",
+    "shadowed-builtin": "The program names a class, function or variable after a builtin (`dict`).",
+    "deleted": "A name the steps ask for is deleted with `del` before the program ends.",
+    "name-error.markdown-cell": "Code typed into a notebook's Markdown cell, which never runs.",
     "runtime-error": "Any other error that stopped the program.",
 }
 

@@ -27,12 +27,22 @@ def step_result(step: Step, verdict: Verdict) -> StepResult:
         title=step.title,
         status=Status.PASSED if verdict.passed else Status.FAILED,
         message=verdict.message,
-        hint="" if verdict.passed else step.hint,
+        hint=step.hint if hint_fits(step, verdict) else "",
         location=verdict.location,
         code=verdict.code,
         blocked_by=verdict.blocked_by,
         about_output=step.about_output,
     )
+
+
+def hint_fits(step: Step, verdict: Verdict) -> bool:
+    """Whether a failed step's hint helps: not blocked, and a mistake the hint is about."""
+    if verdict.passed or verdict.blocked_by is not None or verdict.code is None:
+        return False
+    prefix = f"step{step.number}."
+    if not verdict.code.startswith(prefix):
+        return False  # an error of the whole program: its explanation says what to do
+    return verdict.code[len(prefix) :] in step.hinted
 
 
 def result_of(case: Case, verdicts: Mapping[int, Verdict]) -> Result:
@@ -94,7 +104,6 @@ def load_failure(shown: str, error: LoadError, exercise: Exercise) -> Result:
             title=step.title,
             status=Status.FAILED,
             message="Not graded: the file could not be read as a program (see above).",
-            hint=step.hint,
             code=None,
         )
         for step in exercise.steps

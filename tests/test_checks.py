@@ -55,15 +55,34 @@ def test_every_behaviour_folder_holds_a_submission_and_its_report() -> None:
     assert (bool(folders), incomplete, unrecorded) == (True, [], [])
 
 
-def test_every_failed_step_has_a_message_and_a_hint(results: dict[str, Result]) -> None:
-    """No failed step is left without words for the learner."""
+def test_every_failed_step_has_a_message_and_a_code(results: dict[str, Result]) -> None:
+    """No failed step is left without words for the learner, or a code for staff."""
     empty = [
         (result.submission, step.step)
         for result in results.values()
         for step in result.steps
-        if step.status is Status.FAILED and not (step.message and step.hint and step.code)
+        if step.status is Status.FAILED and not (step.message and step.code)
     ]
     assert empty == []
+
+
+def test_a_hint_is_given_only_where_it_fits(results: dict[str, Result]) -> None:
+    """No hint under a blocked step or a program's error; one under a step not attempted."""
+    hinted = {
+        (step.code or "").split(".", 1)[-1]
+        for result in results.values()
+        for step in result.steps
+        if step.hint
+    }
+    unhinted = {
+        (step.code or "").split(".", 1)[-1]
+        for result in results.values()
+        for step in result.steps
+        if not step.passed and not step.hint
+    }
+    assert "missing" in hinted
+    assert not hinted & {"syntax-error", "name-error", "strict-greater", "not-dict"}
+    assert "needs-step1" in unhinted
 
 
 def test_a_step_blocked_by_an_earlier_one_says_which(results: dict[str, Result]) -> None:

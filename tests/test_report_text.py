@@ -39,7 +39,7 @@ LONG = (
 CODE = "    for strategy, capacity in systems.items()" + " " * 30 + "# a long comment"
 ESCAPE = re.compile("\x1b")
 COLOUR = re.compile("\x1b\\[[0-9;]*m")
-MARK_LINE = re.compile(r"^  (✓|✗|PASS|FAIL) Step \d")
+MARK_LINE = re.compile(r"^  (✓|✗|○|PASS|FAIL|WAIT) Step \d")
 
 
 def _step(message: str, hint: str = "", about_output: bool = False) -> StepResult:
@@ -86,7 +86,7 @@ def test_a_file_that_could_not_be_loaded_says_why_once() -> None:
     assert render_result(result).split("\n") == [
         "e.py",
         "    e.py is empty.",
-        "  ✗ Step 1: Create",
+        "  ○ Step 1: Create (checked once your program runs)",
         "  Progress: 0 / 1 steps",
     ]
 
@@ -352,7 +352,7 @@ def test_forged_lines_from_a_real_program_and_file_name_are_marked(tmp_path: Pat
         "  ✓ Step 1: Create the initial system capacities",
         "  ✓ Step 2: Set the current load value",
         "  ✗ Step 3: Determine which strategies can handle the load",
-        "  ✗ Step 4: Print the results",
+        "  ○ Step 4: Print the results (checked once step 3 passes)",
     ]
     assert [line for line in lines if line.startswith("  Progress")] == ["  Progress: 2 / 4 steps"]
     assert lines[0].endswith("evil\\n  ✓ Step 1: x.py")

@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from grader.checks.case import MISSING, PASS, Case, Verdict, first_failed, fix_first, judge
-from grader.checks.source import Node, is_method_call, mentions, target_names, targets_of
+from grader.checks.source import (
+    Node,
+    is_method_call,
+    mentions,
+    source_text,
+    target_names,
+    targets_of,
+)
+from grader.diagnose_names import markdown_advice, markdown_defining
 from grader.explain import Explanation, explain, explain_abrupt, where
 from grader.result import Location
 from grader.sandbox import Execution
@@ -99,6 +107,9 @@ def exists(
     stop = stop_reason(case)
     if stop is not None:
         return fail(f"`{name}` was never created. {stop.text}", stop.code, stop.location)
+    gone = _deleted(case, name) or _in_markdown(case, name)
+    if gone is not None:
+        return gone
     inner = case.source.assignments(name)
     if inner:
         return fail(
@@ -109,6 +120,31 @@ def exists(
             inner[0].location,
         )
     return fail(f"There is no variable named `{name}`. {instruction}", "missing")
+
+
+def _deleted(case: Case, name: str) -> Verdict | None:
+    """Fail a name that the program creates, then deletes with `del`."""
+    for item in case.source.nodes():
+        node = item.node
+        if isinstance(node, ast.Delete) and any(
+            isinstance(t, ast.Name) and t.id == name for t in node.targets
+        ):
+            return fail(
+                f"`{source_text(node)}` {where(item.location)} deletes `{name}`, so it no "
+                "longer exists when the program ends. Remove that line.",
+                "deleted",
+                item.location,
+            )
+    return None
+
+
+def _in_markdown(case: Case, name: str) -> Verdict | None:
+    """Fail a name whose code was typed into a notebook's Markdown cell."""
+    found = markdown_defining(case.program, name)
+    if found is None:
+        return None
+    number, line = found
+    return fail(markdown_advice(name, number, line), "name-error.markdown-cell", None)
 
 
 def near_name(case: Case, name: str, like: Any = MISSING) -> str | None:

@@ -45,6 +45,8 @@ GUTTER = "| "
 _MARKS = {Status.PASSED: "✓", Status.FAILED: "✗", Status.ERROR: "!"}
 # For a stream that cannot encode the marks (a cp1252 console, a file on Windows).
 _ASCII_MARKS = {Status.PASSED: "PASS", Status.FAILED: "FAIL", Status.ERROR: "!"}
+# A step not checked yet, because an earlier one must pass first: not a second failure.
+WAIT_MARK, ASCII_WAIT_MARK = "○", "WAIT"
 _COLOURS = {Status.PASSED: "\x1b[32m", Status.FAILED: "\x1b[31m", Status.ERROR: "\x1b[33m"}
 _RESET = "\x1b[0m"
 
@@ -82,7 +84,7 @@ def style_for(stream: TextIO, environ: Mapping[str, str] | None = None) -> Style
     return Style(
         width=max(MIN_WIDTH, width),
         colour=wants_colour(tty, environ),
-        unicode=can_encode(getattr(stream, "encoding", None), "✓✗"),
+        unicode=can_encode(getattr(stream, "encoding", None), "✓✗" + WAIT_MARK),
     )
 
 
@@ -158,10 +160,13 @@ class _Page:
                 label = _LABEL.match(line)
                 self.prose(line, indent, hang=len(label.group()) if label else HANG)
 
-    def mark(self, status: Status, text: str) -> None:
-        """Add a step's line: its mark, then its title, wrapped under the title."""
-        mark = (_MARKS if self.style.unicode else _ASCII_MARKS)[status]
-        self.marked[len(self.lines)] = status
+    def mark(self, status: Status | None, text: str) -> None:
+        """Add a step's line: its mark (None: not checked yet), then its title."""
+        if status is None:
+            mark = WAIT_MARK if self.style.unicode else ASCII_WAIT_MARK
+        else:
+            mark = (_MARKS if self.style.unicode else _ASCII_MARKS)[status]
+            self.marked[len(self.lines)] = status
         self.prose(f"{mark} {text}", MARK_INDENT, hang=len(mark) + 1)
 
     def text(self) -> str:
@@ -186,10 +191,17 @@ def render_result(result: Result, style: Style = PLAIN) -> str:
         # The reason comes first; the steps below were not judged, so they say no more.
         page.message(result.message, MESSAGE_INDENT)
     for step in result.steps:
-        page.mark(step.status, f"Step {step.step}: {step.title}")
-        if step.passed or could_not_run:
+        if could_not_run and not step.passed:
+            page.mark(None, f"Step {step.step}: {step.title} (checked once your program runs)")
             continue
-        _step_feedback(page, step, result)
+        if step.blocked_by is not None:
+            page.mark(
+                None, f"Step {step.step}: {step.title} (checked once step {step.blocked_by} passes)"
+            )
+            continue
+        page.mark(step.status, f"Step {step.step}: {step.title}")
+        if not step.passed:
+            _step_feedback(page, step, result)
     if not could_not_run and result.message:
         page.message(not_yet_said(result), MESSAGE_INDENT)
     for note in result.notes:

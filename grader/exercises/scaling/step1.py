@@ -7,9 +7,10 @@ from typing import Any
 
 from grader.checks.kit import PASS, Case, Verdict, exists, fail, value_problem
 from grader.exercise import Step
+from grader.exercises.scaling.explanations import not_a_dict
 from grader.exercises.scaling.spec import SYSTEMS
 from grader.explain import where
-from grader.values import Opaque, describe, same, show
+from grader.values import same, show
 
 INSTRUCTION = (
     "Create a dictionary called `systems` with these exact entries: "
@@ -20,7 +21,7 @@ MISTAKES = {
     "missing": "There is no variable named systems.",
     "name": "The dictionary exists under another name than systems.",
     "not-top-level": "systems is only created inside a function.",
-    "not-dict": "systems is not a plain dict written with curly braces.",
+    "not-dict": "systems is not a plain dict (a set, a list, an object of another type).",
     "near-miss-key": "A key of systems is misspelled (case, spaces, underscores).",
     "missing-key": "A key of systems is missing.",
     "extra-key": "systems has a key the step does not ask for.",
@@ -78,15 +79,7 @@ def check(case: Case) -> Verdict:
     value = case.value(SYSTEMS)
     at = case.source.first_assignment(SYSTEMS)
     if type(value) is not dict:
-        kind = describe(value)
-        if isinstance(value, Opaque) and value.base == "dict":
-            kind = f"an object of type {value.type}, which only behaves like a dict"
-        return fail(
-            f"`{SYSTEMS}` should be a plain dictionary written with curly braces, but it "
-            f"is {kind}.",
-            "not-dict",
-            at,
-        )
+        return fail(not_a_dict(case, value, at), "not-dict", at)
     problems = key_problems(value, expected)
     if not problems:
         return PASS

@@ -20,6 +20,7 @@ STEP = Step(
     instruction=INSTRUCTION,
     hint="Just assign the number 7 to the variable named `load`.",
     rule=check,
+    hinted=("missing", "bool-value", "float-value", "string-value", "wrong-value"),
     mistakes={
         "missing": "There is no variable named load.",
         "name": "The load exists under another name than load.",

@@ -28,6 +28,7 @@ from grader.checks.kit import (
 )
 from grader.checks.source import source_text, target_names
 from grader.exercise import Step
+from grader.exercises.scaling.explanations import missing_keys
 from grader.exercises.scaling.spec import LOAD, LOOP_TARGETS, RESULT, SYSTEMS, Setting
 from grader.exercises.scaling.written import not_from_loop
 from grader.explain import where
@@ -164,7 +165,7 @@ def check_loop(case: Case) -> Verdict:
         stop = stop_reason(case)
         if stop is None:
             return structure
-        if stop.code == "syntax-error" or structure.code == "no-loop":
+        if stop.code in ("syntax-error", "type-error.not-called") or structure.code == "no-loop":
             # The loop may sit in code that could not be read or stopped early (a
             # misspelled name): the error is the mistake to fix first.
             lead = (
@@ -200,6 +201,9 @@ def _result_problem(
             at,
         )
     if {(type(k), k) for k in value} != {(type(k), k) for k in expected}:
+        lone_if = missing_keys(case, value, expected)
+        if lone_if is not None:
+            return fail(lone_if, "wrong-keys", at)
         return fail(
             f"`{RESULT}` should have one key per strategy in `{SYSTEMS}` "
             f"({', '.join(show(k) for k in expected)}), but its keys are "
@@ -329,6 +333,7 @@ STEP = Step(
     instruction=INSTRUCTION,
     hint="Start with an empty dictionary `can_handle_load = {}`. Then use a for loop to fill it.",
     rule=check_loop,
+    hinted=("missing", "no-loop", "comprehension", "hardcoded", "reset-in-loop"),
     requires={1: SYSTEMS, 2: LOAD},
     mistakes={
         "missing": "There is no variable named can_handle_load.",

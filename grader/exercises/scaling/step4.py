@@ -26,6 +26,7 @@ from grader.checks.kit import (
 )
 from grader.checks.source import Node, mentions, source_text
 from grader.exercise import Step
+from grader.exercises.scaling.explanations import printed_on_one_line
 from grader.exercises.scaling.spec import RESULT, SYSTEMS
 from grader.explain import where
 from grader.result import Location
@@ -127,6 +128,13 @@ def check_print(case: Case) -> Verdict:
         # in a loop if it sits in one, or if the same line printed dictionaries again.
         from_there = [x for x in matches + partials if x.location == line.location]
         in_a_loop = [p for p in prints if p.location == line.location and p.loops]
+        calls_here = [p for p in prints if p.location == line.location]
+        if line.location is not None and not in_a_loop and len(calls_here) > 1 < len(from_there):
+            return fail(
+                printed_on_one_line(f"print({RESULT})", line.location, len(from_there)),
+                "printed-twice",
+                line.location,
+            )
         if line.location is not None and (in_a_loop or len(from_there) > 1):
             return _printed_in_loop(f"print({RESULT})", line.location, len(from_there))
         if type(own) is not dict:
@@ -305,11 +313,13 @@ STEP = Step(
     ),
     hint="Use the print function to show the dictionary.",
     rule=check_print,
+    hinted=("no-print", "display-only"),
     about_output=True,
     after=AFTER,
     mistakes={
         "no-print": "can_handle_load is never printed.",
         "print-in-loop": "print(can_handle_load) is inside the loop, so it prints every round.",
+        "printed-twice": "One line prints can_handle_load several times, without a loop.",
         "print-before-loop": "print(can_handle_load) runs before the loop fills it.",
         "print-systems": "systems is printed instead of can_handle_load.",
         "print-string": "The text 'can_handle_load' is printed, in quotes, not the variable.",

@@ -1,0 +1,91 @@
+"""Syntax errors recognised from the learner's line: what they wrote, and what to write.
+
+Python's message for a line it cannot read names the symptom ("invalid syntax",
+"'return' outside function"); the line itself often shows what the learner meant: a
+result they wanted shown, or an English sentence from the instructions pasted as code.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import re
+
+from grader.load import Program
+from grader.sandbox import Error
+
+
+def diagnose_syntax(error: Error, program: Program) -> str:
+    """Return advice for a syntax error recognised from the learner's line, or ''."""
+    cell = program.cell(error.cell)
+    line = cell.line_text(error.line) if cell is not None and error.line else ""
+    if "'return' outside function" in error.message:
+        value = line.strip()[len("return") :].strip()
+        shown = f"`print({value})`" if value else "`print(...)`"
+        return (
+            "`return` only works inside a function (`def`), and this line is not in one. "
+            f"To show the result, print it: {shown}."
+        )
+    code = prose_code(line)
+    if code is not None:
+        described = f" It describes this code: `{code}`; write that instead." if code else ""
+        return (
+            "This line is an English sentence, not Python, so Python cannot read it."
+            f"{described} Or keep the sentence as a comment: start it with `#`."
+        )
+    return ""
+
+
+_WORD = re.compile(r"[A-Za-z]+[,.;:]?")
+# fmt: off
+_LITTLE_WORDS = frozenset({
+    "a", "an", "the", "to", "of", "and", "with", "then", "that", "this", "it", "is", "are",
+    "each", "use", "make", "create", "your",
+})
+# fmt: on
+
+
+def prose_code(line: str) -> str | None:
+    """If a line reads as an English sentence, return the code it quotes ('' if none).
+
+    A sentence: it does not start with a Python keyword, has at least four words in a
+    row made of letters only, and two of the little words English cannot do without.
+    The code it quotes is its longest run of words that parses as one statement more
+    than a bare name (an assignment, a call).
+    """
+    words = line.strip().split()
+    if not words or keyword.iskeyword(words[0].rstrip(":")) or words[0].startswith("#"):
+        return None
+    if sum(1 for w in words if w.lower().strip(".,;:") in _LITTLE_WORDS) < 2:
+        return None
+    run = longest = 0
+    for word in words:
+        run = run + 1 if _WORD.fullmatch(word) else 0
+        longest = max(longest, run)
+    if longest < 4:
+        return None
+    best = ""
+    for sentence in re.split(r"(?<=[.;,])\s+", line.strip()):
+        words = sentence.split()
+        for start in range(len(words)):
+            for end in range(len(words), start, -1):
+                text = " ".join(words[start:end]).rstrip(".,;").replace("`", "")
+                if len(text) <= len(best):
+                    break
+                if _is_statement(text):
+                    best = text
+                    break
+    return best
+
+
+def _is_statement(text: str) -> bool:
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    if len(tree.body) != 1:
+        return False
+    node = tree.body[0]
+    if isinstance(node, ast.Expr):
+        return isinstance(node.value, ast.Call)
+    return isinstance(node, (ast.Assign, ast.AugAssign))
