@@ -198,12 +198,24 @@ def compare_key(scene: Scene) -> Diagnosis | None:
     compares = [
         n for n in ast.walk(scene.statement or ast.Module([], [])) if isinstance(n, ast.Compare)
     ]
-    if not compares or any(
-        isinstance(c, ast.Constant) and isinstance(c.value, str)
-        for compare in compares
-        for c in ast.walk(compare)
-    ):
-        return None  # a value in quotes on this line: the general advice fits
+    if not compares:
+        return None
+    quoted = next(
+        (
+            c
+            for compare in compares
+            for c in ast.walk(compare)
+            if isinstance(c, ast.Constant) and isinstance(c.value, str)
+        ),
+        None,
+    )
+    if quoted is not None:
+        number = str(quoted.value).strip()
+        bare = f", `{number}`" if re.fullmatch(r"-?\d+(\.\d+)?", number) else ""
+        return "type-error.compare-str", (
+            f"`{source_text(quoted)}` is text, because of its quotes, and text cannot be "
+            f"compared with a number: write the number without quotes{bare}."
+        )
     read = {n.id for compare in compares for n in ast.walk(compare) if isinstance(n, ast.Name)}
     for loop in reversed(scene.loops):
         names = target_names(loop.target)
@@ -234,7 +246,7 @@ def compare_key(scene: Scene) -> Diagnosis | None:
                 + (f": `{fixed}`." if fixed else f": use `{value}` in place of `{key}`.")
             )
     for name in sorted(read):
-        quoted = next(
+        made = next(
             (
                 a
                 for a in scene.source.assignments(name)
@@ -244,9 +256,9 @@ def compare_key(scene: Scene) -> Diagnosis | None:
             ),
             None,
         )
-        if quoted is not None:
+        if made is not None:
             return "type-error.compare-str", (
-                f"`{source_text(quoted.node)}` ({place(quoted.location, scene.location)}) "
+                f"`{source_text(made.node)}` ({place(made.location, scene.location)}) "
                 f"makes `{name}` text, because of the quotes, so it cannot be compared with a "
                 f"number. Remove the quotes."
             )

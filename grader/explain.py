@@ -129,7 +129,7 @@ def explain_syntax(error: Error, program: Program) -> Explanation:
     if error.offset:
         caret = (error.offset, error.end_offset or error.offset + 1)
     quoted = quote_line(program, location, caret)
-    text = f"Python could not read your code {where(location)}: {message}."
+    text = f"Python could not read your code {where(location)}: {message.rstrip('.?!')}."
     if quoted:
         text += "\n" + quoted
     if advice:

@@ -45,13 +45,36 @@ def hint_fits(step: Step, verdict: Verdict) -> bool:
     return verdict.code[len(prefix) :] in step.hinted
 
 
+def said_once(steps: tuple[StepResult, ...]) -> tuple[StepResult, ...]:
+    """Point a step failed by the same error of the program as an earlier step to that step.
+
+    One error that stops the program early (a missing module) fails every step whose
+    name it kept from being created; the learner reads its explanation once, under the
+    first of them, and the others wait for that step, as blocked steps do.
+    """
+    first: dict[tuple[str, object], int] = {}
+    out = []
+    for step in steps:
+        key = (step.code or "", step.location)
+        own = step.code is None or step.code.startswith(f"step{step.step}.")
+        if step.passed or own or step.blocked_by is not None:
+            out.append(step)
+            continue
+        if key in first:
+            step = replace(step, blocked_by=first[key], hint="")
+        else:
+            first[key] = step.step
+        out.append(step)
+    return tuple(out)
+
+
 def result_of(case: Case, verdicts: Mapping[int, Verdict]) -> Result:
     """Build one submission's result from its case and its step verdicts."""
     exercise = case.exercise
     missing = [step.number for step in exercise.steps if step.number not in verdicts]
     if missing:
         raise RuntimeError(f"{case.program.path}: no verdict for step {missing[0]}")
-    steps = tuple(step_result(step, verdicts[step.number]) for step in exercise.steps)
+    steps = said_once(tuple(step_result(step, verdicts[step.number]) for step in exercise.steps))
     main = case.run.main
     status = Status.PASSED if all(s.passed for s in steps) else Status.FAILED
     message, location, code = "", None, None

@@ -43,16 +43,27 @@ def grade_samples() -> dict[str, Result]:
     return {Path(r.submission).name: r for r in report.results}
 
 
+def submission_of(folder: Path) -> Path | None:
+    """Return a behaviour's submission: submission.py, or submission.ipynb for a notebook."""
+    return next(
+        (p for p in (folder / "submission.py", folder / "submission.ipynb") if p.is_file()), None
+    )
+
+
 def behaviours() -> list[Path]:
     """Return the catalogue's behaviour folders, sorted by name."""
-    return sorted(p for p in BEHAVIOURS.iterdir() if (p / "submission.py").is_file())
+    return sorted(p for p in BEHAVIOURS.iterdir() if submission_of(p) is not None)
 
 
 def grade_behaviours() -> dict[str, Result]:
     """Grade every behaviour of the catalogue in one batch, each shown by its folder's name."""
-    submissions = [Submission(f"{p.name}.py", p / "submission.py") for p in behaviours()]
+    submissions = []
+    for folder in behaviours():
+        submission = submission_of(folder)
+        assert submission is not None
+        submissions.append(Submission(f"{folder.name}{submission.suffix}", submission))
     report = grade(submissions, Options(timeout=TIMEOUT, jobs=2))
-    return {r.submission[: -len(".py")]: r for r in report.results}
+    return {Path(r.submission).stem: r for r in report.results}
 
 
 def _facts(result: Result) -> list[str]:

@@ -9,6 +9,7 @@ Add a behaviour: write NAME/submission.py, run ``python -m tests.golden``, read 
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,7 +19,14 @@ from grader.exercise import builtin
 from grader.grade import Options, Submission, grade
 from grader.result import Result, Status
 from tests.conftest import TEST_TIMEOUT
-from tests.golden import BEHAVIOURS, REPORT, behaviours, golden_of, grade_behaviours
+from tests.golden import (
+    BEHAVIOURS,
+    REPORT,
+    behaviours,
+    golden_of,
+    grade_behaviours,
+    submission_of,
+)
 
 HEAD = """\
 systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}
@@ -50,7 +58,7 @@ def test_each_behaviour_gets_exactly_its_recorded_report(
 def test_every_behaviour_folder_holds_a_submission_and_its_report() -> None:
     """No folder of the catalogue lacks its program or its golden report."""
     folders = [p for p in BEHAVIOURS.iterdir() if p.is_dir()]
-    incomplete = [p.name for p in folders if not (p / "submission.py").is_file()]
+    incomplete = [p.name for p in folders if submission_of(p) is None]
     unrecorded = [p.name for p in folders if not (p / REPORT).is_file()]
     assert (bool(folders), incomplete, unrecorded) == (True, [], [])
 
@@ -109,3 +117,67 @@ def test_a_check_that_breaks_costs_one_step_not_the_batch(tmp_path: Path) -> Non
     )
     codes = [[step.code for step in result.steps] for result in report.results]
     assert codes == [[None, None, "grader-error", None]] * 2
+
+
+# -- a teacher's review of the catalogue's reports ---------------------------------------
+
+# A sentence of the grader's: ends with . ! or ?, read across wrapped lines.
+_SENTENCE = re.compile(r"[^.!?]+[.!?]")
+
+
+def _report_of(name: str) -> list[str]:
+    """The text report of a behaviour as recorded, without its header of facts."""
+    text = (BEHAVIOURS / name / REPORT).read_text(encoding="utf-8")
+    return text.split("\n\n", 1)[1].rstrip("\n").split("\n")
+
+
+def _prose(lines: list[str]) -> str:
+    """The grader's sentences of a report, joined across wrapped lines."""
+    return " ".join(line.strip() for line in lines[1:] if not line.lstrip().startswith("| "))
+
+
+# The behaviours written for the review: each a mistake a teacher explains from the code.
+REVIEWED = sorted(
+    p.name
+    for p in behaviours()
+    if (p / "submission.ipynb").is_file()
+    or (p / "submission.py").read_text(encoding="utf-8").startswith("# Scaling strategies\n")
+)
+
+
+@pytest.mark.parametrize("name", [p.name for p in behaviours()])
+def test_no_report_says_a_sentence_twice(name: str) -> None:
+    """Each thing is said once: no sentence of the grader's appears twice in a report."""
+    sentences = [s.strip() for s in _SENTENCE.findall(_prose(_report_of(name)))]
+    repeated = sorted({s for s in sentences if sentences.count(s) > 1 and len(s) > 12})
+    assert repeated == []
+
+
+@pytest.mark.parametrize("name", REVIEWED)
+def test_no_line_of_a_report_is_wider_than_80_columns_but_the_learners_own(name: str) -> None:
+    """Prose wraps at 80 columns; only quoted learner lines (behind `|`) may be wider."""
+    lines = _report_of(name)
+    wide = [line for line in lines[1:] if len(line) > 80 and not line.lstrip().startswith("| ")]
+    assert wide == []
+
+
+def test_the_review_covers_at_least_thirty_scripts_and_notebooks() -> None:
+    """The review holds thirty behaviours or more, notebooks among them."""
+    notebooks = [n for n in REVIEWED if n.startswith("notebook-")]
+    assert (len(REVIEWED) >= 30, bool(notebooks)) == (True, True)
+
+
+@pytest.mark.parametrize("name", REVIEWED)
+def test_a_reviewed_mistake_gets_one_diagnosis_with_its_line_and_its_fix(
+    name: str, results: dict[str, Result]
+) -> None:
+    """The first thing said names where (a line or a cell) and what to write (code)."""
+    result = results[name]
+    failed = [s for s in result.steps if not s.passed and s.blocked_by is None]
+    first = failed[0].message if failed and result.status is not Status.ERROR else result.message
+    diagnosed = [s for s in failed if s.code and ".needs-step" not in s.code]
+    assert (
+        bool(re.search(r"\b(line|cell) \d+", first)),
+        "`" in first,
+        len(diagnosed) <= 1 or result.status is Status.ERROR,
+    ) == (True, True, True)

@@ -23,11 +23,9 @@ def not_a_dict(case: Case, value: Any, at: Location | None) -> str:
     written = _assigned_value(case, SYSTEMS)
     if isinstance(written, ast.Set):
         pairs = written.elts
-        entries = ", ".join(
-            f"{source_text(k)}: {source_text(v)}"
-            for k, v in zip(pairs[0::2], pairs[1::2], strict=False)
-        )
-        example = f" `{SYSTEMS} = {{{entries}}}`" if len(pairs) % 2 == 0 and entries else ""
+        first = f"{source_text(pairs[0])}: {source_text(pairs[1])}" if len(pairs) > 1 else ""
+        more = ", ..." if len(pairs) > 2 else ""
+        example = f" `{{{first}{more}}}`" if first else ""
         return (
             f"`{SYSTEMS}` {where(at)} is a set, not a dictionary: between curly braces, "
             "items separated only by commas make a set. A dictionary pairs each key with "

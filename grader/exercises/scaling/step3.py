@@ -165,7 +165,11 @@ def check_loop(case: Case) -> Verdict:
         stop = stop_reason(case)
         if stop is None:
             return structure
-        if stop.code in ("syntax-error", "type-error.not-called") or structure.code == "no-loop":
+        if (
+            stop.code in ("syntax-error", "type-error.not-called")
+            or structure.code == "no-loop"
+            or (structure.code == "not-items" and stop.location == structure.location)
+        ):
             # The loop may sit in code that could not be read or stopped early (a
             # misspelled name): the error is the mistake to fix first.
             lead = (
@@ -196,7 +200,9 @@ def _result_problem(
     """Compare the learner's dict with the expected one for one load."""
     if type(value) is not dict:
         return fail(
-            f"`{RESULT}` should be a dictionary, but it is {describe(value)}.",
+            f"`{RESULT}` {where(at)} should be a dictionary, but it is {describe(value)}. Start it "
+            f"empty, `{RESULT} = {{}}`, and store each value under its key: "
+            f"`{RESULT}[{LOOP_TARGETS[0]}] = {LOOP_TARGETS[1]} >= {LOAD}`.",
             "not-dict",
             at,
         )
