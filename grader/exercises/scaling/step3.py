@@ -339,7 +339,7 @@ STEP = Step(
     instruction=INSTRUCTION,
     hint="Start with an empty dictionary `can_handle_load = {}`. Then use a for loop to fill it.",
     rule=check_loop,
-    hinted=("missing", "no-loop", "comprehension", "hardcoded", "reset-in-loop"),
+    hinted=("missing", "no-loop", "comprehension", "hardcoded", "hand-written", "reset-in-loop"),
     requires={1: SYSTEMS, 2: LOAD},
     mistakes={
         "missing": "There is no variable named can_handle_load.",
