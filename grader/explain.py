@@ -19,6 +19,7 @@ from grader.result import Location
 from grader.safe import inline
 from grader.sandbox import Error, Execution
 from grader.syntax_advice import diagnose_syntax
+from grader.wire import Ended
 
 
 @dataclass(frozen=True)
@@ -339,42 +340,18 @@ def explain_abrupt(execution: Execution, timeout: float | None) -> Explanation:
             + ", and it could not be stopped cleanly. It probably has a loop that never ends."
         )
         return Explanation("timeout", text, None)
-    how = execution.ended or "ended without a word"
-    if how == "output-limit":
-        return Explanation(
-            "output-limit",
-            "Your program wrote far too much output (straight to the terminal, behind "
-            "print's back) and was stopped. It probably writes inside a loop that never "
-            "ends; print only what the steps ask for.",
-            None,
-        )
-    if how == "unreadable-values":
-        return Explanation(
-            "unreadable-values",
-            "Your program ran, but its variables could not be read back: they hold "
-            "something far larger than the exercise needs, beyond the memory allowed. "
-            "Keep only the values the steps ask for.",
-            None,
-        )
-    if how == "garbled-answer":
-        # The learner's code wrote into the pipe its results travel on: nothing it sent
-        # can be told apart from what it wrote, so none of it counts.
-        return Explanation(
-            "garbled-answer",
-            "Your program wrote into the grader's private channel, so nothing it did "
-            "could be read. Do not write to file descriptors your program did not open "
-            "(os.write, os.fdopen).",
-            None,
-        )
-    if how in ("killed by signal 11", "killed by signal 7"):
+    code, text = _ABRUPT.get(execution.ended, ("", ""))
+    if code:
+        return Explanation(code, text, None)
+    if execution.signal in (7, 11):
         return Explanation(
             "crash",
-            f"Your program crashed the Python interpreter ({how}), most often by recursing "
-            "far deeper than Python allows. Do not raise the limit with "
+            f"Your program crashed the Python interpreter ({execution.how_it_ended}), most often "
+            "by recursing far deeper than Python allows. Do not raise the limit with "
             "sys.setrecursionlimit(); give every recursion a case where it stops.",
             None,
         )
-    if how.startswith("killed by signal 9") or how.startswith("killed by signal 24"):
+    if execution.signal in (9, 24):
         return Explanation(
             "resource-limit",
             "Your program was stopped because it used more time, memory or output "
@@ -384,8 +361,33 @@ def explain_abrupt(execution: Execution, timeout: float | None) -> Explanation:
         )
     return Explanation(
         "abrupt-exit",
-        f"Your program ended abruptly ({how}) before the grader could look at its "
-        "variables. Remove any call to os._exit() or exit(), and let the program run "
+        f"Your program ended abruptly ({execution.how_it_ended}) before the grader could "
+        "look at its variables. Remove any call to os._exit() or exit(), and let the program run "
         "to its end.",
         None,
     )
+
+
+# The ends a run can come to without an answer that need no more than their name.
+_ABRUPT: dict[Ended | None, tuple[str, str]] = {
+    Ended.OUTPUT_LIMIT: (
+        "output-limit",
+        "Your program wrote far too much output (straight to the terminal, behind "
+        "print's back) and was stopped. It probably writes inside a loop that never "
+        "ends; print only what the steps ask for.",
+    ),
+    Ended.UNREADABLE_VALUES: (
+        "unreadable-values",
+        "Your program ran, but its variables could not be read back: they hold "
+        "something far larger than the exercise needs, beyond the memory allowed. "
+        "Keep only the values the steps ask for.",
+    ),
+    # The learner's code wrote into the pipe its results travel on: nothing it sent
+    # can be told apart from what it wrote, so none of it counts.
+    Ended.GARBLED_ANSWER: (
+        "garbled-answer",
+        "Your program wrote into the grader's private channel, so nothing it did "
+        "could be read. Do not write to file descriptors your program did not open "
+        "(os.write, os.fdopen).",
+    ),
+}

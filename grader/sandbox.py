@@ -43,6 +43,7 @@ from typing import Any
 
 from grader import cgroup, isolation, seccomp
 from grader.load import MAX_BYTES, Cell, Program
+from grader.wire import FROM_HARNESS, SWEPT, Encoded, Ended
 
 CHILD_FILE = Path(__file__).with_name("_child.py")
 CHILD_SOURCE = CHILD_FILE.read_text(encoding="utf-8")
@@ -148,8 +149,8 @@ class Execution:
     """What one run of the program left behind, as plain data."""
 
     overrides: Mapping[str, Any]
-    # Top-level name -> encoded value (see _child._encode for the shape).
-    values: Mapping[str, Any] = field(default_factory=dict)
+    # Top-level name -> its value as the child wrote it (grader/wire.py).
+    values: Mapping[str, Encoded] = field(default_factory=dict)
     # Every top-level name with its category: "value", "function", "class", "module".
     names: tuple[tuple[str, str], ...] = ()
     stdout: str = ""
@@ -158,12 +159,22 @@ class Execution:
     line_origins: tuple[tuple[int | None, int], ...] = ()
     errors: tuple[Error, ...] = ()
     timed_out: bool = False
-    # How the run ended early, if it did: "sys.exit", "interrupted" (KeyboardInterrupt
-    # and the like), "output-limit", or a description of an abrupt end ("exit status 3",
-    # "killed by signal 9").
-    ended: str | None = None
+    # How the run ended early, if it did.
+    ended: Ended | None = None
+    # With Ended.EXIT_STATUS, the status it exited with; with Ended.SIGNAL, the signal.
+    exit_status: int | None = None
+    signal: int | None = None
     # Nothing came back from this run (it was killed, or it called os._exit).
     missing: bool = False
+
+    @property
+    def how_it_ended(self) -> str:
+        """Say in a few words how a run that sent nothing back ended."""
+        if self.ended is Ended.SIGNAL:
+            return f"killed by signal {self.signal}"
+        if self.ended is Ended.EXIT_STATUS:
+            return f"exit status {self.exit_status}"
+        return self.ended.value if self.ended else "ended without a word"
 
 
 @dataclass(frozen=True)
@@ -773,7 +784,7 @@ def _parse_answer(
     Return the executions, whether the harness swept up after the learner's code, and
     the isolation layers it reports.
     """
-    ended = "output-limit" if stop == "output-limit" else None
+    ended = Ended.OUTPUT_LIMIT if stop == "output-limit" else None
     missing = tuple(
         Execution(overrides=dict(v), missing=True, timed_out=stop == "deadline", ended=ended)
         for v in variants
@@ -790,8 +801,8 @@ def _parse_answer(
         return missing, False, {}
     sizes = [_int(run.get("size")) if isinstance(run, dict) else None for run in runs]
     valid = [size for size in sizes if size is not None and size >= 0]
-    # After the runs' bytes, one b"S" says the harness swept up after the learner's code.
-    swept = len(body) == sum(valid) + 1 and body.endswith(b"S")
+    # After the runs' bytes, one byte says the harness swept up after the learner's code.
+    swept = len(body) == sum(valid) + 1 and body.endswith(SWEPT)
     if len(valid) != len(runs) or len(body) != sum(valid) + swept:
         return missing, False, {}
     executions = []
@@ -819,16 +830,24 @@ def _parse_run(meta: dict[str, Any], payload: bytes, overrides: Mapping[str, Any
     if isinstance(data, dict) and "values" in data and not data.get("missing"):
         return _parse_execution(data, overrides)
     timed_out = meta.get("timed_out") is True
-    status = meta.get("exit_status")
-    ended = None
-    if type(status) is int and not timed_out:
-        ended = f"killed by signal {-status}" if status < 0 else f"exit status {status}"
-    if payload and not timed_out:
+    status = _int(meta.get("exit_status"))
+    if timed_out:
+        return Execution(overrides=dict(overrides), missing=True, timed_out=True)
+    if payload:
         # The harness says it could not encode the values (it ran out of memory while
         # reading them); anything else on the pipe was written by the learner's code.
         broken = isinstance(data, dict) and isinstance(data.get("broken"), str)
-        ended = "unreadable-values" if broken else "garbled-answer"
-    return Execution(overrides=dict(overrides), missing=True, timed_out=timed_out, ended=ended)
+        ended = Ended.UNREADABLE_VALUES if broken else Ended.GARBLED_ANSWER
+        return Execution(overrides=dict(overrides), missing=True, ended=ended)
+    if status is None:
+        return Execution(overrides=dict(overrides), missing=True)
+    if status < 0:
+        return Execution(
+            overrides=dict(overrides), missing=True, ended=Ended.SIGNAL, signal=-status
+        )
+    return Execution(
+        overrides=dict(overrides), missing=True, ended=Ended.EXIT_STATUS, exit_status=status
+    )
 
 
 def _parse_execution(data: dict[str, Any], overrides: Mapping[str, Any]) -> Execution:
@@ -860,7 +879,7 @@ def _parse_execution(data: dict[str, Any], overrides: Mapping[str, Any]) -> Exec
             if isinstance(e, dict)
         ),
         timed_out=data.get("timed_out") is True,
-        ended=ended if isinstance(ended, str) else None,
+        ended=Ended(ended) if ended in FROM_HARNESS else None,
     )
 
 

@@ -1,6 +1,6 @@
 """Values: the child's encoded data turned back into builtin values, and described.
 
-The child writes every value down with its exact type (see _child._encode). Decoding
+The child writes every value down with its exact type (an ``Encoded``, grader/wire.py). Decoding
 builds fresh builtin objects in the grader's process, so comparing them never runs a
 method of the learner's; a value of any other type comes back as an Opaque marker.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-_PLAIN = {"bool", "int", "float", "str"}
+from grader.wire import CONTAINERS, PLAIN, Encoded
 
 
 @dataclass(frozen=True)
@@ -34,14 +34,14 @@ class Truncated:
         return f"<a large {self.type}>"
 
 
-def decode(data: Any) -> Any:
+def decode(data: Encoded | object) -> Any:
     """Turn one encoded value back into a builtin value (or an Opaque marker)."""
     # The data crossed from learner-controlled territory: every field may be forged, so
     # anything of an unexpected shape becomes an Opaque marker, never an exception.
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
         return Opaque("unknown")
     kind = data["type"]
-    if kind in _PLAIN:
+    if kind in PLAIN:
         value = data.get("value")
         if kind == "float" and value is None:
             special = data.get("repr")
@@ -56,7 +56,7 @@ def decode(data: Any) -> Any:
         return value
     if kind == "NoneType":
         return None
-    if kind in ("dict", "list", "tuple", "set", "frozenset"):
+    if kind in CONTAINERS:
         if data.get("truncated"):
             return Truncated(str(kind))
         items = data.get("items")

@@ -32,6 +32,7 @@ from grader.sandbox import (
     minimal_environment,
 )
 from grader.values import decode
+from grader.wire import Ended
 from tests.conftest import TIERS, needs_bwrap
 
 # The process and bwrap tiers are Linux's; the portable tier has tests of its own.
@@ -381,7 +382,7 @@ def test_a_run_whose_pipe_was_written_over_counts_for_nothing() -> None:
     forged = b'{"values": {"load": {"type": "int", "value": 7}}}' + run
     executions, _, _ = _parse_answer(_answer(nonce, [run, forged]), nonce, [{}, {}], None)
     assert not executions[0].missing
-    assert executions[1].missing and executions[1].ended == "garbled-answer"
+    assert executions[1].missing and executions[1].ended is Ended.GARBLED_ANSWER
 
 
 @pytest.mark.parametrize("tier", TIERS)
@@ -422,7 +423,7 @@ def test_raw_output_is_capped_and_the_flood_stopped(tier: str) -> None:
     )
     assert time.monotonic() - started < 8
     assert len(ran.raw_output) <= RAW_OUTPUT_CAP
-    assert ran.main.missing and ran.main.ended == "output-limit"
+    assert ran.main.missing and ran.main.ended is Ended.OUTPUT_LIMIT
 
 
 # -- nothing outlives the child ------------------------------------------------------

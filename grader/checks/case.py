@@ -17,6 +17,7 @@ from grader.load import Program
 from grader.result import Location
 from grader.sandbox import Execution, Run
 from grader.values import decode
+from grader.wire import Ended
 
 if TYPE_CHECKING:
     from grader.exercise import Exercise
@@ -124,7 +125,7 @@ def blocking(case: Case) -> Verdict | None:
     if main.missing:
         explanation = explain_abrupt(main, case.timeout)
         return Verdict(False, explanation.text, explanation.code, explanation.location)
-    if main.ended in ("sys.exit", "interrupted") and main.errors:
+    if main.ended in (Ended.SYS_EXIT, Ended.INTERRUPTED) and main.errors:
         # An exit on purpose is not graded, wherever it is: like os._exit(), it keeps
         # the grader from seeing the program run to its end.
         explanation = explain(
