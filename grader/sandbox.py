@@ -43,7 +43,7 @@ from typing import Any
 
 from grader import cgroup, isolation, seccomp
 from grader.load import MAX_BYTES, Cell, Program
-from grader.wire import FROM_HARNESS, SWEPT, Encoded, Ended
+from grader.wire import FROM_HARNESS, LIMITS, SWEPT, Encoded, Ended
 
 CHILD_FILE = Path(__file__).with_name("_child.py")
 CHILD_SOURCE = CHILD_FILE.read_text(encoding="utf-8")
@@ -900,7 +900,7 @@ def _parse_error(data: dict[str, Any]) -> Error:
             if isinstance(f, list) and len(f) == 3
         ),
         exit_code=_int(data.get("exit_code")),
-        limit=data.get("limit") if data.get("limit") in ("timeout", "output") else None,
+        limit=data.get("limit") if data.get("limit") in LIMITS else None,
     )
 
 

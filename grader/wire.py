@@ -45,6 +45,9 @@ class Ended(str, Enum):
     GARBLED_ANSWER = "garbled-answer"
 
 
+# The limits the harness stops a program at, as ErrorData["limit"] names them.
+LIMITS = ("timeout", "output")
+
 # The words the harness may write in RunData["ended"].
 FROM_HARNESS = (Ended.SYS_EXIT, Ended.INTERRUPTED, Ended.OUTPUT_LIMIT)
 
@@ -90,6 +93,8 @@ class ErrorData(TypedDict, total=False):
     end_offset: int | None
     # The code a sys.exit() was called with.
     exit_code: int | None
+    # The limit that stopped the program, one of LIMITS, by the harness's own record.
+    limit: str
 
 
 class RunData(TypedDict):
