@@ -45,6 +45,7 @@ from grader.sandbox import (
     _parse_run,
     _reads_our_bytecode,
 )
+from grader.wire import Ended
 
 NOTE = (
     "Sandbox: the submissions ran in the 'portable' tier: each in a separate Python "
@@ -137,7 +138,7 @@ def execute(
             child.finish(deadline, output)
         if output.full.is_set():
             executions = tuple(
-                Execution(overrides=dict(v), missing=True, ended="output-limit") for v in variants
+                Execution(overrides=dict(v), missing=True, ended=Ended.OUTPUT_LIMIT) for v in variants
             )
         else:
             executions = tuple(child.execution() for child in children)
