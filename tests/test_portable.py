@@ -23,8 +23,8 @@ import pytest
 from grader.cli import EXIT_PASSED, EXIT_USAGE, main
 from grader.grade import Options, Submission, grade
 from grader.load import Cell, Program
-from grader.portable import environment
 from grader.sandbox import Limits, Run, Sandbox, SandboxUnavailable
+from grader.sandbox.portable import environment
 from grader.values import decode
 from tests.conftest import ROOT, SUBMISSIONS
 from tests.golden import TIMEOUT, golden_of, golden_path, samples

@@ -28,9 +28,9 @@ from grader.sandbox import (
     Run,
     Sandbox,
     SandboxUnavailable,
-    _parse_answer,
     minimal_environment,
 )
+from grader.sandbox.answer import _parse_answer
 from grader.values import decode
 from grader.wire import Ended
 from tests.conftest import TIERS, needs_bwrap

@@ -33,18 +33,10 @@ from pathlib import Path
 from typing import Any
 
 from grader.load import MAX_BYTES, Program
-from grader.sandbox import (
-    BOOTSTRAP,
-    CHILD_SOURCE,
-    GRACE,
-    RAW_OUTPUT_CAP,
-    Execution,
-    Limits,
-    Run,
-    _child_code,
-    _parse_run,
-    _reads_our_bytecode,
-)
+from grader.sandbox.answer import _parse_run
+from grader.sandbox.child import GRACE, RAW_OUTPUT_CAP
+from grader.sandbox.harness import BOOTSTRAP, CHILD_SOURCE, _child_code, _reads_our_bytecode
+from grader.sandbox.model import Execution, Limits, Run
 from grader.wire import Ended
 
 NOTE = (
@@ -138,7 +130,8 @@ def execute(
             child.finish(deadline, output)
         if output.full.is_set():
             executions = tuple(
-                Execution(overrides=dict(v), missing=True, ended=Ended.OUTPUT_LIMIT) for v in variants
+                Execution(overrides=dict(v), missing=True, ended=Ended.OUTPUT_LIMIT)
+                for v in variants
             )
         else:
             executions = tuple(child.execution() for child in children)

@@ -1,0 +1,66 @@
+"""Running: a Program runs in a child Python process under isolation and becomes a Run.
+
+The grader never executes learner code in its own process. The child (see _child.py)
+runs each variant of the program and answers with plain data on a private pipe; this
+module validates that answer field by field, so that a broken or forged answer reads as
+"nothing came back" and never as a result the program did not earn.
+
+Isolation comes in two tiers (SECURITY.md says what each protects against):
+
+- ``process``, always on: a minimal environment, a fresh folder holding only a copy of
+  the submission, ``python -I -S``, stdin from /dev/null, resource limits, no new
+  privileges, Landlock where the kernel has it, a separate unprivileged uid per child
+  when the grader is root, and a sweep that kills everything the child started;
+- ``bwrap``, when bubblewrap works here: the same inside new namespaces (no network,
+  its own PIDs and /proc), a read-only file system, size-limited tmpfs for writing,
+  and the grader's files, the reference, .git and $HOME hidden.
+
+A Sandbox object chooses the tier once (``auto`` takes the best that works) and is
+meant to live for one grading; the bubblewrap probe is cached per process, keyed by
+everything it depends on.
+"""
+
+from __future__ import annotations
+
+from grader.sandbox.child import ANSWER_CAP, GRACE, RAW_OUTPUT_CAP, minimal_environment
+from grader.sandbox.harness import BOOTSTRAP, CHILD_FILE, CHILD_SOURCE
+from grader.sandbox.model import (
+    SUBMISSION_MEMORY_FACTOR,
+    Error,
+    Execution,
+    Limits,
+    Run,
+    SandboxUnavailable,
+)
+from grader.sandbox.tiers import (
+    ENABLE_BWRAP,
+    MODES,
+    Sandbox,
+    bwrap_problem,
+    default_hidden,
+    run,
+    seccomp_filter,
+)
+
+__all__ = [
+    "ANSWER_CAP",
+    "BOOTSTRAP",
+    "CHILD_FILE",
+    "CHILD_SOURCE",
+    "ENABLE_BWRAP",
+    "GRACE",
+    "MODES",
+    "RAW_OUTPUT_CAP",
+    "SUBMISSION_MEMORY_FACTOR",
+    "Error",
+    "Execution",
+    "Limits",
+    "Run",
+    "Sandbox",
+    "SandboxUnavailable",
+    "bwrap_problem",
+    "default_hidden",
+    "minimal_environment",
+    "run",
+    "seccomp_filter",
+]
