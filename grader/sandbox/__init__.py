@@ -23,7 +23,7 @@ everything it depends on.
 from __future__ import annotations
 
 from grader.sandbox.child import ANSWER_CAP, GRACE, RAW_OUTPUT_CAP, minimal_environment
-from grader.sandbox.harness import BOOTSTRAP, CHILD_FILE, CHILD_SOURCE
+from grader.sandbox.harness import BOOTSTRAP, CHILD_SOURCE
 from grader.sandbox.model import (
     SUBMISSION_MEMORY_FACTOR,
     Error,
@@ -45,7 +45,6 @@ from grader.sandbox.tiers import (
 __all__ = [
     "ANSWER_CAP",
     "BOOTSTRAP",
-    "CHILD_FILE",
     "CHILD_SOURCE",
     "ENABLE_BWRAP",
     "GRACE",

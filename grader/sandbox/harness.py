@@ -1,4 +1,9 @@
-"""The code the child runs (grader/_child.py), and how it reaches the child's interpreter."""
+"""The code the child runs (grader/harness/), put together, and how it reaches the child.
+
+The harness is several files of the standard library only, run in the child one after
+the other in one namespace, as if they were one file. A file imports the names it uses
+from the others only for readers and linters (under TYPE_CHECKING, false at run time).
+"""
 
 from __future__ import annotations
 
@@ -9,29 +14,37 @@ import os
 import sys
 from pathlib import Path
 
-CHILD_FILE = Path(__file__).resolve().parent.parent / "_child.py"
+HARNESS = Path(__file__).resolve().parent.parent / "harness"
+# In this order: a file's top level uses only names of the files before it.
+FILES = ("encode.py", "lockdown.py", "run.py", "main.py")
 
-
-CHILD_SOURCE = CHILD_FILE.read_text(encoding="utf-8")
+# The harness as one program, for an interpreter that cannot read our bytecode.
+CHILD_SOURCE = "\n\n".join((HARNESS / name).read_text(encoding="utf-8") for name in FILES)
 
 
 @functools.cache
 def _child_code() -> bytes:
-    """Return the harness's bytecode, marshalled, from Python's own .pyc cache.
+    """Return the harness files' bytecode, marshalled, from Python's own .pyc cache.
 
     Compiling the harness would cost every child about 5 ms of CPU: it is compiled once
     and sent ahead of the request as marshal data, which a short bootstrap executes.
     Only an interpreter of the grader's own minor version can read it (same bytecode).
-    The import system's loader keeps the compiled file in __pycache__, so a cold start
-    of the grader does not compile it either.
+    The import system's loader keeps the compiled files in __pycache__, so a cold start
+    of the grader does not compile them either.
     """
-    loader = importlib.machinery.SourceFileLoader("grader._child", str(CHILD_FILE))
-    return marshal.dumps(loader.get_code("grader._child"))
+    codes = []
+    for name in FILES:
+        module = f"grader.harness.{name.removesuffix('.py')}"
+        codes.append(
+            importlib.machinery.SourceFileLoader(module, str(HARNESS / name)).get_code(module)
+        )
+    return marshal.dumps(tuple(codes))
 
 
+# Runs each file's code, in order, in the one namespace of the child's __main__.
 BOOTSTRAP = (
-    "import marshal,sys;"
-    "exec(marshal.loads(sys.stdin.buffer.read(int(sys.stdin.buffer.readline()))))"
+    "import marshal,sys;g=globals();"
+    "[exec(c,g) for c in marshal.loads(sys.stdin.buffer.read(int(sys.stdin.buffer.readline())))]"
 )
 
 
