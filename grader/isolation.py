@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader import cgroup, cleanup
+from grader.harness.procs import descendants
 
 # Debian reserves 65000-65533 and never hands them out, so no account owns them; ids
 # that do have an account or a group on this machine are skipped all the same.
@@ -235,32 +236,6 @@ def kill_uid(uid: int, give_up: float = 3.0) -> bool:
                 with contextlib.suppress(OSError):
                     os.kill(pid, sig)
         time.sleep(0.002)
-
-
-def _parents() -> dict[int, list[int]]:
-    """Map each live process to its live children, from one scan of /proc."""
-    children: dict[int, list[int]] = {}
-    for pid in _proc_entries():
-        try:
-            with open(f"/proc/{pid}/stat", "rb") as handle:
-                fields = handle.read().rsplit(b")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if len(fields) > 2 and fields[0] not in (b"Z", b"X"):
-            children.setdefault(int(fields[1]), []).append(int(pid))
-    return children
-
-
-def descendants(root: int) -> list[int]:
-    """Return every live descendant of a process."""
-    children = _parents()
-    found: list[int] = []
-    todo = list(children.get(root, []))
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo.extend(children.get(pid, []))
-    return found
 
 
 def kill_tree(root: int, give_up: float = 3.0) -> None:

@@ -175,19 +175,3 @@ def ret_errno(number: int) -> int:
 def program() -> bytes | None:
     """Return the filter for this machine, or None where there is none for its architecture."""
     return build() if supported() else None
-
-
-def filters_in_force() -> int:
-    """Return how many seccomp filters this process runs under, or -1 if the kernel won't say.
-
-    A grader in a container already runs under the container's filter; the child's count
-    is compared with this one to tell that the grader's own filter holds.
-    """
-    try:
-        with open("/proc/self/status", encoding="ascii", errors="replace") as handle:
-            for line in handle:
-                if line.startswith("Seccomp_filters:"):
-                    return int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        pass
-    return -1

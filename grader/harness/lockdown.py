@@ -207,18 +207,6 @@ def _seccomp(libc, program):
     )
 
 
-def _seccomp_filters():
-    """Return how many seccomp filters this process runs under, or -1 if the kernel won't say."""
-    try:
-        with open("/proc/self/status", "rb") as handle:
-            for line in handle:
-                if line.startswith(b"Seccomp_filters:"):
-                    return int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        pass
-    return -1
-
-
 def _landlock_abi(libc):
     """Return the kernel's Landlock ABI version, or 0 when it has none."""
     if libc is None:

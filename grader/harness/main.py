@@ -46,8 +46,8 @@ if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox
         _libc,
         _prctl,
         _seccomp,
-        _seccomp_filters,
     )
+    from grader.harness.procs import descendants, drain, seccomp_filters
     from grader.harness.run import _portable, _run_variant
 
 
@@ -98,28 +98,6 @@ def _enter_variant(request, write_fd, harness, libc, layers, folder):
         _landlock(libc, layers["landlock"], rules)
 
 
-def _descendants():
-    """Return every live descendant of this process, from one scan of /proc."""
-    children = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as handle:
-                fields = handle.read().rsplit(b")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if len(fields) > 2 and fields[0] not in (b"Z", b"X"):
-            children.setdefault(int(fields[1]), []).append(int(entry))
-    found = []
-    todo = list(children.get(os.getpid(), []))
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo.extend(children.get(pid, []))
-    return found
-
-
 def _sweep(kill_all):
     """Kill every process the learner's code left behind, until none is left.
 
@@ -143,7 +121,7 @@ def _sweep(kill_all):
             return
         if pid:
             continue
-        family = _descendants()
+        family = descendants(os.getpid())
         for number in (signal.SIGSTOP, signal.SIGKILL):
             for child in family:
                 try:
@@ -151,20 +129,6 @@ def _sweep(kill_all):
                 except OSError:
                     pass
         time.sleep(0.001)
-
-
-def _drain(fd, child):
-    """Read what a variant that has exited left in its pipe, without waiting for more."""
-    os.set_blocking(fd, False)
-    while child["size"] <= MAX_ANSWER:
-        try:
-            chunk = os.read(fd, 65536)
-        except (BlockingIOError, InterruptedError):
-            return
-        if not chunk:
-            return
-        child["size"] += len(chunk)
-        child["chunks"].append(chunk)
 
 
 def _collect(children, deadline):
@@ -190,15 +154,14 @@ def _collect(children, deadline):
             if child["done"]:
                 continue
             if fd == child["pidfd"]:
-                _drain(child["read_fd"], child)
+                drain(child["read_fd"], child["data"], MAX_ANSWER + 1)
                 child["done"] = True
                 continue
             chunk = os.read(fd, 65536)
-            if not chunk or child["size"] > MAX_ANSWER:
+            if not chunk or len(child["data"]) > MAX_ANSWER:
                 child["done"] = True
                 continue
-            child["size"] += len(chunk)
-            child["chunks"].append(chunk)
+            child["data"] += chunk
 
 
 def _pidfd(pid):
@@ -221,7 +184,7 @@ def main():
     layers = _harden(libc)
     if layers["no_new_privs"]:
         layers["seccomp"] = _seccomp(libc, request.get("seccomp"))
-    layers["seccomp_filters"] = _seccomp_filters()
+    layers["seccomp_filters"] = seccomp_filters()
     layers.update(entered)
     limits = request.get("limits", {})
     _apply_limits(limits, [name for name in limits if name != "RLIMIT_NPROC"])
@@ -246,8 +209,7 @@ def main():
                     "index": index,
                     "read_fd": None,
                     "pidfd": None,
-                    "chunks": [],
-                    "size": 0,
+                    "data": bytearray(),
                     "done": True,
                 }
             )
@@ -265,8 +227,7 @@ def main():
                 "index": index,
                 "read_fd": read_fd,
                 "pidfd": _pidfd(pid),
-                "chunks": [],
-                "size": 0,
+                "data": bytearray(),
                 "done": False,
             }
         )
@@ -288,7 +249,7 @@ def main():
         # The variant's bytes go to the parent untouched, framed by their size: the
         # harness never parses what the learner's process wrote.
         payload = (
-            b"".join(child["chunks"]) if child["done"] and child["size"] <= MAX_ANSWER else b""
+            bytes(child["data"]) if child["done"] and len(child["data"]) <= MAX_ANSWER else b""
         )
         runs.append(
             {

@@ -15,7 +15,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from grader import cgroup, isolation, seccomp
+from grader import cgroup, isolation
+from grader.harness.procs import descendants, drain, seccomp_filters
 from grader.load import MAX_BYTES, Program
 from grader.sandbox.answer import _parse_answer
 from grader.sandbox.harness import BOOTSTRAP, CHILD_SOURCE, _child_code, _reads_our_bytecode
@@ -207,7 +208,7 @@ def _join(leaf: cgroup.Leaf, pid: int) -> bool:
     moved: set[int] = set()
     try:
         while True:
-            todo = [p for p in (pid, *isolation.descendants(pid)) if p not in moved]
+            todo = [p for p in (pid, *descendants(pid)) if p not in moved]
             if not todo:
                 return True
             for number in todo:
@@ -259,7 +260,7 @@ def _filtered(plan: _Plan, harness: Mapping[str, Any]) -> bool:
     if plan.tier != "bwrap":
         return harness.get("seccomp") is True
     filters = harness.get("seccomp_filters")
-    return type(filters) is int and (filters == -1 or filters > seccomp.filters_in_force())
+    return type(filters) is int and (filters == -1 or filters > seccomp_filters())
 
 
 def _filter_pipe(program: bytes) -> int:
@@ -311,8 +312,8 @@ def _exchange(
                 break
             for key, _ in selector.select(left):
                 if key.data == "exit":
-                    _drain(process.stdout.fileno(), raw, RAW_OUTPUT_CAP)
-                    _drain(read_fd, answer, ANSWER_CAP + 1)
+                    drain(process.stdout.fileno(), raw, RAW_OUTPUT_CAP)
+                    drain(read_fd, answer, ANSWER_CAP + 1)
                     streams.clear()
                     break
                 chunk = os.read(key.fd, 65_536)
@@ -337,19 +338,6 @@ def _exchange(
     if len(answer) > ANSWER_CAP:
         answer.clear()
     return bytes(raw), bytes(answer), stop
-
-
-def _drain(fd: int, into: bytearray, cap: int) -> None:
-    """Read what is left in a pipe without waiting for more."""
-    os.set_blocking(fd, False)
-    while len(into) < cap:
-        try:
-            chunk = os.read(fd, 65_536)
-        except (BlockingIOError, InterruptedError):
-            return
-        if not chunk:
-            return
-        into.extend(chunk[: cap - len(into)])
 
 
 def _terminate(
