@@ -4,7 +4,7 @@ The harness (grader/_child.py) writes these shapes as JSON; the sandbox reads th
 field by field, trusting no field's type (the learner's code runs in the same process as
 the harness's encoder, and may have written on the pipe); ``values`` turns an
 ``Encoded`` value back into builtin values. Nothing here runs in the child: the harness
-uses the standard library only, and writes the same keys and the same words.
+uses the standard library only; the words both sides write are in grader/harness/words.py.
 
 One answer is a ``Header`` line of JSON, then each run's bytes (a ``RunData``, or a
 ``Broken`` note), framed by the sizes in the header, then one byte ``S`` when the
@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from enum import Enum
 from typing import Any, TypedDict
+
+from grader.harness import words
 
 # The builtin types whose values cross as they are, and the containers that cross
 # element by element; any other type crosses as its name alone.
@@ -30,11 +32,11 @@ class Ended(str, Enum):
     """
 
     # The program called sys.exit() or exit(): its error says where.
-    SYS_EXIT = "sys.exit"
+    SYS_EXIT = words.ENDED_SYS_EXIT
     # KeyboardInterrupt or another BaseException of the learner's ended it on purpose.
-    INTERRUPTED = "interrupted"
+    INTERRUPTED = words.ENDED_INTERRUPTED
     # It printed (or wrote behind print's back) far more than any solution would.
-    OUTPUT_LIMIT = "output-limit"
+    OUTPUT_LIMIT = words.ENDED_OUTPUT_LIMIT
     # The process exited before it answered (os._exit): see Execution.exit_status.
     EXIT_STATUS = "exit-status"
     # A signal killed the process: see Execution.signal.
@@ -46,7 +48,7 @@ class Ended(str, Enum):
 
 
 # The limits the harness stops a program at, as ErrorData["limit"] names them.
-LIMITS = ("timeout", "output")
+LIMITS = (words.LIMIT_TIMEOUT, words.LIMIT_OUTPUT)
 
 # The words the harness may write in RunData["ended"].
 FROM_HARNESS = (Ended.SYS_EXIT, Ended.INTERRUPTED, Ended.OUTPUT_LIMIT)
@@ -141,4 +143,4 @@ class Header(TypedDict):
 
 
 # After the runs' bytes: the harness swept up after the learner's code.
-SWEPT = b"S"
+SWEPT = words.SWEPT

@@ -25,6 +25,13 @@ if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox
         _write,
     )
     from grader.harness.lockdown import _apply_limits
+    from grader.harness.words import (
+        ENDED_INTERRUPTED,
+        ENDED_OUTPUT_LIMIT,
+        ENDED_SYS_EXIT,
+        LIMIT_OUTPUT,
+        LIMIT_TIMEOUT,
+    )
 
 
 class _Capture(io.TextIOBase):
@@ -195,16 +202,16 @@ def _run_variant(request, overrides, write_fd):
                 # name does not (the learner can define a class of the same name).
                 timed_out = True
                 errors.append(_error(error, [number]))
-                errors[-1]["limit"] = "timeout"
+                errors[-1]["limit"] = LIMIT_TIMEOUT
                 break
             except _OutputLimit as error:
-                ended = "output-limit"
+                ended = ENDED_OUTPUT_LIMIT
                 errors.append(_error(error, [number]))
-                errors[-1]["limit"] = "output"
+                errors[-1]["limit"] = LIMIT_OUTPUT
                 break
             except SystemExit as error:
                 code_value = error.code
-                ended = "sys.exit"
+                ended = ENDED_SYS_EXIT
                 errors.append(_error(error, [number]))
                 errors[-1]["exit_code"] = code_value if type(code_value) in (int, type(None)) else 1
                 break
@@ -215,7 +222,7 @@ def _run_variant(request, overrides, write_fd):
             except BaseException as error:
                 # KeyboardInterrupt, GeneratorExit or a BaseException of the learner's:
                 # a way to end the program early, like sys.exit, not a mistake in a cell.
-                ended = "interrupted"
+                ended = ENDED_INTERRUPTED
                 errors.append(_error(error, [number]))
                 break
     except _Timeout:
