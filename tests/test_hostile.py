@@ -162,7 +162,7 @@ def materialize(case: Path, folder: Path, mark: str) -> Path:
 
 # The files modify-grader.py goes after, hashed around every case: the only ones whose
 # bytes are compared (others may edit the rest of the grader while the suite runs).
-TARGETS = (GRADER / "sandbox.py", GRADER / "values.py", REFERENCE / "solution.py")
+TARGETS = (GRADER / "sandbox" / "child.py", GRADER / "values.py", REFERENCE / "solution.py")
 
 
 def target_hashes() -> list[str]:

@@ -3,7 +3,7 @@
 import os
 
 targets = [
-    "__GRADER__/sandbox.py",
+    "__GRADER__/sandbox/child.py",
     "__GRADER__/values.py",
     "__GRADER__/evil.py",
     "__REFERENCE__/solution.py",
