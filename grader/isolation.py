@@ -1,6 +1,6 @@
 """Isolation: the operating-system side of the sandbox, with no knowledge of the harness.
 
-What lives here is the machinery sandbox.py puts together around each child:
+What lives here is the machinery grader/sandbox/ puts together around each child:
 
 - a pool of unprivileged user ids, one per running child, for when the grader runs as
   root: each child gets a uid of its own, so that it can touch nothing of the grader's,

@@ -1,6 +1,6 @@
 """The wire format: the one written shape of what the child sends back to the grader.
 
-The harness (grader/_child.py) writes these shapes as JSON; the sandbox reads them back
+The harness (grader/harness/) writes these shapes as JSON; the sandbox reads them back
 field by field, trusting no field's type (the learner's code runs in the same process as
 the harness's encoder, and may have written on the pipe); ``values`` turns an
 ``Encoded`` value back into builtin values. Nothing here runs in the child: the harness

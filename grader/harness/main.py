@@ -1,8 +1,8 @@
 """The harness that runs inside the child process, around the learner's code.
 
-It is started as ``python -I -S -c <this file's text>`` and uses the standard library
-only (and stays Python 3.10 compatible), so it works with whatever interpreter the
-parent picks for the child. It reads one JSON request on stdin (the cells to run, the
+It is started as ``python -I -S`` with the harness's files put together (see
+grader/sandbox/harness.py) and uses the standard library only (and stays Python 3.10
+compatible), so it works with whatever interpreter the parent picks for the child. It reads one JSON request on stdin (the cells to run, the
 variants, the limits), then points stdin at /dev/null.
 
 Before any learner code runs, the harness hardens itself: no new privileges (so sudo

@@ -1,11 +1,12 @@
 """Running: a Program runs in a child Python process under isolation and becomes a Run.
 
-The grader never executes learner code in its own process. The child (see _child.py)
-runs each variant of the program and answers with plain data on a private pipe; this
-module validates that answer field by field, so that a broken or forged answer reads as
-"nothing came back" and never as a result the program did not earn.
+The grader never executes learner code in its own process. The child (grader/harness/)
+runs each variant of the program and answers with plain data on a private pipe, which
+``answer`` validates field by field, so that a broken or forged answer reads as
+"nothing came back" and never as a result the program did not earn. ``tiers`` chooses
+the isolation, ``child`` runs one child, ``model`` holds what a run leaves behind.
 
-Isolation comes in two tiers (SECURITY.md says what each protects against):
+Isolation comes in three tiers (SECURITY.md says what each protects against):
 
 - ``process``, always on: a minimal environment, a fresh folder holding only a copy of
   the submission, ``python -I -S``, stdin from /dev/null, resource limits, no new
@@ -13,7 +14,9 @@ Isolation comes in two tiers (SECURITY.md says what each protects against):
   when the grader is root, and a sweep that kills everything the child started;
 - ``bwrap``, when bubblewrap works here: the same inside new namespaces (no network,
   its own PIDs and /proc), a read-only file system, size-limited tmpfs for writing,
-  and the grader's files, the reference, .git and $HOME hidden.
+  and the grader's files, the reference, .git and $HOME hidden;
+- ``portable``, where the Linux layers cannot run (``portable``): one plain
+  interpreter per variant, its process tree killed at the time limit.
 
 A Sandbox object chooses the tier once (``auto`` takes the best that works) and is
 meant to live for one grading; the bubblewrap probe is cached per process, keyed by

@@ -115,7 +115,7 @@ def _execute(
             "seccomp": None if bwrap else plan.seccomp,
         }
         # As root in the process tier, the harness starts as root to give itself private
-        # mounts and IPC (see _child._enter), then becomes the child's uid.
+        # mounts and IPC (see _enter in grader/harness/lockdown.py), then becomes the child's uid.
         enter = lease is not None and not bwrap
         if enter:
             assert lease is not None
