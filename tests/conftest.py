@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import isolation, sandbox
+from grader import isolation, sandbox, visibility
 from grader.grade import Options, Submission, grade
 from grader.result import Result
 
@@ -34,7 +34,7 @@ BWRAP_PROBLEM = (
     HIDDEN
     if SANDBOX_UNDER_TEST == "process"
     else sandbox.bwrap_problem(
-        "bwrap", isolation.child_python(isolation.is_root()) or "", isolation.is_root()
+        "bwrap", visibility.child_python(isolation.is_root()) or "", isolation.is_root()
     )
 )
 needs_bwrap = pytest.mark.skipif(

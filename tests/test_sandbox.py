@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from grader import isolation
+from grader import isolation, visibility
 from grader.load import Cell, Program
 from grader.sandbox import (
     CHILD_SOURCE,
@@ -288,7 +288,7 @@ def test_bwrap_hides_the_grader_the_reference_git_and_home() -> None:
     )
     listed = value(ran, "listed")
     visible = {k: v for k, v in listed.items() if isinstance(v, list) and v}
-    if str(Path.home()) in visible and str(Path.home()) in isolation.python_prefix(sys.executable):
+    if str(Path.home()) in visible and str(Path.home()) in visibility.python_prefix(sys.executable):
         visible.pop(str(Path.home()))  # only the interpreter's own folder is bound back
     assert visible == {}
     assert value(ran, "wrote") is False

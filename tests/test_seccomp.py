@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import isolation, seccomp
+from grader import isolation, seccomp, visibility
 from grader.cli import main
 from grader.load import Cell, Program
 from grader.result import Report, Result, Status
@@ -30,7 +30,7 @@ from grader.values import decode
 ROOT = Path(__file__).resolve().parent.parent
 CALLS = (Path(__file__).resolve().parent / "programs" / "syscalls.py").read_text(encoding="utf-8")
 
-PYTHON = isolation.child_python(isolation.is_root()) or sys.executable
+PYTHON = visibility.child_python(isolation.is_root()) or sys.executable
 FILTER_PROBLEM = seccomp_filter(PYTHON, isolation.is_root())[1]
 BWRAP_PROBLEM = bwrap_problem("bwrap", PYTHON, isolation.is_root())
 needs_filter = pytest.mark.skipif(
@@ -295,10 +295,10 @@ def test_the_json_report_names_the_layers_in_force(
 
 def test_bubblewrap_reads_the_filter_from_the_descriptor_it_is_given() -> None:
     """The bwrap command passes the filter's descriptor, and no filter means no option."""
-    argv = isolation.bwrap_argv("bwrap", PYTHON, None, (), 1000, None, seccomp_fd=7)
+    argv = visibility.bwrap_argv("bwrap", PYTHON, None, (), 1000, None, seccomp_fd=7)
     assert argv[argv.index("--seccomp") + 1] == "7"
     assert argv.index("--seccomp") < argv.index("--")
-    assert "--seccomp" not in isolation.bwrap_argv("bwrap", PYTHON, None, (), 1000, None)
+    assert "--seccomp" not in visibility.bwrap_argv("bwrap", PYTHON, None, (), 1000, None)
 
 
 def test_the_filter_bytes_are_whole_instructions() -> None:

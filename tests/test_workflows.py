@@ -373,11 +373,11 @@ def test_codeowners_guards_the_workflows_the_grader_and_the_tests() -> None:
 
 def bwrap_tier_problem() -> str | None:
     """Why the bwrap tier cannot run here, or None when it can."""
-    from grader import isolation
+    from grader import isolation, visibility
     from grader.sandbox import bwrap_problem
 
     root = isolation.is_root()
-    return bwrap_problem("bwrap", isolation.child_python(root) or "", root)
+    return bwrap_problem("bwrap", visibility.child_python(root) or "", root)
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="bash runs the workflow's script")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from grader import cgroup, isolation
+from grader import cgroup, isolation, visibility
 from grader.harness.procs import descendants, drain, seccomp_filters
 from grader.load import MAX_BYTES, Program
 from grader.sandbox.answer import _parse_answer
@@ -95,7 +95,7 @@ def _execute(
             name = "submission" + source.suffix.lower()
             isolation.copy_into(source, workdir, name, lease, MAX_BYTES)
             copied = workdir / name if (workdir / name).exists() else None
-        inside = isolation.BWRAP_WORKDIR if bwrap else str(workdir)
+        inside = visibility.BWRAP_WORKDIR if bwrap else str(workdir)
         read_fd, write_fd = os.pipe()
         request = {
             "cells": [{"number": c.number, "source": c.source} for c in program.cells],
@@ -110,7 +110,7 @@ def _execute(
             # kill(-1) reaches only the learner's processes when the child has a uid
             # or a PID namespace of its own; never otherwise.
             "sweep_all": lease is not None or bwrap,
-            "landlock": isolation.landlock_paths(plan.python, inside) if plan.landlock else None,
+            "landlock": visibility.landlock_paths(plan.python, inside) if plan.landlock else None,
             # In the bwrap tier, bubblewrap installs the filter before Python starts.
             "seccomp": None if bwrap else plan.seccomp,
         }
@@ -138,7 +138,7 @@ def _execute(
                 filter_fd = _filter_pipe(plan.seccomp)
                 passed.append(filter_fd)
             argv = (
-                isolation.bwrap_argv(
+                visibility.bwrap_argv(
                     plan.bwrap, plan.python, copied, hidden, limits.disk_bytes, lease, filter_fd
                 )
                 + argv[1:]

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from grader import isolation, seccomp
+from grader import isolation, seccomp, visibility
 from grader.load import Cell, Program
 from grader.sandbox.child import _execute, _Plan
 from grader.sandbox.model import Limits, Run, SandboxUnavailable
@@ -125,9 +125,9 @@ class Sandbox:
             return _Plan("portable", self._python or sys.executable, False), portable.NOTE
         notes: list[str] = []
         own_uid = isolation.is_root()
-        python = self._python or isolation.child_python(own_uid)
+        python = self._python or visibility.child_python(own_uid)
         if python is None:
-            python = isolation.child_python(False) or sys.executable
+            python = visibility.child_python(False) or sys.executable
             own_uid = False
             version = f"{sys.version_info.major}.{sys.version_info.minor}"
             notes.append(
