@@ -103,3 +103,20 @@ def printed_on_one_line(call: str, location: Location | None, times: int) -> str
         f"`{call}` is written {times} times on one line, {where(location)}, so the "
         f"dictionary is printed {times} times. Keep one `{call}`."
     )
+
+
+def other_runs(message: str, code: str, setting: str, load: int) -> str:
+    """Open a failure found in another run by saying why the grader ran the program again."""
+    varied = "capacities" if code == "typed-capacities" else "loads"
+    return (
+        f"Your `{RESULT}` is right for `{LOAD} = {load}`. The grader also runs your "
+        f"program with other {varied}, to check that it works for any of them, and "
+        f"there it is wrong.\n{message}"
+    )
+
+
+def values_side_by_side(code: str, wanted: Any, got: Any) -> str:
+    """Show the expected dictionary above the learner's, unless the message shows both."""
+    if code in ("hardcoded", "typed-capacities", "wrong-values"):
+        return ""  # their messages already show both dictionaries
+    return f"\nExpected: {show(wanted, 200)}\nFound:    {show(got, 200)}"

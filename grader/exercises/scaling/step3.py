@@ -28,7 +28,7 @@ from grader.checks.kit import (
 )
 from grader.checks.source import source_text, target_names
 from grader.exercise import Step
-from grader.exercises.scaling.explanations import missing_keys
+from grader.exercises.scaling.explanations import missing_keys, other_runs, values_side_by_side
 from grader.exercises.scaling.spec import LOAD, LOOP_TARGETS, RESULT, SYSTEMS, Setting
 from grader.exercises.scaling.written import not_from_loop
 from grader.explain import where
@@ -257,7 +257,14 @@ def _check_other_loads(case: Case, value: Any, at: Location | None) -> Verdict:
     }
     if not mismatched:
         return PASS
-    return _wrong_values(case, found, at)
+    verdict = _wrong_values(case, found, at)
+    setting = next(iter(mismatched))
+    return fail(
+        other_runs(verdict.message, verdict.code or "", setting.describe(), expected.load)
+        + values_side_by_side(verdict.code or "", expected.results[setting], mismatched[setting]),
+        verdict.code or "",
+        verdict.location,
+    )
 
 
 def _divided_by_zero_load(execution: Execution) -> bool:
