@@ -24,6 +24,8 @@ MARKER = "<!-- grader-report -->"
 PASS_MARK = "✅"
 FAIL_MARK = "❌"
 NO_MARK = "—"
+# A step not checked yet, because an earlier one must pass first.
+WAIT_MARK = "⏳"
 
 # Characters with a meaning in GitHub Markdown, escaped with a backslash. `<`, `>` and
 # `&` become entities instead, so that no tag and no entity can be formed.
@@ -132,7 +134,7 @@ def _table(report: Report) -> str:
     header = ["Submission", *(f"Step {n}" for n in numbers), "Score"]
     rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for result in report.results:
-        marks = {step.step: (PASS_MARK if step.passed else FAIL_MARK) for step in result.steps}
+        marks = {step.step: _mark(step) for step in result.steps}
         if result.status is Status.ERROR:
             score = f"{result.score}/{result.max_score} (could not be graded)"
         else:
@@ -225,10 +227,22 @@ def _message(text: str, location: Location | None) -> list[str]:
     return out.done()
 
 
+def _mark(step: StepResult) -> str:
+    """A step's mark in the table: passed, failed, or waiting for an earlier step."""
+    if step.passed:
+        return PASS_MARK
+    return WAIT_MARK if step.blocked_by is not None else FAIL_MARK
+
+
 def _step_feedback(step: StepResult, output: str) -> list[str]:
     """Give a failed step's title, message, place, what was printed if it is about that, hint."""
     out = _Paragraphs()
-    out.line(f"**Step {step.step}: {escape(one_line(step.title))}**")
+    title = f"**Step {step.step}: {escape(one_line(step.title))}**"
+    if step.blocked_by is not None:
+        # Its reason is the earlier step's failure, said under that step.
+        out.line(f"{WAIT_MARK} {title}: checked once step {step.blocked_by} passes\\.")
+        return out.done()
+    out.line(title)
     out.message(step.message or "This step did not pass.")
     if step.location is not None and not names_place(step.message, step.location):
         out.line(f"*Where:* {step.location.describe()}")
