@@ -12,7 +12,9 @@ in the 'bwrap' tier, each case must also:
 - write nothing into the grader's package or the reference (the files it attacks are
   hashed before and after);
 - keep the fake secrets of the grader's environment out of every report format;
-- put no escape sequence, control character or CI workflow command in any report.
+- put no escape sequence, control character or CI workflow command in any report;
+- send nothing to the listeners the cases aim at (a pathname Unix socket, TCP and UDP
+  on 127.0.0.1): the syscall filter refuses sockets of every family.
 
 The second part feeds the grader broken files (empty, binary, not UTF-8, too large,
 not a notebook, links) and asserts a clear failed result, never a traceback.
@@ -20,11 +22,15 @@ not a notebook, links) and asserts a clear failed result, never a traceback.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import functools
 import hashlib
 import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -40,6 +46,7 @@ from grader import isolation
 from grader.grade import Options, Submission, grade
 from grader.report import FORMATS
 from grader.result import Report, Result, Status
+from grader.sandbox import seccomp_filter
 from tests.conftest import TIERS
 
 # The hostile cases attack the Linux layers; elsewhere there is nothing of them to test.
@@ -136,13 +143,86 @@ CONFINEMENT = _process_tier_confinement()
 # run only inside private namespaces, through tests/contained.py.
 CONTAINED = {"deep-tree.py", "million-files.py", "many-files.py", "sysv-ipc.py", "keyring.py"}
 UNSHARE = shutil.which("unshare")
+# Cases that reach for what learner code is denied (sockets, namespaces, keys, mounts,
+# bpf, io_uring): the syscall filter must refuse them with EPERM.
+FILTER_PROBLEM = seccomp_filter(
+    isolation.child_python(isolation.is_root()) or sys.executable, isolation.is_root()
+)[1]
+
+
+def why_not(case: Path, tier: str) -> str:
+    """Say why a case cannot run in a tier on this machine without doing real harm, or ''."""
+    if case.name in CONTAINED:
+        return "it could leave something on the machine: graded in private namespaces"
+    if "not-permitted" in expected_of(case).codes and FILTER_PROBLEM:
+        return f"no syscall filter here: {FILTER_PROBLEM}"
+    if tier != "bwrap" and NEEDS.get(case.name, 0) > CONFINEMENT:
+        return "the process tier cannot confine this case here (ordinary user, no Landlock)"
+    return ""
 
 
 def runnable(case: Path, tier: str) -> bool:
     """Whether a case can run in a tier on this machine without doing real harm."""
-    if case.name in CONTAINED:
-        return False
-    return tier == "bwrap" or NEEDS.get(case.name, 0) <= CONFINEMENT
+    return not why_not(case, tier)
+
+
+class Listeners:
+    """A pathname Unix socket, and TCP and UDP sockets on 127.0.0.1, that cases aim at.
+
+    The Unix socket sits outside /tmp (under /run as root), where the bwrap tier's own
+    /tmp does not hide it, and anyone may connect to it: only the syscall filter stands
+    between a case and the listener. Nothing may ever arrive.
+    """
+
+    def __init__(self) -> None:
+        base = "/run" if isolation.is_root() and os.access("/run", os.W_OK) else "/tmp"
+        self.folder = Path(tempfile.mkdtemp(prefix="grader-listen-", dir=base))
+        self.folder.chmod(0o755)
+        self.unix = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.unix.bind(str(self.folder / "listen.sock"))
+        (self.folder / "listen.sock").chmod(0o777)
+        self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.tcp.bind(("127.0.0.1", 0))
+        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.udp.bind(("127.0.0.1", 0))
+        for listener in (self.unix, self.tcp):
+            listener.listen(8)
+        for listener in (self.unix, self.tcp, self.udp):
+            listener.setblocking(False)
+
+    def placeholders(self) -> dict[str, str]:
+        """Return what the cases' placeholders stand for."""
+        return {
+            "__UNIX_SOCKET__": str(self.folder / "listen.sock"),
+            "__TCP_PORT__": str(self.tcp.getsockname()[1]),
+            "__UDP_PORT__": str(self.udp.getsockname()[1]),
+        }
+
+    def received(self) -> list[str]:
+        """Return what reached a listener (a connection, a datagram); nothing, if all is well."""
+        found = []
+        for name, listener in (("unix", self.unix), ("tcp", self.tcp)):
+            with contextlib.suppress(BlockingIOError):
+                connection, _ = listener.accept()
+                connection.close()
+                found.append(f"a {name} connection")
+        with contextlib.suppress(BlockingIOError):
+            found.append(f"a udp datagram: {self.udp.recv(1000)!r}")
+        return found
+
+    def close(self) -> None:
+        """Close the listeners and remove their folder."""
+        for listener in (self.unix, self.tcp, self.udp):
+            listener.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@functools.cache
+def listeners() -> Listeners:
+    """Return this process's listeners, made on first use and closed at its exit."""
+    made = Listeners()
+    atexit.register(made.close)
+    return made
 
 
 def materialize(case: Path, folder: Path, mark: str) -> Path:
@@ -153,6 +233,7 @@ def materialize(case: Path, folder: Path, mark: str) -> Path:
         "__GRADER_PARENT__": str(GRADER.parent),
         "__GRADER__": str(GRADER),
         "__REFERENCE__": str(REFERENCE),
+        **listeners().placeholders(),
     }.items():
         text = text.replace(key, value)
     path = folder / case.name
@@ -323,7 +404,7 @@ def test_a_hostile_case_alone_gets_its_verdict_and_leaves_nothing(
     if case.name in CONTAINED:
         pytest.skip("graded in private namespaces by the test below")
     if not runnable(case, tier):
-        pytest.skip("the process tier cannot confine this case here (ordinary user, no Landlock)")
+        pytest.skip(why_not(case, tier))
     mark = f"hostile{uuid.uuid4().hex[:12]}"
     path = materialize(case, tmp_path, mark)
     before = target_hashes()
@@ -336,6 +417,7 @@ def test_a_hostile_case_alone_gets_its_verdict_and_leaves_nothing(
     assert leftovers(mark) == []
     assert tampering(mark) == []
     assert not (GRADER / "evil.py").exists()
+    assert listeners().received() == []
     assert_report_is_safe(report)
     stray = Path("/tmp") / f"{mark}-results.json"
     if isolation.is_root() or tier == "bwrap":
@@ -372,6 +454,7 @@ def test_a_batch_of_hostile_cases_spoils_no_one_elses_grading(
     assert elapsed < len(cases) * (TIMEOUT + SLACK) / 2
     assert leftovers(mark) == []
     assert tampering(mark) == []
+    assert listeners().received() == []
     assert_report_is_safe(report)
 
 

@@ -1,0 +1,25 @@
+# expect: status=passed score=4 code=not-permitted
+# Does the exercise, then asks the kernel's BPF subsystem for a map.
+import os
+import struct
+import ctypes
+
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+
+
+def syscall(number, *args):
+    if libc.syscall(ctypes.c_long(number), *args) < 0:
+        code = ctypes.get_errno()
+        raise OSError(code, os.strerror(code))
+
+
+systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}
+load = 7
+can_handle_load = {}
+for strategy, capacity in systems.items():
+    can_handle_load[strategy] = capacity >= load
+print(can_handle_load)
+
+attr = ctypes.create_string_buffer(struct.pack("=IIII", 2, 4, 8, 1), 128)  # an array map
+syscall(321, ctypes.c_long(0), attr, ctypes.c_long(128))  # bpf(BPF_MAP_CREATE)
