@@ -179,13 +179,81 @@ def explain(
         )
     elif error.limit == "output":
         text = f"Your program printed far too much {at} and was stopped."
-    elif error.type == "SystemExit":
-        text = f"Your program called exit {at}, so it stopped there."
+    elif is_exit(error):
+        text = f"Your program {exit_call(program, error)} {at}, which ends it there."
     if quoted:
         text += "\n" + quoted
     if said:
         text += "\n" + said
     return Explanation(code, text, location)
+
+
+# The names site.py gives Python to end it. The child runs Python without site (-S), so
+# there they do not exist and calling one raises NameError, not SystemExit; a learner's
+# Python has them. Either way the program asked to stop, and is graded as if it had.
+EXIT_NAMES = frozenset({"exit", "quit"})
+_MISSING_NAME = re.compile(r"name '(\w+)' is not defined")
+_EXIT_CALL = re.compile(r"\b((?:\w+\.)?(?:exit|quit))\s*\(|\braise\s+(SystemExit)\b")
+
+
+def is_exit(error: Error) -> bool:
+    """Whether an error is the program ending itself: SystemExit, or exit()/quit()."""
+    if error.type == "SystemExit":
+        return True
+    if error.type != "NameError":
+        return False
+    match = _MISSING_NAME.search(error.message)
+    return match is not None and match.group(1) in EXIT_NAMES
+
+
+def exit_call(program: Program, error: Error) -> str:
+    """Say how a program ended itself, as its line shows it: "calls `sys.exit()`"..."""
+    cell = program.cell(error.cell)
+    line = cell.line_text(error.line) if cell is not None and error.line is not None else ""
+    match = _EXIT_CALL.search(line)
+    if match is not None:
+        return f"calls `{match.group(1)}()`" if match.group(1) else "raises `SystemExit`"
+    if error.type == "NameError":
+        name = _MISSING_NAME.search(error.message)
+        return f"calls `{name.group(1) if name else 'exit'}()`"
+    return "raises `SystemExit`"
+
+
+def ending(
+    program: Program,
+    execution: Execution,
+    timeout: float | None,
+    advice: Mapping[str, str] | None = None,
+) -> Explanation | None:
+    """Explain why a run that came back did not end as a graded program must, if it did not.
+
+    A program is graded at its end: one that ends itself on purpose (exit(), quit(),
+    sys.exit(), raise SystemExit, KeyboardInterrupt), wherever it does, or one still
+    running when its time ran out, has no end to grade, so none of its steps pass.
+    """
+    stop = next(
+        # A time limit is known from the harness's own record (`limit`), never from the
+        # name of a class that learner code could define.
+        (
+            e
+            for e in execution.errors
+            if is_exit(e) or e.limit == "timeout" or e.type == "KeyboardInterrupt"
+        ),
+        None,
+    )
+    if stop is None and execution.ended == Ended.INTERRUPTED and execution.errors:
+        stop = execution.errors[-1]
+    if stop is not None:
+        return explain(stop, program, execution, timeout, advice)
+    if execution.timed_out:
+        return Explanation(
+            "timeout",
+            "Your program was still running when its time ran out"
+            + (f" ({timeout:g} seconds)" if timeout else "")
+            + ". It probably has a loop that never ends; make sure every loop finishes.",
+            None,
+        )
+    return None
 
 
 def enclosing_loop(program: Program, location: Location) -> Location | None:
@@ -214,6 +282,11 @@ _BUILTIN_NAMES = frozenset(name for name in dir(builtins) if not name.startswith
 def _advice(error: Error, execution: Execution, timeout: float | None) -> tuple[str, str]:
     """Return the mistake code and the plain-words advice for one runtime error."""
     message = error.message
+    if is_exit(error):
+        return "exit-called", (
+            "Remove it: a program is graded only when it runs to its end, so no step "
+            "passes while it calls exit(), quit(), sys.exit() or raises SystemExit."
+        )
     if error.type == "NameError":
         match = re.search(r"name '(\w+)' is not defined", message)
         name = match.group(1) if match else ""
@@ -298,11 +371,6 @@ def _advice(error: Error, execution: Execution, timeout: float | None) -> tuple[
     if error.type == "KeyboardInterrupt":
         return "exit-called", (
             "Remove the `raise KeyboardInterrupt`: the grader needs your program to run to its end."
-        )
-    if error.type == "SystemExit":
-        return "exit-called", (
-            "Remove the call to exit() or sys.exit(): the grader needs your program to "
-            "run to its end."
         )
     if error.type == "AttributeError":
         match = re.search(r"has no attribute '(\w+)'", message)

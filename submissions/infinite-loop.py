@@ -1,4 +1,4 @@
-# Adds a while True loop to "simulate" users arriving but never breaks out of it, so the run times out: steps 1, 2 pass; steps 3, 4 fail.
+# Adds a while True loop to "simulate" users arriving but never breaks out of it, so the run is still going when its time runs out: no step passes.
 
 systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}
 load = 7

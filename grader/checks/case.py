@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from grader.checks.source import Source
-from grader.explain import explain, explain_abrupt, location_of, where
+from grader.explain import ending, explain_abrupt, location_of, where
 from grader.load import Program
 from grader.result import Location
 from grader.sandbox import Execution, Run
@@ -125,13 +125,11 @@ def blocking(case: Case) -> Verdict | None:
     if main.missing:
         explanation = explain_abrupt(main, case.timeout)
         return Verdict(False, explanation.text, explanation.code, explanation.location)
-    if main.ended in (Ended.SYS_EXIT, Ended.INTERRUPTED) and main.errors:
-        # An exit on purpose is not graded, wherever it is: like os._exit(), it keeps
-        # the grader from seeing the program run to its end.
-        explanation = explain(
-            main.errors[-1], case.program, main, case.timeout, case.exercise.advice
-        )
-        return Verdict(False, explanation.text, explanation.code, explanation.location)
+    # An exit on purpose or a program that never ends is not graded, wherever it
+    # stops: like os._exit(), it keeps the grader from seeing the program's end.
+    stop = ending(case.program, main, case.timeout, case.exercise.advice)
+    if stop is not None:
+        return Verdict(False, stop.text, stop.code, stop.location)
     return None
 
 
