@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
+from grader import integrity
 from grader.checks.case import Case, Verdict
 from grader.exercise import Exercise, Step
 from grader.explain import explain, explain_abrupt, explain_syntax
@@ -89,9 +90,12 @@ def result_of(case: Case, verdicts: Mapping[int, Verdict]) -> Result:
         or (main.timed_out and nothing_ran)
     ):
         status = Status.ERROR
+    flag = integrity.flagged(case.program)
     if syntax is not None and case.program.kind == "script":
         explanation = explain_syntax(syntax, case.program)
         message, location, code = explanation.text, explanation.location, explanation.code
+    elif flag is not None:
+        message, location, code = flag.text, flag.location, flag.code
     elif main.missing:
         explanation = explain_abrupt(main, case.timeout)
         message, code = explanation.text, explanation.code

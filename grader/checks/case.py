@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from grader import integrity
 from grader.checks.source import Source
 from grader.explain import ending, explain_abrupt, location_of, where
 from grader.load import Program
@@ -122,6 +123,10 @@ def blocking(case: Case) -> Verdict | None:
                 "syntax-error",
                 location,
             )
+    # Code that reaches into the interpreter could have forged everything else.
+    flag = integrity.flagged(case.program)
+    if flag is not None:
+        return Verdict(False, flag.text, flag.code, flag.location)
     if main.missing:
         explanation = explain_abrupt(main, case.timeout)
         return Verdict(False, explanation.text, explanation.code, explanation.location)

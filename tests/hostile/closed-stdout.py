@@ -1,4 +1,4 @@
-# expect: status=failed score=3 code=runtime-error
+# expect: status=failed score=0 code=integrity
 # Closes standard output (the file descriptors and sys.stdout) before printing.
 import os
 import sys
