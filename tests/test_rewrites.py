@@ -1,0 +1,121 @@
+"""Rewrites of every passing sample: each rule-breaking one fails, each rule-keeping one passes.
+
+The rewrites are made by tests/rewrites.py and graded through the real grader, in one
+batch (the never-ending ones in a batch of their own with a short time limit: they run
+until it whatever it is).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from grader import integrity
+from grader.grade import Options, Submission, grade
+from grader.result import Result, Status
+from tests.conftest import TEST_TIMEOUT
+from tests.rewrites import (
+    INTEGRITY,
+    KEEP_RULES,
+    NEVER_END,
+    REWRITES,
+    Rewrite,
+    Variant,
+    passing_samples,
+    plan,
+    program_of,
+    variants,
+)
+
+PLANNED = [f"{sample.name}+{rewrite.name}" for sample, rewrite, _ in plan()]
+# Programs that never end are graded with a short limit: the limit is all they measure.
+NEVER_END_TIMEOUT = 1.0
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Variant, Result]]:
+    """Write every rewrite of every passing sample and grade them all."""
+    folder = tmp_path_factory.mktemp("rewrites")
+    made = list(variants(folder))
+    endless = {r.name for r in NEVER_END}
+    results: dict[str, tuple[Variant, Result]] = {}
+    for batch, timeout in (
+        ([v for v in made if v.rewrite.name not in endless], TEST_TIMEOUT),
+        ([v for v in made if v.rewrite.name in endless], NEVER_END_TIMEOUT),
+    ):
+        report = grade(
+            [Submission(v.path.name, v.path) for v in batch], Options(timeout=timeout, jobs=2)
+        )
+        for variant, result in zip(batch, report.results, strict=True):
+            results[variant.id] = (variant, result)
+    return results
+
+
+def test_the_generator_rewrites_every_passing_sample_in_every_category() -> None:
+    """Each passing sample gets every category of rewrite, and every integrity rewrite is
+    graded on at least one sample."""
+    samples = passing_samples()
+    assert len(samples) >= 10
+    for sample in samples:
+        for rewrite in REWRITES:
+            if rewrite not in INTEGRITY and rewrite.name != "renamed-temporaries":
+                assert f"{sample.name}+{rewrite.name}" in PLANNED
+    graded_integrity = {name.split("+")[1] for name in PLANNED if "+integrity-" in name}
+    assert {r.name for r in INTEGRITY} == graded_integrity
+
+
+@pytest.mark.parametrize("rewrite", INTEGRITY, ids=lambda r: r.name)
+def test_every_integrity_rewrite_of_every_sample_is_flagged_at_its_line(rewrite: Rewrite) -> None:
+    """Read (not run), each integrity rewrite of each passing sample is flagged where it is."""
+    for sample in passing_samples():
+        edit = rewrite.edit(sample)
+        assert edit is not None and edit.at is not None and rewrite.line is not None
+        program = program_of(sample, edit)
+        found = integrity.scan(program)
+        assert found, sample.name
+        cell = program.cells[edit.at[0]].number
+        assert (cell, edit.at[1] + rewrite.line - 1) == (
+            found[0].location.cell,
+            found[0].location.line,
+        ), sample.name
+
+
+@pytest.mark.parametrize("rewrite", KEEP_RULES, ids=lambda r: r.name)
+def test_no_rule_keeping_rewrite_of_any_sample_is_flagged(rewrite: Rewrite) -> None:
+    """Read (not run), no rule-keeping rewrite of a passing sample reaches the machinery."""
+    for sample in passing_samples():
+        edit = rewrite.edit(sample)
+        if edit is not None:
+            assert integrity.scan(program_of(sample, edit)) == (), sample.name
+
+
+@pytest.mark.parametrize("planned", PLANNED)
+def test_a_rewrite_gets_the_verdict_of_the_rule_it_breaks_or_keeps(
+    planned: str, graded: dict[str, tuple[Variant, Result]]
+) -> None:
+    """A rule-breaking rewrite passes no step, with its mistake code at its line; the
+    rule-keeping ones still pass every step."""
+    variant, result = graded[planned]
+    code = variant.rewrite.code
+    if code is None:
+        assert (result.status, result.score) == (Status.PASSED, 4), result.message
+        return
+    assert Status.PASSED is not result.status
+    assert result.score == 0
+    assert code == result.code
+    assert [code] * 4 == [step.code for step in result.steps]
+    if variant.location is not None:
+        assert result.location is not None
+        assert variant.location == (result.location.cell, result.location.line)
+
+
+def test_a_rule_keeping_rename_really_renames(tmp_path: Path) -> None:
+    """The temporaries of the temp-variable sample come out under new names."""
+    made = {
+        v.id: v
+        for v in variants(tmp_path, tuple(r for r in REWRITES if r.name == "renamed-temporaries"))
+    }
+    text = made["correct-temp-variable.py+renamed-temporaries"].path.read_text(encoding="utf-8")
+    assert "renamed_" in text
+    assert "systems.items()" in text
