@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from grader.explain import Explanation
 from grader.load import Program
 from grader.result import Location
 
@@ -140,10 +141,6 @@ NAMESPACE_CALLS = frozenset({"globals", "locals", "vars"})
 RAW_PATHS = ("/proc/", "/dev/fd/", "/dev/std")
 
 
-# The mistake code of a program the rule flags.
-CODE = "integrity"
-
-
 @dataclass(frozen=True)
 class Finding:
     """One construct that reaches the machinery, as the learner wrote it, and where."""
@@ -172,22 +169,13 @@ def scan(program: Program) -> tuple[Finding, ...]:
     return tuple(unique)
 
 
-@dataclass(frozen=True)
-class Flagged:
-    """Why a program is not graded: one sentence, the first finding's place, all findings."""
-
-    text: str
-    location: Location
-    findings: tuple[Finding, ...]
-
-
-def flagged(program: Program) -> Flagged | None:
-    """Return why a program may not be graded under the integrity rule, or None."""
+def flagged(program: Program) -> Explanation | None:
+    """Explain why a program may not be graded under the integrity rule, or return None."""
     findings = scan(program)
     if not findings:
         return None
     first = findings[0]
-    return Flagged(sentence(first, len(findings)), first.location, findings)
+    return Explanation("integrity", sentence(first, len(findings)), first.location)
 
 
 def sentence(finding: Finding, count: int = 1) -> str:
