@@ -19,9 +19,14 @@ from pathlib import Path
 
 SUFFIXES = (".py", ".ipynb")
 
-# Far larger than any solution to a beginner's exercise, small enough that a hostile
-# file cannot make the grader read or parse megabytes.
+# The code that runs: a script's file, or a notebook's code cells together. Far larger
+# than any solution to a beginner's exercise, small enough that a hostile file cannot
+# make the grader parse or send megabytes of code.
 MAX_BYTES = 1_000_000
+# A notebook file itself, stored outputs included (plots, tables, images): they are
+# never run or read as code, so the bound is generous; it only keeps the grader from
+# reading a file of any size.
+MAX_NOTEBOOK_BYTES = 20_000_000
 
 # Cell magics whose body is Python that Jupyter runs: the body still runs here.
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})
@@ -87,9 +92,11 @@ def is_supported(path: Path) -> bool:
 def load(path: Path, shown_as: str | None = None) -> Program:
     """Read a script or notebook into a Program, or raise LoadError in plain words."""
     name = shown_as if shown_as is not None else str(path)
-    data = _read_regular_file(path, name)
-    text = decode(data, name)
-    if path.suffix.lower() == ".ipynb":
+    notebook = path.suffix.lower() == ".ipynb"
+    limit = MAX_NOTEBOOK_BYTES if notebook else MAX_BYTES
+    data = _read_regular_file(path, name, limit)
+    text = decode(data, name, limit)
+    if notebook:
         return _load_notebook(text, name)
     if not text.strip():
         raise LoadError(
@@ -107,8 +114,8 @@ _OPEN_FLAGS = os.O_RDONLY | sum(
 )
 
 
-def _read_regular_file(path: Path, name: str) -> bytes:
-    """Read at most MAX_BYTES + 1 bytes of a regular file that is not a symbolic link.
+def _read_regular_file(path: Path, name: str, limit: int = MAX_BYTES) -> bytes:
+    """Read at most limit + 1 bytes of a regular file that is not a symbolic link.
 
     A submission that is a link could make the grader read, and then quote back as a
     syntax error, anything the grader may read (/proc/self/environ, a token file); a
@@ -136,7 +143,7 @@ def _read_regular_file(path: Path, name: str) -> bytes:
                 "not-a-file",
             )
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read(MAX_BYTES + 1)
+            return handle.read(limit + 1)
     except OSError as error:
         raise LoadError(
             f"{name} could not be read ({error.strerror or error}). "
@@ -147,12 +154,17 @@ def _read_regular_file(path: Path, name: str) -> bytes:
         os.close(fd)
 
 
-def decode(data: bytes, name: str) -> str:
+def decode(data: bytes, name: str, limit: int = MAX_BYTES) -> str:
     """Turn a file's bytes into text with '\\n' line endings, or raise LoadError."""
-    if len(data) > MAX_BYTES:
+    if len(data) > limit:
+        advice = (
+            "Clear its outputs (Edit > Clear All Outputs in Jupyter), save, and submit again."
+            if limit == MAX_NOTEBOOK_BYTES
+            else "Submit only your solution's code."
+        )
         raise LoadError(
-            f"{name} is larger than {MAX_BYTES // 1_000_000} MB, far more than this "
-            "exercise needs. Submit only your solution's code.",
+            f"{name} is larger than {limit // 1_000_000} MB, far more than this exercise "
+            f"needs. {advice}",
             "too-large",
         )
     if b"\x00" in data:
@@ -178,7 +190,7 @@ def _load_notebook(text: str, name: str) -> Program:
     import nbformat  # imported here: scripts never pay for it
 
     try:
-        json.loads(text)
+        data = json.loads(text)
     except ValueError as error:
         raise LoadError(
             f"{name} is not a valid notebook: it is not JSON ({error}). Open it in "
@@ -194,7 +206,8 @@ def _load_notebook(text: str, name: str) -> Program:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            notebook = nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
+            stripped = json.dumps(_without_outputs(data))
+            notebook = nbformat.reads(stripped, as_version=4)  # type: ignore[no-untyped-call]
             cells = list(notebook.cells)
             language = _language(notebook.get("metadata", {}))
             raw = [(cell.get("cell_type"), cell.get("source", "")) for cell in cells]
@@ -227,6 +240,13 @@ def _load_notebook(text: str, name: str) -> Program:
         runnable, cell_notes = strip_ipython(source, number)
         notes.extend(cell_notes)
         program_cells.append(Cell(number, runnable, source))
+    code_bytes = sum(len(cell.source.encode("utf-8", "surrogatepass")) for cell in program_cells)
+    if code_bytes > MAX_BYTES:
+        raise LoadError(
+            f"{name} has more than {MAX_BYTES // 1_000_000} MB of code in its code cells, "
+            "far more than this exercise needs. Submit only your solution's code.",
+            "too-large",
+        )
     if not any(cell.source.strip() for cell in program_cells):
         raise LoadError(
             f"{name} has no code in its code cells. Write the exercise's code in code "
@@ -240,6 +260,28 @@ def _load_notebook(text: str, name: str) -> Program:
         notes=tuple(notes),
         markdown=tuple(markdown),
     )
+
+
+def _without_outputs(data: object) -> object:
+    """Empty what running the cells stored (outputs, attachments): none of it runs.
+
+    nbformat then reads, converts and validates only the code and the words, however
+    many megabytes of plots the learner's notebook kept. Format 3 keeps its cells in
+    worksheets.
+    """
+    if not isinstance(data, dict):
+        return data
+    groups = [data.get("cells")]
+    sheets = data.get("worksheets")
+    if isinstance(sheets, list):
+        groups.extend(sheet.get("cells") for sheet in sheets if isinstance(sheet, dict))
+    for cells in groups:
+        for cell in cells if isinstance(cells, list) else ():
+            if isinstance(cell, dict):
+                if "outputs" in cell:
+                    cell["outputs"] = []
+                cell.pop("attachments", None)
+    return data
 
 
 def _language(metadata: object) -> str:

@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from nbformat import v3, v4
 
-from grader.load import MAX_BYTES, LoadError, load, strip_ipython
+from grader.load import MAX_BYTES, MAX_NOTEBOOK_BYTES, LoadError, load, strip_ipython
 
 
 def _write_v4(path: Path, cells: list[nbformat.NotebookNode], language: str = "python") -> Path:
@@ -165,3 +165,70 @@ def test_a_timed_statement_still_runs() -> None:
     """`%time stmt` runs the statement, as Jupyter does, without the timing."""
     source, notes = strip_ipython("%time load = 7", 1)
     assert (source, "ran the statement" in notes[0]) == ("load = 7", True)
+
+
+def _notebook_with_outputs(path: Path, image_bytes: int, code: str) -> Path:
+    """A correct notebook whose last cell stored PNG outputs of about image_bytes."""
+    import base64
+
+    chunk = base64.b64encode(bytes(range(256)) * 1024).decode()  # 350 kB of base64
+    outputs = [
+        v4.new_output("display_data", data={"image/png": chunk, "text/plain": "<Figure>"})
+        for _ in range(image_bytes // len(chunk) + 1)
+    ]
+    cells = [v4.new_code_cell(code, outputs=outputs, execution_count=1)]
+    return _write_v4(path, cells)
+
+
+CORRECT_CODE = (
+    "systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}\n"
+    "load = 7\ncan_handle_load = {}\n"
+    "for strategy, capacity in systems.items():\n"
+    "    can_handle_load[strategy] = capacity >= load\n"
+    "print(can_handle_load)"
+)
+
+
+def test_a_notebook_large_only_because_of_stored_outputs_is_graded(tmp_path: Path) -> None:
+    """8 MB of stored images are ignored: the code is graded, and passes."""
+    from tests.conftest import grade_file
+
+    path = _notebook_with_outputs(tmp_path / "plots.ipynb", 8_000_000, CORRECT_CODE)
+    assert path.stat().st_size > 8_000_000
+    result = grade_file(path)
+    assert (result.status.value, result.score) == ("passed", 4)
+
+
+def test_a_notebook_file_over_its_generous_bound_is_refused_in_plain_words(
+    tmp_path: Path,
+) -> None:
+    """Past MAX_NOTEBOOK_BYTES the file is not read; the learner is told to clear outputs."""
+    path = _notebook_with_outputs(tmp_path / "huge.ipynb", MAX_NOTEBOOK_BYTES, "load = 7")
+    with pytest.raises(LoadError) as caught:
+        load(path, shown_as="huge.ipynb")
+    assert caught.value.code == "too-large"
+    assert caught.value.message == (
+        f"huge.ipynb is larger than {MAX_NOTEBOOK_BYTES // 1_000_000} MB, far more than this "
+        "exercise needs. Clear its outputs (Edit > Clear All Outputs in Jupyter), save, and "
+        "submit again."
+    )
+
+
+def test_the_code_of_a_notebook_is_held_to_the_same_limit_as_a_script(tmp_path: Path) -> None:
+    """More than MAX_BYTES of code across the code cells is refused, whatever the file size."""
+    line = "x = 1\n" * 10_000
+    cells = [v4.new_code_cell(line) for _ in range(MAX_BYTES // len(line) + 1)]
+    path = _write_v4(tmp_path / "long.ipynb", cells)
+    with pytest.raises(LoadError) as caught:
+        load(path, shown_as="long.ipynb")
+    assert caught.value.code == "too-large"
+    assert caught.value.message.startswith("long.ipynb has more than 1 MB of code in its code")
+
+
+def test_a_notebook_format_3_keeps_its_code_when_outputs_are_dropped(tmp_path: Path) -> None:
+    """Outputs inside a format 3 worksheet are ignored too; the code cell still loads."""
+    cell = v3.new_code_cell(input="load = 7", outputs=[v3.new_output("stream", output_text="7")])
+    notebook = v3.new_notebook(worksheets=[v3.new_worksheet(cells=[cell])])
+    path = tmp_path / "old.ipynb"
+    path.write_text(v3.writes_json(notebook), encoding="utf-8")
+    assert [c.source for c in load(path).cells] == ["load = 7"]
