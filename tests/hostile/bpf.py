@@ -1,4 +1,4 @@
-# expect: status=passed score=4 code=not-permitted
+# expect: status=failed score=0 code=integrity
 # Does the exercise, then asks the kernel's BPF subsystem for a map.
 import os
 import struct
