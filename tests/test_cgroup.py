@@ -22,28 +22,41 @@ if PROBE is not None:
     PROBE.remove()
 pytestmark = pytest.mark.skipif(PROBE is None, reason="the grader cannot make a cgroup here")
 
-# Ten children that each fill 100 MB (well within --memory-limit) and report it.
+# Ten children that each fill 100 MB (well within --memory-limit), say so, and wait. When
+# every child has either said so or died, `held` counts those still alive: the memory
+# held at one time. (Counting what was said would count a child the OOM killer took
+# after it spoke, and make the count depend on timing.)
 FORKS = """
 import os, select, time
 read, write = os.pipe()
-for _ in range(10):
-    if os.fork() == 0:
+children = {}
+for number in range(10):
+    pid = os.fork()
+    if pid == 0:
         block = bytearray(100_000_000)
         for index in range(0, len(block), 4096):
             block[index] = 1
-        os.write(write, b"x")
+        os.write(write, bytes([number]))
         time.sleep(60)
         os._exit(0)
+    children[pid] = number
 os.close(write)
-held = dead = 0
-while held + dead < 10:
-    for ready in select.select([read], [], [], 0.05)[0]:
-        held += len(os.read(read, 10))
+spoke, dead = set(), set()
+
+def reap():
     try:
-        while os.waitpid(-1, os.WNOHANG)[0]:
-            dead += 1
+        while (pid := os.waitpid(-1, os.WNOHANG)[0]):
+            dead.add(children[pid])
     except ChildProcessError:
-        break
+        pass
+
+while len(spoke | dead) < 10:
+    for ready in select.select([read], [], [], 0.05)[0]:
+        spoke.update(os.read(read, 10))
+    reap()
+time.sleep(0.5)
+reap()
+held = 10 - len(dead)
 """
 
 
