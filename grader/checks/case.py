@@ -18,7 +18,6 @@ from grader.load import Program
 from grader.result import Location
 from grader.sandbox import Execution, Run
 from grader.values import decode
-from grader.wire import Ended
 
 if TYPE_CHECKING:
     from grader.exercise import Exercise
