@@ -42,7 +42,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import isolation
+from grader import isolation, visibility
 from grader.grade import Options, Submission, grade
 from grader.report import FORMATS
 from grader.result import Report, Result, Status
@@ -146,7 +146,7 @@ UNSHARE = shutil.which("unshare")
 # Cases that reach for what learner code is denied (sockets, namespaces, keys, mounts,
 # bpf, io_uring): the syscall filter must refuse them with EPERM.
 FILTER_PROBLEM = seccomp_filter(
-    isolation.child_python(isolation.is_root()) or sys.executable, isolation.is_root()
+    visibility.child_python(isolation.is_root()) or sys.executable, isolation.is_root()
 )[1]
 
 
