@@ -27,8 +27,11 @@ from tests.rewrites import (
     program_of,
     variants,
 )
+from tests.step_rewrites import STEP_REWRITES
 
-PLANNED = [f"{sample.name}+{rewrite.name}" for sample, rewrite, _ in plan()]
+# The rewrites that end, reach into or outlast the program, and those of its loop and print.
+ALL = (*REWRITES, *STEP_REWRITES)
+PLANNED = [f"{sample.name}+{rewrite.name}" for sample, rewrite, _ in plan(ALL)]
 # Programs that never end are graded with a short limit: the limit is all they measure.
 NEVER_END_TIMEOUT = 1.0
 
@@ -37,7 +40,7 @@ NEVER_END_TIMEOUT = 1.0
 def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Variant, Result]]:
     """Write every rewrite of every passing sample and grade them all."""
     folder = tmp_path_factory.mktemp("rewrites")
-    made = list(variants(folder))
+    made = list(variants(folder, ALL))
     endless = {r.name for r in NEVER_END}
     results: dict[str, tuple[Variant, Result]] = {}
     for batch, timeout in (
@@ -58,7 +61,7 @@ def test_the_generator_rewrites_every_passing_sample_in_every_category() -> None
     samples = passing_samples()
     assert len(samples) >= 10
     for sample in samples:
-        for rewrite in REWRITES:
+        for rewrite in ALL:
             if rewrite not in INTEGRITY and rewrite.name != "renamed-temporaries":
                 assert f"{sample.name}+{rewrite.name}" in PLANNED
     graded_integrity = {name.split("+")[1] for name in PLANNED if "+integrity-" in name}
@@ -94,12 +97,20 @@ def test_no_rule_keeping_rewrite_of_any_sample_is_flagged(rewrite: Rewrite) -> N
 def test_a_rewrite_gets_the_verdict_of_the_rule_it_breaks_or_keeps(
     planned: str, graded: dict[str, tuple[Variant, Result]]
 ) -> None:
-    """A rule-breaking rewrite passes no step, with its mistake code at its line; the
-    rule-keeping ones still pass every step."""
+    """A rule-breaking rewrite passes no step, with its mistake code at its line (one that
+    breaks a step's rule fails that step); the rule-keeping ones still pass every step."""
     variant, result = graded[planned]
     code = variant.rewrite.code
     if code is None:
         assert (result.status, result.score) == (Status.PASSED, 4), result.message
+        return
+    if code.startswith("step"):
+        step = result.steps[int(code[len("step")]) - 1]
+        assert Status.PASSED is not result.status
+        assert code == step.code, step.message
+        if variant.location is not None:
+            assert step.location is not None
+            assert variant.location == (step.location.cell, step.location.line)
         return
     assert Status.PASSED is not result.status
     assert result.score == 0
