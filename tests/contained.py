@@ -47,13 +47,46 @@ def _grade(paths: list[Path], tier: str) -> dict[str, object]:
     }
 
 
+# What the grading needs to go on seeing: the checkout (the grader, the reference, the
+# correct submission) and the interpreter's prefixes (a virtual environment). Any of them
+# may live in a temporary folder (a clone in /tmp): it is bound back after the fresh
+# tmpfs covers that folder.
+NEEDED = tuple(
+    dict.fromkeys(
+        os.path.realpath(p)
+        for p in (Path(__file__).resolve().parent.parent, sys.prefix, sys.base_prefix)
+    )
+)
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def _cover(folder: str) -> list[str]:
+    """Mount a fresh tmpfs on folder, binding back what the grading needs from under it."""
+    needed = [path for path in NEEDED if _inside(path, folder)]
+    # A descriptor keeps each covered folder reachable (through /proc) once it is hidden.
+    kept = {path: os.open(path, os.O_PATH | os.O_DIRECTORY) for path in needed}
+    subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256m,mode=1777", "none", folder], check=True
+    )
+    for path, fd in kept.items():
+        os.makedirs(path, exist_ok=True)
+        subprocess.run(
+            ["mount", "--no-canonicalize", "--bind", f"/proc/{os.getpid()}/fd/{fd}", path],
+            check=True,
+        )
+        os.close(fd)
+    return needed
+
+
 def main(argv: list[str]) -> None:
     tier, case, correct = argv
     source = Path(case).read_bytes()  # before /tmp, where it lives, is covered
+    bound: list[str] = []
     for folder in TEMP_FOLDERS:
-        subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=256m,mode=1777", "none", folder], check=True
-        )
+        bound.extend(_cover(folder))
     cases = Path("/tmp/cases")
     cases.mkdir(mode=0o755)
     path = cases / Path(case).name
@@ -68,6 +101,7 @@ def main(argv: list[str]) -> None:
         for folder in TEMP_FOLDERS
         for name in os.listdir(folder)
         if Path(folder) / name != cases
+        and not any(_inside(path, os.path.join(folder, name)) for path in bound)
     )
     print(
         json.dumps(
