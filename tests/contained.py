@@ -63,7 +63,7 @@ def _inside(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip("/") + "/")
 
 
-def _cover(folder: str) -> list[str]:
+def cover(folder: str) -> list[str]:
     """Mount a fresh tmpfs on folder, binding back what the grading needs from under it."""
     needed = [path for path in NEEDED if _inside(path, folder)]
     # A descriptor keeps each covered folder reachable (through /proc) once it is hidden.
@@ -86,7 +86,7 @@ def main(argv: list[str]) -> None:
     source = Path(case).read_bytes()  # before /tmp, where it lives, is covered
     bound: list[str] = []
     for folder in TEMP_FOLDERS:
-        bound.extend(_cover(folder))
+        bound.extend(cover(folder))
     cases = Path("/tmp/cases")
     cases.mkdir(mode=0o755)
     path = cases / Path(case).name

@@ -36,8 +36,8 @@ def in_namespaces(code: str) -> dict[str, object]:
     assert UNSHARE is not None
     script = (
         "import ctypes, json, os, subprocess, sys\n"
-        "subprocess.run(['mount', '-t', 'tmpfs', '-o', 'size=64m,mode=1777', 'none', '/tmp'],"
-        " check=True)\n" + textwrap.dedent(code)
+        "from tests.contained import cover\n"
+        "cover('/tmp')\n" + textwrap.dedent(code)
     )
     done = subprocess.run(
         [UNSHARE, "-m", "-i", "--propagation", "private", sys.executable, "-c", script],
