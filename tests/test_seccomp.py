@@ -212,13 +212,16 @@ print(json.dumps({{tier: outcome(tier, filtered=False) for tier in tiers}}))
 
 def in_private_namespace(script: str) -> subprocess.CompletedProcess[str]:
     """Run a Python script as root in a new mount and IPC namespace with fresh temp folders."""
-    shell = (
-        "set -e; for d in /tmp /var/tmp /dev/shm; do mount -t tmpfs -o mode=1777 none $d; done; "
-        'exec "$0" -c "$1"'
+    # tests.contained covers each temporary folder and binds back the checkout and the
+    # interpreter where they live under one (a clone in /tmp).
+    prologue = (
+        "from tests.contained import TEMP_FOLDERS, cover\n"
+        "for folder in TEMP_FOLDERS:\n"
+        "    cover(folder)\n"
     )
     unshare = ["unshare", "-m", "-i", "--propagation", "private"]
     return subprocess.run(
-        [*unshare, "sh", "-c", shell, sys.executable, script],
+        [*unshare, sys.executable, "-c", prologue + script],
         capture_output=True,
         text=True,
         timeout=120,
