@@ -6,29 +6,19 @@ files or frames.
 
 from __future__ import annotations
 
-import ast
 import builtins
 import difflib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from grader.diagnose import diagnose
+from grader.ending import enclosing_loop, exit_call, is_exit
 from grader.load import Program
-from grader.result import Location
+from grader.result import Explanation, Location
 from grader.safe import inline
 from grader.sandbox import Error, Execution
 from grader.syntax_advice import diagnose_syntax
 from grader.wire import Ended
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """An error explained: a stable code, one paragraph of text and where it happened."""
-
-    code: str
-    text: str
-    location: Location | None
 
 
 def location_of(error: Error) -> Location | None:
@@ -188,37 +178,6 @@ def explain(
     return Explanation(code, text, location)
 
 
-# The names site.py gives Python to end it. The child runs Python without site (-S), so
-# there they do not exist and calling one raises NameError, not SystemExit; a learner's
-# Python has them. Either way the program asked to stop, and is graded as if it had.
-EXIT_NAMES = frozenset({"exit", "quit"})
-_MISSING_NAME = re.compile(r"name '(\w+)' is not defined")
-_EXIT_CALL = re.compile(r"\b((?:\w+\.)?(?:exit|quit))\s*\(|\braise\s+(SystemExit)\b")
-
-
-def is_exit(error: Error) -> bool:
-    """Whether an error is the program ending itself: SystemExit, or exit()/quit()."""
-    if error.type == "SystemExit":
-        return True
-    if error.type != "NameError":
-        return False
-    match = _MISSING_NAME.search(error.message)
-    return match is not None and match.group(1) in EXIT_NAMES
-
-
-def exit_call(program: Program, error: Error) -> str:
-    """Say how a program ended itself, as its line shows it: "calls `sys.exit()`"..."""
-    cell = program.cell(error.cell)
-    line = cell.line_text(error.line) if cell is not None and error.line is not None else ""
-    match = _EXIT_CALL.search(line)
-    if match is not None:
-        return f"calls `{match.group(1)}()`" if match.group(1) else "raises `SystemExit`"
-    if error.type == "NameError":
-        name = _MISSING_NAME.search(error.message)
-        return f"calls `{name.group(1) if name else 'exit'}()`"
-    return "raises `SystemExit`"
-
-
 def ending(
     program: Program,
     execution: Execution,
@@ -254,26 +213,6 @@ def ending(
             None,
         )
     return None
-
-
-def enclosing_loop(program: Program, location: Location) -> Location | None:
-    """Return the outermost loop statement around a line, if the line is in a loop."""
-    cell = program.cell(location.cell)
-    if cell is None:
-        return None
-    try:
-        tree = ast.parse(cell.source)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return None
-    loops = [
-        node
-        for node in ast.walk(tree)
-        if isinstance(node, (ast.For, ast.While, ast.AsyncFor))
-        and node.lineno <= location.line <= (node.end_lineno or node.lineno)
-    ]
-    if not loops:
-        return None
-    return Location(line=min(node.lineno for node in loops), cell=location.cell)
 
 
 _BUILTIN_NAMES = frozenset(name for name in dir(builtins) if not name.startswith("_"))
@@ -397,65 +336,3 @@ def _advice(error: Error, execution: Execution, timeout: float | None) -> tuple[
         "runtime-error",
         "Read the line above and the error's message; fix the line and run it again.",
     )
-
-
-def explain_abrupt(execution: Execution, timeout: float | None) -> Explanation:
-    """Explain a run that sent nothing back: killed, timed out, or ended by os._exit."""
-    if execution.timed_out:
-        text = (
-            "Your program was still running when its time ran out"
-            + (f" ({timeout:g} seconds)" if timeout else "")
-            + ", and it could not be stopped cleanly. It probably has a loop that never ends."
-        )
-        return Explanation("timeout", text, None)
-    code, text = _ABRUPT.get(execution.ended, ("", ""))
-    if code:
-        return Explanation(code, text, None)
-    if execution.signal in (7, 11):
-        return Explanation(
-            "crash",
-            f"Your program crashed the Python interpreter ({execution.how_it_ended}), most often "
-            "by recursing far deeper than Python allows. Do not raise the limit with "
-            "sys.setrecursionlimit(); give every recursion a case where it stops.",
-            None,
-        )
-    if execution.signal in (9, 24):
-        return Explanation(
-            "resource-limit",
-            "Your program was stopped because it used more time, memory or output "
-            "than allowed. It probably has a loop that never ends or builds something "
-            "endless.",
-            None,
-        )
-    return Explanation(
-        "abrupt-exit",
-        f"Your program ended abruptly ({execution.how_it_ended}) before the grader could "
-        "look at its variables. Remove any call to os._exit() or exit(), and let the program run "
-        "to its end.",
-        None,
-    )
-
-
-# The ends a run can come to without an answer that need no more than their name.
-_ABRUPT: dict[Ended | None, tuple[str, str]] = {
-    Ended.OUTPUT_LIMIT: (
-        "output-limit",
-        "Your program wrote far too much output (straight to the terminal, behind "
-        "print's back) and was stopped. It probably writes inside a loop that never "
-        "ends; print only what the steps ask for.",
-    ),
-    Ended.UNREADABLE_VALUES: (
-        "unreadable-values",
-        "Your program ran, but its variables could not be read back: they hold "
-        "something far larger than the exercise needs, beyond the memory allowed. "
-        "Keep only the values the steps ask for.",
-    ),
-    # The learner's code wrote into the pipe its results travel on: nothing it sent
-    # can be told apart from what it wrote, so none of it counts.
-    Ended.GARBLED_ANSWER: (
-        "garbled-answer",
-        "Your program wrote into the grader's private channel, so nothing it did "
-        "could be read. Do not write to file descriptors your program did not open "
-        "(os.write, os.fdopen).",
-    ),
-}

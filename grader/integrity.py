@@ -21,9 +21,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from grader.explain import Explanation
 from grader.load import Program
-from grader.result import Location
+from grader.result import Explanation, Location
 
 # Modules whose import alone reaches the machinery (a submodule counts as its package).
 MODULES: dict[str, str] = {

@@ -12,8 +12,9 @@ from dataclasses import replace
 
 from grader import integrity
 from grader.checks.case import Case, Verdict
+from grader.ending import explain_abrupt
 from grader.exercise import Exercise, Step
-from grader.explain import explain, explain_abrupt, explain_syntax
+from grader.explain import explain, explain_syntax
 from grader.load import LoadError
 from grader.result import Result, Status, StepResult
 from grader.safe import safe_text

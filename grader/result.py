@@ -46,6 +46,15 @@ class Location:
 
 
 @dataclass(frozen=True)
+class Explanation:
+    """An error explained: a stable code, one paragraph of text and where it happened."""
+
+    code: str
+    text: str
+    location: Location | None
+
+
+@dataclass(frozen=True)
 class StepResult:
     """The verdict on one step of the exercise, with the feedback for the learner."""
 

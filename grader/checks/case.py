@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from grader import integrity
 from grader.checks.source import Source
-from grader.explain import ending, explain_abrupt, location_of, where
+from grader.ending import explain_abrupt
+from grader.explain import ending, location_of, where
 from grader.load import Program
 from grader.result import Location
 from grader.sandbox import Execution, Run

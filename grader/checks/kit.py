@@ -25,8 +25,9 @@ from grader.checks.source import (
     targets_of,
 )
 from grader.diagnose_names import markdown_advice, markdown_defining
-from grader.explain import Explanation, explain, explain_abrupt, where
-from grader.result import Location
+from grader.ending import explain_abrupt
+from grader.explain import explain, where
+from grader.result import Explanation, Location
 from grader.sandbox import Execution
 from grader.values import describe, same, show
 
