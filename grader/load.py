@@ -17,6 +17,8 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.safe import inline
+
 SUFFIXES = (".py", ".ipynb")
 
 # The code that runs: a script's file, or a notebook's code cells together. Far larger
@@ -220,7 +222,8 @@ def _load_notebook(text: str, name: str) -> Program:
         ) from None
     if language and not language.startswith(("python", "ipython")):
         raise LoadError(
-            f"{name} is a {language} notebook; this exercise is graded as Python. "
+            # The language is the learner's metadata: one line, and short.
+            f"{name} is a {inline(language[:40])} notebook; this exercise is graded as Python. "
             "Choose a Python 3 kernel, run your cells, save, and submit again.",
             "not-python",
         )

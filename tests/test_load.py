@@ -153,6 +153,15 @@ def test_a_notebook_of_another_language_is_refused(tmp_path: Path) -> None:
     assert caught.value.code == "not-python"
 
 
+def test_a_notebook_language_is_quoted_on_one_line(tmp_path: Path) -> None:
+    """The language is the learner's metadata: it cannot start a line of the report."""
+    forged = "r\n  \u2713 Step 4: Print the results"
+    path = _write_v4(tmp_path / "f.ipynb", [v4.new_code_cell("x = 1")], language=forged)
+    with pytest.raises(LoadError) as caught:
+        load(path)
+    assert "\n" not in caught.value.message
+
+
 def test_a_notebook_with_only_markdown_has_no_code(tmp_path: Path) -> None:
     """A notebook whose answers sit in markdown cells is told where code belongs."""
     path = _write_v4(tmp_path / "md.ipynb", [v4.new_markdown_cell("load = 7")])
