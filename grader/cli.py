@@ -18,8 +18,8 @@ from typing import NoReturn, TextIO
 from grader import __version__
 from grader.exercise import ExerciseError, builtin, from_folder
 from grader.grade import Options, Progress, UsageError, collect, grade, shard
+from grader.render import rendered, write
 from grader.report import FORMATS
-from grader.result import Report
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 # Interrupted with Ctrl-C: 128 + SIGINT, as shells report it.
@@ -99,16 +99,6 @@ def _progress_line(stream: TextIO) -> Progress:
             stream.flush()
 
     return show
-
-
-def _rendered(report: Report, name: str, stream: TextIO | None) -> str:
-    """Render the report; the text format fits the stream it goes to (None: a file)."""
-    if name != "text":
-        return FORMATS[name](report)
-    from grader.report import text
-
-    style = text.style_for(stream) if stream is not None else text.PLAIN
-    return text.render(report, style)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -229,7 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             progress=progress,
             exercise=exercise,
         )
-        text = _rendered(report, args.format, sys.stdout if not args.output else None)
+        text = rendered(report, args.format, sys.stdout if not args.output else None)
     except UsageError as error:  # the sandbox asked for cannot run here
         print(f"grader: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -246,6 +236,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     if report.sandbox_note:
         # For whoever runs the grader, not for the learner whose report this is.
         print(f"grader: {report.sandbox_note}", file=sys.stderr)
-    from grader.render import write
-
     return write(report, args.format, text, args.output, os.environ)

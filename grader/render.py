@@ -24,12 +24,24 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 from grader.result import Report
 from grader.safe import encodable
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def rendered(report: Report, name: str, stream: TextIO | None) -> str:
+    """Render the report; the text format fits the stream it goes to (None: a file)."""
+    from grader.report import FORMATS
+
+    if name != "text":
+        return FORMATS[name](report)
+    from grader.report import text
+
+    style = text.style_for(stream) if stream is not None else text.PLAIN
+    return text.render(report, style)
 
 
 def write(
@@ -85,7 +97,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Render the saved report named on the command line."""
     from grader.merge import MergeError, parse
-    from grader.report import FORMATS, github
+    from grader.report import github
     from grader.report.json import report_from_dict
 
     args = _parser().parse_args(argv)
@@ -105,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (AttributeError, KeyError, TypeError, ValueError) as error:
         print(f"grader.render: {args.report}: not in the report format ({error}).", file=sys.stderr)
         return EXIT_USAGE
-    text = FORMATS[args.format](report)
+    text = rendered(report, args.format, sys.stdout if not args.output else None)
     if args.max_chars is not None:
         text = github.cut_markdown(text, args.max_chars)
     return write(report, args.format, text, args.output, os.environ)

@@ -128,3 +128,19 @@ def test_rendering_writes_the_workflow_files_from_a_saved_report(tmp_path: Path)
     assert done.stdout == github.render(SAMPLE)
     assert summary.read_text(encoding="utf-8").startswith("<!-- grader-report -->")
     assert "result<<ghadelimiter_" in output.read_text(encoding="utf-8")
+
+
+def test_text_rendered_to_a_stream_that_cannot_encode_the_marks_uses_ascii_marks(
+    tmp_path: Path,
+) -> None:
+    """The text format fits its stream as the grader's own does: PASS/FAIL on cp1252."""
+    done = subprocess.run(
+        [sys.executable, "-m", "grader.render", str(saved(tmp_path)), "--format", "text"],
+        capture_output=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONIOENCODING": "cp1252", "NO_COLOR": "1"},
+        timeout=TEST_TIMEOUT,
+    )
+    out = done.stdout.decode("cp1252")
+    assert "PASS" in out
+    assert "\\u2713" not in out
