@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from grader import integrity
 from grader.checks.case import Case, Verdict
 from grader.ending import explain_abrupt
 from grader.exercise import Exercise, Step
@@ -91,7 +90,7 @@ def result_of(case: Case, verdicts: Mapping[int, Verdict]) -> Result:
         or (main.timed_out and nothing_ran)
     ):
         status = Status.ERROR
-    flag = integrity.flagged(case.program)
+    flag = case.forbidden
     if syntax is not None and case.program.kind == "script":
         explanation = explain_syntax(syntax, case.program)
         message, location, code = explanation.text, explanation.location, explanation.code

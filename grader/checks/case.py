@@ -9,6 +9,7 @@ of the exercise, reported as one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from grader import integrity
@@ -16,7 +17,7 @@ from grader.checks.source import Source
 from grader.ending import explain_abrupt
 from grader.explain import ending, location_of, where
 from grader.load import Program
-from grader.result import Location
+from grader.result import Explanation, Location
 from grader.sandbox import Execution, Run
 from grader.values import decode
 
@@ -67,6 +68,11 @@ class Case:
     verdicts: dict[int, Verdict] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
+
+    @cached_property
+    def forbidden(self) -> Explanation | None:
+        """The integrity rule's finding on the program, if any: scanned once per case."""
+        return integrity.flagged(self.program)
 
     def value(self, name: str, execution: Execution | None = None) -> Any:
         """Return a top-level value of an execution (the main one by default), or MISSING."""
@@ -124,7 +130,7 @@ def blocking(case: Case) -> Verdict | None:
                 location,
             )
     # Code that reaches into the interpreter could have forged everything else.
-    flag = integrity.flagged(case.program)
+    flag = case.forbidden
     if flag is not None:
         return Verdict(False, flag.text, flag.code, flag.location)
     if main.missing:
