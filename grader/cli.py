@@ -18,8 +18,8 @@ from typing import NoReturn, TextIO
 from grader import __version__
 from grader.exercise import ExerciseError, builtin, from_folder
 from grader.grade import Options, Progress, UsageError, collect, grade, shard
-from grader.render import rendered, write
 from grader.report import FORMATS
+from grader.report.output import rendered, write
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 # Interrupted with Ctrl-C: 128 + SIGINT, as shells report it.
@@ -152,7 +152,7 @@ def parser() -> argparse.ArgumentParser:
         "--shard",
         metavar="K/N",
         help="grade only the K-th of N parts of the submissions (sorted by path, every "
-        "N-th from the K-th), to spread a batch over N machines; see grader.merge",
+        "N-th from the K-th), to spread a batch over N machines; see grader.frontends.merge",
     )
     p.add_argument(
         "--sandbox",
@@ -189,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Grade the submissions named on the command line and print the report."""
     args = parser().parse_args(argv)
     if args.watch:
-        from grader.watch import watch
+        from grader.frontends.watch import watch
 
         rest = [a for a in (sys.argv[1:] if argv is None else argv) if a != "--watch"]
         return watch(args.paths, lambda: main(rest))

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from grader.feedback.mistakes import ENGINE
 from grader.load import load
 from grader.sandbox import Limits, Run, run
 
@@ -76,7 +77,7 @@ class Exercise:
     # The variants to run every program with, given the reference's first expected values:
     # the first is {} (the program as written), the others override top-level names.
     variants: Callable[[Any], list[dict[str, Any]]] = lambda expected: [{}]
-    # Mistake code -> advice that replaces the engine's for that code (grader.explain).
+    # Mistake code -> advice that replaces the engine's for that code (grader.feedback.explain).
     advice: Mapping[str, str] = field(default_factory=dict)
 
     def step(self, number: int) -> Step:
@@ -86,6 +87,10 @@ class Exercise:
     def reference_script(self) -> Path:
         """Return the reference solution's script."""
         return self.reference / "solution.py"
+
+    def registry(self) -> dict[str, str]:
+        """Return every code grading this exercise can produce, with its one-line explanation."""
+        return {**ENGINE, **self.mistakes()}
 
     def mistakes(self) -> dict[str, str]:
         """Return every mistake code of the exercise's steps, with its explanation."""

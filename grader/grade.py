@@ -2,7 +2,7 @@
 
 This module wires the flow together. It loads each submission, runs it (and the
 reference) in child processes, hands the cases to the pytest checks of the exercise it
-is given, and turns their verdicts into the result model (grader.outcome).
+is given, and turns their verdicts into the result model (grader.checks.outcome).
 """
 
 from __future__ import annotations
@@ -15,13 +15,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from grader.analysis.source import Source
 from grader.checks.case import Case
-from grader.checks.source import Source
+from grader.checks.outcome import load_failure, result_of
+from grader.checks.plugin import run_checks
 from grader.exercise import Exercise, builtin
 from grader.load import LoadError, is_supported, load
-from grader.mistakes import registry
-from grader.outcome import load_failure, result_of
-from grader.plugin import run_checks
 from grader.result import Report, submission_order
 from grader.safe import shown_name
 from grader.sandbox import Limits, Sandbox, SandboxUnavailable, run
@@ -230,12 +229,12 @@ def grade(
             assert item.error is not None
             results.append(load_failure(item.submission.shown, item.error, exercise))
         else:
-            results.append(result_of(item.case, checked_cases.verdicts.get(index, {})))
+            results.append(result_of(exercise, item.case, checked_cases.verdicts.get(index, {})))
     return Report(
         results=tuple(results),
         sandbox=sandbox.tier,
         sandbox_note=sandbox.note,
-        glossary=registry(exercise),
+        glossary=exercise.registry(),
         instructions={step.number: step.instruction for step in exercise.steps},
     )
 

@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from grader import isolation, sandbox, visibility
+from grader import sandbox
 from grader.grade import Options, Submission, grade
 from grader.result import Result
+from grader.sandbox import isolation, visibility
 
 SANDBOX_UNDER_TEST = os.environ.get("GRADER_TEST_SANDBOX", "auto")
 if SANDBOX_UNDER_TEST not in ("auto", "process", "bwrap"):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from grader.exercise import builtin
-from grader.mistakes import registry
 from grader.result import Location, Report, Result, Status, StepResult
 
 TITLES = {
@@ -118,6 +117,6 @@ def report(*results: Result) -> Report:
     exercise = builtin()
     return Report(
         results=results,
-        glossary=registry(exercise),
+        glossary=exercise.registry(),
         instructions={step.number: step.instruction for step in exercise.steps},
     )

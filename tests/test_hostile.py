@@ -42,11 +42,10 @@ from pathlib import Path
 
 import pytest
 
-from grader import isolation, visibility
 from grader.grade import Options, Submission, grade
 from grader.report import FORMATS
 from grader.result import Report, Result, Status
-from grader.sandbox import seccomp_filter
+from grader.sandbox import isolation, seccomp_filter, visibility
 from tests.conftest import TIERS
 
 # The hostile cases attack the Linux layers; elsewhere there is nothing of them to test.
@@ -243,7 +242,11 @@ def materialize(case: Path, folder: Path, mark: str) -> Path:
 
 # The files modify-grader.py goes after, hashed around every case: the only ones whose
 # bytes are compared (others may edit the rest of the grader while the suite runs).
-TARGETS = (GRADER / "sandbox" / "child.py", GRADER / "values.py", REFERENCE / "solution.py")
+TARGETS = (
+    GRADER / "sandbox" / "child.py",
+    GRADER / "sandbox" / "values.py",
+    REFERENCE / "solution.py",
+)
 
 
 def target_hashes() -> list[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import integrity
+from grader.analysis import integrity
 from grader.grade import Options, Submission, grade
 from grader.result import Result, Status
 from tests.conftest import TEST_TIMEOUT

@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 
-from grader import isolation, visibility
 from grader.load import Cell, Program
 from grader.sandbox import (
     CHILD_SOURCE,
@@ -28,11 +27,13 @@ from grader.sandbox import (
     Run,
     Sandbox,
     SandboxUnavailable,
+    isolation,
     minimal_environment,
+    visibility,
 )
-from grader.sandbox.answer import _parse_answer
-from grader.values import decode
-from grader.wire import Ended
+from grader.sandbox.answer import parse_answer
+from grader.sandbox.values import decode
+from grader.sandbox.wire import Ended
 from tests.conftest import TIERS, needs_bwrap
 
 # The process and bwrap tiers are Linux's; the portable tier has tests of its own.
@@ -369,9 +370,9 @@ def test_only_the_answer_with_the_nonce_counts() -> None:
         b"\xff" * 10,
         b"[" * 100_000 + b"\n",
     ]:
-        executions, swept, _ = _parse_answer(answer, nonce, variants, None)
+        executions, swept, _ = parse_answer(answer, nonce, variants, None)
         assert all(e.missing for e in executions) and not swept
-    executions, swept, _ = _parse_answer(good, nonce, variants, None)
+    executions, swept, _ = parse_answer(good, nonce, variants, None)
     assert not any(e.missing for e in executions) and swept
 
 
@@ -380,7 +381,7 @@ def test_a_run_whose_pipe_was_written_over_counts_for_nothing() -> None:
     nonce = "n" * 32
     run = json.dumps({"values": {}}).encode()
     forged = b'{"values": {"load": {"type": "int", "value": 7}}}' + run
-    executions, _, _ = _parse_answer(_answer(nonce, [run, forged]), nonce, [{}, {}], None)
+    executions, _, _ = parse_answer(_answer(nonce, [run, forged]), nonce, [{}, {}], None)
     assert not executions[0].missing
     assert executions[1].missing and executions[1].ended is Ended.GARBLED_ANSWER
 

@@ -373,8 +373,7 @@ def test_codeowners_guards_the_workflows_the_grader_and_the_tests() -> None:
 
 def bwrap_tier_problem() -> str | None:
     """Why the bwrap tier cannot run here, or None when it can."""
-    from grader import isolation, visibility
-    from grader.sandbox import bwrap_problem
+    from grader.sandbox import bwrap_problem, isolation, visibility
 
     root = isolation.is_root()
     return bwrap_problem("bwrap", visibility.child_python(root) or "", root)

@@ -8,21 +8,49 @@ of the exercise, reported as one.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from grader import integrity
-from grader.checks.source import Source
-from grader.ending import explain_abrupt
-from grader.explain import ending, location_of, where
+from grader.analysis import integrity
+from grader.analysis.source import Source
+from grader.feedback.ending import explain_abrupt
+from grader.feedback.explain import ending, location_of, where
+from grader.feedback.mistakes import ENGINE
 from grader.load import Program
 from grader.result import Explanation, Location
 from grader.sandbox import Execution, Run
-from grader.values import decode
+from grader.sandbox.values import decode
 
-if TYPE_CHECKING:
-    from grader.exercise import Exercise
+
+class Rule(Protocol):
+    """A step's rule: a function from a case to its verdict."""
+
+    def __call__(self, case: Case, /) -> Verdict: ...
+
+
+class StepRules(Protocol):
+    """What judging needs of a step (grader.exercise.Step is one)."""
+
+    @property
+    def rule(self) -> Rule: ...
+    @property
+    def mistakes(self) -> Mapping[str, str]: ...
+    @property
+    def requires(self) -> Mapping[int, str]: ...
+    @property
+    def after(self) -> tuple[int, ...]: ...
+
+
+class Rules(Protocol):
+    """What judging needs of an exercise (grader.exercise.Exercise is one)."""
+
+    @property
+    def names(self) -> tuple[str, ...]: ...
+    @property
+    def advice(self) -> Mapping[str, str]: ...
+    def step(self, number: int) -> StepRules: ...
 
 
 class _Missing:
@@ -58,7 +86,7 @@ PASS = Verdict(True)
 class Case:
     """One submission, ready to be judged against one exercise."""
 
-    exercise: Exercise
+    exercise: Rules
     program: Program
     run: Run
     expected: Any
@@ -157,8 +185,6 @@ def grader_error(error: BaseException | None = None, what: str = "") -> Verdict:
 
 def _qualified(case: Case, number: int, verdict: Verdict) -> Verdict:
     """Give a step-local code its ``stepN.`` prefix; an undeclared code is a bug."""
-    from grader.mistakes import ENGINE
-
     code = verdict.code
     if verdict.passed or code is None or code in ENGINE:
         return verdict

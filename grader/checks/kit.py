@@ -15,8 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from grader.checks.case import MISSING, PASS, Case, Verdict, first_failed, fix_first, judge
-from grader.checks.source import (
+from grader.analysis.source import (
     Node,
     is_method_call,
     mentions,
@@ -24,12 +23,13 @@ from grader.checks.source import (
     target_names,
     targets_of,
 )
-from grader.diagnose_names import markdown_advice, markdown_defining
-from grader.ending import explain_abrupt
-from grader.explain import explain, where
+from grader.checks.case import MISSING, PASS, Case, Verdict, first_failed, fix_first, judge
+from grader.feedback.ending import explain_abrupt
+from grader.feedback.explain import explain, where
+from grader.feedback.names import markdown_advice, markdown_defining
 from grader.result import Explanation, Location
 from grader.sandbox import Execution
-from grader.values import describe, same, show
+from grader.sandbox.values import describe, same, show
 
 __all__ = [
     "MISSING",

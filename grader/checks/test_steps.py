@@ -1,6 +1,6 @@
 """The one pytest test of the checks: a step of the exercise, judged on one submission.
 
-The plugin (grader.plugin) runs it once per submission and per step of the exercise it
+The plugin (grader.checks.plugin) runs it once per submission and per step of the exercise it
 was given, marks each item with its step, and collects the typed verdict it records.
 """
 

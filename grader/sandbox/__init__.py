@@ -1,6 +1,6 @@
 """Running: a Program runs in a child Python process under isolation and becomes a Run.
 
-The grader never executes learner code in its own process. The child (grader/harness/)
+The grader never executes learner code in its own process. The child (grader/sandbox/harness/)
 runs each variant of the program and answers with plain data on a private pipe, which
 ``answer`` validates field by field, so that a broken or forged answer reads as
 "nothing came back" and never as a result the program did not earn. ``tiers`` chooses
@@ -25,8 +25,8 @@ everything it depends on.
 
 from __future__ import annotations
 
+from grader.sandbox.bundle import BOOTSTRAP, CHILD_SOURCE
 from grader.sandbox.child import ANSWER_CAP, GRACE, RAW_OUTPUT_CAP, minimal_environment
-from grader.sandbox.harness import BOOTSTRAP, CHILD_SOURCE
 from grader.sandbox.model import (
     SUBMISSION_MEMORY_FACTOR,
     Error,

@@ -1,4 +1,4 @@
-"""Reading the child's answer: the wire format (grader/wire.py) checked field by field.
+"""Reading the child's answer: the wire format (grader/sandbox/wire.py) checked field by field.
 
 The learner's code ran in the same process as the harness's encoder and may have
 written on the pipe: a broken or forged answer reads as "nothing came back", never
@@ -12,10 +12,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from grader.sandbox.model import Error, Execution
-from grader.wire import FROM_HARNESS, LIMITS, SWEPT, Ended
+from grader.sandbox.wire import FROM_HARNESS, LIMITS, SWEPT, Ended
 
 
-def _parse_answer(
+def parse_answer(
     answer: bytes, nonce: str, variants: Sequence[Mapping[str, Any]], stop: str | None
 ) -> tuple[tuple[Execution, ...], bool, Mapping[str, Any]]:
     """Validate the child's answer; anything malformed becomes a missing execution.
@@ -49,12 +49,12 @@ def _parse_answer(
     for meta, size, variant in zip(runs, valid, variants, strict=True):
         payload = body[offset : offset + size]
         offset += size
-        executions.append(_parse_run(meta, payload, variant))
+        executions.append(parse_run(meta, payload, variant))
     layers = data.get("layers")
     return tuple(executions), swept, layers if isinstance(layers, dict) else {}
 
 
-def _parse_run(meta: dict[str, Any], payload: bytes, overrides: Mapping[str, Any]) -> Execution:
+def parse_run(meta: dict[str, Any], payload: bytes, overrides: Mapping[str, Any]) -> Execution:
     """Read one variant's answer: the harness's word on how it ended, and its own data.
 
     The data is what the learner's process wrote; bytes that are not an answer mean

@@ -15,11 +15,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from grader import cgroup, isolation, visibility
-from grader.harness.procs import descendants, drain, seccomp_filters
 from grader.load import MAX_BYTES, Program
-from grader.sandbox.answer import _parse_answer
-from grader.sandbox.harness import BOOTSTRAP, CHILD_SOURCE, _child_code, _reads_our_bytecode
+from grader.sandbox import cgroup, isolation, visibility
+from grader.sandbox.answer import parse_answer
+from grader.sandbox.bundle import BOOTSTRAP, CHILD_SOURCE, child_code, reads_our_bytecode
+from grader.sandbox.harness.procs import descendants, drain, seccomp_filters
 from grader.sandbox.model import Limits, Run
 
 # Bytes of raw output (what the program writes to file descriptors 1 and 2 behind
@@ -48,7 +48,7 @@ def minimal_environment(home: str) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
-class _Plan:
+class Plan:
     """How children run: the tier, the interpreter, and whether each gets its own uid."""
 
     tier: str
@@ -56,7 +56,7 @@ class _Plan:
     own_uid: bool
     bwrap: str = ""
     landlock: bool = True
-    # The syscall filter (grader/seccomp.py), or None when it is not used.
+    # The syscall filter (grader/sandbox/seccomp.py), or None when it is not used.
     seccomp: bytes | None = None
 
 
@@ -71,8 +71,8 @@ def _mtimes(folders: Sequence[str]) -> list[int]:
     return times
 
 
-def _execute(
-    plan: _Plan,
+def execute(
+    plan: Plan,
     hidden: Sequence[str],
     program: Program,
     variants: Sequence[Mapping[str, Any]],
@@ -115,7 +115,7 @@ def _execute(
             "seccomp": None if bwrap else plan.seccomp,
         }
         # As root in the process tier, the harness starts as root to give itself private
-        # mounts and IPC (see _enter in grader/harness/lockdown.py), then becomes the child's uid.
+        # mounts and IPC (see enter_namespaces in grader/sandbox/harness/lockdown.py), then becomes the child's uid.
         enter = lease is not None and not bwrap
         if enter:
             assert lease is not None
@@ -125,9 +125,9 @@ def _execute(
                 "disk_bytes": limits.disk_bytes,
                 "inodes": limits.disk_files,
             }
-        if _reads_our_bytecode(plan.python):
+        if reads_our_bytecode(plan.python):
             argv = [plan.python, "-I", "-S", "-c", BOOTSTRAP]
-            code = _child_code()
+            code = child_code()
             preamble = b"%d\n" % len(code) + code
         else:
             argv = [plan.python, "-I", "-S", "-c", CHILD_SOURCE]
@@ -179,7 +179,7 @@ def _execute(
         if stop is not None:
             _terminate(process, plan, lease)
         process.wait()
-        executions, swept, layers = _parse_answer(answer, nonce, variants, stop)
+        executions, swept, layers = parse_answer(answer, nonce, variants, stop)
         clean = swept and stop is None and process.returncode == 0
         if clean and lease is not None and _mtimes(shared) != before:
             # Swept: nothing of the child's runs any more to race the removal.
@@ -224,7 +224,7 @@ _ENTERED = {"mount_ns": "private tmpfs", "ipc_ns": "ipc namespace", "keyring": "
 
 
 def _layers(
-    plan: _Plan,
+    plan: Plan,
     lease: isolation.Lease | None,
     harness: Mapping[str, Any],
     leaf: cgroup.Leaf | None,
@@ -250,7 +250,7 @@ def _layers(
     return tuple(layers)
 
 
-def _filtered(plan: _Plan, harness: Mapping[str, Any]) -> bool:
+def _filtered(plan: Plan, harness: Mapping[str, Any]) -> bool:
     """Whether the harness ran under the syscall filter, by its own word.
 
     In the process tier it installed the filter itself; in the bwrap tier bubblewrap did
@@ -340,9 +340,7 @@ def _exchange(
     return bytes(raw), bytes(answer), stop
 
 
-def _terminate(
-    process: subprocess.Popen[bytes], plan: _Plan, lease: isolation.Lease | None
-) -> None:
+def _terminate(process: subprocess.Popen[bytes], plan: Plan, lease: isolation.Lease | None) -> None:
     """Kill a child that overran, with everything it started (setsid or not)."""
     if lease is not None or plan.tier == "bwrap":
         # With its own uid, a sweep of the uid finds every process; in bwrap, the PID

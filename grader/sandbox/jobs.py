@@ -41,7 +41,7 @@ if sys.platform == "win32":
     _PROCESS_MEMORY = 0x100
     _EXTENDED_LIMIT_INFORMATION = 9
 
-    class _Job:
+    class Job:
         """A Windows job object: every process the variant starts is in it, killed with it."""
 
         def __init__(self, memory: int) -> None:
@@ -79,7 +79,7 @@ if sys.platform == "win32":
 
 else:
 
-    class _Job:
+    class Job:
         """No job objects outside Windows: the process group does their work."""
 
         def __init__(self, memory: int) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from grader.wire import Encoded, Ended
+from grader.sandbox.wire import Encoded, Ended
 
 # How many times --memory-limit a whole submission may use, where a cgroup bounds it.
 SUBMISSION_MEMORY_FACTOR = 3
@@ -74,7 +74,7 @@ class Execution:
     """What one run of the program left behind, as plain data."""
 
     overrides: Mapping[str, Any]
-    # Top-level name -> its value as the child wrote it (grader/wire.py).
+    # Top-level name -> its value as the child wrote it (grader/sandbox/wire.py).
     values: Mapping[str, Encoded] = field(default_factory=dict)
     # Every top-level name with its category: "value", "function", "class", "module".
     names: tuple[tuple[str, str], ...] = ()

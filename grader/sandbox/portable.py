@@ -33,12 +33,12 @@ from pathlib import Path
 from typing import Any
 
 from grader.load import MAX_BYTES, Program
-from grader.sandbox.answer import _parse_run
+from grader.sandbox.answer import parse_run
+from grader.sandbox.bundle import BOOTSTRAP, CHILD_SOURCE, child_code, reads_our_bytecode
 from grader.sandbox.child import GRACE, RAW_OUTPUT_CAP
-from grader.sandbox.harness import BOOTSTRAP, CHILD_SOURCE, _child_code, _reads_our_bytecode
-from grader.sandbox.jobs import _Job
+from grader.sandbox.jobs import Job
 from grader.sandbox.model import Execution, Limits, Run
-from grader.wire import Ended
+from grader.sandbox.wire import Ended
 
 NOTE = (
     "Sandbox: the submissions ran in the 'portable' tier: each in a separate Python "
@@ -187,7 +187,7 @@ class _Child:
         self.timed_out = False
         self.exited = threading.Event()
         self.readers: list[threading.Thread] = []
-        self.job: _Job | None = None
+        self.job: Job | None = None
 
     @classmethod
     def start(
@@ -225,9 +225,9 @@ class _Child:
         else:
             request["result_fd"] = write_fd
             options = {"pass_fds": (write_fd,), "start_new_session": True}
-        if _reads_our_bytecode(python):
+        if reads_our_bytecode(python):
             argv = [python, "-I", "-S", "-c", BOOTSTRAP]
-            code = _child_code()
+            code = child_code()
             preamble = b"%d\n" % len(code) + code
         else:
             argv = [python, "-I", "-S", "-c", CHILD_SOURCE]
@@ -254,7 +254,7 @@ class _Child:
         if sys.platform == "win32":
             # Before the request: until it has read it, the child runs nothing of the
             # learner's, so nothing can start outside the job.
-            child.job = _Job(limits.memory_mb * 1024 * 1024)
+            child.job = Job(limits.memory_mb * 1024 * 1024)
             child.job.assign(process)
         assert process.stdout is not None and process.stdin is not None
         child._read(process.stdout.fileno(), output.add, None, process.stdout.close)
@@ -354,7 +354,7 @@ class _Child:
         done = not self.timed_out and len(self.answer) <= VARIANT_ANSWER_CAP
         payload = bytes(self.answer) if done else b""
         meta = {"timed_out": self.timed_out, "exit_status": self.process.returncode}
-        return _parse_run(meta, payload, self.overrides)
+        return parse_run(meta, payload, self.overrides)
 
 
 def _remove(folder: Path) -> None:

@@ -10,9 +10,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from grader import isolation, seccomp, visibility
 from grader.load import Cell, Program
-from grader.sandbox.child import _execute, _Plan
+from grader.sandbox import isolation, seccomp, visibility
+from grader.sandbox.child import Plan, execute
 from grader.sandbox.model import Limits, Run, SandboxUnavailable
 
 MODES = ("auto", "process", "bwrap", "portable")
@@ -88,7 +88,7 @@ class Sandbox:
         self._landlock = landlock
         self._seccomp = seccomp
         self._lock = threading.Lock()
-        self._plan: _Plan | None = None
+        self._plan: Plan | None = None
         self._note = ""
 
     @property
@@ -106,13 +106,13 @@ class Sandbox:
         """Choose the tier now, raising SandboxUnavailable if the required one cannot run."""
         self._resolve()
 
-    def _resolve(self) -> _Plan:
+    def _resolve(self) -> Plan:
         with self._lock:
             if self._plan is None:
                 self._plan, self._note = self._choose()
             return self._plan
 
-    def _choose(self) -> tuple[_Plan, str]:
+    def _choose(self) -> tuple[Plan, str]:
         from grader.sandbox import portable
 
         # Off Linux (or without fork, /proc and the POSIX modules) only the portable
@@ -122,7 +122,7 @@ class Sandbox:
             refusal = portable.refusal(self.mode, self.require, problem)
             if refusal:
                 raise SandboxUnavailable(refusal)
-            return _Plan("portable", self._python or sys.executable, False), portable.NOTE
+            return Plan("portable", self._python or sys.executable, False), portable.NOTE
         notes: list[str] = []
         own_uid = isolation.is_root()
         python = self._python or visibility.child_python(own_uid)
@@ -146,12 +146,12 @@ class Sandbox:
             program, missing = seccomp_filter(python, own_uid)
             if missing:
                 notes.append(f"No syscall filter: {missing}.")
-        process = _Plan("process", python, own_uid, landlock=self._landlock, seccomp=program)
+        process = Plan("process", python, own_uid, landlock=self._landlock, seccomp=program)
         if self.mode == "process":
             return process, " ".join(notes)
         problem = bwrap_problem(self._bwrap, python, own_uid)
         if problem is None:
-            plan = _Plan(
+            plan = Plan(
                 "bwrap", python, own_uid, self._bwrap, landlock=self._landlock, seccomp=program
             )
             return plan, " ".join(notes)
@@ -181,7 +181,7 @@ class Sandbox:
             from grader.sandbox import portable
 
             return portable.execute(plan.python, program, variants, limits or Limits(), source)
-        return _execute(plan, self.hidden, program, variants, limits or Limits(), source)
+        return execute(plan, self.hidden, program, variants, limits or Limits(), source)
 
 
 def run(
@@ -223,9 +223,9 @@ def _probe_bwrap(bwrap: str, python: str, own_uid: bool) -> str | None:
     an interpreter it cannot see) shows up here. Cached for the life of the process,
     keyed by everything the answer depends on.
     """
-    plan = _Plan("bwrap", python, own_uid, bwrap=bwrap)
+    plan = Plan("bwrap", python, own_uid, bwrap=bwrap)
     try:
-        ran = _execute(plan, default_hidden(), _PROBE, ({},), Limits(timeout=10.0), None)
+        ran = execute(plan, default_hidden(), _PROBE, ({},), Limits(timeout=10.0), None)
     except OSError as error:
         return f"bwrap could not start ({error.strerror or error})"
     if ran.main.missing or ran.main.values.get("x") != {"type": "int", "value": 1}:
@@ -249,9 +249,9 @@ def _probe_seccomp(program: bytes, python: str, own_uid: bool) -> str:
 
     Cached for the life of the process, keyed by everything the answer depends on.
     """
-    plan = _Plan("process", python, own_uid, landlock=False, seccomp=program)
+    plan = Plan("process", python, own_uid, landlock=False, seccomp=program)
     try:
-        ran = _execute(plan, (), _PROBE, ({},), Limits(timeout=10.0), None)
+        ran = execute(plan, (), _PROBE, ({},), Limits(timeout=10.0), None)
     except OSError as error:
         return f"the probe could not start ({error.strerror or error})"
     if ran.main.values.get("x") != {"type": "int", "value": 1}:

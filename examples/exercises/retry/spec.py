@@ -30,7 +30,7 @@ from grader.checks.kit import (
 )
 from grader.exercise import Exercise, ReferenceError_, Step
 from grader.sandbox import Run
-from grader.values import decode, describe, same, show
+from grader.sandbox.values import decode, describe, same, show
 
 ATTEMPTS = "max_attempts"
 FUNCTION = "wait_time"

@@ -10,12 +10,12 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from grader.analysis.source import Node, source_text
 from grader.checks.kit import Case
-from grader.checks.source import Node, source_text
 from grader.exercises.scaling.spec import LOAD, LOOP_TARGETS, RESULT, SYSTEMS
-from grader.explain import where
+from grader.feedback.explain import where
 from grader.result import Location
-from grader.values import Opaque, describe, show
+from grader.sandbox.values import Opaque, describe, show
 
 
 def not_a_dict(case: Case, value: Any, at: Location | None) -> str:

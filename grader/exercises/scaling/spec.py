@@ -13,7 +13,7 @@ from typing import Any
 
 from grader.exercise import ReferenceError_
 from grader.sandbox import Execution, Run
-from grader.values import decode, show
+from grader.sandbox.values import decode, show
 
 TITLE = "Why scaling requires different strategies"
 

@@ -9,8 +9,8 @@ from grader.checks.kit import PASS, Case, Verdict, exists, fail, value_problem
 from grader.exercise import Step
 from grader.exercises.scaling.explanations import not_a_dict
 from grader.exercises.scaling.spec import SYSTEMS
-from grader.explain import where
-from grader.values import same, show
+from grader.feedback.explain import where
+from grader.sandbox.values import same, show
 
 INSTRUCTION = (
     "Create a dictionary called `systems` with these exact entries: "

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from grader.analysis.source import source_text, target_names
 from grader.checks.kit import (
     MISSING,
     PASS,
@@ -26,15 +27,14 @@ from grader.checks.kit import (
     unpacks,
     variant_values,
 )
-from grader.checks.source import source_text, target_names
 from grader.exercise import Step
 from grader.exercises.scaling.explanations import missing_keys, other_runs, values_side_by_side
 from grader.exercises.scaling.spec import LOAD, LOOP_TARGETS, RESULT, SYSTEMS, Setting
 from grader.exercises.scaling.written import not_from_loop
-from grader.explain import where
+from grader.feedback.explain import where
 from grader.result import Location
 from grader.sandbox import Execution
-from grader.values import describe, same, show
+from grader.sandbox.values import describe, same, show
 
 INSTRUCTION = (
     "Use a for loop with variables `strategy` and `capacity` to iterate over "

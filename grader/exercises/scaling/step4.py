@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from grader.analysis.source import Node, mentions, source_text
 from grader.checks.kit import (
     MISSING,
     PASS,
@@ -24,13 +25,12 @@ from grader.checks.kit import (
     output_lines,
     stop_reason,
 )
-from grader.checks.source import Node, mentions, source_text
 from grader.exercise import Step
 from grader.exercises.scaling.explanations import printed_on_one_line
 from grader.exercises.scaling.spec import RESULT, SYSTEMS
-from grader.explain import where
+from grader.feedback.explain import where
 from grader.result import Location
-from grader.values import describe, same, show
+from grader.sandbox.values import describe, same, show
 
 # The steps a wrong print may come from: the one to fix first is named.
 AFTER = (1, 2, 3)

@@ -13,10 +13,10 @@ import ast
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from grader.analysis.source import Node, source_text
 from grader.checks.kit import Case, Verdict, fail
-from grader.checks.source import Node, source_text
 from grader.exercises.scaling.spec import LOAD, LOOP_TARGETS, RESULT
-from grader.explain import where
+from grader.feedback.explain import where
 
 # Methods that put entries into a dictionary.
 FILLING_METHODS = ("update", "setdefault", "__setitem__")

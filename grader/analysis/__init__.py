@@ -1,0 +1,1 @@
+"""The learner's code as syntax trees: questions about it, and what it may use."""

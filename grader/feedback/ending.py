@@ -1,0 +1,128 @@
+"""How a run came to an end: exit calls, loops around a line, and runs that sent nothing back.
+
+A program is graded at its end. This module tells an end the program chose (exit(),
+quit(), sys.exit(), raise SystemExit) from an error, finds the loop a program was still
+running in, and words a run that sent no answer at all (killed, timed out, os._exit).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from grader.load import Program
+from grader.result import Explanation, Location
+from grader.sandbox import Error, Execution
+from grader.sandbox.wire import Ended
+
+# The names site.py gives Python to end it. The child runs Python without site (-S), so
+# there they do not exist and calling one raises NameError, not SystemExit; a learner's
+# Python has them. Either way the program asked to stop, and is graded as if it had.
+EXIT_NAMES = frozenset({"exit", "quit"})
+_MISSING_NAME = re.compile(r"name '(\w+)' is not defined")
+_EXIT_CALL = re.compile(r"\b((?:\w+\.)?(?:exit|quit))\s*\(|\braise\s+(SystemExit)\b")
+
+
+def is_exit(error: Error) -> bool:
+    """Whether an error is the program ending itself: SystemExit, or exit()/quit()."""
+    if error.type == "SystemExit":
+        return True
+    if error.type != "NameError":
+        return False
+    match = _MISSING_NAME.search(error.message)
+    return match is not None and match.group(1) in EXIT_NAMES
+
+
+def exit_call(program: Program, error: Error) -> str:
+    """Say how a program ended itself, as its line shows it: "calls `sys.exit()`"..."""
+    cell = program.cell(error.cell)
+    line = cell.line_text(error.line) if cell is not None and error.line is not None else ""
+    match = _EXIT_CALL.search(line)
+    if match is not None:
+        return f"calls `{match.group(1)}()`" if match.group(1) else "raises `SystemExit`"
+    if error.type == "NameError":
+        name = _MISSING_NAME.search(error.message)
+        return f"calls `{name.group(1) if name else 'exit'}()`"
+    return "raises `SystemExit`"
+
+
+def enclosing_loop(program: Program, location: Location) -> Location | None:
+    """Return the outermost loop statement around a line, if the line is in a loop."""
+    cell = program.cell(location.cell)
+    if cell is None:
+        return None
+    try:
+        tree = ast.parse(cell.source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return None
+    loops = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.For, ast.While, ast.AsyncFor))
+        and node.lineno <= location.line <= (node.end_lineno or node.lineno)
+    ]
+    if not loops:
+        return None
+    return Location(line=min(node.lineno for node in loops), cell=location.cell)
+
+
+def explain_abrupt(execution: Execution, timeout: float | None) -> Explanation:
+    """Explain a run that sent nothing back: killed, timed out, or ended by os._exit."""
+    if execution.timed_out:
+        text = (
+            "Your program was still running when its time ran out"
+            + (f" ({timeout:g} seconds)" if timeout else "")
+            + ", and it could not be stopped cleanly. It probably has a loop that never ends."
+        )
+        return Explanation("timeout", text, None)
+    code, text = _ABRUPT.get(execution.ended, ("", ""))
+    if code:
+        return Explanation(code, text, None)
+    if execution.signal in (7, 11):
+        return Explanation(
+            "crash",
+            f"Your program crashed the Python interpreter ({execution.how_it_ended}), most often "
+            "by recursing far deeper than Python allows. Do not raise the limit with "
+            "sys.setrecursionlimit(); give every recursion a case where it stops.",
+            None,
+        )
+    if execution.signal in (9, 24):
+        return Explanation(
+            "resource-limit",
+            "Your program was stopped because it used more time, memory or output "
+            "than allowed. It probably has a loop that never ends or builds something "
+            "endless.",
+            None,
+        )
+    return Explanation(
+        "abrupt-exit",
+        f"Your program ended abruptly ({execution.how_it_ended}) before the grader could "
+        "look at its variables. Remove any call to os._exit() or exit(), and let the program run "
+        "to its end.",
+        None,
+    )
+
+
+# The ends a run can come to without an answer that need no more than their name.
+_ABRUPT: dict[Ended | None, tuple[str, str]] = {
+    Ended.OUTPUT_LIMIT: (
+        "output-limit",
+        "Your program wrote far too much output (straight to the terminal, behind "
+        "print's back) and was stopped. It probably writes inside a loop that never "
+        "ends; print only what the steps ask for.",
+    ),
+    Ended.UNREADABLE_VALUES: (
+        "unreadable-values",
+        "Your program ran, but its variables could not be read back: they hold "
+        "something far larger than the exercise needs, beyond the memory allowed. "
+        "Keep only the values the steps ask for.",
+    ),
+    # The learner's code wrote into the pipe its results travel on: nothing it sent
+    # can be told apart from what it wrote, so none of it counts.
+    Ended.GARBLED_ANSWER: (
+        "garbled-answer",
+        "Your program wrote into the grader's private channel, so nothing it did "
+        "could be read. Do not write to file descriptors your program did not open "
+        "(os.write, os.fdopen).",
+    ),
+}

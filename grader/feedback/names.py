@@ -1,0 +1,129 @@
+"""Diagnoses of a name Python does not know: where it is created, or what was meant.
+
+A name "is not defined" for many reasons a learner can act on: the line (or notebook
+cell) that creates it is further down, it was typed into a Markdown cell, or it is a
+builtin misspelled or kept from Python 2.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import difflib
+import re
+
+from grader.analysis.source import Node, target_names
+from grader.feedback.scene import Diagnosis, Scene
+from grader.load import Program
+from grader.result import Location
+
+# Names a beginner meets in the first week; a close misspelling of one is named as such.
+# fmt: off
+_COMMON_BUILTINS = (
+    "print", "range", "len", "dict", "list", "int", "str", "float", "bool", "input",
+    "sum", "min", "max", "sorted", "type", "set", "tuple", "enumerate", "zip", "round",
+    "abs", "isinstance",
+)
+# fmt: on
+# Python 2 names a tutorial may still show, and what Python 3 calls them.
+_PYTHON2 = {
+    "raw_input": "input",
+    "xrange": "range",
+    "unicode": "str",
+    "basestring": "str",
+    "long": "int",
+    "unichr": "chr",
+}
+_BUILTIN_NAMES = frozenset(name for name in dir(builtins) if not name.startswith("_"))
+
+
+def builtin_misspelled(scene: Scene) -> Diagnosis | None:
+    """`pritn(...)`, `raw_input()`: a builtin misspelled, or one from Python 2."""
+    match = re.search(r"name '(\w+)' is not defined", scene.error.message)
+    if match is None:
+        return None
+    name = match.group(1)
+    if name in _PYTHON2:
+        return "name-error", (f"`{name}` is Python 2; in Python 3 it is `{_PYTHON2[name]}`.")
+    if name.lower() in _BUILTIN_NAMES:
+        return None  # a capital letter: grader.feedback.explain says that one
+    known = [n for n, _ in scene.execution.names]
+    if difflib.get_close_matches(name, known, n=1, cutoff=0.7):
+        return None
+    close = difflib.get_close_matches(name, _COMMON_BUILTINS, n=1, cutoff=0.75)
+    if not close:
+        return None
+    return "name-error", (
+        f"There is no `{name}` in Python: did you mean `{close[0]}`? Correct the spelling."
+    )
+
+
+def created_later(scene: Scene) -> Diagnosis | None:
+    """A name used above the line, or the cell, that creates it."""
+    match = re.search(r"name '(\w+)' is not defined", scene.error.message)
+    here = scene.location
+    if match is None or here is None:
+        return None
+    name = match.group(1)
+    later = [
+        a
+        for a in scene.source.assignments(name)
+        + [n for n in scene.source.nodes() if _defines(n, name)]
+        if _after(a.location, here) and not a.loops
+    ]
+    if not later:
+        return None
+    first = min(later, key=lambda a: (a.location.cell or 0, a.location.line)).location
+    if here.cell is not None and first.cell is not None and first.cell != here.cell:
+        return "name-error", (
+            f"`{name}` is created in cell {first.cell}, below this one, so it does not "
+            f"exist yet when cell {here.cell} runs. Move that cell above this one, then "
+            "run every cell again from the top (Restart & Run All)."
+        )
+    return "name-error", (
+        f"`{name}` is created at {first.describe()}, below this line, and Python runs "
+        f"from the top down. Move the line that creates `{name}` above this one."
+    )
+
+
+def _defines(item: Node, name: str) -> bool:
+    node = item.node
+    return isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.For)) and (
+        getattr(node, "name", None) == name
+        or (isinstance(node, ast.For) and name in (target_names(node.target) or ()))
+    )
+
+
+def _after(location: Location, here: Location) -> bool:
+    return ((location.cell or 0), location.line) > ((here.cell or 0), here.line)
+
+
+def in_markdown(scene: Scene) -> Diagnosis | None:
+    """A step typed into a notebook's Markdown cell: shown, never run."""
+    match = re.search(r"name '(\w+)' is not defined", scene.error.message)
+    if match is None:
+        return None
+    found = markdown_defining(scene.program, match.group(1))
+    if found is None:
+        return None
+    number, line = found
+    return "name-error.markdown-cell", markdown_advice(match.group(1), number, line)
+
+
+def markdown_defining(program: Program, name: str) -> tuple[int, str] | None:
+    """Return the Markdown cell (number, line) whose text assigns a name, if one does."""
+    pattern = re.compile(rf"^\s*{re.escape(name)}\s*=[^=]")
+    for number, text in program.markdown:
+        for line in text.split("\n"):
+            if pattern.match(line):
+                return number, line.strip()
+    return None
+
+
+def markdown_advice(name: str, number: int, line: str) -> str:
+    """Say that the code creating a name sits in a Markdown cell, and what to do."""
+    return (
+        f"`{line}` is in cell {number}, a Markdown cell: Jupyter shows it as text and "
+        f"never runs it, so `{name}` is never created. Select cell {number}, make it a "
+        "Code cell (press Y, or choose Code in the toolbar), then Restart & Run All."
+    )

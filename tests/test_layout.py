@@ -1,0 +1,166 @@
+"""The package's layout: one way down, no circles, and no module reaching into another's privates.
+
+The layers run from the model up to the command line; a module may import from its own
+layer and the layers below it, never above. Imports under TYPE_CHECKING and imports
+inside functions count like any other: a reader follows them all the same.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "grader"
+
+# Bottom to top. A module belongs to the first layer whose prefix it matches.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("grader.result", "grader.safe"),
+    ("grader.load",),
+    ("grader.analysis",),
+    ("grader.sandbox",),
+    ("grader.feedback",),
+    ("grader.checks.case", "grader.checks.kit"),
+    ("grader.exercise",),
+    ("grader.checks",),
+    ("grader.exercises",),
+    ("grader.grade",),
+    ("grader.report",),
+    ("grader.frontends",),
+    (
+        "grader.cli",
+        "grader.__main__",
+        "grader",
+        "grader.render",
+        "grader.merge",
+        "grader.changes",
+        "grader.upload",
+        "grader.mistakes",
+    ),
+)
+
+
+def module_name(path: Path) -> str:
+    """Return the dotted name of a module file of the package."""
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def modules() -> dict[str, Path]:
+    """Return every module of the package, by dotted name."""
+    return {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def layer_of(name: str) -> int:
+    """Return the index of the layer a module belongs to."""
+    for index, prefixes in enumerate(LAYERS):
+        if any(name == p or name.startswith(p + ".") for p in prefixes):
+            return index
+    raise AssertionError(f"{name} is in no layer; add it to LAYERS")
+
+
+def imports_of(name: str, path: Path) -> list[tuple[str, str | None]]:
+    """Return (module, imported name or None) for every grader import of a module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: list[tuple[str, str | None]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.extend((alias.name, None) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parent, base] if base else parent)
+            for alias in node.names:
+                found.append((base, alias.name))
+    return [(m, n) for m, n in found if m == "grader" or m.startswith("grader.")]
+
+
+def resolved(module: str, imported: str | None, known: dict[str, Path]) -> str:
+    """Return the module an import depends on: a submodule when it names one."""
+    if imported is not None and f"{module}.{imported}" in known:
+        return f"{module}.{imported}"
+    return module
+
+
+def graph() -> dict[str, set[str]]:
+    """Return each module's grader imports, as modules."""
+    known = modules()
+    return {
+        name: {resolved(m, n, known) for m, n in imports_of(name, path)} - {name}
+        for name, path in known.items()
+    }
+
+
+def test_every_module_sits_in_a_layer() -> None:
+    """Each module of the package is placed in the layer order."""
+    assert [n for n in modules() if not _placed(n)] == []
+
+
+def _placed(name: str) -> bool:
+    try:
+        layer_of(name)
+    except AssertionError:
+        return False
+    return True
+
+
+def test_no_module_imports_from_a_layer_above_its_own() -> None:
+    """Data flows one way: load, run, check, result, report; nothing imports upwards."""
+    upward = sorted(
+        f"{name} -> {target}"
+        for name, targets in graph().items()
+        for target in targets
+        if target != "grader" and layer_of(target) > layer_of(name)
+    )
+    assert upward == []
+
+
+def test_the_imports_have_no_circle() -> None:
+    """No module reaches itself by following imports (package __init__ files re-export)."""
+    edges = {
+        name: {t for t in targets if not _is_parent(t, name)} for name, targets in graph().items()
+    }
+    circles = []
+    state: dict[str, int] = {}
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        for target in sorted(edges.get(node, ())):
+            if state.get(target) == 1:
+                circles.append(" -> ".join([*trail[trail.index(target) :], target]))
+            elif target not in state:
+                visit(target, [*trail, target])
+        state[node] = 2
+
+    for name in sorted(edges):
+        if name not in state:
+            visit(name, [name])
+    assert circles == []
+
+
+def _is_parent(target: str, name: str) -> bool:
+    """Whether target is a package that holds name (its __init__ runs first anyway)."""
+    return name.startswith(target + ".")
+
+
+def test_no_module_imports_another_modules_private_name() -> None:
+    """A name with a leading underscore stays in its module."""
+    private = sorted(
+        f"{name}: from {module} import {imported}"
+        for name, path in modules().items()
+        for module, imported in imports_of(name, path)
+        if imported is not None and imported.startswith("_") and not imported.startswith("__")
+    )
+    assert private == []
+
+
+@pytest.mark.parametrize("name", sorted(modules()))
+def test_every_module_says_what_it_owns(name: str) -> None:
+    """Each module opens with a docstring."""
+    tree = ast.parse(modules()[name].read_text(encoding="utf-8"))
+    assert ast.get_docstring(tree)
