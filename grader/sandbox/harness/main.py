@@ -35,6 +35,7 @@ import time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox/bundle.py)
+    from grader.sandbox.harness.channel import answer_channel
     from grader.sandbox.harness.encode import MAX_ANSWER, hard_exit, json_text, monotonic
     from grader.sandbox.harness.lockdown import (
         PR_SET_PDEATHSIG,
@@ -218,7 +219,7 @@ def main():
         if pid == 0:
             try:
                 _enter_variant(request, write_fd, harness, libc, layers, folders[index])
-                run_variant(request, overrides, write_fd)
+                run_variant(request, overrides, answer_channel(write_fd))
             finally:
                 hard_exit(0)
         os.close(write_fd)

@@ -11,6 +11,7 @@ import time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox/bundle.py)
+    from grader.sandbox.harness.channel import answer_channel
     from grader.sandbox.harness.encode import (
         MAX_NAMES,
         OutputLimit,
@@ -19,10 +20,8 @@ if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox
         encode_value,
         error_record,
         get_frame,
-        hard_exit,
         json_text,
         learner_origin,
-        raw_write,
     )
     from grader.sandbox.harness.lockdown import apply_limits
     from grader.sandbox.harness.words import (
@@ -148,8 +147,11 @@ def _start_timer(handler, seconds):
     return cancel
 
 
-def run_variant(request, overrides, write_fd):
-    """Run the learner's cells once, with these overrides, and send back what happened."""
+def run_variant(request, overrides, deliver):
+    """Run the learner's cells once, with these overrides, and send back what happened.
+
+    ``deliver(data)`` sends the answer's bytes and ends the process; it never returns.
+    """
     _OVERRIDES.clear()
     _OVERRIDES.update(overrides)
     capture = _Capture(request["stdout_cap"])
@@ -257,16 +259,7 @@ def run_variant(request, overrides, write_fd):
         data = json_text(answer).encode("utf-8")
     except BaseException as error:
         data = json_text({"overrides": overrides, "broken": type(error).__name__}).encode("utf-8")
-    view = memoryview(data)
-    while view:
-        try:
-            written = raw_write(write_fd, view[:65536])
-        except InterruptedError:
-            continue
-        except OSError:
-            break
-        view = view[written:]
-    hard_exit(0)
+    deliver(data)
 
 
 def run_portable(request):
@@ -287,4 +280,4 @@ def run_portable(request):
         import msvcrt
 
         result_fd = msvcrt.open_osfhandle(request["result_handle"], 0)
-    run_variant(request, request["variants"][0], result_fd)
+    run_variant(request, request["variants"][0], answer_channel(result_fd))
