@@ -19,6 +19,32 @@ HOSTILE = (
     "\x1b[31mred\x1b[0m @octocat <img src=x onerror=alert(1)> #12"
 )
 
+# File names a pull request or an upload can carry, each of which a CI log once read, or
+# could read, as a workflow command: legacy ##[...] commands anywhere in a line (any
+# case), :: commands after leading white space, newlines and carriage returns that start
+# a line of their own, stop-commands, invisible characters around the markers, escapes
+# already written, and bytes that are not UTF-8 (a latin-1 machine's caf\xe9).
+HOSTILE_NAMES = (
+    "submissions/##[warning title=Forged]readme.md",
+    "docs/##[error]x.txt",
+    "submissions/##[add-mask]secret.py",
+    "submissions/##[ADD-MASK]loud.py",
+    "##[set-output name=score;]4.py",
+    "::add-mask::x.py",
+    "  ::warning file=a.py::indented.py",
+    "\u3000::error::wide-space.py",
+    "::stop-commands::tok",
+    "a\n::error::after-a-newline.py",
+    "a\r##[error]after-a-return.py",
+    "%0A::error::pre-escaped.py",
+    "#\u00ad#[error]soft-hyphen.py",
+    "\u00ad::add-mask::soft.py",
+    "\u200d  ::notice::joiner.py",
+    "::echo::on",
+    "caf\udce9.py",
+    "x\ud800.py",
+)
+
 
 def passed(number: int) -> StepResult:
     """A step that passed."""

@@ -96,7 +96,8 @@ def test_what_the_program_printed_is_the_suites_system_out() -> None:
 
 
 def test_characters_illegal_in_xml_are_removed_and_the_rest_is_escaped() -> None:
-    """NUL, escapes and vertical tabs vanish; <, & and quotes stay, escaped."""
+    """NUL, escapes and vertical tabs vanish; <, & and quotes stay, escaped; a lone
+    surrogate, which neither XML nor UTF-8 can hold, is shown as its escape."""
     result = Result(
         submission='submissions/a&b"<c>.py',
         status=Status.ERROR,
@@ -107,7 +108,7 @@ def test_characters_illegal_in_xml_are_removed_and_the_rest_is_escaped() -> None
     (suite,) = parse(text)
     assert suite.name == 'submissions/a&b"<c>.py'
     (error,) = next(iter(suite)).result
-    assert error.text == 'bad byte <tag> & "q" '
+    assert error.text == 'bad byte <tag> & "q" \\ud800'
 
 
 def test_hostile_learner_text_still_gives_well_formed_xml() -> None:
