@@ -146,3 +146,59 @@ def report(*results: Result) -> Report:
         glossary=exercise.registry(),
         instructions={step.number: step.instruction for step in exercise.steps},
     )
+
+
+def about_output(message: str, *, location: Location | None = None, code: str) -> StepResult:
+    """Step 4 failed: a step about what the program prints, whose feedback shows it."""
+    return StepResult(
+        step=4,
+        title=TITLES[4],
+        status=Status.FAILED,
+        message=message,
+        location=location,
+        code=code,
+        about_output=True,
+    )
+
+
+PRINT_IN_LOOP = Result(
+    submission="submissions/print-in-loop.py",
+    status=Status.FAILED,
+    steps=(
+        passed(1),
+        passed(2),
+        passed(3),
+        about_output(
+            "`print(can_handle_load)` at line 9 is inside a loop, so it printed 3 times.",
+            location=Location(line=9),
+            code="step4.print-in-loop",
+        ),
+    ),
+    output="{'single_node': False}\n" * 3,
+    sandbox="process",
+    layers=("uid", "no-new-privs"),
+)
+
+SILENT = Result(
+    submission="submissions/silent.py",
+    status=Status.FAILED,
+    steps=(
+        passed(1),
+        passed(2),
+        passed(3),
+        about_output("`can_handle_load` is never printed.", code="step4.no-print"),
+    ),
+    sandbox="process",
+    layers=("uid",),
+)
+
+# A program that passed every step and then crashed: the whole program's message stays.
+CRASHED_AFTER = Result(
+    submission="submissions/crash-after.py",
+    status=Status.PASSED,
+    steps=tuple(passed(n) for n in range(1, 5)),
+    message="Your program stopped at line 15 with ZeroDivisionError: division by zero.",
+    location=Location(line=15),
+    output="{'single_node': False, 'horizontal_scaling': False, 'vertical_scaling': False}\n",
+    sandbox="process",
+)
