@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import cache
 from typing import Any
 
 import jsonschema
@@ -10,8 +11,9 @@ import jsonschema
 from grader.report.json import schema
 
 
+@cache
 def validator() -> jsonschema.Draft202012Validator:
-    """A validator for the grader's JSON report, checked to be a valid schema itself."""
+    """A validator for the grader's JSON report, checked to be a valid schema itself (built once)."""
     document = schema()
     jsonschema.Draft202012Validator.check_schema(document)
     return jsonschema.Draft202012Validator(document)
