@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from grader.exercise import builtin
 from grader.result import Location, Report, Result, Status, StepResult
 
@@ -202,3 +204,21 @@ CRASHED_AFTER = Result(
     output="{'single_node': False, 'horizontal_scaling': False, 'vertical_scaling': False}\n",
     sandbox="process",
 )
+
+
+def as_graded(result: Result) -> Result:
+    """The result as the grading leaves it: the learner's text made safe to show.
+
+    The name is shown on one line (grader.grade.collect), and the messages, notes and
+    output are defused (grader.checks.outcome); reading a JSON report does the same.
+    """
+    from grader.checks.outcome import cleaned
+    from grader.safe import log_line, safe_text
+
+    return replace(
+        cleaned(result), submission=log_line(result.submission), output=safe_text(result.output)
+    )
+
+
+# The hostile result as a real grading would report it.
+HOSTILE_GRADED = as_graded(HOSTILE_RESULT)

@@ -11,6 +11,7 @@ byte. The formats are taken from FORMATS, so a format added later is covered too
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,9 +20,11 @@ import pytest
 from grader.frontends import render
 from grader.grade import Options, Submission, grade
 from grader.report import FORMATS, output
-from grader.result import Report
-from tests import report_schema
+from grader.report.json import report_from_dict
+from grader.result import Location, Report, Result, Status
+from tests import actions_runner, report_schema
 from tests.golden import TIMEOUT, behaviours, samples, submission_of
+from tests.sample_reports import HOSTILE_NAMES, about_output, as_graded, failed, passed, report
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +87,46 @@ def test_the_batch_covers_every_sample_and_behaviour(graded: Report) -> None:
     """Nothing was left out of the comparison, and steps about output are among them."""
     assert len(graded.results) == len(samples()) + len(behaviours())
     assert any(step.about_output and not step.passed for r in graded.results for step in r.steps)
+
+
+# Each format's own workflow commands: the github format's annotations and notices.
+OWN_COMMANDS = {"github": ("::error ", "::notice ")}
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_no_format_printed_to_a_log_runs_a_command_a_learner_wrote(name: str) -> None:
+    """The action prints whichever format it is given to the job's log. Results holding
+    every hostile name, in the name, the messages, the notes and the output, reach a
+    format as a saved report is read back (and as the grading leaves them): the runner
+    finds no command in what the format prints but the format's own."""
+    results = tuple(
+        Result(
+            submission=hostile,
+            status=Status.FAILED,
+            steps=(
+                failed(1, f"{hostile}\n{hostile}", location=Location(line=2)),
+                passed(2),
+                passed(3),
+                about_output(hostile, code="step4.no-print"),
+            ),
+            message=f"Your program stopped with ValueError: {hostile}\n{hostile}",
+            notes=(hostile,),
+            output=f"{hostile}\n{hostile}\n",
+        )
+        for hostile in HOSTILE_NAMES
+    )
+    for raw in (report(*results), report(results[0]), report(results[5])):
+        saved = replace(raw, sandbox_note="\n".join(HOSTILE_NAMES))
+        read = report_from_dict(json.loads(FORMATS["json"](saved)))
+        assert read.results == tuple(as_graded(result) for result in raw.results)
+        text = FORMATS[name](replace(read, glossary=raw.glossary))
+        own = OWN_COMMANDS.get(name, ())
+        runner = actions_runner.Runner()
+        forged = []
+        for line in actions_runner.read_lines(text):
+            command = runner.process(line)
+            if own and line.startswith(own):
+                continue
+            if command is not None or actions_runner.looks_like_a_command(line):
+                forged.append(line)
+        assert forged == []

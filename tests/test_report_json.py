@@ -17,12 +17,14 @@ from tests.sample_reports import (
     CORRECT,
     CRASHED_AFTER,
     EMPTY,
+    HOSTILE_GRADED,
     HOSTILE_NAMES,
     HOSTILE_RESULT,
     NOTEBOOK,
     PRINT_IN_LOOP,
     SILENT,
     WRONG_KEY,
+    as_graded,
     failed,
     report,
 )
@@ -33,7 +35,7 @@ SAMPLES = [
     WRONG_KEY,
     NOTEBOOK,
     EMPTY,
-    HOSTILE_RESULT,
+    HOSTILE_GRADED,
     PRINT_IN_LOOP,
     SILENT,
     CRASHED_AFTER,
@@ -96,6 +98,26 @@ def test_a_report_read_back_is_the_report_that_was_written() -> None:
     read = report_from_dict(json.loads(render(written)))
     assert read == written
     assert [s.about_output for s in read.results[5].steps] == [False, False, False, True]
+
+
+def test_learner_text_read_back_is_made_as_safe_as_the_grading_makes_it() -> None:
+    """A report written elsewhere with raw hostile text reads back defused, as graded."""
+    hostile = Result(
+        submission="a\n::error::b ##[add-mask]c.py",
+        status=Status.FAILED,
+        steps=HOSTILE_RESULT.steps,
+        message="::add-mask::x\n##[error]y",
+        notes=("::warning::z",),
+        output="::set-output name=a::1\n",
+    )
+    read = report_from_dict(report_dict(report(hostile))).results[0]
+    assert read == as_graded(hostile)
+    assert read.submission == "a\\n::error::b # #[add-mask]c.py"
+    assert (read.message, read.notes, read.output) == (
+        "> ::add-mask::x\n# #[error]y",
+        ("> ::warning::z",),
+        "> ::set-output name=a::1\n",
+    )
 
 
 def test_a_step_about_output_says_so_in_the_json() -> None:

@@ -10,7 +10,11 @@ The reader is strict about what every report has (the version, and each result's
 submission, status, maximum score and steps; each step's number, title and status)
 and tolerant of the rest: a field it does not know is ignored, and an optional one
 that is missing takes its default, so that a report written by a later grader of the
-same version still reads.
+same version still reads. The learner's text it reads (the file's name, the
+messages, the notes, what the program printed) is made safe as the grading makes it
+(grader.safe): a report the grader wrote reads back unchanged, and one written or
+edited elsewhere cannot make a format print what the grading never would, a
+workflow command in a CI log above all.
 
 The document may be printed to a CI log (the action's ``format: json``), where the
 runner would read ``##[`` as a command anywhere in a line: it is written ``##\\u005b``,
@@ -29,7 +33,7 @@ from importlib import resources
 from typing import Any
 
 from grader.result import Location, Report, Result, Status, StepResult, Summary
-from grader.safe import LEGACY_COMMAND, writable_data
+from grader.safe import LEGACY_COMMAND, log_line, safe_text, writable_data
 
 SCHEMA = "report.schema.json"
 
@@ -120,7 +124,7 @@ def step_from_dict(data: Mapping[str, Any]) -> StepResult:
         step=int(data["step"]),
         title=str(data["title"]),
         status=Status(data["status"]),
-        message=str(data.get("message") or ""),
+        message=safe_text(str(data.get("message") or "")),
         hint=str(data.get("hint") or ""),
         location=_location_from(data.get("location")),
         code=data.get("code"),
@@ -132,15 +136,15 @@ def step_from_dict(data: Mapping[str, Any]) -> StepResult:
 def result_from_dict(data: Mapping[str, Any]) -> Result:
     """Read one submission's result back from plain data."""
     return Result(
-        submission=str(data["submission"]),
+        submission=log_line(str(data["submission"])),
         status=Status(data["status"]),
         steps=tuple(step_from_dict(step) for step in data["steps"]),
         max_score=int(data["max_score"]),
-        message=str(data.get("message") or ""),
+        message=safe_text(str(data.get("message") or "")),
         location=_location_from(data.get("location")),
         code=data.get("code"),
-        notes=tuple(str(note) for note in data.get("notes", [])),
-        output=str(data.get("output") or ""),
+        notes=tuple(safe_text(str(note)) for note in data.get("notes", [])),
+        output=safe_text(str(data.get("output") or "")),
         sandbox=str(data.get("sandbox") or ""),
         layers=tuple(str(layer) for layer in data.get("layers", [])),
     )
