@@ -24,3 +24,9 @@ def validate(report: str | dict[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(report) if isinstance(report, str) else report
     validator().validate(data)
     return data
+
+
+def validate_text(report: str) -> str:
+    """Validate a JSON report's text and return it, to write it on."""
+    validate(report)
+    return report
