@@ -12,7 +12,6 @@ always be written.
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import TextIO
 
 # ESC-based sequences: CSI (colours, cursor moves), OSC (titles, hyperlinks) and the
@@ -70,6 +69,15 @@ def one_line(text: str) -> str:
 # The legacy form of a workflow command, which the runner finds anywhere in a line.
 LEGACY_COMMAND = "##["
 
+# Unicode's format characters (category Cf, as of Unicode 15): invisible, and skipped
+# by the culture-aware comparisons of the Actions runner.
+_FORMAT = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]"
+)
+
 
 def defuse_commands(text: str) -> str:
     """Keep every line of text from being read as a GitHub workflow command.
@@ -86,11 +94,11 @@ def defuse_commands(text: str) -> str:
 
 def _defused(line: str) -> str:
     """Defuse one line; see defuse_commands."""
-    if not line.isascii():
+    if _FORMAT.search(line):
         # The runner compares with the culture's rules, which skip invisible format
         # characters (a soft hyphen, a zero-width joiner): a line that is a command
         # without them loses them, so that it is defused like any other.
-        visible = "".join(char for char in line if unicodedata.category(char) != "Cf")
+        visible = _FORMAT.sub("", line)
         if LEGACY_COMMAND in visible or visible.lstrip().startswith("::"):
             line = visible
     if line.lstrip().startswith("::"):
