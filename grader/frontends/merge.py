@@ -20,10 +20,10 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from grader.report.json import result_from_dict, summary_dict
+from grader.report.json import dumps, result_from_dict, summary_dict
+from grader.report.output import EXIT_INTERNAL, EXIT_USAGE, internal_error
 from grader.result import REPORT_VERSION, Report, submission_order
-
-EXIT_USAGE = 2
+from grader.safe import encodable, log_line
 
 
 class MergeError(Exception):
@@ -35,7 +35,7 @@ def parse(text: str, name: str) -> dict[str, Any]:
     try:
         data = json.loads(text)
     except ValueError as error:
-        raise MergeError(f"{name}: not JSON ({error}).") from None
+        raise MergeError(f"{name}: not JSON ({log_line(str(error))}).") from None
     if not isinstance(data, dict) or not isinstance(data.get("results"), list):
         raise MergeError(f"{name}: not a grader JSON report (no 'results' list).")
     version = data.get("version")
@@ -60,7 +60,9 @@ def merge(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         for result in report["results"]:
             path = result["submission"]
             if path in seen:
-                raise MergeError(f"{path} is in more than one report; merge each shard once.")
+                raise MergeError(
+                    f"{log_line(path)} is in more than one report; merge each shard once."
+                )
             seen.add(path)
             results.append(dict(result))
     results.sort(key=lambda r: submission_order(r["submission"]))
@@ -68,7 +70,9 @@ def merge(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         whole = Report(results=tuple(result_from_dict(r) for r in results))
         summary = whole.summary()
     except (AttributeError, KeyError, TypeError, ValueError) as error:
-        raise MergeError(f"a result is not in the report format ({error}).") from None
+        raise MergeError(
+            f"a result is not in the report format ({log_line(str(error))})."
+        ) from None
     merged = dict(reports[0])
     merged["results"] = results
     merged["summary"] = summary_dict(summary)
@@ -78,6 +82,10 @@ def merge(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     merged["glossary"] = {code: glossary.get(code, "") for code in merged["summary"]["mistakes"]}
     merged["sandbox"] = ", ".join(_distinct(str(r.get("sandbox") or "") for r in reports))
     merged["sandbox_note"] = " ".join(_distinct(str(r.get("sandbox_note") or "") for r in reports))
+    merged.pop("incomplete", None)
+    if any(report.get("incomplete") for report in reports):
+        # One shard stopped early: the merged report is missing its unfinished part too.
+        merged["incomplete"] = True
     if "layers" in merged:
         # What held for every submission of every shard, not the first shard's word.
         merged["layers"] = list(whole.layers)
@@ -112,7 +120,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MergeError as error:
         print(f"grader.merge: {error}", file=sys.stderr)
         return EXIT_USAGE
-    sys.stdout.write(json.dumps(merged, indent=2, ensure_ascii=False) + "\n")
+    except Exception as error:  # a fault of the grader: one line, never a traceback
+        print(internal_error("grader.merge", error), file=sys.stderr)
+        return EXIT_INTERNAL
+    try:
+        sys.stdout.write(encodable(dumps(merged) + "\n", sys.stdout))
+    except OSError as error:  # a closed pipe, a full disk behind a redirection
+        print(f"grader.merge: cannot write the report: {error.strerror or error}", file=sys.stderr)
+        return EXIT_USAGE
     return 0
 
 

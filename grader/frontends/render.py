@@ -9,8 +9,8 @@ result to every format it needs::
 ``--max-chars`` cuts Markdown between two blocks (never inside a code block or a
 ``<details>`` block) so that it fits a pull request comment. The exit code is the
 grader's: 0 when every step of every submission passed, 1 when something failed, 2
-when the report cannot be read or the output cannot be written (one line on standard
-error).
+when the report cannot be read or the output cannot be written, 3 for a fault of the
+grader itself (one line on standard error, never a traceback).
 """
 
 from __future__ import annotations
@@ -21,7 +21,10 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from grader.report.output import EXIT_USAGE, rendered, write
+from grader.report.output import EXIT_INTERNAL, EXIT_USAGE, internal_error, rendered, write
+from grader.safe import log_line
+
+PROGRAM = "grader.render"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -67,21 +70,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             data = parse(stream.read(), args.report)
         report = report_from_dict(data)
     except OSError as error:
-        print(f"grader.render: cannot read {args.report}: {error.strerror}.", file=sys.stderr)
+        print(f"{PROGRAM}: cannot read {args.report}: {error.strerror}.", file=sys.stderr)
         return EXIT_USAGE
     except MergeError as error:
-        print(f"grader.render: {error}", file=sys.stderr)
+        print(f"{PROGRAM}: {error}", file=sys.stderr)
         return EXIT_USAGE
     except (AttributeError, KeyError, TypeError, ValueError) as error:
-        print(
-            f"grader.render: {args.report}: not in the report format ({error}).",
-            file=sys.stderr,
-        )
+        # The reason may quote the file's own text: one line, as log text.
+        reason = log_line(str(error))
+        print(f"{PROGRAM}: {args.report}: not in the report format ({reason}).", file=sys.stderr)
         return EXIT_USAGE
-    text = rendered(report, args.format, sys.stdout if not args.output else None)
-    if args.max_chars is not None:
-        text = github.cut_markdown(text, args.max_chars)
-    return write(report, args.format, text, args.output, os.environ)
+    try:
+        text = rendered(report, args.format, sys.stdout if not args.output else None)
+        if args.max_chars is not None:
+            text = github.cut_markdown(text, args.max_chars)
+    except Exception as error:  # a fault of the grader: one line, never a traceback
+        print(internal_error(PROGRAM, error), file=sys.stderr)
+        return EXIT_INTERNAL
+    return write(report, args.format, text, args.output, os.environ, PROGRAM)
 
 
 if __name__ == "__main__":
