@@ -82,3 +82,51 @@ def test_a_flagged_forgery_carries_the_review_code_and_a_plain_sentence(
     assert result.steps[0].location is not None
     assert "does not allow" in message
     assert "integrity" not in message
+
+
+# -- what a program reaches when nothing stops it from looking ------------------------
+
+LOOK_AROUND = """\
+import sys
+helpers = __builtins__
+reached = set()
+for name, value in list(helpers.items()):
+    if name.startswith("__grader") and hasattr(value, "__globals__"):
+        reached |= set(value.__globals__)
+        for cell in value.__closure__ or ():
+            inner = cell.cell_contents
+            if callable(inner) and hasattr(inner, "__globals__"):
+                reached |= set(inner.__globals__)
+capture = sys.stdout
+reached |= set(type(capture).write.__globals__)
+for name in ("lines", "parts", "cap", "size"):
+    try:
+        setattr(capture, name, [])
+        reached.add("capture." + name)
+    except AttributeError:
+        pass
+print(sorted(reached))
+"""
+
+
+def test_the_guards_and_the_capture_hold_nothing_of_the_harness(tmp_path: Path) -> None:
+    """Even with the allowlist off, a program that walks the learner's builtins, their
+    closures and the print capture finds the builtins and the guards' own functions,
+    never the harness (its answer channel, its writer), and cannot set the capture's state."""
+    from dataclasses import replace
+
+    from grader.analysis.allowlist import UNRESTRICTED
+    from grader.exercise import builtin
+
+    path = tmp_path / "look-around.py"
+    path.write_text(LOOK_AROUND, encoding="utf-8")
+    report = grade(
+        [Submission(path.name, path)],
+        Options(timeout=TIMEOUT),
+        exercise=replace(builtin(), allowlist=UNRESTRICTED),
+    )
+    reached = report.results[0].output
+    assert "make_guards" in reached, reached
+    for harness in ("deliver", "answer_channel", "send_answer", "raw_write", "hard_exit", "main"):
+        assert f"'{harness}'" not in reached
+    assert "capture." not in reached
