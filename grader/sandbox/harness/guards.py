@@ -257,14 +257,15 @@ def make_guards(policy: "dict[str, Any] | None") -> "dict[str, Any]":
         elif type(key) in (str, int):
             entry[1].pop(key, None)
 
-    def resolve(target: "Any", key: "Any", value: "Any") -> "tuple[Any, bool]":
-        """The origin of an entry: its own record if it still holds the value, else the
-        last write of this very value under this key anywhere (a copy)."""
+    def resolve(target: "Any", key: "Any", value: "Any", copies: bool = True) -> "tuple[Any, bool]":
+        """The origin of an entry: its own record if it still holds the value, else (with
+        ``copies``) the last write of this very value under this key anywhere: the dict
+        was made from another one outside the instrumented code (dict(d), sorted(...))."""
         entry = records.get(id(target))
         own = entry[1].get(key) if entry is not None else None
         if own is not None and own[0] is value:
             return own[1], False
-        how = latest.get((key, id(value)))
+        how = latest.get((key, id(value))) if copies else None
         return how, how is not None
 
     def refuse(what: str, site: "tuple[Any, int]") -> None:
@@ -354,7 +355,9 @@ def _writes(
         for key in source:
             if type(key) in (str, int):
                 value = exact.__getitem__(target, key)
-                record(target, key, value, resolve(source, key, value)[0] or how)
+                # A source the program's own code wrote passes its writes on; for one
+                # made outside it (dict(...), zip), this write is where the value came in.
+                record(target, key, value, resolve(source, key, value, False)[0] or how)
 
     def update(
         target: "Any", method: "Any", args: "tuple[Any, ...]", kwargs: "Any", site: "Any"
