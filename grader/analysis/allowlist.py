@@ -19,15 +19,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-# The builtin functions, types and constants a beginner's program calls. Not here, among
-# others: exec, eval, compile, __import__, getattr, setattr, delattr, hasattr, vars,
-# globals, locals, dir, open, breakpoint, help, memoryview, input is here (it keeps its
-# own diagnosis), and so are exit and quit (Python without site has neither, and a
-# program that calls one is told it ended itself).
+# The builtin functions, types and constants a beginner's program calls, and dir() (it
+# lists names, no more). Not here: exec, eval, compile, __import__, getattr, setattr,
+# delattr, hasattr, vars, globals, locals, open, breakpoint, help, memoryview. input is
+# here, and so are exit and quit (Python without site has neither): each keeps its own
+# diagnosis.
 BEGINNER_BUILTINS = frozenset(
     {
         "abs", "all", "any", "ascii", "bin", "bool", "bytearray", "bytes", "callable",
-        "chr", "classmethod", "complex", "dict", "divmod", "enumerate", "exit", "filter",
+        "chr", "classmethod", "complex", "dict", "dir", "divmod", "enumerate", "exit", "filter",
         "float", "format", "frozenset", "hash", "hex", "id", "input", "int",
         "isinstance", "issubclass", "iter", "len", "list", "map", "max", "min", "next",
         "object", "oct", "ord", "pow", "print", "property", "quit", "range", "repr",

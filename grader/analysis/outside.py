@@ -76,7 +76,7 @@ _BUILTIN_REASONS = {
         ("getattr", "setattr", "delattr", "hasattr"),
         "it reaches attributes by names made at run time",
     ),
-    **dict.fromkeys(("globals", "locals", "vars", "dir"), "it hands out a program's insides"),
+    **dict.fromkeys(("globals", "locals", "vars"), "it hands out a program's insides"),
     "open": "it opens files and channels",
     "memoryview": "it reaches raw memory",
     **dict.fromkeys(("breakpoint", "help"), "it waits for someone at the keyboard"),
