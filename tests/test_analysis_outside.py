@@ -146,7 +146,10 @@ def test_no_sample_or_catalogue_program_is_flagged() -> None:
     flagged_programs = {}
     for folder in folders:
         for path in sorted(p for p in folder.iterdir() if p.suffix in (".py", ".ipynb")):
-            if path.name.startswith("integrity-"):  # the samples of this very rule
+            report = path.parent / "report.txt"
+            if path.name.startswith("integrity-") or (
+                report.is_file() and f": {CODE} at" in report.read_text(encoding="utf-8")
+            ):  # the samples and the catalogue's cases of this very rule
                 continue
             try:
                 program = load(path)

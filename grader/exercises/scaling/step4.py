@@ -274,10 +274,15 @@ def _printed_copy(case: Case, line: Line) -> Verdict | None:
     mentioned = any(mentions(n.node, name) for n in calls for name in names)
     other = _not_its_own(case, line)
     if not mentioned and (literal or other is not None):
+        computed = any(isinstance(n, ast.DictComp) for c in calls for n in ast.walk(c.node))
+        made = (
+            f"made again in the print, not read from `{RESULT}`"
+            if computed
+            else "a copy written by hand, so it would not change if the results did"
+        )
         return fail(
-            f"The dictionary printed {where(line.location)} is a copy written by hand, so it "
-            f"would not change if the results did. Print the variable itself: "
-            f"`print({RESULT})`.",
+            f"The dictionary printed {where(line.location)} is {made}. Print the variable "
+            f"itself: `print({RESULT})`.",
             "print-literal",
             line.location,
         )
