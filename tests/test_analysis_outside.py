@@ -62,7 +62,7 @@ FLAGGED = [
     ("from typing import sys", "from typing import sys", 1),
     ("def f():\n    pass\ng = f.__globals__", "f.__globals__", 3),
     ("def f():\n    pass\nc = f.__code__", "f.__code__", 3),
-    ("x = ().__class__", "().__class__", 1),
+    ("x = ().__class__.__base__", "().__class__.__base__", 1),
     ("try:\n    1 / 0\nexcept Exception as e:\n    e.__traceback__", "e.__traceback__", 4),
     ("def g():\n    yield\nframe = g().gi_frame", "g().gi_frame", 3),
     ("class A:\n    pass\nbases = A.mro()", "A.mro", 3),
@@ -120,6 +120,9 @@ HONEST = [
     "try:\n    pass\nexcept KeyError as error:\n    print(error.args)",
     "print = 'text'",
     "def exec(x):\n    return x\n\n\nexec(1)",
+    "print(type(7).__name__, (1).__class__)",
+    "from collections import namedtuple\nP = namedtuple('P', 'a')\nprint(P(1)._asdict())",
+    "import time\nprint(time.localtime().tm_year, range(3).stop)",
     "x = {}\nx.item()",  # a typo: the program's error says so, not the allowlist
     "import numpy as np",  # not there at all: the import error says so
 ]

@@ -72,8 +72,13 @@ TYPE_ATTRIBUTES = frozenset(
         # exceptions
         "args", "code", "errno", "filename", "lineno", "msg", "name", "offset",
         "strerror", "text", "value",
+        # ranges and slices
+        "start", "step", "stop",
         # standard output (print(..., file=sys.stdout), sys.stdout.write)
         "flush", "write",
+        # what an object is, as a beginner prints it (type(x).__name__, a __repr__'s
+        # self.__class__.__name__): text, and the class type() gives anyway
+        "__class__", "__doc__", "__name__",
     }
 )  # fmt: skip
 
@@ -130,6 +135,11 @@ MODULE_OBJECT_ATTRIBUTES = frozenset(
         "appendleft", "default_factory", "elements", "extendleft", "maps", "maxlen",
         "most_common", "move_to_end", "new_child", "parents", "popleft", "rotate",
         "subtract", "total", "major", "minor", "micro",
+        # namedtuple's own methods
+        "_asdict", "_fields", "_make", "_replace",
+        # time.struct_time, json.JSONDecodeError
+        "tm_hour", "tm_isdst", "tm_mday", "tm_min", "tm_mon", "tm_sec", "tm_wday",
+        "tm_yday", "tm_year", "colno", "doc", "pos",
     }
 )  # fmt: skip
 

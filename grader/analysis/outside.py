@@ -280,14 +280,16 @@ class _Reader:
         if name in ("format", "format_map") and isinstance(node.value, ast.Constant):
             self._format_string(node.value)
         if _dunder(name):
-            if not (name == "__init__" and _called(node.value) == "super"):
+            if name not in self.allow.names and not (
+                name == "__init__" and _called(node.value) == "super"
+            ):
                 self.flag(
                     node,
                     _text(node),
                     "names wrapped in double underscores reach Python's own machinery",
                 )
             return
-        if name.startswith("_") and name not in self.attributes:
+        if name.startswith("_") and name not in self.attributes | self.allow.names:
             self.flag(
                 node,
                 _text(node),
