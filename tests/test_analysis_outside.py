@@ -258,3 +258,21 @@ def test_every_report_format_tells_staff_to_look(tmp_path: Path) -> None:
         if CODE not in text and "import gc" not in text:
             missing.append(name)
     assert missing == []
+
+
+def test_the_default_allowlist_hands_out_no_module_and_nothing_that_runs_text() -> None:
+    """No allowed attribute of an allowed module is itself a module (json.codecs,
+    typing.sys), and nothing allowed evaluates text (typing.get_type_hints, eval)."""
+    import importlib
+    import types
+
+    modules = []
+    for name in DEFAULT.module_names():
+        module = importlib.import_module(name)
+        allowed = DEFAULT.module(name) or frozenset()
+        modules += [
+            f"{name}.{a}" for a in allowed if isinstance(getattr(module, a, None), types.ModuleType)
+        ]
+    assert modules == []
+    assert "get_type_hints" not in (DEFAULT.module("typing") or ())
+    assert not {"exec", "eval", "compile", "getattr", "vars", "globals", "open"} & DEFAULT.builtins
