@@ -121,6 +121,7 @@ HONEST = [
     "print = 'text'",
     "def exec(x):\n    return x\n\n\nexec(1)",
     "print(type(7).__name__, (1).__class__)",
+    "from __future__ import annotations\n\n\ndef fits(capacity: int) -> bool:\n    return True",
     "from collections import namedtuple\nP = namedtuple('P', 'a')\nprint(P(1)._asdict())",
     "import time\nprint(time.localtime().tm_year, range(3).stop)",
     "x = {}\nx.item()",  # a typo: the program's error says so, not the allowlist

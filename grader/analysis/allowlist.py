@@ -12,6 +12,7 @@ Nothing here is a list of what is forbidden: a name that is not listed is not al
 """
 
 from __future__ import annotations
+import __future__
 
 import builtins
 import math
@@ -86,6 +87,8 @@ TYPE_ATTRIBUTES = frozenset(
 # codecs, typing's sys), never something that turns text into code (typing's
 # get_type_hints evaluates the strings it finds).
 DEFAULT_MODULES: dict[str, frozenset[str]] = {
+    # Directives to the compiler (from __future__ import annotations), not a library.
+    "__future__": frozenset(__future__.all_feature_names),
     "math": frozenset(
         name
         for name in dir(math)

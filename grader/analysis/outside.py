@@ -360,7 +360,8 @@ class _Reader:
                 return
 
     def _modules_reason(self) -> str:
-        return f"it allows only the modules {_listed(frozenset(self.allow.module_names()))}"
+        names = frozenset(n for n in self.allow.module_names() if not n.startswith("_"))
+        return f"it allows only the modules {_listed(names)}"
 
 
 def _walk(tree: ast.AST) -> Iterator[tuple[ast.AST, ast.ClassDef | None, int]]:
