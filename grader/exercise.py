@@ -14,10 +14,11 @@ import importlib
 import sys
 import types
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from grader.analysis.allowlist import DEFAULT, Allowlist
 from grader.feedback.mistakes import ENGINE
 from grader.load import load
 from grader.sandbox import Limits, Run, run
@@ -79,6 +80,9 @@ class Exercise:
     variants: Callable[[Any], list[dict[str, Any]]] = lambda expected: [{}]
     # Mistake code -> advice that replaces the engine's for that code (grader.feedback.explain).
     advice: Mapping[str, str] = field(default_factory=dict)
+    # What a program may import, call and reach (grader/analysis/allowlist.py): anything
+    # else is never passed. DEFAULT fits a beginner's exercise; widen or narrow it here.
+    allowlist: Allowlist = DEFAULT
 
     def step(self, number: int) -> Step:
         """Return the step with this number."""
@@ -105,13 +109,17 @@ class Exercise:
                 )
         return dict(sorted(found.items(), key=lambda item: _code_order(item[0])))
 
+    def limits(self, limits: Limits | None = None) -> Limits:
+        """Return limits (the defaults if none) under this exercise's allowlist."""
+        return replace(limits or Limits(), allowlist=self.allowlist)
+
     def first_expected(self, limits: Limits | None = None) -> Any:
         """Run the reference as written: enough to know the variants to run."""
-        return self.expect(run(self._reference_program(), [{}], limits or Limits()))
+        return self.expect(run(self._reference_program(), [{}], self.limits(limits)))
 
     def compute_expected(self, limits: Limits | None = None, first: Any = None) -> Any:
         """Run the reference with every variant (after a first run, if not given)."""
-        limits = limits or Limits()
+        limits = self.limits(limits)
         if first is None:
             first = self.first_expected(limits)
         return self.expect(run(self._reference_program(), self.variants(first), limits))

@@ -175,7 +175,7 @@ def grade(
     """
     options = options or Options()
     exercise = exercise or builtin()
-    limits = options.limits()
+    limits = exercise.limits(options.limits())
     # One sandbox per grading: it chooses the tier once, and hides the reference and the
     # submissions' folders (other learners' work) from the bwrap tier.
     sandbox = Sandbox(

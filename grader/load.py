@@ -16,6 +16,7 @@ import stat
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from grader.safe import inline
 
@@ -30,12 +31,18 @@ MAX_BYTES = 1_000_000
 # reading a file of any size.
 MAX_NOTEBOOK_BYTES = 20_000_000
 
-# Cell magics whose body is Python that Jupyter runs: the body still runs here.
+# Cell magics whose body is Python that Jupyter runs: the body still runs here, in the
+# program's namespace (IPython runs %%time, %%prun and %%debug there, and %%capture
+# through run_cell) except for %%timeit's (see Timed).
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})
+# IPython's %timeit repeats a timing -r times (7 unless told), each of -n loops.
+TIMEIT_REPEAT = 7
 
 _LINE_MAGIC = re.compile(r"^(\s*)(?:%|!|[A-Za-z_][\w.]*\s*=\s*[%!])")
-# `%time stmt` and `%timeit stmt` (without options) run a statement of Python.
-_TIMED_STATEMENT = re.compile(r"^(\s*)%(?P<name>timeit|time)\s+(?!-)(.+)$")
+# `%time stmt` and `%timeit [-n N -r R ...] stmt` run a statement of Python.
+_TIMED_STATEMENT = re.compile(
+    r"^(\s*)%(?P<name>timeit|time)(?P<options>(?:\s+-[a-z]+(?:\s*\d+)?)*)\s+(?P<statement>[^-\s].*)$"
+)
 _HELP = re.compile(r"^(\s*)[\w.]+\?\??\s*$")
 
 
@@ -49,6 +56,27 @@ class LoadError(Exception):
 
 
 @dataclass(frozen=True)
+class Timed:
+    """Code IPython's %%timeit or %timeit runs inside a timing function of its own.
+
+    IPython compiles ``def inner(_it, _timer): setup; for _i in _it: stmt``, so what the
+    code assigns stays in that function, and runs it at least once to calibrate and then
+    ``-r`` times (7), each time ``-n`` loops (1 at the least); with ``-n`` given, exactly
+    ``-r`` times ``-n`` loops. ``line`` is the statement's line, or 0 for the whole cell.
+    """
+
+    line: int
+    setup: str
+    loops: int
+    calls: int
+
+    @property
+    def runs(self) -> int:
+        """How many times the code runs."""
+        return self.loops * self.calls
+
+
+@dataclass(frozen=True)
 class Cell:
     """One piece of code that runs as a unit: a script, or a notebook's code cell."""
 
@@ -59,6 +87,19 @@ class Cell:
     source: str
     # The code as the learner wrote it, for showing their lines back to them.
     original: str
+    # Code IPython runs in a timing function (%%timeit, %timeit), and whether IPython
+    # keeps what the cell prints from showing (%%capture).
+    timed: tuple[Timed, ...] = ()
+    muted: bool = False
+
+    def wire(self) -> dict[str, Any]:
+        """Return the cell as the child's request carries it (plain data)."""
+        return {
+            "number": self.number,
+            "source": self.source,
+            "timed": [[t.line, t.setup, t.loops, t.calls] for t in self.timed],
+            "muted": self.muted,
+        }
 
     def line_text(self, line: int) -> str:
         """Return the learner's own text of a 1-based line of this cell, or ''."""
@@ -242,7 +283,8 @@ def _load_notebook(text: str, name: str) -> Program:
         source = source.replace("\r\n", "\n").replace("\r", "\n")
         runnable, cell_notes = strip_ipython(source, number)
         notes.extend(cell_notes)
-        program_cells.append(Cell(number, runnable, source))
+        timed, muted = ipython_runs(source)
+        program_cells.append(Cell(number, runnable, source, timed, muted))
     code_bytes = sum(len(cell.source.encode("utf-8", "surrogatepass")) for cell in program_cells)
     if code_bytes > MAX_BYTES:
         raise LoadError(
@@ -318,18 +360,14 @@ def strip_ipython(source: str, cell: int) -> tuple[str, list[str]]:
             )
             return "", notes
         lines[first] = ""
-        notes.append(
-            f"Cell {cell}: `{_short(magic)}` only works in Jupyter; the grader skipped "
-            "that line and ran the rest of the cell as Python."
-        )
+        notes.append(_cell_magic_note(cell, magic, magic_name))
     for index, line in enumerate(lines):
         timed = _TIMED_STATEMENT.match(line)
         if timed is not None:
             # Jupyter runs the statement and times it: the statement still runs here.
-            lines[index] = timed.group(1) + timed.group(3)
+            lines[index] = timed.group(1) + timed.group("statement")
             notes.append(
-                f"Cell {cell}, line {index + 1}: `%{timed.group('name')}` only works in Jupyter; "
-                "the grader ran the statement after it without timing it."
+                _line_magic_note(cell, index + 1, timed.group("name"), timed.group("options"))
             )
             continue
         match = _LINE_MAGIC.match(line) or _HELP.match(line)
@@ -341,6 +379,91 @@ def strip_ipython(source: str, cell: int) -> tuple[str, list[str]]:
             "Jupyter; the grader skipped it."
         )
     return "\n".join(lines), notes
+
+
+def ipython_runs(source: str) -> tuple[tuple[Timed, ...], bool]:
+    """Read how IPython runs a cell: the code it times in a function, and whether it mutes it."""
+    lines = source.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        return (), False
+    head = lines[first].strip()
+    if head.startswith("%%"):
+        name, _, rest = head[2:].partition(" ")
+        if name == "timeit":
+            return (_timed(0, rest),), False
+        return (), name == "capture"
+    found = []
+    for index, line in enumerate(lines):
+        match = _TIMED_STATEMENT.match(line)
+        if match is not None and match.group("name") == "timeit":
+            found.append(_timed(index + 1, match.group("options")))
+    return tuple(found), False
+
+
+def _timed(line: int, arguments: str) -> Timed:
+    """Read %timeit's options (-n, -r; the others change only what it reports) and the
+    setup statement that follows them, the way IPython's option parser reads them."""
+    words = arguments.split()
+    values: dict[str, str] = {}
+    used = 0
+    while used < len(words) and words[used].startswith("-") and len(words[used]) > 1:
+        word = words[used][1:]
+        used += 1
+        for position, letter in enumerate(word):
+            if letter in "nrpv":  # options that take a value: the rest, or the next word
+                value = word[position + 1 :]
+                if not value and used < len(words):
+                    value, used = words[used], used + 1
+                values[letter] = value
+                break
+    setup = arguments.strip()
+    for word in words[:used]:
+        setup = setup[setup.index(word) + len(word) :].lstrip()
+    number = int(values["n"]) if values.get("n", "").isdigit() else 0
+    repeat = int(values["r"]) if values.get("r", "").isdigit() else TIMEIT_REPEAT
+    calls = repeat if number else 1 + repeat
+    return Timed(line, setup if line == 0 else "", max(1, number), max(1, calls))
+
+
+def _cell_magic_note(cell: int, magic: str, name: str) -> str:
+    """Tell the learner how a Python cell magic's cell was run."""
+    if name == "timeit":
+        runs = _times(_timed(0, magic[2:].partition(" ")[2]).runs)
+        return (
+            f"Cell {cell}: `{_short(magic)}` runs the cell's code inside a function of its "
+            f"own, {runs}: what it assigns does not stay after the cell, and what it "
+            "prints is printed each time. The grader ran it the same way."
+        )
+    if name == "capture":
+        return (
+            f"Cell {cell}: `{_short(magic)}` keeps what the cell prints from showing; the "
+            "grader ran the cell's code and kept nothing it printed."
+        )
+    return (
+        f"Cell {cell}: `{_short(magic)}` only works in Jupyter; the grader skipped "
+        "that line and ran the rest of the cell as Python."
+    )
+
+
+def _line_magic_note(cell: int, line: int, name: str, options: str) -> str:
+    """Tell the learner how a %time or %timeit statement was run."""
+    if name == "timeit":
+        runs = _times(_timed(line, options).runs)
+        return (
+            f"Cell {cell}, line {line}: `%timeit` runs the statement inside a function of "
+            f"its own, {runs}, so what it assigns does not stay. The grader ran it the "
+            "same way."
+        )
+    return (
+        f"Cell {cell}, line {line}: `%time` only works in Jupyter; the grader ran the "
+        "statement after it without timing it."
+    )
+
+
+def _times(runs: int) -> str:
+    """Say how many times IPython runs timed code, at the least."""
+    return "once" if runs == 1 else f"{runs} times"
 
 
 def _short(text: str, limit: int = 60) -> str:

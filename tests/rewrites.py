@@ -180,11 +180,27 @@ END_ITSELF = (
     Rewrite("raise-system-exit-at-end", append("raise SystemExit"), "exit-called", 1),
     Rewrite("exit-with-code-at-end", append("exit(0)"), "exit-called", 1),
 )
-NEVER_END = (Rewrite("endless-loop-at-end", append("while True:\n    pass"), "timeout", 1),)
-# Each reaches into the interpreter's machinery at the line given.
-INTEGRITY_SNIPPETS: tuple[tuple[str, str, int], ...] = (
+NEVER_END = (
+    Rewrite("endless-loop-at-end", append("while True:\n    pass"), "timeout", 1),
+    # A program that catches the grader's interrupt at its time limit is still running
+    # at its limit, whatever it catches.
+    Rewrite(
+        "timeout-swallowed-at-end",
+        append("import time\ntry:\n    while True:\n        time.sleep(1)\nexcept:\n    pass"),
+        "timeout",
+    ),
+    Rewrite(
+        "timeout-swallowed-in-a-loop-at-end",
+        append(
+            "while True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass"
+        ),
+        "timeout",
+    ),
+)
+# Each uses what the exercise's allowlist does not, at the line given: never passed.
+OUTSIDE_SNIPPETS: tuple[tuple[str, str, int], ...] = (
     ("module-table", "import sys\nmodules = sys.modules", 2),
-    ("garbage-collector", "import gc\ngc.collect()", 1),
+    ("module-table-through-an-expression", "import sys\ntable = [sys][0].modules", 2),
     ("frame", "import sys\nframe = sys._getframe()", 2),
     (
         "frame-from-traceback",
@@ -192,24 +208,45 @@ INTEGRITY_SNIPPETS: tuple[tuple[str, str, int], ...] = (
         4,
     ),
     ("ctypes", "import ctypes", 1),
-    ("raw-descriptor", "import os\nos.write(1, b'')", 2),
+    ("raw-descriptor", "import os\nos.write(1, b'')", 1),
+    ("descriptor-opened", "handle = open(3, 'wb', closefd=False)", 1),
     ("computed-import", "name = 'o' + 's'\nmodule = __import__(name)", 2),
-    ("import-module", "import importlib\nmodule = importlib.import_module('o' + 's')", 2),
+    ("import-module", "import importlib\nmodule = importlib.import_module('o' + 's')", 1),
+    ("resolve-name", "import pkgutil\nmodule = pkgutil.resolve_name('ctypes')", 1),
+    ("exec-alias", "run = exec\nrun('x = ' + '1')", 1),
+    ("code-from-pieces", "code = 'import g' + 'c'\nexec(code)", 2),
+    ("compiled-function", "f = type(print)(compile('1', '<cell 1>', 'eval'), {})", 1),
+    ("attrgetter", "import operator\nget = operator.attrgetter('tb_fr' + 'ame')", 1),
+    ("formatter", "import string\nf = string.Formatter().get_field('0.write', [print], {})", 1),
+    ("format-string", "text = '{0.__class__}'.format(load)", 1),
     ("builtins-patch", "__builtins__.len = len", 1),
     ("subclasses", "classes = object.__subclasses__()", 1),
     ("function-globals", "def helper():\n    pass\nnames = helper.__globals__", 3),
-    ("inspect", "import inspect\nframe = inspect.currentframe()", 1),
-    ("renamed-module", "import sys as s\ntable = s.modules", 2),
     ("computed-attribute", "import sys\ntable = getattr(sys, 'mod' + 'ules')", 2),
-    ("code-from-text", "code = 'import g' + 'c'\nexec(code)", 2),
+    ("namespace", "names = globals()", 1),
+    ("type-hints", "import typing\nhints = typing.get_type_hints(print)", 2),
+    ("module-of-a-module", "import json\nc = json.codecs", 2),
 )
-INTEGRITY = tuple(
-    Rewrite(f"integrity-{name}", append(snippet), "integrity", line)
-    for name, snippet, line in INTEGRITY_SNIPPETS
+OUTSIDE = tuple(
+    Rewrite(f"outside-{name}", append(snippet), "integrity", line)
+    for name, snippet, line in OUTSIDE_SNIPPETS
 )
 KEEP_RULES = (
     Rewrite("renamed-temporaries", rename_temporaries),
     Rewrite("import-math-at-top", prepend("import math")),
+    Rewrite("notebook-template-line", prepend("import sys\nsys.path.append('..')")),
+    Rewrite(
+        "a-class-of-its-own",
+        both(
+            prepend(
+                "class Report:\n    def __init__(self, heading):\n        self.heading = heading\n"
+                "        self._lines = []\n\n    def add(self, line):\n"
+                "        self._lines.append(line)\n        return len(self._lines)\n\n\n"
+                "report = Report('Scaling')"
+            ),
+            append("report.add(str(load))\nprint(report.heading, report.add('done'))"),
+        ),
+    ),
     Rewrite(
         "debug-prints-of-other-values",
         both(
@@ -228,27 +265,27 @@ KEEP_RULES = (
         ),
     ),
 )
-REWRITES: tuple[Rewrite, ...] = (*END_ITSELF, *NEVER_END, *INTEGRITY, *KEEP_RULES)
+REWRITES: tuple[Rewrite, ...] = (*END_ITSELF, *NEVER_END, *OUTSIDE, *KEEP_RULES)
 
 
 # -- writing the variants -------------------------------------------------------------
 
 
-# Each sample is graded with this many of the integrity rewrites, in turn, so that every
-# one is graded on some samples; every_integrity_rewrite_is_read() reads all of them on
-# every sample (reading the source is cheap; running it is not).
-INTEGRITY_PER_SAMPLE = 2
+# Each sample is graded with this many of the allowlist's rewrites, in turn, so that every
+# one is graded on some samples; the test reads all of them on every sample (reading the
+# source is cheap; running it is not).
+OUTSIDE_PER_SAMPLE = 2
 
 
 def plan(rewrites: tuple[Rewrite, ...] = REWRITES) -> Iterator[tuple[Sample, Rewrite, Edit]]:
     """Yield each passing sample with each rewrite that applies to it, and its edit."""
     for index, sample in enumerate(passing_samples()):
         turn = {
-            INTEGRITY[(index * INTEGRITY_PER_SAMPLE + k) % len(INTEGRITY)].name
-            for k in range(INTEGRITY_PER_SAMPLE)
+            OUTSIDE[(index * OUTSIDE_PER_SAMPLE + k) % len(OUTSIDE)].name
+            for k in range(OUTSIDE_PER_SAMPLE)
         }
         for rewrite in rewrites:
-            if rewrite in INTEGRITY and rewrite.name not in turn:
+            if rewrite in OUTSIDE and rewrite.name not in turn:
                 continue
             edit = rewrite.edit(sample)
             if edit is not None:

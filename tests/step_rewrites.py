@@ -142,6 +142,64 @@ def print_edit(replacement: str) -> Callable[[Sample], Edit | None]:
     return edit
 
 
+def systems_edit(
+    lines_for: Callable[[dict[str, int]], list[str]], later: str = ""
+) -> Callable[[Sample], Edit | None]:
+    """Rewrite the sample's `systems = {...}` as other lines building the same dictionary,
+    at its indentation, and optionally complete it later: on the next line of a script,
+    in a cell of its own right after it in a notebook."""
+
+    def edit(sample: Sample) -> Edit | None:
+        for index, text in enumerate(sample.cells):
+            try:
+                tree = ast.parse(_runnable(sample, index).lstrip("\ufeff"))
+            except SyntaxError:
+                continue
+            node = next((n for n in ast.walk(tree) if _assigns_systems(n)), None)
+            if node is None:
+                continue
+            lines = text.split("\n")
+            first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+            newline = "\r\n" if lines[first].endswith("\r") else "\n"
+            indent = _indent(lines[first])
+            new = _lines("\n".join(lines_for(CAPACITIES)), indent, newline)
+            cells = list(sample.cells)
+            if later and sample.kind == "notebook":
+                cells.insert(index + 1, later)
+            elif later:
+                new += _lines(later, indent, newline)
+            cells[index] = "\n".join(lines[:first] + new + lines[last + 1 :])
+            return Edit(tuple(cells), (index, first + 1))
+        return None
+
+    return edit
+
+
+def _assigns_systems(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == SYSTEMS for t in node.targets)
+        and isinstance(node.value, ast.Dict)
+    )
+
+
+def _key_by_key(capacities: dict[str, int]) -> list[str]:
+    return [f"{SYSTEMS} = {{}}"] + [f"{SYSTEMS}[{k!r}] = {v}" for k, v in capacities.items()]
+
+
+def _by_update(capacities: dict[str, int]) -> list[str]:
+    return [f"{SYSTEMS} = dict()", f"{SYSTEMS}.update({capacities!r})"]
+
+
+def _all_but_the_last(capacities: dict[str, int]) -> list[str]:
+    return [f"{SYSTEMS} = {dict(list(capacities.items())[:-1])!r}"]
+
+
+def _completion(capacities: dict[str, int]) -> str:
+    key, value = list(capacities.items())[-1]
+    return f"{SYSTEMS}[{key!r}] = {value}"
+
+
 CAPACITIES = reference_systems()
 # `single_node=1 >= load, ...`, `{'single_node': systems['single_node'] >= load, ...}`
 KEYWORDS = ", ".join(f"{key}={value} >= load" for key, value in CAPACITIES.items())
@@ -182,7 +240,76 @@ BREAK_STEPS = (
         1,
     ),
 )
+# A loop that computes nothing, followed by another way of building the dictionary.
+DECOY = "print(strategy, capacity)"
+ZIPPED = f"{RESULT} = dict(zip({SYSTEMS}, map(lambda c: c >= load, {SYSTEMS}.values())))"
+ZIPPED_LIST = f"{RESULT} = dict(zip({SYSTEMS}.keys(), [c >= load for c in {SYSTEMS}.values()]))"
+UPDATED = f"{RESULT}.update({{s: c >= load for s, c in {SYSTEMS}.items()}})"
+COMPREHENSION = f"{RESULT} = {{s: c >= load for s, c in {SYSTEMS}.items()}}"
+GENERATOR = f"{RESULT} = dict((s, c >= load) for s, c in {SYSTEMS}.items())"
+UPDATED_ZIP = f"{RESULT}.update(zip({SYSTEMS}, [c >= load for c in {SYSTEMS}.values()]))"
+DECOYS = (
+    Rewrite(
+        "decoy-loop-then-zip",
+        loop_edit(DECOY, after=ZIPPED, mark="after"),
+        "step3.not-from-loop",
+        1,
+    ),
+    Rewrite(
+        "decoy-loop-then-zip-of-a-list",
+        loop_edit(DECOY, after=ZIPPED_LIST, mark="after"),
+        "step3.not-from-loop",
+        1,
+    ),
+    Rewrite(
+        "decoy-loop-then-update-with-a-comprehension",
+        loop_edit(DECOY, after=UPDATED, mark="after"),
+        "step3.comprehension",
+        1,
+    ),
+    Rewrite(
+        "decoy-loop-then-a-comprehension",
+        loop_edit(DECOY, after=COMPREHENSION, mark="after"),
+        "step3.comprehension",
+        1,
+    ),
+    Rewrite(
+        "decoy-loop-then-a-generator",
+        loop_edit(DECOY, after=GENERATOR, mark="after"),
+        "step3.comprehension",
+        1,
+    ),
+    Rewrite(
+        "loop-storing-none-then-update-with-zip",
+        loop_edit(f"{RESULT}[strategy] = None", after=UPDATED_ZIP, mark="after"),
+        "step3.not-from-loop",
+        1,
+    ),
+    Rewrite(
+        "loop-storing-none-then-update-with-a-comprehension",
+        loop_edit(f"{RESULT}[strategy] = None", after=UPDATED, mark="after"),
+        "step3.comprehension",
+        1,
+    ),
+)
 KEEP_STEPS = (
+    Rewrite("systems-built-key-by-key", systems_edit(_key_by_key)),
+    Rewrite("systems-built-with-update", systems_edit(_by_update)),
+    Rewrite(
+        "systems-completed-later",
+        systems_edit(_all_but_the_last, later=_completion(reference_systems())),
+    ),
+    Rewrite(
+        "helper-that-writes-the-entry",
+        loop_edit(
+            "put(strategy, capacity)",
+            before=f"def put(name, size):\n    {RESULT}[name] = size >= load",
+        ),
+    ),
+    Rewrite(
+        "update-method-passed-to-map",
+        loop_edit(f"list(map({RESULT}.update, [{{strategy: capacity >= load}}]))"),
+    ),
     Rewrite(
         "helper-function",
         loop_edit(
@@ -196,4 +323,4 @@ KEEP_STEPS = (
         loop_edit(f"print(len({RESULT}))\nprint(strategy, {RESULT}[strategy])", keep_body=True),
     ),
 )
-STEP_REWRITES = (*BREAK_STEPS, *KEEP_STEPS)
+STEP_REWRITES = (*BREAK_STEPS, *DECOYS, *KEEP_STEPS)

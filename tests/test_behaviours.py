@@ -136,12 +136,19 @@ def _prose(lines: list[str]) -> str:
     return " ".join(line.strip() for line in lines[1:] if not line.lstrip().startswith("| "))
 
 
-# The behaviours written for the review: each a mistake a teacher explains from the code.
+# The behaviours written for the review: each a mistake a teacher explains from the code
+# (a notebook of the catalogue that passes is not a mistake).
 REVIEWED = sorted(
     p.name
     for p in behaviours()
-    if (p / "submission.ipynb").is_file()
-    or (p / "submission.py").read_text(encoding="utf-8").startswith("# Scaling strategies\n")
+    if (
+        (p / "submission.ipynb").is_file()
+        and not (p / REPORT).read_text(encoding="utf-8").startswith("status: passed")
+    )
+    or (
+        (p / "submission.py").is_file()
+        and (p / "submission.py").read_text(encoding="utf-8").startswith("# Scaling strategies\n")
+    )
 )
 
 
@@ -181,3 +188,41 @@ def test_a_reviewed_mistake_gets_one_diagnosis_with_its_line_and_its_fix(
         "`" in first,
         len(diagnosed) <= 1 or result.status is Status.ERROR,
     ) == (True, True, True)
+
+
+# -- endings the parent decides --------------------------------------------------------
+
+THREAD = """\
+import threading
+import time
+
+thread = threading.Thread(target=lambda: time.sleep({seconds}), daemon={daemon})
+thread.start()
+"""
+
+
+@pytest.mark.parametrize(
+    ("seconds", "daemon", "passes"),
+    [(100_000, False, False), (0.2, False, True), (100_000, True, True)],
+)
+def test_a_thread_that_keeps_python_from_exiting_is_a_program_that_never_ends(
+    tmp_path: Path, seconds: float, daemon: bool, passes: bool
+) -> None:
+    """Under an allowlist that allows threads, a thread that is still running after the
+    last line, and is not a daemon, means the program never ends: no step passes, and the
+    learner reads why; one that ends, or a daemon, does not keep the program from ending."""
+    scaling = builtin()
+    widened = scaling.allowlist.widen(modules={"threading": ["Thread"]}, attributes=["start"])
+    path = tmp_path / "threaded.py"
+    thread = THREAD.format(seconds=seconds, daemon=daemon)
+    path.write_text(thread + HEAD + LOOP + PRINT, encoding="utf-8")
+    report = grade(
+        [Submission(path.name, path)],
+        Options(timeout=TEST_TIMEOUT),
+        exercise=replace(scaling, allowlist=widened),
+    )
+    result = report.results[0]
+    assert (result.status is Status.PASSED) is passes, result.steps[0].message
+    if not passes:
+        assert result.steps[0].code == "timeout"
+        assert "thread" in result.steps[0].message

@@ -9,7 +9,15 @@ import nbformat
 import pytest
 from nbformat import v3, v4
 
-from grader.load import MAX_BYTES, MAX_NOTEBOOK_BYTES, LoadError, load, strip_ipython
+from grader.load import (
+    MAX_BYTES,
+    MAX_NOTEBOOK_BYTES,
+    LoadError,
+    Timed,
+    ipython_runs,
+    load,
+    strip_ipython,
+)
 
 
 def _write_v4(path: Path, cells: list[nbformat.NotebookNode], language: str = "python") -> Path:
@@ -241,3 +249,38 @@ def test_a_notebook_format_3_keeps_its_code_when_outputs_are_dropped(tmp_path: P
     path = tmp_path / "old.ipynb"
     path.write_text(v3.writes_json(notebook), encoding="utf-8")
     assert [c.source for c in load(path).cells] == ["load = 7"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "timed"),
+    [
+        ("%%timeit\nx = 1", (Timed(0, "", 1, 8),)),
+        ("%%timeit -n 10 -r 3 y = 2\nx = 1", (Timed(0, "y = 2", 10, 3),)),
+        ("%%timeit -qo -n1 -r1\nx = 1", (Timed(0, "", 1, 1),)),
+        ("a = 1\n%timeit x = a", (Timed(2, "", 1, 8),)),
+        ("%time x = 1", ()),
+        ("%%time\nx = 1", ()),
+    ],
+)
+def test_timeit_runs_its_code_as_ipython_does(cell: str, timed: tuple[Timed, ...]) -> None:
+    """%%timeit and %timeit run their code in a function, once to calibrate and then -r
+    times (7) of -n loops (1 at the least), or exactly -r times -n with -n; %time and
+    %%time run it in the program's namespace."""
+    assert ipython_runs(cell) == (timed, False)
+
+
+def test_a_capture_cell_is_run_with_its_output_hidden() -> None:
+    """%%capture runs the cell (its names stay) and hides what it prints."""
+    source, notes = strip_ipython("%%capture out\nprint(1)", 4)
+    assert (source, ipython_runs("%%capture out\nprint(1)")) == ("\nprint(1)", ((), True))
+    assert "kept nothing it printed" in notes[0]
+
+
+def test_a_timeit_note_says_that_what_it_assigns_does_not_stay() -> None:
+    """The learner is told how IPython ran the timed code, and how many times at least."""
+    _, notes = strip_ipython("%%timeit\ncan_handle_load = {}", 3)
+    assert notes == [
+        "Cell 3: `%%timeit` runs the cell's code inside a function of its own, 8 times: "
+        "what it assigns does not stay after the cell, and what it prints is printed each "
+        "time. The grader ran it the same way."
+    ]

@@ -11,14 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from grader.analysis import integrity
+from grader.analysis.allowlist import DEFAULT
+from grader.analysis.outside import scan
 from grader.grade import Options, Submission, grade
 from grader.result import Result, Status
 from tests.conftest import TEST_TIMEOUT
 from tests.rewrites import (
-    INTEGRITY,
     KEEP_RULES,
     NEVER_END,
+    OUTSIDE,
     REWRITES,
     Rewrite,
     Variant,
@@ -56,26 +57,26 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Variant,
 
 
 def test_the_generator_rewrites_every_passing_sample_in_every_category() -> None:
-    """Each passing sample gets every category of rewrite, and every integrity rewrite is
+    """Each passing sample gets every category of rewrite, and every allowlist rewrite is
     graded on at least one sample."""
     samples = passing_samples()
     assert len(samples) >= 10
     for sample in samples:
         for rewrite in ALL:
-            if rewrite not in INTEGRITY and rewrite.name != "renamed-temporaries":
+            if rewrite not in OUTSIDE and rewrite.name != "renamed-temporaries":
                 assert f"{sample.name}+{rewrite.name}" in PLANNED
-    graded_integrity = {name.split("+")[1] for name in PLANNED if "+integrity-" in name}
-    assert {r.name for r in INTEGRITY} == graded_integrity
+    graded_outside = {name.split("+")[1] for name in PLANNED if "+outside-" in name}
+    assert {r.name for r in OUTSIDE} == graded_outside
 
 
-@pytest.mark.parametrize("rewrite", INTEGRITY, ids=lambda r: r.name)
-def test_every_integrity_rewrite_of_every_sample_is_flagged_at_its_line(rewrite: Rewrite) -> None:
-    """Read (not run), each integrity rewrite of each passing sample is flagged where it is."""
+@pytest.mark.parametrize("rewrite", OUTSIDE, ids=lambda r: r.name)
+def test_every_allowlist_rewrite_of_every_sample_is_flagged_at_its_line(rewrite: Rewrite) -> None:
+    """Read (not run), each allowlist rewrite of each passing sample is flagged where it is."""
     for sample in passing_samples():
         edit = rewrite.edit(sample)
         assert edit is not None and edit.at is not None and rewrite.line is not None
         program = program_of(sample, edit)
-        found = integrity.scan(program)
+        found = scan(program, DEFAULT)
         assert found, sample.name
         cell = program.cells[edit.at[0]].number
         assert (cell, edit.at[1] + rewrite.line - 1) == (
@@ -86,11 +87,11 @@ def test_every_integrity_rewrite_of_every_sample_is_flagged_at_its_line(rewrite:
 
 @pytest.mark.parametrize("rewrite", KEEP_RULES, ids=lambda r: r.name)
 def test_no_rule_keeping_rewrite_of_any_sample_is_flagged(rewrite: Rewrite) -> None:
-    """Read (not run), no rule-keeping rewrite of a passing sample reaches the machinery."""
+    """Read (not run), no rule-keeping rewrite of a passing sample is outside the allowlist."""
     for sample in passing_samples():
         edit = rewrite.edit(sample)
         if edit is not None:
-            assert integrity.scan(program_of(sample, edit)) == (), sample.name
+            assert scan(program_of(sample, edit), DEFAULT) == (), sample.name
 
 
 @pytest.mark.parametrize("planned", PLANNED)

@@ -15,12 +15,15 @@ import shutil
 import struct
 import subprocess
 import sys
-from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from grader.analysis.allowlist import UNRESTRICTED
 from grader.cli import main
+from grader.exercise import builtin
+from grader.grade import Options, Submission, grade
 from grader.load import Cell, Program
 from grader.result import Report, Result, Status
 from grader.sandbox import (
@@ -269,20 +272,27 @@ def test_without_the_filter_the_same_calls_reach_the_kernel() -> None:
 
 
 @needs_filter
-def test_a_denied_call_is_explained_in_plain_words(grade_source: Callable[..., Result]) -> None:
-    """socket() refused: the learner reads that grading runs with no network, and what to do."""
-    result = grade_source(
-        """\
-        import socket
-        systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}
-        load = 7
-        can_handle_load = {}
-        for strategy, capacity in systems.items():
-            can_handle_load[strategy] = capacity >= load
-        print(can_handle_load)
-        socket.create_connection(("127.0.0.1", 9))
-        """
+def test_a_denied_call_is_explained_in_plain_words(tmp_path: Path) -> None:
+    """socket() refused: the learner reads that grading runs with no network, and what to do.
+
+    Graded with the exercise's allowlist off (it would stop at `import socket`): the
+    filter must hold whatever the code does.
+    """
+    path = tmp_path / "submission.py"
+    path.write_text(
+        "import socket\n"
+        "systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}\n"
+        "load = 7\n"
+        "can_handle_load = {}\n"
+        "for strategy, capacity in systems.items():\n"
+        "    can_handle_load[strategy] = capacity >= load\n"
+        "print(can_handle_load)\n"
+        'socket.create_connection(("127.0.0.1", 9))\n',
+        encoding="utf-8",
     )
+    unguarded = replace(builtin(), allowlist=UNRESTRICTED)
+    report = grade([Submission(path.name, path)], Options(timeout=3.0), exercise=unguarded)
+    result = report.results[0]
     assert result.score == 4
     assert result.code == "not-permitted"
     assert result.message.startswith("Your program stopped at line 8 with PermissionError")

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
 
-from grader.analysis import integrity
+from grader.analysis import outside
+from grader.analysis.allowlist import Allowlist
 from grader.analysis.source import Source
 from grader.feedback.ending import explain_abrupt
 from grader.feedback.explain import ending, location_of, where
@@ -50,6 +51,8 @@ class Rules(Protocol):
     def names(self) -> tuple[str, ...]: ...
     @property
     def advice(self) -> Mapping[str, str]: ...
+    @property
+    def allowlist(self) -> Allowlist: ...
     def step(self, number: int) -> StepRules: ...
 
 
@@ -99,8 +102,14 @@ class Case:
 
     @cached_property
     def forbidden(self) -> Explanation | None:
-        """The integrity rule's finding on the program, if any: scanned once per case."""
-        return integrity.flagged(self.program)
+        """What the program uses outside the exercise's allowlist, read from its source or
+        refused while it ran, if anything: found once per case."""
+        refused = dict.fromkeys(
+            outside.Finding(r.what, outside.REFUSED, r.location)
+            for execution in self.run.executions
+            for r in execution.refused
+        )
+        return outside.flagged(self.program, self.exercise.allowlist, tuple(refused))
 
     def value(self, name: str, execution: Execution | None = None) -> Any:
         """Return a top-level value of an execution (the main one by default), or MISSING."""
@@ -157,7 +166,7 @@ def blocking(case: Case) -> Verdict | None:
                 "syntax-error",
                 location,
             )
-    # Code that reaches into the interpreter could have forged everything else.
+    # Code that uses what the allowlist does not name could have forged everything else.
     flag = case.forbidden
     if flag is not None:
         return Verdict(False, flag.text, flag.code, flag.location)

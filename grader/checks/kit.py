@@ -29,6 +29,7 @@ from grader.feedback.explain import explain, where
 from grader.feedback.names import markdown_advice, markdown_defining
 from grader.result import Explanation, Location
 from grader.sandbox import Execution
+from grader.sandbox.model import Origin
 from grader.sandbox.values import describe, same, show
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "value_problem",
     "variant_values",
     "while_loops",
+    "written_outside",
 ]
 
 
@@ -105,6 +107,9 @@ def exists(
             "name",
             at,
         )
+    timed = _only_timed(case, name)
+    if timed is not None:
+        return timed
     stop = stop_reason(case)
     if stop is not None:
         return fail(f"`{name}` was never created. {stop.text}", stop.code, stop.location)
@@ -121,6 +126,27 @@ def exists(
             inner[0].location,
         )
     return fail(f"There is no variable named `{name}`. {instruction}", "missing")
+
+
+def _only_timed(case: Case, name: str) -> Verdict | None:
+    """Fail a name that only code IPython times in a function of its own (%%timeit,
+    %timeit) creates: it does not stay after that code."""
+    magics = []
+    for item in case.source.assignments(name):
+        cell = case.program.cell(item.location.cell)
+        timed = [t for t in (cell.timed if cell else ()) if t.line in (0, item.location.line)]
+        if not timed:
+            return None
+        magics.append("%%timeit" if timed[0].line == 0 else "%timeit")
+    if not magics:
+        return None
+    at = case.source.assignments(name)[0].location
+    return fail(
+        f"`{name}` is only created {where(at)}, which `{magics[0]}` runs inside a function of "
+        f"its own, so it does not exist afterwards. Create it without `{magics[0]}`.",
+        "not-top-level",
+        at,
+    )
 
 
 def _deleted(case: Case, name: str) -> Verdict | None:
@@ -321,6 +347,32 @@ def broke_with(
         code,
         stop.location if stop else at,
     )
+
+
+def written_outside(
+    case: Case, name: str, loops: Iterable[Node]
+) -> tuple[Execution, Any, Origin | None] | None:
+    """Find an entry of a top-level dict that none of these loops wrote while it ran.
+
+    What decides is what the program did, in every run: the write that last gave each
+    entry its value (grader/sandbox/harness/guards.py records them), with the loops
+    running at that moment. A write by a function the loop's body calls counts as the
+    loop's; a comprehension, a dictionary built by dict(...) or zip(...), or a write
+    after the loop does not. A copy of a dictionary the loop filled keeps the loop's
+    writes. Returns the run, the key and the origin it has (None: no write of the
+    program's made it), or None when the loops wrote every entry in every run.
+    """
+    wanted = {loop.location for loop in loops}
+    for execution in case.run.executions:
+        value = case.value(name, execution)
+        if execution.missing or type(value) is not dict:
+            continue
+        origins = execution.provenance.get(name, ())
+        for index, key in enumerate(value):
+            origin = origins[index] if index < len(origins) else None
+            if origin is None or origin.kind == "comprehension" or not wanted & set(origin.loops):
+                return execution, key, origin
+    return None
 
 
 def aliases(case: Case, name: str) -> frozenset[str]:

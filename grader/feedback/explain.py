@@ -212,6 +212,14 @@ def ending(
             + ". It probably has a loop that never ends; make sure every loop finishes.",
             None,
         )
+    if execution.ended == Ended.THREAD:
+        return Explanation(
+            "timeout",
+            "Your program's last line ran, but a thread it started was still running when "
+            "its time ran out, and Python does not exit while such a thread runs, so the "
+            "program never ends. Let every thread finish, or start it with daemon=True.",
+            None,
+        )
     return None
 
 

@@ -47,7 +47,7 @@ ENGINE: dict[str, str] = {
     "recursion": "A function called itself without end (RecursionError).",
     "crash": "The program crashed the Python interpreter (a fatal signal).",
     "abrupt-exit": "The program ended abruptly (os._exit, a signal) before its variables were read.",
-    "integrity": "The program reaches into Python's machinery (module table, frames, raw descriptors...): look at it.",
+    "integrity": "The program uses what the exercise's allowlist does not (module, builtin, attribute).",
     "exit-called": "The program ends itself: exit(), quit(), sys.exit() or raise SystemExit.",
     "garbled-answer": "The program wrote into the grader's private channel, so nothing counts.",
     "input-call": "The program calls input(), which has nobody to answer while grading.",

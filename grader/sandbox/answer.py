@@ -11,7 +11,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from grader.sandbox.model import Error, Execution
+from grader.result import Location
+from grader.sandbox.model import Error, Execution, Origin, Refusal
 from grader.sandbox.wire import FROM_HARNESS, LIMITS, SWEPT, Ended
 
 
@@ -106,7 +107,6 @@ def _parse_execution(data: dict[str, Any], overrides: Mapping[str, Any]) -> Exec
             if isinstance(n, list) and len(n) == 2 and all(isinstance(x, str) for x in n)
         ),
         stdout=stdout if isinstance(stdout, str) else "",
-        stdout_size=_int(data.get("stdout_size")) or 0,
         line_origins=tuple(
             (_int(o[0]), _int(o[1]) or 0)
             for o in (lines if isinstance(lines, list) else [])
@@ -119,6 +119,8 @@ def _parse_execution(data: dict[str, Any], overrides: Mapping[str, Any]) -> Exec
         ),
         timed_out=data.get("timed_out") is True,
         ended=Ended(ended) if ended in FROM_HARNESS else None,
+        provenance=_parse_provenance(data.get("provenance")),
+        refused=_parse_refused(data.get("refused")),
     )
 
 
@@ -138,8 +140,54 @@ def _parse_error(data: dict[str, Any]) -> Error:
             for f in (frames if isinstance(frames, list) else [])
             if isinstance(f, list) and len(f) == 3
         ),
-        exit_code=_int(data.get("exit_code")),
         limit=data.get("limit") if data.get("limit") in LIMITS else None,
+    )
+
+
+# The most a run's provenance may hold: names, entries per name, loops per entry.
+MAX_PROVENANCE = (300, 200, 20)
+MAX_REFUSED = 50
+
+
+def _parse_provenance(data: object) -> dict[str, tuple[Origin | None, ...]]:
+    """Read where each entry of each top-level dict got its value, trusting no field's type."""
+    if not isinstance(data, dict):
+        return {}
+    names, entries, _ = MAX_PROVENANCE
+    found: dict[str, tuple[Origin | None, ...]] = {}
+    for name, origins in list(data.items())[:names]:
+        if isinstance(name, str) and isinstance(origins, list):
+            found[name] = tuple(_parse_origin(o) for o in origins[:entries])
+    return found
+
+
+def _parse_origin(data: object) -> Origin | None:
+    """Read one entry's origin, or None when it has none (or it is not one)."""
+    if not isinstance(data, dict):
+        return None
+    kind, line, loops = data.get("kind"), _int(data.get("line")), data.get("loops")
+    if not isinstance(kind, str) or line is None or not isinstance(loops, list):
+        return None
+    return Origin(
+        kind=kind,
+        location=Location(line, _int(data.get("cell"))),
+        loops=tuple(
+            Location(_int(loop[1]) or 0, _int(loop[0]))
+            for loop in loops[: MAX_PROVENANCE[2]]
+            if isinstance(loop, list) and len(loop) == 2
+        ),
+        copied=data.get("copied") is True,
+    )
+
+
+def _parse_refused(data: object) -> tuple[Refusal, ...]:
+    """Read what the child refused the program, trusting no field's type."""
+    if not isinstance(data, list):
+        return ()
+    return tuple(
+        Refusal(_str(item[0]), Location(_int(item[2]) or 1, _int(item[1])))
+        for item in data[:MAX_REFUSED]
+        if isinstance(item, list) and len(item) == 3 and isinstance(item[0], str)
     )
 
 

@@ -19,6 +19,7 @@ from grader.load import MAX_BYTES, Program
 from grader.sandbox import cgroup, isolation, visibility
 from grader.sandbox.answer import parse_answer
 from grader.sandbox.bundle import BOOTSTRAP, CHILD_SOURCE, child_code, reads_our_bytecode
+from grader.sandbox.harness.instrument import prepare_cells
 from grader.sandbox.harness.procs import descendants, drain, seccomp_filters
 from grader.sandbox.model import Limits, Run
 
@@ -98,7 +99,10 @@ def execute(
         inside = visibility.BWRAP_WORKDIR if bwrap else str(workdir)
         read_fd, write_fd = os.pipe()
         request = {
-            "cells": [{"number": c.number, "source": c.source} for c in program.cells],
+            "cells": prepare_cells(
+                [c.wire() for c in program.cells], limits.policy(), reads_our_bytecode(plan.python)
+            ),
+            "policy": limits.policy(),
             "kind": program.kind,
             "variants": [dict(v) for v in variants],
             "budget": limits.timeout,

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from grader.analysis.allowlist import Allowlist
+from grader.result import Location
 from grader.sandbox.wire import Encoded, Ended
 
 # How many times --memory-limit a whole submission may use, where a cgroup bounds it.
@@ -27,6 +29,14 @@ class Limits:
     # many files and folders each holds where the grader can set that (root).
     disk_bytes: int = 64_000_000
     disk_files: int = 20_000
+    # What the learner's code may import, call and reach while it runs (the exercise's
+    # allowlist); None enforces nothing, for the sandbox's own tools and tests. Grading
+    # always sets it.
+    allowlist: Allowlist | None = None
+
+    def policy(self) -> dict[str, Any] | None:
+        """Return the allowlist the child enforces, as plain data, or None."""
+        return None if self.allowlist is None else self.allowlist.runtime()
 
     @property
     def total_memory_bytes(self) -> int:
@@ -63,10 +73,32 @@ class Error:
     end_offset: int | None = None
     # The learner's frames, outermost first: (cell, line, function name).
     frames: tuple[tuple[int | None, int, str], ...] = ()
-    exit_code: int | None = None
     # The limit that stopped the program, by the harness's own record: "timeout" or
     # "output"; None for an error of the program's own, whatever its class is named.
     limit: str | None = None
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The write that gave an entry of a dictionary its value, as the run recorded it."""
+
+    # "store" (d[k] = v), "method" (d.update(...), d.setdefault, d |= ...), "display"
+    # ({k: v}) or "comprehension" ({k: v for ...}).
+    kind: str
+    location: Location
+    # The for statements running when it was written (by the header's place), outermost first.
+    loops: tuple[Location, ...] = ()
+    # The dictionary holds a copy of the value written into another one.
+    copied: bool = False
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Something the learner's code tried to reach while it ran that the allowlist does not
+    allow (an import, an attribute), and where."""
+
+    what: str
+    location: Location
 
 
 @dataclass(frozen=True)
@@ -79,7 +111,6 @@ class Execution:
     # Every top-level name with its category: "value", "function", "class", "module".
     names: tuple[tuple[str, str], ...] = ()
     stdout: str = ""
-    stdout_size: int = 0
     # For each line of stdout, the (cell, line) of the learner code that printed it.
     line_origins: tuple[tuple[int | None, int], ...] = ()
     errors: tuple[Error, ...] = ()
@@ -91,6 +122,11 @@ class Execution:
     signal: int | None = None
     # Nothing came back from this run (it was killed, or it called os._exit).
     missing: bool = False
+    # Top-level name holding a dict -> the origin of each entry, in the dict's order
+    # (None where no write of the program's made it).
+    provenance: Mapping[str, tuple[Origin | None, ...]] = field(default_factory=dict)
+    # What the child refused the program while it ran.
+    refused: tuple[Refusal, ...] = ()
 
     @property
     def how_it_ended(self) -> str:

@@ -36,6 +36,7 @@ from grader.load import MAX_BYTES, Program
 from grader.sandbox.answer import parse_run
 from grader.sandbox.bundle import BOOTSTRAP, CHILD_SOURCE, child_code, reads_our_bytecode
 from grader.sandbox.child import GRACE, RAW_OUTPUT_CAP
+from grader.sandbox.harness.instrument import prepare_cells
 from grader.sandbox.jobs import Job
 from grader.sandbox.model import Execution, Limits, Run
 from grader.sandbox.wire import Ended
@@ -203,7 +204,10 @@ class _Child:
         read_fd, write_fd = os.pipe()
         request: dict[str, Any] = {
             "portable": True,
-            "cells": [{"number": c.number, "source": c.source} for c in program.cells],
+            "cells": prepare_cells(
+                [c.wire() for c in program.cells], limits.policy(), reads_our_bytecode(python)
+            ),
+            "policy": limits.policy(),
             "kind": program.kind,
             "variants": [dict(overrides)],
             "budget": limits.timeout,

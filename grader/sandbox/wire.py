@@ -37,6 +37,8 @@ class Ended(str, Enum):
     INTERRUPTED = words.ENDED_INTERRUPTED
     # It printed (or wrote behind print's back) far more than any solution would.
     OUTPUT_LIMIT = words.ENDED_OUTPUT_LIMIT
+    # Its main code ended, but a thread that keeps Python from exiting was still running.
+    THREAD = words.ENDED_THREAD
     # The process exited before it answered (os._exit): see Execution.exit_status.
     EXIT_STATUS = "exit-status"
     # A signal killed the process: see Execution.signal.
@@ -51,7 +53,7 @@ class Ended(str, Enum):
 LIMITS = (words.LIMIT_TIMEOUT, words.LIMIT_OUTPUT)
 
 # The words the harness may write in RunData["ended"].
-FROM_HARNESS = (Ended.SYS_EXIT, Ended.INTERRUPTED, Ended.OUTPUT_LIMIT)
+FROM_HARNESS = (Ended.SYS_EXIT, Ended.INTERRUPTED, Ended.OUTPUT_LIMIT, Ended.THREAD)
 
 
 class _EncodedType(TypedDict):
@@ -93,10 +95,24 @@ class ErrorData(TypedDict, total=False):
     msg: str
     offset: int | None
     end_offset: int | None
-    # The code a sys.exit() was called with.
-    exit_code: int | None
     # The limit that stopped the program, one of LIMITS, by the harness's own record.
     limit: str
+
+
+class OriginData(TypedDict):
+    """Where an entry of a dictionary got its value: the write that made it.
+
+    ``kind`` is how it was written ("store" ``d[k] = v``, "method" ``d.update(...)``,
+    "display" ``{k: v}``, "comprehension"); ``loops`` are the for statements running at
+    that moment, outermost first, as [cell, line] of their headers; ``copied`` says the
+    dictionary got the value from another one (``dict(d)``, ``sorted(d.items())``).
+    """
+
+    kind: str
+    cell: int | None
+    line: int
+    loops: list[list[int | None]]
+    copied: bool
 
 
 class RunData(TypedDict):
@@ -108,13 +124,18 @@ class RunData(TypedDict):
     # [name, category] for every top-level name: "value", "function", "class", "module".
     names: list[list[str]]
     stdout: str
-    stdout_size: int
     # [cell, line] of the code that started each line of stdout.
     lines: list[list[int | None]]
     errors: list[ErrorData]
+    # The time was up while it ran (whether or not the program caught the interrupt).
     timed_out: bool
     # One of FROM_HARNESS, or None when the program ran to its end.
     ended: str | None
+    # Top-level name holding a dict -> the origin of each of its entries, in its order
+    # (None: no write of the program's made it). See OriginData.
+    provenance: dict[str, list[OriginData | None]]
+    # [what, cell, line] of each thing the child refused (an import, an attribute).
+    refused: list[list[Any]]
 
 
 class Broken(TypedDict):

@@ -1,4 +1,4 @@
-# expect: status=failed score=0 code=integrity
+# expect: status=passed score=4 code=not-permitted
 # Does the exercise, then asks the kernel's BPF subsystem for a map.
 import os
 import struct

@@ -1,4 +1,4 @@
-# expect: status=failed score=0 code=integrity
+# expect: status=failed score=0
 # Closes standard output (the file descriptors and sys.stdout) before printing.
 import os
 import sys

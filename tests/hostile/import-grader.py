@@ -1,4 +1,4 @@
-# expect: status=failed score=0 code=integrity
+# expect: status=failed score=0
 # Imports the grader to patch its comparisons, and patches the harness it runs in.
 import sys
 

@@ -1,4 +1,4 @@
-# expect: status=failed score=0 code=integrity
+# expect: status=passed score=4 code=not-permitted
 # Does the exercise, then sets up an io_uring instance.
 import os
 import ctypes

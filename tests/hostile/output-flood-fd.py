@@ -1,4 +1,4 @@
-# expect: status=error score=0 code=integrity
+# expect: status=error score=0 code=output-limit
 # Writes without end straight to file descriptor 1, behind Python's back.
 import os
 

@@ -1,4 +1,4 @@
-# expect: status=error score=0 code=integrity
+# expect: status=error score=0 code=garbled-answer
 # Does the exercise, then writes a forged answer to every file descriptor it can guess.
 import json
 import os

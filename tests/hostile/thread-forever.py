@@ -1,5 +1,5 @@
-# expect: status=passed score=4
-# Starts a thread that never ends, then does the exercise.
+# expect: status=failed score=0
+# Starts a thread that never ends, then does the exercise: Python never exits, so no step passes.
 import threading
 import time
 

@@ -1,4 +1,4 @@
-# expect: status=failed score=0 code=integrity
+# expect: status=passed score=4 code=not-permitted
 # Does the exercise, then enters new user and network namespaces (unshare), then another
 # process's namespace (setns).
 import os

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from grader.analysis.source import source_text, target_names
+from grader.analysis.source import Node, source_text, target_names
 from grader.checks.kit import (
     MISSING,
     PASS,
@@ -30,7 +30,7 @@ from grader.checks.kit import (
 from grader.exercise import Step
 from grader.exercises.scaling.explanations import missing_keys, other_runs, values_side_by_side
 from grader.exercises.scaling.spec import LOAD, LOOP_TARGETS, RESULT, SYSTEMS, Setting
-from grader.exercises.scaling.written import not_from_loop
+from grader.exercises.scaling.written import from_loop, not_from_loop
 from grader.feedback.explain import where
 from grader.result import Location
 from grader.sandbox import Execution
@@ -44,11 +44,22 @@ INSTRUCTION = (
 )
 
 
+def good_loops(case: Case) -> list[Node]:
+    """The for loops over `systems.items()` (or a parameter it is passed to) into
+    `strategy, capacity`: the loops step 3 asks for."""
+    names = aliases(case, SYSTEMS)
+    return [
+        n
+        for n in loops_over(case, names)
+        if iterates(n, names, "items") and unpacks(n, LOOP_TARGETS)
+    ]
+
+
 def _structure(case: Case) -> Verdict | None:
     """Check that a for loop over systems.items() with the right variables fills the dict."""
     names = aliases(case, SYSTEMS)
     loops = loops_over(case, names)
-    good = [n for n in loops if iterates(n, names, "items") and unpacks(n, LOOP_TARGETS)]
+    good = good_loops(case)
     filling = [n for n in good if fills(n, RESULT)]
     if filling:
         reset = next(
@@ -191,7 +202,12 @@ def check_loop(case: Case) -> Verdict:
             # The loop was cut short; the error is the mistake, the values only follow.
             return fail(f"Your loop did not finish. {stop.text}", stop.code, stop.location)
         return problem
-    return _check_other_loads(case, value, at)
+    verdict = _check_other_loads(case, value, at)
+    if not verdict.passed:
+        return verdict
+    # The values are right in every run; the writes the program made decide whether
+    # its loop computed them.
+    return from_loop(case, good_loops(case)) or PASS
 
 
 def _result_problem(
@@ -366,5 +382,6 @@ STEP = Step(
         "typed-capacities": "can_handle_load ignores the capacities in systems (typed in again).",
         "hand-written": "Entries of can_handle_load are written by hand, not by the loop.",
         "replaced-after-loop": "can_handle_load is replaced after the loop, throwing its work away.",
+        "not-from-loop": "Entries of can_handle_load are written outside the loop over systems.items().",
     },
 )

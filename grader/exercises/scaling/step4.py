@@ -16,6 +16,7 @@ from grader.checks.kit import (
     Case,
     Line,
     Verdict,
+    aliases,
     fail,
     first_failed,
     fix_first,
@@ -221,6 +222,15 @@ def check_print(case: Case) -> Verdict:
         )
     if prints:
         ran = [p for p in prints if p.location in printed_from]
+        muted = next((p for p in prints if _muted(case, p.location)), None)
+        if not ran and muted is not None:
+            return fail(
+                f"`{source_text(muted.node)}` {where(muted.location)} runs in a cell that starts "
+                "with `%%capture`, which keeps what the cell prints from showing, so nothing "
+                f"printed `{RESULT}`. Remove `%%capture` from that cell.",
+                "no-print",
+                muted.location,
+            )
         if not ran:
             call = prints[0]
             return fail(
@@ -245,33 +255,38 @@ def check_print(case: Case) -> Verdict:
     )
 
 
+def _muted(case: Case, location: Location) -> bool:
+    """Whether a line sits in a cell whose output IPython hides (%%capture)."""
+    cell = case.program.cell(location.cell) if location.cell is not None else None
+    return cell is not None and cell.muted
+
+
 def _printed_copy(case: Case, line: Line) -> Verdict | None:
-    """Fail when the printed dict is a written copy rather than the variable itself."""
+    """Fail when the printed dict is not the variable itself: a copy written by hand, a
+    dictionary made in the print, another variable, or text that shows something else
+    in another run (`x and {...}`, text edited with replace)."""
     statement = case.source.statement_at(line.location) if line.location else []
     calls = [n for n in statement if isinstance(n.node, (ast.Call, ast.Expr))]
     literal = any(
-        isinstance(n.node, ast.Call) and any(isinstance(a, ast.Dict) for a in n.node.args)
-        for n in calls
-    ) or any(
-        isinstance(n.node, ast.Expr)
-        and isinstance(n.node.value, ast.Call)
-        and any(isinstance(a, (ast.Dict, ast.Constant)) for a in n.node.value.args)
-        for n in calls
+        isinstance(n.node, ast.Call) and any(_made_here(a) for a in n.node.args) for n in calls
     )
-    mentioned = any(mentions(n.node, RESULT) for n in calls)
+    names = _result_names(case)
+    mentioned = any(mentions(n.node, name) for n in calls for name in names)
     other = _not_its_own(case, line)
     if not mentioned and (literal or other is not None):
+        computed = any(isinstance(n, ast.DictComp) for c in calls for n in ast.walk(c.node))
+        made = (
+            f"made again in the print, not read from `{RESULT}`"
+            if computed
+            else "a copy written by hand, so it would not change if the results did"
+        )
         return fail(
-            f"The dictionary printed {where(line.location)} is a copy written by hand, so it "
-            f"would not change if the results did. Print the variable itself: "
-            f"`print({RESULT})`.",
+            f"The dictionary printed {where(line.location)} is {made}. Print the variable "
+            f"itself: `print({RESULT})`.",
             "print-literal",
             line.location,
         )
-    # A print that names the variable but shows something else in another run (`x and
-    # {...}`, text edited with replace) is not the dictionary either. If step 3 fails,
-    # the dictionary may have changed after the print: step 3 says why.
-    if other is not None and first_failed(case, (3,)) is None:
+    if other is not None:
         setting, printed, own = other
         return fail(
             f"The line printed {where(line.location)} is not `{RESULT}` itself: with "
@@ -280,14 +295,51 @@ def _printed_copy(case: Case, line: Line) -> Verdict | None:
             "print-not-result",
             line.location,
         )
+    if calls and not mentioned:
+        return fail(
+            f"`{source_text(calls[0].node)}` {where(line.location)} prints a dictionary equal "
+            f"to `{RESULT}`, but not `{RESULT}` itself. Print the variable: "
+            f"`print({RESULT})`.",
+            "print-not-result",
+            line.location,
+        )
     return None
 
 
+def _made_here(node: ast.AST) -> bool:
+    """Whether an argument of a print makes a dictionary itself: {...}, {... for ...}, dict(...)."""
+    return any(
+        isinstance(inner, (ast.Dict, ast.DictComp))
+        or (
+            isinstance(inner, ast.Call)
+            and isinstance(inner.func, ast.Name)
+            and inner.func.id == "dict"
+        )
+        for inner in ast.walk(node)
+    ) and not mentions(node, RESULT)
+
+
+def _result_names(case: Case) -> set[str]:
+    """`can_handle_load`, the parameters it is passed to, and names that are it under another
+    name (`result = can_handle_load`, or `can_handle_load = result`)."""
+    names = set(aliases(case, RESULT))
+    for item in case.source.nodes():
+        node = item.node
+        if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Name)):
+            continue
+        targets = {t.id for t in node.targets if isinstance(t, ast.Name)}
+        if node.value.id in names or targets & names:
+            names |= targets | {node.value.id}
+    return names
+
+
 def _not_its_own(case: Case, line: Line) -> tuple[str, str, Any] | None:
-    """Find a run whose printed line is not that run's own dictionary.
+    """Find a run whose printed line is neither that run's own dictionary nor the one it
+    should have computed.
 
     Returns how the run was set, what the print showed and the dictionary, or None when
-    every run printed its own dictionary from the line that printed it as written.
+    every run printed its own dictionary (or, if the program changed it afterwards, the
+    right one) from the line that printed it as written.
     """
     for execution in case.run.executions[1:]:
         own = case.value(RESULT, execution)
@@ -296,7 +348,8 @@ def _not_its_own(case: Case, line: Line) -> tuple[str, str, Any] | None:
         shown = output_lines(execution)
         if line.location is not None:
             shown = [x for x in shown if x.location == line.location]
-        if shown and same(shown[-1].value, own):
+        right = case.expected.results.get(case.expected.setting(execution.overrides))
+        if shown and (same(shown[-1].value, own) or same(shown[-1].value, right)):
             continue
         if line.location is None and any(same(x.value, own) for x in shown):
             continue

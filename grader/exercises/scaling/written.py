@@ -14,9 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from grader.analysis.source import Node, source_text
-from grader.checks.kit import Case, Verdict, fail
+from grader.checks.kit import Case, Verdict, fail, written_outside
 from grader.exercises.scaling.spec import LOAD, LOOP_TARGETS, RESULT
 from grader.feedback.explain import where
+from grader.result import Location
+from grader.sandbox.values import show
 
 # Methods that put entries into a dictionary.
 FILLING_METHODS = ("update", "setdefault", "__setitem__")
@@ -177,3 +179,60 @@ def not_from_loop(case: Case, filling: list[Node], spared: frozenset[str]) -> Ve
             replaced.item.location,
         )
     return None
+
+
+def from_loop(case: Case, loops: list[Node]) -> Verdict | None:
+    """Fail step 3 unless the loops wrote every entry of `can_handle_load`, in every run.
+
+    The run recorded the write that gave each entry its value, with the loops running
+    at that moment; a helper function the loop calls writes for the loop. A loop that
+    only prints or stores something else, followed by `dict(zip(...))`, a comprehension
+    or `.update({...})`, did not compute the dictionary.
+    """
+    found = written_outside(case, RESULT, loops)
+    if found is None or not loops:
+        return None
+    execution, key, origin = found
+    loop = loops[0]
+    fix = f"`{RESULT}[{LOOP_TARGETS[0]}] = {LOOP_TARGETS[1]} >= {LOAD}`"
+    run = (
+        ""
+        if execution is case.run.main
+        else f"With {case.expected.setting(execution.overrides).describe()}: "
+    )
+    if origin is None:
+        at = _last_binding(case)
+        made = f" by `{source_text(at.node)}` {where(at.location)}" if at is not None else ""
+        return fail(
+            f"{run}The entry {show(key)} of `{RESULT}` was made{made} without your loop "
+            f"{where(loop.location)} writing it. Fill the dictionary inside the loop: {fix}.",
+            "not-from-loop",
+            at.location if at is not None else loop.location,
+        )
+    if origin.kind == "comprehension":
+        return fail(
+            f"{run}The entries of `{RESULT}` come from the comprehension {where(origin.location)}, "
+            f"not from your loop {where(loop.location)}. Fill it inside the loop: {fix}.",
+            "comprehension",
+            origin.location,
+        )
+    written = _statement_text(case, origin.location)
+    return fail(
+        f"{run}{written} {where(origin.location)} writes the entry {show(key)} of `{RESULT}` "
+        f"outside your loop {where(loop.location)}, so the loop does not compute it. Fill "
+        f"every entry inside the loop: {fix}.",
+        "not-from-loop",
+        origin.location,
+    )
+
+
+def _last_binding(case: Case) -> Node | None:
+    """The last statement that binds `can_handle_load`, in the program's order."""
+    bound = [w.item for w in writes(case, RESULT) if w.kind == "bind"]
+    return max(bound, key=lambda n: (n.location.cell or 0, n.location.line), default=None)
+
+
+def _statement_text(case: Case, location: Location) -> str:
+    """The learner's statement at a place, quoted, or "The line" when there is none."""
+    statements = [n for n in case.source.statement_at(location) if isinstance(n.node, ast.stmt)]
+    return f"`{source_text(statements[0].node)}`" if statements else "The line"

@@ -8,9 +8,12 @@ import os
 import sys
 import time
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox/bundle.py)
+    from typing import Any
+
 raw_write = os.write
 hard_exit = os._exit
-get_frame = sys._getframe
 monotonic = time.monotonic
 
 # Limits on the data one run sends back, so that a hostile value cannot flood the pipe.
@@ -29,7 +32,7 @@ class OutputLimit(BaseException):
     """Raised in the learner's code when it prints far more than any solution would."""
 
 
-def learner_origin(filename):
+def learner_origin(filename: str) -> "int | bool | None":
     """Return the cell number for a learner code object's filename, or False."""
     if filename == "<submission>":
         return None
@@ -50,7 +53,7 @@ _JSON_ESCAPES = {
 _JSON_ESCAPES.update({ord('"'): '\\"', ord("\\"): "\\\\"})
 
 
-def json_text(value):
+def json_text(value: "Any") -> str:
     """Write builtin data as JSON text (the json module costs a child milliseconds to import).
 
     Dict keys become strings; a float that JSON cannot carry becomes null.
@@ -65,7 +68,7 @@ def json_text(value):
     if kind is float:
         return float.__repr__(value) if value - value == 0 else "null"
     if kind is str:
-        return '"' + value.translate(_JSON_ESCAPES) + '"'
+        return '"' + str.translate(value, _JSON_ESCAPES) + '"'
     if kind is dict:
         return (
             "{"
@@ -79,7 +82,7 @@ def json_text(value):
     return json_text(str(value))
 
 
-def encode_value(value, depth=0, budget=None):
+def encode_value(value: "Any", depth: int = 0, budget: "list[int] | None" = None) -> "Any":
     """Convert a value to builtin JSON data with its exact type, calling none of its methods."""
     if budget is None:
         budget = [5000]
@@ -103,7 +106,7 @@ def encode_value(value, depth=0, budget=None):
         if depth >= MAX_DEPTH or budget[0] <= 0:
             return {"type": kind.__name__, "truncated": True}
         if kind is dict:
-            items = []
+            items: list[Any] = []
             for key, item in dict.items(value):
                 if len(items) >= MAX_ITEMS or budget[0] <= 0:
                     break
@@ -113,7 +116,7 @@ def encode_value(value, depth=0, budget=None):
             return {"type": "dict", "items": items, "length": dict.__len__(value)}
         iterator = kind.__iter__(value)
         length = kind.__len__(value)
-        elements = []
+        elements: list[Any] = []
         for element in iterator:
             if len(elements) >= MAX_ITEMS or budget[0] <= 0:
                 break
@@ -138,7 +141,7 @@ def encode_value(value, depth=0, budget=None):
     }
 
 
-def category_of(value):
+def category_of(value: "Any") -> str:
     """Name what kind of thing a top-level name holds, without touching the value."""
     kind = type(value)
     if kind is type(sys):
@@ -148,7 +151,7 @@ def category_of(value):
     return "value"
 
 
-def error_record(exception, cell_numbers):
+def error_record(exception: BaseException, cell_numbers: "list[int | None]") -> "dict[str, Any]":
     """Describe an exception with the learner's own frames only."""
     try:
         message = str(exception)

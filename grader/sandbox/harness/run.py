@@ -3,7 +3,6 @@ the overrides in force, and sending back what happened.
 """
 
 import _signal as signal  # the C module: `signal` would import enum, and enum re
-import builtins
 import io
 import os
 import sys
@@ -11,119 +10,52 @@ import time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox/bundle.py)
+    from typing import Any
+
     from grader.sandbox.harness.channel import answer_channel
     from grader.sandbox.harness.encode import (
+        MAX_ITEMS,
         MAX_NAMES,
         OutputLimit,
         Timeout,
         category_of,
         encode_value,
         error_record,
-        get_frame,
         json_text,
         learner_origin,
+        monotonic,
     )
+    from grader.sandbox.harness.guards import guard_space
+    from grader.sandbox.harness.instrument import instrument
     from grader.sandbox.harness.lockdown import apply_limits
     from grader.sandbox.harness.words import (
         ENDED_INTERRUPTED,
         ENDED_OUTPUT_LIMIT,
         ENDED_SYS_EXIT,
+        ENDED_THREAD,
         LIMIT_OUTPUT,
         LIMIT_TIMEOUT,
     )
 
 
-class _Capture(io.TextIOBase):
-    """Stands in for sys.stdout: keeps what is printed, and where it was printed from."""
-
-    def __init__(self, cap):
-        self.cap = cap
-        self.size = 0
-        self.parts = []
-        self.lines = []  # [cell, line] of the code that started each output line
-        self.at_line_start = True
-
-    def writable(self):
-        return True
-
-    def isatty(self):
-        return False
-
-    @property
-    def encoding(self):
-        return "utf-8"
-
-    def write(self, text):
-        # A closed stdout behaves as a real one does: printing to it is an error, so
-        # closing it cannot hide what the program prints afterwards.
-        if self.closed:
-            raise ValueError("I/O operation on closed file.")
-        if type(text) is not str:
-            raise TypeError("write() argument must be str, not " + type(text).__name__)
-        self.size += len(text)
-        if self.size > self.cap * 16:
-            raise OutputLimit()
-        if self.size - len(text) < self.cap:
-            self.parts.append(text)
-            if text:
-                self._locate(text)
-        return len(text)
-
-    def _locate(self, text):
-        where = [False, 0]
-        frame = get_frame(2)
-        while frame is not None:
-            origin = learner_origin(frame.f_code.co_filename)
-            if origin is not False:
-                where = [origin, frame.f_lineno]
-                break
-            frame = frame.f_back
-        for char_index, char in enumerate(text):
-            if self.at_line_start:
-                self.lines.append(where)
-                self.at_line_start = False
-            if char == "\n":
-                self.at_line_start = True
-            if char_index > 10_000:
-                break
-
-    def text(self):
-        return "".join(self.parts)[: self.cap]
+# After the time is up, the timer rings again this often: a program that catches the
+# first ring (`except BaseException: pass`) is interrupted again, until the parent's
+# deadline ends its process; either way it is recorded as still running at its limit.
+RING_AGAIN = 0.05
 
 
-class _Namespace(dict):
-    """Module globals that answer with an override for names the learner defined.
-
-    CPython looks names up through __getitem__ when the globals are not an exact dict,
-    for module-level code and functions alike, so a learner's ``load = 7`` reads back as
-    the override however the value is later used.
-    """
-
-    def __getitem__(self, key):
-        if key in _OVERRIDES and dict.__contains__(self, key):
-            return _OVERRIDES[key]
-        return dict.__getitem__(self, key)
-
-
-_OVERRIDES = {}
-
-
-def _display(*objects, **options):
-    """Stand in for Jupyter's display(): it shows rich output, never stdout."""
-    return None
-
-
-def _start_timer(handler, seconds):
-    """Call handler in the main thread after some seconds; return what cancels it.
+def _start_timer(handler: "Any", seconds: float) -> "Any":
+    """Call handler in the main thread after some seconds, then again and again; return
+    what cancels it.
 
     POSIX has SIGALRM; Windows has neither it nor setitimer, so a thread sleeps and
     then interrupts the main thread with SIGINT, whose handler is ours meanwhile.
     """
     if hasattr(signal, "setitimer"):
         signal.signal(signal.SIGALRM, handler)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
+        signal.setitimer(signal.ITIMER_REAL, seconds, RING_AGAIN)
 
-        def stop():
+        def stop() -> None:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, signal.SIG_IGN)
 
@@ -132,137 +64,225 @@ def _start_timer(handler, seconds):
 
     pending = [True]
 
-    def ring():
+    def ring() -> None:
         time.sleep(seconds)
-        if pending[0]:
+        while pending[0]:
             _thread.interrupt_main(signal.SIGINT)
+            time.sleep(RING_AGAIN)
 
     signal.signal(signal.SIGINT, handler)
     _thread.start_new_thread(ring, ())
 
-    def cancel():
+    def cancel() -> None:
         pending[0] = False
         signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     return cancel
 
 
-def run_variant(request, overrides, deliver):
+def _code_of(cell: "dict[str, Any]", filename: str) -> "Any":
+    """The cell's code: compiled and instrumented by the grader, or here if it could not."""
+    if "code" in cell:
+        code = cell["code"]
+    else:  # an interpreter that cannot read the grader's bytecode: instrument here
+        code = instrument(cell["source"], filename, cell["number"], cell)
+    return (
+        code if code is not None else compile(cell["source"], filename, "exec", dont_inherit=True)
+    )
+
+
+def _unreadable(number: "int | None", filename: str, error: BaseException) -> "dict[str, Any]":
+    """The error record of a cell Python cannot compile."""
+    if isinstance(error, (MemoryError, RecursionError)):
+        error = SyntaxError("the code is too deeply nested to read", (filename, 1, 1, ""))
+    elif not isinstance(error, SyntaxError):
+        error = SyntaxError(str(error), (filename, 1, 1, ""))
+    return error_record(error, [number])
+
+
+def _run_cells(
+    request: "dict[str, Any]", namespace: "dict[str, Any]", mute: "Any", state: "dict[str, Any]"
+) -> None:
+    """Run the cells in order, as Python runs a script or "Restart & Run All" a notebook.
+
+    ``state`` collects the errors and how the run ended.
+    """
+    errors = state["errors"]
+    script = request["kind"] == "script"
+    for cell in request["cells"]:
+        number = cell["number"]
+        filename = "<submission>" if number is None else f"<cell {number}>"
+        try:
+            code = _code_of(cell, filename)
+        except (SyntaxError, ValueError, MemoryError, RecursionError) as error:
+            errors.append(_unreadable(number, filename, error))
+            if script:
+                break
+            continue
+        mute("mute", bool(cell.get("muted")))
+        try:
+            exec(code, namespace)
+        except Timeout as error:
+            # The harness's own record says what stopped the program; the class's
+            # name does not (the learner can define a class of the same name).
+            errors.append(dict(error_record(error, [number]), limit=LIMIT_TIMEOUT))
+            break
+        except OutputLimit as error:
+            state["ended"] = ENDED_OUTPUT_LIMIT
+            errors.append(dict(error_record(error, [number]), limit=LIMIT_OUTPUT))
+            break
+        except SystemExit as error:
+            state["ended"] = ENDED_SYS_EXIT
+            errors.append(error_record(error, [number]))
+            break
+        except Exception as error:
+            errors.append(error_record(error, [number]))
+            if script:
+                break
+        except BaseException as error:
+            # KeyboardInterrupt, GeneratorExit or a BaseException of the learner's:
+            # a way to end the program early, like sys.exit, not a mistake in a cell.
+            state["ended"] = ENDED_INTERRUPTED
+            errors.append(error_record(error, [number]))
+            break
+        finally:
+            mute("mute", False)
+
+
+def _threads_left(deadline: float) -> bool:
+    """Whether a thread that keeps Python from exiting is still running at the deadline.
+
+    Python waits for every thread that is not a daemon before it exits, so a program
+    that leaves one running does not end. Only threading's threads count, and they are
+    asked through threading's own Thread methods, which a subclass cannot replace here.
+    """
+    threading = sys.modules.get("threading")
+    if threading is None:
+        return False
+    base = threading.Thread
+    for thread in threading.enumerate():
+        if thread is threading.main_thread() or base.daemon.fget(thread):
+            continue
+        base.join(thread, max(0.0, deadline - monotonic()))
+        if base.is_alive(thread):
+            return True
+    return False
+
+
+def _learner_frames(frame: "Any") -> "list[list[Any]]":
+    """[cell, line, function] of the learner's frames around a running frame, outermost first."""
+    found = []
+    while frame is not None:
+        origin = learner_origin(frame.f_code.co_filename)
+        if origin is not False:
+            found.append([origin, frame.f_lineno, frame.f_code.co_name])
+        frame = frame.f_back
+    return found[::-1]
+
+
+def _still_running(frames: "list[list[Any]]") -> "dict[str, Any]":
+    """The record of a time limit the program reached and caught, placed where it ran."""
+    cell, line = (frames[-1][0], frames[-1][1]) if frames else (None, None)
+    return {
+        "type": "Timeout",
+        "message": "",
+        "frames": frames,
+        "cell": cell,
+        "line": line,
+        "limit": LIMIT_TIMEOUT,
+    }
+
+
+def run_variant(request: "dict[str, Any]", overrides: "dict[str, Any]", deliver: "Any") -> None:
     """Run the learner's cells once, with these overrides, and send back what happened.
 
     ``deliver(data)`` sends the answer's bytes and ends the process; it never returns.
     """
-    _OVERRIDES.clear()
-    _OVERRIDES.update(overrides)
-    capture = _Capture(request["stdout_cap"])
-    namespace = _Namespace()
+    started = monotonic()
+    policy = request.get("policy")
+    space = guard_space()
+    helpers = space["make_guards"](policy)
+    report = helpers.pop("report")
+    capture, read = space["make_capture"](request["stdout_cap"], OutputLimit)
+    namespace = space["make_namespace"](dict(overrides))
     namespace["__name__"] = "__main__"
-    namespace["__builtins__"] = builtins
+    namespace["__builtins__"] = space["learner_builtins"](policy, helpers)
     if request["kind"] == "notebook":
         # Jupyter gives every notebook display(); it shows a value without printing it.
-        namespace["display"] = _display
-    errors = []
-    ended = None
-    timed_out = False
-    cells_run = []
+        namespace["display"] = space["display"]
+    state: dict[str, Any] = {"errors": [], "ended": None}
+    clock = [True, False]  # armed, rang
+    running: list[Any] = []  # the learner's frames when the time was first up
 
-    def on_alarm(signum, frame):
-        raise Timeout()
+    def on_alarm(signum: int, frame: "Any") -> None:
+        if clock[0]:
+            if not clock[1]:
+                running.extend(_learner_frames(frame))
+            clock[1] = True
+            raise Timeout()
 
-    stop_timer = _start_timer(on_alarm, max(0.05, request["soft_budget"]))
+    budget = max(0.05, request["soft_budget"])
+    stop_timer = _start_timer(on_alarm, budget)
     sys.stdout = sys.__stdout__ = capture
     sys.stderr = sys.__stderr__ = io.StringIO()
-    script = request["kind"] == "script"
     try:
-        for cell in request["cells"]:
-            number = cell["number"]
-            filename = "<submission>" if number is None else f"<cell {number}>"
-            try:
-                code = compile(cell["source"], filename, "exec", dont_inherit=True)
-            except (SyntaxError, ValueError) as error:
-                if not isinstance(error, SyntaxError):
-                    error = SyntaxError(str(error), (filename, 1, 1, ""))
-                errors.append(error_record(error, [number]))
-                if script:
-                    break
-                continue
-            except (MemoryError, RecursionError):
-                errors.append(
-                    error_record(
-                        SyntaxError("the code is too deeply nested to read", (filename, 1, 1, "")),
-                        [number],
-                    )
-                )
-                if script:
-                    break
-                continue
-            cells_run.append(number)
-            try:
-                exec(code, namespace)
-            except Timeout as error:
-                # The harness's own record says what stopped the program; the class's
-                # name does not (the learner can define a class of the same name).
-                timed_out = True
-                errors.append(error_record(error, [number]))
-                errors[-1]["limit"] = LIMIT_TIMEOUT
-                break
-            except OutputLimit as error:
-                ended = ENDED_OUTPUT_LIMIT
-                errors.append(error_record(error, [number]))
-                errors[-1]["limit"] = LIMIT_OUTPUT
-                break
-            except SystemExit as error:
-                code_value = error.code
-                ended = ENDED_SYS_EXIT
-                errors.append(error_record(error, [number]))
-                errors[-1]["exit_code"] = code_value if type(code_value) in (int, type(None)) else 1
-                break
-            except Exception as error:
-                errors.append(error_record(error, [number]))
-                if script:
-                    break
-            except BaseException as error:
-                # KeyboardInterrupt, GeneratorExit or a BaseException of the learner's:
-                # a way to end the program early, like sys.exit, not a mistake in a cell.
-                ended = ENDED_INTERRUPTED
-                errors.append(error_record(error, [number]))
-                break
-    except Timeout:
-        timed_out = True
+        _run_cells(request, namespace, read, state)
     except BaseException:
-        pass
+        pass  # the timer rang between two cells, or the harness's own code failed
     finally:
+        clock[0] = False
         stop_timer()
+    if clock[1] and not any(e.get("limit") == LIMIT_TIMEOUT for e in state["errors"]):
+        # The program caught the interrupt and went on: it was still running at its
+        # limit all the same, where the first ring found it.
+        state["errors"].insert(0, _still_running(running))
+    if not clock[1] and state["ended"] is None and _threads_left(started + budget):
+        state["ended"] = ENDED_THREAD
     try:
-        values = {}
-        names = []
-        for name, value in dict.items(namespace):
-            if type(name) is not str or name.startswith("__"):
-                continue
-            if len(names) >= MAX_NAMES:
-                break
-            category = category_of(value)
-            names.append([name, category])
-            if category == "value":
-                values[name] = encode_value(value)
-        answer = {
-            "overrides": overrides,
-            "values": values,
-            "names": names,
-            "stdout": capture.text(),
-            "stdout_size": capture.size,
-            "lines": capture.lines[:2000],
-            "errors": errors[:50],
-            "timed_out": timed_out,
-            "ended": ended,
-        }
-        data = json_text(answer).encode("utf-8")
+        data = _answer(namespace, overrides, read, report, state, clock[1])
     except BaseException as error:
         data = json_text({"overrides": overrides, "broken": type(error).__name__}).encode("utf-8")
     deliver(data)
 
 
-def run_portable(request):
+def _answer(
+    namespace: "dict[str, Any]",
+    overrides: "dict[str, Any]",
+    read: "Any",
+    report: "Any",
+    state: "dict[str, Any]",
+    timed_out: bool,
+) -> bytes:
+    """Write what the run left behind as the answer's bytes (grader/sandbox/wire.py RunData)."""
+    values = {}
+    names = []
+    for name, value in dict.items(namespace):
+        if type(name) is not str or name.startswith("__"):
+            continue
+        if len(names) >= MAX_NAMES:
+            break
+        category = category_of(value)
+        names.append([name, category])
+        if category == "value":
+            values[name] = encode_value(value)
+    recorded = report(namespace, MAX_NAMES, MAX_ITEMS)
+    answer = {
+        "overrides": overrides,
+        "values": values,
+        "names": names,
+        "stdout": read("text"),
+        "lines": read("lines"),
+        "errors": state["errors"][:50],
+        # Still running when its time was up, whether or not it caught the interrupt.
+        "timed_out": timed_out,
+        "ended": state["ended"],
+        "provenance": recorded["provenance"],
+        "refused": recorded["refused"],
+    }
+    return json_text(answer).encode("utf-8")
+
+
+def run_portable(request: "dict[str, Any]") -> None:
     """Run the request's one variant in this very process: the portable tier.
 
     No fork, no prctl, no /proc: the parent started one interpreter per variant, in its

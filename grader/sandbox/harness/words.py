@@ -9,6 +9,8 @@ and the grader imports it.
 ENDED_SYS_EXIT = "sys.exit"
 ENDED_INTERRUPTED = "interrupted"
 ENDED_OUTPUT_LIMIT = "output-limit"
+# The program's main code ended, but a thread that keeps Python from exiting did not.
+ENDED_THREAD = "thread"
 
 # The limit that stopped the program, in ErrorData["limit"].
 LIMIT_TIMEOUT = "timeout"

@@ -1,0 +1,475 @@
+"""What a program uses outside its exercise's allowlist, read from its syntax trees.
+
+The rule is the allowlist (grader/analysis/allowlist.py): a module that is not listed, a
+builtin that is not listed (a name the program defines is its own), an attribute of an
+allowed module that is not listed, an attribute wrapped in underscores, an attribute of
+the interpreter's running code (frames, code objects, tracebacks, generators), a change
+to a module, or a format string that reaches attributes. Each is named with its line;
+a program that has one is never reported as passed, and course staff see a review flag.
+
+This reads the source in the grader's process and executes nothing. An attribute whose
+name is in no list and that the program does not define may be a typo (``.item()``):
+it is left to the child, where reaching a real attribute of that name on an object the
+program did not make is refused (grader/sandbox/harness/guards.py) and reported back.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import string
+import symtable
+import sys
+import types
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from grader.analysis.allowlist import Allowlist
+from grader.load import Program
+from grader.result import Explanation, Location
+
+# The mistake code of a program that uses something outside the allowlist. It is for
+# course staff (a review flag); the learner reads a plain sentence without it.
+CODE = "integrity"
+# Why the child refused something while the program ran (an attribute that exists on an
+# object the program did not make, an import), for the learner's sentence.
+REFUSED = "it reaches into an object the program did not make"
+# Findings beyond this many are not collected: the first one is what the learner reads.
+MAX_FINDINGS = 100
+# Code nested deeper than this is not read (nor instrumented): no plain program is.
+MAX_NESTING = 200
+
+# Every name Python's builtins (and site.py) define: a program refers to one of these,
+# rather than to a typo, when it has not defined the name itself.
+KNOWN_BUILTINS = frozenset(dir(builtins)) | {
+    "exit",
+    "quit",
+    "help",
+    "copyright",
+    "credits",
+    "license",
+}
+
+# The attributes of the interpreter's running code: frames, code objects, tracebacks,
+# generators, coroutines, closure cells and classes' method resolution order.
+INTERNALS = frozenset(
+    name
+    for kind in (
+        types.FrameType,
+        types.CodeType,
+        types.TracebackType,
+        types.GeneratorType,
+        types.CoroutineType,
+        types.AsyncGeneratorType,
+        types.CellType,
+        type,
+    )
+    for name in dir(kind)
+    if not name.startswith("_")
+)
+
+# Why a builtin is left out, for the learner's sentence; others "are not needed here".
+_BUILTIN_REASONS = {
+    **dict.fromkeys(("exec", "eval", "compile"), "it runs code made from text"),
+    **dict.fromkeys(
+        ("getattr", "setattr", "delattr", "hasattr"),
+        "it reaches attributes by names made at run time",
+    ),
+    **dict.fromkeys(("globals", "locals", "vars"), "it hands out a program's insides"),
+    "open": "it opens files and channels",
+    "memoryview": "it reaches raw memory",
+    **dict.fromkeys(("breakpoint", "help"), "it waits for someone at the keyboard"),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One construct outside the allowlist, as the learner wrote it, why, and where."""
+
+    construct: str
+    reason: str
+    location: Location
+
+
+def scan(program: Program, allowlist: Allowlist) -> tuple[Finding, ...]:
+    """Return every construct of a program outside the allowlist, in the program's order."""
+    if allowlist.unrestricted:
+        return ()
+    trees: list[tuple[int | None, ast.Module, str]] = []
+    found: list[Finding] = []
+    for cell in program.cells:
+        try:
+            trees.append((cell.number, ast.parse(cell.source), cell.source))
+        except (SyntaxError, ValueError, MemoryError):
+            continue  # a cell that cannot be read cannot run either
+        except RecursionError:
+            found.append(_too_deep(cell.number))
+    try:
+        reader = _Reader(allowlist, trees)
+        for number, tree, _ in trees:
+            found.extend(reader.cell(number, tree))
+    except RecursionError:
+        # Nested beyond what can be read safely: no plain program looks like this, and
+        # what cannot be read cannot be cleared.
+        found.append(_too_deep(trees[0][0] if trees else None))
+    unique = dict.fromkeys(found)
+    return tuple(sorted(unique, key=lambda f: (f.location.cell or 0, f.location.line)))[
+        :MAX_FINDINGS
+    ]
+
+
+def flagged(
+    program: Program, allowlist: Allowlist, refused: tuple[Finding, ...] = ()
+) -> Explanation | None:
+    """Explain why a program may not be graded under its allowlist, or return None.
+
+    ``refused`` are what the child refused while the program ran, found the same way.
+    """
+    findings = scan(program, allowlist) or refused
+    if not findings:
+        return None
+    first = findings[0]
+    return Explanation(CODE, sentence(first, len(findings)), first.location)
+
+
+def sentence(finding: Finding, count: int = 1) -> str:
+    """Say, in one sentence for the learner, what was found, where, and what to do."""
+    place = finding.location.describe()
+    more = f" (and {count - 1} more such line{'s' if count > 2 else ''})" if count > 1 else ""
+    return (
+        f"{place[0].upper()}{place[1:]} uses `{finding.construct}`{more}, which this exercise "
+        f"does not allow ({finding.reason}), so the program was not graded: remove it and "
+        "submit again."
+    )
+
+
+def _too_deep(cell: int | None, line: int = 1) -> Finding:
+    return Finding("…", "code nested too deeply to check", Location(line, cell))
+
+
+def _text(node: ast.AST, limit: int = 60) -> str:
+    """The learner's construct, on one line and shortened for a message."""
+    try:
+        text = " ".join(ast.unparse(node).split())
+    except Exception:  # an odd tree: fall back to its kind
+        return type(node).__name__
+    text = text.replace("`", "'")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _dunder(name: str) -> bool:
+    return len(name) > 4 and name.startswith("__") and name.endswith("__")
+
+
+def is_stdlib(module: str) -> bool:
+    """Whether a module is one Python ships (or the grader's own): what the child could load."""
+    top = module.split(".")[0]
+    return top in sys.stdlib_module_names or top in ("grader", "__main__") or top.startswith("_")
+
+
+class _Reader:
+    """What the whole program defines (names, attributes, module aliases), then each cell."""
+
+    def __init__(self, allowlist: Allowlist, trees: list[tuple[int | None, ast.Module, str]]):
+        self.allow = allowlist
+        self.defined: set[str] = set()  # names the program binds at its top level
+        self.read: set[str] = set()  # names some scope reads as a global or builtin
+        self.attributes: set[str] = set()  # attribute names the program defines
+        self.modules: dict[str, str] = {}  # a name bound only by an import -> its module
+        rebound: set[str] = set()
+        for _, tree, source in trees:
+            self._scopes(source)
+            for node in ast.walk(tree):
+                self._learn(node, rebound)
+        for name in rebound:
+            self.modules.pop(name, None)
+        # Names a program could reach on what it holds without making it: the running
+        # code's, and the allowed modules' own (sys.modules, json.codecs, typing.sys).
+        self.internal = (INTERNALS | _module_parts(allowlist)) - allowlist.names
+        self.found: list[Finding] = []
+        self.cell_number: int | None = None
+
+    def _scopes(self, source: str) -> None:
+        """Learn which names the program defines and which it reads as globals (symtable)."""
+        try:
+            table = symtable.symtable(source, "<cell>", "exec")
+        except (SyntaxError, ValueError):
+            return
+        for symbol in table.get_symbols():
+            if symbol.is_assigned() or symbol.is_imported() or symbol.is_namespace():
+                self.defined.add(symbol.get_name())
+        stack = [table]
+        while stack:
+            scope = stack.pop()
+            stack.extend(scope.get_children())
+            for symbol in scope.get_symbols():
+                if symbol.is_declared_global() and symbol.is_assigned():
+                    self.defined.add(symbol.get_name())
+                if symbol.is_referenced() and symbol.is_global():
+                    self.read.add(symbol.get_name())
+
+    def _learn(self, node: ast.AST, rebound: set[str]) -> None:
+        """Note the attribute names a node defines and the module a name stands for."""
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            self.attributes.add(node.attr)
+        elif isinstance(node, ast.ClassDef):
+            self.attributes.update(_class_names(node))
+        elif isinstance(node, ast.Call) and _called(node) == "namedtuple":
+            self.attributes.update(_field_names(node))
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                self.modules[alias.asname or alias.name.split(".")[0]] = (
+                    alias.name if alias.asname else alias.name.split(".")[0]
+                )
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                full = f"{node.module}.{alias.name}"
+                if self.allow.module(full) is not None:
+                    self.modules[alias.asname or alias.name] = full
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            rebound.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            rebound.add(node.name)
+
+    def cell(self, number: int | None, tree: ast.Module) -> list[Finding]:
+        """Return what one cell uses outside the allowlist."""
+        self.found = []
+        self.cell_number = number
+        for node, owner, depth in _walk(tree):
+            if depth > MAX_NESTING:
+                self.found.append(_too_deep(number, getattr(node, "lineno", 1)))
+                break
+            rule = _RULES.get(type(node))
+            if rule is not None:
+                rule(self, node, owner)
+            if len(self.found) >= MAX_FINDINGS:
+                break
+        return self.found
+
+    def flag(self, node: ast.AST, construct: str, reason: str) -> None:
+        line = getattr(node, "lineno", 1)
+        self.found.append(Finding(construct, reason, Location(line, self.cell_number)))
+
+    # -- the rules, one per kind of node ------------------------------------------------
+
+    def name(self, node: ast.Name, owner: ast.ClassDef | None) -> None:
+        """A builtin outside the list, or a name wrapped in double underscores."""
+        name = node.id
+        if _dunder(name):
+            if name == "__name__" or (owner is not None and name in _class_names(owner)):
+                return
+            self.flag(
+                node, name, "names wrapped in double underscores reach Python's own machinery"
+            )
+            return
+        if (
+            isinstance(node.ctx, ast.Load)
+            and name in KNOWN_BUILTINS
+            and name in self.read
+            and name not in self.defined
+            and name not in self.allow.builtins
+        ):
+            self.flag(
+                node, name, _BUILTIN_REASONS.get(name, "programs of this exercise do not need it")
+            )
+
+    def attribute(self, node: ast.Attribute, owner: ast.ClassDef | None) -> None:
+        """An attribute in underscores, of the running code, of a module, or changing one."""
+        name = node.attr
+        if name in ("format", "format_map") and isinstance(node.value, ast.Constant):
+            self._format_string(node.value)
+        if _dunder(name):
+            if name not in self.allow.names and not (
+                name == "__init__" and _called(node.value) == "super"
+            ):
+                self.flag(
+                    node,
+                    _text(node),
+                    "names wrapped in double underscores reach Python's own machinery",
+                )
+            return
+        if name.startswith("_") and name not in self.attributes | self.allow.names:
+            self.flag(
+                node,
+                _text(node),
+                "names starting with an underscore are another module's private parts",
+            )
+            return
+        module = self.modules.get(node.value.id) if isinstance(node.value, ast.Name) else None
+        if module is not None:
+            self._module_attribute(node, module)
+            return
+        if name in self.internal and name not in self.attributes:
+            self.flag(node, _text(node), "it reaches the interpreter's or a module's insides")
+
+    def _module_attribute(self, node: ast.Attribute, module: str) -> None:
+        if not isinstance(node.ctx, ast.Load):
+            self.flag(node, _text(node), "it changes a module")
+            return
+        allowed = self.allow.module(module) or frozenset()
+        if node.attr not in allowed and self.allow.module(f"{module}.{node.attr}") is None:
+            self.flag(
+                node, _text(node), f"it allows only these parts of `{module}`: {_listed(allowed)}"
+            )
+
+    def import_(self, node: ast.Import, owner: ast.ClassDef | None) -> None:
+        """An import of a module that is not listed."""
+        for alias in node.names:
+            if self.allow.module(alias.name) is None and is_stdlib(alias.name):
+                self.flag(node, f"import {alias.name}", self._modules_reason())
+
+    def import_from(self, node: ast.ImportFrom, owner: ast.ClassDef | None) -> None:
+        """A relative import, or a name a listed module does not offer."""
+        module = node.module or ""
+        if node.level:
+            self.flag(
+                node,
+                _text(node),
+                "a program of this exercise imports only from the standard library",
+            )
+            return
+        allowed = self.allow.module(module)
+        if allowed is None:
+            if is_stdlib(module):
+                self.flag(node, f"from {module} import …", self._modules_reason())
+            return
+        for alias in node.names:
+            if (
+                alias.name != "*"
+                and alias.name not in allowed
+                and self.allow.module(f"{module}.{alias.name}") is None
+            ):
+                self.flag(
+                    node,
+                    f"from {module} import {alias.name}",
+                    f"it allows only these parts of `{module}`: {_listed(allowed)}",
+                )
+
+    def _format_string(self, node: ast.Constant) -> None:
+        """A literal format string whose fields reach attributes the allowlist does not name."""
+        if not isinstance(node.value, str):
+            return
+        for attribute in _format_attributes(node.value):
+            if (
+                attribute.startswith("_")
+                or attribute in self.internal
+                or attribute not in self.allow.names | self.attributes
+            ):
+                self.flag(node, _text(node, 40), "its format string reaches an attribute")
+                return
+
+    def _modules_reason(self) -> str:
+        names = frozenset(n for n in self.allow.module_names() if not n.startswith("_"))
+        return f"it allows only the modules {_listed(names)}"
+
+
+def _walk(tree: ast.AST) -> Iterator[tuple[ast.AST, ast.ClassDef | None, int]]:
+    """Walk a tree depth first with the class whose body each node is directly in, and
+    how deep the node is.
+
+    An explicit stack, not recursion: a long expression that Python compiles happily
+    (`x = 1+1+...+1`) is a deep tree, and must not exhaust the grader's own stack.
+    """
+    stack: list[tuple[ast.AST, ast.ClassDef | None, int]] = [(tree, None, 0)]
+    while stack:
+        node, owner, depth = stack.pop()
+        yield node, owner, depth
+        inner = (
+            node
+            if isinstance(node, ast.ClassDef)
+            else None
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+            else owner
+        )
+        stack.extend(
+            (child, inner, depth + 1) for child in reversed(list(ast.iter_child_nodes(node)))
+        )
+
+
+def _class_names(node: ast.ClassDef) -> set[str]:
+    """The names a class body defines: its methods, classes and attributes."""
+    names: set[str] = set()
+    for statement in node.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(statement.name)
+        targets = (
+            statement.targets
+            if isinstance(statement, ast.Assign)
+            else [statement.target]
+            if isinstance(statement, (ast.AnnAssign, ast.AugAssign))
+            else []
+        )
+        names.update(
+            t.id for target in targets for t in ast.walk(target) if isinstance(t, ast.Name)
+        )
+    return names
+
+
+def _module_parts(allowlist: Allowlist) -> frozenset[str]:
+    """The attributes of the allowed modules this process has loaded (it loads none itself)."""
+    parts: set[str] = set()
+    for name in allowlist.module_names():
+        module = sys.modules.get(name)
+        if module is not None:
+            parts.update(n for n in dir(module) if not n.startswith("_"))
+    return frozenset(parts)
+
+
+def _called(node: ast.AST) -> str | None:
+    """The name a call calls (`f(...)` or `module.f(...)`), or None."""
+    if not isinstance(node, ast.Call):
+        return None
+    func = node.func
+    return (
+        func.id
+        if isinstance(func, ast.Name)
+        else func.attr
+        if isinstance(func, ast.Attribute)
+        else None
+    )
+
+
+def _field_names(call: ast.Call) -> set[str]:
+    """The field names a namedtuple(...) call gives its class, where they are written in."""
+    if len(call.args) < 2:
+        return set()
+    fields = call.args[1]
+    words: list[str] = []
+    for node in ast.walk(fields):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            words.extend(node.value.replace(",", " ").split())
+    return {w for w in words if w.isidentifier()}
+
+
+def _format_attributes(text: str, depth: int = 0) -> list[str]:
+    """The attribute names the replacement fields of a format string reach."""
+    import _string  # type: ignore[import-not-found]  # str.format's own field splitter
+
+    found: list[str] = []
+    try:
+        for _, field_name, spec, _ in string.Formatter().parse(text):
+            if field_name:
+                _, rest = _string.formatter_field_name_split(field_name)
+                found.extend(str(part) for is_attribute, part in rest if is_attribute)
+            if spec and "{" in spec and depth < 2:  # a nested field: "{0:{1.attr}}"
+                found.extend(_format_attributes(spec, depth + 1))
+    except (ValueError, TypeError):
+        pass  # not a format string after all
+    return found
+
+
+def _listed(names: frozenset[str], most: int = 8) -> str:
+    """Name a few of a set's members for a message."""
+    ordered = sorted(names)
+    shown = ", ".join(ordered[:most])
+    return (shown + ", …") if len(ordered) > most else shown or "nothing"
+
+
+# The rule for each kind of node; kinds not listed have none of their own.
+_RULES: dict[type[ast.AST], Callable[[_Reader, Any, ast.ClassDef | None], None]] = {
+    ast.Name: _Reader.name,
+    ast.Attribute: _Reader.attribute,
+    ast.Import: _Reader.import_,
+    ast.ImportFrom: _Reader.import_from,
+}

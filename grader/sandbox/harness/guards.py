@@ -1,0 +1,634 @@
+"""What the learner's code may reach in its own process, and what its run records.
+
+Everything here is made fresh for each variant, and every function the learner's code
+can reach (its builtins, the import guard, the modules it imports, the print capture,
+the helpers the instrumented code calls) is rebuilt with globals that hold only the
+builtins module: nothing of the harness sits behind a ``__globals__``, and the state
+they keep (what was printed, what was written where) lives in closures, never in
+attributes a program could read or set.
+
+- The learner's builtins hold only the builtins the exercise allows, and an
+  ``__import__`` that admits only the allowed modules (whatever those import for
+  themselves still works: they have their own builtins). An allowed module arrives as a
+  fresh module object holding only its allowed attributes.
+- An attribute the allowlist does not name may be read only on what the program made
+  (its classes, their instances, its functions); reading one that exists on anything
+  else is refused and reported.
+- Every write to a dictionary the instrumented code makes (grader/sandbox/harness/
+  instrument.py) is recorded with its line and the loops running at that moment, so
+  that the grader can tell which line, in which loop, wrote each entry of a dictionary
+  the program ends with. Keys of the builtin str and int types are recorded (their
+  hashing runs no code of the learner's); values are compared by identity only.
+"""
+
+import builtins
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox/bundle.py)
+    from collections.abc import Callable
+    from typing import Any
+
+    from grader.sandbox.harness.encode import learner_origin
+    from grader.sandbox.harness.instrument import (
+        ATTRIBUTE,
+        COMPREHENSION,
+        DISPLAY,
+        IOR,
+        LOOP,
+        METHOD,
+        PARTS,
+        WRITE,
+    )
+
+# The standard library's top-level modules: an import of another module fails as Python
+# says (ModuleNotFoundError), as it would without the allowlist.
+STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
+# How many entries, origins and refusals one run records at most.
+MAX_RECORDS = 20_000
+MAX_REFUSED = 50
+# The module every class a learner's program makes belongs to.
+LEARNER_MODULE = "__main__"
+
+
+def guard_space() -> "dict[str, Any]":
+    """Return a namespace of the guards' own: this file's functions rebuilt in it.
+
+    Every function the learner's code can reach is made by these, so its ``__globals__``
+    holds the builtins module and the guards, never the harness (its answer channel, its
+    limits, its own namespace).
+    """
+    here = globals()
+    space: dict[str, Any] = {"__builtins__": builtins, "builtins": builtins, "__name__": "guards"}
+    for name in GUARD_NAMES:
+        value = here[name]
+        if type(value) is type(guard_space):
+            rebuild: Any = type(value)
+            value = rebuild(
+                value.__code__, space, value.__name__, value.__defaults__, value.__closure__
+            )
+        space[name] = value
+    return space
+
+
+def caller(depth: int) -> "Any":
+    """Return the frame ``depth`` calls above the one that calls this (0: that one).
+
+    Through a traceback rather than sys._getframe, so that no guard holds the sys module.
+    """
+    try:
+        raise LookupError
+    except LookupError as error:
+        frame = error.__traceback__.tb_frame.f_back  # type: ignore[union-attr]
+    while depth > 0 and frame is not None:
+        frame = frame.f_back
+        depth -= 1
+    return frame
+
+
+def fresh(value: "Any") -> "Any":
+    """Return a copy of plain data (an override), so that writing into it changes no other run."""
+    kind = type(value)
+    if kind is dict:
+        return {key: fresh(item) for key, item in value.items()}
+    if kind in (list, set):
+        return kind(fresh(item) for item in value)
+    return value
+
+
+def display(*objects: "Any", **options: "Any") -> None:
+    """Stand in for Jupyter's display(): it shows rich output, never stdout."""
+    return None
+
+
+def make_namespace(overrides: "dict[str, Any]") -> "dict[str, Any]":
+    """Return the learner's module globals: a read of an overridden name the program
+    defined yields a fresh copy of the override.
+
+    CPython looks names up through __getitem__ when the globals are not an exact dict,
+    for module-level code and functions alike, so a learner's ``load = 7`` reads back as
+    the override however the value is later used, and a dictionary the program builds or
+    completes in place (``d['a'] = 1``, ``d.update(...)``) never becomes the override.
+    """
+
+    def get(self: "dict[str, Any]", key: str) -> "Any":
+        if key in overrides and dict.__contains__(self, key):
+            return fresh(overrides[key])
+        return dict.__getitem__(self, key)
+
+    kind = type(
+        "namespace", (dict,), {"__getitem__": get, "__slots__": (), "__module__": "builtins"}
+    )
+    namespace: dict[str, Any] = kind()
+    return namespace
+
+
+def make_capture(cap: int, limit: "type") -> "tuple[Any, Callable[..., Any]]":
+    """Return an object that stands in for sys.stdout, and the function that reads it.
+
+    It keeps what is printed and the learner's line that started each output line. A
+    write beyond 16 times the cap raises ``limit``. The reader: ``read("text")``,
+    ``read("lines")``, ``read("mute", flag)`` (a %%capture cell prints nothing).
+    """
+    parts: list[str] = []
+    lines: list[list[Any]] = []  # [cell, line] of the code that started each line
+    sizes = [0, 0]  # everything written, what was kept
+    state = [True, False]  # at the start of a line, muted
+
+    def locate(text: str) -> None:
+        where: list[Any] = [False, 0]
+        frame = caller(2)
+        while frame is not None:
+            cell = learner_origin(frame.f_code.co_filename)
+            if cell is not False:
+                where = [cell, frame.f_lineno]
+                break
+            frame = frame.f_back
+        for index, char in enumerate(text):
+            if state[0]:
+                lines.append(where)
+                state[0] = False
+            if char == "\n":
+                state[0] = True
+            if index > 10_000:
+                break
+
+    def write(self: "Any", text: str) -> int:
+        if type(text) is not str:
+            raise TypeError("write() argument must be str, not " + type(text).__name__)
+        sizes[0] += len(text)
+        if sizes[0] > cap * 16:
+            raise limit()
+        if state[1] or sizes[1] >= cap:
+            return len(text)
+        sizes[1] += len(text)
+        parts.append(text)
+        if text:
+            locate(text)
+        return len(text)
+
+    def nothing(self: "Any") -> None:
+        return None
+
+    def false(self: "Any") -> bool:
+        return False
+
+    def true(self: "Any") -> bool:
+        return True
+
+    methods = {"write": write, "flush": nothing, "isatty": false, "writable": true}
+    kind = type(
+        "stdout",
+        (),
+        {
+            **methods,
+            "readable": false,
+            "seekable": false,
+            "encoding": "utf-8",
+            "errors": "strict",
+            "closed": False,
+            "__slots__": (),
+            "__module__": "sys",
+        },
+    )
+
+    def read(what: str, flag: bool = False) -> "Any":
+        if what == "text":
+            return "".join(parts)[:cap]
+        if what == "lines":
+            return lines[:2000]
+        state[1] = flag
+        return None
+
+    return kind(), read
+
+
+def make_guards(policy: "dict[str, Any] | None") -> "dict[str, Any]":
+    """Return the helpers the instrumented code calls, the import guard, and the report.
+
+    ``policy`` is the allowlist as plain data (None: nothing is guarded). The result maps
+    helper names to functions for the learner's builtins, plus ``__import__`` and, under
+    "report", the harness's own reader of what the run recorded.
+    """
+    records: dict[int, list[Any]] = {}  # id(dict) -> [the dict, {key: (value, origin)}]
+    latest: dict[tuple[Any, int], Any] = {}  # (key, id(value)) -> the last origin
+    kept: list[Any] = []  # values whose id is in `latest`, kept alive
+    active: list[list[Any]] = []  # [site, the frame running the loop]
+    refused: list[list[Any]] = []
+    count = [0]
+
+    def loops_now() -> "tuple[Any, ...]":
+        if not active:
+            return ()
+        on_stack = set()
+        frame = caller(1)
+        while frame is not None:
+            on_stack.add(id(frame))
+            frame = frame.f_back
+        return tuple(entry[0] for entry in active if id(entry[1]) in on_stack)
+
+    def origin_of(kind: str, site: "tuple[Any, int]") -> "tuple[Any, ...]":
+        return (kind, site[0], site[1], loops_now())
+
+    def record(target: "Any", key: "Any", value: "Any", how: "Any") -> None:
+        if type(target) is not dict or type(key) not in (str, int) or how is None:
+            return
+        entry = records.get(id(target))
+        if entry is None:
+            if count[0] >= MAX_RECORDS:
+                return
+            entry = records[id(target)] = [target, {}]
+        if key not in entry[1]:
+            if count[0] >= MAX_RECORDS:
+                return
+            count[0] += 1
+        entry[1][key] = (value, how)
+        if len(latest) < 2 * MAX_RECORDS:
+            if (key, id(value)) not in latest:
+                kept.append(value)
+            latest[(key, id(value))] = how
+
+    def forget(target: "Any", key: "Any" = records) -> None:
+        entry = records.get(id(target))
+        if entry is None:
+            return
+        if key is records:
+            entry[1].clear()
+        elif type(key) in (str, int):
+            entry[1].pop(key, None)
+
+    def resolve(target: "Any", key: "Any", value: "Any", copies: bool = True) -> "tuple[Any, bool]":
+        """The origin of an entry: its own record if it still holds the value, else (with
+        ``copies``) the last write of this very value under this key anywhere: the dict
+        was made from another one outside the instrumented code (dict(d), sorted(...))."""
+        entry = records.get(id(target))
+        own = entry[1].get(key) if entry is not None else None
+        if own is not None and own[0] is value:
+            return own[1], False
+        how = latest.get((key, id(value))) if copies else None
+        return how, how is not None
+
+    def refuse(what: str, site: "tuple[Any, int]") -> None:
+        if len(refused) < MAX_REFUSED:
+            refused.append([what, site[0], site[1]])
+
+    helpers = _writes(record, forget, resolve, origin_of)
+    helpers[LOOP] = _loop(active)
+    helpers[ATTRIBUTE] = _attribute_guard(refuse)
+    if policy is not None:
+        helpers["__import__"] = _import_guard(policy, refuse)
+
+    def report(namespace: "dict[str, Any]", most_names: int, most_items: int) -> "dict[str, Any]":
+        provenance: dict[str, Any] = {}
+        for name, value in dict.items(namespace):
+            if type(value) is not dict or type(name) is not str or name.startswith("__"):
+                continue
+            if len(provenance) >= most_names:
+                break
+            entries = []
+            for key in list(value)[:most_items]:
+                how, copied = (
+                    resolve(value, key, dict.__getitem__(value, key))
+                    if type(key) in (str, int)
+                    else (None, False)
+                )
+                entries.append(_described(how, copied))
+            provenance[name] = entries
+        return {"provenance": provenance, "refused": [list(r) for r in refused]}
+
+    helpers["report"] = report
+    return helpers
+
+
+def _described(how: "Any", copied: bool) -> "dict[str, Any] | None":
+    """An origin as answer data."""
+    if how is None:
+        return None
+    kind, cell, line, loops = how
+    return {
+        "kind": kind,
+        "cell": cell,
+        "line": line,
+        "loops": [list(site) for site in loops[:20]],
+        "copied": copied,
+    }
+
+
+def _loop(active: "list[list[Any]]") -> "Callable[..., Any]":
+    """Return the helper a for statement iterates through: it marks the loop as running
+    (with the frame running it) while the loop's body runs, and unmarks it at its end."""
+
+    def loop(iterable: "Any", site: "tuple[Any, int]") -> "Any":
+        iterator = iter(iterable)
+
+        def run() -> "Any":
+            entry = [site, None]
+            active.append(entry)
+            try:
+                for item in iterator:
+                    entry[1] = caller(1)
+                    yield item
+            finally:
+                for index, other in enumerate(active):
+                    if other is entry:
+                        del active[index]
+                        break
+
+        return run()
+
+    return loop
+
+
+def _writes(
+    record: "Callable[..., None]",
+    forget: "Callable[..., None]",
+    resolve: "Callable[..., Any]",
+    origin_of: "Callable[..., Any]",
+) -> "dict[str, Callable[..., Any]]":
+    """Return the helpers for subscript stores, dict methods, |=, displays, comprehensions."""
+    exact = dict
+
+    def carry(target: "Any", source: "Any", how: "Any") -> None:
+        """Record the entries a dict took from another: each keeps the origin it had."""
+        if type(source) is not exact:
+            return
+        for key in source:
+            if type(key) in (str, int):
+                value = exact.__getitem__(target, key)
+                # A source the program's own code wrote passes its writes on; for one
+                # made outside it (dict(...), zip), this write is where the value came in.
+                record(target, key, value, resolve(source, key, value, False)[0] or how)
+
+    def update(
+        target: "Any", method: "Any", args: "tuple[Any, ...]", kwargs: "Any", site: "Any"
+    ) -> None:
+        if len(args) > 1:
+            raise TypeError(f"update expected at most 1 argument, got {len(args)}")
+        source: Any = args[0] if args else None
+        if args and type(source) is not exact and not hasattr(source, "keys"):
+            source = list(source)  # pairs, read once
+        method(*([source] if args else []), **kwargs)
+        how = origin_of("method", site)
+        carry(target, source, how)
+        if type(source) is list:
+            for pair in source:
+                if type(pair) in (tuple, list) and len(pair) == 2 and type(pair[0]) in (str, int):
+                    record(target, pair[0], exact.__getitem__(target, pair[0]), how)
+        for key in kwargs:
+            record(target, key, exact.__getitem__(target, key), how)
+
+    def apply(
+        target: "Any", name: str, method: "Any", args: "Any", kwargs: "Any", site: "Any"
+    ) -> "Any":
+        if name == "update":
+            return update(target, method, args, kwargs, site)
+        if name == "setdefault":
+            key = args[0] if args else None
+            new = type(key) in (str, int) and key not in target
+            result = method(*args, **kwargs)
+            if new:
+                record(target, key, exact.__getitem__(target, key), origin_of("method", site))
+            return result
+        if name == "fromkeys":
+            made = method(*args, **kwargs)
+            how = origin_of("method", site)
+            for key in made if type(made) is exact else ():
+                record(
+                    made,
+                    key,
+                    exact.__getitem__(made, key) if type(key) in (str, int) else None,
+                    how,
+                )
+            return made
+        result = method(*args, **kwargs)
+        if name == "pop" and args:
+            forget(target, args[0])
+        elif name == "popitem":
+            forget(target, result[0])
+        elif name == "clear":
+            forget(target)
+        elif name == "copy":
+            carry(result, target, None)
+        return result
+
+    def write(target: "Any", site: "tuple[Any, int]") -> "Any":
+        return writer(target, site)
+
+    def set_item(self: "Any", key: "Any", value: "Any") -> None:
+        target = self.target
+        target[key] = value
+        if type(target) is exact:
+            record(target, key, value, origin_of("store", self.site))
+
+    def get_item(self: "Any", key: "Any") -> "Any":
+        return self.target[key]
+
+    def del_item(self: "Any", key: "Any") -> None:
+        del self.target[key]
+        forget(self.target, key)
+
+    writer = type(
+        "writer",
+        (),
+        {
+            "__slots__": ("target", "site"),
+            "__init__": _writer_init,
+            "__setitem__": set_item,
+            "__getitem__": get_item,
+            "__delitem__": del_item,
+            "__module__": "builtins",
+        },
+    )
+
+    def method(owner: "Any", name: str, site: "tuple[Any, int]") -> "Any":
+        found = getattr(owner, name)
+        if type(owner) is exact:
+            return _bound(apply, owner, name, found, site)
+        if owner is exact and name == "fromkeys":
+            return _bound(apply, None, name, found, site)
+        if found is exact.__dict__.get(name):  # dict.update(d, ...), an unbound method
+            return _unbound(apply, name, found, site)
+        return found
+
+    def ior(target: "Any", operand: "Any", site: "tuple[Any, int]") -> "Any":
+        if type(target) is exact:
+            update(target, target.update, (operand,), {}, site)
+            return target
+        result = target
+        result |= operand
+        return result
+
+    def display(site: "tuple[Any, int]", made: "Any") -> "Any":
+        how = origin_of("display", site)
+        for key in made:
+            if type(key) in (str, int):
+                record(made, key, exact.__getitem__(made, key), how)
+        return made
+
+    def parts(site: "tuple[Any, int]", *pieces: "tuple[Any, ...]") -> "Any":
+        made: dict[Any, Any] = {}
+        how = origin_of("display", site)
+        for piece in pieces:
+            if len(piece) == 2:
+                made[piece[0]] = piece[1]
+                record(made, piece[0], piece[1], how)
+                continue
+            source = piece[0]
+            if type(source) is not exact and not hasattr(source, "keys"):
+                raise TypeError(f"'{type(source).__name__}' object is not a mapping")
+            made.update(source)
+            carry(made, source, None)
+        return made
+
+    def comprehension(site: "tuple[Any, int]", made: "Any") -> "Any":
+        how = origin_of("comprehension", site)
+        for key in made:
+            if type(key) in (str, int):
+                record(made, key, exact.__getitem__(made, key), how)
+        return made
+
+    return {
+        WRITE: write,
+        METHOD: method,
+        IOR: ior,
+        DISPLAY: display,
+        PARTS: parts,
+        COMPREHENSION: comprehension,
+    }
+
+
+def _writer_init(self: "Any", target: "Any", site: "Any") -> None:
+    self.target = target
+    self.site = site
+
+
+def _bound(apply: "Any", owner: "Any", name: str, found: "Any", site: "Any") -> "Any":
+    """A dict's method that records what it writes, wherever it is called from."""
+
+    def call(*args: "Any", **kwargs: "Any") -> "Any":
+        return apply(owner, name, found, args, kwargs, site)
+
+    call.__name__ = call.__qualname__ = name
+    return call
+
+
+def _unbound(apply: "Any", name: str, found: "Any", site: "Any") -> "Any":
+    """dict's own method read from the class, called with the dictionary first."""
+
+    def call(*args: "Any", **kwargs: "Any") -> "Any":
+        if not args or type(args[0]) is not dict:
+            return found(*args, **kwargs)
+        target = args[0]
+
+        def method(*rest: "Any", **named: "Any") -> "Any":
+            return found(target, *rest, **named)
+
+        return apply(target, name, method, args[1:], kwargs, site)
+
+    call.__name__ = call.__qualname__ = name
+    return call
+
+
+def _attribute_guard(refuse: "Callable[..., None]") -> "Callable[..., Any]":
+    """Return the reader of attributes the allowlist does not name: allowed on what the
+    program made; an attribute that exists on anything else is refused and reported."""
+    mro_of = type.__dict__["__mro__"].__get__
+    dict_of = type.__dict__["__dict__"].__get__
+    this_class = super.__dict__["__thisclass__"].__get__
+    function = type(_writer_init)
+
+    def mine(owner: "Any") -> bool:
+        kind = type(owner)
+        if kind is super:
+            owner, kind = this_class(owner), type
+        if kind is function:
+            return learner_origin(owner.__code__.co_filename) is not False
+        classes = mro_of(owner) if type in mro_of(kind) else mro_of(kind)
+        return any(dict_of(c).get("__module__") == LEARNER_MODULE for c in classes)
+
+    def attribute(owner: "Any", name: str, site: "tuple[Any, int]") -> "Any":
+        found = getattr(owner, name)  # a name that is not there fails as Python says
+        if mine(owner):
+            return found
+        refuse("." + name, site)
+        raise AttributeError(
+            f"'{type(owner).__name__}' object has no attribute '{name}' this exercise allows"
+        )
+
+    return attribute
+
+
+def _import_guard(policy: "dict[str, Any]", refuse: "Callable[..., None]") -> "Callable[..., Any]":
+    """Return the learner's __import__: only the allowed modules, each as a fresh module
+    holding only its allowed attributes."""
+    allowed: dict[str, list[str]] = policy["modules"]
+    real_import = builtins.__import__
+    stdlib = STDLIB
+    module_type = type(builtins)
+    views: dict[str, Any] = {}
+
+    def view(name: str) -> "Any":
+        if name in views:
+            return views[name]
+        real = real_import(name)
+        for part in name.split(".")[1:]:
+            real = getattr(real, part)
+        made = module_type(name)
+        for attribute in allowed.get(name, ()):
+            if hasattr(real, attribute):
+                setattr(made, attribute, getattr(real, attribute))
+        views[name] = made
+        for other in allowed:
+            head, _, tail = other.rpartition(".")
+            if head == name:
+                setattr(made, tail, view(other))
+        return made
+
+    def guarded(
+        name: str,
+        globals: "Any" = None,
+        locals: "Any" = None,
+        fromlist: "Any" = (),
+        level: int = 0,
+    ) -> "Any":
+        frame = caller(1)
+        site = (learner_origin(frame.f_code.co_filename), frame.f_lineno) if frame else (None, 0)
+        if level or name not in allowed:
+            top = name.split(".")[0]
+            if not level and top not in stdlib and not top.startswith("_") and top != "grader":
+                raise ModuleNotFoundError(f"No module named '{name}'", name=name)
+            refuse("import " + name, site)
+            raise ImportError(f"the module '{name}' is not allowed in this exercise", name=name)
+        real_import(name, None, None, fromlist, 0)
+        for item in fromlist or ():
+            if item != "*" and item not in allowed[name] and f"{name}.{item}" not in allowed:
+                refuse(f"from {name} import {item}", site)
+                raise ImportError(f"cannot import name '{item}' from '{name}' in this exercise")
+        return view(name if fromlist else name.split(".")[0])
+
+    return guarded
+
+
+def learner_builtins(
+    policy: "dict[str, Any] | None", helpers: "dict[str, Any]"
+) -> "dict[str, Any]":
+    """Return the learner's builtins: the allowed ones (all, with no policy) and the helpers."""
+    source = builtins.__dict__
+    if policy is None:
+        table = dict(source)
+    else:
+        table = {name: source[name] for name in policy["builtins"] if name in source}
+        # Python itself needs these to run a class statement and an import statement.
+        table["__build_class__"] = source["__build_class__"]
+    table.update({name: helper for name, helper in helpers.items() if name != "report"})
+    return table
+
+
+# What guard_space() rebuilds: every function the guards use, and their constants.
+GUARD_NAMES = (
+    "ATTRIBUTE", "COMPREHENSION", "DISPLAY", "IOR", "LEARNER_MODULE", "LOOP",
+    "MAX_RECORDS", "MAX_REFUSED", "METHOD", "PARTS", "STDLIB", "WRITE",
+    "_attribute_guard", "_bound", "_described", "_import_guard", "_loop", "_unbound",
+    "_writer_init", "_writes", "caller", "display", "fresh", "learner_builtins", "learner_origin",
+    "make_capture", "make_guards", "make_namespace",
+)  # fmt: skip

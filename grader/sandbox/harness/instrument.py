@@ -1,0 +1,244 @@
+"""Instrumenting the learner's code before it runs, so the run records what it did.
+
+Each cell's syntax tree is rewritten, keeping every line number, so that the run can
+tell which line wrote each entry of a dictionary and inside which running loops:
+
+- ``for T in X:`` iterates ``__grader_loop__(X, site)``, which marks the loop as running
+  while its body runs;
+- ``d[k] = v``, ``d[k] += v`` and ``del d[k]`` write through ``__grader_write__(d, site)``;
+- ``d.update``, ``.setdefault``, ``.pop``, ``.popitem``, ``.clear``, ``.copy`` and
+  ``.fromkeys`` are read through ``__grader_method__``, so a method passed around
+  (``map(d.update, ...)``) still records its writes, and ``d |= x`` calls
+  ``__grader_ior__``;
+- dictionary displays and comprehensions are built through ``__grader_dict__``,
+  ``__grader_parts__`` and ``__grader_comprehension__``;
+- an attribute whose name the allowlist does not list is read through
+  ``__grader_attr__``, which lets a program read it only on what the program made;
+- code IPython runs in a timing function of its own (``%%timeit``, ``%timeit``) is put
+  in a function and run as many times as IPython at least would.
+
+The helpers live in the learner's builtins (grader/sandbox/harness/guards.py); their
+names are reserved (a program that names one is outside the allowlist). The grader
+instruments in its own process and sends compiled code when the child's interpreter
+reads its bytecode; otherwise the child does it itself. Standard library only; ``ast``
+is imported when a cell is instrumented, never when the harness starts.
+"""
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox/bundle.py)
+    import ast
+    from collections.abc import Callable
+    from types import CodeType
+    from typing import Any
+
+LOOP = "__grader_loop__"
+WRITE = "__grader_write__"
+METHOD = "__grader_method__"
+ATTRIBUTE = "__grader_attr__"
+DISPLAY = "__grader_dict__"
+PARTS = "__grader_parts__"
+COMPREHENSION = "__grader_comprehension__"
+IOR = "__grader_ior__"
+TIMED = "__grader_timed__"
+
+# The methods that change a dictionary, or make one from another.
+MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "copy", "fromkeys"})
+
+
+def prepare_cells(
+    cells: "list[dict[str, Any]]", policy: "dict[str, Any] | None", compiled: bool
+) -> "list[dict[str, Any]]":
+    """Return the request's cells: each with its instrumented code when ``compiled``.
+
+    Under a ``policy`` (the allowlist as plain data), the attribute names it lists are
+    read without a guard, and others through one; with none, nothing is guarded. A cell
+    whose code cannot be compiled goes with ``code`` None: the child compiles its source
+    and reports the learner's own error.
+    """
+    safe = None if policy is None else list(policy["attributes"])
+    prepared = []
+    for cell in cells:
+        entry = dict(cell)
+        entry["safe"] = safe
+        if compiled:
+            entry["code"] = instrument(
+                cell["source"], _filename(cell["number"]), cell["number"], entry
+            )
+        prepared.append(entry)
+    return prepared
+
+
+def _filename(number: "int | None") -> str:
+    """The file name a cell's code runs under, by which the harness knows learner frames."""
+    return "<submission>" if number is None else f"<cell {number}>"
+
+
+def instrument(
+    source: str, filename: str, cell: "int | None", plan: "dict[str, Any]"
+) -> "CodeType | None":
+    """Compile a cell with its writes, loops and guarded reads instrumented, or return None.
+
+    ``plan`` holds ``safe`` (see prepare_cells) and ``timed``: [line, setup, loops,
+    calls] for code IPython times in a function (line 0: the whole cell).
+    """
+    import ast
+
+    try:
+        tree = ast.parse(source, filename)
+        safe = plan.get("safe")
+        rewriter = _Rewriter(cell, None if safe is None else frozenset(safe))
+        rewriter.visit(tree)
+        for line, setup, loops, calls in plan.get("timed") or ():
+            _time(tree, line, setup, loops, calls, rewriter)
+        ast.fix_missing_locations(tree)
+        return compile(tree, filename, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError):
+        return None
+
+
+class _Rewriter:
+    """Rewrite one cell's tree in place, children before their parent."""
+
+    def __init__(self, cell: "int | None", safe: "frozenset[str] | None") -> None:
+        self.cell = cell
+        self.safe = safe
+
+    def visit(self, node: "ast.AST") -> "ast.AST":
+        import ast
+
+        for field, value in ast.iter_fields(node):
+            if _skipped(node, field):
+                continue
+            if isinstance(value, list):
+                value[:] = [self.visit(v) if isinstance(v, ast.AST) else v for v in value]
+            elif isinstance(value, ast.AST):
+                setattr(node, field, self.visit(value))
+        rule = _RULES.get(type(node).__name__)
+        return node if rule is None else rule(self, node)
+
+    def site(self, node: "ast.AST") -> "ast.Tuple":
+        import ast
+
+        # A tuple of constants: Python folds it into one constant.
+        return ast.Tuple(
+            [ast.Constant(self.cell), ast.Constant(getattr(node, "lineno", 0))], ast.Load()
+        )
+
+    def call(self, name: str, node: "ast.AST", *args: "ast.expr") -> "ast.Call":
+        """A call of a helper by name, placed where ``node`` is."""
+        import ast
+
+        made = ast.Call(ast.Name(name, ast.Load()), list(args), [])
+        return ast.copy_location(made, node)
+
+    def loop(self, node: "ast.For") -> "ast.AST":
+        node.iter = self.call(LOOP, node.iter, node.iter, self.site(node))
+        return node
+
+    def subscript(self, node: "ast.Subscript") -> "ast.AST":
+        import ast
+
+        if not isinstance(node.ctx, ast.Load):
+            node.value = self.call(WRITE, node.value, node.value, self.site(node))
+        return node
+
+    def attribute(self, node: "ast.Attribute") -> "ast.AST":
+        import ast
+
+        if not isinstance(node.ctx, ast.Load):
+            return node
+        name = ast.Constant(node.attr)
+        if node.attr in MUTATORS:
+            return self.call(METHOD, node, node.value, name, self.site(node))
+        if self.safe is not None and node.attr not in self.safe:
+            return self.call(ATTRIBUTE, node, node.value, name, self.site(node))
+        return node
+
+    def display(self, node: "ast.Dict") -> "ast.AST":
+        import ast
+
+        if all(key is not None for key in node.keys):
+            return self.call(DISPLAY, node, self.site(node), node)
+        parts: list[ast.expr] = [
+            ast.Tuple([value] if key is None else [key, value], ast.Load())
+            for key, value in zip(node.keys, node.values, strict=True)
+        ]
+        return self.call(PARTS, node, self.site(node), *parts)
+
+    def comprehension(self, node: "ast.DictComp") -> "ast.AST":
+        return self.call(COMPREHENSION, node, self.site(node), node)
+
+    def augmented(self, node: "ast.AugAssign") -> "ast.AST":
+        import ast
+
+        if not (isinstance(node.op, ast.BitOr) and isinstance(node.target, ast.Name)):
+            return node
+        name = node.target.id
+        value = self.call(IOR, node, ast.Name(name, ast.Load()), node.value, self.site(node))
+        return ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], value), node)
+
+
+def _skipped(node: "ast.AST", field: str) -> bool:
+    """Fields left as written: annotations (evaluated lazily or not at all under
+    ``from __future__ import annotations``) and match patterns (which must stay names)."""
+    import ast
+
+    if field in ("annotation", "returns"):
+        return True
+    return isinstance(node, ast.match_case) and field == "pattern"
+
+
+_RULES: "dict[str, Callable[[_Rewriter, Any], ast.AST]]" = {
+    "For": _Rewriter.loop,
+    "Subscript": _Rewriter.subscript,
+    "Attribute": _Rewriter.attribute,
+    "Dict": _Rewriter.display,
+    "DictComp": _Rewriter.comprehension,
+    "AugAssign": _Rewriter.augmented,
+}
+
+
+def _time(
+    tree: "ast.Module", line: int, setup: str, loops: int, calls: int, rewriter: _Rewriter
+) -> None:
+    """Put timed code in a function IPython-style and call it ``calls`` times.
+
+    IPython's timeit compiles ``def inner(_it, _timer): setup; for _i in _it: stmt``, so
+    what the code assigns stays in the function; it runs the function once to calibrate
+    and then ``-r`` times (7), each time ``-n`` loops (1 at the least), or exactly
+    ``-r`` times ``-n`` loops when ``-n`` is given.
+    """
+    import ast
+
+    chosen = [s for s in tree.body if s.lineno == line] if line else list(tree.body)
+    if not chosen:
+        return
+    first, last = chosen[0], chosen[-1]
+    prelude: list[ast.stmt] = []
+    if setup.strip():
+        prelude = ast.parse(setup).body
+        for statement in prelude:
+            ast.increment_lineno(statement, first.lineno - statement.lineno)
+            rewriter.visit(statement)
+    counter = ast.Name("__grader_i__", ast.Store())
+    inner = ast.For(counter, _range(loops), chosen, [])
+    function = ast.FunctionDef(
+        TIMED, ast.arguments([], [], None, [], [], None, []), [*prelude, inner], [], None
+    )
+    again = ast.For(
+        ast.Name("__grader_i__", ast.Store()),
+        _range(calls),
+        [ast.Expr(ast.Call(ast.Name(TIMED, ast.Load()), [], []))],
+        [],
+    )
+    for made in (function, inner):
+        ast.copy_location(made, first)
+    ast.copy_location(again, last)
+    where = tree.body.index(first)
+    tree.body[where : where + len(chosen)] = [function, again]
+
+
+def _range(count: int) -> "ast.Call":
+    import ast
+
+    return ast.Call(ast.Name("range", ast.Load()), [ast.Constant(max(1, count))], [])

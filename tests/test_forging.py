@@ -1,0 +1,132 @@
+"""The forging corpus: programs that try to be graded as passed without earning it.
+
+Each file under tests/forging/ is one way of forging a verdict that got through an
+earlier release: the answer pipe found by scanning descriptors, a run ended by
+os._exit or a signal after a payload, exec under another name, names built from
+pieces, operator.attrgetter and string.Formatter walking to the harness's frames, the
+module table reached through an expression, pkgutil.resolve_name, the print capture's
+state written, a function made from compiled text, and new attacks in the same spirit.
+Its first line says "flagged" (the allowlist names it, from the source or while it
+runs, and every step carries the review code) or "never passes" (it fails on its own
+terms). Each is graded in every tier the suite tests; none may pass.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from grader.analysis.outside import CODE
+from grader.grade import Options, Submission, grade
+from grader.result import Result, Status
+from tests.conftest import TIERS
+
+CORPUS = Path(__file__).resolve().parent / "forging"
+CASES = sorted(CORPUS.glob("*.py"))
+TIMEOUT = 2.0
+
+
+def flagged(case: Path) -> bool:
+    """Whether a case says the allowlist must name it."""
+    return case.read_text(encoding="utf-8").startswith("# flagged")
+
+
+@pytest.fixture(scope="module", params=TIERS)
+def graded(request: pytest.FixtureRequest) -> dict[str, Result]:
+    """Grade the whole corpus in one batch, in one tier."""
+    report = grade(
+        [Submission(case.name, case) for case in CASES],
+        Options(timeout=TIMEOUT, memory_mb=256, jobs=2, sandbox=request.param),
+    )
+    return {result.submission: result for result in report.results}
+
+
+def test_the_corpus_covers_every_class_of_forgery() -> None:
+    """Every class of the review is in the corpus, and each case says what it expects."""
+    names = {case.stem for case in CASES}
+    assert len(names) >= 25
+    for part in (
+        "descriptor",
+        "self-kill",
+        "exec-alias",
+        "pieces",
+        "attrgetter",
+        "formatter",
+        "module-table",
+        "resolve-name",
+        "capture",
+        "function-type",
+    ):
+        assert any(part in name for name in names), part
+    for case in CASES:
+        assert case.read_text(encoding="utf-8").startswith(("# flagged", "# never passes"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_no_forgery_passes(case: Path, graded: dict[str, Result]) -> None:
+    """Whatever it does, the program is not graded as passed."""
+    result = graded[case.name]
+    assert result.status is not Status.PASSED, result.steps
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if flagged(c)], ids=lambda c: c.stem)
+def test_a_flagged_forgery_carries_the_review_code_and_a_plain_sentence(
+    case: Path, graded: dict[str, Result]
+) -> None:
+    """Every step fails with the review code; the learner reads where and what, without
+    the word staff see."""
+    result = graded[case.name]
+    assert [step.code for step in result.steps] == [CODE] * 4, result.steps[0].message
+    message = result.steps[0].message
+    assert result.steps[0].location is not None
+    assert "does not allow" in message
+    assert "integrity" not in message
+
+
+# -- what a program reaches when nothing stops it from looking ------------------------
+
+LOOK_AROUND = """\
+import sys
+helpers = __builtins__
+reached = set()
+for name, value in list(helpers.items()):
+    if name.startswith("__grader") and hasattr(value, "__globals__"):
+        reached |= set(value.__globals__)
+        for cell in value.__closure__ or ():
+            inner = cell.cell_contents
+            if callable(inner) and hasattr(inner, "__globals__"):
+                reached |= set(inner.__globals__)
+capture = sys.stdout
+reached |= set(type(capture).write.__globals__)
+for name in ("lines", "parts", "cap", "size"):
+    try:
+        setattr(capture, name, [])
+        reached.add("capture." + name)
+    except AttributeError:
+        pass
+print(sorted(reached))
+"""
+
+
+def test_the_guards_and_the_capture_hold_nothing_of_the_harness(tmp_path: Path) -> None:
+    """Even with the allowlist off, a program that walks the learner's builtins, their
+    closures and the print capture finds the builtins and the guards' own functions,
+    never the harness (its answer channel, its writer), and cannot set the capture's state."""
+    from dataclasses import replace
+
+    from grader.analysis.allowlist import UNRESTRICTED
+    from grader.exercise import builtin
+
+    path = tmp_path / "look-around.py"
+    path.write_text(LOOK_AROUND, encoding="utf-8")
+    report = grade(
+        [Submission(path.name, path)],
+        Options(timeout=TIMEOUT),
+        exercise=replace(builtin(), allowlist=UNRESTRICTED),
+    )
+    reached = report.results[0].output
+    assert "make_guards" in reached, reached
+    for harness in ("deliver", "answer_channel", "send_answer", "raw_write", "hard_exit", "main"):
+        assert f"'{harness}'" not in reached
+    assert "capture." not in reached
