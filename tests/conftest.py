@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,6 +25,12 @@ from grader import sandbox
 from grader.grade import Options, Submission, grade
 from grader.result import Result
 from grader.sandbox import isolation, visibility
+
+# The grader keeps the reference's expected values in the user's cache folder; the suite
+# keeps its own (the processes it starts inherit it), so that it neither reads nor
+# changes the machine's.
+_CACHE = tempfile.TemporaryDirectory(prefix="grader-test-cache-")
+os.environ["XDG_CACHE_HOME"] = _CACHE.name
 
 SANDBOX_UNDER_TEST = os.environ.get("GRADER_TEST_SANDBOX", "auto")
 if SANDBOX_UNDER_TEST not in ("auto", "process", "bwrap"):

@@ -234,11 +234,10 @@ def test_a_ctrl_c_during_the_checks_stops_the_batch(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """pytest swallows Ctrl-C; grading passes it on instead of reporting half a batch."""
-    from grader import grade as grade_module
-    from grader.checks.plugin import Checked
+    from grader.checks import plugin
 
     monkeypatch.setattr(
-        grade_module, "run_checks", lambda exercise, cases, done=None: Checked({}, exitcode=2)
+        plugin, "run_checks", lambda exercise, cases, count: plugin.Checked({}, exitcode=2)
     )
     shutil.copyfile(SUBMISSIONS / "correct-script.py", tmp_path / "a.py")
     with pytest.raises(KeyboardInterrupt):

@@ -21,7 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("grader.analysis",),
     ("grader.sandbox",),
     ("grader.feedback",),
-    ("grader.checks.case", "grader.checks.kit"),
+    ("grader.checks.case", "grader.checks.codes", "grader.checks.judge", "grader.checks.kit"),
     ("grader.exercise",),
     ("grader.checks",),
     ("grader.exercises",),
