@@ -73,9 +73,28 @@ def test_a_bad_timeout_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_an_internal_error_exits_3_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bug of the grader itself: exit 3, one line that says so, no traceback."""
+    from grader import grade
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(grade, "grade", broken)
+    code = main([str(REFERENCE / "solution.py")])
+    captured = capsys.readouterr()
+    assert (code, captured.err.startswith("grader: internal error"), captured.err.count("\n")) == (
+        EXIT_INTERNAL,
+        True,
+        1,
+    )
+
+
+def test_an_exercise_whose_reference_fails_its_own_steps_does_not_load(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A broken reference solution is the grader's fault: exit 3, no traceback."""
+    """A reference that is not a solution is the exercise's bug: exit 2, one line."""
     (tmp_path / "reference").mkdir()
     (tmp_path / "reference" / "solution.py").write_text("systems = {}\n", encoding="utf-8")
     (tmp_path / "spec.py").write_text(
@@ -86,11 +105,8 @@ def test_an_internal_error_exits_3_with_one_line(
     )
     code = main(["--exercise", str(tmp_path), str(REFERENCE / "solution.py")])
     captured = capsys.readouterr()
-    assert (code, captured.err.startswith("grader: internal error"), captured.err.count("\n")) == (
-        EXIT_INTERNAL,
-        True,
-        1,
-    )
+    assert (code, captured.out, captured.err.count("\n")) == (EXIT_USAGE, "", 1)
+    assert "its reference solution is wrong" in captured.err
 
 
 def test_a_folder_means_every_script_and_notebook_in_it_sorted(

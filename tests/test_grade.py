@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from grader import cli
+from grader import grade as grade_module
 from grader.cli import EXIT_USAGE, main, parse_shard
 from grader.grade import Options, Submission, UsageError, collect, grade, shard
 from grader.report import FORMATS
@@ -252,7 +253,7 @@ def test_an_interrupted_run_exits_130_with_one_line(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "grade", interrupted)
+    monkeypatch.setattr(grade_module, "grade", interrupted)
     code = main([str(SUBMISSIONS / "correct-script.py")])
     captured = capsys.readouterr()
     assert (code, captured.out, captured.err) == (

@@ -5,7 +5,11 @@ becomes its folders) and reads ``/autograder/results/results.json``.
 ``examples/gradescope/run_autograder`` runs, from a folder the learner does not
 control and with ``-I`` so that nothing in the upload can be imported::
 
-    python -I -m grader.upload [--name NAME] [--timeout S] SUBMISSION_DIR RESULTS
+    python -I -m grader upload [--name NAME] [--timeout S] [--exercise FOLDER] \
+        SUBMISSION_DIR RESULTS
+
+(``--exercise`` defaults to the GRADER_EXERCISE environment variable, and to the
+built-in exercise when that is empty.)
 
 Which file is graded is decided here, never by the order of names: the configured
 ``--name`` when given (a file name or a path inside the upload); else the only
@@ -19,7 +23,6 @@ error, 3 when it could not be (``run_autograder`` then writes one itself).
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -30,11 +33,13 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from grader.exercise import builtin
 from grader.load import SUFFIXES
 from grader.result import submission_order
+
+if TYPE_CHECKING:
+    from grader.exercise import Exercise
 
 EXIT_WRITTEN, EXIT_USAGE, EXIT_INTERNAL = 0, 2, 3
 
@@ -42,9 +47,6 @@ EXIT_WRITTEN, EXIT_USAGE, EXIT_INTERNAL = 0, 2, 3
 _SKIPPED_FOLDERS = frozenset({"__MACOSX", "__pycache__", "node_modules"})
 # An upload is small; a hostile one with millions of entries stops the walk here.
 MAX_ENTRIES = 10_000
-# The names the exercise asks the learner to write: a file that uses more of them
-# looks more like an answer to it.
-_EXERCISE_NAMES = builtin().names
 
 
 @dataclass(frozen=True)
@@ -78,8 +80,13 @@ def candidates(upload: Path) -> list[str]:
     return sorted(found, key=submission_order)
 
 
-def choose(upload: Path, name: str = "") -> Choice:
-    """Decide which file of the upload to grade."""
+def choose(upload: Path, name: str = "", names: Sequence[str] | None = None) -> Choice:
+    """Decide which file of the upload to grade.
+
+    ``names`` are the names the exercise asks the learner to write (the built-in
+    exercise's by default): of several files, the one that uses more of them looks more
+    like an answer to it.
+    """
     found = candidates(upload)
     if name:
         wanted = PurePosixPath(name)
@@ -104,18 +111,23 @@ def choose(upload: Path, name: str = "") -> Choice:
         )
     if len(found) == 1:
         return Choice(found[0])
-    ranked = sorted(found, key=lambda p: _likeness(upload / p), reverse=True)
+    if names is None:
+        from grader.exercise import builtin
+
+        names = builtin().names
+    asked = tuple(names)
+    ranked = sorted(found, key=lambda p: _likeness(upload / p, asked), reverse=True)
     graded = ranked[0]
     return Choice(graded, tuple(p for p in found if p != graded))
 
 
-def _likeness(path: Path) -> tuple[bool, int]:
+def _likeness(path: Path, names: Sequence[str]) -> tuple[bool, int]:
     """Rank a candidate: not empty first, then by how many of the exercise's names it uses."""
     code = _code(path)
     meaningful = any(
         line.strip() and not line.strip().startswith("#") for line in code.splitlines()
     )
-    used = sum(1 for name in _EXERCISE_NAMES if re.search(rf"\b{re.escape(name)}\b", code))
+    used = sum(1 for name in names if re.search(rf"\b{re.escape(name)}\b", code))
     return meaningful, used
 
 
@@ -146,8 +158,11 @@ def _copy(source: Path, target: Path) -> None:
         shutil.copyfileobj(reading, writing)
 
 
-def results_for(upload: Path, choice: Choice, timeout: float) -> dict[str, Any]:
-    """Grade the chosen file in a private folder and build results.json."""
+def results_for(
+    upload: Path, choice: Choice, timeout: float, exercise: Exercise | None = None
+) -> dict[str, Any]:
+    """Grade the chosen file in a private folder (against the exercise given, the built-in
+    one by default) and build results.json."""
     from grader.grade import Options, Submission, grade
     from grader.report import gradescope
     from grader.result import Report
@@ -160,7 +175,9 @@ def results_for(upload: Path, choice: Choice, timeout: float) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="grader-upload-") as work:
         copy = Path(work, *PurePosixPath(shown).parts)
         _copy(upload / choice.graded, copy)
-        report = grade([Submission(shown, copy)], Options(timeout=timeout, jobs=1))
+        report = grade(
+            [Submission(shown, copy)], Options(timeout=timeout, jobs=1), exercise=exercise
+        )
     document = gradescope.results(report)
     lines = [f"Graded: {shown}"]
     if choice.ignored:
@@ -185,33 +202,23 @@ def write_results(document: dict[str, Any], path: Path) -> None:
     partial.replace(path)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Choose, grade and write results.json for one Gradescope upload."""
-    p = argparse.ArgumentParser(prog="python -I -m grader.upload", description=__doc__)
-    p.add_argument("upload", metavar="SUBMISSION_DIR", type=Path)
-    p.add_argument("results", metavar="RESULTS", type=Path)
-    p.add_argument("--name", default="", help="the file to grade, by name (default: choose)")
-    p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS")
-    args = p.parse_args(argv)
-    if not 0 < args.timeout <= 3600:
-        print("grader.upload: --timeout must be from 0 to 3600 seconds.", file=sys.stderr)
-        return EXIT_USAGE
+def grade_upload(
+    upload: Path, results: Path, name: str, timeout: float, exercise: Exercise | None = None
+) -> int:
+    """Choose, grade and write results.json for one Gradescope upload (grader upload)."""
     try:
-        if not args.upload.is_dir():
+        if not upload.is_dir():
             choice = Choice(None, (), "Your upload could not be found. Upload your file again.")
         else:
-            choice = choose(args.upload, args.name.strip())
-        write_results(results_for(args.upload, choice, args.timeout), args.results)
+            names = exercise.names if exercise is not None else None
+            choice = choose(upload, name.strip(), names)
+        write_results(results_for(upload, choice, timeout, exercise), results)
     except Exception as error:  # run_autograder still writes a results.json
         print(
-            f"grader.upload: could not grade ({type(error).__name__}: {error})",
+            f"grader upload: could not grade ({type(error).__name__}: {error})",
             file=sys.stderr,
         )
         return EXIT_INTERNAL
     graded = _shown(choice.graded) if choice.graded else "nothing"
-    print(f"grader.upload: graded {graded}; wrote {args.results}")
+    print(f"grader upload: graded {graded}; wrote {results}")
     return EXIT_WRITTEN
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
