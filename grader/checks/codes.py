@@ -27,6 +27,7 @@ import ast
 import builtins
 import functools
 import inspect
+import os
 import types
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -117,9 +118,18 @@ class Found:
 # -- reading a function -------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=64)
 def _definitions(file: str) -> dict[tuple[str, int], ast.AST]:
     """Every function defined in a source file, by (name, first line with decorators)."""
+    try:
+        status = os.stat(file)
+    except OSError:
+        return {}
+    return _parsed(file, status.st_mtime_ns, status.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(file: str, mtime: int, size: int) -> dict[tuple[str, int], ast.AST]:
+    """The functions of a file as it is at this time and size (see _definitions)."""
     try:
         tree = ast.parse(Path(file).read_text(encoding="utf-8"))
     except (OSError, SyntaxError, ValueError):
@@ -193,7 +203,8 @@ class Reader:
     """Reads the codes a rule can give, following the functions it calls."""
 
     def __init__(self, home: str) -> None:
-        # Functions of modules under this package prefix are read too (the exercise's own).
+        # Functions of this module, or of modules in this package, are read too: the
+        # exercise's own helpers.
         self.home = home
         self.seen: set[types.FunctionType] = set()
         self.found: list[Found] = []
@@ -242,14 +253,18 @@ class Reader:
 
     def _readable(self, callee: object) -> bool:
         module = getattr(callee, "__module__", "") or ""
-        return module.startswith(self.home) or module.startswith("grader.checks.")
+        return at_home(module, self.home) or module.startswith("grader.checks.")
 
 
 def home_of(rule: object) -> str:
-    """The package prefix of the modules that hold a rule and its helpers."""
+    """The package of the module that holds a rule (the module itself at the top level)."""
     module = getattr(rule, "__module__", "") or ""
-    package = module.rpartition(".")[0]
-    return (package or module) + "."
+    return module.rpartition(".")[0] or module
+
+
+def at_home(module: str, home: str) -> bool:
+    """Whether a module is a home (see home_of) or in it."""
+    return module == home or module.startswith(home + ".")
 
 
 def codes_of(rule: object) -> Reader:

@@ -79,7 +79,7 @@ def _exercise_files(exercise: Exercise) -> list[Path]:
     files = set()
     for name, module in list(sys.modules.items()):
         file = getattr(module, "__file__", None)
-        if file and any(name.startswith(home) for home in homes):
+        if file and any(codes.at_home(name, home) for home in homes):
             files.add(Path(file))
     for function in functions:
         with contextlib.suppress(TypeError):  # a builtin function has no source file
