@@ -116,6 +116,8 @@ def run_autograder(
         "RESULTS": str(results),
         "PYTHON": python,
         "GRADER_TIMEOUT": "5",
+        # The suite's own cache folder for the reference's run (see conftest).
+        "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],
         **settings,
     }
     done = subprocess.run(
