@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from grader import sandbox
+from grader.exercise import builtin
 from grader.grade import Options, Submission, grade
 from grader.result import Result
 from grader.sandbox import isolation, visibility
@@ -74,6 +75,16 @@ REFERENCE = ROOT / "reference"
 
 # Short enough to keep the suite fast, long enough for a loaded CI machine.
 TEST_TIMEOUT = 3.0
+
+# The built-in exercise's steps: a test reads their number and titles here, never types
+# them (a golden file, the exact text a learner reads, may).
+STEPS = builtin().steps
+STEP_COUNT = len(STEPS)
+
+
+def progress(passed: int) -> str:
+    """The text report's progress line of a submission that passed this many steps."""
+    return f"Progress: {passed} / {STEP_COUNT} steps"
 
 
 def grade_file(path: Path, shown: str | None = None, timeout: float = TEST_TIMEOUT) -> Result:

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from grader.cli import EXIT_FAILED, EXIT_INTERNAL, EXIT_PASSED, EXIT_USAGE, main
-from tests.conftest import BEST, REFERENCE, ROOT, SUBMISSIONS
+from tests.conftest import BEST, REFERENCE, ROOT, STEP_COUNT, SUBMISSIONS, progress
 
 
 def test_a_correct_script_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
-    """Every step passed: exit code 0, and the report says 4 / 4."""
+    """Every step passed: exit code 0, and the report says so: all of them."""
     code = main([str(REFERENCE / "solution.py")])
-    assert (code, "Progress: 4 / 4 steps" in capsys.readouterr().out) == (EXIT_PASSED, True)
+    assert (code, progress(STEP_COUNT) in capsys.readouterr().out) == (EXIT_PASSED, True)
 
 
 def test_a_failed_step_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
@@ -134,7 +134,11 @@ def test_the_report_can_be_written_to_a_file(
     target = tmp_path / "report.json"
     code = main([str(REFERENCE / "solution.ipynb"), "--format", "json", "-o", str(target)])
     report = json.loads(target.read_text(encoding="utf-8"))
-    assert (code, capsys.readouterr().out, report["results"][0]["score"]) == (EXIT_PASSED, "", 4)
+    assert (code, capsys.readouterr().out, report["results"][0]["score"]) == (
+        EXIT_PASSED,
+        "",
+        STEP_COUNT,
+    )
 
 
 def test_the_json_report_has_the_documented_shape(capsys: pytest.CaptureFixture[str]) -> None:
@@ -146,8 +150,8 @@ def test_the_json_report_has_the_documented_shape(capsys: pytest.CaptureFixture[
     assert (report["version"], result["status"], result["score"], result["max_score"]) == (
         1,
         "failed",
-        3,
-        4,
+        STEP_COUNT - 1,
+        STEP_COUNT,
     )
     assert (step4["status"], step4["code"], bool(step4["message"]), bool(step4["hint"])) == (
         "failed",
@@ -180,7 +184,7 @@ def test_python_m_grader_runs_as_a_process() -> None:
         text=True,
         timeout=120,
     )
-    assert (done.returncode, "Progress: 4 / 4 steps" in done.stdout, done.stderr) == (0, True, "")
+    assert (done.returncode, progress(STEP_COUNT) in done.stdout, done.stderr) == (0, True, "")
 
 
 def test_the_github_format_fills_the_job_summary_and_outputs(

@@ -19,7 +19,7 @@ import nbformat
 import pytest
 
 from grader.frontends.upload import Choice, candidates, choose
-from tests.conftest import REFERENCE, ROOT, SUBMISSIONS
+from tests.conftest import REFERENCE, ROOT, STEP_COUNT, SUBMISSIONS
 
 jsonschema = pytest.importorskip("jsonschema", reason="install the test extra: jsonschema")
 
@@ -136,14 +136,14 @@ def test_a_correct_solution_named_like_a_standard_module_gets_every_point(
     """The upload is not on the grader's path: its file names cannot replace a module."""
     done, document = run_autograder(upload(tmp_path, {name: CORRECT}))
     assert done.returncode == 0, done.stderr
-    assert document["score"] == 4, document["output"]
+    assert document["score"] == STEP_COUNT, document["output"]
     assert document["output"].startswith(f"Graded: {name}\n")
 
 
 @needs_bash
 def test_an_upload_that_brings_its_own_grader_is_graded_by_the_real_one(tmp_path: Path) -> None:
     """A grader.py and a grader/ package in the upload are never run: a wrong answer scores less."""
-    forged = {"score": 4, "tests": [], "output": "forged"}
+    forged = {"score": STEP_COUNT, "tests": [], "output": "forged"}
     fake = f"import json, sys\njson.dump({forged!r}, open(sys.argv[-1], 'w'))\n"
     root = upload(
         tmp_path,
@@ -157,7 +157,7 @@ def test_an_upload_that_brings_its_own_grader_is_graded_by_the_real_one(tmp_path
     )
     done, document = run_autograder(root)
     assert done.returncode == 0, done.stderr
-    assert document["score"] < 4
+    assert document["score"] < STEP_COUNT
     assert document["output"].startswith("Graded: answer.py\nNot graded: ")
     assert str(tmp_path) not in json.dumps(document)
 
@@ -167,7 +167,7 @@ def test_the_output_names_the_notebook_graded_and_the_empty_script_ignored(tmp_p
     """An empty notes.py beside a correct notebook: full marks, and both files named."""
     root = upload(tmp_path, {"notes.py": "", "scaling.ipynb": notebook(CORRECT)})
     _, document = run_autograder(root)
-    assert document["score"] == 4
+    assert document["score"] == STEP_COUNT
     assert document["output"].splitlines()[:2] == [
         "Graded: scaling.ipynb",
         "Not graded: notes.py. Only one file is graded; to have another one graded, upload "
@@ -189,7 +189,7 @@ def test_the_configured_name_is_read_from_the_environment(tmp_path: Path) -> Non
     root = upload(tmp_path, {"answer.py": CORRECT, "exercise.py": WRONG})
     _, document = run_autograder(root, GRADER_FILE="exercise.py")
     assert document["output"].startswith("Graded: exercise.py\n")
-    assert document["score"] < 4
+    assert document["score"] < STEP_COUNT
 
 
 @needs_bash
@@ -214,5 +214,5 @@ def test_a_file_name_that_is_not_utf8_is_graded_and_shown_readably(tmp_path: Pat
     root = upload(tmp_path, {})
     (root / os.fsdecode(b"r\xe9sum\xe9.py")).write_text(CORRECT, encoding="utf-8")
     _, document = run_autograder(root)
-    assert document["score"] == 4, document["output"]
+    assert document["score"] == STEP_COUNT, document["output"]
     assert document["output"].startswith("Graded: r\ufffdsum\ufffd.py\n")

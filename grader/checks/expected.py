@@ -29,7 +29,7 @@ import stat
 import sys
 import tempfile
 import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Executor, Future
 from pathlib import Path
 from typing import Any
@@ -170,23 +170,36 @@ def decode(data: Any) -> Any:
     """Read back what encode() wrote, or raise NotAnEntry: nothing else is built."""
     if data is None or type(data) in (bool, int, float, str):
         return data
-    if type(data) is not dict or len(data) not in (1, 2):
+    reader = _READERS.get(frozenset(data)) if type(data) is dict else None
+    if reader is None:
         raise NotAnEntry("not a tagged value")
-    if set(data) == {"tuple"} and type(data["tuple"]) is list:
-        return tuple(decode(v) for v in data["tuple"])
-    if set(data) == {"list"} and type(data["list"]) is list:
-        return [decode(v) for v in data["list"]]
-    if set(data) == {"dict"} and type(data["dict"]) is list:
-        return dict(_pair(pair) for pair in data["dict"])
-    if set(data) == {"enum", "value"}:
-        return _class(data["enum"], enum.Enum)(data["value"])
-    if set(data) == {"dataclass", "fields"} and type(data["fields"]) is dict:
-        cls = _class(data["dataclass"], None)
-        try:
-            return cls(**{str(k): decode(v) for k, v in data["fields"].items()})
-        except TypeError as error:
-            raise NotAnEntry(str(error)) from None
-    raise NotAnEntry("not a tagged value")
+    return reader(data)
+
+
+def _items(data: Any) -> list[Any]:
+    if type(data) is not list:
+        raise NotAnEntry("not a list")
+    return data
+
+
+def _dataclass(data: dict[str, Any]) -> Any:
+    cls, fields = _class(data["dataclass"], None), data["fields"]
+    if type(fields) is not dict:
+        raise NotAnEntry("fields that are not a mapping")
+    try:
+        return cls(**{str(k): decode(v) for k, v in fields.items()})
+    except TypeError as error:
+        raise NotAnEntry(str(error)) from None
+
+
+# Each tag encode() writes, by its keys, and how it is read back.
+_READERS: dict[frozenset[str], Callable[[dict[str, Any]], Any]] = {
+    frozenset({"tuple"}): lambda d: tuple(decode(v) for v in _items(d["tuple"])),
+    frozenset({"list"}): lambda d: [decode(v) for v in _items(d["list"])],
+    frozenset({"dict"}): lambda d: dict(_pair(pair) for pair in _items(d["dict"])),
+    frozenset({"enum", "value"}): lambda d: _class(d["enum"], enum.Enum)(d["value"]),
+    frozenset({"dataclass", "fields"}): _dataclass,
+}
 
 
 def _pair(pair: Any) -> tuple[Any, Any]:
