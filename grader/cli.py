@@ -251,7 +251,7 @@ def grade_main(argv: Sequence[str]) -> int:
     progress = None
     if len(submissions) >= PROGRESS_FROM and sys.stderr.isatty():
         progress = _progress_line(sys.stderr)
-    from grader.report.output import rendered, write
+    from grader.report.output import rendered_pieces, write
 
     try:
         report = grade(
@@ -266,7 +266,11 @@ def grade_main(argv: Sequence[str]) -> int:
             progress=progress,
             exercise=exercise,
         )
-        text = rendered(report, args.format, sys.stdout if not args.output else None)
+        if report.sandbox_note:
+            # For whoever runs the grader, not for the learner whose report this is.
+            print(f"grader: {report.sandbox_note}", file=sys.stderr)
+        pieces = rendered_pieces(report, args.format, sys.stdout if not args.output else None)
+        return write(report, args.format, pieces, args.output, os.environ)
     except (UsageError, ExerciseError) as error:  # no sandbox here, or a broken reference
         print(f"grader: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -280,10 +284,6 @@ def grade_main(argv: Sequence[str]) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERNAL
-    if report.sandbox_note:
-        # For whoever runs the grader, not for the learner whose report this is.
-        print(f"grader: {report.sandbox_note}", file=sys.stderr)
-    return write(report, args.format, text, args.output, os.environ)
 
 
 # -- the other commands ------------------------------------------------------------------

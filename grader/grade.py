@@ -12,6 +12,10 @@ once its session is over is its compact Result.
 
 from __future__ import annotations
 
+import gc
+import importlib
+import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -210,6 +214,7 @@ def grade(
     """
     options = options or Options()
     exercise = exercise or builtin()
+    _import_checks_meanwhile()
     # One sandbox per grading: it chooses the tier once, and hides the reference and the
     # submissions' folders (other learners' work) from the bwrap tier.
     sandbox = Sandbox(
@@ -233,6 +238,20 @@ def grade(
         glossary=exercise.registry(),
         instructions={step.number: step.instruction for step in exercise.steps},
     )
+
+
+def _import_checks_meanwhile() -> None:
+    """Start importing pytest and the checks on a thread of their own.
+
+    A single grading spends most of its time waiting: for the sandbox's probes, then for
+    the child that runs the submission. pytest is the largest import of the grader; it
+    loads during that wait instead of after it (the checks' own import, later, waits for
+    this one to finish if it has not).
+    """
+    if "grader.checks.plugin" not in sys.modules:
+        threading.Thread(
+            target=importlib.import_module, args=("grader.checks.plugin",), daemon=True
+        ).start()
 
 
 def _graded(
@@ -278,6 +297,10 @@ def _graded(
     stream = cases()
     results: list[Result | None] = [None] * len(submissions)
     for first in range(0, len(submissions), CHUNK):
+        if first:
+            # A pytest session leaves cycles of objects behind; collected now, a batch's
+            # memory stays that of one session, however many sessions it takes.
+            gc.collect()
         count = min(CHUNK, len(submissions) - first)
         checked = run_checks(exercise, stream, count)
         if checked.exitcode == INTERRUPTED:

@@ -7,7 +7,9 @@ no child process runs, so each test takes milliseconds.
 
 from __future__ import annotations
 
+import gc
 import json
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -220,3 +222,29 @@ def test_the_session_ignores_the_surrounding_project_s_pytest_settings(
 def test_no_submissions_means_no_session() -> None:
     """An empty batch checks nothing and says so."""
     assert run_checks(EXERCISE, iter([]), 0).report == {}
+
+
+def test_a_submission_is_let_go_once_its_items_have_run() -> None:
+    """While one submission is judged, the one before it is no longer held by anyone."""
+    alive: list[bool] = []
+    earlier: list[weakref.ref[Case]] = []
+
+    def rule(case: Case) -> Verdict:
+        gc.collect()
+        alive.extend(ref() is not None for ref in earlier)
+        return PASS
+
+    exercise = Exercise(
+        "one", (Step(1, "One", "Do.", "Try.", rule),), Path("."), (), lambda r: None
+    )
+
+    def stream() -> Iterator[Case]:
+        for name in ("a.py", "b.py", "c.py"):
+            made = case(name, exercise)
+            earlier.append(weakref.ref(made))
+            yield made
+            del made
+
+    run_checks(exercise, stream(), 3)
+    # Judging a.py: a.py alive; b.py: a.py gone, b.py alive; c.py: only c.py alive.
+    assert alive == [True, False, True, False, False, True]

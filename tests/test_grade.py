@@ -261,3 +261,12 @@ def test_an_interrupted_run_exits_130_with_one_line(
         "",
         "grader: interrupted; no report was written.\n",
     )
+
+
+def test_the_json_report_written_a_result_at_a_time_is_the_report_rendered_whole(
+    batch_report: Report,
+) -> None:
+    """A batch's JSON report is written in pieces, never whole in memory: the same bytes."""
+    from grader.report import json as json_format
+
+    assert "".join(json_format.pieces(batch_report)) == json_format.render(batch_report)

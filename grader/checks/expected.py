@@ -63,12 +63,18 @@ def _files(folder: Path) -> list[Path]:
 
 @functools.lru_cache(maxsize=1)
 def _engine_digest() -> str:
-    """A digest of the grader's own code: a changed harness or rule kit is a new key."""
+    """A digest of the grader's own code: a changed harness or rule kit is a new key.
+
+    Each file counts by its name, size and time of last change, which any edit moves:
+    reading them all would cost a single grading more than the rest of the key.
+    """
     package = Path(grader.__file__).resolve().parent
     digest = hashlib.sha256()
     for path in _files(package):
         if path.suffix == ".py":
-            digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+            status = path.stat()
+            name = str(path.relative_to(package))
+            digest.update(f"{name}\0{status.st_size}\0{status.st_mtime_ns}\0".encode())
     return digest.hexdigest()
 
 

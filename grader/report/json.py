@@ -7,7 +7,7 @@ same dataclasses, so that a saved report can be rendered to any other format.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -65,15 +65,15 @@ def summary_dict(summary: Summary) -> dict[str, Any]:
     return data
 
 
-def report_dict(report: Report) -> dict[str, Any]:
-    """Return the whole report as plain data."""
+def report_dict(report: Report, results: list[Any] | None = None) -> dict[str, Any]:
+    """Return the whole report as plain data (with ``results`` in place of its results)."""
     summary = summary_dict(report.summary())
     return {
         "version": report.version,
         "sandbox": report.sandbox,
         "sandbox_note": report.sandbox_note,
         "layers": list(report.layers),
-        "results": [result_dict(result) for result in report.results],
+        "results": [result_dict(r) for r in report.results] if results is None else results,
         "summary": summary,
         # What each mistake of the summary means, from the exercise that was graded.
         "glossary": {code: report.glossary.get(code, "") for code in summary["mistakes"]},
@@ -135,3 +135,26 @@ def report_from_dict(data: Mapping[str, Any]) -> Report:
 def render(report: Report) -> str:
     """Write the report as indented JSON."""
     return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
+
+
+# Stands for the results in the report's frame; no result can write it (\0 is escaped).
+_RESULTS = "\0results\0"
+
+
+def pieces(report: Report) -> Iterator[str]:
+    """Write the report as render() does, one result at a time.
+
+    A batch's report is then never whole in memory, as data or as text: each result is
+    turned into JSON, written and let go.
+    """
+    if not report.results:
+        yield render(report)
+        return
+    frame = json.dumps(report_dict(report, [_RESULTS]), indent=2, ensure_ascii=False) + "\n"
+    before, after = frame.split(json.dumps(_RESULTS), 1)
+    yield before
+    for index, result in enumerate(report.results):
+        text = json.dumps(result_dict(result), indent=2, ensure_ascii=False)
+        # Indented as the results' list indents it: two levels in.
+        yield ("," + "\n    " if index else "") + text.replace("\n", "\n    ")
+    yield after

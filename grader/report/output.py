@@ -9,8 +9,7 @@ go to the files that GitHub names in the environment.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
-from pathlib import Path
+from collections.abc import Iterable, Mapping
 from typing import TextIO
 
 from grader.result import Report
@@ -31,18 +30,37 @@ def rendered(report: Report, name: str, stream: TextIO | None) -> str:
     return text.render(report, style)
 
 
+def rendered_pieces(report: Report, name: str, stream: TextIO | None) -> Iterable[str]:
+    """Render the report in pieces where its format can (JSON: one result at a time), so
+    that a large batch's report is written without being whole in memory."""
+    if name == "json":
+        from grader.report import json
+
+        return json.pieces(report)
+    return [rendered(report, name, stream)]
+
+
 def write(
-    report: Report, format_name: str, text: str, output: str | None, environ: Mapping[str, str]
+    report: Report,
+    format_name: str,
+    text: str | Iterable[str],
+    output: str | None,
+    environ: Mapping[str, str],
 ) -> int:
-    """Write a rendered report where it goes; return the exit code that says how it went."""
+    """Write a rendered report (whole, or in pieces) where it goes; return the exit code
+    that says how it went."""
+    pieces = [text] if isinstance(text, str) else text
     if output:
         try:
-            Path(output).write_text(text, encoding="utf-8")
+            with open(output, "w", encoding="utf-8") as stream:
+                for piece in pieces:
+                    stream.write(piece)
         except OSError as error:
             print(f"grader: cannot write {output}: {error.strerror or error}", file=sys.stderr)
             return EXIT_USAGE
     else:
-        sys.stdout.write(encodable(text, sys.stdout))
+        for piece in pieces:
+            sys.stdout.write(encodable(piece, sys.stdout))
     if format_name == "github":
         # Inside a workflow: the job summary and the step outputs, where GitHub reads them.
         from grader.report import github
