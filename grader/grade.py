@@ -12,6 +12,7 @@ once its session is over is its compact Result.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import sys
@@ -164,38 +165,45 @@ def _run_one(
     return _Ran(position, submission, program, ran)
 
 
-def _finished(
-    pool: ThreadPoolExecutor,
-    start: Callable[[int, Submission], _Ran],
-    submissions: Sequence[Submission],
-    ahead: int,
-    progress: Progress | None,
-) -> Iterator[_Ran]:
-    """Run the submissions on the pool, at most ``ahead`` at a time, as they finish.
+class _Runs:
+    """The submissions running on the pool, at most ``ahead`` at a time, as they finish.
 
-    A submission that takes long (a program that never ends) holds one worker, not the
-    batch: the others go on running and being judged around it.
+    The first ones start at once, before anything asks for them; each one taken starts
+    the next. A submission that takes long (a program that never ends) holds one worker,
+    not the batch: the others go on running and being judged around it.
     """
-    waiting = iter(enumerate(submissions))
-    running: set[Future[_Ran]] = set()
-    done = 0
 
-    def start_next() -> None:
-        for position, submission in waiting:
-            running.add(pool.submit(start, position, submission))
+    def __init__(
+        self,
+        pool: ThreadPoolExecutor,
+        start: Callable[[int, Submission], _Ran],
+        submissions: Sequence[Submission],
+        ahead: int,
+        progress: Progress | None,
+    ) -> None:
+        self._pool, self._start, self._progress = pool, start, progress
+        self._waiting = iter(enumerate(submissions))
+        self._total = len(submissions)
+        self._running: set[Future[_Ran]] = set()
+        for _ in range(ahead):
+            self._start_next()
+
+    def _start_next(self) -> None:
+        for position, submission in self._waiting:
+            self._running.add(self._pool.submit(self._start, position, submission))
             return
 
-    for _ in range(ahead):
-        start_next()
-    while running:
-        finished, _ = wait(running, return_when=FIRST_COMPLETED)
-        for future in sorted(finished, key=lambda f: f.result().position):
-            running.discard(future)
-            start_next()
-            done += 1
-            if progress is not None:
-                progress(done, len(submissions))
-            yield future.result()
+    def __iter__(self) -> Iterator[_Ran]:
+        done = 0
+        while self._running:
+            finished, _ = wait(self._running, return_when=FIRST_COMPLETED)
+            for future in sorted(finished, key=lambda f: f.result().position):
+                self._running.discard(future)
+                self._start_next()
+                done += 1
+                if self._progress is not None:
+                    self._progress(done, self._total)
+                yield future.result()
 
 
 def grade(
@@ -250,8 +258,14 @@ def _import_checks_meanwhile() -> None:
     """
     if "grader.checks.plugin" not in sys.modules:
         threading.Thread(
-            target=importlib.import_module, args=("grader.checks.plugin",), daemon=True
+            target=_import_quietly, args=("grader.checks.plugin",), daemon=True
         ).start()
+
+
+def _import_quietly(name: str) -> None:
+    """Import a module; if that fails, its import in the main thread will say why."""
+    with contextlib.suppress(Exception):
+        importlib.import_module(name)
 
 
 def _graded(
@@ -273,7 +287,7 @@ def _graded(
 
     # A few runs ahead of the checks keep every worker busy; more would only wait.
     ahead = 2 * max(1, options.jobs) + 2
-    finished = _finished(pool, start, submissions, ahead, progress)
+    finished = _Runs(pool, start, submissions, ahead, progress)
     # Imported now: pytest loads while the first children run.
     from grader.checks.outcome import results_from_report
     from grader.checks.plugin import run_checks

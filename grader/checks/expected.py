@@ -347,10 +347,10 @@ class Reference:
             self._first: Future[Any] = _done(_expect(exercise, _as_written(saved)))
             self._full: Future[Any] = _done(_expect(exercise, saved))
             return
-        check_codes(exercise)
         program = load(exercise.reference_script(), shown_as="reference/solution.py")
         self._first = pool.submit(lambda: _expect(exercise, run(program, [{}], limits)))
         self._full = pool.submit(self._made, program, limits)
+        check_codes(exercise)  # while the reference runs
 
     def _made(self, program: Any, limits: Limits) -> Any:
         """Run the reference with every variant, check it against its steps, and keep it."""
