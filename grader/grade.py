@@ -17,7 +17,7 @@ import gc
 import importlib
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -286,29 +286,13 @@ def _graded(
         return _run_one(position, submission, reference.variants, limits, sandbox)
 
     # A few runs ahead of the checks keep every worker busy; more would only wait.
-    ahead = 2 * max(1, options.jobs) + 2
-    finished = _Runs(pool, start, submissions, ahead, progress)
+    runs = _Runs(pool, start, submissions, 2 * max(1, options.jobs) + 2, progress)
     # Imported now: pytest loads while the first children run.
     from grader.checks.outcome import results_from_report
     from grader.checks.plugin import run_checks
 
     positions: list[int] = []
-
-    def cases() -> Iterator[Case | Unloaded]:
-        expected = None
-        for ran in finished:
-            positions.append(ran.position)
-            if ran.error is not None or ran.program is None or ran.run is None:
-                error = ran.error or LoadError("not run", "not-run")
-                yield Unloaded(ran.submission.shown, error.message, error.code)
-                continue
-            if expected is None:
-                expected = reference.expected()
-            yield Case(
-                exercise, ran.program, ran.run, expected, Source(ran.program), options.timeout
-            )
-
-    stream = cases()
+    stream = _cases(exercise, runs, reference.expected, options.timeout, positions)
     results: list[Result | None] = [None] * len(submissions)
     for first in range(0, len(submissions), CHUNK):
         if first:
@@ -321,8 +305,26 @@ def _graded(
             # pytest caught the Ctrl-C; pass it on, so that the submissions not yet
             # started are cancelled instead of run for a report nobody will read.
             raise KeyboardInterrupt
-        judged = list(results_from_report(checked.report, exercise))
+        judged = results_from_report(checked.report, exercise)
         for position, result in zip(positions[first : first + count], judged, strict=True):
             results[position] = result
     reference.expected()  # a reference that fails its own steps is said, even with no cases
     return [r for r in results if r is not None]
+
+
+def _cases(
+    exercise: Exercise,
+    runs: Iterable[_Ran],
+    expected: Callable[[], object],
+    timeout: float,
+    positions: list[int],
+) -> Iterator[Case | Unloaded]:
+    """Turn each finished run into a case for the checks, noting its place in the batch."""
+    for ran in runs:
+        positions.append(ran.position)
+        if ran.program is None or ran.run is None:
+            error = ran.error or LoadError(f"{ran.submission.shown} was not run.", "not-run")
+            yield Unloaded(ran.submission.shown, error.message, error.code)
+        else:
+            source = Source(ran.program)
+            yield Case(exercise, ran.program, ran.run, expected(), source, timeout)

@@ -11,6 +11,7 @@ import gc
 import json
 import weakref
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -248,3 +249,23 @@ def test_a_submission_is_let_go_once_its_items_have_run() -> None:
     run_checks(exercise, stream(), 3)
     # Judging a.py: a.py alive; b.py: a.py gone, b.py alive; c.py: only c.py alive.
     assert alive == [True, False, True, False, False, True]
+
+
+class _BrokenAdvice(dict[str, str]):
+    """An exercise's advice that breaks when read: a bug of the exercise."""
+
+    def get(self, key: object, default: object = None) -> str:  # type: ignore[override]
+        raise ValueError("a bug")
+
+
+def test_a_program_the_grader_cannot_read_costs_that_submission_alone() -> None:
+    """A bug while the program as a whole is explained (here: the exercise's advice
+    breaks on an error of the program) makes that submission a grader error; the next
+    one, without an error, is judged as usual."""
+    exercise = replace(EXERCISE, advice=_BrokenAdvice({"name-error": "Define x first."}))
+    program = Program(path="odd.py", kind="script", cells=(Cell(None, "y = x\n", "y = x\n"),))
+    error = Error("NameError", "name 'x' is not defined", None, 1)
+    run = Run((Execution(overrides={}, errors=(error,)),))
+    odd = Case(exercise, program, run, None, Source(program), 1.0)
+    broken, fine = graded(odd, case("good.py", exercise))
+    assert (broken.code, codes(broken), fine.score) == ("grader-error", ["grader-error"] * 3, 3)

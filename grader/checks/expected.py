@@ -13,6 +13,9 @@ codes its rule can give (grader.checks.codes), and the reference passes its own 
 So a hit also says that this version of the exercise was checked. An entry that cannot
 be read, is not the user's own, could be changed by another user, or does not decode to
 exactly a run is ignored and made again; where nothing can be written, nothing is kept.
+(Learner code never runs as the user in the process and bwrap tiers, so it cannot
+change an entry; in the portable tier it runs as the user and could change any of the
+user's files, this folder included: see SECURITY.md.)
 """
 
 from __future__ import annotations

@@ -162,11 +162,16 @@ def judge_program(case: Case | Unloaded) -> ProgramVerdict:
         return ProgramVerdict(
             Verdict(False, case.message, case.code), True, case.message, case.code
         )
-    verdict = blocking(case) or Verdict(True)
-    said = next((s for rule in SAID if (s := rule(case)) is not None), None)
+    try:
+        verdict = blocking(case) or Verdict(True)
+        said = next((s for rule in SAID if (s := rule(case)) is not None), None)
+        error = nothing_could_run(case)
+    except Exception as bug:  # the grader's own reading broke: this submission pays, alone
+        broke = grader_error(bug)
+        return ProgramVerdict(broke, True, broke.message, broke.code)
     if said is None:
-        return ProgramVerdict(verdict, nothing_could_run(case))
-    return ProgramVerdict(verdict, nothing_could_run(case), said.text, said.code, said.location)
+        return ProgramVerdict(verdict, error)
+    return ProgramVerdict(verdict, error, said.text, said.code, said.location)
 
 
 # -- one step ---------------------------------------------------------------------------
