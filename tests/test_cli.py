@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from grader.cli import EXIT_FAILED, EXIT_INTERNAL, EXIT_PASSED, EXIT_USAGE, main
+from grader.cli import COMMANDS, EXIT_FAILED, EXIT_INTERNAL, EXIT_PASSED, EXIT_USAGE, main
 from tests.conftest import BEST, REFERENCE, ROOT, STEP_COUNT, SUBMISSIONS, progress
 
 
@@ -297,3 +298,83 @@ def test_an_exercise_folder_that_cannot_be_used_is_a_one_line_usage_error(
     code = main(["--exercise", str(tmp_path), str(SUBMISSIONS / "correct-script.py")])
     err = capsys.readouterr().err
     assert (code, said in err, err.count("\n")) == (EXIT_USAGE, True, 1)
+
+
+# -- the commands -------------------------------------------------------------------------
+
+
+def test_a_folder_named_like_a_command_is_graded_when_written_as_a_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`grader merge` is the command; `grader ./merge` grades the folder named merge."""
+    (tmp_path / "merge").mkdir()
+    shutil.copyfile(REFERENCE / "solution.py", tmp_path / "merge" / "mine.py")
+    monkeypatch.chdir(tmp_path)
+    code = main(["./merge", "--format", "json"])
+    graded = json.loads(capsys.readouterr().out)["results"]
+    assert (code, [r["submission"] for r in graded]) == (EXIT_PASSED, ["merge/mine.py"])
+
+
+def test_the_help_lists_the_commands_and_how_to_grade_a_path_named_like_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """grader --help names every command and the ./NAME way."""
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    named = [command for command in COMMANDS if f"grader {command} " in out]
+    assert (named, "grader ./render" in out) == (list(COMMANDS), True)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["render", "report.json"],
+        ["merge"],
+        ["changes", "HEAD"],
+        ["upload", "dir"],
+        ["mistakes", "--output"],
+        ["render", "r.json", "--format", "xml"],
+    ],
+    ids=[
+        "render-no-format",
+        "merge-no-report",
+        "changes-one-revision",
+        "upload-no-results",
+        "mistakes-no-file",
+        "render-bad-format",
+    ],
+)
+def test_every_command_says_a_usage_error_in_one_line_with_exit_2(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same style everywhere: `grader COMMAND: what (see grader COMMAND --help)`."""
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    err = capsys.readouterr().err
+    assert (caught.value.code, err.count("\n"), err.startswith(f"grader {argv[0]}: ")) == (
+        EXIT_USAGE,
+        1,
+        True,
+    )
+    assert err.endswith(f"(see grader {argv[0]} --help)\n")
+
+
+def test_python_m_grader_dot_command_is_the_command(tmp_path: Path) -> None:
+    """`python -m grader.mistakes` (kept for existing workflows) is `grader mistakes`."""
+    done = [
+        subprocess.run(
+            [sys.executable, "-m", *command], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout
+        for command in (["grader.mistakes"], ["grader", "mistakes"])
+    ]
+    assert (done[0] == done[1], "| `step1.missing` |" in done[0]) == (True, True)
+
+
+def test_the_mistakes_doc_is_what_grader_mistakes_writes(tmp_path: Path) -> None:
+    """docs/mistakes.md is `grader mistakes -o docs/mistakes.md`; regenerate it if not."""
+    written = tmp_path / "mistakes.md"
+    assert main(["mistakes", "-o", str(written)]) == EXIT_PASSED
+    assert written.read_text(encoding="utf-8") == (ROOT / "docs" / "mistakes.md").read_text(
+        encoding="utf-8"
+    )
