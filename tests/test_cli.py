@@ -286,8 +286,20 @@ def test_the_sandbox_note_goes_to_standard_error_once_not_into_the_report() -> N
         (None, "no spec.py in this folder"),
         ("EXERCISE = 3\n", "defines no EXERCISE"),
         ("raise ValueError('oops')\n", "failed to load (ValueError: oops)"),
+        (
+            "from dataclasses import replace\nfrom grader.exercise import builtin\n"
+            "EXERCISE = replace(builtin(), steps=())\n",
+            "has no steps",
+        ),
+        (
+            "from dataclasses import replace\nfrom grader.exercise import builtin\n"
+            "base = builtin()\n"
+            "first = replace(base.steps[0], mistakes={'timeout': 'Too slow.'})\n"
+            "EXERCISE = replace(base, steps=(first, *base.steps[1:]))\n",
+            "declares 'timeout', which is not a code of its own",
+        ),
     ],
-    ids=["no-spec", "no-exercise", "spec-raises"],
+    ids=["no-spec", "no-exercise", "spec-raises", "no-steps", "engine-code"],
 )
 def test_an_exercise_folder_that_cannot_be_used_is_a_one_line_usage_error(
     spec: str | None, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
