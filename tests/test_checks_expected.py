@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -243,3 +244,15 @@ def test_an_entry_is_only_readable_by_its_owner(cache: Path) -> None:
     expected.write(cache / "k.json", Run((Execution(overrides={}),)))
     modes = (os.stat(cache).st_mode & 0o777, os.stat(cache / "k.json").st_mode & 0o777)
     assert modes == (0o700, 0o600)
+
+
+def test_the_key_follows_every_setting_of_the_exercise_not_only_its_files() -> None:
+    """An exercise changed in code (another title, another step's codes) has its own key."""
+    base = builtin()
+    first = replace(base.steps[0], mistakes={**base.steps[0].mistakes, "extra": "More."})
+    keys = {
+        expected.key(base),
+        expected.key(replace(base, title="Another title")),
+        expected.key(replace(base, steps=(first, *base.steps[1:]))),
+    }
+    assert (len(keys), expected.key(builtin()) in keys) == (3, True)

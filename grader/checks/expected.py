@@ -96,30 +96,29 @@ def _exercise_files(exercise: Exercise) -> list[Path]:
     return sorted(path for path in files if path.is_file())
 
 
-def _facts(exercise: Exercise) -> str:
-    """The exercise's own words and settings, as text."""
-    steps = [
-        (
-            s.number,
-            s.title,
-            s.instruction,
-            s.hint,
-            sorted(s.mistakes.items()),
-            sorted(s.requires.items()),
-            s.after,
-            s.hinted,
-            s.about_output,
-            f"{s.rule.__module__}.{getattr(s.rule, '__qualname__', '')}",
+def _described(value: Any) -> str:
+    """Describe a setting of an exercise as text: every field of a dataclass, a function
+    by its name (its code counts through its file), a mapping in a stable order."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        inner = (
+            f"{f.name}={_described(getattr(value, f.name))}" for f in dataclasses.fields(value)
         )
-        for s in exercise.steps
-    ]
-    return repr((exercise.title, exercise.names, sorted(exercise.advice.items()), steps))
+        return f"{type(value).__name__}({', '.join(inner)})"
+    if callable(value):
+        return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', '')}"
+    if isinstance(value, Mapping):
+        pairs = sorted(f"{_described(k)}: {_described(v)}" for k, v in value.items())
+        return "{" + ", ".join(pairs) + "}"
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(_described(v) for v in value) + "]"
+    return repr(value)
 
 
 def key(exercise: Exercise) -> str:
     """Return the key of an exercise's entry: a digest of everything its run depends on."""
     digest = hashlib.sha256()
-    for part in (f"{FORMAT}", grader.__version__, sys.version, _engine_digest(), _facts(exercise)):
+    facts = _described(exercise)
+    for part in (f"{FORMAT}", grader.__version__, sys.version, _engine_digest(), facts):
         digest.update(part.encode() + b"\0")
     for path in [*_exercise_files(exercise), *_files(exercise.reference)]:
         digest.update(str(path.name).encode() + b"\0" + path.read_bytes() + b"\0")
