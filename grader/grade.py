@@ -295,16 +295,17 @@ def _graded(
     stream = _cases(exercise, runs, reference.expected, options.timeout, positions)
     results: list[Result | None] = [None] * len(submissions)
     for first in range(0, len(submissions), CHUNK):
-        if first:
-            # A pytest session leaves cycles of objects behind; collected now, a batch's
-            # memory stays that of one session, however many sessions it takes.
-            gc.collect()
         count = min(CHUNK, len(submissions) - first)
         checked = run_checks(exercise, stream, count)
         if checked.exitcode == INTERRUPTED:
             # pytest caught the Ctrl-C; pass it on, so that the submissions not yet
             # started are cancelled instead of run for a report nobody will read.
             raise KeyboardInterrupt
+        if len(submissions) > CHUNK:
+            # A pytest session leaves cycles of objects behind. Collected now, before
+            # the session's results are made, a batch's memory stays that of one
+            # session however many sessions it takes (a batch of one session skips it).
+            gc.collect()
         judged = results_from_report(checked.report, exercise)
         for position, result in zip(positions[first : first + count], judged, strict=True):
             results[position] = result
