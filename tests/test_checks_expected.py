@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -256,3 +258,24 @@ def test_the_key_follows_every_setting_of_the_exercise_not_only_its_files() -> N
         expected.key(replace(base, steps=(first, *base.steps[1:]))),
     }
     assert (len(keys), expected.key(builtin()) in keys) == (3, True)
+
+
+def test_the_key_of_an_exercise_does_not_change_from_one_process_to_the_next() -> None:
+    """Sets in an exercise's settings are described in a stable order, not the hash seed's."""
+    program = (
+        "from dataclasses import replace\n"
+        "from grader.checks.expected import key\n"
+        "from grader.exercise import builtin\n"
+        "print(key(replace(builtin(), names=frozenset({'a', 'b', 'c', 'd'}))))\n"
+    )
+    keys = {
+        subprocess.run(
+            [sys.executable, "-c", program],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(keys) == 1

@@ -111,6 +111,9 @@ def _described(value: Any) -> str:
         return "{" + ", ".join(pairs) + "}"
     if isinstance(value, (tuple, list)):
         return "[" + ", ".join(_described(v) for v in value) + "]"
+    if isinstance(value, (set, frozenset)):
+        # In a stable order: a set's own order changes with each process's hash seed.
+        return "{" + ", ".join(sorted(_described(v) for v in value)) + "}"
     return repr(value)
 
 
