@@ -323,16 +323,19 @@ def merge_main(argv: Sequence[str]) -> int:
     p.add_argument("reports", nargs="+", metavar="REPORT.json", help="the shards' JSON reports")
     _output_option(p)
     args = p.parse_args(argv)
-    import json
-
     from grader.frontends.merge import MergeError, merge_files
+    from grader.report.json import dumps
+    from grader.report.output import internal_error
 
     try:
-        merged = merge_files(args.reports)
+        text = dumps(merge_files(args.reports)) + "\n"
     except MergeError as error:
         print(f"grader merge: {error}", file=sys.stderr)
         return EXIT_USAGE
-    return _written(json.dumps(merged, indent=2, ensure_ascii=False) + "\n", args.output, "merge")
+    except Exception as error:  # a fault of the grader: one line, never a traceback
+        print(internal_error("grader merge", error), file=sys.stderr)
+        return EXIT_INTERNAL
+    return _written(text, args.output, "merge")
 
 
 def changes_main(argv: Sequence[str]) -> int:
@@ -400,15 +403,21 @@ def mistakes_main(argv: Sequence[str]) -> int:
 
 
 def _written(text: str, output: str | None, command: str) -> int:
-    """Write a command's text to a file or standard output; 2 when it cannot be written."""
-    if output is None:
-        sys.stdout.write(text)
-        return EXIT_PASSED
+    """Write a command's text to a file (whole or not at all) or to standard output;
+    2 when it cannot be written."""
+    from grader.report.output import write_file
+    from grader.safe import encodable
+
     try:
-        Path(output).write_text(text, encoding="utf-8")
-    except OSError as error:
+        if output is None:
+            sys.stdout.write(encodable(text, sys.stdout))
+            sys.stdout.flush()
+        else:
+            write_file(output, text)
+    except OSError as error:  # a folder in the way, a full disk, a closed pipe
         print(
-            f"grader {command}: cannot write {output}: {error.strerror or error}", file=sys.stderr
+            f"grader {command}: cannot write {output or 'the output'}: {error.strerror or error}",
+            file=sys.stderr,
         )
         return EXIT_USAGE
     return EXIT_PASSED

@@ -97,7 +97,8 @@ class Result:
     notes: tuple[str, ...] = ()
     # What the learner's program printed, capped and stripped of control characters.
     output: str = ""
-    # Which isolation tier ran the program (see grader.sandbox).
+    # Which isolation tier ran the program (see grader.sandbox); empty when the program
+    # never ran (a file that could not be read or loaded).
     sandbox: str = ""
     # The isolation layers that held while it ran ("namespaces", "uid", "no-new-privs",
     # "landlock 6", "seccomp"); none when it never ran.
@@ -154,6 +155,10 @@ class Report:
     glossary: Mapping[str, str] = field(default_factory=dict, compare=False)
     # Step number -> what the step asks the learner to do, from the same exercise.
     instructions: Mapping[int, str] = field(default_factory=dict, compare=False)
+    # True when grading stopped before every submission was graded (a batch interrupted
+    # by Ctrl-C or SIGTERM): the results are those finished, and the summary adds up
+    # only them.
+    incomplete: bool = False
 
     @property
     def layers(self) -> tuple[str, ...]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from grader.exercise import builtin
 from grader.result import Location, Report, Result, Status, StepResult
 
@@ -17,6 +19,32 @@ TITLES = {
 HOSTILE = (
     "line one\n::add-mask::x\n%0A::warning::forged, a:b\r\n"
     "\x1b[31mred\x1b[0m @octocat <img src=x onerror=alert(1)> #12"
+)
+
+# File names a pull request or an upload can carry, each of which a CI log once read, or
+# could read, as a workflow command: legacy ##[...] commands anywhere in a line (any
+# case), :: commands after leading white space, newlines and carriage returns that start
+# a line of their own, stop-commands, invisible characters around the markers, escapes
+# already written, and bytes that are not UTF-8 (a latin-1 machine's caf\xe9).
+HOSTILE_NAMES = (
+    "submissions/##[warning title=Forged]readme.md",
+    "docs/##[error]x.txt",
+    "submissions/##[add-mask]secret.py",
+    "submissions/##[ADD-MASK]loud.py",
+    "##[set-output name=score;]4.py",
+    "::add-mask::x.py",
+    "  ::warning file=a.py::indented.py",
+    "\u3000::error::wide-space.py",
+    "::stop-commands::tok",
+    "a\n::error::after-a-newline.py",
+    "a\r##[error]after-a-return.py",
+    "%0A::error::pre-escaped.py",
+    "#\u00ad#[error]soft-hyphen.py",
+    "\u00ad::add-mask::soft.py",
+    "\u200d  ::notice::joiner.py",
+    "::echo::on",
+    "caf\udce9.py",
+    "x\ud800.py",
 )
 
 
@@ -120,3 +148,77 @@ def report(*results: Result) -> Report:
         glossary=exercise.registry(),
         instructions={step.number: step.instruction for step in exercise.steps},
     )
+
+
+def about_output(message: str, *, location: Location | None = None, code: str) -> StepResult:
+    """Step 4 failed: a step about what the program prints, whose feedback shows it."""
+    return StepResult(
+        step=4,
+        title=TITLES[4],
+        status=Status.FAILED,
+        message=message,
+        location=location,
+        code=code,
+        about_output=True,
+    )
+
+
+PRINT_IN_LOOP = Result(
+    submission="submissions/print-in-loop.py",
+    status=Status.FAILED,
+    steps=(
+        passed(1),
+        passed(2),
+        passed(3),
+        about_output(
+            "`print(can_handle_load)` at line 9 is inside a loop, so it printed 3 times.",
+            location=Location(line=9),
+            code="step4.print-in-loop",
+        ),
+    ),
+    output="{'single_node': False}\n" * 3,
+    sandbox="process",
+    layers=("uid", "no-new-privs"),
+)
+
+SILENT = Result(
+    submission="submissions/silent.py",
+    status=Status.FAILED,
+    steps=(
+        passed(1),
+        passed(2),
+        passed(3),
+        about_output("`can_handle_load` is never printed.", code="step4.no-print"),
+    ),
+    sandbox="process",
+    layers=("uid",),
+)
+
+# A program that passed every step and then crashed: the whole program's message stays.
+CRASHED_AFTER = Result(
+    submission="submissions/crash-after.py",
+    status=Status.PASSED,
+    steps=tuple(passed(n) for n in range(1, 5)),
+    message="Your program stopped at line 15 with ZeroDivisionError: division by zero.",
+    location=Location(line=15),
+    output="{'single_node': False, 'horizontal_scaling': False, 'vertical_scaling': False}\n",
+    sandbox="process",
+)
+
+
+def as_graded(result: Result) -> Result:
+    """The result as the grading leaves it: the learner's text made safe to show.
+
+    The name is shown on one line (grader.grade.collect), and the messages, notes and
+    output are defused (grader.checks.outcome); reading a JSON report does the same.
+    """
+    from grader.checks.outcome import cleaned
+    from grader.safe import log_line, safe_text
+
+    return replace(
+        cleaned(result), submission=log_line(result.submission), output=safe_text(result.output)
+    )
+
+
+# The hostile result as a real grading would report it.
+HOSTILE_GRADED = as_graded(HOSTILE_RESULT)

@@ -13,6 +13,9 @@ import pytest
 
 from grader.cli import main
 from grader.frontends.changes import Changes, classify, parse_name_status
+from grader.safe import writable
+from tests import actions_runner
+from tests.sample_reports import HOSTILE_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -330,3 +333,86 @@ def test_a_pull_request_with_a_readme_grades_its_submission_and_notes_the_rest(
         "**Not graded, as they are not \\.py scripts or \\.ipynb notebooks\\:**\n\n"
         "- submissions/\\.gitkeep\n- submissions/README\\.md\n\n"
     )
+
+
+def run_changes_bytes(repo: Path, base: str, head: str, summary: Path) -> tuple[int, bytes, str]:
+    """Run grader.changes as the workflow does; stdout as the bytes it wrote."""
+    environ = {
+        **os.environ,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "PYTHONPATH": str(ROOT),
+        "GITHUB_STEP_SUMMARY": str(summary),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "grader.changes", base, head],
+        cwd=repo,
+        env=environ,
+        capture_output=True,
+    )
+    return done.returncode, done.stdout, done.stderr.decode("utf-8")
+
+
+def can_name_a_file(name: str) -> bool:
+    """Whether a name can be a file's (a lone surrogate outside U+DC80-U+DCFF cannot)."""
+    try:
+        os.fsencode(name)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+FILE_NAMES = [name for name in HOSTILE_NAMES if can_name_a_file(name)]
+
+
+def test_no_hostile_file_name_runs_a_command_in_the_log(repo: Path, tmp_path: Path) -> None:
+    """Outside paths listed on the log: the runner finds no command in any of them."""
+    base = git(repo, "rev-parse", "HEAD")
+    git(repo, "checkout", "-q", "-b", "pr")
+    for name in (*FILE_NAMES, *(f"submissions/{n.replace('/', '-')}" for n in FILE_NAMES)):
+        path = repo / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x = 1\n", encoding="utf-8")
+    head = commit(repo, "odd names")
+    code, out, err = run_changes_bytes(repo, base, head, tmp_path / "summary.md")
+    assert (code, out) == (1, b"")
+    assert "Traceback" not in err
+    assert actions_runner.commands(err) == []
+    suspect = [line for line in err.split("\n") if actions_runner.looks_like_a_command(line)]
+    assert suspect == []
+    assert "  - docs/# #[error]x.txt" in err.split("\n")
+
+
+def test_skipped_files_with_hostile_names_are_noted_harmlessly(repo: Path, tmp_path: Path) -> None:
+    """The note on files not graded, in the log and the job summary, runs nothing either.
+
+    (Names with a character that does not print, invisible ones included, are not
+    skipped quietly: they are flagged for review, as the test above shows.)
+    """
+    base = git(repo, "rev-parse", "HEAD")
+    git(repo, "checkout", "-q", "-b", "pr")
+    names = [n.replace("/", "-") for n in FILE_NAMES if writable(n).isprintable()]
+    for name in names:
+        (repo / "submissions" / f"{name}.txt").write_text("notes\n", encoding="utf-8")
+    (repo / "submissions" / "mine.py").write_text("load = 7\n", encoding="utf-8")
+    head = commit(repo, "notes")
+    summary = tmp_path / "summary.md"
+    code, out, err = run_changes_bytes(repo, base, head, summary)
+    assert (code, out) == (0, b"submissions/mine.py\n")
+    assert actions_runner.commands(err) == []
+    assert not any(actions_runner.looks_like_a_command(line) for line in err.split("\n"))
+    assert err.count("\n  - ") == len(names)
+    assert "Traceback" not in err
+    assert summary.read_text(encoding="utf-8").startswith("**Not graded")
+
+
+def test_a_submission_named_in_bytes_that_are_not_utf8_is_passed_on_as_those_bytes(
+    repo: Path, tmp_path: Path
+) -> None:
+    """caf\\xe9.py from a latin-1 machine is graded: the workflow reads its exact bytes."""
+    base = git(repo, "rev-parse", "HEAD")
+    git(repo, "checkout", "-q", "-b", "pr")
+    (repo / "submissions" / os.fsdecode(b"caf\xe9.py")).write_text("load = 7\n", encoding="utf-8")
+    head = commit(repo, "latin-1")
+    code, out, err = run_changes_bytes(repo, base, head, tmp_path / "summary.md")
+    assert (code, out, err) == (0, b"submissions/caf\xe9.py\n", "")

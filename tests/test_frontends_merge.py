@@ -14,6 +14,7 @@ import pytest
 from grader.cli import main
 from grader.frontends.merge import MergeError, merge, parse
 from grader.result import REPORT_VERSION
+from tests import report_schema
 from tests.conftest import ROOT, SUBMISSIONS, TEST_TIMEOUT
 
 SAMPLES = (
@@ -56,6 +57,16 @@ def test_the_shards_merge_back_into_the_full_report(reports: tuple[Path, list[Pa
     full, parts = reports
     merged = merge([parse(p.read_text(encoding="utf-8"), p.name) for p in parts])
     assert merged == _load(full)
+
+
+def test_every_report_written_and_merged_is_valid_against_the_schema(
+    reports: tuple[Path, list[Path]],
+) -> None:
+    """The full report, each shard's and the merged one are all the documented shape."""
+    full, parts = reports
+    for path in (full, *parts):
+        report_schema.validate(path.read_text(encoding="utf-8"))
+    report_schema.validate(merge([_load(p) for p in parts]))
 
 
 def test_the_merge_does_not_depend_on_the_order_of_the_shards(
@@ -171,6 +182,13 @@ def test_a_merged_report_names_every_tier_its_shards_ran_in() -> None:
     merged = merge(shards)
     assert merged["sandbox"] == "bwrap, process"
     assert merged["sandbox_note"] == "bubblewrap is not installed."
+
+
+def test_a_shard_that_stopped_early_makes_the_merged_report_incomplete() -> None:
+    """Only the last shard was cut short: the whole is incomplete; complete shards stay so."""
+    shards = [_report("a.py"), _report("b.py"), {**_report("c.py"), "incomplete": True}]
+    assert merge(shards)["incomplete"] is True
+    assert "incomplete" not in merge(shards[:2])
 
 
 def test_merged_layers_are_those_that_held_in_every_shard() -> None:

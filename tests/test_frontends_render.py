@@ -14,16 +14,17 @@ from grader.cli import main as grader_main
 from grader.report import FORMATS, github
 from grader.report.json import render as render_json
 from grader.report.json import report_from_dict
+from tests import report_schema
 from tests.conftest import ROOT, SUBMISSIONS, TEST_TIMEOUT
-from tests.sample_reports import CORRECT, EMPTY, HOSTILE_RESULT, NOTEBOOK, WRONG_KEY, report
+from tests.sample_reports import CORRECT, EMPTY, HOSTILE_GRADED, NOTEBOOK, WRONG_KEY, report
 
-SAMPLE = report(CORRECT, WRONG_KEY, NOTEBOOK, EMPTY, HOSTILE_RESULT)
+SAMPLE = report(CORRECT, WRONG_KEY, NOTEBOOK, EMPTY, HOSTILE_GRADED)
 
 
 def saved(tmp_path: Path) -> Path:
     """The sample report saved as --format json writes it."""
     path = tmp_path / "report.json"
-    path.write_text(render_json(SAMPLE), encoding="utf-8")
+    path.write_text(report_schema.validate_text(render_json(SAMPLE)), encoding="utf-8")
     return path
 
 

@@ -51,7 +51,7 @@ def notebook(code: str) -> str:
 def test_the_only_file_of_a_zipped_folder_is_graded(tmp_path: Path) -> None:
     """A zip of a folder unpacks as a folder: its one script is found there."""
     root = upload(tmp_path, {"project/exercise.py": CORRECT, "project/data.csv": "a,b\n"})
-    assert choose(root) == Choice("project/exercise.py")
+    assert choose(root) == Choice(("project/exercise.py",))
 
 
 def test_archive_debris_and_hidden_files_are_not_candidates(tmp_path: Path) -> None:
@@ -76,29 +76,39 @@ def test_a_link_is_never_followed(tmp_path: Path) -> None:
     assert candidates(root) == ["mine.py"]
 
 
-def test_an_empty_script_beside_a_notebook_loses_to_the_notebook(tmp_path: Path) -> None:
-    """Of several files, the one that is not empty is graded, and the other is named."""
+def test_an_empty_script_comes_after_a_notebook(tmp_path: Path) -> None:
+    """Of several files, the one that is not empty is the likelier: it is graded first."""
     root = upload(tmp_path, {"notes.py": "", "scaling.ipynb": notebook(CORRECT)})
-    assert choose(root) == Choice("scaling.ipynb", ("notes.py",))
+    assert choose(root) == Choice(("scaling.ipynb", "notes.py"))
 
 
-def test_of_several_files_the_one_that_looks_like_the_exercise_is_graded(tmp_path: Path) -> None:
-    """A helper script that uses none of the exercise's names is not taken for the answer."""
+def test_of_several_files_the_one_that_looks_like_the_exercise_comes_first(
+    tmp_path: Path,
+) -> None:
+    """A helper script that uses none of the exercise's names is the less likely answer."""
     root = upload(tmp_path, {"a_helper.py": "print('hello')\n", "b_answer.py": WRONG})
-    assert choose(root) == Choice("b_answer.py", ("a_helper.py",))
+    assert choose(root) == Choice(("b_answer.py", "a_helper.py"))
+
+
+def test_at_most_a_few_files_are_graded_the_likeliest(tmp_path: Path) -> None:
+    """Seven candidates: the five likeliest are graded, the rest named as not graded."""
+    files = {f"answer{n}.py": WRONG for n in range(5)}
+    files.update({"helper.py": "print('hello')\n", "notes.py": ""})
+    choice = choose(upload(tmp_path, files))
+    assert choice == Choice(tuple(f"answer{n}.py" for n in range(5)), ("helper.py", "notes.py"))
 
 
 def test_a_configured_name_wins(tmp_path: Path) -> None:
     """The name staff configure is graded, whatever else the upload holds."""
     root = upload(tmp_path, {"answer.py": CORRECT, "sub/exercise.py": WRONG})
-    assert choose(root, "exercise.py") == Choice("sub/exercise.py", ("answer.py",))
+    assert choose(root, "exercise.py") == Choice(("sub/exercise.py",), ("answer.py",))
 
 
 def test_a_configured_name_that_is_missing_says_what_to_upload(tmp_path: Path) -> None:
     """Without the configured file nothing is graded, and the learner is told its name."""
     root = upload(tmp_path, {"answer.py": CORRECT})
     choice = choose(root, "exercise.ipynb")
-    assert choice.graded is None
+    assert choice.graded == ()
     assert choice.problem == (
         "Your upload has no file named exercise.ipynb. Name your file exercise.ipynb and "
         "upload it again. It holds: answer.py."
@@ -158,7 +168,7 @@ def test_an_upload_that_brings_its_own_grader_is_graded_by_the_real_one(tmp_path
     done, document = run_autograder(root)
     assert done.returncode == 0, done.stderr
     assert document["score"] < STEP_COUNT
-    assert document["output"].startswith("Graded: answer.py\nNot graded: ")
+    assert document["output"].startswith("Graded: answer.py\nAlso graded: ")
     assert str(tmp_path) not in json.dumps(document)
 
 
@@ -170,8 +180,8 @@ def test_the_output_names_the_notebook_graded_and_the_empty_script_ignored(tmp_p
     assert document["score"] == STEP_COUNT
     assert document["output"].splitlines()[:2] == [
         "Graded: scaling.ipynb",
-        "Not graded: notes.py. Only one file is graded; to have another one graded, upload "
-        "it alone.",
+        "Also graded: notes.py (0/4 steps). The best file counts; to have another one "
+        "counted, upload it alone.",
     ]
 
 
@@ -215,4 +225,49 @@ def test_a_file_name_that_is_not_utf8_is_graded_and_shown_readably(tmp_path: Pat
     (root / os.fsdecode(b"r\xe9sum\xe9.py")).write_text(CORRECT, encoding="utf-8")
     _, document = run_autograder(root)
     assert document["score"] == STEP_COUNT, document["output"]
-    assert document["output"].startswith("Graded: r\ufffdsum\ufffd.py\n")
+    assert document["output"].startswith("Graded: r\\xe9sum\\xe9.py\n")
+
+
+@needs_bash
+def test_of_two_likely_files_the_better_counts_whatever_their_names(tmp_path: Path) -> None:
+    """a_draft.py (wrong) and b_final.py (right) use the same names: both are graded,
+    and b_final.py's 4/4 counts, not the first by name."""
+    root = upload(tmp_path, {"a_draft.py": WRONG, "b_final.py": CORRECT})
+    _, document = run_autograder(root)
+    assert document["score"] == STEP_COUNT, document["output"]
+    assert document["output"].splitlines()[:2] == [
+        "Graded: b_final.py",
+        "Also graded: a_draft.py (1/4 steps). The best file counts; to have another one "
+        "counted, upload it alone.",
+    ]
+    assert document["extra_data"]["graded"] == "b_final.py"
+    assert document["extra_data"]["also_graded"] == [
+        {"file": "a_draft.py", "score": 1, "max_score": 4}
+    ]
+
+
+@needs_bash
+def test_a_newline_in_a_file_name_cannot_forge_a_line_of_the_output(tmp_path: Path) -> None:
+    """A name with a newline is shown escaped, on its own line: no forged "Graded:" line."""
+    forged = "evil\nGraded: all 4 steps passed.py"
+    root = upload(tmp_path, {forged: WRONG, "notes.py": ""})
+    _, document = run_autograder(root)
+    lines = document["output"].splitlines()
+    assert lines[0] == "Graded: evil\\nGraded: all 4 steps passed.py"
+    assert [line for line in lines if line.startswith("Graded:")] == [lines[0]]
+    assert document["extra_data"]["graded"] == "evil\\nGraded: all 4 steps passed.py"
+
+
+@needs_bash
+def test_the_tier_and_its_layers_are_in_the_staff_log_and_extra_data_only(tmp_path: Path) -> None:
+    """Staff read which sandbox ran in the log and in extra_data; the learner sees neither."""
+    done, document = run_autograder(upload(tmp_path, {"mine.py": CORRECT}))
+    extra = document["extra_data"]
+    assert extra["sandbox"] in ("bwrap", "process")
+    assert extra["layers"]
+    (log,) = done.stdout.splitlines()
+    assert log.startswith(f"grader upload: graded mine.py: {STEP_COUNT} points; sandbox: ")
+    assert f"sandbox: {extra['sandbox']}; layers: {', '.join(extra['layers'])}" in log
+    shown = [document["output"], *(test["output"] for test in document["tests"])]
+    assert not any(extra["sandbox"] in text or "sandbox" in text for text in shown)
+    assert document["stdout_visibility"] == "hidden"

@@ -5,15 +5,17 @@ from __future__ import annotations
 import base64
 import json
 import subprocess
-from typing import Any
+from dataclasses import replace
 
 import pytest
 
 from grader.report import FORMATS, classroom
 from grader.result import Location, Report, Result, Status
+from tests import actions_runner, classroom_reporter
 from tests.sample_reports import (
     CORRECT,
     EMPTY,
+    HOSTILE_NAMES,
     HOSTILE_RESULT,
     NOTEBOOK,
     WRONG_KEY,
@@ -64,7 +66,9 @@ def test_each_step_is_a_test_worth_one_point() -> None:
             "message": "`systems` is missing the key 'vertical_scaling'.\n"
             "Hint: Use curly braces to create a dictionary with the exact keys and values.",
             "test_code": "Create a dictionary called `systems` with these exact entries: "
-            "`'single_node': 1`, `'horizontal_scaling': 5`, and `'vertical_scaling': 2`.",
+            "`'single_node': 1`, `'horizontal_scaling': 5`, and `'vertical_scaling': 2`.\n\n"
+            "`systems` is missing the key 'vertical_scaling'.\n"
+            "Hint: Use curly braces to create a dictionary with the exact keys and values.",
             "task_id": 1,
             "filename": "submissions/wrong-key.py",
             "line_no": 4,
@@ -151,25 +155,63 @@ def test_render_prints_the_value_on_one_line() -> None:
     assert FORMATS["classroom"](report(CORRECT)) == classroom.encode(report(CORRECT)) + "\n"
 
 
-def reporter(document: dict[str, Any]) -> tuple[float, int, int]:
-    """Score a runner's result as classroom-resources/autograding-grading-reporter does.
-
-    A port of its parsing: src/aggregate-results.js getTestScore (the console table:
-    passed tests / all tests * max_score) and src/notify-classroom.js (the points
-    sent to Classroom: the sum of tests' score, out of max_score).
-    """
-    tests = document["tests"]
-    passed_tests = sum(1 for test in tests if test["status"] == "pass")
-    console = passed_tests / len(tests) * (document["max_score"] or 1)
-    return console, sum(test["score"] for test in tests), document["max_score"]
+def reporter(value: str) -> classroom_reporter.ReporterRun:
+    """Run the ported reporter on one runner, grader, whose result is this value."""
+    return classroom_reporter.run_reporter("grader", {"GRADER_RESULTS": value})
 
 
 def test_the_reporters_console_score_agrees_with_the_points_it_sends() -> None:
-    """An ungraded file among others skews neither count: 3 files, 4 points of 12."""
-    console, points, max_score = reporter(
-        decode(classroom.encode(report(CORRECT, WRONG_KEY, EMPTY)))
+    """An ungraded file among others skews neither count: 3 files, 6 points of 12."""
+    run = reporter(classroom.encode(report(CORRECT, WRONG_KEY, EMPTY)))
+    assert run.console == [("grader", "6.00", "12")]
+    assert run.points == (6, 12)
+    assert run.notices[0] == ("Autograding complete", "Points 6/12")
+
+
+def test_the_reason_a_step_failed_reaches_the_reporters_log() -> None:
+    """The reporter prints test_code, not a failed test's message: the feedback is there."""
+    log = reporter(classroom.encode(report(WRONG_KEY))).log
+    assert (
+        "\x1b[31m❌ Step 1: Create the initial system capacities - line 4\x1b[0m\n"
+        "Test code:\n"
+        "Create a dictionary called `systems` with these exact entries: "
+        "`'single_node': 1`, `'horizontal_scaling': 5`, and `'vertical_scaling': 2`.\n\n"
+        "`systems` is missing the key 'vertical_scaling'.\n"
+        "Hint: Use curly braces to create a dictionary with the exact keys and values.\n"
+    ) in log
+
+
+def test_why_a_file_could_not_be_graded_reaches_the_reporters_log() -> None:
+    """An error test's message is what the reporter prints for it."""
+    log = reporter(classroom.encode(report(EMPTY))).log
+    assert f"Error: {EMPTY.message}\nNot graded: the file could not be read" in log
+
+
+def test_the_reporters_log_runs_no_command_a_learner_wrote() -> None:
+    """Names, messages and feedback with every hostile name: only the reporter's own
+    notices and its failure are commands in the log."""
+    results = tuple(
+        Result(
+            submission=name,
+            status=Status.FAILED,
+            steps=(failed(1, f"{name}\n{name}", hint=name, location=Location(line=2)), passed(2)),
+            message=name,
+        )
+        for name in HOSTILE_NAMES
     )
-    assert (console, points, max_score) == (6.0, 6, 12)
+    for build in (report(*results), report(results[0]), report(HOSTILE_RESULT)):
+        for fold, _ in classroom.FOLDS:
+            value = classroom.encoded(classroom.fold(build, fold))
+            run = reporter(value)
+            found = [(c.name, c.property("title")) for c in actions_runner.commands(run.log)]
+            assert found == [
+                ("notice", "Autograding complete"),
+                ("notice", "Autograding report"),
+                ("error", None),
+            ], fold
+            own = ("::notice title=Autograding ", "::error::Some tests ")
+            learners = [line for line in run.log.split("\n") if not line.startswith(own)]
+            assert not any(actions_runner.looks_like_a_command(line) for line in learners), fold
 
 
 def batch(count: int) -> Report:
@@ -192,22 +234,61 @@ def batch(count: int) -> Report:
     )
 
 
-@pytest.mark.parametrize("count", [1, 100, 400, 1500])
+@pytest.mark.parametrize("count", [1, 100, 400, 1500, 5000])
 def test_the_result_always_fits_one_environment_variable(count: int) -> None:
-    """However many files, the value starts a process as GRADER_RESULTS, and the points add up."""
+    """However many files, the value starts a process as GRADER_RESULTS."""
     value = classroom.encode(batch(count))
     done = subprocess.run(["env"], env={"GRADER_RESULTS": value}, capture_output=True)
     assert done.returncode == 0
-    _, points, max_score = reporter(decode(value))
-    assert (points, max_score) == (2 * count, 4 * count)
+    assert len(value) <= classroom.MAX_ENCODED
 
 
 def test_an_unfolded_large_batch_would_not_start_the_reporter() -> None:
     """The check above can fail: past 128 KiB the kernel refuses the variable."""
-    value = classroom._encode(classroom._full(batch(100)))
+    value = classroom.encoded(classroom.fold(batch(100), "full"))
     assert len(value) > 131_072
     with pytest.raises(OSError, match="Argument list too long"):
         subprocess.run(["env"], env={"GRADER_RESULTS": value}, capture_output=True)
+
+
+@pytest.mark.parametrize("fold", [name for name, _ in classroom.FOLDS])
+@pytest.mark.parametrize("count", [1, 3, 7, 22, 419])
+def test_the_console_score_and_the_points_sent_agree_at_every_fold(fold: str, count: int) -> None:
+    """Whatever the fold, what the reporter prints is what it sends to Classroom."""
+    run = reporter(classroom.encoded(classroom.fold(mixed(count), fold)))
+    assert run.points is not None
+    total, maximum = run.points
+    assert run.console == [("grader", f"{total:.2f}", str(int(maximum)))]
+    assert run.notices[0] == ("Autograding complete", f"Points {int(total)}/{int(maximum)}")
+
+
+def mixed(count: int) -> Report:
+    """A batch where files pass 4, 2, 3 or 0 of the 4 steps, and one could not be graded."""
+    shapes = [CORRECT, WRONG_KEY, NOTEBOOK, EMPTY]
+    return Report(
+        results=tuple(
+            replace(shapes[index % 4], submission=f"submissions/{index:04}.py")
+            for index in range(count)
+        )
+    )
+
+
+def test_which_fold_a_batch_gets_and_what_its_points_count() -> None:
+    """Steps while they fit (whole, cut, names only), then files that passed every step,
+    then the whole batch; these long-named files fold at these sizes."""
+    chosen = {}
+    for count in (1, 50, 100, 400, 1500):
+        document = classroom.payload(batch(count))
+        names = (name for name, _ in classroom.FOLDS)
+        fold = next(name for name in names if classroom.fold(batch(count), name) == document)
+        chosen[count] = (fold, reporter(classroom.encoded(document)).points)
+    assert chosen == {
+        1: ("full", (2, 4)),
+        50: ("short", (100, 200)),
+        100: ("names only", (200, 400)),
+        400: ("per submission", (0, 400)),
+        1500: ("batch", (0, 1)),
+    }
 
 
 def test_the_module_names_the_reporters_current_repository() -> None:

@@ -7,12 +7,16 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from grader.report import FORMATS, github
 from grader.result import Location, Report, Result, Status
+from tests import actions_runner
 from tests.sample_reports import (
     CORRECT,
     EMPTY,
     HOSTILE,
+    HOSTILE_NAMES,
     HOSTILE_RESULT,
     NOTEBOOK,
     WRONG_KEY,
@@ -22,28 +26,9 @@ from tests.sample_reports import (
 )
 
 
-def parse_command(line: str) -> tuple[str, dict[str, str], str]:
-    """Read a workflow command the way the Actions runner does, unescaping it."""
-    assert line.startswith("::")
-    end = line.index("::", 2)
-    command, _, properties = line[2:end].partition(" ")
-    props = {}
-    for pair in filter(None, properties.split(",")):
-        key, _, value = pair.partition("=")
-        props[key] = (
-            value.replace("%0D", "\r")
-            .replace("%0A", "\n")
-            .replace("%3A", ":")
-            .replace("%2C", ",")
-            .replace("%25", "%")
-        )
-    data = line[end + 2 :].replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
-    return command, props, data
-
-
 def commands(text: str) -> list[tuple[str, dict[str, str], str]]:
-    """Parse every line that the runner would take for a command."""
-    return [parse_command(line) for line in text.splitlines() if line.lstrip().startswith("::")]
+    """Every command the Actions runner would run reading this output (see actions_runner)."""
+    return [(c.name, c.properties, c.data) for c in actions_runner.commands(text)]
 
 
 def test_data_escaping_matches_the_toolkit() -> None:
@@ -160,7 +145,7 @@ def test_hostile_learner_text_survives_the_round_trip_without_escape_sequences()
 
 
 def test_hostile_file_names_are_escaped_in_the_property_and_defused_in_the_summary() -> None:
-    """A file named like a command stays a file property and a plain summary line."""
+    """A file named like a command stays a file property, on one line, and a plain summary line."""
     name = "::add-mask::x,line=9:y\n::warning::z.py"
     result = Result(
         submission=name, status=Status.FAILED, steps=(failed(1, "Wrong."), passed(2)), max_score=4
@@ -168,7 +153,7 @@ def test_hostile_file_names_are_escaped_in_the_property_and_defused_in_the_summa
     out = github.render(report(result))
     ((command, props, _),) = commands(out)
     assert command == "error"
-    assert props["file"] == name
+    assert props["file"] == "::add-mask::x,line=9:y\\n::warning::z.py"
     assert "line" not in props
     summary = out.splitlines()[-1]
     assert not summary.lstrip().startswith("::")
@@ -351,3 +336,152 @@ def markdown_render(report_: Report) -> str:
     from grader.report import markdown
 
     return markdown.render(report_)
+
+
+# The runner's own tests of its parser (actions/runner, src/Test/L0/Worker/ActionCommandL0.cs,
+# CommandParserTest and CommandParserV2Test), run on the port: line, name, properties, data.
+RUNNER_LEGACY_CASES = [
+    ("##[do-something k1=v1;]msg", "do-something", {"k1": "v1"}, "msg"),
+    ("##[do-something]", "do-something", {}, ""),
+    (
+        "##[do-something k1=%3B=%0D=%0A=%5D;]%3B-%0D-%0A-%5D",
+        "do-something",
+        {"k1": ";=\r=\n=]"},
+        ";-\r-\n-]",
+    ),
+    (
+        "##[do-something k1=%253B=%250D=%250A=%255D;]%253B-%250D-%250A-%255D",
+        "do-something",
+        {"k1": "%3B=%0D=%0A=%5D"},
+        "%3B-%0D-%0A-%5D",
+    ),
+    ("##[do-something k1=;k2=;]", "do-something", {}, ""),
+    (">>>   ##[do-something k1=v1;]msg", "do-something", {"k1": "v1"}, "msg"),
+]
+RUNNER_V2_CASES = [
+    ("::do-something k1=v1,::msg", "do-something", {"k1": "v1"}, "msg"),
+    ("::do-something::", "do-something", {}, ""),
+    (
+        "::do-something k1=;=%2C=%0D=%0A=]=%3A,::;-%0D-%0A-]-:-,",
+        "do-something",
+        {"k1": ";=,=\r=\n=]=:"},
+        ";-\r-\n-]-:-,",
+    ),
+    (
+        "::do-something k1=;=%252C=%250D=%250A=]=%253A,::;-%250D-%250A-]-:-,",
+        "do-something",
+        {"k1": ";=%2C=%0D=%0A=]=%3A"},
+        ";-%0D-%0A-]-:-,",
+    ),
+    ("::do-something k1=,k2=,::", "do-something", {}, ""),
+    ("::do-something k1=v1::", "do-something", {"k1": "v1"}, ""),
+    ("   ::do-something k1=v1,::msg", "do-something", {"k1": "v1"}, "msg"),
+]
+
+
+@pytest.mark.parametrize(("line", "name", "properties", "data"), RUNNER_LEGACY_CASES)
+def test_the_port_reads_legacy_commands_as_the_runners_own_tests_say(
+    line: str, name: str, properties: dict[str, str], data: str
+) -> None:
+    """TryParse, ported: the runner's CommandParserTest cases give the same commands."""
+    command = actions_runner.try_parse(line, {"do-something"})
+    assert command is not None
+    assert (command.name, command.properties, command.data) == (name, properties, data)
+
+
+@pytest.mark.parametrize(("line", "name", "properties", "data"), RUNNER_V2_CASES)
+def test_the_port_reads_commands_as_the_runners_own_tests_say(
+    line: str, name: str, properties: dict[str, str], data: str
+) -> None:
+    """TryParseV2, ported: the runner's CommandParserV2Test cases give the same commands."""
+    command = actions_runner.try_parse_v2(line, {"do-something"})
+    assert command is not None
+    assert (command.name, command.properties, command.data) == (name, properties, data)
+
+
+def test_the_port_refuses_what_the_runner_refuses() -> None:
+    """Not at the start, an unknown name, no closing '::': plain log lines."""
+    assert (
+        actions_runner.try_parse_v2("   >>>   ::do-something k1=v1,::msg", {"do-something"}) is None
+    )
+    assert actions_runner.commands("::unknown::x\n::error no end\n##[error no bracket") == []
+
+
+def test_the_port_knows_the_runners_commands_in_any_case_and_stop_commands() -> None:
+    """Names match without case; after stop-commands only the token resumes them."""
+    log = "##[ADD-MASK]a\n::stop-commands::tok\n::error::hidden\n::tok::\n::Error::shown\n"
+    assert [(c.name, c.data) for c in actions_runner.commands(log)] == [
+        ("ADD-MASK", "a"),
+        ("stop-commands", "tok"),
+        ("tok", ""),
+        ("Error", "shown"),
+    ]
+
+
+def test_the_port_splits_lines_where_the_runner_does() -> None:
+    """CR, LF and CR LF end a line; a line separator or a next-line character does not."""
+    assert actions_runner.read_lines("a\rb\r\nc\nd\u2028e\x85f\n") == [
+        "a",
+        "b",
+        "c",
+        "d\u2028e\x85f",
+    ]
+
+
+def test_a_line_is_suspect_under_any_comparison_when_invisible_characters_hide_a_marker() -> None:
+    """The stricter check: soft hyphens and joiners do not hide ##[ or a leading ::."""
+    assert actions_runner.looks_like_a_command("#\u00ad#[error]x")
+    assert actions_runner.looks_like_a_command("\u200d  ::add-mask::x")
+    assert not actions_runner.looks_like_a_command("> ::add-mask::x # #[error]")
+
+
+def own_and_forged(text: str) -> tuple[list[actions_runner.Command], list[str]]:
+    """Split the runner's view of an output into the grader's commands and anything else.
+
+    The grader's own lines start with '::error ' or '::notice '; every other line must be
+    plain log under the runner's reading and under the stricter one.
+    """
+    runner = actions_runner.Runner()
+    own, forged = [], []
+    for line in actions_runner.read_lines(text):
+        command = runner.process(line)
+        if line.startswith(("::error ", "::notice ")):
+            assert command is not None, line
+            own.append(command)
+        elif command is not None or actions_runner.looks_like_a_command(line):
+            forged.append(line)
+    return own, forged
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_a_hostile_file_name_is_one_annotation_on_its_own_file_and_forges_nothing(
+    name: str,
+) -> None:
+    """Whatever a file is called, the runner reads one error on that file and nothing else.
+
+    The result is built as is, not cleaned by the grading core: the format must hold on
+    its own, for a report read back from JSON too.
+    """
+    result = Result(
+        submission=name,
+        status=Status.FAILED,
+        steps=(failed(1, f"Wrong in {name}.", location=Location(line=2)), passed(2)),
+        message=f"Your program stopped with ValueError: {name}",
+        output=f"{name}\n",
+        max_score=2,
+    )
+    own, forged = own_and_forged(github.render(report(result, CORRECT)))
+    assert forged == []
+    assert [c.name for c in own] == ["error", "error"]
+    files = {c.property("file") for c in own}
+    assert len(files) == 1
+    (file,) = files
+    assert "\n" not in str(file) and "\r" not in str(file)
+
+
+def test_a_hostile_sandbox_note_is_one_notice() -> None:
+    """The note is the grader's, but it names paths: it stays one notice's data."""
+    note = "\n".join(HOSTILE_NAMES)
+    own, forged = own_and_forged(github.render(Report(results=(CORRECT,), sandbox_note=note)))
+    assert forged == []
+    assert [c.name for c in own] == ["notice"]

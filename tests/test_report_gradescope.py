@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -124,3 +125,23 @@ def test_an_empty_report_scores_zero_with_a_reason() -> None:
 def test_the_format_is_registered_for_the_command_line() -> None:
     """--format gradescope reaches this module's render."""
     assert FORMATS["gradescope"] is gradescope.render
+
+
+def test_the_tier_and_its_layers_are_stored_for_staff_not_shown() -> None:
+    """extra_data holds the tier, its layers and the note; no text the learner reads does."""
+    from tests.sample_reports import PRINT_IN_LOOP
+
+    document = json.loads(gradescope.render(replace(report(PRINT_IN_LOOP), sandbox_note="N")))
+    assert document["extra_data"] == {
+        "sandbox": "process",
+        "layers": ["uid", "no-new-privs"],
+        "sandbox_note": "N",
+    }
+    shown = [document["output"], *(test["output"] for test in document["tests"])]
+    assert not any("process" in text or "no-new-privs" in text for text in shown)
+
+
+def test_a_result_that_never_ran_stores_no_tier() -> None:
+    """A file that could not be read ran in no sandbox: extra_data says so with an empty tier."""
+    document = gradescope.results(report(EMPTY))
+    assert (document["extra_data"]["sandbox"], document["extra_data"]["layers"]) == ("", [])

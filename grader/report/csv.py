@@ -2,7 +2,9 @@
 
 Columns: path, status, score, max_score, one column per step ("passed" or "failed"),
 and the submission's mistake codes joined by spaces (see docs/mistakes.md). Rows are in
-the report's order. Cells that a spreadsheet would run as a formula are defused.
+the report's order. Cells that a spreadsheet would run as a formula are defused, and a
+path is one line of log text (grader.safe.log_line), as the gradebook may be printed
+to a CI log.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import csv
 import io
 
 from grader.result import Report
+from grader.safe import log_line
 
 # A cell that starts with one of these is a formula to Excel and LibreOffice; a file
 # name like "=HYPERLINK(...).py" must stay text.
@@ -34,12 +37,12 @@ def render(report: Report) -> str:
         status = {step.step: step.status.value for step in result.steps}
         writer.writerow(
             [
-                _cell(result.submission),
+                _cell(log_line(result.submission)),
                 result.status.value,
                 result.score,
                 result.max_score,
                 *(status.get(n, "") for n in steps),
-                " ".join(result.mistake_codes),
+                log_line(" ".join(result.mistake_codes)),
             ]
         )
     return out.getvalue()

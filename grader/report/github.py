@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping
 from grader.report import classroom, markdown
 from grader.report.feedback import step_feedback
 from grader.result import Location, Report, Result, Status
-from grader.safe import clean, defuse_commands, one_line
+from grader.safe import clean, defuse_commands, one_line, shown_name
 
 # At most this many error annotations of a step are kept by GitHub; the rest are lost.
 MAX_ERRORS = 10
@@ -138,7 +138,8 @@ def write_workflow_files(report: Report, environ: Mapping[str, str]) -> None:
 def _append(variable: str, path: str, text: str) -> None:
     """Append text to a file a workflow variable names, or say in one line why not."""
     try:
-        with open(path, "a", encoding="utf-8") as stream:
+        # A lone surrogate the formats missed is escaped rather than left to fail half-way.
+        with open(path, "a", encoding="utf-8", errors="backslashreplace") as stream:
             stream.write(text)
     except OSError as error:
         reason = error.strerror or str(error)
@@ -247,12 +248,13 @@ def _annotate(result: Result, title: str, message: str, location: Location | Non
             # the annotation on the file's first line and say where in the message.
             line = 1
             message = f"In {location.describe()}:\n{message}"
-    return annotation(message, file=clean(result.submission), title=one_line(title), line=line)
+    # The file as every report names it: on one line, escapes visible (grader.safe).
+    return annotation(message, file=shown_name(result.submission), title=one_line(title), line=line)
 
 
 def _summary_line(result: Result) -> str:
     """Say in one plain line how a submission did."""
-    name = one_line(result.submission)
+    name = shown_name(result.submission)
     if result.status is Status.ERROR:
         text = f"{name}: could not be graded."
     else:

@@ -7,18 +7,21 @@ its points, with the reason as its output.
 
 Texts use the ``text`` output format, which Gradescope shows verbatim, so learner text
 cannot inject HTML or Markdown into the results page. ``stdout_visibility`` is
-``hidden``: the autograder's own log is for course staff. The field list follows
-Gradescope's published specification (tests/schemas/gradescope-results.schema.json
-holds it as a JSON Schema); there is no top-level ``max_score`` in that
-specification, so none is written: Gradescope takes the total from the assignment.
+``hidden``: the autograder's own log is for course staff. Which sandbox tier ran the
+program, with its layers and the note on a weaker tier, is for staff too: it goes in
+``extra_data``, which Gradescope stores with the submission and does not show the
+learner. The field list follows Gradescope's published specification
+(tests/schemas/gradescope-results.schema.json holds it as a JSON Schema); there is
+no top-level ``max_score`` in that specification, so none is written: Gradescope
+takes the total from the assignment.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from grader.report.feedback import step_feedback
+from grader.report.json import dumps
 from grader.result import Report, Result, Status, StepResult
 from grader.safe import clean, one_line
 
@@ -35,6 +38,7 @@ def results(report: Report) -> dict[str, Any]:
             "tests": [],
             "visibility": "visible",
             "stdout_visibility": "hidden",
+            "extra_data": staff_data(report, None),
         }
     result = report.results[0]
     return {
@@ -44,12 +48,23 @@ def results(report: Report) -> dict[str, Any]:
         "tests": _tests(result),
         "visibility": "visible",
         "stdout_visibility": "hidden",
+        "extra_data": staff_data(report, result),
+    }
+
+
+def staff_data(report: Report, result: Result | None) -> dict[str, Any]:
+    """What staff need and the learner does not see: the tier, its layers, its note."""
+    return {
+        # The tier that ran this program; empty when it never ran (see the JSON report).
+        "sandbox": result.sandbox if result is not None else "",
+        "layers": list(result.layers) if result is not None else [],
+        "sandbox_note": report.sandbox_note,
     }
 
 
 def render(report: Report) -> str:
     """Render results.json for the first submission of the report."""
-    return json.dumps(results(report), indent=2, ensure_ascii=False) + "\n"
+    return dumps(results(report)) + "\n"
 
 
 def _overall(result: Result) -> str:
