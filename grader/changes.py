@@ -1,6 +1,8 @@
-"""`python -m grader.changes`: list the submissions a pull request adds or changes (kept for existing workflows)."""
+"""`python -m grader.changes`, kept for existing workflows: the same as `grader changes` (list the submissions a pull request adds or changes)."""
 
-from grader.frontends.changes import main
+import sys
+
+from grader.cli import main
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(["changes", *sys.argv[1:]]))

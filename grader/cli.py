@@ -1,8 +1,14 @@
 """The command line: arguments in, a report out, and an exit code that says how it went.
 
+``grader PATH...`` grades; ``grader COMMAND ...`` runs one of the other commands
+(render, merge, changes, upload, mistakes), each with the same style of arguments and
+the same one-line usage errors. A path named like a command is graded when written as a
+path (``grader ./render``).
+
 Exit codes: 0 every step of every submission passed; 1 graded, something failed
-(including a submission that could not be loaded or run); 2 usage error; 3 an internal
-error of the grader itself; 130 interrupted with Ctrl-C, with no report written.
+(including a submission that could not be loaded or run); 2 usage error (a bad
+argument, a missing file, an exercise that does not load); 3 an internal error of the
+grader itself; 130 interrupted with Ctrl-C, with no report written.
 """
 
 from __future__ import annotations
@@ -11,15 +17,16 @@ import argparse
 import os
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from grader import __version__
-from grader.exercise import ExerciseError, builtin, from_folder
-from grader.grade import Options, Progress, UsageError, collect, grade, shard
 from grader.report import FORMATS
-from grader.report.output import rendered, write
+
+if TYPE_CHECKING:
+    from grader.exercise import Exercise
+    from grader.grade import Progress
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 # Interrupted with Ctrl-C: 128 + SIGINT, as shells report it.
@@ -73,6 +80,8 @@ def default_jobs() -> int:
 
 def parse_shard(text: str) -> tuple[int, int]:
     """Read --shard K/N as (K, N), or raise UsageError with one line that shows the form."""
+    from grader.grade import UsageError
+
     k, slash, n = text.partition("/")
     if slash and k.strip().isdigit() and n.strip().isdigit():
         index, count = int(k), int(n)
@@ -106,14 +115,37 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         """Say what is wrong in one line and exit with the usage error code."""
-        self.exit(EXIT_USAGE, f"grader: {message} (see grader --help)\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _exercise_option(p: argparse.ArgumentParser, default: str | None = None) -> None:
+    p.add_argument(
+        "--exercise",
+        metavar="FOLDER",
+        default=default,
+        help="the exercise defined in FOLDER (its spec.py and reference/solution.py) "
+        "instead of the built-in one",
+    )
+
+
+COMMANDS_HELP = """commands (each has its own --help):
+  grader render REPORT.json --format F   render a saved JSON report in another format
+  grader merge REPORT.json...            merge the JSON reports of shards into one
+  grader changes BASE HEAD               list the submissions a pull request adds or changes
+  grader upload SUBMISSION_DIR RESULTS   grade a Gradescope upload, write results.json
+  grader mistakes                        write the table of mistake codes
+
+A file or folder named like a command is graded when written as a path: grader ./render
+"""
 
 
 def parser() -> argparse.ArgumentParser:
-    """Build the argument parser."""
+    """Build the argument parser of grading."""
     p = _Parser(
         prog="grader",
         description="Grade Python scripts (.py) and Jupyter notebooks (.ipynb), step by step.",
+        epilog=COMMANDS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="submission files, or folders of them")
     p.add_argument(
@@ -169,12 +201,7 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="refuse to grade (exit 2) unless the bwrap tier works here (never the portable tier)",
     )
-    p.add_argument(
-        "--exercise",
-        metavar="FOLDER",
-        help="grade against the exercise defined in FOLDER (its spec.py and "
-        "reference/solution.py) instead of the built-in one",
-    )
+    _exercise_option(p)
     p.add_argument(
         "--watch",
         action="store_true",
@@ -185,16 +212,34 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def load_exercise(folder: str | None) -> Exercise:
+    """Return the exercise of a folder, or the built-in one; raise ExerciseError."""
+    from grader.exercise import builtin, from_folder
+
+    return builtin() if not folder else from_folder(Path(folder))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command named on the command line, or grade the paths named there."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in COMMANDS:
+        return COMMANDS[args[0]](args[1:])
+    return grade_main(args)
+
+
+def grade_main(argv: Sequence[str]) -> int:
     """Grade the submissions named on the command line and print the report."""
     args = parser().parse_args(argv)
     if args.watch:
         from grader.frontends.watch import watch
 
-        rest = [a for a in (sys.argv[1:] if argv is None else argv) if a != "--watch"]
-        return watch(args.paths, lambda: main(rest))
+        rest = [a for a in argv if a != "--watch"]
+        return watch(args.paths, lambda: grade_main(rest))
+    from grader.exercise import ExerciseError
+    from grader.grade import Options, UsageError, collect, grade, shard
+
     try:
-        exercise = builtin() if args.exercise is None else from_folder(Path(args.exercise))
+        exercise = load_exercise(args.exercise)
         submissions = collect(args.paths)
         if not submissions:
             raise UsageError(f"{', '.join(args.paths)}: no .py or .ipynb files to grade.")
@@ -206,6 +251,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     progress = None
     if len(submissions) >= PROGRESS_FROM and sys.stderr.isatty():
         progress = _progress_line(sys.stderr)
+    from grader.report.output import rendered_pieces, write
+
     try:
         report = grade(
             submissions,
@@ -219,8 +266,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             progress=progress,
             exercise=exercise,
         )
-        text = rendered(report, args.format, sys.stdout if not args.output else None)
-    except UsageError as error:  # the sandbox asked for cannot run here
+        if report.sandbox_note:
+            # For whoever runs the grader, not for the learner whose report this is.
+            print(f"grader: {report.sandbox_note}", file=sys.stderr)
+        pieces = rendered_pieces(report, args.format, sys.stdout if not args.output else None)
+        return write(report, args.format, pieces, args.output, os.environ)
+    except (UsageError, ExerciseError) as error:  # no sandbox here, or a broken reference
         print(f"grader: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -233,7 +284,149 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERNAL
-    if report.sandbox_note:
-        # For whoever runs the grader, not for the learner whose report this is.
-        print(f"grader: {report.sandbox_note}", file=sys.stderr)
-    return write(report, args.format, text, args.output, os.environ)
+
+
+# -- the other commands ------------------------------------------------------------------
+
+
+def _command_parser(name: str, description: str) -> argparse.ArgumentParser:
+    return _Parser(prog=f"grader {name}", description=description)
+
+
+def _output_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not standard output")
+
+
+def render_main(argv: Sequence[str]) -> int:
+    """grader render: a saved JSON report in another format."""
+    p = _command_parser("render", "Render a report saved with --format json in another format.")
+    p.add_argument("report", metavar="REPORT.json", help="a report written by --format json")
+    p.add_argument("--format", choices=sorted(FORMATS), required=True, help="the format to write")
+    _output_option(p)
+    p.add_argument(
+        "--max-chars",
+        type=int,
+        metavar="N",
+        help="markdown only: cut between two blocks to at most N characters, with a note",
+    )
+    args = p.parse_args(argv)
+    from grader.frontends.render import render_saved
+
+    return render_saved(args.report, args.format, args.output, args.max_chars)
+
+
+def merge_main(argv: Sequence[str]) -> int:
+    """grader merge: the JSON reports of a sharded batch become one."""
+    p = _command_parser(
+        "merge", "Merge the JSON reports of the shards of a batch (--shard K/N) into one."
+    )
+    p.add_argument("reports", nargs="+", metavar="REPORT.json", help="the shards' JSON reports")
+    _output_option(p)
+    args = p.parse_args(argv)
+    from grader.frontends.merge import MergeError, merge_files
+    from grader.report.json import dumps
+    from grader.report.output import internal_error
+
+    try:
+        text = dumps(merge_files(args.reports)) + "\n"
+    except MergeError as error:
+        print(f"grader merge: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as error:  # a fault of the grader: one line, never a traceback
+        print(internal_error("grader merge", error), file=sys.stderr)
+        return EXIT_INTERNAL
+    return _written(text, args.output, "merge")
+
+
+def changes_main(argv: Sequence[str]) -> int:
+    """grader changes: the submissions a pull request adds or changes."""
+    p = _command_parser(
+        "changes",
+        "Print the submissions that HEAD adds or changes under submissions/ since it left "
+        "BASE; exit 1 when it also changes anything else.",
+    )
+    p.add_argument("base", metavar="BASE", help="the pull request's base revision")
+    p.add_argument("head", metavar="HEAD", help="the pull request's head revision")
+    args = p.parse_args(argv)
+    if not args.base or not args.head:
+        p.error("BASE and HEAD must name revisions")
+    from grader.frontends.changes import report_changes
+
+    return report_changes(args.base, args.head)
+
+
+def upload_main(argv: Sequence[str]) -> int:
+    """grader upload: grade a Gradescope upload and write its results.json."""
+    p = _command_parser(
+        "upload", "Choose the learner's file in a Gradescope upload, grade it, write results.json."
+    )
+    p.add_argument("upload", metavar="SUBMISSION_DIR", type=Path, help="the unpacked upload")
+    p.add_argument("results", metavar="RESULTS", type=Path, help="where results.json goes")
+    p.add_argument("--name", default="", help="the file to grade, by name (default: choose)")
+    p.add_argument("--timeout", type=_seconds, default=10.0, metavar="SECONDS")
+    _exercise_option(p, os.environ.get("GRADER_EXERCISE") or None)
+    args = p.parse_args(argv)
+    from grader.exercise import ExerciseError
+    from grader.frontends.upload import grade_upload
+
+    try:
+        exercise = load_exercise(args.exercise)
+    except ExerciseError as error:
+        print(f"grader upload: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    return grade_upload(args.upload, args.results, args.name, args.timeout, exercise)
+
+
+def mistakes_main(argv: Sequence[str]) -> int:
+    """grader mistakes: the table of every mistake code an exercise's grading can give."""
+    p = _command_parser(
+        "mistakes", "Write the Markdown table of the mistake codes of an exercise's grading."
+    )
+    _exercise_option(p)
+    _output_option(p)
+    args = p.parse_args(argv)
+    from grader.exercise import ExerciseError
+    from grader.feedback.mistakes import markdown
+
+    try:
+        exercise = load_exercise(args.exercise)
+    except ExerciseError as error:
+        print(f"grader mistakes: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.exercise:
+        return _written(markdown(exercise.registry()), args.output, "mistakes")
+    named, command = (
+        f"the exercise {exercise.title!r}",
+        f"grader mistakes --exercise {args.exercise}",
+    )
+    return _written(markdown(exercise.registry(), named, command), args.output, "mistakes")
+
+
+def _written(text: str, output: str | None, command: str) -> int:
+    """Write a command's text to a file (whole or not at all) or to standard output;
+    2 when it cannot be written."""
+    from grader.report.output import write_file
+    from grader.safe import encodable
+
+    try:
+        if output is None:
+            sys.stdout.write(encodable(text, sys.stdout))
+            sys.stdout.flush()
+        else:
+            write_file(output, text)
+    except OSError as error:  # a folder in the way, a full disk, a closed pipe
+        print(
+            f"grader {command}: cannot write {output or 'the output'}: {error.strerror or error}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    return EXIT_PASSED
+
+
+COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
+    "render": render_main,
+    "merge": merge_main,
+    "changes": changes_main,
+    "upload": upload_main,
+    "mistakes": mistakes_main,
+}

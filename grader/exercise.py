@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from grader.analysis.allowlist import DEFAULT, Allowlist
-from grader.feedback.mistakes import ENGINE
+from grader.feedback.mistakes import CODE_PATTERN, ENGINE
 from grader.load import load
 from grader.sandbox import Limits, Run, run
 
@@ -185,9 +185,17 @@ def _exercise_of(module: Any, origin: str) -> Exercise:
             f"{origin}: its reference solution {found.reference_script()} is missing."
         )
     numbers = [step.number for step in found.steps]
+    if not numbers:
+        raise ExerciseError(f"{origin}: its EXERCISE has no steps.")
     if numbers != list(range(1, len(numbers) + 1)):
         raise ExerciseError(f"{origin}: steps must be numbered 1, 2, 3... in order.")
     for step in found.steps:
         if any(not 0 < n < step.number for n in (*step.requires, *step.after)):
             raise ExerciseError(f"{origin}: step {step.number} may only need earlier steps.")
+        for code in step.mistakes:
+            if not CODE_PATTERN.match(code) or "." in code or code in ENGINE:
+                raise ExerciseError(
+                    f"{origin}: step {step.number} declares {code!r}, which is not a code of "
+                    "its own (lower-case words joined by '-', and none of the grader's)."
+                )
     return found

@@ -1,29 +1,35 @@
 """Grading: files in, a Report out, through load, run, check and result.
 
-This module wires the flow together. It loads each submission, runs it (and the
-reference) in child processes, hands the cases to the pytest checks of the exercise it
-is given, and turns their verdicts into the result model (grader.checks.outcome).
+This module wires the flow together, one way: it loads each submission and runs it (and
+the reference) in child processes on a pool of threads; the runs flow, as they finish,
+into the pytest session of the checks (grader.checks.plugin), which judges each one;
+and each session's report becomes the results (grader.checks.outcome).
+
+A batch's memory does not grow with its size: only a few runs wait for the checks at a
+time, each pytest session judges one chunk of submissions, and what a submission leaves
+once its session is over is its compact Result.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import importlib
+import sys
 import threading
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
-from functools import partial
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from grader.analysis.source import Source
 from grader.checks.case import Case
-from grader.checks.outcome import load_failure, result_of
-from grader.checks.plugin import run_checks
+from grader.checks.judge import Unloaded
 from grader.exercise import Exercise, builtin
-from grader.load import LoadError, is_supported, load
-from grader.result import Report, submission_order
+from grader.load import LoadError, Program, is_supported, load
+from grader.result import Report, Result, submission_order
 from grader.safe import shown_name
-from grader.sandbox import Limits, Sandbox, SandboxUnavailable, run
+from grader.sandbox import Limits, Run, Sandbox, SandboxUnavailable, run
 
 # pytest's exit code when the session was interrupted (pytest.ExitCode.INTERRUPTED).
 INTERRUPTED = 2
@@ -108,57 +114,96 @@ def shard(submissions: Sequence[Submission], index: int, count: int) -> list[Sub
 # Called from the worker threads as each submission finishes running: (done, total).
 Progress = Callable[[int, int], None]
 
+# Submissions judged by one pytest session: large enough that a session's own cost is
+# small beside its items', small enough that what a session holds stays small.
+CHUNK = 100
+
 
 @dataclass(frozen=True)
-class _Prepared:
+class _Ran:
+    """A submission that ran: its program and its run, or why it was not run."""
+
+    position: int
     submission: Submission
-    case: Case | None = None
+    program: Program | None = None
+    run: Run | None = None
     error: LoadError | None = None
 
 
-def _prepare(
-    exercise: Exercise,
+def _run_one(
+    position: int,
     submission: Submission,
-    first: Future[Any],
-    expected: Future[Any],
+    variants: Callable[[], list[dict[str, object]]],
     limits: Limits,
-    timeout: float,
-    sandbox: Sandbox | None = None,
-) -> _Prepared:
-    """Load and run one submission, and make it a case for the checks."""
+    sandbox: Sandbox,
+) -> _Ran:
+    """Load and run one submission (on a worker thread)."""
     try:
         program = load(submission.path, shown_as=submission.shown)
     except LoadError as error:
-        return _Prepared(submission, error=error)
+        return _Ran(position, submission, error=error)
     try:
-        variants = exercise.variants(first.result())
-        ran = run(program, variants, limits, source=submission.path, sandbox=sandbox)
+        ran = run(program, variants(), limits, source=submission.path, sandbox=sandbox)
     except OSError as error:
         # The machine, not the submission: out of processes or file descriptors. Only
         # this submission goes ungraded; the batch goes on.
-        return _Prepared(
-            submission,
-            error=LoadError(
-                f"{submission.shown} could not be run: the grading machine could not start "
-                f"a sandboxed process ({error.strerror or error}). Grade it again; if this "
-                "repeats, the machine is short of processes or open files.",
-                "not-run",
-            ),
-        )
+        return _Ran(position, submission, error=LoadError(
+            f"{submission.shown} could not be run: the grading machine could not start "
+            f"a sandboxed process ({error.strerror or error}). Grade it again; if this "
+            "repeats, the machine is short of processes or open files.",
+            "not-run",
+        ))  # fmt: skip
     if ran.cleanup:
         # Whatever it scored, a program that left something behind is not graded: the
         # staff note says what stayed (the sandbox user is retired, never reused).
-        return _Prepared(
-            submission,
-            error=LoadError(
-                f"{submission.shown} was not graded: the grading machine could not clean "
-                f"up after it ({ran.cleanup}). Note for staff: the sandbox user it ran as "
-                "is retired; look for what the program left before grading it again.",
-                "cleanup-failed",
-            ),
-        )
-    case = Case(exercise, program, ran, expected.result(), Source(program), timeout)
-    return _Prepared(submission, case)
+        return _Ran(position, submission, error=LoadError(
+            f"{submission.shown} was not graded: the grading machine could not clean "
+            f"up after it ({ran.cleanup}). Note for staff: the sandbox user it ran as "
+            "is retired; look for what the program left before grading it again.",
+            "cleanup-failed",
+        ))  # fmt: skip
+    return _Ran(position, submission, program, ran)
+
+
+class _Runs:
+    """The submissions running on the pool, at most ``ahead`` at a time, as they finish.
+
+    The first ones start at once, before anything asks for them; each one taken starts
+    the next. A submission that takes long (a program that never ends) holds one worker,
+    not the batch: the others go on running and being judged around it.
+    """
+
+    def __init__(
+        self,
+        pool: ThreadPoolExecutor,
+        start: Callable[[int, Submission], _Ran],
+        submissions: Sequence[Submission],
+        ahead: int,
+        progress: Progress | None,
+    ) -> None:
+        self._pool, self._start, self._progress = pool, start, progress
+        self._waiting = iter(enumerate(submissions))
+        self._total = len(submissions)
+        self._running: set[Future[_Ran]] = set()
+        for _ in range(ahead):
+            self._start_next()
+
+    def _start_next(self) -> None:
+        for position, submission in self._waiting:
+            self._running.add(self._pool.submit(self._start, position, submission))
+            return
+
+    def __iter__(self) -> Iterator[_Ran]:
+        done = 0
+        while self._running:
+            finished, _ = wait(self._running, return_when=FIRST_COMPLETED)
+            for future in sorted(finished, key=lambda f: f.result().position):
+                self._running.discard(future)
+                self._start_next()
+                done += 1
+                if self._progress is not None:
+                    self._progress(done, self._total)
+                yield future.result()
 
 
 def grade(
@@ -169,13 +214,15 @@ def grade(
 ) -> Report:
     """Grade submissions against an exercise (the built-in one by default) and report.
 
-    The children run on a pool of ``options.jobs`` threads while one pytest session
-    checks each submission as soon as its run is back, in the order given; a
-    submission's verdicts depend on its own files only, never on the batch around it.
+    The children run on a pool of ``options.jobs`` threads while pytest sessions judge
+    each submission as soon as its run is back; a submission's verdicts depend on its
+    own files only, never on the batch around it. The results come back in the order
+    the submissions were given. Raises ExerciseError when the exercise's reference does
+    not pass its own steps, and UsageError when the sandbox asked for cannot run.
     """
     options = options or Options()
     exercise = exercise or builtin()
-    limits = exercise.limits(options.limits())
+    _import_checks_meanwhile()
     # One sandbox per grading: it chooses the tier once, and hides the reference and the
     # submissions' folders (other learners' work) from the bwrap tier.
     sandbox = Sandbox(
@@ -187,49 +234,11 @@ def grade(
         sandbox.check()
     except SandboxUnavailable as error:
         raise UsageError(str(error)) from None
-    reference_limits = Limits(timeout=max(options.timeout, 10.0))
     pool = ThreadPoolExecutor(max_workers=max(1, options.jobs))
     try:
-        # The reference's first run tells which loads to try; its run with those loads
-        # goes on alongside the submissions', whose checks need its values. All of it
-        # runs on the pool while this thread starts the pytest session. Submitted first,
-        # these never wait for a submission, so no number of workers can deadlock.
-        first = pool.submit(exercise.first_expected, reference_limits)
-        expected = pool.submit(_full_expected, exercise, reference_limits, first)
-        futures = [
-            pool.submit(_prepare, exercise, s, first, expected, limits, options.timeout, sandbox)
-            for s in submissions
-        ]
-        if progress is not None:
-            _count_done(futures, progress)
-        slots: list[Future[_Prepared] | _Prepared] = list(futures)
-        del futures  # the slots hold each submission, until its checks are done
-
-        def checked(index: int) -> None:
-            """Keep only what the result needs, so memory grows less with the batch."""
-            slot = slots[index]
-            if isinstance(slot, Future) and slot.exception() is None:
-                slots[index] = _slimmed(slot.result())
-
-        checked_cases = run_checks(
-            exercise, [partial(_case_at, slots, n) for n in range(len(slots))], done=checked
-        )
-        if checked_cases.exitcode == INTERRUPTED:
-            # pytest caught the Ctrl-C; pass it on, so that the submissions not yet
-            # started are cancelled instead of run for a report nobody will read.
-            raise KeyboardInterrupt
-        expected.result()  # a broken reference is the grader's error: said once, here
-        # A worker's bug surfaces here.
-        prepared = [s.result() if isinstance(s, Future) else s for s in slots]
+        results = _graded(pool, exercise, submissions, options, sandbox, progress)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    results = []
-    for index, item in enumerate(prepared):
-        if item.case is None:
-            assert item.error is not None
-            results.append(load_failure(item.submission.shown, item.error, exercise))
-        else:
-            results.append(result_of(exercise, item.case, checked_cases.verdicts.get(index, {})))
     return Report(
         results=tuple(results),
         sandbox=sandbox.tier,
@@ -239,42 +248,86 @@ def grade(
     )
 
 
-def _full_expected(exercise: Exercise, limits: Limits, first: Future[Any]) -> Any:
-    """Run the reference with every variant, once its first run is known."""
-    return exercise.compute_expected(limits, first.result())
+def _import_checks_meanwhile() -> None:
+    """Start importing pytest and the checks on a thread of their own.
+
+    A single grading spends most of its time waiting: for the sandbox's probes, then for
+    the child that runs the submission. pytest is the largest import of the grader; it
+    loads during that wait instead of after it (the checks' own import, later, waits for
+    this one to finish if it has not).
+    """
+    if "grader.checks.plugin" not in sys.modules:
+        threading.Thread(
+            target=_import_quietly, args=("grader.checks.plugin",), daemon=True
+        ).start()
 
 
-def _case_at(slots: Sequence[Future[_Prepared] | _Prepared], index: int) -> Case | None:
-    """Wait for one submission's run and return its case (None if it did not load)."""
-    slot = slots[index]
-    return (slot.result() if isinstance(slot, Future) else slot).case
+def _import_quietly(name: str) -> None:
+    """Import a module; if that fails, its import in the main thread will say why."""
+    with contextlib.suppress(Exception):
+        importlib.import_module(name)
 
 
-def _slimmed(item: _Prepared) -> _Prepared:
-    """Drop what only the checks use: the syntax trees and the runs with other loads."""
-    case = item.case
-    if case is None:
-        return item
-    return replace(
-        item,
-        case=replace(
-            case,
-            run=replace(case.run, executions=case.run.executions[:1]),
-            source=Source(replace(case.program, cells=())),
-        ),
+def _graded(
+    pool: ThreadPoolExecutor,
+    exercise: Exercise,
+    submissions: Sequence[Submission],
+    options: Options,
+    sandbox: Sandbox,
+    progress: Progress | None,
+) -> list[Result]:
+    """Run and judge every submission; return their results in the order given."""
+    from grader.checks.expected import Reference
+
+    reference = Reference(
+        exercise, exercise.limits(Limits(timeout=max(options.timeout, 10.0))), pool
     )
+    limits = exercise.limits(options.limits())
+
+    def start(position: int, submission: Submission) -> _Ran:
+        return _run_one(position, submission, reference.variants, limits, sandbox)
+
+    # A few runs ahead of the checks keep every worker busy; more would only wait.
+    runs = _Runs(pool, start, submissions, 2 * max(1, options.jobs) + 2, progress)
+    # Imported now: pytest loads while the first children run.
+    from grader.checks.outcome import results_from_report
+    from grader.checks.plugin import run_checks
+
+    positions: list[int] = []
+    stream = _cases(exercise, runs, reference.expected, options.timeout, positions)
+    results: list[Result | None] = [None] * len(submissions)
+    for first in range(0, len(submissions), CHUNK):
+        count = min(CHUNK, len(submissions) - first)
+        checked = run_checks(exercise, stream, count)
+        if checked.exitcode == INTERRUPTED:
+            # pytest caught the Ctrl-C; pass it on, so that the submissions not yet
+            # started are cancelled instead of run for a report nobody will read.
+            raise KeyboardInterrupt
+        if len(submissions) > CHUNK:
+            # A pytest session leaves cycles of objects behind. Collected now, before
+            # the session's results are made, a batch's memory stays that of one
+            # session however many sessions it takes (a batch of one session skips it).
+            gc.collect()
+        judged = results_from_report(checked.report, exercise)
+        for position, result in zip(positions[first : first + count], judged, strict=True):
+            results[position] = result
+    reference.expected()  # a reference that fails its own steps is said, even with no cases
+    return [r for r in results if r is not None]
 
 
-def _count_done(futures: Sequence[Future[_Prepared]], progress: Progress) -> None:
-    """Call progress(done, total) each time a submission finishes running."""
-    lock = threading.Lock()
-    done = [0]
-    total = len(futures)  # not the list itself: it would keep every run alive
-
-    def finished(_: Future[_Prepared]) -> None:
-        with lock:
-            done[0] += 1
-            progress(done[0], total)
-
-    for future in futures:
-        future.add_done_callback(finished)
+def _cases(
+    exercise: Exercise,
+    runs: Iterable[_Ran],
+    expected: Callable[[], object],
+    timeout: float,
+    positions: list[int],
+) -> Iterator[Case | Unloaded]:
+    """Turn each finished run into a case for the checks, noting its place in the batch."""
+    for ran in runs:
+        positions.append(ran.position)
+        if ran.program is None or ran.run is None:
+            error = ran.error or LoadError(f"{ran.submission.shown} was not run.", "not-run")
+            yield Unloaded(ran.submission.shown, error.message, error.code)
+        else:
+            source = Source(ran.program)
+            yield Case(exercise, ran.program, ran.run, expected(), source, timeout)

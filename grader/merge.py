@@ -1,6 +1,8 @@
-"""`python -m grader.merge`: merge the JSON reports of shards into one (kept for existing workflows)."""
+"""`python -m grader.merge`, kept for existing workflows: the same as `grader merge` (merge the JSON reports of shards into one)."""
 
-from grader.frontends.merge import main
+import sys
+
+from grader.cli import main
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(["merge", *sys.argv[1:]]))

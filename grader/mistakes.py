@@ -1,9 +1,8 @@
-"""`python -m grader.mistakes`: write the mistake codes' table (kept for existing workflows)."""
+"""`python -m grader.mistakes`, kept for existing workflows: the same as `grader mistakes` (write the mistake codes' table)."""
 
 import sys
 
-from grader.exercise import builtin
-from grader.feedback.mistakes import markdown
+from grader.cli import main
 
 if __name__ == "__main__":
-    sys.stdout.write(markdown(builtin().registry()))
+    raise SystemExit(main(["mistakes", *sys.argv[1:]]))

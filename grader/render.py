@@ -1,6 +1,8 @@
-"""`python -m grader.render`: render a saved JSON report in another format (kept for existing workflows)."""
+"""`python -m grader.render`, kept for existing workflows: the same as `grader render` (render a saved JSON report in another format)."""
 
-from grader.frontends.render import main
+import sys
+
+from grader.cli import main
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(["render", *sys.argv[1:]]))

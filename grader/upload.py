@@ -1,6 +1,8 @@
-"""`python -m grader.upload`: grade a Gradescope upload (kept for existing workflows)."""
+"""`python -m grader.upload`, kept for existing workflows: the same as `grader upload` (grade a Gradescope upload)."""
 
-from grader.frontends.upload import main
+import sys
+
+from grader.cli import main
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(["upload", *sys.argv[1:]]))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,9 +22,16 @@ from pathlib import Path
 import pytest
 
 from grader import sandbox
+from grader.exercise import builtin
 from grader.grade import Options, Submission, grade
 from grader.result import Result
 from grader.sandbox import isolation, visibility
+
+# The grader keeps the reference's expected values in the user's cache folder; the suite
+# keeps its own (the processes it starts inherit it), so that it neither reads nor
+# changes the machine's.
+_CACHE = tempfile.TemporaryDirectory(prefix="grader-test-cache-")
+os.environ["XDG_CACHE_HOME"] = _CACHE.name
 
 SANDBOX_UNDER_TEST = os.environ.get("GRADER_TEST_SANDBOX", "auto")
 if SANDBOX_UNDER_TEST not in ("auto", "process", "bwrap"):
@@ -67,6 +75,16 @@ REFERENCE = ROOT / "reference"
 
 # Short enough to keep the suite fast, long enough for a loaded CI machine.
 TEST_TIMEOUT = 3.0
+
+# The built-in exercise's steps: a test reads their number and titles here, never types
+# them (a golden file, the exact text a learner reads, may).
+STEPS = builtin().steps
+STEP_COUNT = len(STEPS)
+
+
+def progress(passed: int) -> str:
+    """The text report's progress line of a submission that passed this many steps."""
+    return f"Progress: {passed} / {STEP_COUNT} steps"
 
 
 def grade_file(path: Path, shown: str | None = None, timeout: float = TEST_TIMEOUT) -> Result:

@@ -53,13 +53,19 @@ def _grade(paths: list[Path], tier: str) -> dict[str, object]:
 
 
 # What the grading needs to go on seeing: the checkout (the grader, the reference, the
-# correct submission) and the interpreter's prefixes (a virtual environment). Any of them
-# may live in a temporary folder (a clone in /tmp): it is bound back after the fresh
-# tmpfs covers that folder.
+# correct submission), the interpreter's prefixes (a virtual environment) and the
+# suite's cache folder for the reference's run (see conftest). Any of them may live in a
+# temporary folder (a clone in /tmp): it is bound back after the fresh tmpfs covers
+# that folder.
 NEEDED = tuple(
     dict.fromkeys(
         os.path.realpath(p)
-        for p in (Path(__file__).resolve().parent.parent, sys.prefix, sys.base_prefix)
+        for p in (
+            Path(__file__).resolve().parent.parent,
+            sys.prefix,
+            sys.base_prefix,
+            *[d for d in [os.environ.get("XDG_CACHE_HOME", "")] if os.path.isdir(d)],
+        )
     )
 )
 

@@ -103,10 +103,14 @@ def test_a_check_that_breaks_costs_one_step_not_the_batch(tmp_path: Path) -> Non
     """A bug in one step's check fails that step with grader-error; the rest is graded."""
     from grader.checks.case import Case, Verdict
 
-    def broken(case: Case) -> Verdict:
-        raise KeyError("a bug")
-
     scaling = builtin()
+
+    def broken(case: Case) -> Verdict:
+        # The reference still passes: an exercise whose reference fails does not load.
+        if case.program.path.startswith("ok"):
+            raise KeyError("a bug")
+        return scaling.step(3).rule(case)
+
     steps = tuple(replace(s, rule=broken) if s.number == 3 else s for s in scaling.steps)
     path = tmp_path / "ok.py"
     path.write_text(HEAD + LOOP + PRINT, encoding="utf-8")

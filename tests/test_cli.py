@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from grader.cli import EXIT_FAILED, EXIT_INTERNAL, EXIT_PASSED, EXIT_USAGE, main
-from tests.conftest import BEST, REFERENCE, ROOT, SUBMISSIONS
+from grader.cli import COMMANDS, EXIT_FAILED, EXIT_INTERNAL, EXIT_PASSED, EXIT_USAGE, main
+from tests.conftest import BEST, REFERENCE, ROOT, STEP_COUNT, SUBMISSIONS, progress
 
 
 def test_a_correct_script_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
-    """Every step passed: exit code 0, and the report says 4 / 4."""
+    """Every step passed: exit code 0, and the report says so: all of them."""
     code = main([str(REFERENCE / "solution.py")])
-    assert (code, "Progress: 4 / 4 steps" in capsys.readouterr().out) == (EXIT_PASSED, True)
+    assert (code, progress(STEP_COUNT) in capsys.readouterr().out) == (EXIT_PASSED, True)
 
 
 def test_a_failed_step_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
@@ -73,9 +74,28 @@ def test_a_bad_timeout_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_an_internal_error_exits_3_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bug of the grader itself: exit 3, one line that says so, no traceback."""
+    from grader import grade
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(grade, "grade", broken)
+    code = main([str(REFERENCE / "solution.py")])
+    captured = capsys.readouterr()
+    assert (code, captured.err.startswith("grader: internal error"), captured.err.count("\n")) == (
+        EXIT_INTERNAL,
+        True,
+        1,
+    )
+
+
+def test_an_exercise_whose_reference_fails_its_own_steps_does_not_load(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A broken reference solution is the grader's fault: exit 3, no traceback."""
+    """A reference that is not a solution is the exercise's bug: exit 2, one line."""
     (tmp_path / "reference").mkdir()
     (tmp_path / "reference" / "solution.py").write_text("systems = {}\n", encoding="utf-8")
     (tmp_path / "spec.py").write_text(
@@ -86,11 +106,8 @@ def test_an_internal_error_exits_3_with_one_line(
     )
     code = main(["--exercise", str(tmp_path), str(REFERENCE / "solution.py")])
     captured = capsys.readouterr()
-    assert (code, captured.err.startswith("grader: internal error"), captured.err.count("\n")) == (
-        EXIT_INTERNAL,
-        True,
-        1,
-    )
+    assert (code, captured.out, captured.err.count("\n")) == (EXIT_USAGE, "", 1)
+    assert "its reference solution is wrong" in captured.err
 
 
 def test_a_folder_means_every_script_and_notebook_in_it_sorted(
@@ -118,7 +135,11 @@ def test_the_report_can_be_written_to_a_file(
     target = tmp_path / "report.json"
     code = main([str(REFERENCE / "solution.ipynb"), "--format", "json", "-o", str(target)])
     report = json.loads(target.read_text(encoding="utf-8"))
-    assert (code, capsys.readouterr().out, report["results"][0]["score"]) == (EXIT_PASSED, "", 4)
+    assert (code, capsys.readouterr().out, report["results"][0]["score"]) == (
+        EXIT_PASSED,
+        "",
+        STEP_COUNT,
+    )
 
 
 def test_the_json_report_has_the_documented_shape(capsys: pytest.CaptureFixture[str]) -> None:
@@ -130,8 +151,8 @@ def test_the_json_report_has_the_documented_shape(capsys: pytest.CaptureFixture[
     assert (report["version"], result["status"], result["score"], result["max_score"]) == (
         1,
         "failed",
-        3,
-        4,
+        STEP_COUNT - 1,
+        STEP_COUNT,
     )
     assert (step4["status"], step4["code"], bool(step4["message"]), bool(step4["hint"])) == (
         "failed",
@@ -164,7 +185,7 @@ def test_python_m_grader_runs_as_a_process() -> None:
         text=True,
         timeout=120,
     )
-    assert (done.returncode, "Progress: 4 / 4 steps" in done.stdout, done.stderr) == (0, True, "")
+    assert (done.returncode, progress(STEP_COUNT) in done.stdout, done.stderr) == (0, True, "")
 
 
 def test_the_github_format_fills_the_job_summary_and_outputs(
@@ -265,8 +286,20 @@ def test_the_sandbox_note_goes_to_standard_error_once_not_into_the_report() -> N
         (None, "no spec.py in this folder"),
         ("EXERCISE = 3\n", "defines no EXERCISE"),
         ("raise ValueError('oops')\n", "failed to load (ValueError: oops)"),
+        (
+            "from dataclasses import replace\nfrom grader.exercise import builtin\n"
+            "EXERCISE = replace(builtin(), steps=())\n",
+            "has no steps",
+        ),
+        (
+            "from dataclasses import replace\nfrom grader.exercise import builtin\n"
+            "base = builtin()\n"
+            "first = replace(base.steps[0], mistakes={'timeout': 'Too slow.'})\n"
+            "EXERCISE = replace(base, steps=(first, *base.steps[1:]))\n",
+            "declares 'timeout', which is not a code of its own",
+        ),
     ],
-    ids=["no-spec", "no-exercise", "spec-raises"],
+    ids=["no-spec", "no-exercise", "spec-raises", "no-steps", "engine-code"],
 )
 def test_an_exercise_folder_that_cannot_be_used_is_a_one_line_usage_error(
     spec: str | None, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -277,3 +310,83 @@ def test_an_exercise_folder_that_cannot_be_used_is_a_one_line_usage_error(
     code = main(["--exercise", str(tmp_path), str(SUBMISSIONS / "correct-script.py")])
     err = capsys.readouterr().err
     assert (code, said in err, err.count("\n")) == (EXIT_USAGE, True, 1)
+
+
+# -- the commands -------------------------------------------------------------------------
+
+
+def test_a_folder_named_like_a_command_is_graded_when_written_as_a_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`grader merge` is the command; `grader ./merge` grades the folder named merge."""
+    (tmp_path / "merge").mkdir()
+    shutil.copyfile(REFERENCE / "solution.py", tmp_path / "merge" / "mine.py")
+    monkeypatch.chdir(tmp_path)
+    code = main(["./merge", "--format", "json"])
+    graded = json.loads(capsys.readouterr().out)["results"]
+    assert (code, [r["submission"] for r in graded]) == (EXIT_PASSED, ["merge/mine.py"])
+
+
+def test_the_help_lists_the_commands_and_how_to_grade_a_path_named_like_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """grader --help names every command and the ./NAME way."""
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    named = [command for command in COMMANDS if f"grader {command} " in out]
+    assert (named, "grader ./render" in out) == (list(COMMANDS), True)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["render", "report.json"],
+        ["merge"],
+        ["changes", "HEAD"],
+        ["upload", "dir"],
+        ["mistakes", "--output"],
+        ["render", "r.json", "--format", "xml"],
+    ],
+    ids=[
+        "render-no-format",
+        "merge-no-report",
+        "changes-one-revision",
+        "upload-no-results",
+        "mistakes-no-file",
+        "render-bad-format",
+    ],
+)
+def test_every_command_says_a_usage_error_in_one_line_with_exit_2(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same style everywhere: `grader COMMAND: what (see grader COMMAND --help)`."""
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    err = capsys.readouterr().err
+    assert (caught.value.code, err.count("\n"), err.startswith(f"grader {argv[0]}: ")) == (
+        EXIT_USAGE,
+        1,
+        True,
+    )
+    assert err.endswith(f"(see grader {argv[0]} --help)\n")
+
+
+def test_python_m_grader_dot_command_is_the_command(tmp_path: Path) -> None:
+    """`python -m grader.mistakes` (kept for existing workflows) is `grader mistakes`."""
+    done = [
+        subprocess.run(
+            [sys.executable, "-m", *command], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout
+        for command in (["grader.mistakes"], ["grader", "mistakes"])
+    ]
+    assert (done[0] == done[1], "| `step1.missing` |" in done[0]) == (True, True)
+
+
+def test_the_mistakes_doc_is_what_grader_mistakes_writes(tmp_path: Path) -> None:
+    """docs/mistakes.md is `grader mistakes -o docs/mistakes.md`; regenerate it if not."""
+    written = tmp_path / "mistakes.md"
+    assert main(["mistakes", "-o", str(written)]) == EXIT_PASSED
+    assert written.read_text(encoding="utf-8") == (ROOT / "docs" / "mistakes.md").read_text(
+        encoding="utf-8"
+    )

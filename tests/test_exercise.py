@@ -9,19 +9,19 @@ import pytest
 from grader.exercise import builtin
 from grader.exercises.scaling.spec import Setting
 from grader.result import Status
-from tests.conftest import REFERENCE, ROOT, grade_file
+from tests.conftest import REFERENCE, ROOT, STEP_COUNT, grade_file
 
 
 def test_the_reference_script_scores_full_marks() -> None:
     """reference/solution.py passes every step."""
     result = grade_file(REFERENCE / "solution.py")
-    assert (result.status, result.score) == (Status.PASSED, 4)
+    assert (result.status, result.score) == (Status.PASSED, STEP_COUNT)
 
 
 def test_the_reference_notebook_scores_full_marks() -> None:
     """reference/solution.ipynb passes every step."""
     result = grade_file(REFERENCE / "solution.ipynb")
-    assert (result.status, result.score) == (Status.PASSED, 4)
+    assert (result.status, result.score) == (Status.PASSED, STEP_COUNT)
 
 
 def test_expected_values_are_read_from_the_reference_run() -> None:

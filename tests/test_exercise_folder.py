@@ -90,7 +90,8 @@ def test_python_dash_m_grader_takes_an_exercise_folder() -> None:
         text=True,
         check=False,
     )
-    assert (done.returncode, "4 / 4 steps" in done.stdout) == (0, True)
+    steps = len(from_folder(RETRY).steps)
+    assert (done.returncode, f"{steps} / {steps} steps" in done.stdout) == (0, True)
 
 
 def _engine_sources() -> dict[str, str]:

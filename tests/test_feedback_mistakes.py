@@ -7,7 +7,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from grader.analysis.source import Source
-from grader.checks.case import Case, Verdict, judge
+from grader.checks.case import Case, Verdict
+from grader.checks.judge import judge
 from grader.exercise import builtin
 from grader.feedback import mistakes
 from grader.load import Cell, Program

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.frontends import changes
+from grader.cli import main
 from grader.frontends.changes import Changes, classify, parse_name_status
 from grader.safe import writable
 from tests import actions_runner
@@ -171,7 +171,7 @@ Runner = Callable[[Path, str, str], subprocess.CompletedProcess[str]]
 
 @pytest.fixture
 def run_changes() -> Runner:
-    """Run `python -I -m grader.changes BASE HEAD` in a repository, as the workflow does.
+    """Run `python -I -m grader changes BASE HEAD` in a repository, as the workflow does.
 
     The workflow runs it with -I from an installed grader; where grader is not
     installed (a bare checkout), PYTHONPATH points at this checkout instead.
@@ -185,7 +185,7 @@ def run_changes() -> Runner:
 
     def run(repo: Path, base: str, head: str) -> subprocess.CompletedProcess[str]:
         environ = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-        command = [sys.executable, "-m", "grader.changes", base, head]
+        command = [sys.executable, "-m", "grader", "changes", base, head]
         if isolated:
             command.insert(1, "-I")
         else:
@@ -280,27 +280,33 @@ def test_a_bad_revision_is_one_line_and_a_failure(repo: Path, run_changes: Runne
     """git's complaint is passed on in one line, with a non-zero exit."""
     done = run_changes(repo, "no-such-branch", "HEAD")
     assert done.returncode == 1
-    assert done.stderr.startswith("grader.changes: git diff failed:")
+    assert done.stderr.startswith("grader changes: git diff failed:")
 
 
-def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
-    """Two revisions are needed, and neither may look like an option."""
-    assert changes.main(["HEAD"]) == 2
-    assert changes.main(["--output=x", "HEAD"]) == 2
-    assert "usage: python -I -m grader.changes BASE HEAD" in capsys.readouterr().err
+@pytest.mark.parametrize("args", [["HEAD"], ["--output=x", "HEAD"], ["", "HEAD"]])
+def test_usage_errors_exit_2(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """Two revisions are needed, and neither may look like an option or be empty."""
+    with pytest.raises(SystemExit) as caught:
+        main(["changes", *args])
+    err = capsys.readouterr().err
+    assert (caught.value.code, err.count("\n"), "(see grader changes --help)" in err) == (
+        2,
+        1,
+        True,
+    )
 
 
 def test_main_can_be_called_in_process(
     repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """main([...]) works on the current folder, for tests and for other tools."""
+    """grader changes works on the current folder, in the process, for other tools too."""
     base = git(repo, "rev-parse", "HEAD")
     git(repo, "checkout", "-q", "-b", "pr")
     write(repo, {"submissions/keep.py": "load = 7  # changed\n"})
     head = commit(repo, "edit")
     monkeypatch.chdir(repo)
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    assert changes.main([base, head]) == 0
+    assert main(["changes", base, head]) == 0
     assert capsys.readouterr().out == "submissions/keep.py\n"
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.frontends.render import main
+from grader.cli import main as grader_main
 from grader.report import FORMATS, github
 from grader.report.json import render as render_json
 from grader.report.json import report_from_dict
@@ -37,8 +37,8 @@ def test_a_report_read_back_from_json_is_the_report_that_was_written() -> None:
 def test_every_format_rendered_from_the_saved_report_equals_a_direct_render(
     tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """python -m grader.render gives, byte for byte, what --format gives on the same grading."""
-    code = main([str(saved(tmp_path)), "--format", name])
+    """grader render gives, byte for byte, what --format gives on the same grading."""
+    code = grader_main(["render", str(saved(tmp_path)), "--format", name])
     expected = FORMATS[name](SAMPLE)
     assert capsys.readouterr().out == expected
     assert code == 1
@@ -47,7 +47,18 @@ def test_every_format_rendered_from_the_saved_report_equals_a_direct_render(
 def test_markdown_can_be_cut_for_a_comment(tmp_path: Path) -> None:
     """--max-chars cuts Markdown between blocks and says so."""
     output = tmp_path / "report.md"
-    main([str(saved(tmp_path)), "--format", "markdown", "--max-chars", "400", "-o", str(output)])
+    grader_main(
+        [
+            "render",
+            str(saved(tmp_path)),
+            "--format",
+            "markdown",
+            "--max-chars",
+            "400",
+            "-o",
+            str(output),
+        ]
+    )
     text = output.read_text(encoding="utf-8")
     assert len(text) <= 400
     assert text.endswith(github.CUT_NOTE + "\n")
@@ -68,7 +79,7 @@ def test_a_file_that_is_not_a_report_is_one_line_and_exit_2(
     """A broken or foreign report gives one line that names it, never a traceback."""
     path = tmp_path / "report.json"
     path.write_text(content, encoding="utf-8")
-    assert main([str(path), "--format", "text"]) == 2
+    assert grader_main(["render", str(path), "--format", "text"]) == 2
     err = capsys.readouterr().err
     assert message in err
     assert err.count("\n") == 1
@@ -119,7 +130,7 @@ def test_rendering_writes_the_workflow_files_from_a_saved_report(tmp_path: Path)
     """Rendered to github from JSON, the summary and the outputs are written as by the grader."""
     summary, output = tmp_path / "summary.md", tmp_path / "output"
     done = subprocess.run(
-        [sys.executable, "-m", "grader.render", str(saved(tmp_path)), "--format", "github"],
+        [sys.executable, "-m", "grader", "render", str(saved(tmp_path)), "--format", "github"],
         env={**os.environ, "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(output)},
         capture_output=True,
         text=True,

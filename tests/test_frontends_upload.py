@@ -19,7 +19,7 @@ import nbformat
 import pytest
 
 from grader.frontends.upload import Choice, candidates, choose
-from tests.conftest import REFERENCE, ROOT, SUBMISSIONS
+from tests.conftest import REFERENCE, ROOT, STEP_COUNT, SUBMISSIONS
 
 jsonschema = pytest.importorskip("jsonschema", reason="install the test extra: jsonschema")
 
@@ -126,6 +126,8 @@ def run_autograder(
         "RESULTS": str(results),
         "PYTHON": python,
         "GRADER_TIMEOUT": "5",
+        # The suite's own cache folder for the reference's run (see conftest).
+        "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],
         **settings,
     }
     done = subprocess.run(
@@ -144,14 +146,14 @@ def test_a_correct_solution_named_like_a_standard_module_gets_every_point(
     """The upload is not on the grader's path: its file names cannot replace a module."""
     done, document = run_autograder(upload(tmp_path, {name: CORRECT}))
     assert done.returncode == 0, done.stderr
-    assert document["score"] == 4, document["output"]
+    assert document["score"] == STEP_COUNT, document["output"]
     assert document["output"].startswith(f"Graded: {name}\n")
 
 
 @needs_bash
 def test_an_upload_that_brings_its_own_grader_is_graded_by_the_real_one(tmp_path: Path) -> None:
     """A grader.py and a grader/ package in the upload are never run: a wrong answer scores less."""
-    forged = {"score": 4, "tests": [], "output": "forged"}
+    forged = {"score": STEP_COUNT, "tests": [], "output": "forged"}
     fake = f"import json, sys\njson.dump({forged!r}, open(sys.argv[-1], 'w'))\n"
     root = upload(
         tmp_path,
@@ -165,7 +167,7 @@ def test_an_upload_that_brings_its_own_grader_is_graded_by_the_real_one(tmp_path
     )
     done, document = run_autograder(root)
     assert done.returncode == 0, done.stderr
-    assert document["score"] < 4
+    assert document["score"] < STEP_COUNT
     assert document["output"].startswith("Graded: answer.py\nAlso graded: ")
     assert str(tmp_path) not in json.dumps(document)
 
@@ -175,7 +177,7 @@ def test_the_output_names_the_notebook_graded_and_the_empty_script_ignored(tmp_p
     """An empty notes.py beside a correct notebook: full marks, and both files named."""
     root = upload(tmp_path, {"notes.py": "", "scaling.ipynb": notebook(CORRECT)})
     _, document = run_autograder(root)
-    assert document["score"] == 4
+    assert document["score"] == STEP_COUNT
     assert document["output"].splitlines()[:2] == [
         "Graded: scaling.ipynb",
         "Also graded: notes.py (0/4 steps). The best file counts; to have another one "
@@ -197,7 +199,7 @@ def test_the_configured_name_is_read_from_the_environment(tmp_path: Path) -> Non
     root = upload(tmp_path, {"answer.py": CORRECT, "exercise.py": WRONG})
     _, document = run_autograder(root, GRADER_FILE="exercise.py")
     assert document["output"].startswith("Graded: exercise.py\n")
-    assert document["score"] < 4
+    assert document["score"] < STEP_COUNT
 
 
 @needs_bash
@@ -222,7 +224,7 @@ def test_a_file_name_that_is_not_utf8_is_graded_and_shown_readably(tmp_path: Pat
     root = upload(tmp_path, {})
     (root / os.fsdecode(b"r\xe9sum\xe9.py")).write_text(CORRECT, encoding="utf-8")
     _, document = run_autograder(root)
-    assert document["score"] == 4, document["output"]
+    assert document["score"] == STEP_COUNT, document["output"]
     assert document["output"].startswith("Graded: r\\xe9sum\\xe9.py\n")
 
 
@@ -232,7 +234,7 @@ def test_of_two_likely_files_the_better_counts_whatever_their_names(tmp_path: Pa
     and b_final.py's 4/4 counts, not the first by name."""
     root = upload(tmp_path, {"a_draft.py": WRONG, "b_final.py": CORRECT})
     _, document = run_autograder(root)
-    assert document["score"] == 4, document["output"]
+    assert document["score"] == STEP_COUNT, document["output"]
     assert document["output"].splitlines()[:2] == [
         "Graded: b_final.py",
         "Also graded: a_draft.py (1/4 steps). The best file counts; to have another one "
@@ -264,7 +266,7 @@ def test_the_tier_and_its_layers_are_in_the_staff_log_and_extra_data_only(tmp_pa
     assert extra["sandbox"] in ("bwrap", "process")
     assert extra["layers"]
     (log,) = done.stdout.splitlines()
-    assert log.startswith("grader.upload: graded mine.py: 4 points; sandbox: ")
+    assert log.startswith(f"grader upload: graded mine.py: {STEP_COUNT} points; sandbox: ")
     assert f"sandbox: {extra['sandbox']}; layers: {', '.join(extra['layers'])}" in log
     shown = [document["output"], *(test["output"] for test in document["tests"])]
     assert not any(extra["sandbox"] in text or "sandbox" in text for text in shown)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from grader.result import Result, Status
+from tests.conftest import STEP_COUNT
 from tests.golden import golden_of, golden_path, grade_samples, samples
 
 
@@ -31,9 +32,9 @@ def test_every_sample_has_a_golden_file_and_no_golden_file_is_orphaned() -> None
 
 
 def test_samples_named_correct_get_full_marks(graded: dict[str, Result]) -> None:
-    """A sample whose name says it is correct scores 4/4, whatever its style."""
+    """A sample whose name says it is correct scores full marks, whatever its style."""
     scores = {n: (r.status, r.score) for n, r in graded.items() if n.startswith("correct-")}
-    assert scores == {n: (Status.PASSED, 4) for n in scores}
+    assert scores == {n: (Status.PASSED, STEP_COUNT) for n in scores}
 
 
 def test_samples_named_after_a_step_fail_that_step(graded: dict[str, Result]) -> None:

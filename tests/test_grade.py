@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from grader import cli
+from grader import grade as grade_module
 from grader.cli import EXIT_USAGE, main, parse_shard
 from grader.grade import Options, Submission, UsageError, collect, grade, shard
 from grader.report import FORMATS
@@ -234,11 +235,10 @@ def test_a_ctrl_c_during_the_checks_stops_the_batch(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """pytest swallows Ctrl-C; grading passes it on instead of reporting half a batch."""
-    from grader import grade as grade_module
-    from grader.checks.plugin import Checked
+    from grader.checks import plugin
 
     monkeypatch.setattr(
-        grade_module, "run_checks", lambda exercise, cases, done=None: Checked({}, exitcode=2)
+        plugin, "run_checks", lambda exercise, cases, count: plugin.Checked({}, exitcode=2)
     )
     shutil.copyfile(SUBMISSIONS / "correct-script.py", tmp_path / "a.py")
     with pytest.raises(KeyboardInterrupt):
@@ -253,7 +253,7 @@ def test_an_interrupted_run_exits_130_with_one_line(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "grade", interrupted)
+    monkeypatch.setattr(grade_module, "grade", interrupted)
     code = main([str(SUBMISSIONS / "correct-script.py")])
     captured = capsys.readouterr()
     assert (code, captured.out, captured.err) == (
@@ -261,3 +261,12 @@ def test_an_interrupted_run_exits_130_with_one_line(
         "",
         "grader: interrupted; no report was written.\n",
     )
+
+
+def test_the_json_report_written_a_result_at_a_time_is_the_report_rendered_whole(
+    batch_report: Report,
+) -> None:
+    """A batch's JSON report is written in pieces, never whole in memory: the same bytes."""
+    from grader.report import json as json_format
+
+    assert "".join(json_format.pieces(batch_report)) == json_format.render(batch_report)

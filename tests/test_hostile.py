@@ -48,7 +48,7 @@ from grader.grade import Options, Submission, grade
 from grader.report import FORMATS
 from grader.result import Report, Result, Status
 from grader.sandbox import isolation, seccomp_filter, visibility
-from tests.conftest import TIERS
+from tests.conftest import STEP_COUNT, TIERS
 
 # The hostile cases attack the Linux layers; elsewhere there is nothing of them to test.
 pytestmark = pytest.mark.linux
@@ -455,7 +455,7 @@ def test_a_batch_of_hostile_cases_spoils_no_one_elses_grading(
     report, elapsed = _grade([*paths, correct], tier, jobs=2)
     by_name = {result.submission: result for result in report.results}
     assert by_name[correct.name].status is Status.PASSED
-    assert by_name[correct.name].score == 4
+    assert by_name[correct.name].score == STEP_COUNT
     for case in cases:
         result = by_name[case.name]
         expected_of(case).check(result)
@@ -581,4 +581,4 @@ def test_broken_files_never_stop_a_batch(tmp_path: Path) -> None:
     report = grade([Submission(p.name, p) for p in paths], Options(timeout=TIMEOUT, jobs=2))
     codes = {r.submission: r.code for r in report.results}
     assert codes == {**{name: code for name, (_, code) in BROKEN.items()}, "correct.py": None}
-    assert report.results[-1].score == 4
+    assert report.results[-1].score == STEP_COUNT

@@ -21,7 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("grader.analysis",),
     ("grader.sandbox",),
     ("grader.feedback",),
-    ("grader.checks.case", "grader.checks.kit"),
+    ("grader.checks.case", "grader.checks.codes", "grader.checks.judge", "grader.checks.kit"),
     ("grader.exercise",),
     ("grader.checks",),
     ("grader.exercises",),
@@ -164,3 +164,56 @@ def test_every_module_says_what_it_owns(name: str) -> None:
     """Each module opens with a docstring."""
     tree = ast.parse(modules()[name].read_text(encoding="utf-8"))
     assert ast.get_docstring(tree)
+
+
+# -- rules as tables of small rules -------------------------------------------------------
+
+# Where the rules live: a function here stays short and has few branches; a longer one
+# is a table of small rules, as grader/feedback/diagnose.py is.
+RULES = ("checks", "exercises")
+MAX_LINES, MAX_COMPLEXITY = 60, 15
+# Modules whose rules are not split into tables yet.
+NOT_YET_SPLIT = frozenset(
+    {
+        "grader/exercises/scaling/step3.py",
+        "grader/exercises/scaling/step4.py",
+        "grader/exercises/scaling/written.py",
+    }
+)
+
+
+def complexity(function: ast.AST) -> int:
+    """Cyclomatic complexity: one, plus one per branch, loop, handler and extra condition."""
+    count = 1
+    for node in ast.walk(function):
+        if isinstance(node, (ast.If, ast.For, ast.While, ast.IfExp, ast.ExceptHandler)):
+            count += 1
+        elif isinstance(node, ast.BoolOp):
+            count += len(node.values) - 1
+        elif isinstance(node, ast.comprehension):
+            count += 1 + len(node.ifs)
+        elif isinstance(node, ast.match_case):
+            count += 1
+    return count
+
+
+def test_the_rules_are_small_functions() -> None:
+    """No function of the checks or the exercises runs over 60 lines or 15 branches."""
+    large = []
+    for folder in RULES:
+        for path in sorted((PACKAGE / folder).rglob("*.py")):
+            shown = str(path.relative_to(PACKAGE.parent))
+            if shown in NOT_YET_SPLIT:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    size = (node.end_lineno or node.lineno) - node.lineno + 1
+                    if size > MAX_LINES or complexity(node) > MAX_COMPLEXITY:
+                        large.append(f"{shown}:{node.lineno} {node.name}")
+    assert large == []
+
+
+def test_complexity_counts_branches_and_conditions() -> None:
+    """The measure above: a plain function is 1; if, `and`, a loop and a filter add."""
+    source = "def f(x):\n    if x and x > 1:\n        return [y for y in x if y]\n    return 0\n"
+    assert complexity(ast.parse(source).body[0]) == 1 + 1 + 1 + 2

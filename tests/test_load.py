@@ -208,12 +208,12 @@ CORRECT_CODE = (
 
 def test_a_notebook_large_only_because_of_stored_outputs_is_graded(tmp_path: Path) -> None:
     """8 MB of stored images are ignored: the code is graded, and passes."""
-    from tests.conftest import grade_file
+    from tests.conftest import STEP_COUNT, grade_file
 
     path = _notebook_with_outputs(tmp_path / "plots.ipynb", 8_000_000, CORRECT_CODE)
     assert path.stat().st_size > 8_000_000
     result = grade_file(path)
-    assert (result.status.value, result.score) == ("passed", 4)
+    assert (result.status.value, result.score) == ("passed", STEP_COUNT)
 
 
 def test_a_notebook_file_over_its_generous_bound_is_refused_in_plain_words(

@@ -52,7 +52,7 @@ def both_ways(report: Report, name: str, folder: Path) -> tuple[bytes, bytes]:
     output.write(report, name, output.rendered(report, name, None), str(direct), {})
     output.write(report, "json", output.rendered(report, "json", None), str(saved), {})
     report_schema.validate(saved.read_text(encoding="utf-8"))
-    render.main([str(saved), "--format", name, "-o", str(again)])
+    render.render_saved(str(saved), name, str(again), None)
     return direct.read_bytes(), again.read_bytes()
 
 

@@ -15,7 +15,7 @@ from grader.analysis.allowlist import DEFAULT
 from grader.analysis.outside import scan
 from grader.grade import Options, Submission, grade
 from grader.result import Result, Status
-from tests.conftest import TEST_TIMEOUT
+from tests.conftest import STEP_COUNT, TEST_TIMEOUT
 from tests.rewrites import (
     KEEP_RULES,
     NEVER_END,
@@ -103,7 +103,7 @@ def test_a_rewrite_gets_the_verdict_of_the_rule_it_breaks_or_keeps(
     variant, result = graded[planned]
     code = variant.rewrite.code
     if code is None:
-        assert (result.status, result.score) == (Status.PASSED, 4), result.message
+        assert (result.status, result.score) == (Status.PASSED, STEP_COUNT), result.message
         return
     if code.startswith("step"):
         step = result.steps[int(code[len("step")]) - 1]
@@ -116,7 +116,7 @@ def test_a_rewrite_gets_the_verdict_of_the_rule_it_breaks_or_keeps(
     assert Status.PASSED is not result.status
     assert result.score == 0
     assert code == result.code
-    assert [code] * 4 == [step.code for step in result.steps]
+    assert [code] * STEP_COUNT == [step.code for step in result.steps]
     if variant.location is not None:
         assert result.location is not None
         assert variant.location == (result.location.cell, result.location.line)

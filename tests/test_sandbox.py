@@ -34,7 +34,7 @@ from grader.sandbox import (
 from grader.sandbox.answer import parse_answer
 from grader.sandbox.values import decode
 from grader.sandbox.wire import Ended
-from tests.conftest import TIERS, needs_bwrap
+from tests.conftest import STEP_COUNT, TIERS, needs_bwrap
 
 # The process and bwrap tiers are Linux's; the portable tier has tests of its own.
 pytestmark = pytest.mark.linux
@@ -579,7 +579,7 @@ def test_the_report_names_the_tier(tier: str) -> None:
     report = grade([Submission("correct.py", CORRECT)], Options(timeout=5, sandbox=tier))
     assert report.sandbox == tier
     assert report.results[0].sandbox == tier
-    assert report.results[0].score == 4
+    assert report.results[0].score == STEP_COUNT
 
 
 def test_the_harness_source_is_stdlib_only_and_py310_compatible() -> None:

@@ -167,9 +167,9 @@ def test_the_grader_comes_from_the_base_branch_and_the_submissions_from_the_head
 
 
 def test_the_changed_files_are_found_by_the_module_in_isolated_mode() -> None:
-    """python -I -m grader.changes BASE HEAD, so head's grader/ is never imported."""
+    """python -I -m grader changes BASE HEAD, so head's grader/ is never imported."""
     step = next(s for s in steps(load(GRADE)) if s.get("id") == "changes")
-    assert 'python -I -m grader.changes "$BASE_SHA" "$HEAD_SHA"' in step["run"]
+    assert 'python -I -m grader changes "$BASE_SHA" "$HEAD_SHA"' in step["run"]
     assert step["working-directory"] == "head"
     assert step["env"] == {
         "BASE_SHA": "${{ github.event.pull_request.base.sha }}",
@@ -178,7 +178,7 @@ def test_the_changed_files_are_found_by_the_module_in_isolated_mode() -> None:
 
 
 def test_a_pull_request_outside_submissions_is_flagged_by_a_failing_step() -> None:
-    """When grader.changes refuses, an ::error says why and the job fails."""
+    """When grader changes refuses, an ::error says why and the job fails."""
     step = next(s for s in steps(load(GRADE)) if s["name"].startswith("Flag"))
     assert step["if"] == "failure() && steps.changes.outcome == 'failure'"
     assert "::error title=Not graded::" in step["run"]
@@ -193,9 +193,9 @@ def test_each_submission_is_graded_once_and_rendered_to_every_format() -> None:
         'grader --format json -o "$RUNNER_TEMP/report.json" --require-sandbox'
         ' -- "${files[@]}" || status=$?'
     ]
-    assert 'python -I -m grader.render "$RUNNER_TEMP/report.json" --format markdown' in runs
+    assert 'python -I -m grader render "$RUNNER_TEMP/report.json" --format markdown' in runs
     assert '--max-chars 60000 -o "$REPORT_DIR/report.md"' in runs
-    assert 'python -I -m grader.render "$RUNNER_TEMP/report.json" --format github' in runs
+    assert 'python -I -m grader render "$RUNNER_TEMP/report.json" --format github' in runs
     assert 'printf \'%s\\n\' "$PR_NUMBER" > "$REPORT_DIR/pr-number.txt"' in runs
     upload = next(s for s in all_steps if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["with"]["name"] == "grading-report"
@@ -256,10 +256,10 @@ def test_the_artifact_name_matches_between_the_two_workflows() -> None:
 
 
 def test_the_action_is_composite_with_the_documented_inputs_and_outputs() -> None:
-    """Inputs paths, format, timeout; outputs score, max-score, status, result."""
+    """Inputs paths, format, timeout, exercise; outputs score, max-score, status, result."""
     action = load(ACTION)
     assert action["runs"]["using"] == "composite"
-    assert list(action["inputs"]) == ["paths", "format", "timeout"]
+    assert list(action["inputs"]) == ["paths", "format", "timeout", "exercise"]
     assert action["inputs"]["paths"]["required"] is True
     assert list(action["outputs"]) == ["score", "max-score", "status", "result"]
     for name, output in action["outputs"].items():

@@ -1,9 +1,10 @@
-"""A submission ready to be judged, a step's verdict, and judging a step once.
+"""A submission ready to be judged, a step's verdict, and what a rule may ask of earlier steps.
 
-Judging is where the engine keeps its promises to every exercise: a step whose declared
-prerequisite failed gets "Fix step N first" without its rule running; a rule that breaks
-costs that step, not the batch; and a mistake code the exercise did not declare is a bug
-of the exercise, reported as one.
+A rule is a plain function from a :class:`Case` to a :class:`Verdict`. The case holds the
+learner's program, its run and the reference's expected values; while a step is judged
+it also holds the verdicts of the steps before it (``earlier``), as their own pytest
+items reported them, so that a rule can say "Fix step N first" (``first_failed``,
+``fix_first``) without judging those steps again.
 """
 
 from __future__ import annotations
@@ -16,9 +17,6 @@ from typing import Any, Protocol
 from grader.analysis import outside
 from grader.analysis.allowlist import Allowlist
 from grader.analysis.source import Source
-from grader.feedback.ending import explain_abrupt
-from grader.feedback.explain import ending, location_of, where
-from grader.feedback.mistakes import ENGINE
 from grader.load import Program
 from grader.result import Explanation, Location
 from grader.sandbox import Execution, Run
@@ -34,6 +32,8 @@ class Rule(Protocol):
 class StepRules(Protocol):
     """What judging needs of a step (grader.exercise.Step is one)."""
 
+    @property
+    def number(self) -> int: ...
     @property
     def rule(self) -> Rule: ...
     @property
@@ -53,6 +53,8 @@ class Rules(Protocol):
     def advice(self) -> Mapping[str, str]: ...
     @property
     def allowlist(self) -> Allowlist: ...
+    @property
+    def steps(self) -> tuple[StepRules, ...]: ...
     def step(self, number: int) -> StepRules: ...
 
 
@@ -84,6 +86,10 @@ class Verdict:
 
 PASS = Verdict(True)
 
+# The step number under which the program as a whole is judged, before step 1: a
+# program that cannot run (a syntax error, an exit, no answer) fails every step alike.
+PROGRAM = 0
+
 
 @dataclass(frozen=True)
 class Case:
@@ -95,10 +101,9 @@ class Case:
     expected: Any
     source: Source
     timeout: float
-    # Each step's verdict, once judged: later steps ask for earlier ones (see judge).
-    verdicts: dict[int, Verdict] = field(
-        default_factory=dict, init=False, compare=False, repr=False
-    )
+    # The verdicts of the steps judged before the one at hand, by step number (the
+    # program as a whole under PROGRAM); empty until judging gives them (see judge).
+    earlier: Mapping[int, Verdict] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def forbidden(self) -> Explanation | None:
@@ -125,82 +130,15 @@ def fix_first(earlier: int, reason: str, location: Location | None = None) -> Ve
     )
 
 
-def judge(case: Case, number: int) -> Verdict:
-    """Return a step's verdict on a case, judging it only the first time it is asked for."""
-    if number not in case.verdicts:
-        case.verdicts[number] = _qualified(case, number, _judge(case, number))
-    return case.verdicts[number]
-
-
 def first_failed(case: Case, numbers: tuple[int, ...]) -> int | None:
-    """Return the first of these steps that fails, if one does."""
-    return next((n for n in numbers if not judge(case, n).passed), None)
+    """Return the first of these earlier steps that failed, if one did.
 
-
-def _judge(case: Case, number: int) -> Verdict:
-    step = case.exercise.step(number)
-    rule = step.rule
-    blocked = blocking(case)
-    if blocked is not None:
-        return blocked
-    for earlier, name in step.requires.items():
-        if not judge(case, earlier).passed:
-            return fix_first(earlier, f"this step uses `{name}`.")
-    try:
-        return rule(case)
-    except Exception as error:  # a bug of a check must cost one step, not the batch
-        return grader_error(error)
-
-
-def blocking(case: Case) -> Verdict | None:
-    """Return the verdict every step gets when the program as a whole could not run."""
-    main = case.run.main
-    if case.program.kind == "script":
-        syntax = next((e for e in main.errors if e.syntax), None)
-        if syntax is not None:
-            location = location_of(syntax)
-            return Verdict(
-                False,
-                f"Your program could not run: Python could not read the code {where(location)}. "
-                "Fix that syntax error first.",
-                "syntax-error",
-                location,
-            )
-    # Code that uses what the allowlist does not name could have forged everything else.
-    flag = case.forbidden
-    if flag is not None:
-        return Verdict(False, flag.text, flag.code, flag.location)
-    if main.missing:
-        explanation = explain_abrupt(main, case.timeout)
-        return Verdict(False, explanation.text, explanation.code, explanation.location)
-    # An exit on purpose or a program that never ends is not graded, wherever it
-    # stops: like os._exit(), it keeps the grader from seeing the program's end.
-    stop = ending(case.program, main, case.timeout, case.exercise.advice)
-    if stop is not None:
-        return Verdict(False, stop.text, stop.code, stop.location)
+    Their verdicts are the ones their own items gave: a step is judged once, in order.
+    """
+    for number in numbers:
+        verdict = case.earlier.get(number)
+        if verdict is None:
+            raise LookupError(f"step {number} is not judged before this one")
+        if not verdict.passed:
+            return number
     return None
-
-
-def grader_error(error: BaseException | None = None, what: str = "") -> Verdict:
-    """The verdict of a step whose check broke: a bug of the grader, said as one."""
-    cause = f" ({type(error).__name__})" if error is not None else what
-    return Verdict(
-        False,
-        f"The grader could not check this step{cause}. This is a bug in the grader, not in "
-        "your work; please report it.",
-        "grader-error",
-    )
-
-
-def _qualified(case: Case, number: int, verdict: Verdict) -> Verdict:
-    """Give a step-local code its ``stepN.`` prefix; an undeclared code is a bug."""
-    code = verdict.code
-    if verdict.passed or code is None or code in ENGINE:
-        return verdict
-    step = case.exercise.step(number)
-    declared = set(step.mistakes) | {f"needs-step{n}" for n in (*step.requires, *step.after)}
-    if code not in declared:
-        return grader_error(what=f" (undeclared mistake code {code!r})")
-    return Verdict(
-        False, verdict.message, f"step{number}.{code}", verdict.location, verdict.blocked_by
-    )

@@ -1,17 +1,23 @@
-"""The rule kit: the checks an exercise's steps are written with.
+"""The rule kit: everything an exercise's steps are written with.
 
 Each function answers one question about a case (a name exists with an exact type, a
 value equals the reference's, a loop of a given shape goes over a given iterable, a
 printed line shows a value, a computed value follows the variants) and knows nothing of
 any exercise: names, values and wording of the step come in as arguments. Codes returned
-here are step-local (``missing``, ``wrong-value``...): the engine adds ``stepN.``.
+here are step-local (``missing``, ``wrong-value``...): the engine adds ``stepN.``. Each
+function that can return a verdict declares its codes (``@declares``), so that loading
+an exercise can check that every step declares the codes its rule can give
+(grader.checks.codes).
+
+An exercise imports what it needs from here and from grader.exercise (``Exercise``,
+``Step``, ``ReferenceError_``), and nothing else of the grader.
 """
 
 from __future__ import annotations
 
 import ast
 import difflib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,25 +29,36 @@ from grader.analysis.source import (
     target_names,
     targets_of,
 )
-from grader.checks.case import MISSING, PASS, Case, Verdict, first_failed, fix_first, judge
+from grader.checks.case import MISSING, PASS, Case, Verdict, first_failed, fix_first
+from grader.checks.codes import declared, declares
+from grader.checks.judge import judge
 from grader.feedback.ending import explain_abrupt
 from grader.feedback.explain import explain, where
 from grader.feedback.names import markdown_advice, markdown_defining
 from grader.result import Explanation, Location
-from grader.sandbox import Execution
+from grader.sandbox import Execution, Run
 from grader.sandbox.model import Origin
-from grader.sandbox.values import describe, same, show
+from grader.sandbox.values import decode, describe, same, show
 
 __all__ = [
+    "KINDS",
     "MISSING",
     "PASS",
     "Case",
+    "Execution",
     "Line",
+    "Location",
+    "Node",
+    "Run",
     "Verdict",
     "abrupt_reason",
     "aliases",
     "broke_with",
+    "declared",
+    "declares",
+    "decode",
     "defines",
+    "describe",
     "equals",
     "exists",
     "fail",
@@ -52,17 +69,25 @@ __all__ = [
     "judge",
     "literal",
     "loops_over",
+    "mentions",
     "near_name",
     "new_errors",
     "output_lines",
+    "same",
+    "show",
     "shows",
+    "source_text",
     "stop_reason",
     "unpacks",
     "value_problem",
     "variant_values",
+    "where",
     "while_loops",
     "written_outside",
 ]
+
+# What the child records of every top-level name: the kinds `defines` tells apart.
+KINDS = ("value", "function", "class", "module")
 
 
 def fail(message: str, code: str, location: Location | None = None) -> Verdict:
@@ -87,6 +112,7 @@ def abrupt_reason(case: Case, execution: Execution) -> str:
 # -- a name exists -------------------------------------------------------------------
 
 
+@declares("missing", "name", "not-top-level", passes=True, unless={"name": "guess"})
 def exists(
     case: Case, name: str, instruction: str, like: Any = MISSING, guess: bool = True
 ) -> Verdict | None:
@@ -192,6 +218,7 @@ def near_name(case: Case, name: str, like: Any = MISSING) -> str | None:
 # -- a value equals the reference's --------------------------------------------------
 
 
+@declares("bool-value", "float-value", "string-value", "wrong-value")
 def value_problem(label: str, got: Any, wanted: Any) -> tuple[str, str]:
     """Name what is wrong with one value (its type, or its number): (code, text)."""
     if type(got) is bool:
@@ -209,6 +236,16 @@ def value_problem(label: str, got: Any, wanted: Any) -> tuple[str, str]:
     return ("wrong-value", f"{label} is {describe(got)}; it should be {show(wanted)}")
 
 
+@declares(
+    "missing",
+    "name",
+    "not-top-level",
+    "bool-value",
+    "float-value",
+    "string-value",
+    "wrong-value",
+    passes=True,
+)
 def equals(case: Case, name: str, wanted: Any, instruction: str) -> Verdict:
     """Pass when a top-level name exists and holds exactly the reference's value."""
     missing = exists(case, name, instruction, like=wanted)
@@ -377,26 +414,30 @@ def written_outside(
 
 def aliases(case: Case, name: str) -> frozenset[str]:
     """Return a name and the parameters it is passed to: ``def f(caps): ... f(name)``."""
-    names = {name}
     functions = {
         n.node.name: n.node
         for n in case.source.nodes()
         if isinstance(n.node, (ast.FunctionDef, ast.AsyncFunctionDef))
     }
+    names = {name}
     for call in (n.node for n in case.source.nodes() if isinstance(n.node, ast.Call)):
         function = functions.get(call.func.id) if isinstance(call.func, ast.Name) else None
-        if function is None:
-            continue
-        parameters = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
-        for position, arg in enumerate(call.args):
-            if isinstance(arg, ast.Name) and arg.id == name and position < len(parameters):
-                names.add(parameters[position])
-        names.update(
-            k.arg
-            for k in call.keywords
-            if k.arg and isinstance(k.value, ast.Name) and k.value.id == name
-        )
+        if function is not None:
+            names.update(_receiving(function, call, name))
     return frozenset(names)
+
+
+def _receiving(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, name: str
+) -> Iterator[str]:
+    """Yield the parameters of a function that a call passes a name to."""
+    parameters = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+    for position, arg in enumerate(call.args[: len(parameters)]):
+        if isinstance(arg, ast.Name) and arg.id == name:
+            yield parameters[position]
+    for keyword in call.keywords:
+        if keyword.arg and isinstance(keyword.value, ast.Name) and keyword.value.id == name:
+            yield keyword.arg
 
 
 def fills(loop: Node, name: str) -> bool:
@@ -420,6 +461,7 @@ def fills(loop: Node, name: str) -> bool:
 # -- a name exists with an exact kind -----------------------------------------------
 
 
+@declares("missing", "not-{kind}", passes=True, choices={"kind": KINDS})
 def defines(case: Case, name: str, kind: str, instruction: str) -> Verdict | None:
     """Fail unless the program defines a top-level name of this kind; None when it does.
 

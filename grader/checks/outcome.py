@@ -1,24 +1,152 @@
-"""From verdicts to results: a submission's Result, as pure functions of its case.
+"""Verdicts into pytest's report, and the report back into results: both directions, once.
 
-The checks hand back a typed verdict per step (grader.checks.plugin); here they become the
-result model, with the exercise's titles and hints, the whole-submission message, and
-every learner-derived text made safe to show.
+Each item of the checks' pytest session records its verdict with ``record_property``;
+pytest-json-report writes those properties into its report beside the item's outcome.
+``step_properties`` and ``program_properties`` are the forward direction, used by the
+items; ``results_from_report`` is the reverse, a pure function of the report and the
+exercise: the results are built from pytest's report alone, with the exercise's titles
+and hints, and every learner-derived text made safe to show.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
+from typing import Any
 
-from grader.checks.case import Case, Verdict
+from grader.checks.case import PROGRAM, Case, Verdict
+from grader.checks.judge import ProgramVerdict, Unloaded, grader_error
 from grader.exercise import Exercise, Step
-from grader.feedback.ending import explain_abrupt
-from grader.feedback.explain import explain, explain_syntax
-from grader.load import LoadError
-from grader.result import Result, Status, StepResult
+from grader.result import Location, Result, Status, StepResult
 from grader.safe import safe_text
 
 OUTPUT_SHOWN = 4_000
+
+# The properties every item records first: which submission (its index in the
+# session) and which step (PROGRAM for the program as a whole).
+SUBMISSION, STEP = "submission", "step"
+
+Properties = list[tuple[str, Any]]
+
+
+# -- forward: what an item records ----------------------------------------------------------
+
+
+def _location_data(location: Location | None) -> dict[str, int | None] | None:
+    return None if location is None else {"line": location.line, "cell": location.cell}
+
+
+def step_properties(verdict: Verdict) -> Properties:
+    """Return what a step's item records of its verdict (its outcome says whether it passed)."""
+    return [
+        ("message", verdict.message),
+        ("code", verdict.code),
+        ("location", _location_data(verdict.location)),
+        ("blocked_by", verdict.blocked_by),
+    ]
+
+
+def program_properties(case: Case | Unloaded, judged: ProgramVerdict) -> Properties:
+    """Return what the program's item records: its verdict, and what the result says of it."""
+    said = {
+        "error": judged.error,
+        "message": judged.message,
+        "code": judged.code,
+        "location": _location_data(judged.location),
+    }
+    if isinstance(case, Unloaded):
+        facts: Properties = [("name", case.shown), ("loaded", False)]
+    else:
+        facts = [
+            ("name", case.program.path),
+            ("loaded", True),
+            ("notes", list(case.program.notes)),
+            ("output", clean_output(case.run.main.stdout)),
+            ("sandbox", case.run.tier),
+            # The uid's number is the machine's business, not the report's.
+            ("layers", ["uid" if x.startswith("uid ") else x for x in case.run.layers]),
+        ]
+    return [*step_properties(judged.verdict), ("said", said), *facts]
+
+
+# -- reverse: the report's entries back into results ----------------------------------------
+
+
+def properties(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the properties an item of the report recorded, by name."""
+    return {k: v for pair in entry.get("user_properties") or () for k, v in pair.items()}
+
+
+def _location(data: Any) -> Location | None:
+    if not isinstance(data, Mapping) or type(data.get("line")) is not int:
+        return None
+    cell = data.get("cell")
+    return Location(data["line"], cell if type(cell) is int else None)
+
+
+def verdict_of(entry: Mapping[str, Any]) -> Verdict:
+    """Return the verdict an item of the report gave: its outcome, with what it recorded."""
+    recorded = properties(entry)
+    outcome = entry.get("outcome")
+    if outcome not in ("passed", "failed") or "message" not in recorded:
+        # The item broke before it could record a verdict: a bug of the grader.
+        return grader_error(what=" (its check did not finish)")
+    blocked = recorded.get("blocked_by")
+    return Verdict(
+        outcome == "passed",
+        str(recorded["message"]),
+        recorded.get("code"),
+        _location(recorded.get("location")),
+        blocked if type(blocked) is int else None,
+    )
+
+
+def _by_submission(report: Mapping[str, Any]) -> dict[int, dict[int, Mapping[str, Any]]]:
+    """Group the report's items by submission, then by step."""
+    grouped: dict[int, dict[int, Mapping[str, Any]]] = {}
+    for entry in report.get("tests") or ():
+        recorded = properties(entry)
+        index, step = recorded.get(SUBMISSION), recorded.get(STEP)
+        if type(index) is int and type(step) is int:
+            grouped.setdefault(index, {})[step] = entry
+    return dict(sorted(grouped.items()))
+
+
+def results_from_report(report: Mapping[str, Any], exercise: Exercise) -> Iterator[Result]:
+    """Build each submission's result, in submission order, from a report of the checks."""
+    for items in _by_submission(report).values():
+        yield result_from(items, exercise)
+
+
+def result_from(items: Mapping[int, Mapping[str, Any]], exercise: Exercise) -> Result:
+    """Build one submission's result from its items of the report: the program's, the steps'."""
+    program = properties(items.get(PROGRAM, {}))
+    said = program.get("said") or {}
+    name = str(program.get("name", ""))
+    if not program.get("loaded"):
+        return load_failure(name, str(said.get("message", "")), said.get("code"), exercise)
+    steps = said_once(
+        tuple(step_result(step, verdict_of(items.get(step.number, {}))) for step in exercise.steps)
+    )
+    status = Status.PASSED if all(s.passed for s in steps) else Status.FAILED
+    return cleaned(
+        Result(
+            submission=name,
+            status=Status.ERROR if said.get("error") else status,
+            steps=steps,
+            max_score=len(exercise.steps),
+            message=str(said.get("message", "")),
+            location=_location(said.get("location")),
+            code=said.get("code"),
+            notes=tuple(program.get("notes") or ()),
+            output=str(program.get("output", "")),
+            sandbox=str(program.get("sandbox", "")),
+            layers=tuple(program.get("layers") or ()),
+        )
+    )
+
+
+# -- the result's own rules ---------------------------------------------------------------
 
 
 def step_result(step: Step, verdict: Verdict) -> StepResult:
@@ -69,60 +197,7 @@ def said_once(steps: tuple[StepResult, ...]) -> tuple[StepResult, ...]:
     return tuple(out)
 
 
-def result_of(exercise: Exercise, case: Case, verdicts: Mapping[int, Verdict]) -> Result:
-    """Build one submission's result from its case and its step verdicts."""
-    missing = [step.number for step in exercise.steps if step.number not in verdicts]
-    if missing:
-        raise RuntimeError(f"{case.program.path}: no verdict for step {missing[0]}")
-    steps = said_once(tuple(step_result(step, verdicts[step.number]) for step in exercise.steps))
-    main = case.run.main
-    status = Status.PASSED if all(s.passed for s in steps) else Status.FAILED
-    message, location, code = "", None, None
-    nothing_ran = not main.values or all(category != "value" for _, category in main.names)
-    syntax = next((e for e in main.errors if e.syntax), None)
-    # "error": nothing of the program could run (it could not be read, nothing came
-    # back, or its time ran out before it created anything); a program that ran and
-    # stopped with an error is "failed", its steps say how far it got.
-    if (
-        (syntax is not None and case.program.kind == "script")
-        or main.missing
-        or (main.timed_out and nothing_ran)
-    ):
-        status = Status.ERROR
-    flag = case.forbidden
-    if syntax is not None and case.program.kind == "script":
-        explanation = explain_syntax(syntax, case.program)
-        message, location, code = explanation.text, explanation.location, explanation.code
-    elif flag is not None:
-        message, location, code = flag.text, flag.location, flag.code
-    elif main.missing:
-        explanation = explain_abrupt(main, case.timeout)
-        message, code = explanation.text, explanation.code
-    elif main.errors:
-        explanation = explain(main.errors[0], case.program, main, case.timeout, exercise.advice)
-        message, location, code = explanation.text, explanation.location, explanation.code
-        extra = len(main.errors) - 1
-        if extra:
-            message += f"\n({extra} more cell{'s' if extra > 1 else ''} failed as well.)"
-    return cleaned(
-        Result(
-            submission=case.program.path,
-            status=status,
-            steps=steps,
-            max_score=len(exercise.steps),
-            message=message,
-            location=location,
-            code=code,
-            notes=case.program.notes,
-            output=clean_output(main.stdout),
-            sandbox=case.run.tier,
-            # The uid's number is the machine's business, not the report's.
-            layers=tuple("uid" if x.startswith("uid ") else x for x in case.run.layers),
-        )
-    )
-
-
-def load_failure(shown: str, error: LoadError, exercise: Exercise) -> Result:
+def load_failure(shown: str, message: str, code: str | None, exercise: Exercise) -> Result:
     """The result of a file that could not be loaded: an error, every step failed."""
     steps = tuple(
         StepResult(
@@ -140,8 +215,8 @@ def load_failure(shown: str, error: LoadError, exercise: Exercise) -> Result:
             status=Status.ERROR,
             steps=steps,
             max_score=len(exercise.steps),
-            message=error.message,
-            code=error.code,
+            message=message,
+            code=code,
         )
     )
 

@@ -1,12 +1,18 @@
-"""The pytest plugin: hands the graded cases to the step test, and collects the verdicts.
+"""The pytest plugin: each step of each submission is an item, and pytest's report is the verdict.
 
-The checks run in-process with ``pytest.main``. The plugin parametrizes the one step test
-(grader/checks/test_steps.py) with every case and every step of the exercise it is
-given, marks each item with its step, reads that marker back and keeps the typed verdict
-each item records; pytest-json-report collects the items' outcomes, and each outcome must
-agree with its verdict. The session is sealed off from wherever the grader happens to
-run: no ini file, conftest or plugin of the surrounding project, no cache directory, no
-PYTEST_ADDOPTS.
+The checks run in-process with ``pytest.main``. The plugin parametrizes the two tests of
+grader/checks/test_steps.py: ``test_program`` once per submission (the program as a
+whole), and ``test_step`` once per submission and step, each step item marked with its
+step. Items run submission by submission, program first, then step 1, 2...; each item's
+outcome is its verdict and the verdict's data goes into pytest's own channel
+(``record_property``), which pytest-json-report writes into its report. A step reads the
+verdicts of the earlier items of its submission from those same items, as check50's
+checks read their dependencies; nothing else keeps a verdict.
+
+Submissions arrive as a stream, in order: a later one may still be running in its child
+while an earlier one is judged, and each is let go once its last item has run. The
+session is sealed off from wherever the grader happens to run: no ini file, conftest or
+plugin of the surrounding project, no cache directory, no PYTEST_ADDOPTS.
 """
 
 from __future__ import annotations
@@ -14,61 +20,49 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Generator, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pytest_jsonreport.plugin import JSONReport
 
-from grader.checks.case import Case, Verdict
+from grader.checks.case import PROGRAM, Case, Verdict
+from grader.checks.judge import Unloaded
+from grader.checks.outcome import STEP, SUBMISSION, verdict_of
 from grader.exercise import Exercise
 
 CHECKS_FILE = Path(__file__).resolve().parent / "test_steps.py"
 
-
-# A case, or a function that waits for one and returns None when the submission could
-# not be loaded (its steps are then skipped, and the result model says why).
-CaseSource = Callable[[], "Case | None"]
+# Each item's reports, by phase ("setup", "call", "teardown"), as pytest made them.
+REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 
 
 class CasesPlugin:
-    """Parametrizes the step tests with one case per submission, in submission order.
+    """Parametrizes the checks with a stream of submissions and hands each item its own."""
 
-    A case may be given as a function that waits for it: the session then starts while
-    the later submissions are still running in their children, and each item waits only
-    for its own submission. Items run submission by submission (all the steps of the
-    first, then of the second...), so the checks keep pace with the children.
-    """
-
-    def __init__(
-        self,
-        exercise: Exercise,
-        cases: Sequence[Case | CaseSource],
-        done: Callable[[int], None] | None = None,
-    ) -> None:
+    def __init__(self, exercise: Exercise, cases: Iterable[Case | Unloaded], count: int) -> None:
         self.steps = [step.number for step in exercise.steps]
-        self.cases = list(cases)
-        self.done = done
-        # Case index -> step -> the verdict its item recorded.
-        self.verdicts: dict[int, dict[int, Verdict]] = {}
-        # Item node id -> (case index, step), to pair each outcome with its verdict.
-        self.items: dict[str, tuple[int, int]] = {}
+        self.count = count
+        self._stream = iter(cases)
+        self._taken = 0
+        # The submission being judged: its index and its case.
+        self._current: tuple[int, Case | Unloaded] | None = None
+        # (submission, step) -> its item, so that a step can read the earlier ones.
+        self._items: dict[tuple[int, int], pytest.Item] = {}
+        # What broke the stream of submissions (a bug of the grader), to raise after.
+        self.failure: BaseException | None = None
 
     def pytest_configure(self, config: pytest.Config) -> None:
         """Declare the step marker, so that --strict-markers accepts it."""
         config.addinivalue_line("markers", "step(number): the exercise step a test grades")
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
-        """Run the step test once per case and step, each item marked with its step."""
-        if "case" in metafunc.fixturenames:
-            metafunc.parametrize(
-                "case",
-                range(len(self.cases)),
-                ids=[str(i) for i in range(len(self.cases))],
-                indirect=True,
-            )
+        """Run the program test once per submission, the step test once per step too."""
+        if "submission" in metafunc.fixturenames:
+            indexes = range(self.count)
+            metafunc.parametrize("submission", indexes, ids=map(str, indexes), indirect=True)
         if "step" in metafunc.fixturenames:
             metafunc.parametrize(
                 "step",
@@ -77,74 +71,91 @@ class CasesPlugin:
             )
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        """Order the items by case, then by step, so case i is done before case i+1."""
-        items.sort(key=lambda item: (_case_index(item), _step_of(item)))
-        self.items = {item.nodeid: (_case_index(item), _step_of(item)) for item in items}
+        """Order the items by submission, then program first and steps in order."""
+        items.sort(key=_key)
+        self._items = {_key(item): item for item in items}
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        """Record which submission and step an item judges, before anything else it records."""
+        index, number = _key(item)
+        item.user_properties.extend([(SUBMISSION, index), (STEP, number)])
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        """Keep each phase's report on its item, where a later step reads its outcome."""
+        report = yield
+        item.stash.setdefault(REPORTS, {})[report.when] = report
+        return report
 
     def pytest_runtest_teardown(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
-        """When the last item of a case has run, let go of its reports and tell done()."""
-        index = _case_index(item)
-        if nextitem is not None and _case_index(nextitem) == index:
+        """When the last item of a submission has run, let go of it."""
+        if nextitem is not None and _key(nextitem)[0] == _key(item)[0]:
             return
+        self._current = None
         # The terminal reporter keeps every report of the session for a summary that
         # nobody reads here (the session's output goes to a sink): let them go as each
-        # case is done, or memory grows by kilobytes per submission.
+        # submission is done, or memory grows by kilobytes per submission.
         reporter = item.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
             reporter.stats.clear()
-        if self.done is not None:
-            self.done(index)
 
     @pytest.fixture
-    def case(self, request: pytest.FixtureRequest) -> Case:
-        """The case of this item, waiting for its submission to finish running."""
-        given = self.cases[request.param]
-        found = given if isinstance(given, Case) else given()
-        if found is None:
-            pytest.skip("the submission could not be loaded")
-        return found
+    def submission(self, request: pytest.FixtureRequest) -> Case | Unloaded:
+        """The submission of this item, waiting for it to finish running if it must."""
+        index = int(request.param)
+        if self._current is None or self._current[0] != index:
+            self._current = (index, self._take(index))
+        return self._current[1]
+
+    def _take(self, index: int) -> Case | Unloaded:
+        """Take submissions from the stream up to the one at this index."""
+        try:
+            while True:
+                found = next(self._stream)
+                self._taken += 1
+                if self._taken > index:
+                    return found
+        except BaseException as error:  # a bug of the grader: stop, and say it after
+            self.failure = error
+            pytest.exit("the submissions could not be prepared", returncode=3)
 
     @pytest.fixture
     def step(self, request: pytest.FixtureRequest) -> int:
-        """The step this item judges, read from its step marker."""
-        return _step_of(request.node)
+        """The step this item judges."""
+        return int(request.param)
 
     @pytest.fixture
-    def record(self, request: pytest.FixtureRequest) -> Callable[[Verdict], None]:
-        """Return the function an item hands its verdict to."""
-        index, number = _case_index(request.node), _step_of(request.node)
+    def earlier(self, request: pytest.FixtureRequest) -> Mapping[int, Verdict]:
+        """The verdicts of the program and of the steps before this one, from their items."""
+        index, number = _key(request.node)
+        before = (PROGRAM, *(n for n in self.steps if n < number))
+        return {n: verdict_of(_entry(self._items[(index, n)])) for n in before}
 
-        def keep(verdict: Verdict) -> None:
-            self.verdicts.setdefault(index, {})[number] = verdict
-
-        return keep
-
-    def check_outcomes(self, report: dict[str, Any]) -> None:
-        """Make sure each item's outcome agrees with the verdict it recorded."""
-        for test in report.get("tests", []):
-            index, number = self.items.get(str(test.get("nodeid")), (-1, -1))
-            verdict = self.verdicts.get(index, {}).get(number)
-            if test.get("outcome") == "skipped" and verdict is None:
-                continue  # a submission that could not be loaded; its result says why
-            if verdict is None:
-                raise RuntimeError(
-                    f"a step check broke without a verdict: case {index}, step {number} "
-                    f"({test.get('outcome')})"
-                )
-            if (test.get("outcome") == "passed") != verdict.passed:
-                raise RuntimeError(f"case {index}, step {number}: outcome and verdict disagree")
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_report_teststatus(self, report: pytest.TestReport) -> tuple[str, str, str]:
+        """Name each outcome as pytest's terminal does; nothing here is printed."""
+        outcome: str = report.outcome
+        if report.when in ("setup", "teardown") and outcome == "failed":
+            outcome = "error"
+        return outcome, "", ""
 
 
-def _case_index(item: pytest.Item) -> int:
-    """Return the case index an item was parametrized with."""
+def _key(item: pytest.Item) -> tuple[int, int]:
+    """Return (submission index, step) of an item; the program's step is PROGRAM."""
     callspec = getattr(item, "callspec", None)
-    return int(callspec.params["case"]) if callspec is not None else -1
+    params: Mapping[str, Any] = callspec.params if callspec is not None else {}
+    return int(params.get("submission", -1)), int(params.get("step", PROGRAM))
 
 
-def _step_of(item: pytest.Item) -> int:
-    """Return the step an item judges, from its step marker."""
-    marker = item.get_closest_marker("step")
-    return int(marker.args[0]) if marker is not None else -1
+def _entry(item: pytest.Item) -> dict[str, Any]:
+    """An item that has run, as pytest-json-report writes it: its outcome and properties."""
+    reports = item.stash.get(REPORTS, {})
+    setup, call = reports.get("setup"), reports.get("call")
+    outcome: str = "error" if setup is None or setup.failed else (call or setup).outcome
+    return {"outcome": outcome, "user_properties": [{k: v} for k, v in item.user_properties]}
 
 
 @contextlib.contextmanager
@@ -167,66 +178,63 @@ def _sealed_environment() -> Iterator[None]:
                 os.environ[key] = value
 
 
+# pytest's own plugins that this session does not use: each costs time to register and
+# on every item, and guards nothing here (learner code never runs in this process,
+# nothing logs, no test asks for tmp_path or monkeypatch). unraisableexception alone
+# runs a full garbage collection at exit. (legacypath stays: pytest-json-report reads
+# the session's fspath, which it provides; junitxml stays: it provides record_property.)
+UNUSED_PLUGINS = (
+    "cacheprovider",
+    "stepwise",
+    "warnings",
+    "unraisableexception",
+    "threadexception",
+    "logging",
+    "faulthandler",
+    "doctest",
+    "pastebin",
+    "tmpdir",
+    "monkeypatch",
+    "recwarn",
+    "setuponly",
+    "setupplan",
+    "unittest",
+    "subtests",
+    "skipping",
+)
+
+ARGS = (
+    str(CHECKS_FILE),
+    *("-c", os.devnull, "--rootdir", str(CHECKS_FILE.parent), "--noconftest"),
+    *("-p", "pytest_jsonreport.plugin"),
+    *(arg for name in UNUSED_PLUGINS for arg in ("-p", f"no:{name}")),
+    "--assert=plain",
+    "--json-report-file=none",
+    *("--json-report-omit", "collectors", "log", "traceback", "streams", "warnings", "keywords"),
+    *("-q", "--no-header", "--tb=no", "-s", "--import-mode=importlib"),
+)
+
+
 @dataclass(frozen=True)
 class Checked:
-    """What a session of checks found: each case's verdict per step, and pytest's exit code."""
+    """What a session of checks left: pytest-json-report's report, and pytest's exit code."""
 
-    verdicts: dict[int, dict[int, Verdict]]
+    report: Mapping[str, Any] = field(default_factory=dict)
     exitcode: int = 0
 
 
-def run_checks(
-    exercise: Exercise,
-    cases: Sequence[Case | CaseSource],
-    done: Callable[[int], None] | None = None,
-) -> Checked:
-    """Judge every step of the exercise on every case, in one pytest session.
-
-    done(index), if given, is called as soon as every step of a case has been checked.
-    """
+def run_checks(exercise: Exercise, cases: Iterable[Case | Unloaded], count: int) -> Checked:
+    """Judge the program and every step of the exercise on ``count`` submissions, in one
+    pytest session, taking them from ``cases`` in order."""
+    if count == 0:
+        return Checked()
     report = JSONReport()
-    args = [
-        str(CHECKS_FILE),
-        "-c",
-        os.devnull,
-        "--rootdir",
-        str(CHECKS_FILE.parent),
-        "-p",
-        "pytest_jsonreport.plugin",
-        "-p",
-        "no:cacheprovider",
-        "-p",
-        "no:stepwise",
-        "-p",
-        "no:warnings",
-        # Plugins that cost time on every item and guard nothing here: learner code never
-        # runs in this process, and nothing logs. (unraisableexception alone runs a full
-        # garbage collection at exit, a second with a thousand cases in memory.)
-        *("-p", "no:unraisableexception", "-p", "no:threadexception", "-p", "no:logging"),
-        *("-p", "no:faulthandler", "-p", "no:junitxml", "-p", "no:doctest", "-p", "no:pastebin"),
-        "--assert=plain",
-        "--json-report-file=none",
-        "--json-report-omit",
-        "collectors",
-        "log",
-        "traceback",
-        "streams",
-        "warnings",
-        "keywords",
-        "-q",
-        "--no-header",
-        "--tb=no",
-        "-s",
-        "--import-mode=importlib",
-    ]
-    if not cases:
-        return Checked({})
+    plugin = CasesPlugin(exercise, cases, count)
     sink = io.StringIO()
-    plugin = CasesPlugin(exercise, cases, done)
     with _sealed_environment(), contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-        exitcode = pytest.main(args, plugins=[report, plugin])
+        exitcode = pytest.main(list(ARGS), plugins=[report, plugin])
+    if plugin.failure is not None:
+        raise plugin.failure
     if report.report is None:
         raise RuntimeError("the step checks did not run:\n" + sink.getvalue()[-2000:])
-    if exitcode != pytest.ExitCode.INTERRUPTED:
-        plugin.check_outcomes(report.report)
-    return Checked(plugin.verdicts, int(exitcode))
+    return Checked(report.report, int(exitcode))

@@ -1,21 +1,41 @@
-"""The one pytest test of the checks: a step of the exercise, judged on one submission.
+"""The checks' tests: a submission's program as a whole, then each step of the exercise.
 
-The plugin (grader.checks.plugin) runs it once per submission and per step of the exercise it
-was given, marks each item with its step, and collects the typed verdict it records.
+The plugin (grader.checks.plugin) runs ``test_program`` once per submission and
+``test_step`` once per submission and step, in that order. Each records its verdict
+with ``record_property`` and fails when the verdict does: the item's outcome is the
+verdict, and pytest's report carries the rest of it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import pytest
 
-from grader.checks.case import Case, Verdict, judge
+from grader.checks.case import Case, Verdict
+from grader.checks.judge import Unloaded, judge_program, judge_step
+from grader.checks.outcome import program_properties, step_properties
+
+Record = Callable[[str, object], None]
 
 
-def test_step(case: Case, step: int, record: Callable[[Verdict], None]) -> None:
-    """Apply one step's rule to one submission, record the verdict, fail if the step did."""
-    verdict = judge(case, step)
-    record(verdict)
+def test_program(submission: Case | Unloaded, record_property: Record) -> None:
+    """The program could be loaded, and it ran to its end: its steps can be judged."""
+    judged = judge_program(submission)
+    for key, value in program_properties(submission, judged):
+        record_property(key, value)
+    if not judged.verdict.passed:
+        pytest.fail(f"not judged: {judged.verdict.code}", pytrace=False)
+
+
+def test_step(
+    submission: Case | Unloaded, step: int, earlier: Mapping[int, Verdict], record_property: Record
+) -> None:
+    """One step of the exercise, judged by its rule after the steps before it."""
+    if isinstance(submission, Unloaded):
+        pytest.skip("the file could not be loaded as a program")
+    verdict = judge_step(submission, step, earlier)
+    for key, value in step_properties(verdict):
+        record_property(key, value)
     if not verdict.passed:
-        pytest.fail(verdict.message, pytrace=False)
+        pytest.fail(f"step {step}: {verdict.code}", pytrace=False)

@@ -6,9 +6,10 @@ over a batch and look them up. The engine's own codes (a file that cannot be rea
 error of the whole program) are declared here; each exercise declares its steps' codes
 with its steps (grader.exercise.Step.mistakes), and the engine prefixes them with
 ``stepN.``. Codes never change meaning; a new mistake gets a new code. The table in
-docs/mistakes.md is written from both, for the built-in exercise:
+docs/mistakes.md is written from both, for the built-in exercise (``--exercise FOLDER``
+writes another exercise's):
 
-    python -m grader.mistakes > docs/mistakes.md
+    grader mistakes -o docs/mistakes.md
 """
 
 from __future__ import annotations
@@ -73,7 +74,11 @@ ENGINE: dict[str, str] = {
 }
 
 
-def markdown(registry: Mapping[str, str]) -> str:
+def markdown(
+    registry: Mapping[str, str],
+    exercise: str = "the built-in exercise",
+    command: str = "grader mistakes -o docs/mistakes.md",
+) -> str:
     """Write a registry (code -> explanation) as the Markdown table of docs/mistakes.md."""
     lines = [
         "# Mistake codes",
@@ -82,8 +87,8 @@ def markdown(registry: Mapping[str, str]) -> str:
         "codes in the JSON report (`code`, `mistakes`) and the CSV gradebook. Codes are",
         "stable: a code keeps its meaning, and a new mistake gets a new code.",
         "",
-        "This file is generated from `grader/feedback/mistakes.py` and the built-in exercise's steps: "
-        "`python -m grader.mistakes > docs/mistakes.md`.",
+        f"This file is generated from `grader/feedback/mistakes.py` and {exercise}'s steps: "
+        f"`{command}`.",
         "",
         "| code | what the learner did |",
         "| --- | --- |",

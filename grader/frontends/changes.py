@@ -6,9 +6,9 @@ changes, and refuse to treat as a submission a pull request that also touches
 anything else (the grader, its tests, the workflows): those need a human review.
 
 ``classify`` is the pure part, from ``git diff --name-status`` output to the two
-lists. ``main`` is what the workflow runs in the pull request's checkout::
+lists. ``report_changes`` is what the workflow runs in the pull request's checkout::
 
-    python -I -m grader.changes BASE HEAD
+    python -I -m grader changes BASE HEAD
 
 It prints the submissions to grade, one per line, and exits 0; or it prints the
 paths outside ``submissions/`` to standard error and exits 1. Standard error is the
@@ -112,13 +112,8 @@ def classify(name_status: str) -> Changes:
     return Changes(tuple(submissions), tuple(outside), tuple(skipped))
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Print the submissions that HEAD adds or changes since it left BASE."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) != 2 or any(not arg or arg.startswith("-") for arg in args):
-        print("usage: python -I -m grader.changes BASE HEAD", file=sys.stderr)
-        return 2
-    base, head = args
+def report_changes(base: str, head: str) -> int:
+    """Print the submissions that HEAD adds or changes since it left BASE (grader changes)."""
     # BASE...HEAD compares HEAD with where it left BASE, so work merged into the base
     # branch since then is not taken for the pull request's.
     changes = classify(
@@ -164,7 +159,7 @@ def _note_in_summary(summary: str, note: str, paths: Sequence[str]) -> bool:
             stream.write("\n".join(lines) + "\n")
     except OSError as error:
         print(
-            f"grader.changes: cannot write GITHUB_STEP_SUMMARY ({summary}): {error.strerror}.",
+            f"grader changes: cannot write GITHUB_STEP_SUMMARY ({summary}): {error.strerror}.",
             file=sys.stderr,
         )
         return False
@@ -205,10 +200,10 @@ def _git(*args: str) -> str:
     try:
         done = subprocess.run(["git", *args], capture_output=True, check=False)
     except OSError as error:
-        raise SystemExit(f"grader.changes: cannot run git: {error}") from None
+        raise SystemExit(f"grader changes: cannot run git: {error}") from None
     if done.returncode != 0:
         reason = log_line(os.fsdecode(done.stderr).strip())
-        raise SystemExit(f"grader.changes: git {args[0]} failed: {reason}")
+        raise SystemExit(f"grader changes: git {args[0]} failed: {reason}")
     return os.fsdecode(done.stdout)
 
 
@@ -236,7 +231,3 @@ def _unquote(path: str) -> str:
             raw.extend(b"\\")
             index += 1
     return raw.decode("utf-8", errors="surrogateescape")
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

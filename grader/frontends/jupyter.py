@@ -6,9 +6,10 @@ it reports: as HTML in a notebook, as text in a terminal IPython.
 
 `%grade` with no argument finds the notebook from the kernel: VS Code puts its path in
 ``__vsc_ipynb_file__``, Jupyter Server in ``JPY_SESSION_NAME``, and Colab hands the
-notebook over on request. `%grade PATH` grades a file named explicitly. The grader reads
-the file as last saved, so a notebook saved before its last run cell gets a "save
-first" note above its grade.
+notebook over on request. `%grade PATH` grades a file named explicitly, and
+`%grade --exercise FOLDER [PATH]` grades against the exercise in FOLDER instead of the
+built-in one. The grader reads the file as last saved, so a notebook saved before its
+last run cell gets a "save first" note above its grade.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ from grader.result import Report
 
 # A line of the grader's own magics: a cell of nothing else is not the learner's work.
 _GRADER_LINE = re.compile(r"%(re)?load_ext\s+grader\s*|%grade(\s.*)?")
+# `--exercise FOLDER` (or `--exercise=FOLDER`) at the start of %grade's line, the folder
+# in quotes when it holds spaces; what follows is the file to grade.
+_EXERCISE = re.compile(r"""\s*--exercise(?:=|\s+)("[^"]*"|'[^']*'|\S+)(.*)""", re.DOTALL)
 # The longest a grading may take in the kernel before it gives up (the child has its own
 # time limit; this bounds a grader that cannot start at all).
 WAIT = 300.0
@@ -89,16 +93,16 @@ class Session:
 
     def view(self, line: str = "") -> GradeView:
         """Grade the notebook (or the file named) and return what to show."""
-        given = line.strip().strip("\"'")
+        given, options = grade_line(line)
         with tempfile.TemporaryDirectory(prefix="grader-colab-") as folder:
             path = Path(given) if given else self.locate(Path(folder))
             if path is None:
                 return GradeView(None, (NOT_FOUND,))
             notes = self._save_first(path, given)
             if given:
-                report, said = run_grader(given, Path.cwd())
+                report, said = run_grader(given, Path.cwd(), options)
             else:  # named by its file name, as the learner knows it
-                report, said = run_grader(path.name, path.parent)
+                report, said = run_grader(path.name, path.parent, options)
         return GradeView(report, (*notes, *said))
 
     def locate(self, scratch: Path) -> Path | None:
@@ -150,6 +154,16 @@ class Session:
         return 0
 
 
+def grade_line(line: str) -> tuple[str, tuple[str, ...]]:
+    """Split %grade's line into the file named ('' for the notebook itself) and the
+    grader's options: ``--exercise FOLDER``, made absolute, as the grader runs elsewhere."""
+    found = _EXERCISE.fullmatch(line)
+    if found is None:
+        return line.strip().strip("\"'"), ()
+    folder = found.group(1).strip("\"'")
+    return found.group(2).strip().strip("\"'"), ("--exercise", str(Path(folder).resolve()))
+
+
 def _grader_only(cell: object) -> bool:
     """Whether a cell holds nothing but the grader's own magics (or nothing at all)."""
     if not isinstance(cell, str):
@@ -176,13 +190,15 @@ def colab_notebook(scratch: Path) -> Path | None:
     return path
 
 
-def run_grader(name: str, folder: Path) -> tuple[Report | None, tuple[str, ...]]:
+def run_grader(
+    name: str, folder: Path, options: tuple[str, ...] = ()
+) -> tuple[Report | None, tuple[str, ...]]:
     """Grade one file in a process of its own; return its report and what it said on stderr.
 
     The report names the file as given. The note on a missing bwrap tier is for whoever
     runs a batch, not for a learner; the portable tier's says what protects their files.
     """
-    command = [sys.executable, "-m", "grader", "--format", "json", "--", name]
+    command = [sys.executable, "-m", "grader", "--format", "json", *options, "--", name]
     try:
         done = subprocess.run(
             command,

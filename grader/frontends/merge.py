@@ -2,7 +2,7 @@
 
 A batch spread over N machines with ``--shard K/N --format json`` leaves N reports;
 
-    python -m grader.merge shard-1.json shard-2.json ... > all.json
+    grader merge shard-1.json shard-2.json ... -o all.json
 
 writes the one report a single run over all the submissions would have written: the
 results of every shard, sorted by path (the order one run over a folder lists them),
@@ -16,14 +16,12 @@ different sandbox tiers (one machine without bubblewrap, say) give a merged
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from grader.report.json import dumps, result_from_dict, summary_dict
-from grader.report.output import EXIT_INTERNAL, EXIT_USAGE, internal_error
+from grader.report.json import result_from_dict, summary_dict
 from grader.result import REPORT_VERSION, Report, submission_order
-from grader.safe import encodable, log_line
+from grader.safe import log_line
 
 
 class MergeError(Exception):
@@ -97,39 +95,14 @@ def _distinct(values: Iterable[str]) -> list[str]:
     return [value for value in dict.fromkeys(values) if value]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Merge the JSON reports named on the command line and print the merged one."""
-    names = list(sys.argv[1:] if argv is None else argv)
-    usage = "usage: python -m grader.merge REPORT.json [REPORT.json ...] > all.json"
-    if names and names[0] in ("-h", "--help"):
-        print(usage)
-        return 0
-    if not names:
-        print(usage, file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        reports = []
-        for name in names:
-            try:
-                with open(name, encoding="utf-8") as handle:
-                    text = handle.read()
-            except OSError as error:
-                raise MergeError(f"{name}: cannot read it ({error.strerror or error}).") from None
-            reports.append(parse(text, name))
-        merged = merge(reports)
-    except MergeError as error:
-        print(f"grader.merge: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except Exception as error:  # a fault of the grader: one line, never a traceback
-        print(internal_error("grader.merge", error), file=sys.stderr)
-        return EXIT_INTERNAL
-    try:
-        sys.stdout.write(encodable(dumps(merged) + "\n", sys.stdout))
-    except OSError as error:  # a closed pipe, a full disk behind a redirection
-        print(f"grader.merge: cannot write the report: {error.strerror or error}", file=sys.stderr)
-        return EXIT_USAGE
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+def merge_files(names: Sequence[str]) -> dict[str, Any]:
+    """Read the shard reports named and merge them (grader merge), or raise MergeError."""
+    reports = []
+    for name in names:
+        try:
+            with open(name, encoding="utf-8") as handle:
+                text = handle.read()
+        except OSError as error:
+            raise MergeError(f"{name}: cannot read it ({error.strerror or error}).") from None
+        reports.append(parse(text, name))
+    return merge(reports)

@@ -3,8 +3,8 @@
 A workflow grades its submissions once, with ``--format json``, and renders that one
 result to every format it needs::
 
-    python -m grader.render report.json --format github
-    python -m grader.render report.json --format markdown --max-chars 60000 -o report.md
+    grader render report.json --format github
+    grader render report.json --format markdown --max-chars 60000 -o report.md
 
 ``--max-chars`` cuts Markdown between two blocks (never inside a code block or a
 ``<details>`` block) so that it fits a pull request comment. The exit code is the
@@ -15,62 +15,37 @@ grader itself (one line on standard error, never a traceback).
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from collections.abc import Sequence
-from typing import NoReturn
 
 from grader.report.output import EXIT_INTERNAL, EXIT_USAGE, internal_error, rendered, write
 from grader.safe import log_line
 
-PROGRAM = "grader.render"
+PROGRAM = "grader render"
+# The shortest Markdown that --max-chars may cut to: a heading and the note that says so.
+MIN_CHARS = 100
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        """Say what is wrong in one line and exit with the usage error code."""
-        self.exit(EXIT_USAGE, f"grader.render: {message} (see python -m grader.render --help)\n")
-
-
-def _parser() -> argparse.ArgumentParser:
-    from grader.report import FORMATS
-
-    p = _Parser(
-        prog="python -m grader.render",
-        description="Render a report saved with --format json in another format.",
-    )
-    p.add_argument("report", metavar="REPORT.json", help="a report written by --format json")
-    p.add_argument("--format", choices=sorted(FORMATS), required=True, help="the format to write")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not standard output")
-    p.add_argument(
-        "--max-chars",
-        type=int,
-        metavar="N",
-        help="markdown only: cut between two blocks to at most N characters, with a note",
-    )
-    return p
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Render the saved report named on the command line."""
+def render_saved(
+    report_path: str, format_name: str, output: str | None, max_chars: int | None
+) -> int:
+    """Render a saved report in a format (grader render); return the grader's exit code."""
     from grader.frontends.merge import MergeError, parse
     from grader.report import github
     from grader.report.json import report_from_dict
 
-    args = _parser().parse_args(argv)
-    if args.max_chars is not None and (args.format != "markdown" or args.max_chars < 100):
+    if max_chars is not None and (format_name != "markdown" or max_chars < MIN_CHARS):
         print(
-            "grader.render: --max-chars goes with --format markdown, N >= 100.",
+            f"{PROGRAM}: --max-chars goes with --format markdown, N >= {MIN_CHARS}.",
             file=sys.stderr,
         )
         return EXIT_USAGE
     try:
-        with open(args.report, encoding="utf-8") as stream:
-            data = parse(stream.read(), args.report)
+        with open(report_path, encoding="utf-8") as stream:
+            data = parse(stream.read(), report_path)
         report = report_from_dict(data)
     except OSError as error:
-        print(f"{PROGRAM}: cannot read {args.report}: {error.strerror}.", file=sys.stderr)
+        print(f"{PROGRAM}: cannot read {report_path}: {error.strerror}.", file=sys.stderr)
         return EXIT_USAGE
     except MergeError as error:
         print(f"{PROGRAM}: {error}", file=sys.stderr)
@@ -78,17 +53,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (AttributeError, KeyError, TypeError, ValueError) as error:
         # The reason may quote the file's own text: one line, as log text.
         reason = log_line(str(error))
-        print(f"{PROGRAM}: {args.report}: not in the report format ({reason}).", file=sys.stderr)
+        print(f"{PROGRAM}: {report_path}: not in the report format ({reason}).", file=sys.stderr)
         return EXIT_USAGE
     try:
-        text = rendered(report, args.format, sys.stdout if not args.output else None)
-        if args.max_chars is not None:
-            text = github.cut_markdown(text, args.max_chars)
+        text = rendered(report, format_name, sys.stdout if not output else None)
+        if max_chars is not None:
+            text = github.cut_markdown(text, max_chars)
     except Exception as error:  # a fault of the grader: one line, never a traceback
         print(internal_error(PROGRAM, error), file=sys.stderr)
         return EXIT_INTERNAL
-    return write(report, args.format, text, args.output, os.environ, PROGRAM)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    return write(report, format_name, text, output, os.environ, PROGRAM)

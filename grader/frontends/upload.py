@@ -5,7 +5,11 @@ becomes its folders) and reads ``/autograder/results/results.json``.
 ``examples/gradescope/run_autograder`` runs, from a folder the learner does not
 control and with ``-I`` so that nothing in the upload can be imported::
 
-    python -I -m grader.upload [--name NAME] [--timeout S] SUBMISSION_DIR RESULTS
+    python -I -m grader upload [--name NAME] [--timeout S] [--exercise FOLDER] \
+        SUBMISSION_DIR RESULTS
+
+(``--exercise`` defaults to the GRADER_EXERCISE environment variable, and to the
+built-in exercise when that is empty.)
 
 Which file counts is decided here, never by the order of names: the configured
 ``--name`` when given (a file name or a path inside the upload), alone; else every
@@ -25,7 +29,6 @@ not be (``run_autograder`` then writes one itself).
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -36,12 +39,14 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from grader.exercise import builtin
 from grader.load import SUFFIXES
 from grader.result import Report, Result, Status, submission_order
 from grader.safe import log_line, shown_name
+
+if TYPE_CHECKING:
+    from grader.exercise import Exercise
 
 EXIT_WRITTEN, EXIT_USAGE, EXIT_INTERNAL = 0, 2, 3
 
@@ -51,9 +56,6 @@ _SKIPPED_FOLDERS = frozenset({"__MACOSX", "__pycache__", "node_modules"})
 MAX_ENTRIES = 10_000
 # The most files of one upload that are graded: each may take up to the time limit.
 MAX_GRADED = 5
-# The names the exercise asks the learner to write: a file that uses more of them
-# looks more like an answer to it.
-_EXERCISE_NAMES = builtin().names
 
 
 @dataclass(frozen=True)
@@ -87,8 +89,12 @@ def candidates(upload: Path) -> list[str]:
     return sorted(found, key=submission_order)
 
 
-def choose(upload: Path, name: str = "") -> Choice:
-    """Decide which files of the upload to grade: the one named, or the likeliest few."""
+def choose(upload: Path, name: str = "", names: Sequence[str] | None = None) -> Choice:
+    """Decide which files of the upload to grade: the one named, or the likeliest few.
+
+    ``names`` are the names the exercise asks the learner to write (the built-in
+    exercise's by default): a file that uses more of them looks more like an answer.
+    """
     found = candidates(upload)
     if name:
         wanted = PurePosixPath(name)
@@ -111,19 +117,24 @@ def choose(upload: Path, name: str = "") -> Choice:
             "No .py script or .ipynb notebook was found in your upload. Upload the file "
             "you wrote for this exercise again.",
         )
+    if names is None:
+        from grader.exercise import builtin
+
+        names = builtin().names
+    asked = tuple(names)
     # sorted() is stable: of files alike, the first by path comes first.
-    ranked = sorted(found, key=lambda p: _likeness(upload / p), reverse=True)
+    ranked = sorted(found, key=lambda p: _likeness(upload / p, asked), reverse=True)
     graded = tuple(ranked[:MAX_GRADED])
     return Choice(graded, tuple(p for p in found if p not in graded))
 
 
-def _likeness(path: Path) -> tuple[bool, int]:
+def _likeness(path: Path, names: Sequence[str]) -> tuple[bool, int]:
     """Rank a candidate: not empty first, then by how many of the exercise's names it uses."""
     code = _code(path)
     meaningful = any(
         line.strip() and not line.strip().startswith("#") for line in code.splitlines()
     )
-    used = sum(1 for name in _EXERCISE_NAMES if re.search(rf"\b{re.escape(name)}\b", code))
+    used = sum(1 for name in names if re.search(rf"\b{re.escape(name)}\b", code))
     return meaningful, used
 
 
@@ -172,8 +183,11 @@ class Graded:
         return tuple(r for i, r in enumerate(self.report.results) if i != self.best)
 
 
-def grade_choice(upload: Path, choice: Choice, timeout: float) -> Graded:
-    """Grade each chosen file in a private folder; the best result counts."""
+def grade_choice(
+    upload: Path, choice: Choice, timeout: float, exercise: Exercise | None = None
+) -> Graded:
+    """Grade each chosen file in a private folder (against the exercise given, the
+    built-in one by default); the best result counts."""
     from grader.grade import Options, Submission, grade
 
     with tempfile.TemporaryDirectory(prefix="grader-upload-") as work:
@@ -185,7 +199,7 @@ def grade_choice(upload: Path, choice: Choice, timeout: float) -> Graded:
             _copy(upload / path, copy)
             submissions.append(Submission(shown, copy))
         jobs = max(1, min(len(submissions), os.cpu_count() or 1))
-        report = grade(submissions, Options(timeout=timeout, jobs=jobs))
+        report = grade(submissions, Options(timeout=timeout, jobs=jobs), exercise=exercise)
     ranks = range(len(report.results))
     # The most steps passed, then passed over failed over not graded, then the likelier.
     best = max(ranks, key=lambda i: (*_standing(report.results[i]), -i))
@@ -196,7 +210,9 @@ def _standing(result: Result) -> tuple[int, int]:
     return result.score, {Status.PASSED: 2, Status.FAILED: 1, Status.ERROR: 0}[result.status]
 
 
-def results_for(upload: Path, choice: Choice, timeout: float) -> dict[str, Any]:
+def results_for(
+    upload: Path, choice: Choice, timeout: float, exercise: Exercise | None = None
+) -> dict[str, Any]:
     """Grade the chosen files and build results.json from the one that counts."""
     from grader.report import gradescope
 
@@ -205,7 +221,7 @@ def results_for(upload: Path, choice: Choice, timeout: float) -> dict[str, Any]:
         document["output"] = choice.problem
         document["extra_data"]["not_graded"] = [shown_name(p) for p in choice.ignored]
         return document
-    graded = grade_choice(upload, choice, timeout)
+    graded = grade_choice(upload, choice, timeout, exercise)
     counted, others = graded.counted, graded.others
     document = gradescope.results(replace(graded.report, results=(counted,)))
     lines = [f"Graded: {counted.submission}"]
@@ -245,7 +261,7 @@ def staff_line(document: dict[str, Any], results: Path) -> str:
     text += f"; sandbox: {tier}; layers: {layers}"
     if extra.get("sandbox_note"):
         text += f"; {extra['sandbox_note']}"
-    return log_line(f"grader.upload: {text}; wrote {results}")
+    return log_line(f"grader upload: {text}; wrote {results}")
 
 
 def write_results(document: dict[str, Any], path: Path) -> None:
@@ -257,31 +273,21 @@ def write_results(document: dict[str, Any], path: Path) -> None:
     write_file(str(path), dumps(document) + "\n")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Choose, grade and write results.json for one Gradescope upload."""
-    p = argparse.ArgumentParser(prog="python -I -m grader.upload", description=__doc__)
-    p.add_argument("upload", metavar="SUBMISSION_DIR", type=Path)
-    p.add_argument("results", metavar="RESULTS", type=Path)
-    p.add_argument("--name", default="", help="the file to grade, by name (default: choose)")
-    p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS")
-    args = p.parse_args(argv)
-    if not 0 < args.timeout <= 3600:
-        print("grader.upload: --timeout must be from 0 to 3600 seconds.", file=sys.stderr)
-        return EXIT_USAGE
+def grade_upload(
+    upload: Path, results: Path, name: str, timeout: float, exercise: Exercise | None = None
+) -> int:
+    """Choose, grade and write results.json for one Gradescope upload (grader upload)."""
     try:
-        if not args.upload.is_dir():
+        if not upload.is_dir():
             choice = Choice((), (), "Your upload could not be found. Upload your file again.")
         else:
-            choice = choose(args.upload, args.name.strip())
-        document = results_for(args.upload, choice, args.timeout)
-        write_results(document, args.results)
+            names = exercise.names if exercise is not None else None
+            choice = choose(upload, name.strip(), names)
+        document = results_for(upload, choice, timeout, exercise)
+        write_results(document, results)
     except Exception as error:  # run_autograder still writes a results.json
         reason = log_line(f"{type(error).__name__}: {error}")
-        print(f"grader.upload: could not grade ({reason})", file=sys.stderr)
+        print(f"grader upload: could not grade ({reason})", file=sys.stderr)
         return EXIT_INTERNAL
-    print(staff_line(document, args.results))
+    print(staff_line(document, results))
     return EXIT_WRITTEN
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

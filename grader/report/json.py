@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict
 from importlib import resources
 from typing import Any
@@ -90,15 +90,15 @@ def summary_dict(summary: Summary) -> dict[str, Any]:
     return data
 
 
-def report_dict(report: Report) -> dict[str, Any]:
-    """Return the whole report as plain data."""
+def report_dict(report: Report, results: list[Any] | None = None) -> dict[str, Any]:
+    """Return the whole report as plain data (with ``results`` in place of its results)."""
     summary = summary_dict(report.summary())
     data: dict[str, Any] = {
         "version": report.version,
         "sandbox": report.sandbox,
         "sandbox_note": report.sandbox_note,
         "layers": list(report.layers),
-        "results": [result_dict(result) for result in report.results],
+        "results": [result_dict(r) for r in report.results] if results is None else results,
         "summary": summary,
         # What each mistake of the summary means, from the exercise that was graded.
         "glossary": {code: report.glossary.get(code, "") for code in summary["mistakes"]},
@@ -187,6 +187,29 @@ def _invisible_escaped(match: re.Match[str]) -> str:
 def render(report: Report) -> str:
     """Write the report as indented JSON."""
     return dumps(report_dict(report)) + "\n"
+
+
+# Stands for the results in the report's frame; no result can write it (\0 is escaped).
+_RESULTS = "\0results\0"
+
+
+def pieces(report: Report) -> Iterator[str]:
+    """Write the report as render() does, one result at a time.
+
+    A batch's report is then never whole in memory, as data or as text: each result is
+    turned into JSON, written and let go.
+    """
+    if not report.results:
+        yield render(report)
+        return
+    frame = dumps(report_dict(report, [_RESULTS])) + "\n"
+    before, after = frame.split(dumps(_RESULTS), 1)
+    yield before
+    for index, result in enumerate(report.results):
+        text = dumps(result_dict(result))
+        # Indented as the results' list indents it: two levels in.
+        yield ("," + "\n    " if index else "") + text.replace("\n", "\n    ")
+    yield after
 
 
 def schema() -> dict[str, Any]:

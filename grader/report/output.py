@@ -6,7 +6,8 @@ or to standard output, and with ``--format github`` the job summary and the step
 go to the files that GitHub names in the environment.
 
 A report is always written whole or not at all: the file named by ``-o`` is replaced
-in one step once the whole text is on disk, so a reader (a workflow's next step, an
+in one step once the whole text is on disk (a large batch's JSON is written to it a
+result at a time, never whole in memory), so a reader (a workflow's next step, an
 artifact upload) never finds it empty or cut; learner text that UTF-8 cannot hold (a
 lone surrogate) is written as an escape. What still goes wrong is one line on standard
 error: exit code 2 when a file cannot be written, 3 for a fault of the grader itself,
@@ -19,9 +20,9 @@ import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from grader.result import Report
 from grader.safe import encodable, log_line
@@ -41,6 +42,16 @@ def rendered(report: Report, name: str, stream: TextIO | None) -> str:
     return text.render(report, style)
 
 
+def rendered_pieces(report: Report, name: str, stream: TextIO | None) -> Iterable[str]:
+    """Render the report in pieces where its format can (JSON: one result at a time), so
+    that a large batch's report is written without being whole in memory."""
+    if name == "json":
+        from grader.report import json
+
+        return json.pieces(report)
+    return [rendered(report, name, stream)]
+
+
 def internal_error(program: str, error: BaseException) -> str:
     """Say in one line that the grader itself failed, and what to do about it."""
     reason = log_line(str(error)) or "no details"
@@ -50,26 +61,26 @@ def internal_error(program: str, error: BaseException) -> str:
     )
 
 
-def write_file(path: str, text: str) -> None:
-    """Write text to a file whole or not at all; OSError if it cannot be written.
+def write_file(path: str, text: str | Iterable[str]) -> None:
+    """Write text (whole, or in pieces) to a file whole or not at all; OSError if it
+    cannot be written.
 
     The text goes to a temporary file beside the target, which then replaces it: an
     error half-way (a full disk, a fault) leaves the old file, or none, never an empty
     or cut one. A target that is not a regular file (``/dev/stdout``, a pipe) is
     written directly, as it cannot be replaced.
     """
-    data = text.encode("utf-8", "backslashreplace")
     target = Path(path)
     if target.exists() and not target.is_file():
         with open(target, "wb") as stream:
-            stream.write(data)
+            _write_pieces(stream, text)
         return
     descriptor, partial = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=".partial", dir=target.parent
     )
     try:
         with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
+            _write_pieces(stream, text)
         if target.exists():
             # Keep the permissions of the file being replaced, as writing to it would.
             os.chmod(partial, target.stat().st_mode & 0o7777)
@@ -84,10 +95,15 @@ def write_file(path: str, text: str) -> None:
         raise
 
 
+def _write_pieces(stream: BinaryIO, text: str | Iterable[str]) -> None:
+    for piece in [text] if isinstance(text, str) else text:
+        stream.write(piece.encode("utf-8", "backslashreplace"))
+
+
 def write(
     report: Report,
     format_name: str,
-    text: str,
+    text: str | Iterable[str],
     output: str | None,
     environ: Mapping[str, str],
     program: str = "grader",
@@ -103,7 +119,7 @@ def write(
 def _write(
     report: Report,
     format_name: str,
-    text: str,
+    text: str | Iterable[str],
     output: str | None,
     environ: Mapping[str, str],
     program: str,
@@ -116,7 +132,8 @@ def _write(
             return EXIT_USAGE
     else:
         try:
-            sys.stdout.write(encodable(text, sys.stdout))
+            for piece in [text] if isinstance(text, str) else text:
+                sys.stdout.write(encodable(piece, sys.stdout))
             sys.stdout.flush()
         except OSError as error:  # a closed pipe, a full disk behind a redirection
             print(f"{program}: cannot write the report: {error.strerror or error}", file=sys.stderr)

@@ -16,21 +16,24 @@ from typing import Any
 from grader.checks.kit import (
     PASS,
     Case,
+    Run,
     Verdict,
     broke_with,
+    decode,
     defines,
+    describe,
     equals,
     exists,
     fail,
     fix_first,
     output_lines,
+    same,
+    show,
     shows,
     variant_values,
     while_loops,
 )
 from grader.exercise import Exercise, ReferenceError_, Step
-from grader.sandbox import Run
-from grader.sandbox.values import decode, describe, same, show
 
 ATTEMPTS = "max_attempts"
 FUNCTION = "wait_time"
