@@ -20,6 +20,7 @@ from grader.checks.case import Case
 from grader.checks.outcome import load_failure, result_of
 from grader.checks.plugin import run_checks
 from grader.exercise import Exercise, builtin
+from grader.feedback.search import Repair, apply, find
 from grader.load import LoadError, is_supported, load
 from grader.result import Report, submission_order
 from grader.safe import shown_name
@@ -52,6 +53,8 @@ class Options:
     # with require_sandbox, "auto" without bwrap is a usage error.
     sandbox: str = "auto"
     require_sandbox: bool = False
+    # Search for the smallest verified edit behind each first failure (grader.feedback.search).
+    repair: bool = True
 
     def limits(self) -> Limits:
         """Return the sandbox limits these options ask for."""
@@ -205,11 +208,17 @@ def grade(
         slots: list[Future[_Prepared] | _Prepared] = list(futures)
         del futures  # the slots hold each submission, until its checks are done
 
+        repairs: dict[int, Future[Repair | None]] = {}
+
         def checked(index: int) -> None:
-            """Keep only what the result needs, so memory grows less with the batch."""
+            """Search for its repair, then keep only what the result needs."""
             slot = slots[index]
             if isinstance(slot, Future) and slot.exception() is None:
-                slots[index] = _slimmed(slot.result())
+                prepared = slot.result()
+                if prepared.case is not None and options.repair:
+                    # On the pool, beside the runs still going: the search runs children too.
+                    repairs[index] = pool.submit(find, prepared.case, sandbox, limits)
+                slots[index] = _slimmed(prepared)
 
         checked_cases = run_checks(
             exercise, [partial(_case_at, slots, n) for n in range(len(slots))], done=checked
@@ -221,6 +230,7 @@ def grade(
         expected.result()  # a broken reference is the grader's error: said once, here
         # A worker's bug surfaces here.
         prepared = [s.result() if isinstance(s, Future) else s for s in slots]
+        repaired = {index: future.result() for index, future in repairs.items()}
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     results = []
@@ -229,7 +239,8 @@ def grade(
             assert item.error is not None
             results.append(load_failure(item.submission.shown, item.error, exercise))
         else:
-            results.append(result_of(exercise, item.case, checked_cases.verdicts.get(index, {})))
+            result = result_of(exercise, item.case, checked_cases.verdicts.get(index, {}))
+            results.append(apply(result, repaired.get(index)))
     return Report(
         results=tuple(results),
         sandbox=sandbox.tier,

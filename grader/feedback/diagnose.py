@@ -230,6 +230,14 @@ def compare_key(scene: Scene) -> Diagnosis | None:
         ):
             key, value = names
             owner = source_text(loop.iter.func.value)
+            if _used_as_key(loop, value):
+                # The value's variable is the one used as a key: the two are swapped.
+                header = f"for {key}, {value} in {owner}.items():"
+                return "type-error.swapped-targets", (
+                    f"`.items()` gives each key first and its value second, so in "
+                    f"`{header}` `{key}` gets the keys and `{value}` the values. Swap the two "
+                    f"names: `for {value}, {key} in {owner}.items():`."
+                )
             compare = next(
                 c
                 for c in compares
@@ -263,6 +271,17 @@ def compare_key(scene: Scene) -> Diagnosis | None:
                 f"number. Remove the quotes."
             )
     return None
+
+
+def _used_as_key(loop: ast.For, name: str) -> bool:
+    """Whether a loop's body stores an entry under a variable: ``d[name] = ...``."""
+    return any(
+        isinstance(node, ast.Subscript)
+        and isinstance(node.ctx, ast.Store)
+        and isinstance(node.slice, ast.Name)
+        and node.slice.id == name
+        for node in ast.walk(loop)
+    )
 
 
 # -- a builtin hidden by the learner's own name -----------------------------------------

@@ -1,0 +1,514 @@
+"""The error model: the small corrections a beginner's code most often needs, one line at a time.
+
+Each correction is a function from a site (one line of one cell) to the edits it
+proposes there: an operator spelled `=>` or typed `≥`, `>` where `>=` was meant, quotes
+around a variable or missing around a word, a colon or a comma, a bracket, a line's
+indentation, `.keys()` for `.items()`, loop variables in the wrong order. The
+corrections that move or add whole lines are in grader.feedback.moves. None of them
+knows an exercise: they know Python, and the names a step asks for come in the Focus.
+"""
+
+from __future__ import annotations
+
+import difflib
+import keyword
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from grader.feedback.edits import Edit, Focus, changed
+from grader.feedback.scan import (
+    BUILTIN_NAMES,
+    CLOSERS,
+    MASK,
+    OPENERS,
+    Line,
+    depth_changes,
+    replace_span,
+    replace_word,
+    scan,
+)
+from grader.load import Cell, Program
+from grader.result import Location
+
+
+@dataclass(frozen=True)
+class Site:
+    """One line of the learner's code, with what the corrections need to know around it."""
+
+    program: Program
+    cell: Cell
+    number: int
+    lines: tuple[str, ...]
+    line: Line
+    focus: Focus
+    bound: frozenset[str]
+    # How many brackets are still open where the line starts (a statement over lines).
+    open_before: int = 0
+    facts: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def place(self) -> Location:
+        """Where the line is, as the learner counts."""
+        return Location(self.number, self.cell.number)
+
+    def edit(
+        self,
+        kind: str,
+        text: str,
+        old: str = "",
+        new: str = "",
+        cost: int = 1,
+        facts: Mapping[str, str] | None = None,
+    ) -> Edit:
+        """Return the edit that makes this line read ``text``."""
+        lines = list(self.lines)
+        lines[self.number - 1] = text
+        return Edit(
+            kind=kind,
+            cost=cost,
+            place=self.place,
+            before=self.line.text.strip(),
+            after=text.strip(),
+            old=old,
+            new=new,
+            cells=changed(self.program, self.cell.number, lines),
+            markdown=self.program.markdown,
+            facts=dict(facts or {}),
+        )
+
+    @property
+    def error_here(self) -> bool:
+        """Whether the focus's error is on this line."""
+        error = self.focus.error
+        return error is not None and error.line == self.number and error.cell == self.cell.number
+
+
+Correction = Callable[[Site], Iterator[Edit]]
+
+# -- operators ---------------------------------------------------------------------------
+
+_OPERATOR = re.compile(r"==>|=>|=<|->|>>=|<<=|>>|<<|>=|<=|==|!=|<>|=!|≥|≤|≠|>|<")
+# Spellings of a comparison Python does not read, and how Python writes it.
+SPELLINGS = {
+    "=>": ">=",
+    "==>": ">=",
+    "=<": "<=",
+    "=!": "!=",
+    "<>": "!=",
+    "≥": ">=",
+    "≤": "<=",
+    "≠": "!=",
+}
+# `>` for `>=` and back: the comparison that leaves out, or lets in, equal values.
+STRICTNESS = {">": ">=", ">=": ">", "<": "<=", "<=": "<"}
+# The comparison turned the other way round.
+DIRECTION = {">": "<", "<": ">", ">=": "<=", "<=": ">="}
+_CURLY = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "′": "'", "″": '"'})
+
+
+def operators(site: Site) -> Iterator[Edit]:
+    """An operator misspelled, typed as a sign, strict where it should not be, or reversed."""
+    text = site.line.text
+    for match in _OPERATOR.finditer(site.line.masked):
+        op = match.group()
+        start, end = match.span()
+        if op in SPELLINGS:
+            kind = "operator-sign" if not op.isascii() else "operator-spelling"
+            yield site.edit(kind, replace_span(text, start, end, SPELLINGS[op]), op, SPELLINGS[op])
+        if op in STRICTNESS:
+            new = STRICTNESS[op]
+            yield site.edit("strictness", replace_span(text, start, end, new), op, new)
+        if op in DIRECTION:
+            new = DIRECTION[op]
+            yield site.edit("direction", replace_span(text, start, end, new), op, new, cost=2)
+    stripped = site.line.code.strip()
+    statement = re.match(r"([A-Za-z_][\w.]*(?:\[[^\]]*\])*)\s*==\s*(?!=)", stripped)
+    if statement and not keyword.iskeyword(statement.group(1)):
+        at = site.line.masked.find("==")
+        yield site.edit("compare-not-store", replace_span(text, at, at + 2, "="), "==", "=")
+    header = re.match(r"\s*(if|elif|while)\b", site.line.masked)
+    if header:
+        for match in re.finditer(r"(?<![=!<>:+\-*/%&|^@])=(?!=)", site.line.masked):
+            start = match.start()
+            yield site.edit(
+                "assign-in-condition", replace_span(text, start, start + 1, "=="), "=", "=="
+            )
+
+
+def curly_quotes(site: Site) -> Iterator[Edit]:
+    """Curly quotes pasted from a document, which Python does not read as quotes."""
+    text = site.line.text
+    fixed = text.translate(_CURLY)
+    if fixed != text:
+        old = next(ch for ch in text if ch in "‘’“”′″")
+        yield site.edit("curly-quotes", fixed, old, old.translate(_CURLY))
+
+
+# -- quotes ------------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def quotes(site: Site) -> Iterator[Edit]:
+    """Quotes around a variable, a number or True/False; or none around a word."""
+    text = site.line.text
+    plain = [s for s in site.line.strings if s.prefix.lower() in ("", "u") and len(s.quote) == 1]
+    for literal in plain:
+        body = literal.body
+        written = text[literal.start : literal.end]
+        if body.isidentifier() and not keyword.iskeyword(body) and body in site.bound:
+            yield site.edit(
+                "quoted-name",
+                replace_span(text, literal.start, literal.end, body),
+                written,
+                body,
+                facts={"name": body},
+            )
+        elif _NUMBER.fullmatch(body.strip()):
+            yield site.edit(
+                "quoted-number",
+                replace_span(text, literal.start, literal.end, body.strip()),
+                written,
+                body.strip(),
+            )
+    truths = [s for s in plain if s.body in ("True", "False", "None")]
+    if truths:
+        fixed = text
+        for literal in reversed(truths):
+            fixed = replace_span(fixed, literal.start, literal.end, literal.body)
+        first = truths[0]
+        yield site.edit("quoted-bool", fixed, text[first.start : first.end], first.body)
+    # A word meant as text is a value: not called, indexed, assigned or read from.
+    bare = [
+        m
+        for m in site.line.names()
+        if m.group() not in site.bound
+        and m.group() not in BUILTIN_NAMES
+        and not site.line.masked[m.end() :].lstrip().startswith(("(", "=", "[", "."))
+    ]
+    if bare and site.error_here:
+        fixed = text
+        for match in reversed(bare):
+            fixed = replace_span(fixed, match.start(), match.end(), f"'{match.group()}'")
+        yield site.edit(
+            "unquoted-text",
+            fixed,
+            bare[0].group(),
+            f"'{bare[0].group()}'",
+            facts={"name": bare[0].group(), "count": str(len(bare))},
+        )
+
+
+# -- punctuation -------------------------------------------------------------------------
+
+_BLOCK = re.compile(r"\s*(for|if|elif|else|while|def|class|with|try|except|finally)\b")
+
+
+def punctuation(site: Site) -> Iterator[Edit]:
+    """A comma too many at the end, a colon missing, a comma or colon between two items."""
+    text = site.line.text
+    code = site.line.code
+    opened, _ = depth_changes(site.line.masked)
+    if code.endswith(",") and site.open_before == 0 and not opened:
+        cut = len(code) - 1
+        fixed = text[:cut].rstrip() + text[len(code) :]
+        yield site.edit("trailing-comma", fixed, ",", "")
+    if _BLOCK.match(site.line.masked) and not code.endswith(":") and not opened:
+        if code.endswith(";"):
+            fixed = text[: len(code) - 1] + ":" + text[len(code) :]
+        else:
+            fixed = text[: len(code)] + ":" + text[len(code) :]
+        yield site.edit("missing-colon", fixed, "", ":")
+    yield from _between_items(site)
+    masked = site.line.masked
+    equals = [
+        m.start()
+        for m in re.finditer(r"(?<![=!<>:+\-*/%&|^@])=(?!=)", masked)
+        if _innermost(masked[: m.start()]) == "{"
+    ]
+    if equals:
+        fixed = text
+        for position in reversed(equals):
+            fixed = replace_span(fixed, position, position + 1, ":")
+        yield site.edit("dict-equals", fixed, "=", ":")
+
+
+def _innermost(masked: str) -> str:
+    """Return the innermost bracket still open at the end of a piece of code, or ''."""
+    opened, _ = depth_changes(masked)
+    return opened[-1][1] if opened else ""
+
+
+def _between_items(site: Site) -> Iterator[Edit]:
+    """Two items side by side where Python's caret points: a colon or a comma between them."""
+    error = site.focus.error
+    if error is None or not error.syntax or not site.error_here:
+        return
+    masked = site.line.masked
+    start = (error.offset or 1) - 1
+    end = (error.end_offset or len(masked) + 1) - 1
+    if end <= start:
+        start, end = 0, len(masked)
+    for gap in re.finditer(r"(?<=[\w\x00)\]}])\s+(?=[\w\x00(\[{'\"])", masked):
+        if not (start <= gap.start() <= end):
+            continue
+        before = masked[: gap.start()]
+        text = site.line.text
+        if _innermost(before) == "{":
+            fixed = replace_span(text, gap.start(), gap.start(), ":")
+            yield site.edit("missing-colon-in-dict", fixed, "", ":")
+        if _innermost(before):
+            fixed = replace_span(text, gap.start(), gap.start(), ",")
+            yield site.edit("missing-comma", fixed, "", ",")
+
+
+# -- brackets ----------------------------------------------------------------------------
+
+_NOT_CALLABLE = frozenset({"dict", "list", "str", "int", "float", "bool", "tuple", "set"})
+
+
+def brackets(site: Site) -> Iterator[Edit]:
+    """A bracket never closed or closed twice; a call's brackets missing or one too many."""
+    text = site.line.text
+    masked = site.line.masked
+    opened, stray = depth_changes(masked)
+    code = site.line.code
+    if opened and site.open_before == 0:
+        closers = "".join(CLOSERS[OPENERS.index(b)] for _, b in reversed(opened))
+        cut = len(code) - 1 if code.endswith(":") and _BLOCK.match(masked) else len(code)
+        yield site.edit("missing-bracket", replace_span(text, cut, cut, closers), "", closers)
+    for position in stray:
+        yield site.edit(
+            "extra-bracket", replace_span(text, position, position + 1, ""), text[position], ""
+        )
+        if opened and opened[-1][0] < position:
+            right = CLOSERS[OPENERS.index(opened[-1][1])]
+            yield site.edit(
+                "wrong-bracket",
+                replace_span(text, position, position + 1, right),
+                text[position],
+                right,
+            )
+    for match in re.finditer(r"\.([A-Za-z_]\w*)\b(?!\s*\()", masked):
+        if match.group(1) in ("items", "keys", "values"):
+            fixed = replace_span(text, match.end(), match.end(), "()")
+            yield site.edit("missing-call", fixed, match.group(), match.group() + "()")
+    kinds = site.focus.kinds
+    for match in re.finditer(r"(?<![.\w])([A-Za-z_]\w*)\s*\(\s*\)", masked):
+        name = match.group(1)
+        if kinds.get(name) in _NOT_CALLABLE:
+            fixed = replace_span(text, match.start(), match.end(), name)
+            yield site.edit(
+                "extra-call", fixed, match.group(), name, facts={"name": name, "type": kinds[name]}
+            )
+    assigned_call = re.match(r"(\s*)([A-Za-z_]\w*)\((.*?)\)(\s*=[^=])", masked)
+    if assigned_call and not keyword.iskeyword(assigned_call.group(2)):
+        name = assigned_call.group(2)
+        start, end = assigned_call.start(2), assigned_call.end(3) + 1
+        inner = text[assigned_call.start(3) : assigned_call.end(3)]
+        yield site.edit(
+            "call-for-subscript",
+            replace_span(text, start, end, f"{name}[{inner}]"),
+            f"{name}(",
+            f"{name}[",
+            facts={"name": name},
+        )
+    for match in re.finditer(r"(?<![.\w])print\s*\[", masked):
+        close = _matching(masked, match.end() - 1)
+        if close > 0:
+            fixed = replace_span(text, close, close + 1, ")")
+            fixed = replace_span(fixed, match.end() - 1, match.end(), "(")
+            yield site.edit("subscript-for-call", fixed, "print[", "print(")
+    for match in re.finditer(r"=\s*\[\s*\]", masked):
+        fixed = replace_span(text, match.start(), match.end(), "= {}")
+        yield site.edit("list-for-dict", fixed, "[]", "{}")
+
+
+def _matching(masked: str, at: int) -> int:
+    """Return the position of the bracket closing the one at ``at``, or -1."""
+    depth = 0
+    for position in range(at, len(masked)):
+        if masked[position] in OPENERS:
+            depth += 1
+        elif masked[position] in CLOSERS:
+            depth -= 1
+            if depth == 0:
+                return position
+    return -1
+
+
+# -- indentation -------------------------------------------------------------------------
+
+_WHY = (("expected an indented block", "expected"), ("unexpected indent", "unexpected"))
+_INDENT_ERRORS = ("indent", "unindent", "expected an indented block", "inconsistent use of tabs")
+
+
+def indentation(site: Site) -> Iterator[Edit]:
+    """A line indented to no level of the block it belongs to (or with tabs and spaces)."""
+    error = site.focus.error
+    if error is None or not error.syntax or not site.error_here:
+        return
+    if error.type not in ("IndentationError", "TabError") and not any(
+        key in error.message for key in _INDENT_ERRORS
+    ):
+        return
+    text = site.line.text
+    body = text.lstrip(" \t")
+    if "\t" in text[: len(text) - len(body)]:
+        yield site.edit("tabs", text.expandtabs(4), "\t", "    ")
+    above = [
+        ln for ln in site.lines[: site.number - 1] if ln.strip() and not ln.lstrip().startswith("#")
+    ]
+    levels = {0} | {len(ln.expandtabs(4)) - len(ln.expandtabs(4).lstrip()) for ln in above}
+    if above and above[-1].rstrip().endswith(":"):
+        levels.add(len(above[-1].expandtabs(4)) - len(above[-1].expandtabs(4).lstrip()) + 4)
+    current = len(text.expandtabs(4)) - len(body)
+    why = next((w for key, w in _WHY if key in error.message), "")
+    for level in sorted(levels, key=lambda n: (abs(n - current), n)):
+        if level != current:
+            yield site.edit(
+                "indentation",
+                " " * level + body,
+                str(current),
+                str(level),
+                facts={"from": str(current), "to": str(level), "why": why},
+            )
+
+
+# -- loops -------------------------------------------------------------------------------
+
+_FOR = re.compile(
+    r"(?P<head>\s*for\s+)(?P<first>[A-Za-z_]\w*)(?P<comma>\s*,\s*)(?P<second>[A-Za-z_]\w*)"
+    r"(?P<in>\s+in\s+)(?P<iter>.+?)(?P<colon>\s*:?\s*)$"
+)
+_ITERABLE = re.compile(
+    r"(?P<owner>[A-Za-z_]\w*)(?:\.(?P<method>keys|values|item|iteritems|itens|iterms|Items)\s*\(\s*\)"
+    r"|\.(?P<uncalled>items)|(?P<bare>))$"
+)
+
+
+def loops(site: Site) -> Iterator[Edit]:
+    """A for loop's two variables in the wrong order, or over a dictionary's keys or values."""
+    code = site.line.code
+    match = _FOR.match(code)
+    if match is None:
+        return
+    text = site.line.text
+    first, second = match.group("first"), match.group("second")
+    swapped = (
+        text[: match.start("first")]
+        + second
+        + match.group("comma")
+        + first
+        + text[match.end("second") :]
+    )
+    yield site.edit(
+        "swapped-targets",
+        swapped,
+        f"{first}, {second}",
+        f"{second}, {first}",
+        facts={"first": first, "second": second},
+    )
+    iterable = _ITERABLE.match(match.group("iter").strip())
+    if iterable and (
+        iterable.group("method") or iterable.group("uncalled") or iterable.group("bare") is not None
+    ):
+        owner = iterable.group("owner")
+        if iterable.group("bare") is not None and site.focus.kinds.get(owner, "dict") != "dict":
+            return
+        start = match.start("iter")
+        end = start + len(match.group("iter").rstrip())
+        old = text[start:end]
+        yield site.edit(
+            "items",
+            replace_span(text, start, end, f"{owner}.items()"),
+            old,
+            f"{owner}.items()",
+            facts={"owner": owner},
+        )
+
+
+# -- names -------------------------------------------------------------------------------
+
+_MISSING_NAME = re.compile(r"name '(\w+)' is not defined")
+_NO_ATTRIBUTE = re.compile(r"'(\w+)' object has no attribute '(\w+)'")
+_TYPES = {"dict": dict, "list": list, "str": str, "set": set, "tuple": tuple, "int": int}
+
+
+def names(site: Site) -> Iterator[Edit]:
+    """A name or a method misspelled, in another case, or from Python 2."""
+    error = site.focus.error
+    if error is None or not site.error_here:
+        return
+    missing = _MISSING_NAME.search(error.message) if error.type == "NameError" else None
+    if missing:
+        name = missing.group(1)
+        known = sorted(
+            (site.bound | set(site.focus.wanted) | set(BUILTIN_NAMES) | {"True", "False", "None"})
+            - {name}
+        )
+        exact_case = [k for k in known if k.lower() == name.lower()]
+        for other in exact_case + difflib.get_close_matches(name, known, n=3, cutoff=0.75):
+            fixed = replace_word(site.line, name, other)
+            if fixed != site.line.text:
+                yield site.edit(
+                    "near-miss-name", fixed, name, other, facts={"name": name, "to": other}
+                )
+    attribute = _NO_ATTRIBUTE.search(error.message) if error.type == "AttributeError" else None
+    if attribute and attribute.group(1) in _TYPES:
+        kind, wrong = attribute.groups()
+        public = [a for a in dir(_TYPES[kind]) if not a.startswith("_")]
+        for other in difflib.get_close_matches(wrong, public, n=2, cutoff=0.7):
+            text = site.line.text
+            spots = [m for m in re.finditer(rf"\.{re.escape(wrong)}\b", site.line.masked)]
+            for spot in reversed(spots):
+                text = replace_span(text, spot.start() + 1, spot.end(), other)
+            if spots:
+                yield site.edit(
+                    "near-miss-attribute", text, f".{wrong}", f".{other}", facts={"type": kind}
+                )
+
+
+LINE_CORRECTIONS: tuple[Correction, ...] = (
+    operators,
+    curly_quotes,
+    quotes,
+    punctuation,
+    brackets,
+    indentation,
+    loops,
+    names,
+)
+
+
+def sites(program: Program, focus: Focus, bound: frozenset[str]) -> Iterator[Site]:
+    """Each line the focus names, as a site for the corrections."""
+    for place in focus.places:
+        cell = program.cell(place.cell)
+        if cell is None:
+            continue
+        lines = tuple(cell.source.split("\n"))
+        if not 1 <= place.line <= len(lines) or not lines[place.line - 1].strip():
+            continue
+        if lines[place.line - 1] != cell.line_text(place.line):
+            continue  # a line only Jupyter understands, blanked to run: not the learner's code
+        open_before = 0
+        for text in lines[: place.line - 1]:
+            masked = scan(text).masked
+            open_before += sum(masked.count(c) for c in OPENERS) - sum(
+                masked.count(c) for c in CLOSERS
+            )
+            open_before = max(0, open_before)
+        yield Site(
+            program, cell, place.line, lines, scan(lines[place.line - 1]), focus, bound, open_before
+        )
+
+
+def line_edits(program: Program, focus: Focus, bound: frozenset[str]) -> Iterator[Edit]:
+    """Every correction of the error model on every line the focus names."""
+    for site in sites(program, focus, bound):
+        if MASK in site.line.masked and not site.line.masked.replace(MASK, "").strip():
+            continue  # a line that is only a string: a docstring or a pasted sentence
+        for correction in LINE_CORRECTIONS:
+            yield from correction(site)

@@ -1,0 +1,482 @@
+"""A verified edit in words: what is wrong, where, and the change, as a teacher would say it.
+
+Each kind of correction of the error model (grader.feedback.corrections and
+grader.feedback.moves) has its sentence here: first what the learner's code does (the
+nudge: why it is not what they meant), then the line to write. Every name and every line
+shown is the learner's own, or the edit's; nothing here knows an exercise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from grader.feedback.edits import Edit
+from grader.result import Location
+
+# What a comparison operator means, in words.
+MEANINGS = {
+    ">=": "greater than or equal to",
+    "<=": "less than or equal to",
+    "!=": "not equal to",
+    ">": "greater than",
+    "<": "less than",
+}
+_OPERAND = r"[\w.]+(?:\[[^\]]*\])?|'[^']*'|\"[^\"]*\""
+
+
+def describe(edit: Edit, here: Location | None = None) -> str:
+    """Say what is wrong and what to write, naming the line unless it is ``here``."""
+    at = "" if edit.place == here else f" ({edit.place.describe()})"
+    words = _WORDS.get(edit.kind)
+    if words is None:
+        return f"Change {edit.place.describe()} to `{edit.after}`."
+    return words(edit, at)
+
+
+def _comparison(line: str, op: str) -> str:
+    """The comparison around an operator in a line, like `capacity > load`."""
+    match = re.search(rf"({_OPERAND})\s*{re.escape(op)}\s*({_OPERAND})", line)
+    return match.group(0) if match else op
+
+
+def _spelling(edit: Edit, at: str) -> str:
+    meaning = MEANINGS.get(edit.new, "this comparison")
+    return (
+        f"`{edit.old}` is not an operator in Python{at}: {meaning} is written `{edit.new}`, "
+        f"with `{edit.new[0]}` first. Write `{edit.after}`."
+    )
+
+
+def _sign(edit: Edit, at: str) -> str:
+    meaning = MEANINGS.get(edit.new, "this comparison")
+    return (
+        f"`{edit.old}` is a sign from mathematics, often pasted from a document, and Python "
+        f"does not read it{at}. Python writes {meaning} as `{edit.new}`: "
+        f"`{edit.after}`."
+    )
+
+
+def _strictness(edit: Edit, at: str) -> str:
+    written = _comparison(edit.before, edit.old)
+    fixed = _comparison(edit.after, edit.new)
+    if len(edit.new) > len(edit.old):
+        why = "is False when the two sides are equal"
+        want = f"To count equal values too, use `{edit.new}`"
+    else:
+        why = "is also True when the two sides are equal"
+        want = f"To leave equal values out, use `{edit.new}`"
+    return f"`{written}`{at} {why}. {want}: `{fixed}`, so the line reads `{edit.after}`."
+
+
+def _direction(edit: Edit, at: str) -> str:
+    written = _comparison(edit.before, edit.old)
+    fixed = _comparison(edit.after, edit.new)
+    return (
+        f"`{written}`{at} asks whether the left side is {MEANINGS.get(edit.old, edit.old)} "
+        f"the right one: the comparison points the wrong way. Turn it round, `{fixed}`, so "
+        f"the line reads `{edit.after}`."
+    )
+
+
+def _compare_not_store(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.before}`{at} compares with `==` and throws the answer away; it stores "
+        f"nothing. `==` compares, `=` stores: write `{edit.after}`."
+    )
+
+
+def _assign_in_condition(edit: Edit, at: str) -> str:
+    return f"In a condition, `=` would store a value{at}; to compare, write `==`: `{edit.after}`."
+
+
+def _curly(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.old}` is a curly quote, the kind a word processor or a web page types{at}; "
+        f"Python reads only plain quotes, `'` or `\"`. Type them again: `{edit.after}`."
+    )
+
+
+def _quoted_name(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", edit.new)
+    return (
+        f"The quotes make `{edit.old}` the word {name} itself{at}, the same text every time, "
+        f"not the variable `{name}`. Remove them: `{edit.after}`."
+    )
+
+
+def _quoted_number(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.old}` is text, because of its quotes{at}, not the number {edit.new}. "
+        f"Remove the quotes: `{edit.after}`."
+    )
+
+
+def _quoted_bool(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.old}` is text, because of its quotes{at}, not the value {edit.new}. Remove "
+        f"the quotes: `{edit.after}`."
+    )
+
+
+def _unquoted(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", edit.old)
+    several = edit.facts.get("count", "1") != "1"
+    what = "these words are" if several else f"`{name}` is"
+    return (
+        f"Without quotes, {what} read as the name of a variable{at}, and no variable has "
+        f"that name. Text, such as a dictionary's key, goes in quotes: `{edit.after}`."
+    )
+
+
+def _trailing_comma(edit: Edit, at: str) -> str:
+    value = edit.after.split("=", 1)[-1].strip() if "=" in edit.after else edit.after
+    return (
+        f"The comma at the end of `{edit.before}`{at} makes a tuple, a group of values "
+        f"like `({value},)`, instead of the value itself. Remove the comma: `{edit.after}`."
+    )
+
+
+def _missing_colon(edit: Edit, at: str) -> str:
+    return (
+        f"A line that starts a block (`for`, `if`, `else`, `def`...) ends with a colon "
+        f"`:`{at}. Add it: `{edit.after}`."
+    )
+
+
+def _colon_in_dict(edit: Edit, at: str) -> str:
+    return (
+        f"In a dictionary, each key is joined to its value by a colon `:`{at}, and the "
+        f"colon is missing here (Python guessed a comma). Write `{edit.after}`."
+    )
+
+
+def _missing_comma(edit: Edit, at: str) -> str:
+    return f"Items inside brackets are separated by commas, and one is missing{at}: `{edit.after}`."
+
+
+def _dict_equals(edit: Edit, at: str) -> str:
+    return (
+        f"In a dictionary, a key is joined to its value by a colon `:`, not by `=`{at}: "
+        f"`{edit.after}`."
+    )
+
+
+def _missing_bracket(edit: Edit, at: str) -> str:
+    closers = edit.new
+    opened = {")": "(", "]": "[", "}": "{"}
+    first = opened.get(closers[-1:], "(")
+    return (
+        f"A `{first}` is opened and never closed{at}. Close it with `{closers[-1:]}`: "
+        f"`{edit.after}`."
+    )
+
+
+def _extra_bracket(edit: Edit, at: str) -> str:
+    return f"There is one `{edit.old}` too many{at}: it closes nothing. Remove it: `{edit.after}`."
+
+
+def _wrong_bracket(edit: Edit, at: str) -> str:
+    return (
+        f"A bracket is closed with `{edit.old}`{at}, but the one it closes needs "
+        f"`{edit.new}`: `{edit.after}`."
+    )
+
+
+def _missing_call(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.old}` names the method without calling it{at}: add the brackets, "
+        f"`{edit.new}`, to get what it gives back. Write `{edit.after}`."
+    )
+
+
+def _extra_call(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", edit.new)
+    kind = _KIND_WORDS.get(edit.facts.get("type", ""), "a value")
+    return (
+        f"`{name}` is {kind}, not a function, so it cannot be called: the brackets `()` "
+        f"after it ask Python to call it{at}. Remove them: `{edit.after}`."
+    )
+
+
+_KIND_WORDS = {
+    "dict": "a dictionary",
+    "list": "a list",
+    "str": "text (a string)",
+    "int": "a number",
+    "float": "a number",
+    "bool": "True or False",
+    "tuple": "a tuple",
+    "set": "a set",
+}
+
+
+def _call_for_subscript(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", "")
+    return (
+        f"`{name}(...)` calls `{name}` like a function{at}; an entry of a dictionary is "
+        f"written with square brackets: `{edit.after}`."
+    )
+
+
+def _subscript_for_call(edit: Edit, at: str) -> str:
+    return f"`print` is called with round brackets, not square ones{at}: `{edit.after}`."
+
+
+def _list_for_dict(edit: Edit, at: str) -> str:
+    return (
+        f"`[]` makes an empty list{at}, whose places are numbered 0, 1, 2. To store values "
+        f"under keys, start an empty dictionary with curly braces: `{edit.after}`."
+    )
+
+
+def _indentation(edit: Edit, at: str) -> str:
+    spaces = int(edit.facts.get("from", "0"))
+    level = int(edit.facts.get("to", "0"))
+    written = (
+        f"indented by {spaces} space{'s' if spaces != 1 else ''}" if spaces else "not indented"
+    )
+    why = {
+        "expected": "The line after one that ends with a colon must be indented, to be inside "
+        f"that block, and this one is {written}{at}.",
+        "unexpected": f"This line is {written}{at}, more than the lines around it, but no "
+        "block starts above it.",
+    }.get(
+        edit.facts.get("why", ""),
+        f"This line is {written}{at}, which matches no block above it, so Python cannot tell "
+        "which block it belongs to.",
+    )
+    where = (
+        "Start it at the left margin, with no indentation"
+        if level == 0
+        else f"Indent it by {level} spaces, like the lines of the block it belongs to"
+    )
+    return f"{why} {where}."
+
+
+def _tabs(edit: Edit, at: str) -> str:
+    return f"The indentation mixes tabs and spaces{at}; indent with spaces only, 4 per level."
+
+
+def _swapped(edit: Edit, at: str) -> str:
+    first = edit.facts.get("first", "")
+    second = edit.facts.get("second", "")
+    return (
+        f"`.items()` gives each key first and its value second, so in `{edit.before}`{at} "
+        f"`{first}` gets the keys and `{second}` the values. Swap the two names: "
+        f"`{edit.after}`."
+    )
+
+
+def _items(edit: Edit, at: str) -> str:
+    old = edit.old
+    owner = edit.facts.get("owner", "")
+    if old.endswith(".values()"):
+        gives = f"`{old}` gives only the values of `{owner}`, one number at a time, which cannot be split into two variables"
+    elif old.endswith(".keys()"):
+        gives = f"`{old}` gives only the keys of `{owner}`, without their values"
+    elif old == owner:
+        gives = f"Looping over `{owner}` itself gives only its keys, without their values"
+    else:
+        gives = (
+            f"A dictionary has no `{old[len(owner) :]}`; its pairs come from `.items()`, with an s"
+        )
+    return (
+        f"{gives}{at}. Loop over `{owner}.items()` to get each key together with its value: "
+        f"`{edit.after}`."
+    )
+
+
+def _near_name(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", edit.old)
+    other = edit.facts.get("to", edit.new)
+    if name.lower() == other.lower():
+        return (
+            f"Python tells capitals from small letters: `{name}` is not `{other}`{at}. "
+            f"Write `{edit.after}`."
+        )
+    return f"There is no `{name}`: it is spelled `{other}`{at}. Write `{edit.after}`."
+
+
+def _near_attribute(edit: Edit, at: str) -> str:
+    kind = _KIND_WORDS.get(edit.facts.get("type", ""), "this value")
+    return f"{kind[0].upper()}{kind[1:]} has no `{edit.old}`; the method is `{edit.new}`{at}: `{edit.after}`."
+
+
+def _before_loop(edit: Edit, at: str) -> str:
+    loop = edit.facts.get("loop", "")
+    empty = edit.after.rstrip().endswith(("{}", "[]", "dict()"))
+    why = (
+        "so the dictionary starts again empty each time round and only the last entry is kept"
+        if empty
+        else "so it runs again each time round the loop"
+    )
+    return (
+        f"`{edit.after}`{at} is inside the loop, {why}. Move it above the loop"
+        f"{f' (line {loop})' if loop else ''}, so it runs once, before the loop starts."
+    )
+
+
+def _rebuilt(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", "")
+    start = edit.facts.get("start", f"{name} = {{}}")
+    return (
+        f"`{edit.old}`{at} makes a new dictionary each time round the loop, so only the "
+        f"last entry is kept. Create the dictionary once, before the loop, `{start}`, and "
+        f"add one entry each time round: `{edit.new}`."
+    )
+
+
+def _out_of_loop(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.after}`{at} is inside the loop, so it runs once for every round. Move it "
+        f"after the loop, at the loop's own indentation, so it runs once, when the loop has "
+        f"finished."
+    )
+
+
+def _into_loop(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.after}`{at} runs once, after the loop has finished; it belongs inside the "
+        f"loop. Indent it like the loop's other lines."
+    )
+
+
+def _after_loop(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.after}`{at} runs before the loop has done its work. Move it after the "
+        f"loop, so it runs once the loop has finished."
+    )
+
+
+def _created_before(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", "")
+    statement = edit.facts.get("statement", "")
+    used = edit.facts.get("used", statement)
+    before = f"the loop, above line {statement}" if edit.facts.get("loop") else f"line {statement}"
+    return (
+        f"Nothing creates `{name}` before line {used} stores an entry in it. Create it empty "
+        f"before {before}: `{name} = {{}}`."
+    )
+
+
+def _moved_up(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", "")
+    statement = edit.facts.get("statement", "")
+    return (
+        f"`{name}` is created by `{edit.after}`{at}, below line {statement}, which uses it, "
+        f"and Python runs from the top down. Move `{edit.after}` above line {statement}."
+    )
+
+
+def _call_added(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", "")
+    return (
+        f"`{name}()` is never called, so none of the code inside `def {name}():`{at} runs. "
+        f"Call it at the end of your program: `{name}()`."
+    )
+
+
+def _unwrapped(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", "")
+    return (
+        f"`{name}()` is never called, so none of the code inside `def {name}():`{at} runs; "
+        f"and if it were, the variables it makes would exist only inside it. Take the code "
+        f"out of the function: delete the line `def {name}():` and remove one level of "
+        f"indentation from the lines below it."
+    )
+
+
+def _conversion(edit: Edit, at: str) -> str:
+    function = edit.facts.get("function", "")
+    turns = {
+        "str": "text: `str(True)` is the text 'True', not the value True",
+        "int": "a number",
+        "float": "a decimal number",
+        "bool": "True or False",
+        "list": "a list",
+        "tuple": "a tuple",
+        "repr": "text",
+    }.get(function, "another type")
+    return (
+        f"`{edit.old}`{at} turns the value into {turns}. Keep the value itself, "
+        f"`{edit.new}`: `{edit.after}`."
+    )
+
+
+def _renamed(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", "")
+    to = edit.facts.get("to", "")
+    return (
+        f"There is no variable named `{to}`, but there is `{name}`{at}: the name must be "
+        f"exactly `{to}`. Rename it everywhere you use it."
+    )
+
+
+def _cell_moved(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", "")
+    cell = edit.facts.get("cell", "")
+    above = edit.facts.get("above", "")
+    return (
+        f"`{name}` is created in cell {cell}, below cell {above}, which uses it, so it does "
+        f"not exist yet when cell {above} runs. Move cell {cell} above cell {above}, then "
+        f"run every cell again from the top (Restart & Run All)."
+    )
+
+
+def _markdown_cell(edit: Edit, at: str) -> str:
+    cell = edit.facts.get("cell", "")
+    return (
+        f"`{edit.after}` is in cell {cell}, a Markdown cell: Jupyter shows it as text and "
+        f"never runs it. Select cell {cell}, make it a Code cell (press Y, or choose Code in "
+        f"the toolbar), then Restart & Run All."
+    )
+
+
+_WORDS: dict[str, Callable[[Edit, str], str]] = {
+    "operator-spelling": _spelling,
+    "operator-sign": _sign,
+    "strictness": _strictness,
+    "direction": _direction,
+    "compare-not-store": _compare_not_store,
+    "assign-in-condition": _assign_in_condition,
+    "curly-quotes": _curly,
+    "quoted-name": _quoted_name,
+    "quoted-number": _quoted_number,
+    "quoted-bool": _quoted_bool,
+    "unquoted-text": _unquoted,
+    "trailing-comma": _trailing_comma,
+    "missing-colon": _missing_colon,
+    "missing-colon-in-dict": _colon_in_dict,
+    "missing-comma": _missing_comma,
+    "dict-equals": _dict_equals,
+    "missing-bracket": _missing_bracket,
+    "extra-bracket": _extra_bracket,
+    "wrong-bracket": _wrong_bracket,
+    "missing-call": _missing_call,
+    "extra-call": _extra_call,
+    "call-for-subscript": _call_for_subscript,
+    "subscript-for-call": _subscript_for_call,
+    "list-for-dict": _list_for_dict,
+    "indentation": _indentation,
+    "tabs": _tabs,
+    "swapped-targets": _swapped,
+    "items": _items,
+    "near-miss-name": _near_name,
+    "near-miss-attribute": _near_attribute,
+    "before-loop": _before_loop,
+    "rebuilt-dict": _rebuilt,
+    "out-of-loop": _out_of_loop,
+    "into-loop": _into_loop,
+    "after-loop": _after_loop,
+    "created-before": _created_before,
+    "moved-up": _moved_up,
+    "call-added": _call_added,
+    "function-unwrapped": _unwrapped,
+    "conversion-removed": _conversion,
+    "renamed": _renamed,
+    "cell-moved": _cell_moved,
+    "markdown-cell": _markdown_cell,
+}
+
+KINDS = frozenset(_WORDS)
