@@ -27,7 +27,8 @@ _OPERAND = r"[\w.]+(?:\[[^\]]*\])?|'[^']*'|\"[^\"]*\""
 
 def describe(edit: Edit, here: Location | None = None) -> str:
     """Say what is wrong and what to write, naming the line unless it is ``here``."""
-    at = "" if edit.place == here else f" ({edit.place.describe()})"
+    place = edit.place
+    at = "" if place == here else (" in " if place.cell is not None else " at ") + place.describe()
     words = _WORDS.get(edit.kind)
     if words is None:
         return f"Change {edit.place.describe()} to `{edit.after}`."
@@ -43,7 +44,7 @@ def _comparison(line: str, op: str) -> str:
 def _spelling(edit: Edit, at: str) -> str:
     meaning = MEANINGS.get(edit.new, "this comparison")
     return (
-        f"`{edit.old}` is not an operator in Python{at}: {meaning} is written `{edit.new}`, "
+        f"`{edit.old}`{at} is not an operator in Python: {meaning} is written `{edit.new}`, "
         f"with `{edit.new[0]}` first. Write `{edit.after}`."
     )
 
@@ -51,8 +52,8 @@ def _spelling(edit: Edit, at: str) -> str:
 def _sign(edit: Edit, at: str) -> str:
     meaning = MEANINGS.get(edit.new, "this comparison")
     return (
-        f"`{edit.old}` is a sign from mathematics, often pasted from a document, and Python "
-        f"does not read it{at}. Python writes {meaning} as `{edit.new}`: "
+        f"`{edit.old}`{at} is a sign from mathematics, often pasted from a document, and "
+        f"Python does not read it. Python writes {meaning} as `{edit.new}`: "
         f"`{edit.after}`."
     )
 
@@ -87,12 +88,12 @@ def _compare_not_store(edit: Edit, at: str) -> str:
 
 
 def _assign_in_condition(edit: Edit, at: str) -> str:
-    return f"In a condition, `=` would store a value{at}; to compare, write `==`: `{edit.after}`."
+    return f"In the condition{at}, `=` would store a value; to compare, write `==`: `{edit.after}`."
 
 
 def _curly(edit: Edit, at: str) -> str:
     return (
-        f"`{edit.old}` is a curly quote, the kind a word processor or a web page types{at}; "
+        f"`{edit.old}`{at} is a curly quote, the kind a word processor or a web page types; "
         f"Python reads only plain quotes, `'` or `\"`. Type them again: `{edit.after}`."
     )
 
@@ -100,21 +101,21 @@ def _curly(edit: Edit, at: str) -> str:
 def _quoted_name(edit: Edit, at: str) -> str:
     name = edit.facts.get("name", edit.new)
     return (
-        f"The quotes make `{edit.old}` the word {name} itself{at}, the same text every time, "
+        f"The quotes make `{edit.old}`{at} the word {name} itself, the same text every time, "
         f"not the variable `{name}`. Remove them: `{edit.after}`."
     )
 
 
 def _quoted_number(edit: Edit, at: str) -> str:
     return (
-        f"`{edit.old}` is text, because of its quotes{at}, not the number {edit.new}. "
+        f"`{edit.old}`{at} is text, because of its quotes, not the number {edit.new}. "
         f"Remove the quotes: `{edit.after}`."
     )
 
 
 def _quoted_bool(edit: Edit, at: str) -> str:
     return (
-        f"`{edit.old}` is text, because of its quotes{at}, not the value {edit.new}. Remove "
+        f"`{edit.old}`{at} is text, because of its quotes, not the value {edit.new}. Remove "
         f"the quotes: `{edit.after}`."
     )
 
@@ -122,9 +123,9 @@ def _quoted_bool(edit: Edit, at: str) -> str:
 def _unquoted(edit: Edit, at: str) -> str:
     name = edit.facts.get("name", edit.old)
     several = edit.facts.get("count", "1") != "1"
-    what = "these words are" if several else f"`{name}` is"
+    what = f"these words{at} are" if several else f"`{name}`{at} is"
     return (
-        f"Without quotes, {what} read as the name of a variable{at}, and no variable has "
+        f"Without quotes, {what} read as the name of a variable, and no variable has "
         f"that name. Text, such as a dictionary's key, goes in quotes: `{edit.after}`."
     )
 
@@ -140,14 +141,14 @@ def _trailing_comma(edit: Edit, at: str) -> str:
 def _missing_colon(edit: Edit, at: str) -> str:
     return (
         f"A line that starts a block (`for`, `if`, `else`, `def`...) ends with a colon "
-        f"`:`{at}. Add it: `{edit.after}`."
+        f"`:`, and `{edit.before}`{at} has none. Add it: `{edit.after}`."
     )
 
 
 def _colon_in_dict(edit: Edit, at: str) -> str:
     return (
-        f"In a dictionary, each key is joined to its value by a colon `:`{at}, and the "
-        f"colon is missing here (Python guessed a comma). Write `{edit.after}`."
+        f"In a dictionary, each key is joined to its value by a colon `:`, and one is "
+        f"missing{at} (Python guessed a comma). Write `{edit.after}`."
     )
 
 
@@ -157,7 +158,7 @@ def _missing_comma(edit: Edit, at: str) -> str:
 
 def _dict_equals(edit: Edit, at: str) -> str:
     return (
-        f"In a dictionary, a key is joined to its value by a colon `:`, not by `=`{at}: "
+        f"In a dictionary{at}, a key is joined to its value by a colon `:`, not by `=`: "
         f"`{edit.after}`."
     )
 
@@ -167,7 +168,7 @@ def _missing_bracket(edit: Edit, at: str) -> str:
     opened = {")": "(", "]": "[", "}": "{"}
     first = opened.get(closers[-1:], "(")
     return (
-        f"A `{first}` is opened and never closed{at}. Close it with `{closers[-1:]}`: "
+        f"A `{first}` is opened{at} and never closed. Close it with `{closers[-1:]}`: "
         f"`{edit.after}`."
     )
 
@@ -185,7 +186,7 @@ def _wrong_bracket(edit: Edit, at: str) -> str:
 
 def _missing_call(edit: Edit, at: str) -> str:
     return (
-        f"`{edit.old}` names the method without calling it{at}: add the brackets, "
+        f"`{edit.old}`{at} names the method without calling it: add the brackets, "
         f"`{edit.new}`, to get what it gives back. Write `{edit.after}`."
     )
 
@@ -214,7 +215,7 @@ _KIND_WORDS = {
 def _call_for_subscript(edit: Edit, at: str) -> str:
     name = edit.facts.get("name", "")
     return (
-        f"`{name}(...)` calls `{name}` like a function{at}; an entry of a dictionary is "
+        f"`{name}(...)`{at} calls `{name}` like a function; an entry of a dictionary is "
         f"written with square brackets: `{edit.after}`."
     )
 
@@ -225,7 +226,7 @@ def _subscript_for_call(edit: Edit, at: str) -> str:
 
 def _list_for_dict(edit: Edit, at: str) -> str:
     return (
-        f"`[]` makes an empty list{at}, whose places are numbered 0, 1, 2. To store values "
+        f"`[]`{at} makes an empty list, whose places are numbered 0, 1, 2. To store values "
         f"under keys, start an empty dictionary with curly braces: `{edit.after}`."
     )
 
@@ -272,17 +273,21 @@ def _items(edit: Edit, at: str) -> str:
     old = edit.old
     owner = edit.facts.get("owner", "")
     if old.endswith(".values()"):
-        gives = f"`{old}` gives only the values of `{owner}`, one number at a time, which cannot be split into two variables"
+        gives = (
+            f"`{old}`{at} gives only the values of `{owner}`, one at a time, and a single "
+            "value cannot be split into two variables"
+        )
     elif old.endswith(".keys()"):
-        gives = f"`{old}` gives only the keys of `{owner}`, without their values"
+        gives = f"`{old}`{at} gives only the keys of `{owner}`, without their values"
     elif old == owner:
-        gives = f"Looping over `{owner}` itself gives only its keys, without their values"
+        gives = f"Looping over `{owner}` itself{at} gives only its keys, without their values"
     else:
         gives = (
-            f"A dictionary has no `{old[len(owner) :]}`; its pairs come from `.items()`, with an s"
+            f"A dictionary has no `{old[len(owner) :]}`{at}; its pairs come from `.items()`, "
+            "with an s"
         )
     return (
-        f"{gives}{at}. Loop over `{owner}.items()` to get each key together with its value: "
+        f"{gives}. Loop over `{owner}.items()` to get each key together with its value: "
         f"`{edit.after}`."
     )
 
@@ -292,15 +297,18 @@ def _near_name(edit: Edit, at: str) -> str:
     other = edit.facts.get("to", edit.new)
     if name.lower() == other.lower():
         return (
-            f"Python tells capitals from small letters: `{name}` is not `{other}`{at}. "
+            f"Python tells capitals from small letters: `{name}`{at} is not `{other}`. "
             f"Write `{edit.after}`."
         )
-    return f"There is no `{name}`: it is spelled `{other}`{at}. Write `{edit.after}`."
+    return f"There is no `{name}`{at}: it is spelled `{other}`. Write `{edit.after}`."
 
 
 def _near_attribute(edit: Edit, at: str) -> str:
     kind = _KIND_WORDS.get(edit.facts.get("type", ""), "this value")
-    return f"{kind[0].upper()}{kind[1:]} has no `{edit.old}`; the method is `{edit.new}`{at}: `{edit.after}`."
+    return (
+        f"{kind[0].upper()}{kind[1:]} has no `{edit.old}`{at}; the method is `{edit.new}`: "
+        f"`{edit.after}`."
+    )
 
 
 def _before_loop(edit: Edit, at: str) -> str:

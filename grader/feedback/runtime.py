@@ -167,10 +167,9 @@ def _name_error(error: Error, program: Program, execution: Execution) -> Advice:
 
 def _type_error(error: Error, program: Program, execution: Execution) -> Advice:
     message = error.message
-    if "not supported between instances of" in message:
-        kinds = re.findall(r"'(\w+)'", message)
-        operator = kinds[0] if kinds else ""
-        sides = kinds[1:3]
+    compared = re.search(r"'(\S+)' not supported between instances of '(\w+)' and '(\w+)'", message)
+    if compared:
+        operator, *sides = compared.groups()
         if "str" in sides and ("int" in sides or "float" in sides):
             return (
                 "type-error.compare-str",
