@@ -37,6 +37,9 @@ _LINE_MAGIC = re.compile(r"^(\s*)(?:%|!|[A-Za-z_][\w.]*\s*=\s*[%!])")
 # `%time stmt` and `%timeit stmt` (without options) run a statement of Python.
 _TIMED_STATEMENT = re.compile(r"^(\s*)%(?P<name>timeit|time)\s+(?!-)(.+)$")
 _HELP = re.compile(r"^(\s*)[\w.]+\?\??\s*$")
+# The grader's own magics (`%load_ext grader`, `%grade`): skipped without a note, as
+# they are how the learner asked for this grade, not part of their work.
+_GRADER_MAGIC = re.compile(r"^(\s*)%(?:re)?load_ext\s+grader\s*$|^(\s*)%grade(?:\s.*)?$")
 
 
 class LoadError(Exception):
@@ -331,6 +334,9 @@ def strip_ipython(source: str, cell: int) -> tuple[str, list[str]]:
                 f"Cell {cell}, line {index + 1}: `%{timed.group('name')}` only works in Jupyter; "
                 "the grader ran the statement after it without timing it."
             )
+            continue
+        if _GRADER_MAGIC.match(line):
+            lines[index] = line[: len(line) - len(line.lstrip())] + "pass"
             continue
         match = _LINE_MAGIC.match(line) or _HELP.match(line)
         if match is None:

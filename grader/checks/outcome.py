@@ -14,6 +14,7 @@ from grader.checks.case import Case, Verdict
 from grader.exercise import Exercise, Step
 from grader.feedback.ending import explain_abrupt
 from grader.feedback.explain import explain, explain_syntax
+from grader.feedback.once import more_cells, said_once, say_once
 from grader.load import LoadError
 from grader.result import Result, Status, StepResult
 from grader.safe import safe_text
@@ -44,29 +45,6 @@ def hint_fits(step: Step, verdict: Verdict) -> bool:
     if not verdict.code.startswith(prefix):
         return False  # an error of the whole program: its explanation says what to do
     return verdict.code[len(prefix) :] in step.hinted
-
-
-def said_once(steps: tuple[StepResult, ...]) -> tuple[StepResult, ...]:
-    """Point a step failed by the same error of the program as an earlier step to that step.
-
-    One error that stops the program early (a missing module) fails every step whose
-    name it kept from being created; the learner reads its explanation once, under the
-    first of them, and the others wait for that step, as blocked steps do.
-    """
-    first: dict[tuple[str, object], int] = {}
-    out = []
-    for step in steps:
-        key = (step.code or "", step.location)
-        own = step.code is None or step.code.startswith(f"step{step.step}.")
-        if step.passed or own or step.blocked_by is not None:
-            out.append(step)
-            continue
-        if key in first:
-            step = replace(step, blocked_by=first[key], hint="")
-        else:
-            first[key] = step.step
-        out.append(step)
-    return tuple(out)
 
 
 def result_of(exercise: Exercise, case: Case, verdicts: Mapping[int, Verdict]) -> Result:
@@ -101,23 +79,24 @@ def result_of(exercise: Exercise, case: Case, verdicts: Mapping[int, Verdict]) -
     elif main.errors:
         explanation = explain(main.errors[0], case.program, main, case.timeout, exercise.advice)
         message, location, code = explanation.text, explanation.location, explanation.code
-        extra = len(main.errors) - 1
-        if extra:
-            message += f"\n({extra} more cell{'s' if extra > 1 else ''} failed as well.)"
-    return cleaned(
-        Result(
-            submission=case.program.path,
-            status=status,
-            steps=steps,
-            max_score=len(exercise.steps),
-            message=message,
-            location=location,
-            code=code,
-            notes=case.program.notes,
-            output=clean_output(main.stdout),
-            sandbox=case.run.tier,
-            # The uid's number is the machine's business, not the report's.
-            layers=tuple("uid" if x.startswith("uid ") else x for x in case.run.layers),
+        if len(main.errors) > 1:
+            message += "\n" + more_cells(main.errors[1:])
+    return say_once(
+        cleaned(
+            Result(
+                submission=case.program.path,
+                status=status,
+                steps=steps,
+                max_score=len(exercise.steps),
+                message=message,
+                location=location,
+                code=code,
+                notes=case.program.notes,
+                output=clean_output(main.stdout),
+                sandbox=case.run.tier,
+                # The uid's number is the machine's business, not the report's.
+                layers=tuple("uid" if x.startswith("uid ") else x for x in case.run.layers),
+            )
         )
     )
 
