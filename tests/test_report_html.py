@@ -8,9 +8,18 @@ text report's, in a browser.
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+from html import unescape
+from pathlib import Path
 
+import pytest
+
+from grader.grade import Options, Submission, grade
 from grader.report.html import render
+from grader.report.text import render_result
 from grader.result import Location, Report, Result, Status, StepResult
+from tests.conftest import SUBMISSIONS, TEST_TIMEOUT
 
 PASSED = StepResult(1, "Create the initial system capacities", Status.PASSED)
 FAILED = StepResult(
@@ -128,3 +137,95 @@ def test_notes_come_first() -> None:
     """A 'save first' note is read before the grade it qualifies."""
     html = render(Report(results=(result(),)), notes=("Save first.",))
     assert html.index("Save first.") < html.index("lesson.ipynb")
+
+
+# -- in a browser: the same words and marks as the text report ---------------------------
+
+BROWSER = next(
+    (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)),
+    None,
+)
+needs_browser = pytest.mark.skipif(
+    BROWSER is None, reason="no headless browser here (Debian: apt-get install chromium)"
+)
+# Run in the page the browser renders: what a reader sees of each submission, as text,
+# and whether each block of code is set in a font whose letters are all one width.
+PROBE = """
+<script>
+for (const result of document.querySelectorAll('.grader-result')) {
+  const out = document.createElement('textarea');
+  out.className = 'seen';
+  out.textContent = result.innerText;
+  document.body.appendChild(out);
+}
+for (const pre of document.querySelectorAll('pre.grader-code')) {
+  const probe = document.createElement('span');
+  probe.style.font = getComputedStyle(pre).font;
+  document.body.appendChild(probe);
+  probe.textContent = 'iiiiiiiiii'; const narrow = probe.getBoundingClientRect().width;
+  probe.textContent = 'mmmmmmmmmm'; const wide = probe.getBoundingClientRect().width;
+  const out = document.createElement('textarea');
+  out.className = 'mono';
+  out.textContent = String(Math.abs(narrow - wide) < 0.5);
+  document.body.appendChild(out);
+}
+</script>
+"""
+
+
+def words(text: str) -> str:
+    """The words of a report in reading order: spaces folded, the text's gutters and
+    backticks dropped (HTML draws a quoted line in a code block, and `code` as code)."""
+    lines = [re.sub(r"^\s*\| ?", "", line) for line in text.split("\n")]
+    return " ".join(" ".join(lines).replace("`", "").split())
+
+
+def in_browser(html: str, folder: Path) -> tuple[list[str], list[str]]:
+    """Render HTML in the headless browser; return each submission's text and the code fonts."""
+    page = folder / "report.html"
+    page.write_text(f'<!doctype html><meta charset="utf-8"><body>{html}{PROBE}</body>', "utf-8")
+    assert BROWSER is not None
+    done = subprocess.run(
+        [
+            BROWSER,
+            "--headless",
+            "--no-sandbox",  # root in CI: Chromium's own sandbox will not start as root
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            f"--user-data-dir={folder / 'profile'}",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+
+    def found(kind: str) -> list[str]:
+        return [
+            unescape(m)
+            for m in re.findall(rf'<textarea class="{kind}">(.*?)</textarea>', done.stdout, re.S)
+        ]
+
+    return found("seen"), found("mono")
+
+
+@needs_browser
+def test_a_browser_shows_the_same_words_and_marks_as_the_text_report(tmp_path: Path) -> None:
+    """Real reports (a syntax error, steps waiting, a notebook) read the same in both."""
+    names = [
+        "syntax-error.py",
+        "step1-missing-key.py",
+        "step4-print-in-loop.py",
+        "notebook-failing-cell.ipynb",
+        "step3-lowercase-true.py",
+    ]
+    report = grade(
+        [Submission(f"submissions/{n}", SUBMISSIONS / n) for n in names],
+        Options(timeout=TEST_TIMEOUT, jobs=2),
+    )
+    seen, fonts = in_browser(render(report), tmp_path)
+    expected = [words(render_result(result)) for result in report.results]
+    assert [words(text) for text in seen] == expected
+    assert (bool(fonts), set(fonts)) == (True, {"true"})
