@@ -441,7 +441,12 @@ def _markdown_cell(edit: Edit, at: str) -> str:
     )
 
 
+def _removed(edit: Edit, at: str) -> str:
+    return f"`{edit.before}`{at} stops your program, and the steps do not need it: remove the line."
+
+
 _WORDS: dict[str, Callable[[Edit, str], str]] = {
+    "line-removed": _removed,
     "operator-spelling": _spelling,
     "operator-sign": _sign,
     "strictness": _strictness,

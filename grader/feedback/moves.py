@@ -263,6 +263,37 @@ def creations(cell: _Cell, focus: Focus, bound: frozenset[str]) -> Iterator[Edit
         )
 
 
+def removals(cell: _Cell, focus: Focus) -> Iterator[Edit]:
+    """A line that stops the program and that the steps do not need: removed."""
+    error = focus.error
+    if error is None or error.syntax or error.cell != cell.cell.number or error.line is None:
+        return
+    for block in _blocks(cell.tree):
+        for statement in block:
+            if (
+                statement.lineno == error.line
+                and _one_line(statement)
+                and isinstance(statement, ast.Expr)
+                and len(block) > 1
+            ):
+                lines = list(cell.lines)
+                del lines[statement.lineno - 1]
+                yield cell.edit("line-removed", lines, statement.lineno, "")
+
+
+def _blocks(tree: ast.Module) -> Iterator[list[ast.stmt]]:
+    """Every block of statements of a tree: the module's, and each body inside it."""
+    stack: list[list[ast.stmt]] = [tree.body]
+    while stack:
+        block = stack.pop()
+        yield block
+        for node in block:
+            for field in ("body", "orelse", "finalbody"):
+                inner = getattr(node, field, None)
+                if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                    stack.append(inner)
+
+
 def functions(cell: _Cell, program: Program) -> Iterator[Edit]:
     """A function never called: called at the end, or its body taken out of it."""
     called = {
@@ -454,6 +485,7 @@ def statement_edits(program: Program, focus: Focus, bound: frozenset[str]) -> It
             yield from loop_moves(cell)
             yield from conversions(cell)
         yield from creations(cell, focus, bound)
+        yield from removals(cell, focus)
         yield from functions(cell, program)
     yield from renames(program, focus, bound)
     yield from cell_moves(program, focus)

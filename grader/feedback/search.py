@@ -185,7 +185,7 @@ def _search(
         program = edit.program(case.program)
         after, ran = verify(case, program, sandbox, limits)
         runs += 1
-        if not _better(case, focus, after, ran, index, passed):
+        if not _better(focus, edit, after, ran, index, passed):
             continue
         score = (_first_failure(after), sum(after))
         if best is None or score > best[0]:
@@ -203,8 +203,8 @@ def _first_failure(passed: tuple[bool, ...]) -> int:
 
 
 def _better(
-    case: Case,
     focus: Focus,
+    edit: Edit,
     after: tuple[bool, ...],
     ran: Run,
     index: int,
@@ -214,7 +214,8 @@ def _better(
     if any(b and not a for a, b in zip(after, before, strict=True)):
         return False  # a step that passed no longer does
     error = focus.error
-    if error is None or all(after[: index + 1]):
+    # Without the line, the step must pass: removing what fails is no repair otherwise.
+    if error is None or all(after[: index + 1]) or edit.kind == "line-removed":
         return all(after[: index + 1])
     # The error is gone, and the program now gets past its line: the next error, if
     # any, is further on (another mistake, for the next grading).

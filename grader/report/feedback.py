@@ -178,8 +178,13 @@ def more_lines(count: int) -> str:
 
 
 def names_place(message: str, location: Location) -> bool:
-    """Whether a message already says where ("line 5", "cell 3, line 2")."""
-    return re.search(rf"\b{re.escape(location.describe())}\b", message, re.IGNORECASE) is not None
+    """Whether a message already says where: "line 5" in a script, "cell 3" in a notebook.
+
+    A notebook's message that names the cell ("Cell 3 stopped at line 2", "in cell 3, a
+    Markdown cell") has said where to look.
+    """
+    named = f"cell {location.cell}" if location.cell is not None else location.describe()
+    return re.search(rf"\b{re.escape(named)}\b", message, re.IGNORECASE) is not None
 
 
 def blocked(step: StepResult) -> bool:
