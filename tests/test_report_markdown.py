@@ -6,12 +6,11 @@ import re
 from dataclasses import replace
 
 from grader.report import markdown
-from grader.result import Location, Report, Result, Status
+from grader.result import Report, Result, Status
 from tests.sample_reports import (
     CORRECT,
     EMPTY,
     HOSTILE_RESULT,
-    NOTEBOOK,
     WRONG_KEY,
     failed,
     report,
@@ -47,20 +46,14 @@ def test_the_totals_sentence_counts_the_batch() -> None:
     )
 
 
-def test_a_failed_step_shows_its_message_place_and_hint() -> None:
-    """Feedback keeps code spans from the message and says where and what to try."""
+def test_a_failed_step_shows_its_message_and_hint() -> None:
+    """Feedback keeps code spans from the message, and gives the hint, as the text does."""
     text = markdown.render(report(WRONG_KEY))
     assert (
         "✗ **Step 1\\: Create the initial system capacities**\n\n"
         "`systems` is missing the key 'vertical\\_scaling'\\.\\\n"
-        "Where\\: line 4\\\n"
         "Hint\\: Use curly braces to create a dictionary with the exact keys and values\\."
     ) in text
-
-
-def test_a_notebook_step_says_cell_and_line() -> None:
-    """Notebook places read 'cell N, line M'."""
-    assert "Where\\: cell 3, line 2" in markdown.render(report(NOTEBOOK))
 
 
 def test_a_passing_submission_gets_no_feedback_section() -> None:
@@ -156,14 +149,6 @@ def test_one_submission_gets_a_headline_in_a_learners_words() -> None:
     """'2 of 4 steps pass', not a batch's totals; a full pass is praised."""
     assert "\n**2 of 4 steps pass.**\n" in markdown.render(report(WRONG_KEY))
     assert "\n**4 of 4 steps pass.** Well done!\n" in markdown.render(report(CORRECT))
-
-
-def test_the_place_is_not_repeated_after_a_message_that_names_it() -> None:
-    """No 'Where: line 4' after text that says line 4."""
-    step = failed(1, "`systems` at line 4 is a list.", location=Location(line=4), code="c")
-    result = Result("a.py", Status.FAILED, (step,), max_score=1)
-    text = markdown.render(report(result))
-    assert "Where" not in text
 
 
 def test_the_learners_line_and_caret_are_in_a_fenced_block() -> None:

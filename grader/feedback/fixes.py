@@ -141,7 +141,7 @@ def _trailing_comma(edit: Edit, at: str) -> str:
 def _missing_colon(edit: Edit, at: str) -> str:
     return (
         f"A line that starts a block (`for`, `if`, `else`, `def`...) ends with a colon "
-        f"`:`, and `{edit.before}`{at} has none. Add it: `{edit.after}`."
+        f"`:`, and the one{at} has none. Add it: `{edit.after}`."
     )
 
 
@@ -363,8 +363,8 @@ def _created_before(edit: Edit, at: str) -> str:
     used = edit.facts.get("used", statement)
     before = f"the loop, above line {statement}" if edit.facts.get("loop") else f"line {statement}"
     return (
-        f"Nothing creates `{name}` before line {used} stores an entry in it. Create it empty "
-        f"before {before}: `{name} = {{}}`."
+        f"Create `{name}` empty before {before}, so that line {used} has a dictionary to "
+        f"store its entries in: `{name} = {{}}`."
     )
 
 

@@ -158,8 +158,8 @@ def _name_error(error: Error, program: Program, execution: Execution) -> Advice:
     return (
         "name-error",
         (
-            f"Nothing in your program creates `{name}`. If it is a variable, create it above "
-            f"this line (`{name} = ...`); if you meant text, put it in quotes: `'{name}'`."
+            f"If `{name}` is meant to be a variable, create it above this line: "
+            f"`{name} = ...`; if it is meant as text, put it in quotes: `'{name}'`."
         ),
         False,
     )

@@ -40,8 +40,6 @@ class StepView:
     # Why it waits, said on the first of the steps that wait for the same reason.
     waiting: str = ""
     message: tuple[Line, ...] = ()
-    # Where, when the message does not say it.
-    where: str = ""
     printed: tuple[str, ...] = ()
     more: int = 0
     hint: str = ""
@@ -99,7 +97,7 @@ def view_of(result: Result) -> View:
     """Lay out a result the way every human format shows it."""
     could_not_run = result.status is Status.ERROR
     steps: list[StepView] = []
-    said = ""
+    said: set[str] = set()
     for step in result.steps:
         if could_not_run and not step.passed:
             reason = "checked once your program runs"
@@ -107,10 +105,9 @@ def view_of(result: Result) -> View:
             reason = f"checked once step {step.blocked_by} passes"
         else:
             steps.append(_judged(step, result.output))
-            said = ""
             continue
-        steps.append(StepView(step.step, step.title, None, "" if reason == said else reason))
-        said = reason
+        steps.append(StepView(step.step, step.title, None, "" if reason in said else reason))
+        said.add(reason)
     opening = message_lines(result.message) if could_not_run and result.message else ()
     closing = () if could_not_run or not result.message else message_lines(not_yet_said(result))
     return View(
@@ -129,9 +126,6 @@ def _judged(step: StepResult, output: str) -> StepView:
     """A step that was judged: passed, or failed with its feedback."""
     if step.passed:
         return StepView(step.step, step.title, step.status)
-    where = ""
-    if step.location is not None and not names_place(step.message, step.location):
-        where = step.location.describe()
     # A step about output shows what was printed as evidence; when nothing was, its
     # message has already said so (nothing printed it, the print never ran).
     printed, more = printed_lines(output) if shows_output(step) else ([], 0)
@@ -140,7 +134,6 @@ def _judged(step: StepResult, output: str) -> StepView:
         step.title,
         step.status,
         message=message_lines(step.message or "This step did not pass."),
-        where=where,
         printed=tuple(printed),
         more=more,
         hint=clean(step.hint),

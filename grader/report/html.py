@@ -77,15 +77,13 @@ def _mark(status: Status | None, mark: str) -> str:
 
 
 def _step(step: StepView) -> str:
-    """One step: its mark and title, and for a failed step what is wrong, where, the hint."""
+    """One step: its mark and title, and for a failed step what is wrong and the hint."""
     colour = f" color: {_WAITING};" if step.status is None else ""
     out = [
         f'<div class="grader-step" style="{_LINE} margin-left: {_STEP};{colour}">'
         f"{_mark(step.status, step.mark)} {escape(step.heading)}</div>"
     ]
     lines: list[Line] = list(step.message)
-    if step.where:
-        lines.append((f"Where: {step.where}", False))
     if step.printed:
         lines.append(("What your program printed:", False))
         lines.extend((line, True) for line in step.printed)

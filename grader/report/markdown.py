@@ -207,7 +207,7 @@ class _Paragraphs:
 
 
 def _step(out: _Paragraphs, step: StepView) -> None:
-    """Give a step's line and, if it failed, what is wrong, where, what was printed, the hint."""
+    """Give a step's line and, if it failed, what is wrong, what was printed, the hint."""
     heading = escape(one_line(step.heading))
     out.line(
         f"{step.mark} **{heading}**" if step.status is Status.FAILED else f"{step.mark} {heading}"
@@ -216,8 +216,6 @@ def _step(out: _Paragraphs, step: StepView) -> None:
         return
     out.close()
     lines: list[Line] = list(step.message)
-    if step.where:
-        lines.append((f"Where: {step.where}", False))
     if step.printed:
         lines.append(("What your program printed:", False))
         lines.extend((line, True) for line in step.printed)

@@ -234,10 +234,8 @@ def render_result(result: Result, style: Style = PLAIN) -> str:
 
 
 def _step_feedback(page: _Page, step: StepView) -> None:
-    """Say what is wrong with a step, where, what the program printed, and the hint."""
+    """Say what is wrong with a step, what the program printed, and the hint."""
     page.message(step.message, FEEDBACK_INDENT)
-    if step.where:
-        page.prose(f"Where: {step.where}", FEEDBACK_INDENT, hang=len("Where: "))
     if step.printed:
         page.prose("What your program printed:", FEEDBACK_INDENT)
         for line in step.printed:
