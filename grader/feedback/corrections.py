@@ -14,7 +14,7 @@ import difflib
 import keyword
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from grader.feedback.edits import Edit, Focus, changed
 from grader.feedback.scan import (
@@ -88,9 +88,21 @@ Correction = Callable[[Site], Iterator[Edit]]
 
 # -- operators ---------------------------------------------------------------------------
 
-_OPERATOR = re.compile(r"==>|=>|=<|->|>>=|<<=|>>|<<|>=|<=|==|!=|<>|=!|≥|≤|≠|>|<")
+_OPERATOR = re.compile(
+    r"[<>=!]= ?==?|[<>!=] =(?!=)|==>|=>=|=<=|=>|=<|->|>>=|<<=|>>|<<|>=|<=|==|!=|<>|=!|≥|≤|≠|>|<"
+)
 # Spellings of a comparison Python does not read, and how Python writes it.
 SPELLINGS = {
+    ">==": ">=",
+    "<==": "<=",
+    "===": "==",
+    "!==": "!=",
+    "=>=": ">=",
+    "=<=": "<=",
+    "> =": ">=",
+    "< =": "<=",
+    "= =": "==",
+    "! =": "!=",
     "=>": ">=",
     "==>": ">=",
     "=<": "<=",
@@ -115,6 +127,8 @@ def operators(site: Site) -> Iterator[Edit]:
         start, end = match.span()
         if op in SPELLINGS:
             kind = "operator-sign" if not op.isascii() else "operator-spelling"
+            if " " in op:
+                kind = "operator-split"
             yield site.edit(kind, replace_span(text, start, end, SPELLINGS[op]), op, SPELLINGS[op])
         if op in STRICTNESS:
             new = STRICTNESS[op]
@@ -172,6 +186,19 @@ def quotes(site: Site) -> Iterator[Edit]:
                 written,
                 body.strip(),
             )
+    keywords = [
+        s
+        for s in plain
+        if s.body.isidentifier()
+        and re.match(r"\s*=(?!=)", site.line.masked[s.end :])
+        and _innermost(site.line.masked[: s.start]) == "("
+    ]
+    if keywords:
+        fixed = text
+        for literal in reversed(keywords):
+            fixed = replace_span(fixed, literal.start, literal.end, literal.body)
+        first = keywords[0]
+        yield site.edit("quoted-keyword", fixed, text[first.start : first.end], first.body)
     truths = [s for s in plain if s.body in ("True", "False", "None")]
     if truths:
         fixed = text
@@ -223,15 +250,52 @@ def punctuation(site: Site) -> Iterator[Edit]:
     yield from _between_items(site)
     masked = site.line.masked
     equals = [
-        m.start()
-        for m in re.finditer(r"(?<![=!<>:+\-*/%&|^@])=(?!=)", masked)
+        m
+        for m in re.finditer(r"\s*(?<![=!<>:+\-*/%&|^@])=(?!=)", masked)
         if _innermost(masked[: m.start()]) == "{"
     ]
     if equals:
         fixed = text
-        for position in reversed(equals):
-            fixed = replace_span(fixed, position, position + 1, ":")
+        for match in reversed(equals):
+            fixed = replace_span(fixed, match.start(), match.end(), ":")
         yield site.edit("dict-equals", fixed, "=", ":")
+    semicolons = [m.start() for m in re.finditer(";", masked) if _innermost(masked[: m.start()])]
+    if semicolons:
+        fixed = text
+        for position in reversed(semicolons):
+            fixed = replace_span(fixed, position, position + 1, ",")
+        yield site.edit("semicolon-for-comma", fixed, ";", ",")
+    yield from _missing_quote(site)
+    yield from _reversed_assignment(site)
+
+
+def _missing_quote(site: Site) -> Iterator[Edit]:
+    """A string's closing quote missing: added after one of the words it swallowed."""
+    open_strings = [s for s in site.line.strings if s.end == len(site.line.text) and s.quote]
+    text = site.line.text
+    unclosed = any(not text.rstrip().endswith(s.quote) or s.end - s.start < 2 for s in open_strings)
+    if not site.error_here or "unterminated string" not in (
+        site.focus.error.message if site.focus.error else ""
+    ):
+        return
+    if not unclosed and not open_strings:
+        return
+    quotes = {s.quote for s in site.line.strings if len(s.quote) == 1} or {"'"}
+    for match in re.finditer(r"(?<=[A-Za-z0-9_])(?=[^A-Za-z0-9_])", text):
+        for quote in sorted(quotes):
+            fixed = replace_span(text, match.start(), match.start(), quote)
+            word = re.search(r"[A-Za-z0-9_]+$", text[: match.start()])
+            yield site.edit(
+                "missing-quote", fixed, "", quote, facts={"word": word.group() if word else ""}
+            )
+
+
+def _reversed_assignment(site: Site) -> Iterator[Edit]:
+    """`7 = load`: the value on the left of `=`, the name on its right."""
+    match = re.fullmatch(r"(\s*)([^=\s][^=]*?)\s*=\s*([A-Za-z_]\w*)\s*", site.line.code)
+    if match and not match.group(2).isidentifier() and "[" not in match.group(2):
+        fixed = f"{match.group(1)}{match.group(3)} = {match.group(2)}"
+        yield site.edit("assignment-reversed", fixed, match.group(2), match.group(3))
 
 
 def _innermost(masked: str) -> str:
@@ -314,15 +378,32 @@ def brackets(site: Site) -> Iterator[Edit]:
             f"{name}[",
             facts={"name": name},
         )
+    update = re.match(r"(\s*)([A-Za-z_]\w*)\.update\((.+?),\s*(.+)\)\s*$", site.line.code)
+    if update and "=" not in update.group(3) and "{" not in update.group(3):
+        indent, owner, key, value = update.groups()
+        fixed = f"{indent}{owner}[{key}] = {value}"
+        yield site.edit(
+            "update-to-store", fixed, f"{owner}.update(", f"{owner}[", facts={"name": owner}
+        )
     for match in re.finditer(r"(?<![.\w])print\s*\[", masked):
         close = _matching(masked, match.end() - 1)
         if close > 0:
             fixed = replace_span(text, close, close + 1, ")")
             fixed = replace_span(fixed, match.end() - 1, match.end(), "(")
             yield site.edit("subscript-for-call", fixed, "print[", "print(")
-    for match in re.finditer(r"=\s*\[\s*\]", masked):
+    for match in re.finditer(r"=\s*(?:\[\s*\]|set\(\s*\)|list\(\s*\))", masked):
+        old = text[match.start() : match.end()].lstrip("= ").strip()
         fixed = replace_span(text, match.start(), match.end(), "= {}")
-        yield site.edit("list-for-dict", fixed, "[]", "{}")
+        yield site.edit("list-for-dict", fixed, old, "{}")
+    for match in re.finditer(r"\[", masked):
+        close = _matching(masked, match.start())
+        inside = masked[match.start() + 1 : close] if close > 0 else ""
+        # A list display (not an index: nothing before it) holding key: value pairs.
+        indexes = re.search(r"[\w\x00)\]]\s*$", masked[: match.start()]) is not None
+        if close > 0 and ":" in inside and not indexes:
+            fixed = replace_span(text, close, close + 1, "}")
+            fixed = replace_span(fixed, match.start(), match.start() + 1, "{")
+            yield site.edit("brackets-for-dict", fixed, "[", "{")
 
 
 def _matching(masked: str, at: int) -> int:
@@ -355,8 +436,21 @@ def indentation(site: Site) -> Iterator[Edit]:
         return
     text = site.line.text
     body = text.lstrip(" \t")
-    if "\t" in text[: len(text) - len(body)]:
-        yield site.edit("tabs", text.expandtabs(4), "\t", "    ")
+    tabbed = [
+        n for n, ln in enumerate(site.lines, 1) if "\t" in ln[: len(ln) - len(ln.lstrip(" \t"))]
+    ]
+    if tabbed:
+        lines = [
+            ln[: len(ln) - len(ln.lstrip(" \t"))].expandtabs(4) + ln.lstrip(" \t")
+            for ln in site.lines
+        ]
+        edit = site.edit("tabs", lines[site.number - 1], "\t", "    ")
+        shown = ", ".join(str(n) for n in tabbed)
+        yield replace(
+            edit,
+            cells=changed(site.program, site.cell.number, lines),
+            facts={"lines": shown, "count": str(len(tabbed))},
+        )
     above = [
         ln for ln in site.lines[: site.number - 1] if ln.strip() and not ln.lstrip().startswith("#")
     ]
@@ -388,9 +482,40 @@ _ITERABLE = re.compile(
 )
 
 
+_ONE_TARGET = re.compile(
+    r"(?P<head>\s*for\s+)(?P<first>[A-Za-z_]\w*)(?P<in>\s+in\s+)(?P<iter>.+?\.items\(\s*\))\s*:\s*$"
+)
+
+
 def loops(site: Site) -> Iterator[Edit]:
     """A for loop's two variables in the wrong order, or over a dictionary's keys or values."""
     code = site.line.code
+    single = _ONE_TARGET.match(code)
+    if single:
+        # `for key in d.items():` with the value's name used below and created nowhere.
+        body = [
+            scan(t)
+            for t in site.lines[site.number :]
+            if t[: len(t) - len(t.lstrip())] > t[:0] and t.strip()
+        ]
+        unbound = sorted(
+            {
+                m.group()
+                for line in body[:6]
+                for m in line.names()
+                if m.group() not in site.bound and m.group() not in BUILTIN_NAMES
+            }
+        )
+        for name in unbound[:2]:
+            end = single.end("first")
+            fixed = replace_span(site.line.text, end, end, f", {name}")
+            yield site.edit(
+                "target-missing",
+                fixed,
+                single.group("first"),
+                f"{single.group('first')}, {name}",
+                facts={"name": name, "first": single.group("first")},
+            )
     match = _FOR.match(code)
     if match is None:
         return

@@ -209,6 +209,13 @@ def compare_key(scene: Scene) -> Diagnosis | None:
         ),
         None,
     )
+    if quoted is not None and str(quoted.value) in _bound(scene):
+        name = str(quoted.value)
+        return "type-error.compare-str", (
+            f"The quotes make `{source_text(quoted)}` the word {name} itself, not the "
+            f"variable `{name}`, and a word cannot be compared with a number. Remove them: "
+            f"`{source_text(compares[0]).replace(source_text(quoted), name, 1)}`."
+        )
     if quoted is not None:
         number = str(quoted.value).strip()
         bare = f", `{number}`" if re.fullmatch(r"-?\d+(\.\d+)?", number) else ""
@@ -271,6 +278,16 @@ def compare_key(scene: Scene) -> Diagnosis | None:
                 f"number. Remove the quotes."
             )
     return None
+
+
+def _bound(scene: Scene) -> set[str]:
+    """The names the program assigns at some point."""
+    return {
+        n.id
+        for item in scene.source.nodes()
+        for n in ast.walk(item.node)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
 
 
 def _used_as_key(loop: ast.For, name: str) -> bool:

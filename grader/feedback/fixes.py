@@ -141,7 +141,7 @@ def _trailing_comma(edit: Edit, at: str) -> str:
 def _missing_colon(edit: Edit, at: str) -> str:
     return (
         f"A line that starts a block (`for`, `if`, `else`, `def`...) ends with a colon "
-        f"`:`, and the one{at} has none. Add it: `{edit.after}`."
+        f"`:`{at}. Add it: `{edit.after}`."
     )
 
 
@@ -225,9 +225,14 @@ def _subscript_for_call(edit: Edit, at: str) -> str:
 
 
 def _list_for_dict(edit: Edit, at: str) -> str:
+    made = {
+        "[]": "an empty list, whose places are numbered 0, 1, 2",
+        "list()": "an empty list, whose places are numbered 0, 1, 2",
+        "set()": "an empty set, which holds values but no keys",
+    }.get(edit.old, "something other than a dictionary")
     return (
-        f"`[]`{at} makes an empty list, whose places are numbered 0, 1, 2. To store values "
-        f"under keys, start an empty dictionary with curly braces: `{edit.after}`."
+        f"`{edit.old}`{at} makes {made}. To store values under keys, start an empty "
+        f"dictionary with curly braces: `{edit.after}`."
     )
 
 
@@ -256,7 +261,14 @@ def _indentation(edit: Edit, at: str) -> str:
 
 
 def _tabs(edit: Edit, at: str) -> str:
-    return f"The indentation mixes tabs and spaces{at}; indent with spaces only, 4 per level."
+    numbers = edit.facts.get("lines", "").split(", ")
+    lines = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
+    several = len(numbers) > 1
+    which = f"Line{'s' if several else ''} {lines} {'are' if several else 'is'} indented with tabs"
+    return (
+        f"{which}, and others with spaces: Python cannot tell how they line up. Indent "
+        f"with spaces only, 4 per level (most editors can turn tabs into spaces)."
+    )
 
 
 def _swapped(edit: Edit, at: str) -> str:
@@ -313,6 +325,12 @@ def _near_attribute(edit: Edit, at: str) -> str:
 
 def _before_loop(edit: Edit, at: str) -> str:
     loop = edit.facts.get("loop", "")
+    if edit.facts.get("late"):
+        return (
+            f"`{edit.after}`{at} runs after the loop, so the loop finds nothing to store "
+            f"into, and then it empties what the loop should have filled. Move it above the "
+            f"loop{f' (line {loop})' if loop else ''}, so the loop fills it."
+        )
     empty = edit.after.rstrip().endswith(("{}", "[]", "dict()"))
     why = (
         "so the dictionary starts again empty each time round and only the last entry is kept"
@@ -445,7 +463,85 @@ def _removed(edit: Edit, at: str) -> str:
     return f"`{edit.before}`{at} stops your program, and the steps do not need it: remove the line."
 
 
+def _split(edit: Edit, at: str) -> str:
+    meaning = MEANINGS.get(edit.new, "this comparison")
+    return (
+        f"`{edit.old}`{at} has a space inside the operator: {meaning} is written `{edit.new}`, "
+        f"the two signs together. Write `{edit.after}`."
+    )
+
+
+def _semicolon(edit: Edit, at: str) -> str:
+    return f"Items inside brackets are separated by commas, not semicolons{at}: `{edit.after}`."
+
+
+def _missing_quote(edit: Edit, at: str) -> str:
+    word = edit.facts.get("word", "")
+    return (
+        f"The text `{word}` has no closing quote{at}, so Python reads on to the next quote "
+        f"and the rest of the line no longer makes sense. Close it: `{edit.after}`."
+    )
+
+
+def _assignment_reversed(edit: Edit, at: str) -> str:
+    return (
+        f"`=` stores the value on its right in the name on its left{at}, so the name goes "
+        f"first: `{edit.after}`."
+    )
+
+
+def _brackets_for_dict(edit: Edit, at: str) -> str:
+    return (
+        f"Square brackets `[...]` make a list{at}; a dictionary, with a key and a value in "
+        f"each item, is written with curly braces: `{edit.after}`."
+    )
+
+
+def _update_to_store(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", "")
+    return (
+        f"`{name}.update(...)`{at} takes one dictionary, not a key and a value. To store "
+        f"one entry, write `{edit.after}`."
+    )
+
+
+def _quoted_keyword(edit: Edit, at: str) -> str:
+    return (
+        f"In a call like `dict(...)`, a name before `=` is written without quotes{at}: "
+        f"`{edit.after}`. (Or write the dictionary with braces, keys in quotes: "
+        f"`{{'key': 1}}`.)"
+    )
+
+
+def _target_missing(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", "")
+    first = edit.facts.get("first", "")
+    return (
+        f"`.items()` gives two things each time round, a key and its value, but the loop"
+        f"{at} has one variable, `{first}`, so `{name}` is never created. Give the loop both "
+        f"variables: `{edit.after}`."
+    )
+
+
+def _else_indented(edit: Edit, at: str) -> str:
+    line = edit.facts.get("if_line", "")
+    return (
+        f"The `else:`{at} is lined up with the `for`, so it belongs to the loop (it runs "
+        f"once, when the loop ends), not to the `if` at line {line}. Indent it, and the line "
+        f"under it, so that `else:` lines up with the `if`."
+    )
+
+
 _WORDS: dict[str, Callable[[Edit, str], str]] = {
+    "operator-split": _split,
+    "semicolon-for-comma": _semicolon,
+    "missing-quote": _missing_quote,
+    "assignment-reversed": _assignment_reversed,
+    "brackets-for-dict": _brackets_for_dict,
+    "update-to-store": _update_to_store,
+    "quoted-keyword": _quoted_keyword,
+    "target-missing": _target_missing,
+    "else-indented": _else_indented,
     "line-removed": _removed,
     "operator-spelling": _spelling,
     "operator-sign": _sign,

@@ -159,6 +159,21 @@ def loop_moves(cell: _Cell) -> Iterator[Edit]:
                 "into-loop", lines, following.lineno, cell.text(following.lineno), loop=str(head)
             )
         written = _written(loop)
+        for later in block[position + 1 :]:
+            # `d = {}` after the loop that fills d: the start of it, on the wrong side.
+            if (
+                _one_line(later)
+                and isinstance(later, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id in written for t in later.targets)
+                and not _reads(later.value, written | targets)
+            ):
+                lines = list(cell.lines)
+                moved = lines.pop(later.lineno - 1)
+                lines.insert(head - 1, indent + moved.strip())
+                yield cell.edit(
+                    "before-loop", lines, later.lineno, moved, loop=str(head), late="yes"
+                )
+        yield from _else_of_the_loop(cell, loop)
         for earlier in block[:position]:
             if (
                 _one_line(earlier)
@@ -170,6 +185,37 @@ def loop_moves(cell: _Cell) -> Iterator[Edit]:
                 moved = lines.pop(earlier.lineno - 1)
                 lines.insert(end - 1, indent + moved.strip())
                 yield cell.edit("after-loop", lines, earlier.lineno, moved, loop=str(head))
+
+
+def _else_of_the_loop(cell: _Cell, loop: ast.For) -> Iterator[Edit]:
+    """An `else:` lined up with the `for`, meant for the `if` inside the loop."""
+    last = loop.body[-1]
+    if not loop.orelse or not isinstance(last, ast.If) or last.orelse:
+        return
+    shift = last.col_offset - loop.col_offset
+    start = next(
+        (
+            n
+            for n in range(loop.orelse[0].lineno - 1, last.end_lineno or last.lineno, -1)
+            if cell.text(n).strip().startswith("else")
+        ),
+        None,
+    )
+    end = loop.end_lineno or loop.lineno
+    if start is None or shift <= 0:
+        return
+    lines = list(cell.lines)
+    for number in range(start, end + 1):
+        if lines[number - 1].strip():
+            lines[number - 1] = " " * shift + lines[number - 1]
+    yield cell.edit(
+        "else-indented",
+        lines,
+        start,
+        lines[start - 1],
+        if_line=str(last.lineno),
+        loop=str(loop.lineno),
+    )
 
 
 def _rebuilt(cell: _Cell, loop: ast.For, statement: ast.stmt, indent: str) -> Iterator[Edit]:
