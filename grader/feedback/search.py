@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 
 from grader.analysis.source import Source
 from grader.checks.case import Case, judge
-from grader.feedback.edits import Edit, Focus
+from grader.feedback.edits import ORDINARY, Edit, Focus
 from grader.feedback.ending import is_exit
 from grader.feedback.explain import advice_for, explain, location_of
 from grader.feedback.fixes import describe
@@ -47,15 +47,29 @@ _NOT_REPAIRED = frozenset(
 )
 
 
+# The rule kit's codes for a name the program does not leave at its end (missing, under
+# another name, only inside a function), and the edits that can make one.
+ABSENT = frozenset({"missing", "name", "not-top-level"})
+MAKES_NAMES = frozenset(
+    {"renamed", "function-unwrapped", "call-added", "markdown-cell", "cell-moved", "moved-up"}
+)
+
+
 @dataclass(frozen=True)
 class Budget:
-    """How much one search may cost: candidates run in the sandbox, and seconds in all."""
+    """How much one search may cost: candidates run in the sandbox, and seconds in all.
 
-    runs: int = 6
-    seconds: float = 4.0
-    # Each candidate's own time limit: a correct program of a beginner's exercise ends
-    # in a fraction of a second, and an edit that loops for ever is simply not the repair.
-    timeout: float = 2.0
+    The runs decide what is found: the same submission gets the same repair on any
+    machine, however loaded. The seconds are a ceiling for the pathological (candidates
+    that each run until their time limit), far above what a search of a few runs takes.
+    Each candidate runs under the submission's own limits.
+    """
+
+    runs: int = 4
+    # Of the edits any correct program could also take (a comparison turned, the loop's
+    # variables swapped), only the nearest few are worth a run each.
+    ordinary: int = 2
+    seconds: float = 30.0
 
 
 BUDGET = Budget()
@@ -103,11 +117,14 @@ def find(
     limits: Limits | None = None,
     budget: Budget = BUDGET,
     wanted: tuple[str, ...] | None = None,
+    trust: bool = True,
 ) -> Repair | None:
     """Search for the smallest verified edit behind the first thing a report says, if any.
 
     ``case`` must have been judged (its verdicts are the report's). ``wanted`` are the
-    names the exercise asks for (its ``names``).
+    names the exercise asks for (its ``names``). With ``trust`` (grading), an error a
+    hand-written diagnosis names the change for is not searched; without it (the test
+    that they agree), it is.
     """
     numbers = sorted(case.verdicts)
     passed = tuple(case.verdicts[n].passed for n in numbers)
@@ -124,15 +141,17 @@ def find(
     kinds = kinds_of(main.values)
     if error is not None:
         _, _, named = advice_for(error, case.program, main, case.timeout, case.exercise.advice)
-        if named or error.type in _NOT_REPAIRED or is_exit(error) or error.limit:
+        if (named and trust) or error.type in _NOT_REPAIRED or is_exit(error) or error.limit:
             return None
         focus = error_focus(case.program, error, names, kinds)
     elif not _own_code(verdict.code, target):
         return None
     else:
         focus = step_focus(case.program, verdict.location, names, kinds)
-    limits = replace(limits or Limits(), timeout=min((limits or Limits()).timeout, budget.timeout))
-    found = _search(case, focus, sandbox, limits, budget, target, passed)
+    # A name that does not exist at the end can only come from an edit that makes it.
+    only = MAKES_NAMES if _local(verdict.code) in ABSENT else None
+    limits = limits or Limits()
+    found = _search(case, focus, sandbox, limits, budget, target, passed, only)
     if found is None:
         return None
     edit, after, runs, ran = found
@@ -166,6 +185,7 @@ def _search(
     budget: Budget,
     target: int,
     passed: tuple[bool, ...],
+    only: frozenset[str] | None = None,
 ) -> tuple[Edit, tuple[bool, ...], int, Run] | None:
     """Try the candidates smallest first, within the budget; return the best verified one.
 
@@ -177,11 +197,18 @@ def _search(
     runs = 0
     numbers = sorted(case.verdicts)
     index = numbers.index(target)
+    ordinary = 0
     for edit in candidates(case.program, focus):
         if best is not None and edit.cost > best[1].cost:
             break
         if runs >= budget.runs or time.monotonic() - start > budget.seconds:
             break
+        if only is not None and edit.kind not in only:
+            continue
+        if edit.kind in ORDINARY:
+            ordinary += 1
+            if ordinary > budget.ordinary:
+                continue
         program = edit.program(case.program)
         after, ran = verify(case, program, sandbox, limits)
         runs += 1
@@ -273,19 +300,29 @@ _CODE_SPAN = re.compile(r"`([^`\n]+)`")
 def agrees(message: str, location: Location | None, edit: Edit) -> bool:
     """Whether a hand-written message says the same change as a verified edit.
 
-    It must name the edit's line (or be placed there), and quote code that the edit
-    writes: the corrected line, or the part of it the edit changed.
+    It must name the edit's place (or be placed there), and say the change: quote the
+    corrected line or the part of it the edit writes; for a line moved, quote it or say
+    where it goes; for a line removed, say to remove it.
     """
-    placed = location == edit.place or re.search(
-        rf"\b{re.escape(edit.place.describe())}\b", message
-    )
+    cell = edit.place.cell
+    named = f"cell {cell}" if cell is not None else edit.place.describe()
+    placed = location == edit.place or re.search(rf"\b{re.escape(named)}\b", message, re.I)
     if not placed:
         return False
+    if edit.kind == "line-removed":
+        return "remove" in message.lower()
     spans = [span.strip() for span in _CODE_SPAN.findall(message)]
-    if edit.before == edit.after:  # a line moved: the message must quote the line
-        return edit.after in spans
-    # The change itself, quoted on its own: what to write (or what is wrong) in the line.
-    return any(span in (edit.old.strip(), edit.new.strip()) for span in spans if span)
+    if edit.before == edit.after:  # a line moved: quoted, or where it goes said
+        return (
+            edit.after in spans or re.search(r"\b(move|above|below)\b", message, re.I) is not None
+        )
+    return any(
+        span == edit.after
+        or span in (edit.old.strip(), edit.new.strip())
+        or (len(span) > 1 and span in edit.after and span not in edit.before)
+        for span in spans
+        if span
+    )
 
 
 def apply(result: Result, repair: Repair | None) -> Result:
