@@ -289,7 +289,7 @@ def _worded(
         and main.errors[0].line is not None
         and (f"line {main.errors[0].line} with" in verdict.message)
     )
-    if agrees(verdict.message, verdict.location, edit) and not explains_error:
+    if agrees(verdict.message, verdict.location, edit, exact=True) and not explains_error:
         return Repair(edit, target, after, runs, settles=settles)
     return Repair(edit, target, after, runs, message=describe(edit), settles=settles)
 
@@ -297,12 +297,14 @@ def _worded(
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
 
 
-def agrees(message: str, location: Location | None, edit: Edit) -> bool:
+def agrees(message: str, location: Location | None, edit: Edit, exact: bool = False) -> bool:
     """Whether a hand-written message says the same change as a verified edit.
 
     It must name the edit's place (or be placed there), and say the change: quote the
     corrected line or the part of it the edit writes; for a line moved, quote it or say
-    where it goes; for a line removed, say to remove it.
+    where it goes; for a line removed, say to remove it. ``exact`` asks more: that it
+    quotes the very part the edit changes, on its own (what is wrong, not only the line
+    to write), as a step's message must to stand in for the search's.
     """
     cell = edit.place.cell
     named = f"cell {cell}" if cell is not None else edit.place.describe()
@@ -316,9 +318,12 @@ def agrees(message: str, location: Location | None, edit: Edit) -> bool:
         return (
             edit.after in spans or re.search(r"\b(move|above|below)\b", message, re.I) is not None
         )
+    changed = {edit.old.strip(), edit.new.strip()} - {""}
+    if exact:
+        return any(span in changed for span in spans)
     return any(
         span == edit.after
-        or span in (edit.old.strip(), edit.new.strip())
+        or span in changed
         or (len(span) > 1 and span in edit.after and span not in edit.before)
         for span in spans
         if span
