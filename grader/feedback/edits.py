@@ -136,7 +136,7 @@ def same_code(edit: Edit, original: Program) -> bool:
 # variable, a comma at the end of an assignment) before those that change what is
 # ordinary (a comparison, the order of a loop's variables), which any correct program
 # also has.
-ORDINARY = ("strictness", "swapped-targets", "direction", "into-loop", "call-added")
+ORDINARY = ("strictness", "swapped-targets", "direction", "into-loop")
 
 
 def ranked(edits: Iterable[Edit], focus: Focus, original: Program) -> list[Edit]:

@@ -67,8 +67,8 @@ class Budget:
 
     runs: int = 4
     # Of the edits any correct program could also take (a comparison turned, the loop's
-    # variables swapped), only the nearest few are worth a run each.
-    ordinary: int = 2
+    # variables swapped), only the nearest of each kind is worth a run.
+    ordinary: int = 1
     seconds: float = 30.0
 
 
@@ -197,7 +197,7 @@ def _search(
     runs = 0
     numbers = sorted(case.verdicts)
     index = numbers.index(target)
-    ordinary = 0
+    ordinary: dict[str, int] = {}
     for edit in candidates(case.program, focus):
         if best is not None and edit.cost > best[1].cost:
             break
@@ -206,8 +206,8 @@ def _search(
         if only is not None and edit.kind not in only:
             continue
         if edit.kind in ORDINARY:
-            ordinary += 1
-            if ordinary > budget.ordinary:
+            ordinary[edit.kind] = ordinary.get(edit.kind, 0) + 1
+            if ordinary[edit.kind] > budget.ordinary:
                 continue
         program = edit.program(case.program)
         after, ran = verify(case, program, sandbox, limits)
