@@ -138,9 +138,19 @@ def test_odd_code_is_tried_before_ordinary_code() -> None:
     kinds = kinds_for_step(
         HEAD.replace("load = 7", "load = 7,")
         + "r = {}\nfor k, v in systems.items():\n    r[k] = v >= load\n",
-        2,
+        5,
     )
     assert kinds.index("trailing-comma") < kinds.index("strictness")
+
+
+def test_a_step_is_repaired_only_where_its_value_comes_from() -> None:
+    """A step about `load` (line 2) tries nothing on the comparison further down."""
+    kinds = kinds_for_step(
+        HEAD.replace("load = 7", "load = 7,")
+        + "r = {}\nfor k, v in systems.items():\n    r[k] = v >= load\n",
+        2,
+    )
+    assert kinds == ["trailing-comma"]
 
 
 def test_a_dictionary_rebuilt_in_its_loop_is_started_once_and_filled() -> None:

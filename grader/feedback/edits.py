@@ -70,6 +70,8 @@ class Focus:
     error: Error | None = None
     wanted: tuple[str, ...] = ()
     kinds: Mapping[str, str] = field(default_factory=dict)
+    # Only the places named: an edit elsewhere cannot change what the step sees.
+    strict: bool = False
 
 
 def lines_of(cell: Cell) -> list[str]:
@@ -139,6 +141,13 @@ def same_code(edit: Edit, original: Program) -> bool:
 ORDINARY = ("strictness", "swapped-targets", "direction", "into-loop")
 
 
+# Edits that reshape the program rather than a line of the step's: a name made, a
+# function's body taken out, a cell moved or made code.
+WHOLE_PROGRAM = frozenset(
+    {"renamed", "function-unwrapped", "call-added", "markdown-cell", "cell-moved", "moved-up"}
+)
+
+
 def ranked(edits: Iterable[Edit], focus: Focus, original: Program) -> list[Edit]:
     """Order candidates smallest first, then oddest first, then nearest the mistake.
 
@@ -151,6 +160,8 @@ def ranked(edits: Iterable[Edit], focus: Focus, original: Program) -> list[Edit]
     for position, edit in enumerate(edits):
         if len(kept) >= MAX_CANDIDATES:
             break
+        if focus.strict and edit.place not in order and edit.kind not in WHOLE_PROGRAM:
+            continue
         key = tuple(cell.source for cell in edit.cells) + tuple(t for _, t in edit.markdown)
         if key in seen or not compiles(edit, original) or same_code(edit, original):
             continue
