@@ -114,7 +114,7 @@ def slice_of(program: Program, location: Location | None) -> frozenset[Location]
         return None
     wanted: set[str] = set()
     for _, written, read in here:
-        wanted |= written or read
+        wanted |= written | read
     lines = {location}
     while True:
         writers = [s for s in statements if s[1] & wanted and s[0] not in lines]
