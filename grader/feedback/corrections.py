@@ -141,6 +141,21 @@ def operators(site: Site) -> Iterator[Edit]:
     if statement and not keyword.iskeyword(statement.group(1)):
         at = site.line.masked.find("==")
         yield site.edit("compare-not-store", replace_span(text, at, at + 2, "="), "==", "=")
+    typo = re.match(r"(\s*)([A-Za-z_]\w*)(\s*)([-:~+]|<-)(\s*)(?=\S)", site.line.masked)
+    if typo and not keyword.iskeyword(typo.group(2)) and typo.group(2) not in site.bound:
+        start, end = typo.span(4)
+        yield site.edit(
+            "sign-for-equals",
+            replace_span(text, start, end, "="),
+            typo.group(4),
+            "=",
+            facts={"name": typo.group(2)},
+        )
+    if not statement:
+        for match in re.finditer(r"==", site.line.masked):
+            for new in (">=", "<="):
+                fixed = replace_span(text, match.start(), match.end(), new)
+                yield site.edit("equality", fixed, "==", new, cost=2)
     header = re.match(r"\s*(if|elif|while)\b", site.line.masked)
     if header:
         for match in re.finditer(r"(?<![=!<>:+\-*/%&|^@])=(?!=)", site.line.masked):
@@ -241,6 +256,8 @@ def punctuation(site: Site) -> Iterator[Edit]:
         cut = len(code) - 1
         fixed = text[:cut].rstrip() + text[len(code) :]
         yield site.edit("trailing-comma", fixed, ",", "")
+    if code.endswith(":") and not _BLOCK.match(site.line.masked) and site.error_here:
+        yield site.edit("stray-colon", text[: len(code) - 1].rstrip() + text[len(code) :], ":", "")
     if _BLOCK.match(site.line.masked) and not code.endswith(":") and not opened:
         if code.endswith(";"):
             fixed = text[: len(code) - 1] + ":" + text[len(code) :]
@@ -266,6 +283,7 @@ def punctuation(site: Site) -> Iterator[Edit]:
             fixed = replace_span(fixed, position, position + 1, ",")
         yield site.edit("semicolon-for-comma", fixed, ";", ",")
     yield from _missing_quote(site)
+    yield from _conditional_without_else(site)
     yield from _reversed_assignment(site)
 
 
@@ -288,6 +306,18 @@ def _missing_quote(site: Site) -> Iterator[Edit]:
             yield site.edit(
                 "missing-quote", fixed, "", quote, facts={"word": word.group() if word else ""}
             )
+
+
+def _conditional_without_else(site: Site) -> Iterator[Edit]:
+    """`x = True if c`: a conditional expression needs its `else` part."""
+    error = site.focus.error
+    if error is None or "expected 'else'" not in error.message or not site.error_here:
+        return
+    match = re.search(r"\b(True|False)\s+if\s+.+$", site.line.code)
+    if match:
+        other = "False" if match.group(1) == "True" else "True"
+        fixed = site.line.code + f" else {other}" + site.line.text[len(site.line.code) :]
+        yield site.edit("else-missing", fixed, "", f"else {other}")
 
 
 def _reversed_assignment(site: Site) -> Iterator[Edit]:
@@ -314,11 +344,19 @@ def _between_items(site: Site) -> Iterator[Edit]:
     end = (error.end_offset or len(masked) + 1) - 1
     if end <= start:
         start, end = 0, len(masked)
+    start = max(0, start - 1)  # the gap just before the token the caret is under
+    header = re.match(r"\s*for\s+(.*?)\s+in\b", masked)
     for gap in re.finditer(r"(?<=[\w\x00)\]}])\s+(?=[\w\x00(\[{'\"])", masked):
         if not (start <= gap.start() <= end):
             continue
         before = masked[: gap.start()]
         text = site.line.text
+        if header and header.start(1) < gap.start() < header.end(1):
+            # `for a b in ...`: the loop's variables are separated by a comma.
+            yield site.edit(
+                "missing-comma", replace_span(text, gap.start(), gap.start(), ","), "", ","
+            )
+            continue
         if _innermost(before) == "{":
             fixed = replace_span(text, gap.start(), gap.start(), ":")
             yield site.edit("missing-colon-in-dict", fixed, "", ":")
@@ -391,6 +429,11 @@ def brackets(site: Site) -> Iterator[Edit]:
             fixed = replace_span(text, close, close + 1, ")")
             fixed = replace_span(fixed, match.end() - 1, match.end(), "(")
             yield site.edit("subscript-for-call", fixed, "print[", "print(")
+    bare_type = re.search(r"=\s*(dict|list|set)\s*$", site.line.code)
+    if bare_type:
+        end = bare_type.end(1)
+        fixed = replace_span(text, end, end, "()")
+        yield site.edit("type-not-called", fixed, bare_type.group(1), bare_type.group(1) + "()")
     for match in re.finditer(r"=\s*(?:\[\s*\]|set\(\s*\)|list\(\s*\))", masked):
         old = text[match.start() : match.end()].lstrip("= ").strip()
         fixed = replace_span(text, match.start(), match.end(), "= {}")

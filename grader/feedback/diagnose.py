@@ -82,9 +82,11 @@ def dict_append(scene: Scene) -> Diagnosis | None:
         return None
     owner = source_text(call.func.value)  # type: ignore[attr-defined]
     value = source_text(call.args[-1]) if call.args else "value"
+    method = match.group(1)  # type: ignore[union-attr]
+    whose = {"add": "a set's", "push": "another language's"}.get(method, "a list's")
     return "attribute-error.dict-append", (
-        f"`{owner}` is a dictionary, and a dictionary has no `.{match.group(1)}()` "  # type: ignore[union-attr]
-        f"(that is a list's). A dictionary stores each value under a key: write "
+        f"`{owner}` is a dictionary, and a dictionary has no `.{method}()` "
+        f"(that is {whose}). A dictionary stores each value under a key: write "
         f"`{owner}[{_loop_key(scene)}] = {value}`."
     )
 

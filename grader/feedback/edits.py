@@ -138,7 +138,7 @@ def same_code(edit: Edit, original: Program) -> bool:
 # variable, a comma at the end of an assignment) before those that change what is
 # ordinary (a comparison, the order of a loop's variables), which any correct program
 # also has.
-ORDINARY = ("strictness", "swapped-targets", "direction", "into-loop")
+ORDINARY = ("strictness", "swapped-targets", "direction", "equality", "into-loop")
 
 
 # Edits that reshape the program rather than a line of the step's: a name made, a

@@ -104,6 +104,10 @@ _SYNTAX_HINTS: tuple[tuple[str, str], ...] = (
     ),
     ("unmatched", "There is a closing bracket without a matching opening one."),
     (
+        "expected 'else' after 'if' expression",
+        "A value chosen with `if` needs an `else` part: `a if condition else b`.",
+    ),
+    (
         "invalid decimal literal",
         "A number runs into letters; check for a missing operator or space.",
     ),

@@ -532,7 +532,63 @@ def _else_indented(edit: Edit, at: str) -> str:
     )
 
 
+def _stray_colon(edit: Edit, at: str) -> str:
+    return (
+        f"Only a line that starts a block (`for`, `if`, `else`, `def`...) ends with a colon; "
+        f"this one{at} does not start one. Remove the colon: `{edit.after}`."
+    )
+
+
+def _sign_for_equals(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", "")
+    return (
+        f"`{edit.before}`{at} does not store anything in `{name}`: `{edit.old}` is not how "
+        f"Python gives a variable its value, `=` is. Write `{edit.after}`."
+    )
+
+
+def _equality(edit: Edit, at: str) -> str:
+    written = _comparison(edit.before, "==")
+    fixed = _comparison(edit.after, edit.new)
+    return (
+        f"`{written}`{at} is True only when the two sides are exactly equal. To compare "
+        f"which one is larger, use `{edit.new}` ({MEANINGS.get(edit.new, '')}): `{fixed}`, so "
+        f"the line reads `{edit.after}`."
+    )
+
+
+def _else_missing(edit: Edit, at: str) -> str:
+    return (
+        f"A value chosen with `if` needs an `else` part, the value when the condition is "
+        f"False{at}: `{edit.after}`."
+    )
+
+
+def _type_not_called(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.old}`{at} is the type itself, not a new {edit.old}: the brackets make one. "
+        f"Write `{edit.after}` (or `{{}}` for an empty dictionary)."
+        if edit.old == "dict"
+        else f"`{edit.old}`{at} is the type itself: the brackets make a new one: `{edit.after}`."
+    )
+
+
+def _rebinding_removed(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", "")
+    first = edit.facts.get("first", "")
+    return (
+        f"`{edit.before}`{at} makes `{name}` again, replacing the one line {first} made, so "
+        f"the program ends with this one. Remove the line."
+    )
+
+
 _WORDS: dict[str, Callable[[Edit, str], str]] = {
+    "stray-colon": _stray_colon,
+    "sign-for-equals": _sign_for_equals,
+    "equality": _equality,
+    "else-missing": _else_missing,
+    "type-not-called": _type_not_called,
+    "rebinding-removed": _rebinding_removed,
     "operator-split": _split,
     "semicolon-for-comma": _semicolon,
     "missing-quote": _missing_quote,

@@ -309,6 +309,28 @@ def creations(cell: _Cell, focus: Focus, bound: frozenset[str]) -> Iterator[Edit
         )
 
 
+def rebindings(cell: _Cell) -> Iterator[Edit]:
+    """A top-level name made again, later, from scratch: the later line removed."""
+    made: dict[str, int] = {}
+    for statement in cell.tree.body:
+        if not (isinstance(statement, ast.Assign) and _one_line(statement)):
+            continue
+        names = [t.id for t in statement.targets if isinstance(t, ast.Name)]
+        for name in names:
+            if name in made and not _reads(statement.value, {name}):
+                lines = list(cell.lines)
+                del lines[statement.lineno - 1]
+                yield cell.edit(
+                    "rebinding-removed",
+                    lines,
+                    statement.lineno,
+                    "",
+                    name=name,
+                    first=str(made[name]),
+                )
+            made.setdefault(name, statement.lineno)
+
+
 def removals(cell: _Cell, focus: Focus) -> Iterator[Edit]:
     """A line that stops the program and that the steps do not need: removed."""
     error = focus.error
@@ -530,6 +552,7 @@ def statement_edits(program: Program, focus: Focus, bound: frozenset[str]) -> It
         if focus.error is None:
             yield from loop_moves(cell)
             yield from conversions(cell)
+            yield from rebindings(cell)
         yield from creations(cell, focus, bound)
         yield from removals(cell, focus)
         yield from functions(cell, program)

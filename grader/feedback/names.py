@@ -80,10 +80,39 @@ def created_later(scene: Scene) -> Diagnosis | None:
             f"exist yet when cell {here.cell} runs. Move that cell above this one, then "
             "run every cell again from the top (Restart & Run All)."
         )
+    if isinstance(scene.statement, ast.Expr) and not scene.loops:
+        # A line that only uses the name (a print): it is the one to move, below all
+        # the code that makes the name, not the other way round.
+        last = _last_writer(scene, name, here)
+        return "name-error", (
+            f"`{name}` is created at {first.describe()}, below this line, and Python runs "
+            f"from the top down. Move this line down, below line {last}, so it runs once "
+            f"`{name}` is made."
+        )
     return "name-error", (
         f"`{name}` is created at {first.describe()}, below this line, and Python runs "
         f"from the top down. Move the line that creates `{name}` above this one."
     )
+
+
+def _last_writer(scene: Scene, name: str, here: Location) -> int:
+    """The last line of the top-level statements of the cell that write a name."""
+    tree = next((t for cell, t in scene.source.trees if cell == here.cell), None)
+    last = here.line
+    for statement in tree.body if tree is not None else []:
+        writes = any(
+            (isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store))
+            or (
+                isinstance(n, ast.Subscript)
+                and isinstance(n.ctx, ast.Store)
+                and isinstance(n.value, ast.Name)
+                and n.value.id == name
+            )
+            for n in ast.walk(statement)
+        )
+        if writes:
+            last = max(last, statement.end_lineno or statement.lineno)
+    return last
 
 
 def _defines(item: Node, name: str) -> bool:

@@ -40,6 +40,7 @@ TYPE_WORDS = {
     "builtin_function_or_method": "a method",
     "method": "a method",
     "function": "a function",
+    "type": "a type itself (like `dict`, where `dict()` makes a dictionary)",
 }
 
 
