@@ -354,7 +354,10 @@ def _between_items(site: Site) -> Iterator[Edit]:
         if header and header.start(1) < gap.start() < header.end(1):
             # `for a b in ...`: the loop's variables are separated by a comma.
             yield site.edit(
-                "missing-comma", replace_span(text, gap.start(), gap.start(), ","), "", ","
+                "missing-comma-in-targets",
+                replace_span(text, gap.start(), gap.start(), ","),
+                "",
+                ",",
             )
             continue
         if _innermost(before) == "{":

@@ -582,7 +582,15 @@ def _rebinding_removed(edit: Edit, at: str) -> str:
     )
 
 
+def _comma_in_targets(edit: Edit, at: str) -> str:
+    return (
+        f"A loop's variables are separated by a comma{at}, one for each part of the item: "
+        f"`{edit.after}`."
+    )
+
+
 _WORDS: dict[str, Callable[[Edit, str], str]] = {
+    "missing-comma-in-targets": _comma_in_targets,
     "stray-colon": _stray_colon,
     "sign-for-equals": _sign_for_equals,
     "equality": _equality,
