@@ -155,6 +155,7 @@ WORDS: dict[str, Callable[[Edit], str]] = {
     "line-removed": lambda edit: f"`{edit.before}`",
     "else-indented": lambda edit: "`else:`",
     "tabs": lambda edit: "indented with tabs",
+    "dedented": lambda edit: "indented by",
     "rebinding-removed": lambda edit: f"`{edit.before}`",
 }
 

@@ -256,6 +256,18 @@ def punctuation(site: Site) -> Iterator[Edit]:
         cut = len(code) - 1
         fixed = text[:cut].rstrip() + text[len(code) :]
         yield site.edit("trailing-comma", fixed, ",", "")
+    if code.endswith("::") and _BLOCK.match(site.line.masked):
+        yield site.edit("double-colon", text[: len(code) - 1] + text[len(code) :], "::", ":")
+    error = site.focus.error
+    if (
+        error is not None
+        and "':' expected after dictionary key" in error.message
+        and site.error_here
+    ):
+        after_caret = (error.offset or 1) - 1
+        comma = site.line.masked.find(",", max(0, after_caret - 1))
+        if comma >= 0:
+            yield site.edit("comma-for-colon", replace_span(text, comma, comma + 1, ":"), ",", ":")
     if code.endswith(":") and not _BLOCK.match(site.line.masked) and site.error_here:
         yield site.edit("stray-colon", text[: len(code) - 1].rstrip() + text[len(code) :], ":", "")
     if _BLOCK.match(site.line.masked) and not code.endswith(":") and not opened:
@@ -298,6 +310,12 @@ def _missing_quote(site: Site) -> Iterator[Edit]:
         return
     if not unclosed and not open_strings:
         return
+    last = site.line.strings[-1] if site.line.strings else None
+    if last is not None and last.end == len(text) and len(last.quote) == 1:
+        # The opening quote of the text that never closes may be the one too many.
+        opening = last.start + len(last.prefix)
+        fixed = replace_span(text, opening, opening + 1, "")
+        yield site.edit("quote-removed", fixed, last.quote, "", facts={"word": last.body.strip()})
     quotes = {s.quote for s in site.line.strings if len(s.quote) == 1} or {"'"}
     for match in re.finditer(r"(?<=[A-Za-z0-9_])(?=[^A-Za-z0-9_])", text):
         for quote in sorted(quotes):
@@ -497,6 +515,13 @@ def indentation(site: Site) -> Iterator[Edit]:
             cells=changed(site.program, site.cell.number, lines),
             facts={"lines": shown, "count": str(len(tabbed))},
         )
+    if "unexpected indent" in error.message:
+        written = [ln for ln in site.lines if ln.strip()]
+        common = min(len(ln) - len(ln.lstrip(" ")) for ln in written) if written else 0
+        if common and site.lines[site.number - 1] == written[0]:
+            dedented = [ln[common:] if ln.strip() else ln for ln in site.lines]
+            edit = site.edit("dedented", dedented[site.number - 1], str(common), "0")
+            yield replace(edit, cells=changed(site.program, site.cell.number, dedented))
     above = [
         ln for ln in site.lines[: site.number - 1] if ln.strip() and not ln.lstrip().startswith("#")
     ]
@@ -533,6 +558,33 @@ _ONE_TARGET = re.compile(
 )
 
 
+def _other_key(site: Site, first: str, second: str) -> Iterator[Edit]:
+    """`d[value] = ...` in a loop over `.items()`: the entry stored under the other variable."""
+    indent = site.line.indent
+    for offset, following in enumerate(site.lines[site.number :], site.number + 1):
+        if following.strip() and len(following) - len(following.lstrip()) <= indent:
+            break
+        line = scan(following)
+        store = re.match(rf"(\s*[A-Za-z_]\w*\[\s*){re.escape(second)}(\s*\]\s*=[^=])", line.masked)
+        if store:
+            start, end = store.end(1), store.start(2)
+            fixed = replace_span(following, start, end, first)
+            lines = list(site.lines)
+            lines[offset - 1] = fixed
+            yield Edit(
+                "other-key",
+                1,
+                Location(offset, site.cell.number),
+                following.strip(),
+                fixed.strip(),
+                second,
+                first,
+                changed(site.program, site.cell.number, lines),
+                site.program.markdown,
+                {"first": first, "second": second},
+            )
+
+
 def loops(site: Site) -> Iterator[Edit]:
     """A for loop's two variables in the wrong order, or over a dictionary's keys or values."""
     code = site.line.code
@@ -567,6 +619,7 @@ def loops(site: Site) -> Iterator[Edit]:
         return
     text = site.line.text
     first, second = match.group("first"), match.group("second")
+    yield from _other_key(site, first, second)
     swapped = (
         text[: match.start("first")]
         + second
@@ -603,6 +656,27 @@ def loops(site: Site) -> Iterator[Edit]:
 # -- names -------------------------------------------------------------------------------
 
 _MISSING_NAME = re.compile(r"name '(\w+)' is not defined")
+# A number written as a word, which Python reads as a name.
+NUMBER_WORDS = {
+    word: str(value)
+    for value, word in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+        ]
+    )
+}
 _NO_ATTRIBUTE = re.compile(r"'(\w+)' object has no attribute '(\w+)'")
 _TYPES = {"dict": dict, "list": list, "str": str, "set": set, "tuple": tuple, "int": int}
 
@@ -626,6 +700,11 @@ def names(site: Site) -> Iterator[Edit]:
                 yield site.edit(
                     "near-miss-name", fixed, name, other, facts={"name": name, "to": other}
                 )
+    if missing and missing.group(1).lower() in NUMBER_WORDS:
+        name = missing.group(1)
+        digits = NUMBER_WORDS[name.lower()]
+        fixed = replace_word(site.line, name, digits)
+        yield site.edit("number-word", fixed, name, digits)
     attribute = _NO_ATTRIBUTE.search(error.message) if error.type == "AttributeError" else None
     if attribute and attribute.group(1) in _TYPES:
         kind, wrong = attribute.groups()

@@ -82,12 +82,18 @@ def dict_append(scene: Scene) -> Diagnosis | None:
         return None
     owner = source_text(call.func.value)  # type: ignore[attr-defined]
     value = source_text(call.args[-1]) if call.args else "value"
+    key = _loop_key(scene)
+    if call.args and isinstance(call.args[-1], ast.Dict) and len(call.args[-1].keys) == 1:
+        # `.append({k: v})`: the entry is written out already; store it under its key.
+        entry = call.args[-1]
+        key = source_text(entry.keys[0]) if entry.keys[0] is not None else key
+        value = source_text(entry.values[0])
     method = match.group(1)  # type: ignore[union-attr]
     whose = {"add": "a set's", "push": "another language's"}.get(method, "a list's")
     return "attribute-error.dict-append", (
         f"`{owner}` is a dictionary, and a dictionary has no `.{method}()` "
         f"(that is {whose}). A dictionary stores each value under a key: write "
-        f"`{owner}[{_loop_key(scene)}] = {value}`."
+        f"`{owner}[{key}] = {value}`."
     )
 
 

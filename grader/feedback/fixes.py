@@ -589,7 +589,58 @@ def _comma_in_targets(edit: Edit, at: str) -> str:
     )
 
 
+def _quote_removed(edit: Edit, at: str) -> str:
+    word = edit.facts.get("word", "")
+    return (
+        f"The quote before `{word}`{at} opens a text that never closes. Without quotes, "
+        f"`{word}` is the variable: `{edit.after}`."
+        if word.isidentifier()
+        else f"A quote{at} opens a text that never closes; remove it: `{edit.after}`."
+    )
+
+
+def _comma_for_colon(edit: Edit, at: str) -> str:
+    return (
+        f"In a dictionary, a key is joined to its value by a colon `:`, not a comma{at}: "
+        f"`{edit.after}`."
+    )
+
+
+def _other_key(edit: Edit, at: str) -> str:
+    first = edit.facts.get("first", "")
+    second = edit.facts.get("second", "")
+    return (
+        f"`{edit.before}`{at} stores each entry under `{second}`, the value, so the keys are "
+        f"the values. Store it under `{first}`, the key the loop is at: `{edit.after}`."
+    )
+
+
+def _dedented(edit: Edit, at: str) -> str:
+    return (
+        f"Every line of your program is indented by {edit.old} spaces, but the first lines "
+        f"of a program start at the left margin. Remove those {edit.old} spaces from every "
+        f"line (select all, then Shift+Tab in most editors)."
+    )
+
+
+def _double_colon(edit: Edit, at: str) -> str:
+    return f"One colon ends the first line of a block, and this one{at} has two: `{edit.after}`."
+
+
+def _number_word(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.old}`{at} is a word, which Python reads as the name of a variable; a number "
+        f"is written in digits: `{edit.after}`."
+    )
+
+
 _WORDS: dict[str, Callable[[Edit, str], str]] = {
+    "double-colon": _double_colon,
+    "number-word": _number_word,
+    "quote-removed": _quote_removed,
+    "comma-for-colon": _comma_for_colon,
+    "other-key": _other_key,
+    "dedented": _dedented,
     "missing-comma-in-targets": _comma_in_targets,
     "stray-colon": _stray_colon,
     "sign-for-equals": _sign_for_equals,

@@ -241,8 +241,11 @@ def _better(
     if any(b and not a for a, b in zip(after, before, strict=True)):
         return False  # a step that passed no longer does
     error = focus.error
-    # Without the line, the step must pass: removing what fails is no repair otherwise.
-    if error is None or all(after[: index + 1]) or edit.kind == "line-removed":
+    # A program that ran must reach the step: an edit that only moves its error out of
+    # the way (text in quotes for a missing name, a line removed) is no repair. A
+    # program Python could not read is repaired by an edit it can read, that gets no
+    # step wrong; among those the one that gets furthest is chosen.
+    if error is None or not error.syntax or all(after[: index + 1]):
         return all(after[: index + 1])
     # The error is gone, and the program now gets past its line: the next error, if
     # any, is further on (another mistake, for the next grading).
