@@ -157,6 +157,7 @@ WORDS: dict[str, Callable[[Edit], str]] = {
     "tabs": lambda edit: "indented with tabs",
     "dedented": lambda edit: "indented by",
     "rebinding-removed": lambda edit: f"`{edit.before}`",
+    "guard-removed": lambda edit: f"`{edit.before}`",
 }
 
 

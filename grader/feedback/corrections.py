@@ -214,6 +214,12 @@ def quotes(site: Site) -> Iterator[Edit]:
             fixed = replace_span(fixed, literal.start, literal.end, literal.body)
         first = keywords[0]
         yield site.edit("quoted-keyword", fixed, text[first.start : first.end], first.body)
+    numbers = re.search(r"\b1\s+if\s+(.+?)\s+else\s+0\b", site.line.masked)
+    if numbers:
+        condition = text[numbers.start(1) : numbers.end(1)]
+        fixed = replace_span(text, numbers.start(), numbers.end(), condition)
+        written = text[numbers.start() : numbers.end()]
+        yield site.edit("numbers-for-bools", fixed, written, condition)
     truths = [s for s in plain if s.body in ("True", "False", "None")]
     if truths:
         fixed = text
@@ -296,6 +302,7 @@ def punctuation(site: Site) -> Iterator[Edit]:
         yield site.edit("semicolon-for-comma", fixed, ";", ",")
     yield from _missing_quote(site)
     yield from _conditional_without_else(site)
+    yield from _misused_syntax(site)
     yield from _reversed_assignment(site)
 
 
@@ -324,6 +331,24 @@ def _missing_quote(site: Site) -> Iterator[Edit]:
             yield site.edit(
                 "missing-quote", fixed, "", quote, facts={"word": word.group() if word else ""}
             )
+
+
+def _misused_syntax(site: Site) -> Iterator[Edit]:
+    """A colon for `=`, empty brackets after a name, a for loop without its `in`."""
+    text, code, masked = site.line.text, site.line.code, site.line.masked
+    annotation = re.fullmatch(r"(\s*)([A-Za-z_]\w*)\s*:\s*(\S.*)", code)
+    if annotation and not _BLOCK.match(masked) and not keyword.iskeyword(annotation.group(2)):
+        fixed = f"{annotation.group(1)}{annotation.group(2)} = {annotation.group(3)}"
+        yield site.edit("annotation-for-assignment", fixed + text[len(code) :], ":", "=")
+    for empty in re.finditer(r"(?<=[\w\x00)\]])\[\s*\]", masked):
+        fixed = replace_span(text, empty.start(), empty.end(), "")
+        yield site.edit("empty-subscript", fixed, "[]", "")
+    header = re.match(
+        r"(\s*for\s+[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)(\s+)(?!in\b)(\S.*):\s*$", code
+    )
+    if header and site.error_here:
+        fixed = f"{header.group(1)} in {header.group(3)}:" + text[len(code) :]
+        yield site.edit("missing-in", fixed, "", "in")
 
 
 def _conditional_without_else(site: Site) -> Iterator[Edit]:

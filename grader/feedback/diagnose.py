@@ -246,12 +246,15 @@ def compare_key(scene: Scene) -> Diagnosis | None:
             key, value = names
             owner = source_text(loop.iter.func.value)
             if _used_as_key(loop, value):
-                # The value's variable is the one used as a key: the two are swapped.
+                # The value's variable is the one used as a key: the loop's two names and
+                # the way the body uses them disagree. Which side to change is for the
+                # repair search to verify; said here, only what each name holds.
                 header = f"for {key}, {value} in {owner}.items():"
                 return "type-error.swapped-targets", (
-                    f"`.items()` gives each key first and its value second, so in "
-                    f"`{header}` `{key}` gets the keys and `{value}` the values. Swap the two "
-                    f"names: `for {value}, {key} in {owner}.items():`."
+                    f"In `{header}`, `.items()` gives each key first and its value second: "
+                    f"`{key}` gets the keys (text) and `{value}` the values (numbers). This line "
+                    f"uses them the other way round: it compares `{key}`, and stores under "
+                    f"`{value}`."
                 )
             compare = next(
                 c

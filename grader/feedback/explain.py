@@ -114,6 +114,11 @@ _SYNTAX_HINTS: tuple[tuple[str, str], ...] = (
 )
 
 
+# Diagnoses that say what is wrong but not which of two changes is right: the repair
+# search decides, and says it when it finds one.
+UNSURE = frozenset({"type-error.swapped-targets"})
+
+
 def syntax_advice(error: Error, program: Program) -> tuple[str, bool]:
     """Return the advice for a syntax error, and whether it names the change to make."""
     named = diagnose_syntax(error, program)
@@ -278,6 +283,6 @@ def advice_for(
     found = diagnose(error, program, execution)
     if found is not None:
         code, said = found
-        return code, (advice or {}).get(code, said), True
+        return code, (advice or {}).get(code, said), code not in UNSURE
     code, said, named = plain_words(error, program, execution)
     return code, (advice or {}).get(code, said), named

@@ -577,7 +577,7 @@ def _rebinding_removed(edit: Edit, at: str) -> str:
     name = edit.facts.get("name", "")
     first = edit.facts.get("first", "")
     return (
-        f"`{edit.before}`{at} makes `{name}` again, replacing the one line {first} made, so "
+        f"`{edit.before}`{at} makes `{name}` again, replacing the one made at {first}, so "
         f"the program ends with this one. Remove the line."
     )
 
@@ -634,7 +634,49 @@ def _number_word(edit: Edit, at: str) -> str:
     )
 
 
+def _guard_removed(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.before}`{at} is False, so the lines under it never run. They should run "
+        f"every time: remove the `if` line, and take one level of indentation off the lines "
+        f"under it."
+    )
+
+
+def _numbers_for_bools(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.old}`{at} stores 1 or 0; the comparison itself is True or False already. "
+        f"Store it: `{edit.after}`."
+    )
+
+
+def _annotation(edit: Edit, at: str) -> str:
+    name = edit.after.split("=", 1)[0].strip()
+    return (
+        f"`{edit.before}`{at} gives `{name}` a type note, not a value: a colon after a name "
+        f"does not store anything. Use `=`: `{edit.after}`."
+    )
+
+
+def _empty_subscript(edit: Edit, at: str) -> str:
+    return (
+        f"Square brackets after a name read one entry, and these{at} name none. To use the "
+        f"whole value, leave them out: `{edit.after}`."
+    )
+
+
+def _missing_in(edit: Edit, at: str) -> str:
+    return (
+        f"A for loop reads `for variables in something:`, and the `in` is missing{at}: "
+        f"`{edit.after}`."
+    )
+
+
 _WORDS: dict[str, Callable[[Edit, str], str]] = {
+    "guard-removed": _guard_removed,
+    "numbers-for-bools": _numbers_for_bools,
+    "annotation-for-assignment": _annotation,
+    "empty-subscript": _empty_subscript,
+    "missing-in": _missing_in,
     "double-colon": _double_colon,
     "number-word": _number_word,
     "quote-removed": _quote_removed,

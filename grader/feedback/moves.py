@@ -309,26 +309,45 @@ def creations(cell: _Cell, focus: Focus, bound: frozenset[str]) -> Iterator[Edit
         )
 
 
-def rebindings(cell: _Cell) -> Iterator[Edit]:
-    """A top-level name made again, later, from scratch: the later line removed."""
-    made: dict[str, int] = {}
+def rebindings(program: Program) -> Iterator[Edit]:
+    """A top-level name made again, later, from scratch: the later line removed.
+
+    Across a notebook's cells too, in the order they run.
+    """
+    made: dict[str, Location] = {}
+    for cell in parsed(program):
+        for statement in cell.tree.body:
+            if not (isinstance(statement, ast.Assign) and _one_line(statement)):
+                continue
+            for name in [t.id for t in statement.targets if isinstance(t, ast.Name)]:
+                if name in made and not _reads(statement.value, {name}):
+                    lines = list(cell.lines)
+                    del lines[statement.lineno - 1]
+                    first = made[name]
+                    same = first.cell == cell.cell.number
+                    shown = f"line {first.line}" if same else first.describe()
+                    yield cell.edit(
+                        "rebinding-removed", lines, statement.lineno, "", name=name, first=shown
+                    )
+                made.setdefault(name, cell.place(statement.lineno))
+
+
+def guards(cell: _Cell) -> Iterator[Edit]:
+    """`if <condition>:` around code that must run: the `if` taken away, its body kept."""
     for statement in cell.tree.body:
-        if not (isinstance(statement, ast.Assign) and _one_line(statement)):
+        if not isinstance(statement, ast.If) or statement.orelse:
             continue
-        names = [t.id for t in statement.targets if isinstance(t, ast.Name)]
-        for name in names:
-            if name in made and not _reads(statement.value, {name}):
-                lines = list(cell.lines)
-                del lines[statement.lineno - 1]
-                yield cell.edit(
-                    "rebinding-removed",
-                    lines,
-                    statement.lineno,
-                    "",
-                    name=name,
-                    first=str(made[name]),
-                )
-            made.setdefault(name, statement.lineno)
+        first = statement.body[0]
+        end = statement.end_lineno or statement.lineno
+        shift = first.col_offset - statement.col_offset
+        if statement.lineno == first.lineno or shift <= 0:
+            continue
+        body = [
+            text[shift:] if text[:shift].strip() == "" else text
+            for text in cell.lines[first.lineno - 1 : end]
+        ]
+        lines = cell.lines[: statement.lineno - 1] + body + cell.lines[end:]
+        yield cell.edit("guard-removed", lines, statement.lineno, cell.text(statement.lineno))
 
 
 def removals(cell: _Cell, focus: Focus) -> Iterator[Edit]:
@@ -552,9 +571,11 @@ def statement_edits(program: Program, focus: Focus, bound: frozenset[str]) -> It
         if focus.error is None:
             yield from loop_moves(cell)
             yield from conversions(cell)
-            yield from rebindings(cell)
+            yield from guards(cell)
         yield from creations(cell, focus, bound)
         yield from removals(cell, focus)
         yield from functions(cell, program)
+    if focus.error is None:
+        yield from rebindings(program)
     yield from renames(program, focus, bound)
     yield from cell_moves(program, focus)

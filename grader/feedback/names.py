@@ -65,11 +65,12 @@ def created_later(scene: Scene) -> Diagnosis | None:
     if match is None or here is None:
         return None
     name = match.group(1)
+    # Only a plain `name = ...` makes a name; `name[key] = ...` needs it made already.
     later = [
         a
         for a in scene.source.assignments(name)
         + [n for n in scene.source.nodes() if _defines(n, name)]
-        if _after(a.location, here) and not a.loops
+        if _after(a.location, here) and not a.loops and _makes(a, name)
     ]
     if not later:
         return None
@@ -113,6 +114,20 @@ def _last_writer(scene: Scene, name: str, here: Location) -> int:
         if writes:
             last = max(last, statement.end_lineno or statement.lineno)
     return last
+
+
+def _makes(item: Node, name: str) -> bool:
+    """Whether a statement binds a name itself (not only an entry or attribute of it)."""
+    node = item.node
+    targets = getattr(node, "targets", None) or [getattr(node, "target", None)]
+    if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.For)):
+        return True
+    return any(
+        isinstance(n, ast.Name) and n.id == name
+        for target in targets
+        if target is not None
+        for n in ([target] if isinstance(target, ast.Name) else getattr(target, "elts", []))
+    )
 
 
 def _defines(item: Node, name: str) -> bool:

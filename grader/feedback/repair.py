@@ -54,7 +54,7 @@ def error_focus(
     read = {m.group() for m in scan(cell.line_text(error.line)).names()} if cell else set()
     for other in program.cells:
         for number, text in enumerate(other.source.split("\n"), 1):
-            assigned = re.match(r"\s*([A-Za-z_]\w*)\s*=(?!=)", text)
+            assigned = re.match(r"\s*([A-Za-z_]\w*)\s*(?:=(?!=)|:)", text)
             place = Location(number, other.number)
             if assigned and assigned.group(1) in read and place not in places:
                 places.append(place)
