@@ -32,7 +32,21 @@ def describe(edit: Edit, here: Location | None = None) -> str:
     words = _WORDS.get(edit.kind)
     if words is None:
         return f"Change {edit.place.describe()} to `{edit.after}`."
-    return words(edit, at)
+    return _code_on_its_line(words(edit, at), edit.after)
+
+
+# The longest line to write that a sentence quotes inline; a longer one gets a line of
+# its own, as the learner's code does, so that no sentence is wider than a report.
+INLINE = 40
+
+
+def _code_on_its_line(text: str, after: str) -> str:
+    """End with a long line to write on a line of its own, not inside the sentence."""
+    span = f"`{after}`."
+    if len(after) <= INLINE or not text.endswith(span):
+        return text
+    head = text[: -len(span)].rstrip()
+    return f"{head.rstrip(':')}:\n    {after}"
 
 
 def _comparison(line: str, op: str) -> str:
