@@ -142,9 +142,17 @@ ORDINARY = ("strictness", "swapped-targets", "direction", "equality", "into-loop
 
 
 # Edits that reshape the program rather than a line of the step's: a name made, a
-# function's body taken out, a cell moved or made code.
+# function's body taken out, a cell moved or made code, a block indented.
 WHOLE_PROGRAM = frozenset(
-    {"renamed", "function-unwrapped", "call-added", "markdown-cell", "cell-moved", "moved-up"}
+    {
+        "renamed",
+        "function-unwrapped",
+        "call-added",
+        "markdown-cell",
+        "cell-moved",
+        "moved-up",
+        "else-indented",
+    }
 )
 
 
