@@ -303,6 +303,7 @@ def punctuation(site: Site) -> Iterator[Edit]:
     yield from _missing_quote(site)
     yield from _conditional_without_else(site)
     yield from _misused_syntax(site)
+    yield from _python_words(site)
     yield from _reversed_assignment(site)
 
 
@@ -331,6 +332,44 @@ def _missing_quote(site: Site) -> Iterator[Edit]:
             yield site.edit(
                 "missing-quote", fixed, "", quote, facts={"word": word.group() if word else ""}
             )
+
+
+def _python_words(site: Site) -> Iterator[Edit]:
+    """A keyword with a capital, two statements on one line, `:=` for `=`, a stored `.items()`,
+    a number written as a word in quotes."""
+    text, code, masked = site.line.text, site.line.code, site.line.masked
+    error = site.focus.error
+    if error is not None and error.syntax and site.error_here:
+        for match in site.line.names():
+            word = match.group()
+            if word != word.lower() and keyword.iskeyword(word.lower()):
+                fixed = replace_span(text, match.start(), match.end(), word.lower())
+                yield site.edit("keyword-case", fixed, word, word.lower())
+        caret = (error.offset or 0) - 1
+        gap = re.search(r"[\w\x00)\]}]\s+$", masked[:caret]) if caret > 0 else None
+        if gap and not _innermost(masked[:caret]) and re.match(r"[A-Za-z_]", masked[caret:]):
+            indent = text[: len(text) - len(text.lstrip())]
+            first, second = text[:caret].rstrip(), indent + text[caret:]
+            edit = site.edit("two-statements", first, "", "")
+            lines = list(site.lines)
+            lines[site.number - 1 : site.number] = [first, second]
+            yield replace(
+                edit,
+                after=f"{first.strip()} / {second.strip()}",
+                cells=changed(site.program, site.cell.number, lines),
+                facts={"first": first.strip(), "second": second.strip()},
+            )
+        if ":=" in masked:
+            at = masked.index(":=")
+            yield site.edit("walrus", replace_span(text, at, at + 2, "="), ":=", "=")
+    stored = re.match(r"(\s*[A-Za-z_]\w*\s*=\s*\{.*\})(\.(?:items|keys|values)\(\))\s*$", code)
+    if stored:
+        yield site.edit("method-dropped", stored.group(1) + text[len(code) :], stored.group(2), "")
+    for literal in site.line.strings:
+        if literal.body.strip().lower() in NUMBER_WORDS and len(literal.quote) == 1:
+            digits = NUMBER_WORDS[literal.body.strip().lower()]
+            fixed = replace_span(text, literal.start, literal.end, f"'{digits}'")
+            yield site.edit("number-text", fixed, literal.body, digits)
 
 
 def _misused_syntax(site: Site) -> Iterator[Edit]:

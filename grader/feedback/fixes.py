@@ -685,7 +685,54 @@ def _missing_in(edit: Edit, at: str) -> str:
     )
 
 
+def _keyword_case(edit: Edit, at: str) -> str:
+    return (
+        f"Python's own words are written in small letters: `{edit.old}`{at} is not "
+        f"`{edit.new}`. Write `{edit.after}`."
+    )
+
+
+def _two_statements(edit: Edit, at: str) -> str:
+    first = edit.facts.get("first", "")
+    second = edit.facts.get("second", "")
+    return (
+        f"Two statements share one line{at}; each needs a line of its own. Put `{second}` "
+        f"on the line after `{first}`."
+    )
+
+
+def _walrus(edit: Edit, at: str) -> str:
+    return f"`:=`{at} cannot store an entry; plain `=` does: `{edit.after}`."
+
+
+def _method_dropped(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.old}`{at} turns the dictionary into a view of its pairs, which is not a "
+        f"dictionary. Keep the dictionary itself: `{edit.after}`."
+    )
+
+
+def _call_removed(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.before}`{at} changes the dictionary after the loop has filled it, so the "
+        f"program ends without the loop's work. Remove the line."
+    )
+
+
+def _number_text(edit: Edit, at: str) -> str:
+    return (
+        f"A number is read from digits, not from the word `{edit.old}`{at}: write "
+        f"`{edit.new}`, or simply the number itself: `{edit.after}`."
+    )
+
+
 _WORDS: dict[str, Callable[[Edit, str], str]] = {
+    "number-text": _number_text,
+    "keyword-case": _keyword_case,
+    "two-statements": _two_statements,
+    "walrus": _walrus,
+    "method-dropped": _method_dropped,
+    "call-removed": _call_removed,
     "guard-removed": _guard_removed,
     "numbers-for-bools": _numbers_for_bools,
     "annotation-for-assignment": _annotation,

@@ -332,6 +332,23 @@ def rebindings(program: Program) -> Iterator[Edit]:
                 made.setdefault(name, cell.place(statement.lineno))
 
 
+def emptying_calls(cell: _Cell) -> Iterator[Edit]:
+    """`d.clear()` (or another method called on a result) after the loop that filled it."""
+    for loop, block in _loops(cell.tree):
+        written = _written(loop)
+        for later in block[block.index(loop) + 1 :]:
+            if (
+                _one_line(later)
+                and isinstance(later, ast.Expr)
+                and isinstance(later.value, ast.Call)
+                and isinstance(later.value.func, ast.Attribute)
+                and _reads(later.value.func.value, written)
+            ):
+                lines = list(cell.lines)
+                del lines[later.lineno - 1]
+                yield cell.edit("call-removed", lines, later.lineno, "", loop=str(loop.lineno))
+
+
 def guards(cell: _Cell) -> Iterator[Edit]:
     """`if <condition>:` around code that must run: the `if` taken away, its body kept."""
     for statement in cell.tree.body:
@@ -572,6 +589,7 @@ def statement_edits(program: Program, focus: Focus, bound: frozenset[str]) -> It
             yield from loop_moves(cell)
             yield from conversions(cell)
             yield from guards(cell)
+            yield from emptying_calls(cell)
         yield from creations(cell, focus, bound)
         yield from removals(cell, focus)
         yield from functions(cell, program)

@@ -138,14 +138,7 @@ def _name_error(error: Error, program: Program, execution: Execution) -> Advice:
         )
     close = difflib.get_close_matches(name, [k for k in known if k != name], n=1, cutoff=0.7)
     if close:
-        return (
-            "name-error",
-            (
-                f"There is no `{name}`, but there is `{close[0]}`. Spell each name the same "
-                "way everywhere."
-            ),
-            True,
-        )
+        return "name-error", _which_spelling(name, close[0], program), True
     if name in bound_names(program):
         return (
             "name-error",
@@ -164,6 +157,22 @@ def _name_error(error: Error, program: Program, execution: Execution) -> Advice:
         ),
         False,
     )
+
+
+def _which_spelling(missing: str, made: str, program: Program) -> str:
+    """Say which of two spellings of one name to keep: the one the program uses most."""
+    uses = {missing: 0, made: 0}
+    for cell in program.cells:
+        for text in cell.source.split("\n"):
+            for match in scan(text).names():
+                if match.group() in uses:
+                    uses[match.group()] += 1
+    if uses[missing] > uses[made]:
+        return (
+            f"There is no `{missing}`: the line that makes it spells it `{made}`. Spell it "
+            f"`{missing}` there too, as the rest of your program does."
+        )
+    return f"There is no `{missing}`, but there is `{made}`: write `{made}` here."
 
 
 def _type_error(error: Error, program: Program, execution: Execution) -> Advice:
