@@ -136,7 +136,12 @@ def _name_error(error: Error, program: Program, execution: Execution) -> Advice:
             (f"Python tells capitals from small letters: write `{name.lower()}`, in lower case."),
             True,
         )
-    close = difflib.get_close_matches(name, [k for k in known if k != name], n=1, cutoff=0.7)
+    # Compared without capitals (`Load` is `load` misspelt), and closely: a name that
+    # only shares a part (`total_capacity`, `capacity`) is another name, not a typo.
+    lowered = {k.lower(): k for k in known if k != name}
+    close = [
+        lowered[k] for k in difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.8)
+    ]
     if close:
         return "name-error", _which_spelling(name, close[0], program), True
     if name in bound_names(program):
