@@ -137,7 +137,7 @@ def _name_error(error: Error, program: Program, execution: Execution) -> Advice:
             True,
         )
     # Compared without capitals (`Load` is `load` misspelt), and closely: a name that
-    # only shares a part (`total_capacity`, `capacity`) is another name, not a typo.
+    # only shares a part (`total_count`, `count`) is another name, not a typo.
     lowered = {k.lower(): k for k in known if k != name}
     close = [
         lowered[k] for k in difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.8)
