@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, replace
 
 from grader.analysis.source import Source
-from grader.checks.case import Case, judge
+from grader.checks.case import Case, Verdict, judge
 from grader.feedback.edits import ORDINARY, Edit, Focus
 from grader.feedback.ending import is_exit
 from grader.feedback.explain import advice_for, explain, location_of
@@ -107,8 +107,20 @@ def verify(
     ran = run(program, variants, limits, sandbox=sandbox)
     candidate = Case(case.exercise, program, ran, case.expected, Source(program), case.timeout)
     if ran.cleanup:
-        return tuple(False for _ in case.verdicts), ran
-    return tuple(judge(candidate, number).passed for number in sorted(case.verdicts)), ran
+        return tuple(False for _ in verdicts_of(case)), ran
+    judged = verdicts_of(candidate)
+    return tuple(judged[number].passed for number in sorted(judged)), ran
+
+
+def verdicts_of(case: Case) -> dict[int, Verdict]:
+    """Every step's verdict on a case, by step: the one place the search asks for judging.
+
+    Judging is the engine's, and outside pytest it is a plain function of a case (here
+    ``grader.checks.case.judge``, step by step, which keeps each verdict on the case).
+    """
+    steps = getattr(case.exercise, "steps", ())
+    numbers = [step.number for step in steps] or sorted(case.verdicts)
+    return {number: judge(case, number) for number in numbers}
 
 
 def find(
@@ -126,17 +138,18 @@ def find(
     hand-written diagnosis names the change for is not searched; without it (the test
     that they agree), it is.
     """
-    numbers = sorted(case.verdicts)
-    passed = tuple(case.verdicts[n].passed for n in numbers)
+    verdicts = verdicts_of(case)
+    numbers = sorted(verdicts)
+    passed = tuple(verdicts[n].passed for n in numbers)
     if all(passed) or case.forbidden is not None:
         return None
     main = case.run.main
     if main.missing or main.timed_out:
         return None
-    failed = [n for n in numbers if not case.verdicts[n].passed]
-    target = next((n for n in failed if case.verdicts[n].blocked_by is None), failed[0])
-    verdict = case.verdicts[target]
-    error = _error_to_repair(case, target)
+    failed = [n for n in numbers if not verdicts[n].passed]
+    target = next((n for n in failed if verdicts[n].blocked_by is None), failed[0])
+    verdict = verdicts[target]
+    error = _error_to_repair(case, verdict, target)
     names = wanted if wanted is not None else tuple(case.exercise.names)
     kinds = kinds_of(main.values)
     if error is not None:
@@ -162,7 +175,7 @@ def _own_code(code: str | None, step: int) -> bool:
     return code is not None and code.startswith(f"step{step}.") and ".needs-step" not in code
 
 
-def _error_to_repair(case: Case, target: int) -> Error | None:
+def _error_to_repair(case: Case, verdict: Verdict, target: int) -> Error | None:
     """The program's error the report leads with, if its first failure comes from it."""
     main = case.run.main
     if not main.errors:
@@ -170,7 +183,7 @@ def _error_to_repair(case: Case, target: int) -> Error | None:
     syntax = next((e for e in main.errors if e.syntax), None)
     if syntax is not None and case.program.kind == "script":
         return syntax
-    code = case.verdicts[target].code
+    code = verdict.code
     if _own_code(code, target):
         return None  # the step failed on its own terms; the error comes after
     first = main.errors[0]
@@ -195,7 +208,7 @@ def _search(
     start = time.monotonic()
     best: tuple[tuple[int, int], Edit, tuple[bool, ...], Run] | None = None
     runs = 0
-    numbers = sorted(case.verdicts)
+    numbers = sorted(verdicts_of(case))
     index = numbers.index(target)
     ordinary: dict[str, int] = {}
     for edit in candidates(case.program, focus):
@@ -284,7 +297,7 @@ def _worded(
         old = explain(error, case.program, main, case.timeout, advice).text
         new = explain(error, case.program, main, case.timeout, advice, fix=describe(edit, here))
         return Repair(edit, target, after, runs, replaced=((old, new.text),))
-    verdict = case.verdicts[target]
+    verdict = verdicts_of(case)[target]
     # A message that explains the program's error is wrong about its cause when the
     # edit of the step removes the error: the step's mistake caused it.
     explains_error = (
