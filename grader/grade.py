@@ -17,7 +17,7 @@ import gc
 import importlib
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,8 +26,9 @@ from grader.analysis.source import Source
 from grader.checks.case import Case
 from grader.checks.judge import Unloaded
 from grader.exercise import Exercise, builtin
+from grader.feedback.search import Repair, apply, find
 from grader.load import LoadError, Program, is_supported, load
-from grader.result import Report, Result, submission_order
+from grader.result import Report, Result, Status, submission_order
 from grader.safe import shown_name
 from grader.sandbox import Limits, Run, Sandbox, SandboxUnavailable, run
 
@@ -58,6 +59,8 @@ class Options:
     # with require_sandbox, "auto" without bwrap is a usage error.
     sandbox: str = "auto"
     require_sandbox: bool = False
+    # Search for the smallest verified edit behind each first failure (grader.feedback.search).
+    repair: bool = True
 
     def limits(self) -> Limits:
         """Return the sandbox limits these options ask for."""
@@ -294,7 +297,9 @@ def _graded(
     from grader.checks.plugin import run_checks
 
     positions: list[int] = []
-    stream = _cases(exercise, runs, reference.expected, options.timeout, positions)
+    # The cases of the chunk being judged, by position, for the repair search after it.
+    kept: dict[int, Case] = {}
+    stream = _cases(exercise, runs, reference.expected, options.timeout, positions, kept)
     results: list[Result | None] = [None] * len(submissions)
     for first in range(0, len(submissions), CHUNK):
         count = min(CHUNK, len(submissions) - first)
@@ -309,10 +314,29 @@ def _graded(
             # session however many sessions it takes (a batch of one session skips it).
             gc.collect()
         judged = results_from_report(checked.report, exercise)
-        for position, result in zip(positions[first : first + count], judged, strict=True):
-            results[position] = result
+        chunk = dict(zip(positions[first : first + count], judged, strict=True))
+        repairs = _repairs(pool, chunk, kept, sandbox, limits) if options.repair else {}
+        for position, result in chunk.items():
+            found = repairs.get(position)
+            results[position] = apply(result, found.result()) if found else result
+        kept.clear()
     reference.expected()  # a reference that fails its own steps is said, even with no cases
     return [r for r in results if r is not None]
+
+
+def _repairs(
+    pool: ThreadPoolExecutor,
+    chunk: Mapping[int, Result],
+    kept: Mapping[int, Case],
+    sandbox: Sandbox,
+    limits: Limits,
+) -> dict[int, Future[Repair | None]]:
+    """Start the repair search for every result of a chunk that failed, on the pool."""
+    return {
+        position: pool.submit(find, kept[position], sandbox, limits)
+        for position, result in chunk.items()
+        if position in kept and result.status is not Status.PASSED
+    }
 
 
 def _cases(
@@ -321,6 +345,7 @@ def _cases(
     expected: Callable[[], object],
     timeout: float,
     positions: list[int],
+    kept: dict[int, Case],
 ) -> Iterator[Case | Unloaded]:
     """Turn each finished run into a case for the checks, noting its place in the batch."""
     for ran in runs:
@@ -330,4 +355,6 @@ def _cases(
             yield Unloaded(ran.submission.shown, error.message, error.code)
         else:
             source = Source(ran.program)
-            yield Case(exercise, ran.program, ran.run, expected(), source, timeout)
+            case = Case(exercise, ran.program, ran.run, expected(), source, timeout)
+            kept[ran.position] = case
+            yield case

@@ -44,6 +44,9 @@ _TIMED_STATEMENT = re.compile(
     r"^(\s*)%(?P<name>timeit|time)(?P<options>(?:\s+-[a-z]+(?:\s*\d+)?)*)\s+(?P<statement>[^-\s].*)$"
 )
 _HELP = re.compile(r"^(\s*)[\w.]+\?\??\s*$")
+# The grader's own magics (`%load_ext grader`, `%grade`): skipped without a note, as
+# they are how the learner asked for this grade, not part of their work.
+_GRADER_MAGIC = re.compile(r"^(\s*)%(?:re)?load_ext\s+grader\s*$|^(\s*)%grade(?:\s.*)?$")
 
 
 class LoadError(Exception):
@@ -369,6 +372,9 @@ def strip_ipython(source: str, cell: int) -> tuple[str, list[str]]:
             notes.append(
                 _line_magic_note(cell, index + 1, timed.group("name"), timed.group("options"))
             )
+            continue
+        if _GRADER_MAGIC.match(line):
+            lines[index] = line[: len(line) - len(line.lstrip())] + "pass"
             continue
         match = _LINE_MAGIC.match(line) or _HELP.match(line)
         if match is None:

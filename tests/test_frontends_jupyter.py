@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import builtins
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -83,8 +85,8 @@ def test_grade_shows_marks_feedback_and_the_line_to_fix_as_html(shell: Any) -> N
     shutil.copy(SUBMISSIONS / "step3-strict-greater.py", "mine.py")
     html = formatted(shell, view_of(shell, "mine.py"))["text/html"]
     assert "✗</span> Step 3: Determine which strategies can handle the load" in html
-    assert "(line 6)" in html
-    assert "Use `&gt;=` (greater than or equal)" in html
+    assert "at line 9" in html  # the comparison's line, found by the repair search
+    assert "&gt;=</code>" in html
     assert "Hint:" not in html  # the feedback says what to do; the hint would not fit
     assert progress(STEP_COUNT - 1) in html
 
@@ -194,3 +196,42 @@ def test_a_real_kernel_runs_load_ext_and_grade_in_a_notebook(
     assert "lesson.ipynb" in html
     # The solution's cells ran after the file was written: the grade says to save.
     assert "save it" in html
+
+
+def test_grade_in_a_real_notebook_shows_the_text_reports_words_and_no_magic_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The HTML %grade shows reads as the text report does; `%grade` itself is no note."""
+    nbclient = pytest.importorskip("nbclient", reason="install the test extra: nbclient")
+    pytest.importorskip("ipykernel", reason="install the test extra: ipykernel")
+    notebook = nbformat.read(REFERENCE / "solution.ipynb", as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and "load = 7" in cell.source:
+            cell.source = cell.source.replace("load = 7", "load = 7,")  # a tuple: step 2 fails
+    notebook.cells.append(nbformat.v4.new_code_cell("%load_ext grader"))
+    notebook.cells.append(nbformat.v4.new_code_cell("%grade"))
+    path = tmp_path / "lesson.ipynb"
+    nbformat.write(notebook, path)
+    monkeypatch.setenv("JPY_SESSION_NAME", str(path))
+    private(monkeypatch, tmp_path)
+    client = nbclient.NotebookClient(
+        notebook,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},
+        allow_errors=True,  # the learner's cell fails, as the mistake makes it
+    )
+    client.execute()
+    data = [o.get("data", {}) for o in notebook.cells[-1].outputs if "data" in o]
+    html = "".join(d.get("text/html", "") for d in data)
+    text = "".join(d.get("text/plain", "") for d in data)
+    # Inline tags (code, a mark's colour) join their words; a block starts a new line.
+    seen = unescape(re.sub(r"<[^>]+>", "\n", re.sub(r"</?(code|span|b)\b[^>]*>", "", html)))
+    assert words(seen) == words(text)
+    assert ("✗" in seen, "○" in seen, "only works in Jupyter" in text) == (True, True, False)
+
+
+def words(text: str) -> str:
+    """The words of a report: spaces folded, the text's gutters and backticks dropped."""
+    lines = [re.sub(r"^\s*\| ?", "", line) for line in text.split("\n")]
+    return " ".join(" ".join(lines).replace("`", "").split())

@@ -110,3 +110,52 @@ def test_watching_a_file_that_does_not_exist_is_a_usage_error(
     """Nothing to watch: the usual one line and exit 2, without waiting."""
     code = main(["--watch", "no-such-file.py"])
     assert (code, "no such file" in capsys.readouterr().err) == (EXIT_USAGE, True)
+
+
+def test_saving_is_the_word_while_watching() -> None:
+    """A report that says to submit again says, while watching, that a save grades it."""
+    from grader.frontends.watch import saving_words
+
+    text = "a.py is empty. Write the code for the exercise's steps in it, save it, and submit it again."
+    assert saving_words(text) == (
+        "a.py is empty. Write the code for the exercise's steps in it, save it: it is graded "
+        "again when you save."
+    )
+
+
+def test_watching_says_grading_then_when_and_notes_a_file_gone(tmp_path: Path) -> None:
+    """'grading...' before each grade, its time after it, and a note while the file is gone."""
+    import io
+    import re
+    import threading
+
+    from grader.frontends import watch as watching
+
+    work = tmp_path / "work.py"
+    work.write_text("x = 1\n", encoding="utf-8")
+    calls = []
+
+    def grade_once() -> int:
+        calls.append(1)
+        if len(calls) > 1:
+            raise KeyboardInterrupt  # the second grade: enough seen
+        print("work.py is empty. Save it, and submit it again.")
+        return 1
+
+    def learner() -> None:
+        time.sleep(0.3)
+        work.unlink()  # deleted...
+        time.sleep(watching.GONE + 0.8)
+        work.write_text("x = 2\n", encoding="utf-8")  # ...and saved again
+
+    out = io.StringIO()
+    saver = threading.Thread(target=learner)
+    saver.start()
+    code = watching.watch([str(work)], grade_once, out, interval=0.05)
+    saver.join()
+    text = out.getvalue()
+    assert code == 0
+    assert text.index("grading") < text.index("it is graded again when you save")
+    assert re.search(r"graded at \d\d:\d\d:\d\d", text)
+    assert f"{work} is gone" in text
+    assert "submit" not in text

@@ -14,7 +14,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "grader"
 
-# Bottom to top. A module belongs to the first layer whose prefix it matches.
+# Bottom to top. A module belongs to the layer of the longest prefix it matches.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("grader.result", "grader.safe"),
     ("grader.load",),
@@ -22,6 +22,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("grader.sandbox",),
     ("grader.feedback",),
     ("grader.checks.case", "grader.checks.codes", "grader.checks.judge", "grader.checks.kit"),
+    # The repair search verifies an edit by judging it: it sits above the judging.
+    ("grader.feedback.search",),
     ("grader.exercise",),
     ("grader.checks",),
     ("grader.exercises",),
@@ -55,11 +57,16 @@ def modules() -> dict[str, Path]:
 
 
 def layer_of(name: str) -> int:
-    """Return the index of the layer a module belongs to."""
-    for index, prefixes in enumerate(LAYERS):
-        if any(name == p or name.startswith(p + ".") for p in prefixes):
-            return index
-    raise AssertionError(f"{name} is in no layer; add it to LAYERS")
+    """Return the index of the layer a module belongs to: its longest matching prefix's."""
+    found = [
+        (len(p), index)
+        for index, prefixes in enumerate(LAYERS)
+        for p in prefixes
+        if name == p or name.startswith(p + ".")
+    ]
+    if not found:
+        raise AssertionError(f"{name} is in no layer; add it to LAYERS")
+    return max(found)[1]
 
 
 def imports_of(name: str, path: Path) -> list[tuple[str, str | None]]:

@@ -35,9 +35,9 @@ def test_a_step_about_output_shows_the_first_lines_printed() -> None:
     ]
 
 
-def test_a_step_about_output_says_when_nothing_was_printed() -> None:
-    """No output is a fact worth a line."""
-    assert "Your program printed nothing." in step_feedback(PRINT, output="")
+def test_a_step_about_output_adds_nothing_when_nothing_was_printed() -> None:
+    """Its message has said why nothing printed (no print, or it never ran): said once."""
+    assert step_feedback(PRINT, output="") == "Printed inside the loop.\nHint: Use print."
 
 
 def test_a_blocked_step_shows_no_output() -> None:

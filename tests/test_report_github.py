@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -250,7 +251,9 @@ def test_the_overall_status_is_error_when_any_submission_errored() -> None:
 
 
 def many_wrong(count: int, output: str = "") -> Report:
-    """A batch of submissions, each with two failed steps."""
+    """A batch of submissions, each with two failed steps (three, printing the output)."""
+    # With output, the print step fails too: the reports show what was printed there.
+    printing = replace(failed(4, "Printed inside the loop."), about_output=True)
     results = tuple(
         Result(
             submission=f"submissions/learner-{index:03}.py",
@@ -259,7 +262,7 @@ def many_wrong(count: int, output: str = "") -> Report:
                 failed(1, "`systems` is missing a key.", location=Location(line=2)),
                 passed(2),
                 failed(3, "Fix step 1 first."),
-                passed(4),
+                printing if output else passed(4),
             ),
             output=output,
         )
@@ -303,7 +306,7 @@ LONG_OUTPUT = ("x" * 70 + "\n\n") * 40 + "```\n"
 
 def test_the_job_summary_is_cut_under_one_mebibyte_between_blocks(tmp_path: Path) -> None:
     """A batch whose summary would pass GitHub's 1 MiB limit is cut at a block, with a note."""
-    big = many_wrong(400, LONG_OUTPUT)
+    big = many_wrong(2000, LONG_OUTPUT)
     summary = tmp_path / "summary.md"
     github.write_workflow_files(big, {"GITHUB_STEP_SUMMARY": str(summary)})
     text = summary.read_text(encoding="utf-8")
@@ -317,7 +320,7 @@ def test_the_job_summary_is_cut_under_one_mebibyte_between_blocks(tmp_path: Path
 
 def test_a_comment_is_cut_only_at_a_block_boundary() -> None:
     """Cut to a comment's size, no code fence or <details> block is left open."""
-    text = markdown_render(many_wrong(60, LONG_OUTPUT))
+    text = markdown_render(many_wrong(200, LONG_OUTPUT))
     for limit in (2_000, 9_999, github.COMMENT_CHARS):
         cut = github.cut_markdown(text, limit)
         assert github.utf16_size(cut) <= limit

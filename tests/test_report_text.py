@@ -356,3 +356,52 @@ def test_forged_lines_from_a_real_program_and_file_name_are_marked(tmp_path: Pat
     ]
     assert [line for line in lines if line.startswith("  Progress")] == ["  Progress: 2 / 4 steps"]
     assert lines[0].endswith("evil\\n  ✓ Step 1: x.py")
+
+
+def test_on_a_narrow_terminal_a_long_code_line_is_cut_and_keeps_its_gutter() -> None:
+    """Each piece of a quoted line wider than the terminal starts behind the gutter."""
+    code = "    can_handle_load[strategy] = capacity >= load and capacity >= other_load"
+    message = f"Python could not read your code at line 5: invalid syntax.\n{code}\n{' ' * 64}^"
+    step = _step(message)
+    lines = render_result(
+        Result("a.py", Status.FAILED, (step,), max_score=1), Style(width=40, wrap_code=True)
+    ).split("\n")
+    quoted = [line for line in lines if line.lstrip().startswith("|")]
+    assert all(len(line) <= 40 for line in quoted)
+    assert "".join(line.split("| ", 1)[1] for line in quoted if "^" not in line) == code[4:]
+
+
+def test_a_cut_caret_stays_under_its_piece_of_code() -> None:
+    """The caret's piece follows the piece of code it points into, at the same column."""
+    code = "    " + "x" * 50 + "y"
+    message = f"Python could not read your code at line 1.\n{code}\n    {' ' * 50}^"
+    lines = render_result(
+        Result("a.py", Status.FAILED, (_step(message),), max_score=1),
+        Style(width=40, wrap_code=True),
+    ).split("\n")
+    quoted = [line for line in lines if line.lstrip().startswith("|")]
+    caret = next(i for i, line in enumerate(quoted) if "^" in line)
+    assert quoted[caret - 1][quoted[caret].index("^")] == "y"
+
+
+def test_the_batch_summary_header_wraps_on_a_narrow_terminal() -> None:
+    """No line of the totals is wider than the terminal."""
+    step = StepResult(1, "Create", Status.FAILED, "m", code="step1.missing-key")
+    results = tuple(Result(f"{n}.py", Status.FAILED, (step,), max_score=1) for n in "ab")
+    text = render(
+        Report(results, glossary={"step1.missing-key": "A key is missing."}), Style(width=40)
+    )
+    assert max(len(line) for line in text.split("\n")) <= 40
+
+
+def test_a_reason_for_waiting_is_said_once() -> None:
+    """Steps waiting for the same step say why on the first of them only."""
+    waiting = [
+        StepResult(n, f"T{n}", Status.FAILED, "Fix step 1 first.", code="c", blocked_by=1)
+        for n in (2, 3)
+    ]
+    failed = StepResult(1, "T1", Status.FAILED, "Wrong.", code="c")
+    lines = render_result(Result("a.py", Status.FAILED, (failed, *waiting), max_score=3)).split(
+        "\n"
+    )
+    assert lines[3:5] == ["  ○ Step 2: T2 (checked once step 1 passes)", "  ○ Step 3: T3"]

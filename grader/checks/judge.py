@@ -20,6 +20,7 @@ from grader.checks.case import PROGRAM, Case, Verdict, fix_first
 from grader.feedback.ending import explain_abrupt
 from grader.feedback.explain import ending, explain, explain_syntax, location_of, where
 from grader.feedback.mistakes import ENGINE
+from grader.feedback.once import more_cells
 from grader.result import Explanation, Location
 from grader.sandbox import Error
 
@@ -130,10 +131,8 @@ def _error_said(case: Case) -> Explanation | None:
     if not main.errors:
         return None
     said = explain(main.errors[0], case.program, main, case.timeout, case.exercise.advice)
-    extra = len(main.errors) - 1
-    if extra:
-        more = f"\n({extra} more cell{'s' if extra > 1 else ''} failed as well.)"
-        said = Explanation(said.code, said.text + more, said.location)
+    if len(main.errors) > 1:
+        said = Explanation(said.code, said.text + "\n" + more_cells(main.errors[1:]), said.location)
     return said
 
 

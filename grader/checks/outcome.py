@@ -17,6 +17,7 @@ from typing import Any
 from grader.checks.case import PROGRAM, Case, Verdict
 from grader.checks.judge import ProgramVerdict, Unloaded, grader_error
 from grader.exercise import Exercise, Step
+from grader.feedback.once import said_once, say_once
 from grader.result import Location, Result, Status, StepResult
 from grader.safe import safe_text
 
@@ -129,19 +130,21 @@ def result_from(items: Mapping[int, Mapping[str, Any]], exercise: Exercise) -> R
         tuple(step_result(step, verdict_of(items.get(step.number, {}))) for step in exercise.steps)
     )
     status = Status.PASSED if all(s.passed for s in steps) else Status.FAILED
-    return cleaned(
-        Result(
-            submission=name,
-            status=Status.ERROR if said.get("error") else status,
-            steps=steps,
-            max_score=len(exercise.steps),
-            message=str(said.get("message", "")),
-            location=_location(said.get("location")),
-            code=said.get("code"),
-            notes=tuple(program.get("notes") or ()),
-            output=str(program.get("output", "")),
-            sandbox=str(program.get("sandbox", "")),
-            layers=tuple(program.get("layers") or ()),
+    return say_once(
+        cleaned(
+            Result(
+                submission=name,
+                status=Status.ERROR if said.get("error") else status,
+                steps=steps,
+                max_score=len(exercise.steps),
+                message=str(said.get("message", "")),
+                location=_location(said.get("location")),
+                code=said.get("code"),
+                notes=tuple(program.get("notes") or ()),
+                output=str(program.get("output", "")),
+                sandbox=str(program.get("sandbox", "")),
+                layers=tuple(program.get("layers") or ()),
+            )
         )
     )
 
@@ -172,29 +175,6 @@ def hint_fits(step: Step, verdict: Verdict) -> bool:
     if not verdict.code.startswith(prefix):
         return False  # an error of the whole program: its explanation says what to do
     return verdict.code[len(prefix) :] in step.hinted
-
-
-def said_once(steps: tuple[StepResult, ...]) -> tuple[StepResult, ...]:
-    """Point a step failed by the same error of the program as an earlier step to that step.
-
-    One error that stops the program early (a missing module) fails every step whose
-    name it kept from being created; the learner reads its explanation once, under the
-    first of them, and the others wait for that step, as blocked steps do.
-    """
-    first: dict[tuple[str, object], int] = {}
-    out = []
-    for step in steps:
-        key = (step.code or "", step.location)
-        own = step.code is None or step.code.startswith(f"step{step.step}.")
-        if step.passed or own or step.blocked_by is not None:
-            out.append(step)
-            continue
-        if key in first:
-            step = replace(step, blocked_by=first[key], hint="")
-        else:
-            first[key] = step.step
-        out.append(step)
-    return tuple(out)
 
 
 def load_failure(shown: str, message: str, code: str | None, exercise: Exercise) -> Result:

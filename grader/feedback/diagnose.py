@@ -82,10 +82,18 @@ def dict_append(scene: Scene) -> Diagnosis | None:
         return None
     owner = source_text(call.func.value)  # type: ignore[attr-defined]
     value = source_text(call.args[-1]) if call.args else "value"
+    key = _loop_key(scene)
+    if call.args and isinstance(call.args[-1], ast.Dict) and len(call.args[-1].keys) == 1:
+        # `.append({k: v})`: the entry is written out already; store it under its key.
+        entry = call.args[-1]
+        key = source_text(entry.keys[0]) if entry.keys[0] is not None else key
+        value = source_text(entry.values[0])
+    method = match.group(1)  # type: ignore[union-attr]
+    whose = {"add": "a set's", "push": "another language's"}.get(method, "a list's")
     return "attribute-error.dict-append", (
-        f"`{owner}` is a dictionary, and a dictionary has no `.{match.group(1)}()` "  # type: ignore[union-attr]
-        f"(that is a list's). A dictionary stores each value under a key: write "
-        f"`{owner}[{_loop_key(scene)}] = {value}`."
+        f"`{owner}` is a dictionary, and a dictionary has no `.{method}()` "
+        f"(that is {whose}). A dictionary stores each value under a key: write "
+        f"`{owner}[{key}] = {value}`."
     )
 
 
@@ -209,6 +217,13 @@ def compare_key(scene: Scene) -> Diagnosis | None:
         ),
         None,
     )
+    if quoted is not None and str(quoted.value) in _bound(scene):
+        name = str(quoted.value)
+        return "type-error.compare-str", (
+            f"The quotes make `{source_text(quoted)}` the word {name} itself, not the "
+            f"variable `{name}`, and a word cannot be compared with a number. Remove them: "
+            f"`{source_text(compares[0]).replace(source_text(quoted), name, 1)}`."
+        )
     if quoted is not None:
         number = str(quoted.value).strip()
         bare = f", `{number}`" if re.fullmatch(r"-?\d+(\.\d+)?", number) else ""
@@ -230,6 +245,17 @@ def compare_key(scene: Scene) -> Diagnosis | None:
         ):
             key, value = names
             owner = source_text(loop.iter.func.value)
+            if _used_as_key(loop, value):
+                # The value's variable is the one used as a key: the loop's two names and
+                # the way the body uses them disagree. Which side to change is for the
+                # repair search to verify; said here, only what each name holds.
+                header = f"for {key}, {value} in {owner}.items():"
+                return "type-error.swapped-targets", (
+                    f"In `{header}`, `.items()` gives each key first and its value second: "
+                    f"`{key}` gets the keys (text) and `{value}` the values (numbers). This line "
+                    f"uses them the other way round: it compares `{key}`, and stores under "
+                    f"`{value}`."
+                )
             compare = next(
                 c
                 for c in compares
@@ -263,6 +289,27 @@ def compare_key(scene: Scene) -> Diagnosis | None:
                 f"number. Remove the quotes."
             )
     return None
+
+
+def _bound(scene: Scene) -> set[str]:
+    """The names the program assigns at some point."""
+    return {
+        n.id
+        for item in scene.source.nodes()
+        for n in ast.walk(item.node)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
+
+
+def _used_as_key(loop: ast.For, name: str) -> bool:
+    """Whether a loop's body stores an entry under a variable: ``d[name] = ...``."""
+    return any(
+        isinstance(node, ast.Subscript)
+        and isinstance(node.ctx, ast.Store)
+        and isinstance(node.slice, ast.Name)
+        and node.slice.id == name
+        for node in ast.walk(loop)
+    )
 
 
 # -- a builtin hidden by the learner's own name -----------------------------------------

@@ -66,6 +66,44 @@ def enclosing_loop(program: Program, location: Location) -> Location | None:
     return Location(line=min(node.lineno for node in loops), cell=location.cell)
 
 
+def how_far(program: Program, stop: Location | None, timed_out: bool = False) -> str:
+    """Say how far a program got before it stopped, as a loop's learner sees it.
+
+    Before its first loop started, on the loop's own line (it never ran a round), or
+    inside it (it did not finish); a loop that runs out of time did not finish.
+    """
+    loops = _for_loops(program)
+    if stop is None or not loops:
+        return "Your loop did not finish." if timed_out else "Your loop did not run."
+    inside = enclosing_loop(program, stop)
+    if inside is not None and inside != stop:
+        return "Your loop did not finish."
+    if timed_out:
+        return "Your loop did not finish."
+    if stop in loops:
+        return "Your loop did not run."
+    first = min(loops, key=lambda place: ((place.cell or 0), place.line))
+    if ((stop.cell or 0), stop.line) < ((first.cell or 0), first.line):
+        return f"Your loop {'in' if first.cell is not None else 'at'} {first.describe()} never started."
+    return "Your loop did not run."
+
+
+def _for_loops(program: Program) -> list[Location]:
+    """Where each for loop of the program starts."""
+    found: list[Location] = []
+    for cell in program.cells:
+        try:
+            tree = ast.parse(cell.source)
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            continue
+        found.extend(
+            Location(node.lineno, cell.number)
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.For, ast.AsyncFor))
+        )
+    return found
+
+
 def explain_abrupt(execution: Execution, timeout: float | None) -> Explanation:
     """Explain a run that sent nothing back: killed, timed out, or ended by os._exit."""
     if execution.timed_out:

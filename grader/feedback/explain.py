@@ -6,13 +6,12 @@ files or frames.
 
 from __future__ import annotations
 
-import builtins
-import difflib
 import re
 from collections.abc import Mapping
 
 from grader.feedback.diagnose import diagnose
 from grader.feedback.ending import enclosing_loop, exit_call, is_exit
+from grader.feedback.runtime import plain_words
 from grader.feedback.syntax import diagnose_syntax
 from grader.load import Program
 from grader.result import Explanation, Location
@@ -84,17 +83,19 @@ _SYNTAX_HINTS: tuple[tuple[str, str], ...] = (
     ),
     (
         "unindent does not match",
-        "This line's indentation does not line up with any block above it.",
+        "This line's indentation matches no block above it, so Python cannot tell which "
+        "block it belongs to: indent it exactly like the lines of its block (4 spaces per "
+        "level), or not at all after a loop.",
     ),
     ("inconsistent use of tabs", "The indentation mixes tabs and spaces; use 4 spaces everywhere."),
     (
         "Missing parentheses in call to 'print'",
         "In Python 3, print is a function: write `print(...)` with parentheses.",
     ),
-    ("Perhaps you forgot a comma", "Items of a dictionary or list must be separated by commas."),
     (
-        "invalid character",
-        "The line contains a character Python does not accept, often a curly quote pasted from a document; type plain quotes `'` or `\"`.",
+        "Perhaps you forgot a comma",
+        "Between two items Python expects a separator: a comma between items, and in a "
+        "dictionary a colon between each key and its value.",
     ),
     ("cannot assign to", "The left side of `=` must be a name, like `x = 1`."),
     (
@@ -103,21 +104,68 @@ _SYNTAX_HINTS: tuple[tuple[str, str], ...] = (
     ),
     ("unmatched", "There is a closing bracket without a matching opening one."),
     (
+        "expected 'else' after 'if' expression",
+        "A value chosen with `if` needs an `else` part: `a if condition else b`.",
+    ),
+    (
         "invalid decimal literal",
         "A number runs into letters; check for a missing operator or space.",
     ),
 )
 
 
-def explain_syntax(error: Error, program: Program) -> Explanation:
-    """Explain a syntax error with the learner's line, a caret and plain words."""
+# Diagnoses that say what is wrong but not which of two changes is right: the repair
+# search decides, and says it when it finds one.
+UNSURE = frozenset({"type-error.swapped-targets"})
+
+
+def syntax_advice(error: Error, program: Program) -> tuple[str, bool]:
+    """Return the advice for a syntax error, and whether it names the change to make."""
+    named = diagnose_syntax(error, program)
+    if named:
+        return named, True
+    message = error.message or "invalid syntax"
+    if "invalid character" in message:
+        return _invalid_character(message), False
+    hint = next((hint for key, hint in _SYNTAX_HINTS if key in message), "")
+    return hint or _UNREAD, False
+
+
+_UNREAD = (
+    "Python stopped reading where the caret points: the mistake is there or just before "
+    "it, often a character missing or one too many."
+)
+_QUOTES = "‘’“”′″"
+
+
+def _invalid_character(message: str) -> str:
+    """Say what to do about a character Python does not read: a curly quote, or a sign."""
+    found = re.search(r"'(.)'", message)
+    char = found.group(1) if found else ""
+    if char and char in _QUOTES:
+        return (
+            f"`{char}` is a curly quote, the kind a word processor or a web page types; "
+            "Python reads only plain quotes: type `'` or `\"` again."
+        )
+    shown = f"`{char}`" if char else "This character"
+    return (
+        f"{shown} is not a character Python reads in code (it was probably pasted from a "
+        "document): type the line again with the keyboard's own characters."
+    )
+
+
+def explain_syntax(error: Error, program: Program, fix: str | None = None) -> Explanation:
+    """Explain a syntax error with the learner's line, a caret and plain words.
+
+    ``fix``, when given, is a verified change (grader.feedback.search) said in place of
+    the general advice.
+    """
     location = location_of(error) or Location(1, error.cell)
     message = error.message or "invalid syntax"
-    advice = diagnose_syntax(error, program) or next(
-        (hint for key, hint in _SYNTAX_HINTS if key in message), ""
-    )
+    advice = fix or syntax_advice(error, program)[0]
     caret = None
-    if error.offset:
+    # An indentation error's offset is the end of the line: nothing there to point at.
+    if error.offset and error.type not in ("IndentationError", "TabError"):
         caret = (error.offset, error.end_offset or error.offset + 1)
     quoted = quote_line(program, location, caret)
     text = f"Python could not read your code {where(location)}: {message.rstrip('.?!')}."
@@ -139,14 +187,16 @@ def explain(
     execution: Execution,
     timeout: float | None = None,
     advice: Mapping[str, str] | None = None,
+    fix: str | None = None,
 ) -> Explanation:
     """Explain a runtime error, a timeout or an early exit in plain words.
 
     ``advice`` maps a mistake code to the exercise's own advice for it, in place of the
-    general advice written here.
+    general advice written here; ``fix``, when given, is a verified change
+    (grader.feedback.search) said in place of either.
     """
     if error.syntax:
-        return explain_syntax(error, program)
+        return explain_syntax(error, program, fix)
     location = location_of(error)
     if error.limit == "timeout" and location is not None:
         # Where the clock ran out inside a loop is chance; the loop itself is the place.
@@ -154,8 +204,8 @@ def explain(
     at = where(location)
     quoted = quote_line(program, location)
     shown = f"{error.type}: {inline(error.message)}" if error.message else error.type
-    code, said = diagnose(error, program, execution) or _advice(error, execution, timeout)
-    said = (advice or {}).get(code, said)
+    code, said, _ = advice_for(error, program, execution, timeout, advice)
+    said = fix or said
     if location is not None and location.cell is not None:
         # A notebook goes on after a failing cell: the cell stopped, not the program.
         text = f"Cell {location.cell} stopped at line {location.line} with {shown}."
@@ -223,124 +273,24 @@ def ending(
     return None
 
 
-_BUILTIN_NAMES = frozenset(name for name in dir(builtins) if not name.startswith("_"))
+def advice_for(
+    error: Error,
+    program: Program,
+    execution: Execution,
+    timeout: float | None = None,
+    advice: Mapping[str, str] | None = None,
+) -> tuple[str, str, bool]:
+    """Return an error's mistake code, its advice, and whether the advice names the change.
 
-
-def _advice(error: Error, execution: Execution, timeout: float | None) -> tuple[str, str]:
-    """Return the mistake code and the plain-words advice for one runtime error."""
-    message = error.message
-    if is_exit(error):
-        return "exit-called", (
-            "Remove it: a program is graded only when it runs to its end, so no step "
-            "passes while it calls exit(), quit(), sys.exit() or raises SystemExit."
-        )
-    if error.type == "NameError":
-        match = re.search(r"name '(\w+)' is not defined", message)
-        name = match.group(1) if match else ""
-        if name in ("true", "false", "TRUE", "FALSE", "none", "null"):
-            right = {"true": "True", "false": "False", "none": "None", "null": "None"}.get(
-                name.lower(), name.title()
-            )
-            return "name-error.lowercase-bool", (
-                f"Python writes `{right}` with a capital letter; `{name}` is read as a "
-                "variable that does not exist."
-            )
-        known = [n for n, _ in execution.names]
-        if name in known:  # created later on: in a notebook, by a cell further down
-            return "name-error", (
-                f"`{name}` is used before the code that creates it has run. Put the line "
-                "(or the cell) that creates it above this one."
-            )
-        if name == "get_ipython":
-            return "name-error.ipython", (
-                "This line only works inside Jupyter (a notebook saved as a script keeps "
-                "its magics this way). Remove it: the exercise does not need it."
-            )
-        if name.lower() in _BUILTIN_NAMES and name != name.lower():
-            return "name-error", (
-                f"Python is case-sensitive: write `{name.lower()}`, in lower case."
-            )
-        close = difflib.get_close_matches(name, [k for k in known if k != name], n=1, cutoff=0.7)
-        if close:
-            return "name-error", (
-                f"There is no `{name}`, but there is `{close[0]}`. Spell each name the same "
-                "way everywhere."
-            )
-        return "name-error", (
-            f"`{name}` is used but was never created. Check its spelling, and that the "
-            "line that creates it runs before this one."
-        )
-    if error.type in ("ModuleNotFoundError", "ImportError"):
-        return "import-error", (
-            "Your program is graded with Python's standard library only, so this import "
-            "is not available: remove the line, or do without the module."
-        )
-    if error.type == "TypeError" and "not supported between instances of" in message:
-        kinds = re.findall(r"'(\w+)'", message)
-        if "str" in kinds and ("int" in kinds or "float" in kinds):
-            return "type-error.compare-str", (
-                "This compares a number with a string. A value in quotes, like '7', is "
-                "text, not a number: remove the quotes so both sides are numbers."
-            )
-        return "type-error.compare", (
-            "This compares two values that cannot be compared with each other; check "
-            "the types of both sides."
-        )
-    if error.type == "ValueError" and "values to unpack" in message:
-        return "unpacking-error", (
-            "The for loop unpacks each item into several variables, but the items do not "
-            "have that many parts. Check what the loop goes over: looping over a "
-            "dictionary itself gives only its keys."
-        )
-    if error.type == "PermissionError" and message.startswith("[Errno 1]"):
-        # EPERM: the syscall filter (grader/sandbox/seccomp.py) or another process's uid.
-        return "not-permitted", (
-            "The grader runs your program with no network and no reach beyond it: no "
-            "sockets of any kind, no other processes to trace or signal, no namespaces, "
-            "mounts, shared memory or kernel keys. This exercise needs none of it: remove "
-            "the line."
-        )
-    if error.type == "EOFError":
-        return "input-call", (
-            "The program calls input(), which waits for someone to type. Nobody types "
-            "while your work is graded: write the value into your code instead."
-        )
-    if error.limit == "timeout":
-        return "timeout", (
-            "It probably has a loop that never ends, such as `while True:` without a "
-            "`break`, or it waits for something. Make sure every loop finishes."
-        )
-    if error.limit == "output":
-        return "output-limit", (
-            "It probably prints inside a loop that never ends; make sure every loop "
-            "finishes and print only what the steps ask for."
-        )
-    if error.type == "KeyboardInterrupt":
-        return "exit-called", (
-            "Remove the `raise KeyboardInterrupt`: the grader needs your program to run to its end."
-        )
-    if error.type == "AttributeError":
-        match = re.search(r"has no attribute '(\w+)'", message)
-        if match and match.group(1) in ("item", "iteritems", "Items"):
-            return "attribute-error", "A dictionary's pairs come from `.items()`, with an s."
-        return "attribute-error", "Check the spelling of the method or attribute after the dot."
-    if error.type == "KeyError":
-        return "key-error", (
-            "The dictionary has no entry with that key; check the key's spelling, or add "
-            "the entry before reading it."
-        )
-    if error.type == "ZeroDivisionError":
-        return "zero-division", "A number is divided by zero; check the divisor."
-    if error.type == "RecursionError":
-        return "recursion", "A function calls itself without end; give it a case where it stops."
-    if error.type == "MemoryError":
-        return (
-            "memory-limit",
-            "The program needs more memory than it may use; it probably builds something endless.",
-        )
-    if error.type == "IndentationError":
-        return "syntax-error", "Check the indentation of this line."
-    return (
-        "runtime-error",
-        "Read the line above and the error's message; fix the line and run it again.",
-    )
+    A diagnosis read from the learner's code names what to write; the general advice
+    for an error's kind does not, and a repair search may find the change instead.
+    """
+    if error.syntax:
+        text, named = syntax_advice(error, program)
+        return "syntax-error", text, named
+    found = diagnose(error, program, execution)
+    if found is not None:
+        code, said = found
+        return code, (advice or {}).get(code, said), code not in UNSURE
+    code, said, named = plain_words(error, program, execution)
+    return code, (advice or {}).get(code, said), named

@@ -65,11 +65,12 @@ def created_later(scene: Scene) -> Diagnosis | None:
     if match is None or here is None:
         return None
     name = match.group(1)
+    # Only a plain `name = ...` makes a name; `name[key] = ...` needs it made already.
     later = [
         a
         for a in scene.source.assignments(name)
         + [n for n in scene.source.nodes() if _defines(n, name)]
-        if _after(a.location, here) and not a.loops
+        if _after(a.location, here) and not a.loops and _makes(a, name)
     ]
     if not later:
         return None
@@ -80,9 +81,52 @@ def created_later(scene: Scene) -> Diagnosis | None:
             f"exist yet when cell {here.cell} runs. Move that cell above this one, then "
             "run every cell again from the top (Restart & Run All)."
         )
+    if isinstance(scene.statement, ast.Expr) and not scene.loops:
+        # A line that only uses the name (a print): it is the one to move, below all
+        # the code that makes the name, not the other way round.
+        last = _last_writer(scene, name, here)
+        return "name-error", (
+            f"`{name}` is created at {first.describe()}, below this line, and Python runs "
+            f"from the top down. Move this line down, below line {last}, so it runs once "
+            f"`{name}` is made."
+        )
     return "name-error", (
         f"`{name}` is created at {first.describe()}, below this line, and Python runs "
         f"from the top down. Move the line that creates `{name}` above this one."
+    )
+
+
+def _last_writer(scene: Scene, name: str, here: Location) -> int:
+    """The last line of the top-level statements of the cell that write a name."""
+    tree = next((t for cell, t in scene.source.trees if cell == here.cell), None)
+    last = here.line
+    for statement in tree.body if tree is not None else []:
+        writes = any(
+            (isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store))
+            or (
+                isinstance(n, ast.Subscript)
+                and isinstance(n.ctx, ast.Store)
+                and isinstance(n.value, ast.Name)
+                and n.value.id == name
+            )
+            for n in ast.walk(statement)
+        )
+        if writes:
+            last = max(last, statement.end_lineno or statement.lineno)
+    return last
+
+
+def _makes(item: Node, name: str) -> bool:
+    """Whether a statement binds a name itself (not only an entry or attribute of it)."""
+    node = item.node
+    targets = getattr(node, "targets", None) or [getattr(node, "target", None)]
+    if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.For)):
+        return True
+    return any(
+        isinstance(n, ast.Name) and n.id == name
+        for target in targets
+        if target is not None
+        for n in ([target] if isinstance(target, ast.Name) else getattr(target, "elts", []))
     )
 
 

@@ -1,16 +1,144 @@
-"""The feedback on a failed step, as every report format words it.
+"""The feedback on a submission as every human format lays it out, and a failed step's words.
 
-Also what every human format shares about saying things once: a place is not named
-again after a message that names it, and a program's error is not repeated below the
-step that already explained it.
+The text report, the HTML that `%grade` shows and the Markdown of a pull request are
+three drawings of one ``View``: the same blocks in the same order (the submission's
+name, why nothing could run, each step's mark and feedback, what the program's error
+adds, notes, progress), the same marks, the same words. ``view_of`` builds it from a
+Result; each format only draws it.
+
+Also what every format shares about saying things once: a place is not named again
+after a message that names it, a program's error is not repeated below the step that
+already explained it, and a reason for waiting is said once for the steps that share it.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from grader.result import Location, Result, StepResult
+from grader.result import Location, Result, Status, StepResult
 from grader.safe import clean
+
+# One line of a message: its text, and whether it is the learner's own (a line of their
+# code, a caret under it), shown as written, never wrapped.
+Line = tuple[str, bool]
+
+# The marks of a step, the same in every format: passed, failed, could not be graded,
+# not checked yet.
+MARKS = {Status.PASSED: "✓", Status.FAILED: "✗", Status.ERROR: "!"}
+WAIT_MARK = "○"
+
+
+@dataclass(frozen=True)
+class StepView:
+    """One step as every format shows it: its mark and title, then, if it failed, why."""
+
+    number: int
+    title: str
+    # None: not checked yet (an earlier step must pass, or the program must run first).
+    status: Status | None
+    # Why it waits, said on the first of the steps that wait for the same reason.
+    waiting: str = ""
+    message: tuple[Line, ...] = ()
+    printed: tuple[str, ...] = ()
+    more: int = 0
+    hint: str = ""
+
+    @property
+    def mark(self) -> str:
+        """The step's mark: ✓, ✗, ! or ○."""
+        return WAIT_MARK if self.status is None else MARKS[self.status]
+
+    @property
+    def heading(self) -> str:
+        """The step's line: its number, title and, if it waits, why."""
+        waiting = f" ({self.waiting})" if self.waiting else ""
+        return f"Step {self.number}: {self.title}{waiting}"
+
+
+@dataclass(frozen=True)
+class View:
+    """A submission's feedback, in the order every human format shows it."""
+
+    name: str
+    status: Status
+    # Why nothing of the program could be graded, before the steps.
+    opening: tuple[Line, ...]
+    steps: tuple[StepView, ...]
+    # What the program's error adds that no step said, after the steps.
+    closing: tuple[Line, ...]
+    notes: tuple[str, ...]
+    score: int
+    max_score: int
+
+    @property
+    def progress(self) -> str:
+        """The last line: how many steps pass."""
+        done = ". Well done!" if self.status is Status.PASSED else ""
+        return f"Progress: {self.score} / {self.max_score} steps{done}"
+
+
+def message_lines(text: str) -> tuple[Line, ...]:
+    """Split a message into lines: the grader's sentences, and the learner's quoted lines.
+
+    A line the message indents is the learner's (their code, a caret); the indent of
+    four that marks it is taken off.
+    """
+    lines: list[Line] = []
+    for line in clean(text).strip("\n").split("\n"):
+        if line[:1].isspace():
+            lines.append((line[4:] if line.startswith("    ") else line.lstrip(), True))
+        elif line.strip():
+            lines.append((line, False))
+    return tuple(lines)
+
+
+def view_of(result: Result) -> View:
+    """Lay out a result the way every human format shows it."""
+    could_not_run = result.status is Status.ERROR
+    steps: list[StepView] = []
+    said: set[str] = set()
+    for step in result.steps:
+        if could_not_run and not step.passed:
+            reason = "checked once your program runs"
+        elif step.blocked_by is not None:
+            reason = f"checked once step {step.blocked_by} passes"
+        else:
+            steps.append(_judged(step, result.output))
+            continue
+        steps.append(StepView(step.step, step.title, None, "" if reason in said else reason))
+        said.add(reason)
+    opening = message_lines(result.message) if could_not_run and result.message else ()
+    closing = () if could_not_run or not result.message else message_lines(not_yet_said(result))
+    return View(
+        name=result.submission,
+        status=result.status,
+        opening=opening,
+        steps=tuple(steps),
+        closing=closing,
+        notes=tuple(clean(note) for note in result.notes),
+        score=result.score,
+        max_score=result.max_score,
+    )
+
+
+def _judged(step: StepResult, output: str) -> StepView:
+    """A step that was judged: passed, or failed with its feedback."""
+    if step.passed:
+        return StepView(step.step, step.title, step.status)
+    # A step about output shows what was printed as evidence; when nothing was, its
+    # message has already said so (nothing printed it, the print never ran).
+    printed, more = printed_lines(output) if shows_output(step) else ([], 0)
+    return StepView(
+        step.step,
+        step.title,
+        step.status,
+        message=message_lines(step.message or "This step did not pass."),
+        printed=tuple(printed),
+        more=more,
+        hint=clean(step.hint),
+    )
+
 
 # What a step about output shows of the program's printed lines, at most.
 OUTPUT_LINES = 6
@@ -27,18 +155,29 @@ def step_feedback(step: StepResult, where: bool = True, output: str | None = Non
         lines.append(f"Where: {step.location.describe()}")
     if output is not None and shows_output(step):
         shown, more = printed_lines(output)
-        lines.append("What your program printed:" if shown else "Your program printed nothing.")
-        lines.extend(f"    {line}" for line in shown)
+        if shown:  # nothing printed: the message has said why
+            lines.append("What your program printed:")
+            lines.extend(f"    {line}" for line in shown)
         if more:
-            lines.append(f"({more} more line{'s' if more > 1 else ''} not shown.)")
+            lines.append(more_lines(more))
     if step.hint:
         lines.append(f"Hint: {clean(step.hint)}")
     return "\n".join(lines)
 
 
+def more_lines(count: int) -> str:
+    """Say how many printed lines are not shown."""
+    return f"({count} more line{'s' if count > 1 else ''} not shown.)"
+
+
 def names_place(message: str, location: Location) -> bool:
-    """Whether a message already says where ("line 5", "cell 3, line 2")."""
-    return re.search(rf"\b{re.escape(location.describe())}\b", message, re.IGNORECASE) is not None
+    """Whether a message already says where: "line 5" in a script, "cell 3" in a notebook.
+
+    A notebook's message that names the cell ("Cell 3 stopped at line 2", "in cell 3, a
+    Markdown cell") has said where to look.
+    """
+    named = f"cell {location.cell}" if location.cell is not None else location.describe()
+    return re.search(rf"\b{re.escape(named)}\b", message, re.IGNORECASE) is not None
 
 
 def blocked(step: StepResult) -> bool:

@@ -15,17 +15,16 @@ from __future__ import annotations
 import re
 
 from grader.report.chart import pass_rate_chart
-from grader.report.feedback import names_place, not_yet_said, printed_lines, shows_output
-from grader.result import Location, Report, Result, Status, StepResult
+from grader.report.feedback import MARKS, WAIT_MARK, Line, StepView, more_lines, view_of
+from grader.result import Report, Result, Status, StepResult
 from grader.safe import clean, one_line, shown_name
 
 MARKER = "<!-- grader-report -->"
 
-PASS_MARK = "✅"
-FAIL_MARK = "❌"
+# The marks of the text report, the same in every format.
+PASS_MARK = MARKS[Status.PASSED]
+FAIL_MARK = MARKS[Status.FAILED]
 NO_MARK = "—"
-# A step not checked yet, because an earlier one must pass first.
-WAIT_MARK = "⏳"
 
 # Characters with a meaning in GitHub Markdown, escaped with a backslash. `<`, `>` and
 # `&` become entities instead, so that no tag and no entity can be formed.
@@ -134,7 +133,7 @@ def _table(report: Report) -> str:
     header = ["Submission", *(f"Step {n}" for n in numbers), "Score"]
     rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for result in report.results:
-        marks = {step.step: _mark(step) for step in result.steps}
+        marks = {step.step: _mark(step, result) for step in result.steps}
         if result.status is Status.ERROR:
             score = f"{result.score}/{result.max_score} (could not be graded)"
         else:
@@ -146,34 +145,22 @@ def _table(report: Report) -> str:
 
 
 def _feedback(result: Result) -> list[str]:
-    """Explain what a submission got wrong, step by step."""
-    mark = PASS_MARK if result.status is Status.PASSED else FAIL_MARK
-    blocks = [f"### {mark} {escape(shown_name(result.submission))}"]
-    failed = [step for step in result.steps if not step.passed]
-    could_not_run = result.status is Status.ERROR
-    if could_not_run and result.message:
-        blocks.extend(_message(result.message, result.location))
-    if not could_not_run:
-        # A submission that could not run has its reason above and the table's marks:
-        # its steps were not judged and have nothing of their own to say.
-        for step in failed:
-            blocks.extend(_step_feedback(step, result.output))
-        rest = not_yet_said(result) if result.message else ""
-        place = result.location
-        if place is not None and names_place(result.message, place):
-            place = None
-        if rest:
-            blocks.extend(_message(rest, place))
-    if result.notes:
-        blocks.append("\n".join(f"- {escape_lines(note)}" for note in result.notes))
-    shown = any(shows_output(step) for step in result.steps)
-    if clean(result.output).strip() and not (shown and not printed_lines(result.output)[1]):
-        # The whole output, folded away, unless a step already showed all of it.
-        blocks.append(
-            "<details><summary>What the program printed</summary>\n\n"
-            f"{fenced(result.output)}\n\n</details>"
-        )
-    return blocks
+    """Explain what a submission got wrong: the text report's blocks, in its order."""
+    view = view_of(result)
+    mark = MARKS[view.status]
+    out = _Paragraphs()
+    out.block(f"### {mark} {escape(shown_name(view.name))}")
+    out.message(view.opening)
+    out.close()
+    for step in view.steps:
+        _step(out, step)
+    out.message(view.closing)
+    out.close()
+    for note in view.notes:
+        out.line(escape_lines(f"Note: {note}"))
+    out.close()
+    out.line(escape(view.progress))
+    return out.done()
 
 
 class _Paragraphs:
@@ -189,28 +176,29 @@ class _Paragraphs:
 
     def block(self, text: str) -> None:
         """End the current paragraph and add a block of its own."""
-        self._close()
+        self.close()
         self.blocks.append(text)
 
-    def message(self, text: str) -> None:
+    def message(self, lines: tuple[Line, ...]) -> None:
         """Add a message: its sentences as lines, its quoted lines (code, caret) fenced."""
         quoted: list[str] = []
-        for line in [*clean(text).strip("\n").split("\n"), ""]:
-            if line[:1].isspace():
-                quoted.append(line[4:] if line.startswith("    ") else line.lstrip())
+        for text, is_quoted in [*lines, ("", False)]:
+            if is_quoted:
+                quoted.append(text)
                 continue
             if quoted:
                 self.block(fenced("\n".join(quoted)))
                 quoted = []
-            if line.strip():
-                self.line(_escape_with_code(line.strip()))
+            if text:
+                self.line(_escape_with_code(text.strip()))
 
     def done(self) -> list[str]:
         """Return the blocks, the last paragraph closed."""
-        self._close()
+        self.close()
         return self.blocks
 
-    def _close(self) -> None:
+    def close(self) -> None:
+        """End the current paragraph."""
         if self._lines:
             # A trailing backslash is a hard line break in GitHub Markdown and, unlike
             # two trailing spaces, survives editors that strip whitespace.
@@ -218,43 +206,30 @@ class _Paragraphs:
             self._lines = []
 
 
-def _message(text: str, location: Location | None) -> list[str]:
-    """Give a submission's message, with its place unless it names it already."""
-    out = _Paragraphs()
-    out.message(text)
-    if location is not None and not names_place(text, location):
-        out.line(f"*Where:* {location.describe()}")
-    return out.done()
+def _step(out: _Paragraphs, step: StepView) -> None:
+    """Give a step's line and, if it failed, what is wrong, what was printed, the hint."""
+    heading = escape(one_line(step.heading))
+    out.line(
+        f"{step.mark} **{heading}**" if step.status is Status.FAILED else f"{step.mark} {heading}"
+    )
+    if not step.message:
+        return
+    out.close()
+    lines: list[Line] = list(step.message)
+    if step.printed:
+        lines.append(("What your program printed:", False))
+        lines.extend((line, True) for line in step.printed)
+    if step.more:
+        lines.append((more_lines(step.more), False))
+    out.message(tuple(lines))
+    if step.hint:
+        out.line(escape_lines(f"Hint: {step.hint}"))
+    out.close()
 
 
-def _mark(step: StepResult) -> str:
-    """A step's mark in the table: passed, failed, or waiting for an earlier step."""
+def _mark(step: StepResult, result: Result) -> str:
+    """A step's mark in the table, as the text report marks it: ✓, ✗, or ○ when waiting."""
     if step.passed:
         return PASS_MARK
-    return WAIT_MARK if step.blocked_by is not None else FAIL_MARK
-
-
-def _step_feedback(step: StepResult, output: str) -> list[str]:
-    """Give a failed step's title, message, place, what was printed if it is about that, hint."""
-    out = _Paragraphs()
-    title = f"**Step {step.step}: {escape(one_line(step.title))}**"
-    if step.blocked_by is not None:
-        # Its reason is the earlier step's failure, said under that step.
-        out.line(f"{WAIT_MARK} {title}: checked once step {step.blocked_by} passes\\.")
-        return out.done()
-    out.line(title)
-    out.message(step.message or "This step did not pass.")
-    if step.location is not None and not names_place(step.message, step.location):
-        out.line(f"*Where:* {step.location.describe()}")
-    if shows_output(step):
-        shown, more = printed_lines(output)
-        if shown:
-            out.line("What your program printed:")
-            out.block(fenced("\n".join(shown)))
-            if more:
-                out.line(f"({more} more line{'s' if more > 1 else ''} not shown\\.)")
-        else:
-            out.line("Your program printed nothing\\.")
-    if step.hint:
-        out.line(f"*Hint:* {escape_lines(step.hint)}")
-    return out.done()
+    waiting = step.blocked_by is not None or result.status is Status.ERROR
+    return WAIT_MARK if waiting else FAIL_MARK

@@ -23,9 +23,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TextIO
 
-from grader.report.feedback import not_yet_said, printed_lines, shows_output
-from grader.result import Report, Result, Status, StepResult
-from grader.safe import clean, defuse_commands, shown_name
+from grader.report.feedback import WAIT_MARK, Line, StepView, more_lines, view_of
+from grader.result import Report, Result, Status
+from grader.safe import defuse_commands, shown_name
 
 # Width when the report does not go to a terminal, and the narrowest one wrapped to.
 DEFAULT_WIDTH = 80
@@ -46,7 +46,7 @@ _MARKS = {Status.PASSED: "✓", Status.FAILED: "✗", Status.ERROR: "!"}
 # For a stream that cannot encode the marks (a cp1252 console, a file on Windows).
 _ASCII_MARKS = {Status.PASSED: "PASS", Status.FAILED: "FAIL", Status.ERROR: "!"}
 # A step not checked yet, because an earlier one must pass first: not a second failure.
-WAIT_MARK, ASCII_WAIT_MARK = "○", "WAIT"
+ASCII_WAIT_MARK = "WAIT"
 _COLOURS = {Status.PASSED: "\x1b[32m", Status.FAILED: "\x1b[31m", Status.ERROR: "\x1b[33m"}
 _RESET = "\x1b[0m"
 
@@ -55,6 +55,10 @@ _CODE_SPAN = re.compile(r"`[^`\n]+`")
 _KEEP_TOGETHER = "\x00"
 # A dictionary shown in a sentence breaks between its entries, never inside one.
 _ENTRY = re.compile(r"(?<=:) (?=[^{}\n]*\})")
+# A line of carets under a quoted line of code.
+_CARET = re.compile(r" *[\^~]+ *")
+# The narrowest piece a quoted line is cut into.
+MIN_CODE = 20
 # A line that opens with a label ("Expected: ", "Found:    ") continues under its value.
 _LABEL = re.compile(r"[A-Z][a-z]*: +(?=\S)")
 
@@ -66,6 +70,10 @@ class Style:
     width: int = DEFAULT_WIDTH
     colour: bool = False
     unicode: bool = True
+    # On a terminal, a quoted line wider than the width is cut into pieces that each keep
+    # the gutter (the terminal would otherwise wrap it to its left margin); elsewhere
+    # (a file, a pipe) it stays whole.
+    wrap_code: bool = False
 
 
 PLAIN = Style()
@@ -85,6 +93,7 @@ def style_for(stream: TextIO, environ: Mapping[str, str] | None = None) -> Style
         width=max(MIN_WIDTH, width),
         colour=wants_colour(tty, environ),
         unicode=can_encode(getattr(stream, "encoding", None), "✓✗" + WAIT_MARK),
+        wrap_code=tty,
     )
 
 
@@ -147,18 +156,44 @@ class _Page:
         """Add one line of the learner's behind the gutter, as it is, never wrapped."""
         self.lines.append(" " * indent + GUTTER + text.rstrip())
 
-    def message(self, text: str, indent: int) -> None:
-        """Add a message: its sentences wrapped, its quoted lines behind the gutter.
+    def message(self, lines: tuple[Line, ...], indent: int) -> None:
+        """Add a message: its sentences wrapped, its quoted lines behind the gutter."""
+        run: list[str] = []
+        for text, quoted in [*lines, ("", False)]:
+            if quoted:
+                run.append(text)
+                continue
+            if run:
+                self.code(run, indent)
+                run = []
+            if text:
+                label = _LABEL.match(text)
+                self.prose(text, indent, hang=len(label.group()) if label else HANG)
 
-        Lines the message indents are the learner's (a line of code, a caret); every
-        other line is a sentence of the grader's.
+    def code(self, lines: list[str], indent: int) -> None:
+        """Add the learner's lines behind the gutter, cut to the width on a terminal.
+
+        A caret line under a line of code is cut at the same columns, so that each piece
+        of the caret stays under its piece of code.
         """
-        for line in clean(text).strip("\n").split("\n"):
-            if line[:1].isspace():
-                self.quoted(line[4:] if line.startswith("    ") else line.lstrip(), indent)
-            elif line.strip():
-                label = _LABEL.match(line)
-                self.prose(line, indent, hang=len(label.group()) if label else HANG)
+        room = self.style.width - indent - len(GUTTER)
+        if not self.style.wrap_code or room < MIN_CODE or all(len(t) <= room for t in lines):
+            for text in lines:
+                self.quoted(text, indent)
+            return
+        index = 0
+        while index < len(lines):
+            text = lines[index]
+            caret = (
+                lines[index + 1]
+                if index + 1 < len(lines) and _CARET.fullmatch(lines[index + 1])
+                else None
+            )
+            for start in range(0, max(len(text), 1), room):
+                self.quoted(text[start : start + room], indent)
+                if caret is not None and caret[start : start + room].strip():
+                    self.quoted(caret[start : start + room], indent)
+            index += 2 if caret is not None else 1
 
     def mark(self, status: Status | None, text: str) -> None:
         """Add a step's line: its mark (None: not checked yet), then its title."""
@@ -184,48 +219,29 @@ class _Page:
 
 def render_result(result: Result, style: Style = PLAIN) -> str:
     """Write one submission's feedback."""
+    view = view_of(result)
     page = _Page(style)
-    page.lines.append(shown_name(result.submission))
-    could_not_run = result.status is Status.ERROR
-    if could_not_run and result.message:
-        # The reason comes first; the steps below were not judged, so they say no more.
-        page.message(result.message, MESSAGE_INDENT)
-    for step in result.steps:
-        if could_not_run and not step.passed:
-            page.mark(None, f"Step {step.step}: {step.title} (checked once your program runs)")
-            continue
-        if step.blocked_by is not None:
-            page.mark(
-                None, f"Step {step.step}: {step.title} (checked once step {step.blocked_by} passes)"
-            )
-            continue
-        page.mark(step.status, f"Step {step.step}: {step.title}")
-        if not step.passed:
-            _step_feedback(page, step, result)
-    if not could_not_run and result.message:
-        page.message(not_yet_said(result), MESSAGE_INDENT)
-    for note in result.notes:
+    page.lines.append(shown_name(view.name))
+    page.message(view.opening, MESSAGE_INDENT)
+    for step in view.steps:
+        page.mark(step.status, step.heading)
+        _step_feedback(page, step)
+    page.message(view.closing, MESSAGE_INDENT)
+    for note in view.notes:
         page.prose(f"Note: {note}", MESSAGE_INDENT, hang=len("Note: "))
-    progress = f"Progress: {result.score} / {result.max_score} steps"
-    if result.status is Status.PASSED:
-        progress += ". Well done!"
-    page.prose(progress, MARK_INDENT)
+    page.prose(view.progress, MARK_INDENT)
     return page.text()
 
 
-def _step_feedback(page: _Page, step: StepResult, result: Result) -> None:
-    """Say what is wrong with a step, what the program printed if it is about that, the hint."""
-    page.message(step.message or "This step did not pass.", FEEDBACK_INDENT)
-    if shows_output(step):
-        shown, more = printed_lines(result.output)
-        page.prose(
-            "What your program printed:" if shown else "Your program printed nothing.",
-            FEEDBACK_INDENT,
-        )
-        for line in shown:
+def _step_feedback(page: _Page, step: StepView) -> None:
+    """Say what is wrong with a step, what the program printed, and the hint."""
+    page.message(step.message, FEEDBACK_INDENT)
+    if step.printed:
+        page.prose("What your program printed:", FEEDBACK_INDENT)
+        for line in step.printed:
             page.quoted(line, FEEDBACK_INDENT)
-        if more:
-            page.prose(f"({more} more line{'s' if more > 1 else ''} not shown.)", FEEDBACK_INDENT)
+    if step.more:
+        page.prose(more_lines(step.more), FEEDBACK_INDENT)
     if step.hint:
         page.prose(f"Hint: {step.hint}", FEEDBACK_INDENT, hang=len("Hint: "))
 
@@ -239,7 +255,7 @@ def batch_summary(report: Report, style: Style = PLAIN) -> str:
     summary = report.summary()
     titles = {step.step: step.title for result in report.results for step in result.steps}
     page = _Page(style)
-    page.lines.append("Pass rate per step:")
+    page.prose("Pass rate per step:", 0)
     for number, passes in summary.step_passes.items():
         rate = 100 * passes / summary.submissions if summary.submissions else 0
         head = f"Step {number}: {passes} / {summary.submissions} ({rate:.0f}%)  "
@@ -248,7 +264,7 @@ def batch_summary(report: Report, style: Style = PLAIN) -> str:
     mistakes = [(code, n) for code, n in summary.mistakes if ".needs-step" not in code]
     if mistakes:
         shown = mistakes[:TOP_MISTAKES]
-        page.lines.append("Most common mistakes (submissions, code, what it means):")
+        page.prose("Most common mistakes (submissions, code, what it means):", 0)
         count_width = len(str(shown[0][1]))
         code_width = max(len(code) for code, _ in shown)
         for code, count in shown:

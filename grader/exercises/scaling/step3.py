@@ -31,6 +31,7 @@ from grader.exercise import Step
 from grader.exercises.scaling.explanations import missing_keys, other_runs, values_side_by_side
 from grader.exercises.scaling.spec import LOAD, LOOP_TARGETS, RESULT, SYSTEMS, Setting
 from grader.exercises.scaling.written import from_loop, not_from_loop
+from grader.feedback.ending import how_far
 from grader.feedback.explain import where
 from grader.result import Location
 from grader.sandbox import Execution
@@ -186,9 +187,7 @@ def check_loop(case: Case) -> Verdict:
             lead = (
                 f"`{RESULT}` was never created."
                 if value is MISSING
-                else "Your loop did not finish."
-                if stop.code == "timeout"
-                else "Your loop did not run."
+                else how_far(case.program, stop.location, stop.code == "timeout")
             )
             return fail(f"{lead} {stop.text}", stop.code, stop.location)
         return fail(f"{structure.message}\n{stop.text}", structure.code or "", structure.location)
@@ -200,7 +199,8 @@ def check_loop(case: Case) -> Verdict:
         stop = stop_reason(case)
         if stop is not None:
             # The loop was cut short; the error is the mistake, the values only follow.
-            return fail(f"Your loop did not finish. {stop.text}", stop.code, stop.location)
+            lead = how_far(case.program, stop.location, stop.code == "timeout")
+            return fail(f"{lead} {stop.text}", stop.code, stop.location)
         return problem
     verdict = _check_other_loads(case, value, at)
     if not verdict.passed:

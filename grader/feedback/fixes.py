@@ -1,0 +1,809 @@
+"""A verified edit in words: what is wrong, where, and the change, as a teacher would say it.
+
+Each kind of correction of the error model (grader.feedback.corrections and
+grader.feedback.moves) has its sentence here: first what the learner's code does (the
+nudge: why it is not what they meant), then the line to write. Every name and every line
+shown is the learner's own, or the edit's; nothing here knows an exercise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from grader.feedback.edits import Edit
+from grader.result import Location
+
+# What a comparison operator means, in words.
+MEANINGS = {
+    ">=": "greater than or equal to",
+    "<=": "less than or equal to",
+    "!=": "not equal to",
+    ">": "greater than",
+    "<": "less than",
+}
+_OPERAND = r"[\w.]+(?:\[[^\]]*\])?|'[^']*'|\"[^\"]*\""
+
+
+def describe(edit: Edit, here: Location | None = None) -> str:
+    """Say what is wrong and what to write, naming the line unless it is ``here``."""
+    place = edit.place
+    at = "" if place == here else (" in " if place.cell is not None else " at ") + place.describe()
+    words = _WORDS.get(edit.kind)
+    if words is None:
+        return f"Change {edit.place.describe()} to `{edit.after}`."
+    return _code_on_its_line(words(edit, at), edit.after)
+
+
+# The longest line to write that a sentence quotes inline; a longer one gets a line of
+# its own, as the learner's code does, so that no sentence is wider than a report.
+INLINE = 40
+
+
+def _code_on_its_line(text: str, after: str) -> str:
+    """End with a long line to write on a line of its own, not inside the sentence."""
+    span = f"`{after}`."
+    if len(after) <= INLINE or not text.endswith(span):
+        return text
+    head = text[: -len(span)].rstrip()
+    return f"{head.rstrip(':')}:\n    {after}"
+
+
+def _comparison(line: str, op: str) -> str:
+    """The comparison around an operator in a line, like `capacity > load`."""
+    match = re.search(rf"({_OPERAND})\s*{re.escape(op)}\s*({_OPERAND})", line)
+    return match.group(0) if match else op
+
+
+def _spelling(edit: Edit, at: str) -> str:
+    meaning = MEANINGS.get(edit.new, "this comparison")
+    return (
+        f"`{edit.old}`{at} is not an operator in Python: {meaning} is written `{edit.new}`, "
+        f"with `{edit.new[0]}` first. Write `{edit.after}`."
+    )
+
+
+def _sign(edit: Edit, at: str) -> str:
+    meaning = MEANINGS.get(edit.new, "this comparison")
+    return (
+        f"`{edit.old}`{at} is a sign from mathematics, often pasted from a document, and "
+        f"Python does not read it. Python writes {meaning} as `{edit.new}`: "
+        f"`{edit.after}`."
+    )
+
+
+def _strictness(edit: Edit, at: str) -> str:
+    written = _comparison(edit.before, edit.old)
+    fixed = _comparison(edit.after, edit.new)
+    if len(edit.new) > len(edit.old):
+        why = "is False when the two sides are equal"
+        want = f"To count equal values too, use `{edit.new}`"
+    else:
+        why = "is also True when the two sides are equal"
+        want = f"To leave equal values out, use `{edit.new}`"
+    return f"`{written}`{at} {why}. {want}: `{fixed}`, so the line reads `{edit.after}`."
+
+
+def _direction(edit: Edit, at: str) -> str:
+    written = _comparison(edit.before, edit.old)
+    fixed = _comparison(edit.after, edit.new)
+    return (
+        f"`{written}`{at} asks whether the left side is {MEANINGS.get(edit.old, edit.old)} "
+        f"the right one: the comparison points the wrong way. Turn it round, `{fixed}`, so "
+        f"the line reads `{edit.after}`."
+    )
+
+
+def _compare_not_store(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.before}`{at} compares with `==` and throws the answer away; it stores "
+        f"nothing. `==` compares, `=` stores: write `{edit.after}`."
+    )
+
+
+def _assign_in_condition(edit: Edit, at: str) -> str:
+    return f"In the condition{at}, `=` would store a value; to compare, write `==`: `{edit.after}`."
+
+
+def _curly(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.old}`{at} is a curly quote, the kind a word processor or a web page types; "
+        f"Python reads only plain quotes, `'` or `\"`. Type them again: `{edit.after}`."
+    )
+
+
+def _quoted_name(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", edit.new)
+    return (
+        f"The quotes make `{edit.old}`{at} the word {name} itself, the same text every time, "
+        f"not the variable `{name}`. Remove them: `{edit.after}`."
+    )
+
+
+def _quoted_number(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.old}`{at} is text, because of its quotes, not the number {edit.new}. "
+        f"Remove the quotes: `{edit.after}`."
+    )
+
+
+def _quoted_bool(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.old}`{at} is text, because of its quotes, not the value {edit.new}. Remove "
+        f"the quotes: `{edit.after}`."
+    )
+
+
+def _unquoted(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", edit.old)
+    several = edit.facts.get("count", "1") != "1"
+    what = f"these words{at} are" if several else f"`{name}`{at} is"
+    return (
+        f"Without quotes, {what} read as the name of a variable, and no variable has "
+        f"that name. Text, such as a dictionary's key, goes in quotes: `{edit.after}`."
+    )
+
+
+def _trailing_comma(edit: Edit, at: str) -> str:
+    value = edit.after.split("=", 1)[-1].strip() if "=" in edit.after else edit.after
+    return (
+        f"The comma at the end of `{edit.before}`{at} makes a tuple, a group of values "
+        f"like `({value},)`, instead of the value itself. Remove the comma: `{edit.after}`."
+    )
+
+
+def _missing_colon(edit: Edit, at: str) -> str:
+    return (
+        f"A line that starts a block (`for`, `if`, `else`, `def`...) ends with a colon "
+        f"`:`{at}. Add it: `{edit.after}`."
+    )
+
+
+def _colon_in_dict(edit: Edit, at: str) -> str:
+    return (
+        f"In a dictionary, each key is joined to its value by a colon `:`, and one is "
+        f"missing{at} (Python guessed a comma). Write `{edit.after}`."
+    )
+
+
+def _missing_comma(edit: Edit, at: str) -> str:
+    return f"Items inside brackets are separated by commas, and one is missing{at}: `{edit.after}`."
+
+
+def _dict_equals(edit: Edit, at: str) -> str:
+    return (
+        f"In a dictionary{at}, a key is joined to its value by a colon `:`, not by `=`: "
+        f"`{edit.after}`."
+    )
+
+
+def _missing_bracket(edit: Edit, at: str) -> str:
+    closers = edit.new
+    opened = {")": "(", "]": "[", "}": "{"}
+    first = opened.get(closers[-1:], "(")
+    return (
+        f"A `{first}` is opened{at} and never closed. Close it with `{closers[-1:]}`: "
+        f"`{edit.after}`."
+    )
+
+
+def _extra_bracket(edit: Edit, at: str) -> str:
+    return f"There is one `{edit.old}` too many{at}: it closes nothing. Remove it: `{edit.after}`."
+
+
+def _wrong_bracket(edit: Edit, at: str) -> str:
+    return (
+        f"A bracket is closed with `{edit.old}`{at}, but the one it closes needs "
+        f"`{edit.new}`: `{edit.after}`."
+    )
+
+
+def _missing_call(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.old}`{at} names the method without calling it: add the brackets, "
+        f"`{edit.new}`, to get what it gives back. Write `{edit.after}`."
+    )
+
+
+def _extra_call(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", edit.new)
+    kind = _KIND_WORDS.get(edit.facts.get("type", ""), "a value")
+    return (
+        f"`{name}` is {kind}, not a function, so it cannot be called: the brackets `()` "
+        f"after it ask Python to call it{at}. Remove them: `{edit.after}`."
+    )
+
+
+_KIND_WORDS = {
+    "dict": "a dictionary",
+    "list": "a list",
+    "str": "text (a string)",
+    "int": "a number",
+    "float": "a number",
+    "bool": "True or False",
+    "tuple": "a tuple",
+    "set": "a set",
+}
+
+
+def _call_for_subscript(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", "")
+    return (
+        f"`{name}(...)`{at} calls `{name}` like a function; an entry of a dictionary is "
+        f"written with square brackets: `{edit.after}`."
+    )
+
+
+def _subscript_for_call(edit: Edit, at: str) -> str:
+    return f"`print` is called with round brackets, not square ones{at}: `{edit.after}`."
+
+
+def _list_for_dict(edit: Edit, at: str) -> str:
+    made = {
+        "[]": "an empty list, whose places are numbered 0, 1, 2",
+        "list()": "an empty list, whose places are numbered 0, 1, 2",
+        "set()": "an empty set, which holds values but no keys",
+    }.get(edit.old, "something other than a dictionary")
+    return (
+        f"`{edit.old}`{at} makes {made}. To store values under keys, start an empty "
+        f"dictionary with curly braces: `{edit.after}`."
+    )
+
+
+def _indentation(edit: Edit, at: str) -> str:
+    spaces = int(edit.facts.get("from", "0"))
+    level = int(edit.facts.get("to", "0"))
+    written = (
+        f"indented by {spaces} space{'s' if spaces != 1 else ''}" if spaces else "not indented"
+    )
+    why = {
+        "expected": "The line after one that ends with a colon must be indented, to be inside "
+        f"that block, and this one is {written}{at}.",
+        "unexpected": f"This line is {written}{at}, more than the lines around it, but no "
+        "block starts above it.",
+    }.get(
+        edit.facts.get("why", ""),
+        f"This line is {written}{at}, which matches no block above it, so Python cannot tell "
+        "which block it belongs to.",
+    )
+    where = (
+        "Start it at the left margin, with no indentation"
+        if level == 0
+        else f"Indent it by {level} spaces, like the lines of the block it belongs to"
+    )
+    return f"{why} {where}."
+
+
+def _tabs(edit: Edit, at: str) -> str:
+    numbers = edit.facts.get("lines", "").split(", ")
+    lines = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
+    several = len(numbers) > 1
+    which = f"Line{'s' if several else ''} {lines} {'are' if several else 'is'} indented with tabs"
+    return (
+        f"{which}, and others with spaces: Python cannot tell how they line up. Indent "
+        f"with spaces only, 4 per level (most editors can turn tabs into spaces)."
+    )
+
+
+def _swapped(edit: Edit, at: str) -> str:
+    first = edit.facts.get("first", "")
+    second = edit.facts.get("second", "")
+    return (
+        f"`.items()` gives each key first and its value second, so in `{edit.before}`{at} "
+        f"`{first}` gets the keys and `{second}` the values. Swap the two names: "
+        f"`{edit.after}`."
+    )
+
+
+def _items(edit: Edit, at: str) -> str:
+    old = edit.old
+    owner = edit.facts.get("owner", "")
+    if old.endswith(".values()"):
+        gives = (
+            f"`{old}`{at} gives only the values of `{owner}`, one at a time, and a single "
+            "value cannot be split into two variables"
+        )
+    elif old.endswith(".keys()"):
+        gives = f"`{old}`{at} gives only the keys of `{owner}`, without their values"
+    elif old == owner:
+        gives = f"Looping over `{owner}` itself{at} gives only its keys, without their values"
+    else:
+        gives = (
+            f"A dictionary has no `{old[len(owner) :]}`{at}; its pairs come from `.items()`, "
+            "with an s"
+        )
+    return (
+        f"{gives}. Loop over `{owner}.items()` to get each key together with its value: "
+        f"`{edit.after}`."
+    )
+
+
+def _near_name(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", edit.old)
+    other = edit.facts.get("to", edit.new)
+    if name.lower() == other.lower():
+        return (
+            f"Python tells capitals from small letters: `{name}`{at} is not `{other}`. "
+            f"Write `{edit.after}`."
+        )
+    return f"There is no `{name}`{at}: it is spelled `{other}`. Write `{edit.after}`."
+
+
+def _near_attribute(edit: Edit, at: str) -> str:
+    kind = _KIND_WORDS.get(edit.facts.get("type", ""), "this value")
+    return (
+        f"{kind[0].upper()}{kind[1:]} has no `{edit.old}`{at}; the method is `{edit.new}`: "
+        f"`{edit.after}`."
+    )
+
+
+def _before_loop(edit: Edit, at: str) -> str:
+    loop = edit.facts.get("loop", "")
+    if edit.facts.get("late"):
+        return (
+            f"`{edit.after}`{at} runs after the loop, so the loop finds nothing to store "
+            f"into, and then it empties what the loop should have filled. Move it above the "
+            f"loop{f' (line {loop})' if loop else ''}, so the loop fills it."
+        )
+    empty = edit.after.rstrip().endswith(("{}", "[]", "dict()"))
+    why = (
+        "so the dictionary starts again empty each time round and only the last entry is kept"
+        if empty
+        else "so it runs again each time round the loop"
+    )
+    return (
+        f"`{edit.after}`{at} is inside the loop, {why}. Move it above the loop"
+        f"{f' (line {loop})' if loop else ''}, so it runs once, before the loop starts."
+    )
+
+
+def _rebuilt(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", "")
+    start = edit.facts.get("start", f"{name} = {{}}")
+    return (
+        f"`{edit.old}`{at} makes a new dictionary each time round the loop, so only the "
+        f"last entry is kept. Create the dictionary once, before the loop, `{start}`, and "
+        f"add one entry each time round: `{edit.new}`."
+    )
+
+
+def _out_of_loop(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.after}`{at} is inside the loop, so it runs once for every round. Move it "
+        f"after the loop, at the loop's own indentation, so it runs once, when the loop has "
+        f"finished."
+    )
+
+
+def _into_loop(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.after}`{at} runs once, after the loop has finished; it belongs inside the "
+        f"loop. Indent it like the loop's other lines."
+    )
+
+
+def _after_loop(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.after}`{at} runs before the loop has done its work. Move it after the "
+        f"loop, so it runs once the loop has finished."
+    )
+
+
+def _created_before(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", "")
+    statement = edit.facts.get("statement", "")
+    used = edit.facts.get("used", statement)
+    before = f"the loop, above line {statement}" if edit.facts.get("loop") else f"line {statement}"
+    return (
+        f"Create `{name}` empty before {before}, so that line {used} has a dictionary to "
+        f"store its entries in: `{name} = {{}}`."
+    )
+
+
+def _moved_up(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", "")
+    statement = edit.facts.get("statement", "")
+    return (
+        f"`{name}` is created by `{edit.after}`{at}, below line {statement}, which uses it, "
+        f"and Python runs from the top down. Move `{edit.after}` above line {statement}."
+    )
+
+
+def _call_added(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", "")
+    return (
+        f"`{name}()` is never called, so none of the code inside `def {name}():`{at} runs. "
+        f"Call it at the end of your program: `{name}()`."
+    )
+
+
+def _unwrapped(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", "")
+    return (
+        f"`{name}()` is never called, so none of the code inside `def {name}():`{at} runs; "
+        f"and if it were, the variables it makes would exist only inside it. Take the code "
+        f"out of the function: delete the line `def {name}():` and remove one level of "
+        f"indentation from the lines below it."
+    )
+
+
+def _conversion(edit: Edit, at: str) -> str:
+    function = edit.facts.get("function", "")
+    turns = {
+        "str": "text: `str(True)` is the text 'True', not the value True",
+        "int": "a number",
+        "float": "a decimal number",
+        "bool": "True or False",
+        "list": "a list",
+        "tuple": "a tuple",
+        "repr": "text",
+    }.get(function, "another type")
+    return (
+        f"`{edit.old}`{at} turns the value into {turns}. Keep the value itself, "
+        f"`{edit.new}`: `{edit.after}`."
+    )
+
+
+def _renamed(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", "")
+    to = edit.facts.get("to", "")
+    return (
+        f"There is no variable named `{to}`, but there is `{name}`{at}: the name must be "
+        f"exactly `{to}`. Rename it everywhere you use it."
+    )
+
+
+def _cell_moved(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", "")
+    cell = edit.facts.get("cell", "")
+    above = edit.facts.get("above", "")
+    return (
+        f"`{name}` is created in cell {cell}, below cell {above}, which uses it, so it does "
+        f"not exist yet when cell {above} runs. Move cell {cell} above cell {above}, then "
+        f"run every cell again from the top (Restart & Run All)."
+    )
+
+
+def _markdown_cell(edit: Edit, at: str) -> str:
+    cell = edit.facts.get("cell", "")
+    return (
+        f"`{edit.after}` is in cell {cell}, a Markdown cell: Jupyter shows it as text and "
+        f"never runs it. Select cell {cell}, make it a Code cell (press Y, or choose Code in "
+        f"the toolbar), then Restart & Run All."
+    )
+
+
+def _removed(edit: Edit, at: str) -> str:
+    return f"`{edit.before}`{at} stops your program, and the steps do not need it: remove the line."
+
+
+def _split(edit: Edit, at: str) -> str:
+    meaning = MEANINGS.get(edit.new, "this comparison")
+    return (
+        f"`{edit.old}`{at} has a space inside the operator: {meaning} is written `{edit.new}`, "
+        f"the two signs together. Write `{edit.after}`."
+    )
+
+
+def _semicolon(edit: Edit, at: str) -> str:
+    return f"Items inside brackets are separated by commas, not semicolons{at}: `{edit.after}`."
+
+
+def _missing_quote(edit: Edit, at: str) -> str:
+    word = edit.facts.get("word", "")
+    return (
+        f"The text `{word}` has no closing quote{at}, so Python reads on to the next quote "
+        f"and the rest of the line no longer makes sense. Close it: `{edit.after}`."
+    )
+
+
+def _assignment_reversed(edit: Edit, at: str) -> str:
+    return (
+        f"`=` stores the value on its right in the name on its left{at}, so the name goes "
+        f"first: `{edit.after}`."
+    )
+
+
+def _brackets_for_dict(edit: Edit, at: str) -> str:
+    return (
+        f"Square brackets `[...]` make a list{at}; a dictionary, with a key and a value in "
+        f"each item, is written with curly braces: `{edit.after}`."
+    )
+
+
+def _update_to_store(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", "")
+    return (
+        f"`{name}.update(...)`{at} takes one dictionary, not a key and a value. To store "
+        f"one entry, write `{edit.after}`."
+    )
+
+
+def _quoted_keyword(edit: Edit, at: str) -> str:
+    return (
+        f"In a call like `dict(...)`, a name before `=` is written without quotes{at}: "
+        f"`{edit.after}`. (Or write the dictionary with braces, keys in quotes: "
+        f"`{{'key': 1}}`.)"
+    )
+
+
+def _target_missing(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", "")
+    first = edit.facts.get("first", "")
+    return (
+        f"`.items()` gives two things each time round, a key and its value, but the loop"
+        f"{at} has one variable, `{first}`, so `{name}` is never created. Give the loop both "
+        f"variables: `{edit.after}`."
+    )
+
+
+def _else_indented(edit: Edit, at: str) -> str:
+    line = edit.facts.get("if_line", "")
+    return (
+        f"The `else:`{at} is lined up with the `for`, so it belongs to the loop (it runs "
+        f"once, when the loop ends), not to the `if` at line {line}. Indent it, and the line "
+        f"under it, so that `else:` lines up with the `if`."
+    )
+
+
+def _stray_colon(edit: Edit, at: str) -> str:
+    return (
+        f"Only a line that starts a block (`for`, `if`, `else`, `def`...) ends with a colon; "
+        f"this one{at} does not start one. Remove the colon: `{edit.after}`."
+    )
+
+
+def _sign_for_equals(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", "")
+    return (
+        f"`{edit.before}`{at} does not store anything in `{name}`: `{edit.old}` is not how "
+        f"Python gives a variable its value, `=` is. Write `{edit.after}`."
+    )
+
+
+def _equality(edit: Edit, at: str) -> str:
+    written = _comparison(edit.before, "==")
+    fixed = _comparison(edit.after, edit.new)
+    return (
+        f"`{written}`{at} is True only when the two sides are exactly equal. To compare "
+        f"which one is larger, use `{edit.new}` ({MEANINGS.get(edit.new, '')}): `{fixed}`, so "
+        f"the line reads `{edit.after}`."
+    )
+
+
+def _else_missing(edit: Edit, at: str) -> str:
+    return (
+        f"A value chosen with `if` needs an `else` part, the value when the condition is "
+        f"False{at}: `{edit.after}`."
+    )
+
+
+def _type_not_called(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.old}`{at} is the type itself, not a new {edit.old}: the brackets make one. "
+        f"Write `{edit.after}` (or `{{}}` for an empty dictionary)."
+        if edit.old == "dict"
+        else f"`{edit.old}`{at} is the type itself: the brackets make a new one: `{edit.after}`."
+    )
+
+
+def _rebinding_removed(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", "")
+    first = edit.facts.get("first", "")
+    return (
+        f"`{edit.before}`{at} makes `{name}` again, replacing the one made at {first}, so "
+        f"the program ends with this one. Remove the line."
+    )
+
+
+def _comma_in_targets(edit: Edit, at: str) -> str:
+    return (
+        f"A loop's variables are separated by a comma{at}, one for each part of the item: "
+        f"`{edit.after}`."
+    )
+
+
+def _quote_removed(edit: Edit, at: str) -> str:
+    word = edit.facts.get("word", "")
+    return (
+        f"The quote before `{word}`{at} opens a text that never closes. Without quotes, "
+        f"`{word}` is the variable: `{edit.after}`."
+        if word.isidentifier()
+        else f"A quote{at} opens a text that never closes; remove it: `{edit.after}`."
+    )
+
+
+def _comma_for_colon(edit: Edit, at: str) -> str:
+    return (
+        f"In a dictionary, a key is joined to its value by a colon `:`, not a comma{at}: "
+        f"`{edit.after}`."
+    )
+
+
+def _other_key(edit: Edit, at: str) -> str:
+    first = edit.facts.get("first", "")
+    second = edit.facts.get("second", "")
+    return (
+        f"`{edit.before}`{at} stores each entry under `{second}`, the value, so the keys are "
+        f"the values. Store it under `{first}`, the key the loop is at: `{edit.after}`."
+    )
+
+
+def _dedented(edit: Edit, at: str) -> str:
+    return (
+        f"Every line of your program is indented by {edit.old} spaces, but the first lines "
+        f"of a program start at the left margin. Remove those {edit.old} spaces from every "
+        f"line (select all, then Shift+Tab in most editors)."
+    )
+
+
+def _double_colon(edit: Edit, at: str) -> str:
+    return f"One colon ends the first line of a block, and this one{at} has two: `{edit.after}`."
+
+
+def _number_word(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.old}`{at} is a word, which Python reads as the name of a variable; a number "
+        f"is written in digits: `{edit.after}`."
+    )
+
+
+def _guard_removed(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.before}`{at} is False, so the lines under it never run. They should run "
+        f"every time: remove the `if` line, and take one level of indentation off the lines "
+        f"under it."
+    )
+
+
+def _numbers_for_bools(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.old}`{at} stores 1 or 0; the comparison itself is True or False already. "
+        f"Store it: `{edit.after}`."
+    )
+
+
+def _annotation(edit: Edit, at: str) -> str:
+    name = edit.after.split("=", 1)[0].strip()
+    return (
+        f"`{edit.before}`{at} gives `{name}` a type note, not a value: a colon after a name "
+        f"does not store anything. Use `=`: `{edit.after}`."
+    )
+
+
+def _empty_subscript(edit: Edit, at: str) -> str:
+    return (
+        f"Square brackets after a name read one entry, and these{at} name none. To use the "
+        f"whole value, leave them out: `{edit.after}`."
+    )
+
+
+def _missing_in(edit: Edit, at: str) -> str:
+    return (
+        f"A for loop reads `for variables in something:`, and the `in` is missing{at}: "
+        f"`{edit.after}`."
+    )
+
+
+def _keyword_case(edit: Edit, at: str) -> str:
+    return (
+        f"Python's own words are written in small letters: `{edit.old}`{at} is not "
+        f"`{edit.new}`. Write `{edit.after}`."
+    )
+
+
+def _two_statements(edit: Edit, at: str) -> str:
+    first = edit.facts.get("first", "")
+    second = edit.facts.get("second", "")
+    return (
+        f"Two statements share one line{at}; each needs a line of its own. Put `{second}` "
+        f"on the line after `{first}`."
+    )
+
+
+def _walrus(edit: Edit, at: str) -> str:
+    return f"`:=`{at} cannot store an entry; plain `=` does: `{edit.after}`."
+
+
+def _method_dropped(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.old}`{at} turns the dictionary into a view of its pairs, which is not a "
+        f"dictionary. Keep the dictionary itself: `{edit.after}`."
+    )
+
+
+def _call_removed(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.before}`{at} changes the dictionary after the loop has filled it, so the "
+        f"program ends without the loop's work. Remove the line."
+    )
+
+
+def _number_text(edit: Edit, at: str) -> str:
+    return (
+        f"A number is read from digits, not from the word `{edit.old}`{at}: write "
+        f"`{edit.new}`, or simply the number itself: `{edit.after}`."
+    )
+
+
+_WORDS: dict[str, Callable[[Edit, str], str]] = {
+    "number-text": _number_text,
+    "keyword-case": _keyword_case,
+    "two-statements": _two_statements,
+    "walrus": _walrus,
+    "method-dropped": _method_dropped,
+    "call-removed": _call_removed,
+    "guard-removed": _guard_removed,
+    "numbers-for-bools": _numbers_for_bools,
+    "annotation-for-assignment": _annotation,
+    "empty-subscript": _empty_subscript,
+    "missing-in": _missing_in,
+    "double-colon": _double_colon,
+    "number-word": _number_word,
+    "quote-removed": _quote_removed,
+    "comma-for-colon": _comma_for_colon,
+    "other-key": _other_key,
+    "dedented": _dedented,
+    "missing-comma-in-targets": _comma_in_targets,
+    "stray-colon": _stray_colon,
+    "sign-for-equals": _sign_for_equals,
+    "equality": _equality,
+    "else-missing": _else_missing,
+    "type-not-called": _type_not_called,
+    "rebinding-removed": _rebinding_removed,
+    "operator-split": _split,
+    "semicolon-for-comma": _semicolon,
+    "missing-quote": _missing_quote,
+    "assignment-reversed": _assignment_reversed,
+    "brackets-for-dict": _brackets_for_dict,
+    "update-to-store": _update_to_store,
+    "quoted-keyword": _quoted_keyword,
+    "target-missing": _target_missing,
+    "else-indented": _else_indented,
+    "line-removed": _removed,
+    "operator-spelling": _spelling,
+    "operator-sign": _sign,
+    "strictness": _strictness,
+    "direction": _direction,
+    "compare-not-store": _compare_not_store,
+    "assign-in-condition": _assign_in_condition,
+    "curly-quotes": _curly,
+    "quoted-name": _quoted_name,
+    "quoted-number": _quoted_number,
+    "quoted-bool": _quoted_bool,
+    "unquoted-text": _unquoted,
+    "trailing-comma": _trailing_comma,
+    "missing-colon": _missing_colon,
+    "missing-colon-in-dict": _colon_in_dict,
+    "missing-comma": _missing_comma,
+    "dict-equals": _dict_equals,
+    "missing-bracket": _missing_bracket,
+    "extra-bracket": _extra_bracket,
+    "wrong-bracket": _wrong_bracket,
+    "missing-call": _missing_call,
+    "extra-call": _extra_call,
+    "call-for-subscript": _call_for_subscript,
+    "subscript-for-call": _subscript_for_call,
+    "list-for-dict": _list_for_dict,
+    "indentation": _indentation,
+    "tabs": _tabs,
+    "swapped-targets": _swapped,
+    "items": _items,
+    "near-miss-name": _near_name,
+    "near-miss-attribute": _near_attribute,
+    "before-loop": _before_loop,
+    "rebuilt-dict": _rebuilt,
+    "out-of-loop": _out_of_loop,
+    "into-loop": _into_loop,
+    "after-loop": _after_loop,
+    "created-before": _created_before,
+    "moved-up": _moved_up,
+    "call-added": _call_added,
+    "function-unwrapped": _unwrapped,
+    "conversion-removed": _conversion,
+    "renamed": _renamed,
+    "cell-moved": _cell_moved,
+    "markdown-cell": _markdown_cell,
+}
+
+KINDS = frozenset(_WORDS)

@@ -1,0 +1,599 @@
+"""The error model's larger corrections: a statement moved, added or unwrapped, a cell moved.
+
+A line can be right and in the wrong place: a dictionary started inside the loop that
+should fill it, a print inside the loop, a print before it, a function that holds the
+whole solution and is never called, a notebook cell that uses a name before the cell
+that creates it, code typed into a Markdown cell. These corrections read the cells'
+syntax trees (nothing runs) and, like the line corrections, know Python, not an
+exercise.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import re
+from collections.abc import Callable, Iterator
+
+from grader.feedback.edits import Edit, Focus, changed
+from grader.feedback.scan import replace_word, scan
+from grader.load import Cell, Program
+from grader.result import Location
+
+_MISSING_NAME = re.compile(r"name '(\w+)' is not defined")
+# Calls that turn a value into another type: removed, the value stays.
+CONVERSIONS = frozenset({"str", "int", "float", "bool", "list", "tuple", "repr"})
+
+
+class _Cell:
+    """One cell that parses: its lines and its tree."""
+
+    def __init__(self, program: Program, cell: Cell, tree: ast.Module) -> None:
+        self.program = program
+        self.cell = cell
+        self.tree = tree
+        self.lines = cell.source.split("\n")
+
+    def place(self, line: int) -> Location:
+        return Location(line, self.cell.number)
+
+    def text(self, line: int) -> str:
+        return self.lines[line - 1] if 1 <= line <= len(self.lines) else ""
+
+    def edit(
+        self,
+        kind: str,
+        lines: list[str],
+        line: int,
+        after: str,
+        cost: int = 2,
+        old: str = "",
+        new: str = "",
+        **facts: str,
+    ) -> Edit:
+        return Edit(
+            kind=kind,
+            cost=cost,
+            place=self.place(line),
+            before=self.text(line).strip(),
+            after=after.strip(),
+            old=old,
+            new=new,
+            cells=changed(self.program, self.cell.number, lines),
+            markdown=self.program.markdown,
+            facts=facts,
+        )
+
+
+def parsed(program: Program) -> list[_Cell]:
+    """Return the program's cells that Python can read."""
+    found = []
+    for cell in program.cells:
+        try:
+            found.append(_Cell(program, cell, ast.parse(cell.source)))
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            continue
+    return found
+
+
+def _one_line(node: ast.AST) -> bool:
+    return getattr(node, "lineno", 0) == getattr(node, "end_lineno", -1)
+
+
+def _reads(node: ast.AST, names: set[str]) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node))
+
+
+def _targets(loop: ast.For) -> set[str]:
+    return {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+
+
+def _written(loop: ast.For) -> set[str]:
+    """The names a loop's body stores into: assigned, or an entry of them set."""
+    found: set[str] = set()
+    for node in ast.walk(loop):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    found.add(target.id)
+                elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                    found.add(target.value.id)
+    return found
+
+
+def _loops(tree: ast.Module) -> Iterator[tuple[ast.For, list[ast.stmt]]]:
+    """Each for loop with the statements of the block it sits in."""
+    stack: list[list[ast.stmt]] = [tree.body]
+    while stack:
+        block = stack.pop()
+        for node in block:
+            if isinstance(node, ast.For):
+                yield node, block
+            for field in ("body", "orelse", "finalbody"):
+                inner = getattr(node, field, None)
+                if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                    stack.append(inner)
+            for handler in getattr(node, "handlers", []):
+                stack.append(handler.body)
+
+
+def loop_moves(cell: _Cell) -> Iterator[Edit]:
+    """Statements on the wrong side of a loop: before it, inside it, or after it."""
+    for loop, block in _loops(cell.tree):
+        if not _one_line(loop.target) or loop.lineno != loop.iter.end_lineno:
+            continue
+        indent = " " * loop.col_offset
+        head = loop.lineno
+        end = loop.end_lineno or head
+        targets = _targets(loop)
+        body = loop.body
+        for statement in body:
+            if not _one_line(statement):
+                continue
+            text = cell.text(statement.lineno)
+            yield from _rebuilt(cell, loop, statement, indent)
+            if (
+                isinstance(statement, ast.Assign)
+                and all(isinstance(t, ast.Name) for t in statement.targets)
+                and not _reads(statement.value, targets)
+                and len(body) > 1
+            ):
+                lines = list(cell.lines)
+                del lines[statement.lineno - 1]
+                lines.insert(head - 1, indent + text.strip())
+                yield cell.edit("before-loop", lines, statement.lineno, text, loop=str(head))
+        last = body[-1]
+        if len(body) > 1 and _one_line(last) and isinstance(last, ast.Expr):
+            lines = list(cell.lines)
+            lines[last.lineno - 1] = indent + cell.text(last.lineno).strip()
+            yield cell.edit(
+                "out-of-loop", lines, last.lineno, cell.text(last.lineno), loop=str(head)
+            )
+        position = block.index(loop)
+        following = block[position + 1] if position + 1 < len(block) else None
+        if following is not None and _one_line(following):
+            lines = list(cell.lines)
+            inner = " " * body[-1].col_offset
+            lines[following.lineno - 1] = inner + cell.text(following.lineno).strip()
+            yield cell.edit(
+                "into-loop", lines, following.lineno, cell.text(following.lineno), loop=str(head)
+            )
+        written = _written(loop)
+        for later in block[position + 1 :]:
+            # `d = {}` after the loop that fills d: the start of it, on the wrong side.
+            if (
+                _one_line(later)
+                and isinstance(later, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id in written for t in later.targets)
+                and not _reads(later.value, written | targets)
+            ):
+                lines = list(cell.lines)
+                moved = lines.pop(later.lineno - 1)
+                lines.insert(head - 1, indent + moved.strip())
+                yield cell.edit(
+                    "before-loop", lines, later.lineno, moved, loop=str(head), late="yes"
+                )
+        yield from _else_of_the_loop(cell, loop)
+        for earlier in block[:position]:
+            if (
+                _one_line(earlier)
+                and isinstance(earlier, ast.Expr)
+                and isinstance(earlier.value, ast.Call)
+                and _reads(earlier, written)
+            ):
+                lines = list(cell.lines)
+                moved = lines.pop(earlier.lineno - 1)
+                lines.insert(end - 1, indent + moved.strip())
+                yield cell.edit("after-loop", lines, earlier.lineno, moved, loop=str(head))
+
+
+def _else_of_the_loop(cell: _Cell, loop: ast.For) -> Iterator[Edit]:
+    """An `else:` lined up with the `for`, meant for the `if` inside the loop."""
+    last = loop.body[-1]
+    if not loop.orelse or not isinstance(last, ast.If) or last.orelse:
+        return
+    shift = last.col_offset - loop.col_offset
+    start = next(
+        (
+            n
+            for n in range(loop.orelse[0].lineno - 1, last.end_lineno or last.lineno, -1)
+            if cell.text(n).strip().startswith("else")
+        ),
+        None,
+    )
+    end = loop.end_lineno or loop.lineno
+    if start is None or shift <= 0:
+        return
+    lines = list(cell.lines)
+    for number in range(start, end + 1):
+        if lines[number - 1].strip():
+            lines[number - 1] = " " * shift + lines[number - 1]
+    yield cell.edit(
+        "else-indented",
+        lines,
+        start,
+        lines[start - 1],
+        if_line=str(last.lineno),
+        loop=str(loop.lineno),
+    )
+
+
+def _rebuilt(cell: _Cell, loop: ast.For, statement: ast.stmt, indent: str) -> Iterator[Edit]:
+    """`d = {key: value}` inside a loop: a new dictionary every round, not one entry more."""
+    if not (
+        isinstance(statement, ast.Assign)
+        and len(statement.targets) == 1
+        and isinstance(statement.targets[0], ast.Name)
+        and isinstance(statement.value, ast.Dict)
+        and len(statement.value.keys) == 1
+        and statement.value.keys[0] is not None
+    ):
+        return
+    name = statement.targets[0].id
+    text = cell.text(statement.lineno)
+    key = ast.get_source_segment(cell.cell.source, statement.value.keys[0]) or ""
+    value = ast.get_source_segment(cell.cell.source, statement.value.values[0]) or ""
+    if not key or not value:
+        return
+    inner = " " * statement.col_offset
+    entry = f"{inner}{name}[{key}] = {value}"
+    lines = list(cell.lines)
+    lines[statement.lineno - 1] = entry
+    lines.insert(loop.lineno - 1, f"{indent}{name} = {{}}")
+    yield cell.edit(
+        "rebuilt-dict",
+        lines,
+        statement.lineno,
+        entry,
+        old=text.strip(),
+        new=entry.strip(),
+        name=name,
+        loop=str(loop.lineno),
+        start=f"{name} = {{}}",
+    )
+
+
+def creations(cell: _Cell, focus: Focus, bound: frozenset[str]) -> Iterator[Edit]:
+    """A name used before anything creates it: created empty before the loop, or moved up."""
+    error = focus.error
+    if error is None or error.type != "NameError" or error.cell != cell.cell.number:
+        return
+    missing = _MISSING_NAME.search(error.message)
+    if missing is None or error.line is None:
+        return
+    name = missing.group(1)
+    top = next(
+        (s for s in cell.tree.body if s.lineno <= error.line <= (s.end_lineno or s.lineno)), None
+    )
+    if top is None:
+        return
+    stores = any(
+        isinstance(n, ast.Subscript)
+        and isinstance(n.ctx, ast.Store)
+        and isinstance(n.value, ast.Name)
+        and n.value.id == name
+        for n in ast.walk(top)
+    )
+    if stores and name not in bound:
+        lines = list(cell.lines)
+        indent = " " * top.col_offset
+        lines.insert(top.lineno - 1, f"{indent}{name} = {{}}")
+        yield cell.edit(
+            "created-before",
+            lines,
+            top.lineno,
+            f"{name} = {{}}",
+            new=f"{name} = {{}}",
+            name=name,
+            statement=str(top.lineno),
+            used=str(error.line),
+            loop="yes" if isinstance(top, (ast.For, ast.While)) else "",
+        )
+    later = next(
+        (
+            s
+            for s in cell.tree.body
+            if s.lineno > (top.end_lineno or top.lineno)
+            and _one_line(s)
+            and isinstance(s, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == name for t in s.targets)
+        ),
+        None,
+    )
+    if later is not None:
+        lines = list(cell.lines)
+        moved = lines.pop(later.lineno - 1)
+        lines.insert(top.lineno - 1, " " * top.col_offset + moved.strip())
+        yield cell.edit(
+            "moved-up", lines, later.lineno, moved, name=name, statement=str(top.lineno)
+        )
+
+
+def rebindings(program: Program) -> Iterator[Edit]:
+    """A top-level name made again, later, from scratch: the later line removed.
+
+    Across a notebook's cells too, in the order they run.
+    """
+    made: dict[str, Location] = {}
+    for cell in parsed(program):
+        for statement in cell.tree.body:
+            if not (isinstance(statement, ast.Assign) and _one_line(statement)):
+                continue
+            for name in [t.id for t in statement.targets if isinstance(t, ast.Name)]:
+                if name in made and not _reads(statement.value, {name}):
+                    lines = list(cell.lines)
+                    del lines[statement.lineno - 1]
+                    first = made[name]
+                    same = first.cell == cell.cell.number
+                    shown = f"line {first.line}" if same else first.describe()
+                    yield cell.edit(
+                        "rebinding-removed", lines, statement.lineno, "", name=name, first=shown
+                    )
+                made.setdefault(name, cell.place(statement.lineno))
+
+
+def emptying_calls(cell: _Cell) -> Iterator[Edit]:
+    """`d.clear()` (or another method called on a result) after the loop that filled it."""
+    for loop, block in _loops(cell.tree):
+        written = _written(loop)
+        for later in block[block.index(loop) + 1 :]:
+            if (
+                _one_line(later)
+                and isinstance(later, ast.Expr)
+                and isinstance(later.value, ast.Call)
+                and isinstance(later.value.func, ast.Attribute)
+                and _reads(later.value.func.value, written)
+            ):
+                lines = list(cell.lines)
+                del lines[later.lineno - 1]
+                yield cell.edit("call-removed", lines, later.lineno, "", loop=str(loop.lineno))
+
+
+def guards(cell: _Cell) -> Iterator[Edit]:
+    """`if <condition>:` around code that must run: the `if` taken away, its body kept."""
+    for statement in cell.tree.body:
+        if not isinstance(statement, ast.If) or statement.orelse:
+            continue
+        first = statement.body[0]
+        end = statement.end_lineno or statement.lineno
+        shift = first.col_offset - statement.col_offset
+        if statement.lineno == first.lineno or shift <= 0:
+            continue
+        body = [
+            text[shift:] if text[:shift].strip() == "" else text
+            for text in cell.lines[first.lineno - 1 : end]
+        ]
+        lines = cell.lines[: statement.lineno - 1] + body + cell.lines[end:]
+        yield cell.edit("guard-removed", lines, statement.lineno, cell.text(statement.lineno))
+
+
+def removals(cell: _Cell, focus: Focus) -> Iterator[Edit]:
+    """A line that stops the program and that the steps do not need: removed."""
+    error = focus.error
+    if error is None or error.syntax or error.cell != cell.cell.number or error.line is None:
+        return
+    for block in _blocks(cell.tree):
+        for statement in block:
+            if (
+                statement.lineno == error.line
+                and _one_line(statement)
+                and isinstance(statement, ast.Expr)
+                and len(block) > 1
+            ):
+                lines = list(cell.lines)
+                del lines[statement.lineno - 1]
+                yield cell.edit("line-removed", lines, statement.lineno, "")
+
+
+def _blocks(tree: ast.Module) -> Iterator[list[ast.stmt]]:
+    """Every block of statements of a tree: the module's, and each body inside it."""
+    stack: list[list[ast.stmt]] = [tree.body]
+    while stack:
+        block = stack.pop()
+        yield block
+        for node in block:
+            for field in ("body", "orelse", "finalbody"):
+                inner = getattr(node, field, None)
+                if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                    stack.append(inner)
+
+
+def functions(cell: _Cell, program: Program) -> Iterator[Edit]:
+    """A function never called: called at the end, or its body taken out of it."""
+    called = {
+        n.func.id
+        for other in parsed(program)
+        for n in ast.walk(other.tree)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+    }
+    for node in cell.tree.body:
+        if not isinstance(node, ast.FunctionDef) or node.name in called:
+            continue
+        arguments = node.args
+        required = len(arguments.args) - len(arguments.defaults) + len(arguments.posonlyargs)
+        required += sum(1 for d in arguments.kw_defaults if d is None)
+        if required:
+            continue
+        lines = list(cell.lines)
+        lines.append(f"{node.name}()")
+        yield cell.edit("call-added", lines, node.lineno, f"{node.name}()", cost=2, name=node.name)
+        first = node.body[0]
+        indent = first.col_offset
+        end = node.end_lineno or node.lineno
+        body = [
+            (text[indent:] if text[:indent].strip() == "" else text.lstrip())
+            for text in cell.lines[first.lineno - 1 : end]
+        ]
+        last = node.body[-1]
+        if isinstance(last, ast.Return) and _one_line(last):
+            body[last.lineno - first.lineno] = ""
+        header = node.lineno - 1 if not node.decorator_list else node.decorator_list[0].lineno - 1
+        unwrapped = cell.lines[:header] + body + cell.lines[end:]
+        yield cell.edit(
+            "function-unwrapped",
+            unwrapped,
+            node.lineno,
+            cell.text(node.lineno),
+            cost=3,
+            name=node.name,
+        )
+
+
+def conversions(cell: _Cell) -> Iterator[Edit]:
+    """`str(x)` where x itself was meant: the value turned into text (or another type)."""
+    for node in ast.walk(cell.tree):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in CONVERSIONS
+            and len(node.args) == 1
+            and not node.keywords
+            and _one_line(node)
+        ):
+            continue
+        line = cell.text(node.lineno)
+        inner = ast.get_source_segment(cell.cell.source, node.args[0])
+        if inner is None or node.col_offset is None or node.end_col_offset is None:
+            continue
+        # Offsets are in bytes of UTF-8; the learner's line may hold other characters.
+        raw = line.encode("utf-8")
+        fixed = (raw[: node.col_offset] + inner.encode() + raw[node.end_col_offset :]).decode(
+            "utf-8", "replace"
+        )
+        lines = list(cell.lines)
+        lines[node.lineno - 1] = fixed
+        written = raw[node.col_offset : node.end_col_offset].decode("utf-8", "replace")
+        yield cell.edit(
+            "conversion-removed",
+            lines,
+            node.lineno,
+            fixed,
+            cost=1,
+            old=written,
+            new=inner,
+            function=node.func.id,
+        )
+
+
+def renames(program: Program, focus: Focus, bound: frozenset[str]) -> Iterator[Edit]:
+    """A name the step asks for, written almost the same way: renamed everywhere."""
+    for wanted in focus.wanted:
+        if wanted in focus.kinds or wanted in bound:
+            continue
+        candidates = [b for b in bound if b.lower() == wanted.lower()]
+        candidates += difflib.get_close_matches(wanted, sorted(bound - set(focus.wanted)), 1, 0.8)
+        for written in candidates[:1]:
+            cells = []
+            first: Location | None = None
+            for cell in program.cells:
+                lines = cell.source.split("\n")
+                new_lines = [replace_word(scan(text), written, wanted) for text in lines]
+                for number, (old, new) in enumerate(zip(lines, new_lines, strict=True), 1):
+                    if old != new and first is None:
+                        first = Location(number, cell.number)
+                cells.append((cell.number, new_lines))
+            if first is None:
+                continue
+            edited = program
+            for cell_number, new_lines in cells:
+                edited = Program(
+                    edited.path,
+                    edited.kind,
+                    changed(edited, cell_number, new_lines),
+                    edited.notes,
+                    edited.markdown,
+                )
+            shown = program.cell(first.cell)
+            before = shown.line_text(first.line).strip() if shown else ""
+            yield Edit(
+                "renamed",
+                1,
+                first,
+                before,
+                before.replace(written, wanted),
+                written,
+                wanted,
+                edited.cells,
+                program.markdown,
+                {"name": written, "to": wanted},
+            )
+
+
+def cell_moves(program: Program, focus: Focus) -> Iterator[Edit]:
+    """A notebook cell that uses a name before the cell creating it; code in a Markdown cell."""
+    if program.kind != "notebook":
+        return
+    error = focus.error
+    missing = _MISSING_NAME.search(error.message) if error and error.type == "NameError" else None
+    cells = list(program.cells)
+    if missing and error is not None:
+        name = missing.group(1)
+        here = next((i for i, c in enumerate(cells) if c.number == error.cell), None)
+        for index, later in enumerate(cells):
+            if here is None or index <= here:
+                continue
+            try:
+                tree = ast.parse(later.source)
+            except (SyntaxError, ValueError, MemoryError, RecursionError):
+                continue
+            if any(
+                isinstance(t, ast.Name) and t.id == name
+                for s in tree.body
+                if isinstance(s, ast.Assign)
+                for t in s.targets
+            ):
+                moved = cells[:here] + [later] + [c for c in cells[here:] if c is not later]
+                first = next((n for n, t in enumerate(later.source.split("\n"), 1) if t.strip()), 1)
+                yield Edit(
+                    "cell-moved",
+                    2,
+                    Location(first, later.number),
+                    later.line_text(first).strip(),
+                    later.line_text(first).strip(),
+                    cells=tuple(moved),
+                    markdown=program.markdown,
+                    facts={"name": name, "cell": str(later.number), "above": str(error.cell)},
+                )
+    for number, text in program.markdown:
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            continue
+        if not any(
+            not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)) for s in tree.body
+        ):
+            continue
+        made = Cell(number, text, text)
+        order = sorted([*cells, made], key=lambda c: c.number or 0)
+        first = tree.body[0].lineno
+        shown = text.split("\n")[first - 1].strip()
+        yield Edit(
+            "markdown-cell",
+            2,
+            Location(first, number),
+            shown,
+            shown,
+            cells=tuple(order),
+            markdown=tuple(m for m in program.markdown if m[0] != number),
+            facts={"cell": str(number)},
+        )
+
+
+StatementCorrection = Callable[[Program, Focus, frozenset[str]], Iterator[Edit]]
+
+
+def statement_edits(program: Program, focus: Focus, bound: frozenset[str]) -> Iterator[Edit]:
+    """Every statement-level correction of the error model on the program."""
+    for cell in parsed(program):
+        if focus.error is None:
+            yield from loop_moves(cell)
+            yield from conversions(cell)
+            yield from guards(cell)
+            yield from emptying_calls(cell)
+        yield from creations(cell, focus, bound)
+        yield from removals(cell, focus)
+        yield from functions(cell, program)
+    if focus.error is None:
+        yield from rebindings(program)
+    yield from renames(program, focus, bound)
+    yield from cell_moves(program, focus)

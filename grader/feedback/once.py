@@ -1,0 +1,67 @@
+"""Said once: one fact, one sentence, wherever in a report it would otherwise appear again.
+
+A report is written by several hands: the step that failed, the error that stopped the
+program, the program's own message after the steps. Each is right alone; together they
+can say one thing twice in different words ("`load` was never created" above
+"NameError: name 'load' is not defined"), or say the same error under every step it
+kept from running. The functions here keep each fact in the one place it matters most.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from grader.result import Result, StepResult
+from grader.sandbox import Error
+
+
+def said_once(steps: tuple[StepResult, ...]) -> tuple[StepResult, ...]:
+    """Point a step failed by the same error of the program as an earlier step to that step.
+
+    One error that stops the program early (a missing module) fails every step whose
+    name it kept from being created; the learner reads its explanation once, under the
+    first of them, and the others wait for that step, as blocked steps do.
+    """
+    first: dict[tuple[str, object], int] = {}
+    out = []
+    for step in steps:
+        key = (step.code or "", step.location)
+        own = step.code is None or step.code.startswith(f"step{step.step}.")
+        if step.passed or own or step.blocked_by is not None:
+            out.append(step)
+            continue
+        if key in first:
+            step = replace(step, blocked_by=first[key], hint="")
+        else:
+            first[key] = step.step
+        out.append(step)
+    return tuple(out)
+
+
+# "`load` was never created." before the NameError that says why, about the same name.
+_NEVER_CREATED = re.compile(r"^`(\w+)` was never created\. (?=.*name '\1' is not defined)", re.S)
+
+
+def say_once(result: Result) -> Result:
+    """Drop what a message says twice about one name: its absence, before the error saying so."""
+    steps = tuple(replace(s, message=_NEVER_CREATED.sub("", s.message)) for s in result.steps)
+    return replace(result, steps=steps, message=_NEVER_CREATED.sub("", result.message))
+
+
+def more_cells(errors: tuple[Error, ...]) -> str:
+    """Name the other notebook cells that stopped with an error, after the first one's explanation."""
+    cells = sorted({e.cell for e in errors if e.cell is not None})
+    if not cells:
+        count = len(errors)
+        return f"({count} more error{'s' if count > 1 else ''} followed; fix this one first.)"
+    named = _joined([str(c) for c in cells])
+    one = len(cells) == 1
+    return (
+        f"(Cell{'' if one else 's'} {named} stopped with an error as well, often because of "
+        f"this one: fix this one first, then run all cells again.)"
+    )
+
+
+def _joined(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

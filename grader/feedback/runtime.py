@@ -1,0 +1,393 @@
+"""Runtime errors in plain words: what each kind of error means to a beginner, and what to do.
+
+Python's message names a symptom in its own terms ("'dict' object is not callable",
+"cannot unpack non-iterable int object", "'>=' not supported between instances of 'int'
+and 'tuple'"). Each function here turns one kind into a sentence a first-week learner
+can act on, with the learner's own names where the line shows them. A diagnosis that
+reads the construct behind the error (grader.feedback.diagnose) or a verified repair
+(grader.feedback.search) says more when it can; this is what is said when neither does.
+
+Each returns the mistake code, the advice, and whether the advice names the change to
+make (a repair search is not needed then).
+"""
+
+from __future__ import annotations
+
+import builtins
+import difflib
+import re
+from collections.abc import Callable
+
+from grader.feedback.ending import is_exit
+from grader.feedback.scan import bound_names, scan
+from grader.load import Program
+from grader.sandbox import Error, Execution
+
+Advice = tuple[str, str, bool]
+
+_BUILTIN_NAMES = frozenset(name for name in dir(builtins) if not name.startswith("_"))
+# Python's names for the types a beginner meets, in a beginner's words.
+TYPE_WORDS = {
+    "dict": "a dictionary",
+    "list": "a list",
+    "str": "text (a string)",
+    "int": "a whole number",
+    "float": "a decimal number",
+    "bool": "True or False",
+    "tuple": "a tuple (values grouped in round brackets, like `(7,)`)",
+    "set": "a set",
+    "NoneType": "None (no value)",
+    "builtin_function_or_method": "a method",
+    "method": "a method",
+    "function": "a function",
+    "type": "a type itself (like `dict`, where `dict()` makes a dictionary)",
+}
+
+
+def type_words(name: str) -> str:
+    """Say what a type is in a beginner's words: 'int' -> 'a whole number'."""
+    return TYPE_WORDS.get(name, f"a value of type {name}")
+
+
+def plain_words(error: Error, program: Program, execution: Execution) -> Advice:
+    """Return the mistake code, plain-words advice, and whether it names the change."""
+    if is_exit(error):
+        return (
+            "exit-called",
+            (
+                "Remove it: a program is graded only when it runs to its end, so no step "
+                "passes while it calls exit(), quit(), sys.exit() or raises SystemExit."
+            ),
+            True,
+        )
+    if error.limit == "timeout":
+        return (
+            "timeout",
+            (
+                "It probably has a loop that never ends, such as `while True:` without a "
+                "`break`, or it waits for something. Make sure every loop finishes."
+            ),
+            True,
+        )
+    if error.limit == "output":
+        return (
+            "output-limit",
+            (
+                "It probably prints inside a loop that never ends; make sure every loop "
+                "finishes and print only what the steps ask for."
+            ),
+            True,
+        )
+    words = _BY_TYPE.get(error.type)
+    if words is not None:
+        return words(error, program, execution)
+    return (
+        "runtime-error",
+        (
+            f"Python stopped with {error.type}. The line above is where; look at what it does "
+            "with each value, and compare it with what the step asks for."
+        ),
+        False,
+    )
+
+
+def _line(error: Error, program: Program) -> str:
+    cell = program.cell(error.cell)
+    return cell.line_text(error.line) if cell is not None and error.line else ""
+
+
+def _name_error(error: Error, program: Program, execution: Execution) -> Advice:
+    match = re.search(r"name '(\w+)' is not defined", error.message)
+    name = match.group(1) if match else ""
+    if name in ("true", "false", "TRUE", "FALSE", "none", "null"):
+        right = {"true": "True", "false": "False", "none": "None", "null": "None"}.get(
+            name.lower(), name.title()
+        )
+        return (
+            "name-error.lowercase-bool",
+            (
+                f"Python writes `{right}` with a capital letter; `{name}` is read as a "
+                "variable, and there is none of that name."
+            ),
+            True,
+        )
+    known = [n for n, _ in execution.names]
+    if name in known:  # created later on: in a notebook, by a cell further down
+        return (
+            "name-error",
+            (
+                f"`{name}` is used before the code that creates it has run. Put the line "
+                "(or the cell) that creates it above this one."
+            ),
+            True,
+        )
+    if name == "get_ipython":
+        return (
+            "name-error.ipython",
+            (
+                "This line only works inside Jupyter (a notebook saved as a script keeps "
+                "its magics this way). Remove it: the exercise does not need it."
+            ),
+            True,
+        )
+    if name.lower() in _BUILTIN_NAMES and name != name.lower():
+        return (
+            "name-error",
+            (f"Python tells capitals from small letters: write `{name.lower()}`, in lower case."),
+            True,
+        )
+    # Compared without capitals (`Load` is `load` misspelt), and closely: a name that
+    # only shares a part (`total_count`, `count`) is another name, not a typo.
+    lowered = {k.lower(): k for k in known if k != name}
+    close = [
+        lowered[k] for k in difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.8)
+    ]
+    if close:
+        return "name-error", _which_spelling(name, close[0], program), True
+    if name in bound_names(program):
+        return (
+            "name-error",
+            (
+                f"The line that creates `{name}` has not run when this line runs: it is "
+                "further down, inside a function, or in a block that was skipped. Create "
+                f"`{name}` above this line, at the top level."
+            ),
+            False,
+        )
+    return (
+        "name-error",
+        (
+            f"If `{name}` is meant to be a variable, create it above this line: "
+            f"`{name} = ...`; if it is meant as text, put it in quotes: `'{name}'`."
+        ),
+        False,
+    )
+
+
+def _which_spelling(missing: str, made: str, program: Program) -> str:
+    """Say which of two spellings of one name to keep: the one the program uses most."""
+    uses = {missing: 0, made: 0}
+    for cell in program.cells:
+        for text in cell.source.split("\n"):
+            for match in scan(text).names():
+                if match.group() in uses:
+                    uses[match.group()] += 1
+    if uses[missing] > uses[made]:
+        return (
+            f"There is no `{missing}`: the line that makes it spells it `{made}`. Spell it "
+            f"`{missing}` there too, as the rest of your program does."
+        )
+    return f"There is no `{missing}`, but there is `{made}`: write `{made}` here."
+
+
+def _type_error(error: Error, program: Program, execution: Execution) -> Advice:
+    message = error.message
+    compared = re.search(r"'(\S+)' not supported between instances of '(\w+)' and '(\w+)'", message)
+    if compared:
+        operator, *sides = compared.groups()
+        if "str" in sides and ("int" in sides or "float" in sides):
+            return (
+                "type-error.compare-str",
+                (
+                    "This compares a number with text (a string). A value in quotes, like "
+                    "'7', is text, not a number: remove the quotes so both sides are numbers."
+                ),
+                False,
+            )
+        if len(sides) == 2:
+            return (
+                "type-error.compare",
+                (
+                    f"`{operator}` cannot compare {type_words(sides[0])} with "
+                    f"{type_words(sides[1])}: both sides must be numbers. Look at how each "
+                    "side got its value."
+                ),
+                False,
+            )
+    callable_ = re.fullmatch(r"'(\w+)' object is not callable", message)
+    if callable_:
+        kind = callable_.group(1)
+        called = _called_name(_line(error, program), kind, execution)
+        who = f"`{called}` is" if called else "Something on this line is"
+        return (
+            "type-error.not-callable",
+            (
+                f"{who} {type_words(kind)}, not a function, so it cannot be called: brackets "
+                f"`(...)` right after a name ask Python to call it. Remove the brackets"
+                + (f" after `{called}`." if called else ".")
+            ),
+            bool(called),
+        )
+    unpack = re.fullmatch(r"cannot unpack non-iterable (\w+) object", message)
+    if unpack:
+        return (
+            "unpacking-error",
+            (
+                f"The for loop splits each item into several variables, but each item here is "
+                f"{type_words(unpack.group(1))}, a single value that cannot be split. Loop over "
+                "something that gives pairs: a dictionary's `.items()` gives each key with its "
+                "value."
+            ),
+            False,
+        )
+    if "object is not iterable" in message:
+        kind = re.search(r"'(\w+)' object", message)
+        return (
+            "type-error.not-iterable",
+            (
+                f"A for loop needs something with several items to go through, and this is "
+                f"{type_words(kind.group(1) if kind else '')}: a single value."
+            ),
+            False,
+        )
+    if "does not support item assignment" in message:
+        kind = re.search(r"'(\w+)' object", message)
+        return (
+            "type-error.item-assignment",
+            (
+                f"`[...] =` stores an entry, which {type_words(kind.group(1) if kind else '')} "
+                "cannot hold: make it a dictionary, `{}`."
+            ),
+            False,
+        )
+    if "unsupported operand type" in message or "can only concatenate" in message:
+        return (
+            "type-error.operand",
+            (
+                "This line combines two values of kinds that do not go together (a number and "
+                "text, say). Look at how each one got its value."
+            ),
+            False,
+        )
+    return (
+        "runtime-error",
+        (
+            "This line uses a value in a way its type does not allow. Look at how each value "
+            "on it was made."
+        ),
+        False,
+    )
+
+
+def _called_name(line: str, kind: str, execution: Execution) -> str:
+    """The name on a line that is called but holds a value of this kind, if one does."""
+    scanned = scan(line)
+    for match in scanned.names():
+        if scanned.masked[match.end() :].lstrip().startswith("("):
+            data = execution.values.get(match.group())
+            if isinstance(data, dict) and data.get("type") == kind:
+                return match.group()
+    return ""
+
+
+def _value_error(error: Error, program: Program, execution: Execution) -> Advice:
+    if "values to unpack" in error.message:
+        return (
+            "unpacking-error",
+            (
+                "The for loop splits each item into several variables, but the items do not "
+                "have that many parts. Check what the loop goes over: looping over a "
+                "dictionary itself gives only its keys."
+            ),
+            False,
+        )
+    return (
+        "runtime-error",
+        (
+            "A value has the right type but not a value this line can use; look at where it "
+            "was made."
+        ),
+        False,
+    )
+
+
+def _attribute_error(error: Error, program: Program, execution: Execution) -> Advice:
+    match = re.search(r"'(\w+)' object has no attribute '(\w+)'", error.message)
+    if match and match.group(2) in ("item", "iteritems", "Items"):
+        return "attribute-error", "A dictionary's pairs come from `.items()`, with an s.", True
+    if match:
+        kind, name = match.groups()
+        return (
+            "attribute-error",
+            (
+                f"{type_words(kind)[0].upper()}{type_words(kind)[1:]} has no `.{name}`: check the "
+                "spelling of the name after the dot, and that the value is what you meant."
+            ),
+            False,
+        )
+    return "attribute-error", "Check the spelling of the method or attribute after the dot.", False
+
+
+def _fixed(code: str, text: str) -> Callable[[Error, Program, Execution], Advice]:
+    def words(error: Error, program: Program, execution: Execution) -> Advice:
+        return code, text, True
+
+    return words
+
+
+def _loose(code: str, text: str) -> Callable[[Error, Program, Execution], Advice]:
+    def words(error: Error, program: Program, execution: Execution) -> Advice:
+        return code, text, False
+
+    return words
+
+
+def _permission(error: Error, program: Program, execution: Execution) -> Advice:
+    if not error.message.startswith("[Errno 1]"):
+        return "runtime-error", "The program may not open or change this file; it needs none.", True
+    # EPERM: the syscall filter (grader/sandbox/seccomp.py) or another process's uid.
+    return (
+        "not-permitted",
+        (
+            "The grader runs your program with no network and no reach beyond it: no "
+            "sockets of any kind, no other processes to trace or signal, no namespaces, "
+            "mounts, shared memory or kernel keys. This exercise needs none of it: remove "
+            "the line."
+        ),
+        True,
+    )
+
+
+_IMPORT = _fixed(
+    "import-error",
+    "Your program is graded with Python's standard library only, so this import is not "
+    "available: remove the line, or do without the module.",
+)
+
+_BY_TYPE: dict[str, Callable[[Error, Program, Execution], Advice]] = {
+    "NameError": _name_error,
+    "TypeError": _type_error,
+    "ValueError": _value_error,
+    "AttributeError": _attribute_error,
+    "ModuleNotFoundError": _IMPORT,
+    "ImportError": _IMPORT,
+    "PermissionError": _permission,
+    "EOFError": _fixed(
+        "input-call",
+        "The program calls input(), which waits for someone to type. Nobody types while "
+        "your work is graded: write the value into your code instead.",
+    ),
+    "KeyboardInterrupt": _fixed(
+        "exit-called",
+        "Remove the `raise KeyboardInterrupt`: the grader needs your program to run to its end.",
+    ),
+    "KeyError": _loose(
+        "key-error",
+        "The dictionary has no entry with that key yet: an entry is read before it is "
+        "stored, or its key is spelled another way. Store it first, or check the key.",
+    ),
+    "IndexError": _loose(
+        "index-error",
+        "The list has fewer items than this line expects: its places are numbered from 0, "
+        "so the last one is its length minus one.",
+    ),
+    "ZeroDivisionError": _loose("zero-division", "A number is divided by zero; check the divisor."),
+    "RecursionError": _fixed(
+        "recursion", "A function calls itself without end; give it a case where it stops."
+    ),
+    "MemoryError": _fixed(
+        "memory-limit",
+        "The program needs more memory than it may use; it probably builds something endless.",
+    ),
+    "IndentationError": _loose("syntax-error", "Check the indentation of this line."),
+}

@@ -1,0 +1,389 @@
+"""The repair search: the smallest edit that, run in the sandbox and judged, makes the step pass.
+
+After a submission is judged, the search takes the first thing its report says (the
+error that stopped the program, or the first step that failed), proposes the edits of
+the error model there (grader.feedback.repair), smallest first, and verifies each: the
+edited program runs in a child process like any submission (never in the grader's
+process), and the exercise's own checks judge it. The first edit that makes that step
+pass (or, for an error, that removes the error and lets the program get further) is
+the repair, and it drives the message: what is wrong, on which line, and the change.
+
+The search is bounded (``Budget``: candidates run, and seconds), and it says nothing
+when no edit verifies: a diagnosis written by hand, or the general advice, stays. It
+does not run when a hand-written diagnosis already names the change (its agreement
+with the search is a test of the suite, not a cost of every grading).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, replace
+
+from grader.analysis.source import Source
+from grader.checks.case import PROGRAM, Case, Verdict
+from grader.checks.judge import judge_all
+from grader.feedback.edits import ORDINARY, Edit, Focus
+from grader.feedback.ending import is_exit
+from grader.feedback.explain import advice_for, explain, location_of
+from grader.feedback.fixes import describe
+from grader.feedback.repair import candidates, error_focus, kinds_of, step_focus
+from grader.load import Program
+from grader.result import Location, Result
+from grader.safe import safe_text
+from grader.sandbox import Error, Limits, Run, Sandbox, run
+
+# Errors that no small edit of the code repairs: the program ended itself, ran out of
+# time or memory, or used what grading forbids; their own advice says what to do.
+_NOT_REPAIRED = frozenset(
+    {
+        "KeyboardInterrupt",
+        "EOFError",
+        "ModuleNotFoundError",
+        "ImportError",
+        "PermissionError",
+        "RecursionError",
+        "MemoryError",
+    }
+)
+
+
+# The rule kit's codes for a name the program does not leave at its end (missing, under
+# another name, only inside a function), and the edits that can make one.
+ABSENT = frozenset({"missing", "name", "not-top-level"})
+MAKES_NAMES = frozenset(
+    {"renamed", "function-unwrapped", "call-added", "markdown-cell", "cell-moved", "moved-up"}
+)
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How much one search may cost: candidates run in the sandbox, and seconds in all.
+
+    The runs decide what is found: the same submission gets the same repair on any
+    machine, however loaded. The seconds are a ceiling for the pathological (candidates
+    that each run until their time limit), far above what a search of a few runs takes.
+    Each candidate runs under the submission's own limits.
+    """
+
+    runs: int = 4
+    # Of the edits any correct program could also take (a comparison turned, the loop's
+    # variables swapped), only the nearest of each kind is worth a run.
+    ordinary: int = 1
+    seconds: float = 30.0
+
+
+BUDGET = Budget()
+
+
+@dataclass(frozen=True)
+class Repair:
+    """A verified edit, and how it changes what the learner reads.
+
+    ``step`` is the step the search repaired (for the program's error, the first step it
+    failed). ``replaced`` pairs an explanation as the report has it with the same
+    explanation saying the change; ``message`` is the step's new message when the step
+    failed without an error; ``settles`` says the program's own error is gone with the
+    edit, so it is not said again below the steps.
+    """
+
+    edit: Edit
+    step: int
+    passed: tuple[bool, ...]
+    runs: int
+    replaced: tuple[tuple[str, str], ...] = ()
+    message: str = ""
+    settles: bool = False
+
+
+def verify(
+    case: Case, program: Program, sandbox: Sandbox | None, limits: Limits
+) -> tuple[tuple[bool, ...], Run]:
+    """Run a candidate in the sandbox with the case's variants and judge every step.
+
+    The candidate runs as the submission did, in a child process, with the same
+    variants; a new Case of it is judged by the exercise's own rules.
+    """
+    variants = [dict(e.overrides) for e in case.run.executions]
+    ran = run(program, variants, limits, sandbox=sandbox)
+    candidate = Case(case.exercise, program, ran, case.expected, Source(program), case.timeout)
+    if ran.cleanup:
+        return tuple(False for _ in verdicts_of(case)), ran
+    judged = verdicts_of(candidate)
+    return tuple(judged[number].passed for number in sorted(judged)), ran
+
+
+def verdicts_of(case: Case) -> dict[int, Verdict]:
+    """Every step's verdict on a case, by step: the one place the search asks for judging.
+
+    Judging is the engine's, and outside pytest it is a plain function of a case
+    (``grader.checks.judge.judge_all``: the program, then each step in order).
+    """
+    return {number: v for number, v in judge_all(case).items() if number != PROGRAM}
+
+
+def find(
+    case: Case,
+    sandbox: Sandbox | None = None,
+    limits: Limits | None = None,
+    budget: Budget = BUDGET,
+    wanted: tuple[str, ...] | None = None,
+    trust: bool = True,
+) -> Repair | None:
+    """Search for the smallest verified edit behind the first thing a report says, if any.
+
+    ``case`` must have been judged (its verdicts are the report's). ``wanted`` are the
+    names the exercise asks for (its ``names``). With ``trust`` (grading), an error a
+    hand-written diagnosis names the change for is not searched; without it (the test
+    that they agree), it is.
+    """
+    verdicts = verdicts_of(case)
+    numbers = sorted(verdicts)
+    passed = tuple(verdicts[n].passed for n in numbers)
+    if all(passed) or case.forbidden is not None:
+        return None
+    main = case.run.main
+    if main.missing or main.timed_out:
+        return None
+    failed = [n for n in numbers if not verdicts[n].passed]
+    target = next((n for n in failed if verdicts[n].blocked_by is None), failed[0])
+    verdict = verdicts[target]
+    error = _error_to_repair(case, verdict, target)
+    names = wanted if wanted is not None else tuple(case.exercise.names)
+    kinds = kinds_of(main.values)
+    if error is not None:
+        _, _, named = advice_for(error, case.program, main, case.timeout, case.exercise.advice)
+        if (named and trust) or error.type in _NOT_REPAIRED or is_exit(error) or error.limit:
+            return None
+        focus = error_focus(case.program, error, names, kinds)
+    elif not _own_code(verdict.code, target):
+        return None
+    else:
+        focus = step_focus(case.program, verdict.location, names, kinds)
+    # A name that does not exist at the end can only come from an edit that makes it.
+    only = MAKES_NAMES if _local(verdict.code) in ABSENT else None
+    limits = limits or Limits()
+    found = _search(case, focus, sandbox, limits, budget, target, passed, only)
+    if found is None:
+        return None
+    edit, after, runs, ran = found
+    return _worded(case, edit, after, runs, ran, target, error)
+
+
+def _own_code(code: str | None, step: int) -> bool:
+    return code is not None and code.startswith(f"step{step}.") and ".needs-step" not in code
+
+
+def _error_to_repair(case: Case, verdict: Verdict, target: int) -> Error | None:
+    """The program's error the report leads with, if its first failure comes from it."""
+    main = case.run.main
+    if not main.errors:
+        return None
+    syntax = next((e for e in main.errors if e.syntax), None)
+    if syntax is not None and case.program.kind == "script":
+        return syntax
+    code = verdict.code
+    if _own_code(code, target):
+        return None  # the step failed on its own terms; the error comes after
+    first = main.errors[0]
+    return first if first.line is not None else None
+
+
+def _search(
+    case: Case,
+    focus: Focus,
+    sandbox: Sandbox | None,
+    limits: Limits,
+    budget: Budget,
+    target: int,
+    passed: tuple[bool, ...],
+    only: frozenset[str] | None = None,
+) -> tuple[Edit, tuple[bool, ...], int, Run] | None:
+    """Try the candidates smallest first, within the budget; return the best verified one.
+
+    Among candidates of the same size, one that makes every step pass ends the search;
+    otherwise the one that gets furthest does, once its size is done.
+    """
+    start = time.monotonic()
+    best: tuple[tuple[int, int], Edit, tuple[bool, ...], Run] | None = None
+    runs = 0
+    numbers = sorted(verdicts_of(case))
+    index = numbers.index(target)
+    ordinary: dict[str, int] = {}
+    for edit in candidates(case.program, focus):
+        if best is not None and edit.cost > best[1].cost:
+            break
+        if runs >= budget.runs or time.monotonic() - start > budget.seconds:
+            break
+        if only is not None and edit.kind not in only:
+            continue
+        if edit.kind in ORDINARY:
+            ordinary[edit.kind] = ordinary.get(edit.kind, 0) + 1
+            if ordinary[edit.kind] > budget.ordinary:
+                continue
+        program = edit.program(case.program)
+        after, ran = verify(case, program, sandbox, limits)
+        runs += 1
+        if not _better(focus, edit, after, ran, index, passed):
+            continue
+        score = (_first_failure(after), sum(after))
+        if best is None or score > best[0]:
+            best = (score, edit, after, ran)
+        if all(after):
+            break
+    if best is None:
+        return None
+    _, edit, after, ran = best
+    return edit, after, runs, ran
+
+
+def _first_failure(passed: tuple[bool, ...]) -> int:
+    return next((i for i, ok in enumerate(passed) if not ok), len(passed))
+
+
+def _better(
+    focus: Focus,
+    edit: Edit,
+    after: tuple[bool, ...],
+    ran: Run,
+    index: int,
+    before: tuple[bool, ...],
+) -> bool:
+    """Whether a candidate repairs what the search looked at, breaking nothing before it."""
+    if any(b and not a for a, b in zip(after, before, strict=True)):
+        return False  # a step that passed no longer does
+    error = focus.error
+    # A program that ran must reach the step: an edit that only moves its error out of
+    # the way (text in quotes for a missing name, a line removed) is no repair. A
+    # program Python could not read is repaired by an edit it can read, that gets no
+    # step wrong; among those the one that gets furthest is chosen.
+    if error is None or not error.syntax or all(after[: index + 1]):
+        return all(after[: index + 1])
+    # The error is gone, and the program now gets past its line: the next error, if
+    # any, is further on (another mistake, for the next grading).
+    return not any(
+        (e.type == error.type and e.message == error.message and e.cell == error.cell)
+        or _not_after(e, error)
+        for e in ran.main.errors
+    )
+
+
+def _not_after(other: Error, error: Error) -> bool:
+    """Whether an error happened at or before another's place, in run order."""
+    if other.line is None or error.line is None:
+        return True
+    return ((other.cell or 0), other.line) <= ((error.cell or 0), error.line)
+
+
+def _worded(
+    case: Case,
+    edit: Edit,
+    after: tuple[bool, ...],
+    runs: int,
+    ran: Run,
+    target: int,
+    error: Error | None,
+) -> Repair:
+    """Say the repair where the report says the mistake."""
+    main = case.run.main
+    settles = bool(main.errors) and not any(
+        e.type == main.errors[0].type and e.message == main.errors[0].message
+        for e in ran.main.errors
+    )
+    if error is not None:
+        here = location_of(error)
+        advice = case.exercise.advice
+        old = explain(error, case.program, main, case.timeout, advice).text
+        new = explain(error, case.program, main, case.timeout, advice, fix=describe(edit, here))
+        return Repair(edit, target, after, runs, replaced=((old, new.text),))
+    verdict = verdicts_of(case)[target]
+    # A message that explains the program's error is wrong about its cause when the
+    # edit of the step removes the error: the step's mistake caused it.
+    explains_error = (
+        settles
+        and main.errors[0].line is not None
+        and (f"line {main.errors[0].line} with" in verdict.message)
+    )
+    if agrees(verdict.message, verdict.location, edit, exact=True) and not explains_error:
+        return Repair(edit, target, after, runs, settles=settles)
+    return Repair(edit, target, after, runs, message=describe(edit), settles=settles)
+
+
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def agrees(message: str, location: Location | None, edit: Edit, exact: bool = False) -> bool:
+    """Whether a hand-written message says the same change as a verified edit.
+
+    It must name the edit's place (or be placed there), and say the change: quote the
+    corrected line or the part of it the edit writes; for a line moved, quote it or say
+    where it goes; for a line removed, say to remove it. ``exact`` asks more: that it
+    quotes the very part the edit changes, on its own (what is wrong, not only the line
+    to write), as a step's message must to stand in for the search's.
+    """
+    cell = edit.place.cell
+    named = f"cell {cell}" if cell is not None else edit.place.describe()
+    placed = location == edit.place or re.search(rf"\b{re.escape(named)}\b", message, re.I)
+    if not placed:
+        return False
+    if edit.kind == "line-removed":
+        return "remove" in message.lower()
+    spans = [span.strip() for span in _CODE_SPAN.findall(message)]
+    if edit.before == edit.after:  # a line moved: quoted, or where it goes said
+        return (
+            edit.after in spans or re.search(r"\b(move|above|below)\b", message, re.I) is not None
+        )
+    changed = {edit.old.strip(), edit.new.strip()} - {""}
+    if exact:
+        return any(span in changed for span in spans)
+    return any(
+        span == edit.after
+        or span in changed
+        or (len(span) > 1 and span in edit.after and span not in edit.before)
+        for span in spans
+        if span
+    )
+
+
+def apply(result: Result, repair: Repair | None) -> Result:
+    """Rewrite a result's texts with a repair: the explanation says the change, said once."""
+    if repair is None:
+        return result
+    pairs = [(safe_text(old), safe_text(new)) for old, new in repair.replaced]
+
+    def rewritten(text: str) -> str:
+        for old, new in pairs:
+            text = text.replace(old, new)
+        return text
+
+    steps = []
+    passed = dict(zip(sorted(s.step for s in result.steps), repair.passed, strict=False))
+    mistake = _local(next((s.code for s in result.steps if s.step == repair.step), None))
+    for step in result.steps:
+        if step.step == repair.step and repair.message:
+            # The change is said; the step's hint would be a second opinion beside it.
+            steps.append(
+                replace(
+                    step, message=safe_text(repair.message), location=repair.edit.place, hint=""
+                )
+            )
+        elif (
+            step.step > repair.step
+            and not step.passed
+            and step.blocked_by is None
+            and passed.get(step.step)
+            and _local(step.code) == mistake
+        ):
+            # The same mistake, and the same edit mends it: said once, under the first.
+            steps.append(replace(step, blocked_by=repair.step, hint=""))
+        else:
+            steps.append(replace(step, message=rewritten(step.message)))
+    message, where = rewritten(result.message), result.location
+    if repair.settles and repair.message:
+        message, where = "", None  # the step's edit also removes the program's error
+    return replace(result, steps=tuple(steps), message=message, location=where)
+
+
+def _local(code: str | None) -> str | None:
+    """A step's mistake code without its ``stepN.`` prefix."""
+    return code.split(".", 1)[1] if code and code.startswith("step") and "." in code else code

@@ -1,0 +1,122 @@
+"""Said once: no report of the catalogue or of the samples states one fact twice.
+
+Each fact the grader states in its own words (a name is missing, nothing was printed,
+a value is a tuple, a step waits for a reason) is found by the phrasings the grader
+uses for it. A fact found twice in one report, in the same words or in
+others, is a report that says it twice. Python's own message, quoted in an explanation,
+is not the grader's sentence and is not counted, but for a NameError: "name 'load' is not
+defined" says that `load` is missing, and nothing else may say it again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from grader.feedback.once import more_cells, say_once
+from grader.result import Result, Status, StepResult
+from grader.sandbox import Error
+from tests.golden import BEHAVIOURS, GOLDEN, REPORT
+
+# A fact, and the grader's phrasings of it; the name group is the fact's subject.
+FACTS: dict[str, tuple[str, ...]] = {
+    "absent": (
+        r"`(?P<name>\w+)` was never created",
+        r"Nothing (?:in your program )?creates `(?P<name>\w+)`",
+        r"There is no variable named `(?P<name>\w+)`",
+        r"`(?P<name>\w+)` is used but was never created",
+        # Python's own words count for the one fact they state: a name is missing.
+        r"name '(?P<name>\w+)' is not defined",
+    ),
+    # Nothing was printed, whatever it was that was not.
+    "not printed": (
+        r"`\w+` was never printed",
+        r"[Nn]othing printed `\w+`",
+        r"Your program printed nothing",
+    ),
+    "tuple": (r"a tuple",),
+    "waits for the run": (r"checked once your program runs",),
+    "waits for a step": (r"checked once step (?P<name>\d) passes",),
+    "loop": (
+        r"Your loop (?P<name>did not finish)",
+        r"Your loop (?P<name>did not run)",
+        r"Your loop .{0,20}(?P<name>never started)",
+    ),
+}
+# Python's own words inside an explanation: "... stopped at line 5 with KeyError: 'x'."
+PYTHONS = re.compile(
+    r"(?:Your program|Cell \d+) stopped (?:at|in) [^:]*? with \w+(?:: .*?)?\.(?= [A-Z`(]|$)"
+    r"|Python could not read your code [^:]*: .*?\.(?= [A-Z`(]|$)"
+)
+
+
+def reports() -> list[Path]:
+    """Every recorded report: the catalogue's and the samples'."""
+    return sorted(BEHAVIOURS.glob(f"*/{REPORT}")) + sorted(GOLDEN.glob("*.txt"))
+
+
+def prose(path: Path) -> str:
+    """A recorded report's sentences: the header of facts, quoted lines and Python's words dropped."""
+    text = path.read_text(encoding="utf-8").split("\n\n", 1)[1]
+    lines = [line.strip() for line in text.split("\n") if not line.lstrip().startswith("| ")]
+    joined = " ".join(lines)
+    return PYTHONS.sub(_missing_name_only, joined)
+
+
+def _missing_name_only(match: re.Match[str]) -> str:
+    """Drop Python's words but the name they say is missing, a fact of their own."""
+    name = re.search(r"name '\w+' is not defined", match.group())
+    return name.group() if name else ""
+
+
+def facts(text: str) -> Counter[tuple[str, str]]:
+    """Count each fact a report's sentences state."""
+    found: Counter[tuple[str, str]] = Counter()
+    for fact, phrasings in FACTS.items():
+        for phrasing in phrasings:
+            for match in re.finditer(phrasing, text):
+                subject = match.groupdict().get("name") or ""
+                found[(fact, subject)] += 1
+    return found
+
+
+@pytest.mark.parametrize("path", reports(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_no_recorded_report_states_one_fact_twice(path: Path) -> None:
+    """Each fact is said once, whatever words say it and wherever it would appear."""
+    twice = sorted(f"{fact}: {name}" for (fact, name), n in facts(prose(path)).items() if n > 1)
+    assert twice == []
+
+
+def test_the_fact_finder_finds_a_fact_said_twice_in_other_words() -> None:
+    """The check can fail: two phrasings of one absence are one fact twice."""
+    text = "`load` was never created. There is no variable named `load`."
+    assert facts(text)[("absent", "load")] == 2
+
+
+def test_a_missing_name_is_not_said_above_the_error_that_says_so() -> None:
+    """'`load` was never created.' goes when the NameError about `load` follows it."""
+    error = "Your program stopped at line 3 with NameError: name 'load' is not defined."
+    step = StepResult(2, "Set", Status.FAILED, f"`load` was never created. {error}", code="c")
+    result = say_once(Result("a.py", Status.FAILED, (step,), max_score=1, message=error))
+    assert result.steps[0].message == error
+
+
+def test_a_missing_name_is_said_when_the_error_is_about_another_name() -> None:
+    """`systems` is missing because `single_node` is not defined: two facts, both said."""
+    error = "Your program stopped at line 1 with NameError: name 'single_node' is not defined."
+    message = f"`systems` was never created. {error}"
+    step = StepResult(1, "Create", Status.FAILED, message, code="c")
+    result = say_once(Result("a.py", Status.FAILED, (step,), max_score=1))
+    assert result.steps[0].message == message
+
+
+def test_the_other_cells_that_failed_are_named() -> None:
+    """Not '1 more cell failed': which cells, and what to do."""
+    errors = (Error("NameError", "x", 5, 1), Error("KeyError", "y", 7, 2))
+    assert more_cells(errors) == (
+        "(Cells 5 and 7 stopped with an error as well, often because of this one: fix this "
+        "one first, then run all cells again.)"
+    )

@@ -1,0 +1,224 @@
+"""The repair search, verified: every edit it finds makes its step pass, and the report says it.
+
+Every mistake of the catalogue and of the samples is run and judged as the grader does
+(a child process, the exercise's checks); the search then looks for its repair. Each
+repair is checked by grading the repaired program afresh, in the same batch as any
+submission; its place and its change must be in the report recorded for the mistake.
+Where a hand-written diagnosis names the change (and the search is not run when
+grading), the search runs here anyway, and the two must agree.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from grader.analysis.source import Source
+from grader.checks.case import Case
+from grader.exercise import Exercise, builtin
+from grader.feedback.edits import Edit
+from grader.feedback.explain import advice_for
+from grader.feedback.search import Repair, agrees, find, verdicts_of
+from grader.grade import Options, Submission, grade
+from grader.load import LoadError, Program, load
+from grader.result import Location, Status
+from grader.sandbox import Limits, Sandbox
+from tests.conftest import TEST_TIMEOUT
+from tests.golden import BEHAVIOURS, REPORT, behaviours, golden_path, samples, submission_of
+
+
+@dataclass(frozen=True)
+class Found:
+    """A recorded mistake, its case as judged, and the repair the search found for it."""
+
+    name: str
+    report: Path
+    case: Case
+    repair: Repair | None
+    # The repair found when a hand-written diagnosis is not trusted to name the change.
+    untrusted: Repair | None
+
+
+def mistakes() -> Iterator[tuple[str, Path, Path]]:
+    """Every recorded program: (name, program, recorded report)."""
+    for folder in behaviours():
+        program = submission_of(folder)
+        assert program is not None
+        yield folder.name, program, BEHAVIOURS / folder.name / REPORT
+    for sample in samples():
+        yield sample.name, sample, golden_path(sample.name)
+
+
+def judged(
+    exercise: Exercise,
+    program: Program,
+    expected: object,
+    variants: list[dict[str, object]],
+    sandbox: Sandbox,
+) -> Case:
+    """Run a program as the grader does: its case, ready to be judged."""
+    ran = sandbox.run(program, variants, Limits(timeout=TEST_TIMEOUT))
+    return Case(exercise, program, ran, expected, Source(program), TEST_TIMEOUT)
+
+
+@pytest.fixture(scope="module")
+def found() -> list[Found]:
+    """Judge every recorded mistake and search for its repair, two at a time."""
+    return search_all()
+
+
+def search_all() -> list[Found]:
+    """Judge every recorded mistake and search for its repair, two at a time."""
+    exercise = builtin()
+    first = exercise.first_expected()
+    expected = exercise.compute_expected(first=first)
+    variants = exercise.variants(first)
+    sandbox = Sandbox("auto")
+
+    def one(item: tuple[str, Path, Path]) -> Found | None:
+        name, path, report = item
+        try:
+            program = load(path, shown_as=path.name)
+        except LoadError:
+            return None  # nothing to run, nothing to repair
+        case = judged(exercise, program, expected, variants, sandbox)
+        if all(v.passed for v in verdicts_of(case).values()):
+            return None
+        repair = find(case, sandbox)
+        untrusted = repair if repair is not None else find(case, sandbox, trust=False)
+        return Found(name, report, case, repair, untrusted)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return [f for f in pool.map(one, list(mistakes())) if f is not None]
+
+
+def written(program: Program, folder: Path, name: str) -> Path:
+    """Write a repaired program as the learner would save it: a script, or a notebook."""
+    if program.kind == "script":
+        path = folder / f"{name}.py"
+        path.write_text(program.cells[0].original, encoding="utf-8")
+        return path
+    notebook = nbformat.v4.new_notebook()
+    # Code cells in the order they run (a cell may have been moved), each Markdown cell
+    # before the first code cell that came after it.
+    markdown = sorted(program.markdown)
+    for code in program.cells:
+        while markdown and markdown[0][0] < (code.number or 0):
+            notebook.cells.append(nbformat.v4.new_markdown_cell(markdown.pop(0)[1]))
+        notebook.cells.append(nbformat.v4.new_code_cell(code.original))
+    notebook.cells.extend(nbformat.v4.new_markdown_cell(text) for _, text in markdown)
+    path = folder / f"{name}.ipynb"
+    nbformat.write(notebook, path)
+    return path
+
+
+def test_the_search_repairs_most_recorded_mistakes(found: list[Found]) -> None:
+    """Far from every mistake is a small edit away; most of the recorded ones are."""
+    repaired = [f for f in found if f.repair is not None or f.untrusted is not None]
+    assert len(repaired) >= len(found) // 3
+
+
+def test_every_repair_makes_its_step_pass_when_graded_afresh(
+    found: list[Found], tmp_path: Path
+) -> None:
+    """The repaired program, graded like any submission, passes the repaired step and those before."""
+    repairs = [(f, f.repair or f.untrusted) for f in found if (f.repair or f.untrusted)]
+    paths = [
+        written(repair.edit.program(f.case.program), tmp_path, f.name)
+        for f, repair in repairs
+        if repair is not None
+    ]
+    # A generous limit: sixty regradings at once on a loaded machine must not time out.
+    report = grade([Submission(p.name, p) for p in paths], Options(timeout=10.0, jobs=2))
+    failing = [
+        (f.name, repair.edit.kind, repair.step)
+        for (f, repair), result in zip(repairs, report.results, strict=True)
+        if repair is not None
+        and not all(s.status is Status.PASSED for s in result.steps if s.step <= repair.step)
+        and not (f.case.program.kind == "script" and result.status is not Status.ERROR)
+    ]
+    assert failing == []
+
+
+# What of an edit its message quotes, where it is not the corrected line: a name renamed
+# everywhere, a line removed, an `else:` indented, a whole block's tabs.
+WORDS: dict[str, Callable[[Edit], str]] = {
+    "renamed": lambda edit: f"`{edit.new}`",
+    "line-removed": lambda edit: f"`{edit.before}`",
+    "else-indented": lambda edit: "`else:`",
+    "tabs": lambda edit: "indented with tabs",
+    "dedented": lambda edit: "indented by",
+    "rebinding-removed": lambda edit: f"`{edit.before}`",
+    "guard-removed": lambda edit: f"`{edit.before}`",
+}
+
+
+def test_a_repairs_change_is_in_the_recorded_report(found: list[Found]) -> None:
+    """What the search found is what the learner reads: the line to write is in the report."""
+    missing = []
+    for f in found:
+        if f.repair is None:
+            continue
+        text = " ".join(f.report.read_text(encoding="utf-8").split())
+        edit = f.repair.edit
+        shown = WORDS.get(edit.kind, lambda e: e.after)(edit)
+        if shown and " ".join(shown.split()) not in text:
+            missing.append((f.name, edit.kind, shown))
+    assert missing == []
+
+
+def test_a_hand_written_diagnosis_agrees_with_the_search(found: list[Found]) -> None:
+    """Where a diagnosis names the change and the search is not run, the search agrees."""
+    disagree = []
+    for f in found:
+        if f.repair is not None or f.untrusted is None or not f.case.run.main.errors:
+            continue
+        error = f.case.run.main.errors[0]
+        code, advice, named = advice_for(
+            error, f.case.program, f.case.run.main, f.case.timeout, f.case.exercise.advice
+        )
+        here = Location(error.line, error.cell) if error.line else None
+        if named and not agrees(advice, here, f.untrusted.edit):
+            disagree.append((f.name, code, f.untrusted.edit.kind, f.untrusted.edit.after))
+    assert disagree == []
+
+
+def test_the_recorded_mistakes_behind_the_issue_are_repaired(found: list[Found]) -> None:
+    """The first-week mistakes a teacher found left at Python's words each get their edit."""
+    expected = {
+        "greater-or-equal-written-backwards": "operator-spelling",
+        "colon-missing-in-the-dictionary": "missing-colon-in-dict",
+        "print-indented-by-two-spaces": "indentation",
+        "loop-over-the-values": "items",
+        "keys-without-quotes": "unquoted-text",
+        "dictionary-never-started": "created-before",
+        "dictionary-rebuilt-inside-the-loop": "rebuilt-dict",
+        "loop-variables-swapped": "swapped-targets",
+        "load-less-than-capacity": "strictness",
+        "greater-or-equal-sign-pasted": "operator-sign",
+        "load-with-a-trailing-comma": "trailing-comma",
+        "key-in-quotes": "quoted-name",
+        "solution-in-a-function-never-called": "function-unwrapped",
+        "tuple-values": "trailing-comma",
+        "true-and-false-in-quotes": "quoted-bool",
+        "notebook-print-in-a-markdown-cell": "markdown-cell",
+    }
+    kinds = {f.name: f.repair.edit.kind for f in found if f.repair is not None}
+    assert {name: kinds.get(name) for name in expected} == expected
+
+
+def test_the_json_of_a_repaired_report_carries_the_repair_s_words(tmp_path: Path) -> None:
+    """The words come from the Report: a saved JSON report renders them again."""
+    path = tmp_path / "a.py"
+    path.write_text((BEHAVIOURS / "key-in-quotes" / "submission.py").read_text(), "utf-8")
+    report = grade([Submission("a.py", path)], Options(timeout=TEST_TIMEOUT))
+    from grader.report.json import render as as_json
+
+    data = json.loads(as_json(report))
+    assert "The quotes make" in data["results"][0]["steps"][2]["message"]
