@@ -223,6 +223,9 @@ def grade(
         prepared = [s.result() if isinstance(s, Future) else s for s in slots]
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        # Its zygotes, the cgroup leaves it made ahead: nothing of the sandbox outlives
+        # the grading.
+        sandbox.shutdown()
     results = []
     for index, item in enumerate(prepared):
         if item.case is None:

@@ -16,7 +16,17 @@ from pathlib import Path
 
 HARNESS = Path(__file__).resolve().parent / "harness"
 # In this order: a file's top level uses only names of the files before it.
-FILES = ("words.py", "procs.py", "encode.py", "channel.py", "lockdown.py", "run.py", "main.py")
+FILES = (
+    "words.py",
+    "procs.py",
+    "encode.py",
+    "channel.py",
+    "lockdown.py",
+    "spaces.py",
+    "run.py",
+    "zygote.py",
+    "main.py",
+)
 
 # The harness as one program, for an interpreter that cannot read our bytecode.
 CHILD_SOURCE = "\n\n".join((HARNESS / name).read_text(encoding="utf-8") for name in FILES)

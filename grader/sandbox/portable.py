@@ -33,12 +33,13 @@ from pathlib import Path
 from typing import Any
 
 from grader.load import MAX_BYTES, Program
-from grader.sandbox.answer import parse_run
+from grader.sandbox.answer import Bounds, parse_run
 from grader.sandbox.bundle import BOOTSTRAP, CHILD_SOURCE, child_code, reads_our_bytecode
 from grader.sandbox.child import GRACE, RAW_OUTPUT_CAP
+from grader.sandbox.harness.channel import FRAME_HEAD, VARIANT_CAP, new_ending, unframe
 from grader.sandbox.jobs import Job
 from grader.sandbox.model import Execution, Limits, Run
-from grader.sandbox.wire import Ended
+from grader.sandbox.wire import ANSWER_GARBLED, ANSWER_NONE, Ended
 
 NOTE = (
     "Sandbox: the submissions ran in the 'portable' tier: each in a separate Python "
@@ -50,7 +51,7 @@ NOTE = (
 )
 
 # The harness writes at most this much per variant; more is not its answer.
-VARIANT_ANSWER_CAP = 4_000_000
+VARIANT_ANSWER_CAP = FRAME_HEAD + VARIANT_CAP
 
 
 def linux_layers_problem() -> str | None:
@@ -70,11 +71,22 @@ def linux_layers_problem() -> str | None:
 
 
 def refusal(mode: str, require: bool, problem: str | None) -> str:
-    """Say why the portable tier may not stand in for the tier asked for; '' if it may."""
+    """Say why the portable tier may not stand in for the tier asked for; '' if it may.
+
+    Never as root on Linux: the tier would run the learner's code with root's powers
+    over the whole machine.
+    """
     if mode == "portable" and require:
         return (
             "--require-sandbox refuses the portable tier: it does not isolate the code it "
             "runs. Leave out --require-sandbox to check your own work."
+        )
+    if sys.platform == "linux" and hasattr(os, "geteuid") and os.geteuid() == 0:
+        why = f"the Linux tiers cannot run here ({problem}), and " if problem else ""
+        return (
+            f"{why}the portable sandbox tier refuses to run learner code as root: it "
+            "would have root's powers over this machine. Grade as an ordinary user, or "
+            "use --sandbox auto."
         )
     if mode in ("process", "bwrap") or require:
         asked = mode if mode != "auto" else "bwrap"
@@ -180,9 +192,18 @@ class _Output:
 class _Child:
     """One variant's interpreter: its process, its answer, and the tree it may start."""
 
-    def __init__(self, process: subprocess.Popen[bytes], overrides: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        process: subprocess.Popen[bytes],
+        overrides: Mapping[str, Any],
+        ending: tuple[bytes, int],
+        stdout_chars: int,
+    ) -> None:
         self.process = process
         self.overrides = dict(overrides)
+        # The secret and exit status of the variant's genuine end (harness/channel.py).
+        self.ending = ending
+        self.stdout_chars = stdout_chars
         self.answer = bytearray()
         self.timed_out = False
         self.exited = threading.Event()
@@ -201,8 +222,11 @@ class _Child:
     ) -> _Child:
         """Start a variant's interpreter in its folder and send it the request."""
         read_fd, write_fd = os.pipe()
+        ending = new_ending()
         request: dict[str, Any] = {
             "portable": True,
+            "secret": ending[0],
+            "status": ending[1],
             "cells": [{"number": c.number, "source": c.source} for c in program.cells],
             "kind": program.kind,
             "variants": [dict(overrides)],
@@ -250,7 +274,7 @@ class _Child:
             raise
         finally:
             os.close(write_fd)
-        child = cls(process, overrides)
+        child = cls(process, overrides, ending, limits.stdout_bytes)
         if sys.platform == "win32":
             # Before the request: until it has read it, the child runs nothing of the
             # learner's, so nothing can start outside the job.
@@ -351,10 +375,18 @@ class _Child:
 
     def execution(self) -> Execution:
         """Read the variant's answer, as the other tiers read each variant's."""
-        done = not self.timed_out and len(self.answer) <= VARIANT_ANSWER_CAP
-        payload = bytes(self.answer) if done else b""
-        meta = {"timed_out": self.timed_out, "exit_status": self.process.returncode}
-        return parse_run(meta, payload, self.overrides)
+        status = self.process.returncode
+        answer, payload = ANSWER_NONE, b""
+        if not self.timed_out and status is not None:
+            answer, payload = unframe(bytes(self.answer), *self.ending, status)
+        if len(self.answer) > VARIANT_ANSWER_CAP and answer != ANSWER_NONE:
+            answer, payload = ANSWER_GARBLED, b""
+        meta = {
+            "timed_out": self.timed_out,
+            "exit_status": status if answer == ANSWER_NONE else 0,
+            "answer": answer,
+        }
+        return parse_run(meta, payload, self.overrides, Bounds(stdout_chars=self.stdout_chars))
 
 
 def _remove(folder: Path) -> None:

@@ -1,4 +1,4 @@
-# expect: status=error score=0 code=integrity
+# expect: status=error|failed score=0 code=integrity
 # Does the exercise, then writes a forged answer to every file descriptor it can guess.
 import json
 import os

@@ -94,7 +94,7 @@ def enter_namespaces(libc, enter):
     die in the IPC namespace. Where the kernel or the container refuses (no
     CAP_SYS_ADMIN), the parent sweeps instead. Return which of these hold.
     """
-    held = {"mount_ns": False, "ipc_ns": False}
+    held = {"mount_ns": False, "ipc_ns": False, "cgroup": join_cgroup(enter.get("cgroup", ()))}
     home = os.getcwd()
     if libc is not None and libc.unshare(CLONE_NEWNS | CLONE_NEWIPC) == 0:
         held["ipc_ns"] = True
@@ -112,6 +112,30 @@ def enter_namespaces(libc, enter):
         hard_exit(70)
     held["keyring"] = clear_keyrings(libc, fresh=True)
     return held
+
+
+def join_cgroup(procs_files):
+    """Move this process into its cgroup leaf (every process it forks is born there).
+
+    ``procs_files`` are the leaf's cgroup.procs files, by path or as open descriptors
+    (which are closed). Return whether it is in every hierarchy's leaf. Done by the
+    process itself, as root, before it runs anything of the learner's: no scan of /proc
+    for its tree.
+    """
+    joined = bool(procs_files)
+    for path in procs_files:
+        try:
+            fd = path if type(path) is int else os.open(path, os.O_WRONLY | os.O_CLOEXEC)
+        except OSError:
+            joined = False
+            continue
+        try:
+            os.write(fd, b"0")
+        except OSError:
+            joined = False
+        finally:
+            os.close(fd)
+    return joined
 
 
 def _private_folders(libc, enter, home):
