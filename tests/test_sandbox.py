@@ -432,6 +432,31 @@ def test_raw_output_is_capped_and_the_flood_stopped(tier: str) -> None:
     assert ran.main.missing and ran.main.ended is Ended.OUTPUT_LIMIT
 
 
+@pytest.mark.parametrize("tier", TIERS)
+def test_a_variant_cannot_kill_the_programs_other_variants(tier: str) -> None:
+    """kill(-1) from one variant reaches none of the others (Landlock 6 scopes signals to
+    each variant's own processes), so no variant's verdict depends on another's timing."""
+    ran = Sandbox(tier).run(
+        program(
+            """
+            import os, signal, time
+            time.sleep(0.3)
+            try:
+                os.kill(-1, signal.SIGKILL)
+            except OSError:
+                pass
+            time.sleep(0.5)
+            alive = True
+            """
+        ),
+        [{}] * 4,
+        Limits(timeout=10),
+    )
+    if not any(layer.startswith("landlock") and int(layer.split()[1]) >= 6 for layer in ran.layers):
+        pytest.skip("without Landlock 6 the variants of one child may signal each other")
+    assert [e.missing for e in ran.executions] == [False] * 4
+
+
 # -- nothing outlives the child ------------------------------------------------------
 
 

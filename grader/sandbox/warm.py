@@ -317,7 +317,7 @@ def _run(
     nonce = secrets.token_hex(16)
     data = marshal.dumps(_request(plan, program, variants, limits, nonce, source))
     pipes = _Pipes(len(data))
-    zygote = zygotes.take()
+    zygote: Zygote | None = None
     broken = True
     try:
         # As much of the request as the pipe holds goes now: the harness finds it there.
@@ -325,7 +325,7 @@ def _run(
         # The harness joins its leaf through these (it sees the machine read-only).
         leaf = flight.leaf.open_procs() if flight.leaf is not None else []
         try:
-            _, pidfd = zygote.spawn([*pipes.theirs, *leaf], _spawn_config(flight, limits))
+            zygote, pidfd = _spawn(zygotes, [*pipes.theirs, *leaf], _spawn_config(flight, limits))
         finally:
             for fd in leaf:
                 os.close(fd)
@@ -341,7 +341,8 @@ def _run(
         broken = status is None
     finally:
         pipes.close()
-        zygotes.give(zygote, broken=broken)
+        if zygote is not None:
+            zygotes.give(zygote, broken=broken)
     executions, swept, layers = parse_answer(
         answer, nonce, variants, stop, Bounds(stdout_chars=limits.stdout_bytes)
     )
@@ -354,6 +355,21 @@ def _run(
         layers=layer_names(plan, flight.lease, layers, flight.leaf if in_leaf else None),
     )
     return ran, clean
+
+
+def _spawn(zygotes: Zygotes, fds: Sequence[int], config: Mapping[str, Any]) -> tuple[Zygote, int]:
+    """Have a zygote fork the harness; a zygote that died while idle is replaced, once."""
+    for attempt in (1, 2):
+        zygote = zygotes.take()
+        try:
+            _, pidfd = zygote.spawn(fds, config)
+        except ZygoteError:
+            zygotes.give(zygote, broken=True)
+            if attempt == 2:
+                raise
+            continue
+        return zygote, pidfd
+    raise AssertionError("unreachable")
 
 
 def _send_now(fd: int, data: bytes) -> int:

@@ -246,6 +246,31 @@ def landlock_abi(libc):
     return abi if abi > 0 else 0
 
 
+def landlock_scope(libc, abi):
+    """Add a Landlock layer of its own that only scopes signals and abstract sockets (ABI 6).
+
+    Variants that inherit the harness's file rules share one domain; this layer keeps
+    each from signalling the others, as their own rules would. Return whether it holds.
+    """
+    if libc is None or abi < 6:
+        return False
+    import ctypes
+
+    attr = ctypes.create_string_buffer(struct.pack("=QQQ", 0, 0, 3), 24)
+    ruleset = libc.syscall(
+        ctypes.c_long(SYS_LANDLOCK_CREATE_RULESET), attr, ctypes.c_long(24), ctypes.c_long(0)
+    )
+    if ruleset < 0:
+        return False
+    try:
+        restricted = libc.syscall(
+            ctypes.c_long(SYS_LANDLOCK_RESTRICT_SELF), ctypes.c_long(ruleset), ctypes.c_long(0)
+        )
+        return restricted == 0
+    finally:
+        os.close(ruleset)
+
+
 def landlock_restrict(libc, abi, rules):
     """Lock this process down: read-only below some paths, read-write below others.
 

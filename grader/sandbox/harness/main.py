@@ -59,6 +59,7 @@ if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox
         harden,
         install_seccomp,
         landlock_restrict,
+        landlock_scope,
         load_libc,
         prctl,
     )
@@ -130,6 +131,10 @@ def _enter_variant(request, write_fd, harness, libc, layers, folder):
     landlock = request.get("landlock")
     if landlock and not request.get("landlock_once"):
         landlock_restrict(libc, layers["landlock"], _landlock_rules(landlock))
+    elif landlock:
+        # The harness's file rules hold already; a layer of its own keeps this variant's
+        # signals from the others, which share them.
+        landlock_scope(libc, layers["landlock"])
     return write_fd
 
 
