@@ -63,6 +63,8 @@ class Plan:
     landlock: bool = True
     # The syscall filter (grader/sandbox/seccomp.py), or None when it is not used.
     seccomp: bytes | None = None
+    # Ask the harness for the time of each phase of its work (for the benchmark).
+    measure: bool = False
 
 
 def execute(
@@ -120,9 +122,11 @@ def request_for(
     limits: Limits,
     nonce: str,
     result_fd: int,
+    measure: bool = False,
 ) -> dict[str, Any]:
     """Return what every tier's harness is asked: the cells, the variants, the limits."""
     return {
+        "measure": measure,
         "cells": [{"number": c.number, "source": c.source} for c in program.cells],
         "kind": program.kind,
         "variants": [dict(v) for v in variants],
@@ -147,7 +151,7 @@ def _request(
     """Return the request for a cold tier's harness."""
     bwrap = plan.tier == "bwrap"
     inside = visibility.BWRAP_WORKDIR if bwrap else str(flight.workdir)
-    request = request_for(program, variants, limits, nonce, result_fd)
+    request = request_for(program, variants, limits, nonce, result_fd, plan.measure)
     # kill(-1) reaches only the learner's processes when the child has a uid or a PID
     # namespace of its own; never otherwise.
     request["sweep_all"] = flight.lease is not None or bwrap
@@ -273,8 +277,21 @@ def _run(
         raw_output=raw.decode("utf-8", "replace"),
         tier=plan.tier,
         layers=layer_names(plan, flight.lease, layers, flight.leaf if in_leaf else None),
+        phases=phases_of(layers),
     )
     return ran, clean
+
+
+def phases_of(harness: Mapping[str, Any]) -> dict[str, tuple[float, float]]:
+    """Read the harness's phase times, if it sent any, trusting no field's type."""
+    phases = harness.get("phases")
+    if not isinstance(phases, dict):
+        return {}
+    return {
+        str(name): (float(pair[0]), float(pair[1]))
+        for name, pair in phases.items()
+        if isinstance(pair, list) and len(pair) == 2 and all(type(x) in (int, float) for x in pair)
+    }
 
 
 def talk(

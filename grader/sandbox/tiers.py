@@ -6,6 +6,7 @@ import sys
 import threading
 import weakref
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +24,15 @@ MODES = ("auto", "warm", "process", "bwrap", "portable")
 class Sandbox:
     """Runs programs under the best isolation tier that works here; one per grading.
 
-    ``mode`` is "auto" (bwrap when it works, else process), "process" or "bwrap" (an
-    error when bwrap cannot run). ``require`` makes a missing bwrap tier an error in
-    "auto" mode too. ``hide`` adds folders for the bwrap tier to hide (the reference,
+    ``mode`` is "auto" (the warm tier where it works, else bwrap, else process),
+    "warm", "process" or "bwrap" (an error when that tier cannot run), or "portable".
+    ``require`` makes the lack of both namespaced tiers (warm, bwrap) an error in "auto"
+    mode too. ``hide`` adds folders for the warm and bwrap tiers to hide (the reference,
     the submissions' folders); ``bwrap`` and ``python`` choose the programs to use.
     ``landlock=False`` and ``seccomp=False`` leave that layer out, so that tests can see
-    the ones below it.
+    the ones below it; ``measure=True`` has each run's harness time its phases
+    (``Run.phases``, for the benchmark). ``shutdown()`` (or leaving a ``with`` block)
+    stops its children and zygotes and removes what it made.
     """
 
     def __init__(
@@ -41,6 +45,7 @@ class Sandbox:
         python: str | None = None,
         landlock: bool = True,
         seccomp: bool = True,
+        measure: bool = False,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown sandbox mode {mode!r}; choose one of {', '.join(MODES)}")
@@ -52,6 +57,7 @@ class Sandbox:
         self._python = python
         self._landlock = landlock
         self._seccomp = seccomp
+        self._measure = measure
         self._lock = threading.Lock()
         self._plan: Plan | None = None
         self._note = ""
@@ -188,6 +194,8 @@ class Sandbox:
     ) -> Run:
         """Run every variant of a program in one child and read back plain data."""
         plan = self._resolve()
+        if self._measure:
+            plan = replace(plan, measure=True)
         limits = limits or Limits()
         if plan.tier == "portable":
             from grader.sandbox import portable

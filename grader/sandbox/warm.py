@@ -42,6 +42,7 @@ from grader.sandbox.child import (
     give_back,
     layer_names,
     minimal_environment,
+    phases_of,
     request_for,
 )
 from grader.sandbox.fleet import Fleet, Flight
@@ -267,7 +268,7 @@ def _request(
     source: Path | None,
 ) -> dict[str, Any]:
     """Return the request for a forked harness: the cold tiers', and the submission's file."""
-    request = request_for(program, variants, limits, nonce, ANSWER_FD)
+    request = request_for(program, variants, limits, nonce, ANSWER_FD, plan.measure)
     request["sweep_all"] = True  # alone in its PID namespace
     request["landlock"] = (
         visibility.landlock_paths(plan.python, visibility.BWRAP_WORKDIR) if plan.landlock else None
@@ -353,6 +354,7 @@ def _run(
         raw_output=raw.decode("utf-8", "replace"),
         tier=plan.tier,
         layers=layer_names(plan, flight.lease, layers, flight.leaf if in_leaf else None),
+        phases=phases_of(layers),
     )
     return ran, clean
 

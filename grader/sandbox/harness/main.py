@@ -273,10 +273,12 @@ def _collect(children, deadline):
 def _judge(children):
     """Reap every variant and keep only the answers that came through ``deliver``.
 
-    Return each run's RunMeta and its answer's bytes (empty unless genuine).
+    Return each run's RunMeta, its answer's bytes (empty unless genuine), and the CPU
+    seconds the variants used.
     """
     runs = []
     payloads = []
+    used = 0.0
     for child in children:
         exit_code = None
         timed_out = child["pid"] is not None and not child["done"]
@@ -286,7 +288,8 @@ def _judge(children):
                     os.kill(child["pid"], signal.SIGKILL)
                 except OSError:
                     pass
-            _, status = os.waitpid(child["pid"], 0)
+            _, status, usage = os.wait4(child["pid"], 0)
+            used += usage.ru_utime + usage.ru_stime
             exit_code = os.waitstatus_to_exitcode(status)
             for fd in (child["read_fd"], child["pidfd"]):
                 if fd is not None:
@@ -310,7 +313,7 @@ def _judge(children):
             }
         )
         payloads.append(payload)
-    return runs, payloads
+    return runs, payloads, used
 
 
 def _pidfd(pid):
@@ -341,9 +344,15 @@ def _lock_harness(request, libc, entered):
     return layers
 
 
-def serve(request, libc, entered):
-    """Run a request's variants, answer the parent, sweep up after the learner's code."""
+def serve(request, libc, entered, marks=None):
+    """Run a request's variants, answer the parent, sweep up after the learner's code.
+
+    ``marks`` (when the request asks to be measured) collects the CPU and wall time of
+    each phase, for the benchmark; the answer's layers carry them as "phases".
+    """
+    marks = (marks or [_mark("start")]) if request.get("measure") else None
     layers = _lock_harness(request, libc, entered)
+    _note(marks, "harden")
     result_fd = request["result_fd"]
     deadline = monotonic() + request["budget"]
     harness = os.getpid()
@@ -353,8 +362,14 @@ def serve(request, libc, entered):
         children.append(
             _start_variant(request, overrides, folders[index], harness, libc, layers, children)
         )
+    _note(marks, "fork")
     _collect([child for child in children if child["pid"] is not None], deadline)
-    runs, payloads = _judge(children)
+    _note(marks, "collect")
+    runs, payloads, used = _judge(children)
+    _note(marks, "judge")
+    if marks is not None:
+        layers["phases"] = _phases(marks)
+        layers["phases"]["variants"] = [used, 0.0]
     # The answer goes first, so that a slow sweep cannot cost the program its verdict;
     # one more byte says the sweep is done, and the pipe closes after it.
     header = json_text({"nonce": request["nonce"], "runs": runs, "layers": layers})
@@ -364,6 +379,26 @@ def serve(request, libc, entered):
         clear_keyrings(libc)
     _write_all(result_fd, SWEPT)
     os.close(result_fd)
+
+
+def _mark(name):
+    """Return a phase's end: its name, this process's CPU time and the wall clock."""
+    return (name, time.process_time(), monotonic())
+
+
+def _note(marks, name):
+    """Note the end of a phase, when measuring."""
+    if marks is not None:
+        marks.append(_mark(name))
+
+
+def _phases(marks):
+    """Return each phase's CPU and wall seconds, from the marks that end them."""
+    phases = {}
+    for index in range(1, len(marks)):
+        name, cpu, wall = marks[index]
+        phases[name] = [cpu - marks[index - 1][1], wall - marks[index - 1][2]]
+    return phases
 
 
 def main():

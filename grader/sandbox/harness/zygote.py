@@ -17,6 +17,7 @@ The zygote dies with the grader, is not dumpable, and runs nothing of the learne
 import gc
 import marshal
 import os
+import time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox/bundle.py)
@@ -106,6 +107,7 @@ def _become_harness(libc, control, config, fds):
     try:
         import fcntl
 
+        marks = [("start", time.process_time(), time.monotonic())]
         control.close()
         # Out of the way first: a received descriptor may hold a number it moves to.
         high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 100) for fd in fds]
@@ -118,9 +120,11 @@ def _become_harness(libc, control, config, fds):
         os.closerange(ANSWER + 1 + len(leaf), 4096)
         config["cgroup"] = leaf
         entered = enter_child(libc, config)
+        marks.append(("enter", time.process_time(), time.monotonic()))
         request = marshal.loads(_read_all(STDIN))
         _write_files(request.pop("files", {}))
-        serve(request, libc, entered)
+        marks.append(("request", time.process_time(), time.monotonic()))
+        serve(request, libc, entered, marks)
     finally:
         hard_exit(0)
 
