@@ -38,11 +38,7 @@ BWRAP_PROBLEM = (
     if SANDBOX_UNDER_TEST == "process"
     else sandbox.bwrap_problem("bwrap", CHILD_PYTHON, isolation.is_root())
 )
-WARM_PROBLEM = (
-    sandbox.warm_problem(CHILD_PYTHON)
-    if isolation.is_root()
-    else "the warm tier needs root (each child gets a uid of its own)"
-)
+WARM_PROBLEM = sandbox.warm_problem(CHILD_PYTHON, isolation.is_root())
 needs_bwrap = pytest.mark.skipif(
     BWRAP_PROBLEM is not None and SANDBOX_UNDER_TEST != "bwrap",
     reason=f"the bwrap tier cannot run here: {BWRAP_PROBLEM}",

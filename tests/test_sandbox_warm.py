@@ -9,8 +9,11 @@ layers are tested without Landlock and the syscall filter where those would hide
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import socket
+import subprocess
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +22,7 @@ import pytest
 
 from grader.grade import Options, Submission, grade
 from grader.load import Cell, Program
-from grader.sandbox import Limits, Run, Sandbox, cgroup, janitor, warm
+from grader.sandbox import Limits, Run, Sandbox, cgroup, janitor, visibility, warm
 from grader.sandbox.values import decode
 from tests.conftest import BWRAP_PROBLEM, TEST_TIMEOUT, needs_warm
 from tests.golden import BEHAVIOURS, golden_of, samples, submission_of
@@ -312,3 +315,43 @@ def test_every_report_is_the_cold_tiers_report(cold: str, corpus: list[tuple[str
         shown for (shown, _), a, b in zip(corpus, warm_reports, cold_reports, strict=True) if a != b
     ]
     assert differ == []
+
+
+# -- as an ordinary user ------------------------------------------------------------------
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 or shutil.which("setpriv") is None,
+    reason="becoming an ordinary user for the test needs root and setpriv(1)",
+)
+def test_as_an_ordinary_user_the_warm_tier_runs_in_a_user_namespace(tmp_path: Path) -> None:
+    """Without root, auto picks the warm tier where the kernel lets an ordinary user make
+    namespaces: a PID namespace per submission, no capability left, a fresh /tmp, the
+    grader hidden, no sockets."""
+    python = visibility.child_python(True)
+    if python is None:
+        pytest.skip("no interpreter an ordinary user can run")
+    tmp_path.chmod(0o755)
+    checkout = Path(__file__).resolve().parent.parent
+    script = checkout / "tests" / "programs" / "as_a_user.py"
+    become = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    done = subprocess.run(
+        [*become, python, "-I", str(script), str(checkout)],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    runs = json.loads(done.stdout)
+    if runs[0]["tier"] != "warm":
+        pytest.skip("an ordinary user cannot make the warm tier's namespaces here")
+    for run in runs:
+        seen = run["seen"]
+        assert run["tier"] == "warm"
+        assert seen["ids"] == [2, 1, 65534]
+        assert seen["pids"] == [1, 2]
+        assert set(seen["caps"]) == {"0000000000000000"}
+        assert seen["tmp"] == ["work"]
+        assert seen["grader"] == []
+        assert seen["socket"] == "PermissionError"

@@ -11,7 +11,7 @@ import functools
 import os
 
 from grader.load import Cell, Program
-from grader.sandbox import seccomp, visibility, warm
+from grader.sandbox import seccomp, warm
 from grader.sandbox.child import Plan, execute
 from grader.sandbox.fleet import Fleet
 from grader.sandbox.model import Limits, Run
@@ -78,20 +78,24 @@ def _probe_seccomp(program: bytes, python: str, own_uid: bool) -> str:
     return ""
 
 
-def warm_problem(python: str) -> str | None:
-    """Say why the warm tier cannot run here, or None if it can (it needs root)."""
+def warm_problem(python: str, own_uid: bool = True) -> str | None:
+    """Say why the warm tier cannot run here, or None if it can.
+
+    ``own_uid``: as root, each child gets a uid of its own; else the zygote needs a user
+    namespace of its own, which the kernel (or AppArmor) may refuse an ordinary user.
+    """
     if not hasattr(os, "pidfd_open"):
         return "this Python or kernel has no pidfds (Python 3.9 and Linux 5.3 have them)"
-    return _probe_warm(python)
+    return _probe_warm(python, own_uid)
 
 
 @functools.lru_cache(maxsize=16)
-def _probe_warm(python: str) -> str | None:
+def _probe_warm(python: str, own_uid: bool) -> str | None:
     """Run a one-line program through a real zygote; say what went wrong, if anything."""
     fleet = Fleet()
+    plan = Plan("warm", python, own_uid, landlock=False)
     try:
-        zygotes = warm.Zygotes(python, visibility.view(python, default_hidden()), fleet)
-        plan = Plan("warm", python, True, landlock=False)
+        zygotes = warm.Zygotes(python, warm.view(plan, default_hidden()), fleet)
         ran = warm.execute(zygotes, plan, PROBE, ({},), Limits(timeout=10.0), None, fleet)
     except OSError as error:
         return f"the zygote could not start ({error.strerror or error})"

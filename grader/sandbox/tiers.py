@@ -172,13 +172,9 @@ class Sandbox:
         self, python: str, own_uid: bool, program: bytes | None, notes: list[str]
     ) -> Plan | None:
         """Return the warm tier's plan if it works here; else say why (an error if asked for)."""
-        problem = (
-            probes.warm_problem(python)
-            if own_uid
-            else "it needs root (each child gets a uid of its own)"
-        )
+        problem = probes.warm_problem(python, own_uid)
         if problem is None:
-            return Plan("warm", python, True, landlock=self._landlock, seccomp=program)
+            return Plan("warm", python, own_uid, landlock=self._landlock, seccomp=program)
         if self.mode == "warm":
             raise SandboxUnavailable(f"the warm sandbox tier is not available: {problem}")
         if own_uid:
@@ -211,7 +207,7 @@ class Sandbox:
         """Return this sandbox's zygotes (started as the runs need them)."""
         with self._lock:
             if self._warm_pool is None:
-                view = visibility.view(plan.python, self.hidden)
+                view = warm.view(plan, self.hidden)
                 self._warm_pool = warm.Zygotes(plan.python, view, self._fleet)
             return self._warm_pool
 

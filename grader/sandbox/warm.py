@@ -2,9 +2,10 @@
 
 Starting an interpreter, loading the harness and (in the bwrap tier) starting
 bubblewrap cost more than the submission's own run. Here one zygote per worker
-(grader/sandbox/harness/zygote.py) is started as root with the harness loaded, and
-forks the harness of each submission into fresh namespaces (PID, mount, IPC, network,
-cgroup, UTS), fresh size-limited tmpfs, the submission's cgroup leaf and its own uid,
+(grader/sandbox/harness/zygote.py) is started with the harness loaded, and forks the
+harness of each submission into fresh namespaces (PID, mount, IPC, network, cgroup,
+UTS), fresh size-limited tmpfs, the submission's cgroup leaf and its own uid (as root;
+as an ordinary user, in a user namespace of the zygote's, with no capability left),
 where it runs under every layer the other tiers have (no new privileges, not dumpable,
 the syscall filter, resource limits, Landlock, one fork per variant, the sweep). The
 zygote gets descriptors, a uid and a leaf, never learner data: the request goes from
@@ -57,6 +58,14 @@ ANSWER_FD = 3
 # The most a request's pipe may be grown to hold it whole (Linux's default maximum).
 PIPE_MAX = 1 << 20
 F_SETPIPE_SZ = 1031
+
+
+def view(plan: Plan, hidden: Sequence[str]) -> dict[str, Any]:
+    """Return what a zygote makes of the machine: the folders it hides and binds back,
+    and whether it takes a user namespace first (an ordinary user's grader)."""
+    seen: dict[str, Any] = dict(visibility.view(plan.python, hidden))
+    seen["user_namespace"] = not plan.own_uid
+    return seen
 
 
 class ZygoteError(OSError):
@@ -248,7 +257,8 @@ def execute(
     ran: Run | None = None
     clean = False
     try:
-        flight.lease = isolation.acquire()
+        if plan.own_uid:
+            flight.lease = isolation.acquire()
         flight.leaf = fleet.janitor.take(limits.total_memory_bytes, limits.processes)
         ran, clean = _run(zygotes, plan, program, variants, limits, source, flight)
     finally:
@@ -295,11 +305,12 @@ def _files(source: Path | None) -> dict[str, bytes]:
 
 
 def _spawn_config(flight: Flight, limits: Limits) -> dict[str, Any]:
-    """Return what the zygote is told: a uid and the tmpfs sizes (the leaf goes as files)."""
-    assert flight.lease is not None
+    """Return what the zygote is told: a uid (None: the grader's own, without capabilities)
+    and the tmpfs sizes (the leaf goes as files)."""
+    lease = flight.lease
     return {
-        "uid": flight.lease.uid,
-        "gid": flight.lease.gid,
+        "uid": None if lease is None else lease.uid,
+        "gid": None if lease is None else lease.gid,
         "disk_bytes": limits.disk_bytes,
         "inodes": limits.disk_files,
     }

@@ -9,7 +9,10 @@ and gives /dev only the few devices a program needs, as bubblewrap does for its 
 Each submission's harness is forked from it as the first process of a new PID
 namespace, joins its cgroup leaf, takes new mount, IPC, network, cgroup and UTS
 namespaces, a fresh /proc, fresh size-limited tmpfs on /tmp, /var/tmp, /dev/shm and its
-folder, and then becomes the submission's own uid, with fresh keyrings.
+folder, and then becomes the submission's own uid, with fresh keyrings. Where the
+grader is an ordinary user, the zygote first takes a user namespace of its own (where
+the kernel allows it), and each harness gives up that namespace's capabilities instead
+of changing its uid.
 
 Standard library only, Python 3.10 compatible, run as part of the harness
 (grader/sandbox/bundle.py).
@@ -151,10 +154,53 @@ def _read_only(libc):
         mount(libc, None, point, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID)
 
 
+CLONE_NEWUSER = 0x10000000
+# linux/prctl.h and linux/capability.h: the bounding set, the ambient set, capset(2).
+PR_CAPBSET_DROP, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 24, 47, 4
+CAPABILITY_VERSION_3 = 0x20080522
+LAST_CAPABILITY = 63
+
+
+def enter_user_namespace(libc):
+    """As an ordinary user: take a user namespace of its own, where this process alone
+    has the capabilities to make namespaces and mounts, its uid and gid mapped to
+    themselves (the machine sees the same user)."""
+    uid, gid = os.getuid(), os.getgid()
+    unshare(libc, CLONE_NEWUSER)
+    with open("/proc/self/setgroups", "w") as handle:
+        handle.write("deny")
+    with open("/proc/self/uid_map", "w") as handle:
+        handle.write(f"{uid} {uid} 1")
+    with open("/proc/self/gid_map", "w") as handle:
+        handle.write(f"{gid} {gid} 1")
+
+
+def drop_capabilities(libc):
+    """Give up every capability, for good (bounding, ambient, effective, permitted and
+    inheritable sets); return whether none is left."""
+    import ctypes
+
+    for number in range(LAST_CAPABILITY + 1):
+        libc.prctl(PR_CAPBSET_DROP, ctypes.c_ulong(number), 0, 0, 0)
+    libc.prctl(PR_CAP_AMBIENT, ctypes.c_ulong(PR_CAP_AMBIENT_CLEAR_ALL), 0, 0, 0)
+    header = ctypes.create_string_buffer(struct.pack("=Ii", CAPABILITY_VERSION_3, 0), 8)
+    data = ctypes.create_string_buffer(24)
+    if libc.capset(header, data) != 0:
+        return False
+    with open("/proc/self/status", "rb") as handle:
+        for line in handle:
+            if line.startswith((b"CapEff:", b"CapPrm:", b"CapBnd:")) and int(line.split()[1], 16):
+                return False
+    return True
+
+
 def enter_child(libc, config):
     """As the first process of a new PID namespace, take the submission's namespaces and uid.
 
-    Return which layers hold. Never returns as root: on any failure the process exits.
+    Return which layers hold. Never returns as root, nor with a capability: on any
+    failure the process exits. Where the grader is an ordinary user (``uid`` None), the
+    process keeps the user's uid and gives up the capabilities of the zygote's user
+    namespace instead.
     """
     held = {"cgroup": join_cgroup(config.get("cgroup", ())), "pid_ns": True}
     os.setsid()
@@ -167,7 +213,9 @@ def enter_child(libc, config):
         if os.path.isdir(folder):
             mount(libc, "tmpfs", folder, "tmpfs", flags, size + ",mode=1777")
     os.mkdir(WORKDIR, 0o700)
-    owner = f",mode=700,uid={config['uid']},gid={config['gid']}"
+    uid = os.getuid() if config["uid"] is None else config["uid"]
+    gid = os.getgid() if config["gid"] is None else config["gid"]
+    owner = f",mode=700,uid={uid},gid={gid}"
     mount(libc, "tmpfs", WORKDIR, "tmpfs", flags, size + owner)
     os.chdir(WORKDIR)
     # Before the uid changes, which leaves /proc/self root's: first for the OOM killer.
@@ -176,10 +224,14 @@ def enter_child(libc, config):
             handle.write("1000")
     except OSError:
         pass
-    os.setgroups([])
-    os.setgid(config["gid"])
-    os.setuid(config["uid"])
-    if os.getuid() != config["uid"] or os.geteuid() != config["uid"]:
-        hard_exit(70)  # never run learner code as root
+    if config["uid"] is None:
+        if not drop_capabilities(libc):
+            hard_exit(70)  # never run learner code with a capability
+    else:
+        os.setgroups([])
+        os.setgid(gid)
+        os.setuid(uid)
+        if os.getuid() != uid or os.geteuid() != uid:
+            hard_exit(70)  # never run learner code as root
     held["keyring"] = clear_keyrings(libc, fresh=True)
     return held

@@ -1,6 +1,7 @@
 """The zygote: the harness started once per worker, forking a sandboxed harness per submission.
 
-The warm tier (grader/sandbox/warm.py) starts it as root with the harness loaded. It
+The warm tier (grader/sandbox/warm.py) starts it with the harness loaded: as root, or
+as an ordinary user who then takes a user namespace of its own. It
 makes its read-only view of the machine (grader/sandbox/harness/spaces.py), freezes its
 objects out of the garbage collector's way (so that its forks share their memory pages),
 and waits on a control socket. For each submission the parent sends three descriptors
@@ -29,7 +30,13 @@ if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox
         prctl,
     )
     from grader.sandbox.harness.main import serve
-    from grader.sandbox.harness.spaces import CLONE_NEWPID, enter_child, prepare_view, unshare
+    from grader.sandbox.harness.spaces import (
+        CLONE_NEWPID,
+        enter_child,
+        enter_user_namespace,
+        prepare_view,
+        unshare,
+    )
 
 # The descriptors a forked harness gets, in this order, and where it puts them.
 STDIN, OUTPUT, ANSWER = 0, 1, 3
@@ -46,6 +53,9 @@ def serve_zygote(request):
     libc = load_libc()
     control = _socket.socket(fileno=request["control_fd"])
     prctl(libc, PR_SET_PDEATHSIG, _SIGKILL)
+    if request["zygote"].get("user_namespace"):
+        # While still dumpable: its maps are written through /proc/self.
+        enter_user_namespace(libc)
     prctl(libc, PR_SET_DUMPABLE, 0)
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)
