@@ -301,3 +301,14 @@ def test_as_root_auto_never_falls_back_to_the_portable_tier(
     monkeypatch.setattr(portable, "linux_layers_problem", lambda: "/proc is not mounted")
     with pytest.raises(SandboxUnavailable, match="refuses to run learner code as root"):
         Sandbox("auto").check()
+
+
+@runs_learner_code
+@pytest.mark.parametrize("case", ["forge-fd-open", "forge-fileio", "forge-subprocess"])
+def test_a_forged_answer_counts_for_nothing_in_the_portable_tier(case: str) -> None:
+    """The parent checks each variant's frame and exit status as the harness does."""
+    from grader.load import load
+
+    hostile = Path(__file__).resolve().parent / "hostile" / f"{case}.py"
+    ran = Sandbox("portable").run(load(hostile), [{}, {"load": 2}], Limits(timeout=5))
+    assert [(e.missing, e.values) for e in ran.executions] == [(True, {}), (True, {})]

@@ -18,6 +18,7 @@ files, the network or other processes from the code it runs (SECURITY.md).
 from __future__ import annotations
 
 import contextlib
+import marshal
 import os
 import shutil
 import signal
@@ -34,8 +35,7 @@ from typing import Any
 
 from grader.load import MAX_BYTES, Program
 from grader.sandbox.answer import Bounds, parse_run
-from grader.sandbox.bundle import BOOTSTRAP, CHILD_SOURCE, child_code, reads_our_bytecode
-from grader.sandbox.child import GRACE, RAW_OUTPUT_CAP
+from grader.sandbox.child import GRACE, RAW_OUTPUT_CAP, child_command
 from grader.sandbox.harness.channel import FRAME_HEAD, VARIANT_CAP, new_ending, unframe
 from grader.sandbox.jobs import Job
 from grader.sandbox.model import Execution, Limits, Run
@@ -223,41 +223,9 @@ class _Child:
         """Start a variant's interpreter in its folder and send it the request."""
         read_fd, write_fd = os.pipe()
         ending = new_ending()
-        request: dict[str, Any] = {
-            "portable": True,
-            "secret": ending[0],
-            "status": ending[1],
-            "cells": [{"number": c.number, "source": c.source} for c in program.cells],
-            "kind": program.kind,
-            "variants": [dict(overrides)],
-            "budget": limits.timeout,
-            "soft_budget": max(limits.timeout - 0.5, limits.timeout * 0.8),
-            "stdout_cap": limits.stdout_bytes,
-            "limits": limits.rlimits(),
-        }
-        options: dict[str, Any]
-        if sys.platform == "win32":
-            import msvcrt
-
-            handle = msvcrt.get_osfhandle(write_fd)
-            os.set_handle_inheritable(handle, True)
-            request["result_handle"] = handle
-            options = {
-                "startupinfo": subprocess.STARTUPINFO(lpAttributeList={"handle_list": [handle]}),
-                "creationflags": subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.CREATE_NO_WINDOW,
-            }
-        else:
-            request["result_fd"] = write_fd
-            options = {"pass_fds": (write_fd,), "start_new_session": True}
-        if reads_our_bytecode(python):
-            argv = [python, "-I", "-S", "-c", BOOTSTRAP]
-            code = child_code()
-            preamble = b"%d\n" % len(code) + code
-        else:
-            argv = [python, "-I", "-S", "-c", CHILD_SOURCE]
-            preamble = b""
-        import marshal
-
+        request = _request(program, overrides, limits, ending)
+        options = _inherit(write_fd, request)
+        argv, preamble = child_command(python)
         try:
             process = subprocess.Popen(
                 argv,
@@ -387,6 +355,40 @@ class _Child:
             "answer": answer,
         }
         return parse_run(meta, payload, self.overrides, Bounds(stdout_chars=self.stdout_chars))
+
+
+def _request(
+    program: Program, overrides: Mapping[str, Any], limits: Limits, ending: tuple[bytes, int]
+) -> dict[str, Any]:
+    """Return what one variant's interpreter is asked, with its secret and exit status."""
+    return {
+        "portable": True,
+        "secret": ending[0],
+        "status": ending[1],
+        "cells": [{"number": c.number, "source": c.source} for c in program.cells],
+        "kind": program.kind,
+        "variants": [dict(overrides)],
+        "budget": limits.timeout,
+        "soft_budget": max(limits.timeout - 0.5, limits.timeout * 0.8),
+        "stdout_cap": limits.stdout_bytes,
+        "limits": limits.rlimits(),
+    }
+
+
+def _inherit(write_fd: int, request: dict[str, Any]) -> dict[str, Any]:
+    """Name the answer pipe in the request and return the Popen options that pass it on."""
+    if sys.platform == "win32":
+        import msvcrt
+
+        handle = msvcrt.get_osfhandle(write_fd)
+        os.set_handle_inheritable(handle, True)
+        request["result_handle"] = handle
+        return {
+            "startupinfo": subprocess.STARTUPINFO(lpAttributeList={"handle_list": [handle]}),
+            "creationflags": subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.CREATE_NO_WINDOW,
+        }
+    request["result_fd"] = write_fd
+    return {"pass_fds": (write_fd,), "start_new_session": True}
 
 
 def _remove(folder: Path) -> None:

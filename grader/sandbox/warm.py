@@ -20,7 +20,6 @@ machine's disk, and nothing needs removing afterwards but its cgroup leaf.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import marshal
 import os
 import secrets
@@ -227,6 +226,8 @@ class _Pipes:
         self.answer, res_w = self._pipe()
         self.theirs = (stdin_r, out_w, res_w)
         # Large enough to hold the request whole, where the kernel allows.
+        import fcntl  # POSIX only, like this tier: the package still imports on Windows
+
         with contextlib.suppress(OSError):
             fcntl.fcntl(self.request, F_SETPIPE_SZ, min(max(request_size, 65536), PIPE_MAX))
 
