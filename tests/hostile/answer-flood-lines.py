@@ -1,5 +1,5 @@
 # expect: status=error score=0 code=garbled-answer|integrity
-# Does the exercise, then reaches the harness's encoder through a format field and has the genuine answer claim five thousand printed lines, more than the harness ever keeps.
+# Does the exercise, then reaches the harness's encoder through a format field and has the genuine answer claim 2,500 printed lines, more than the harness ever keeps.
 import string
 import sys
 
@@ -17,7 +17,7 @@ encode = harness["json_text"]
 def flooded(value):
     if type(value) is dict and "lines" in value:
         value = dict(value)
-        value["lines"] = [[None, 10]] * 5_000
+        value["lines"] = [[None, 10]] * 2_500
     return encode(value)
 
 
