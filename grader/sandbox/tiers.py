@@ -58,7 +58,7 @@ class Sandbox:
         self._landlock = landlock
         self._seccomp = seccomp
         self._measure = measure
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._plan: Plan | None = None
         self._note = ""
         self._fleet = Fleet()
@@ -101,6 +101,8 @@ class Sandbox:
         with self._lock:
             if self._plan is None:
                 self._plan, self._note = self._choose()
+                if self._plan.tier == "warm":
+                    self._zygotes(self._plan).prestart()
             return self._plan
 
     def _choose(self) -> tuple[Plan, str]:

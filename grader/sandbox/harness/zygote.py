@@ -12,23 +12,21 @@ its pid with a pidfd, and once it has ended, its exit status. The forked harness
 the submission's namespaces and uid (spaces.enter_child), reads its request, and runs it
 as every other tier's harness does (main.serve), under every layer.
 
-The zygote dies with the grader, is not dumpable, and runs nothing of the learner's.
+The zygote ends with its control socket (the grader's end closes when the grader goes,
+and a harness running then is killed), is not dumpable, and runs nothing of the
+learner's.
 """
 
 import gc
 import marshal
 import os
+import select
 import time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox/bundle.py)
     from grader.sandbox.harness.encode import hard_exit
-    from grader.sandbox.harness.lockdown import (
-        PR_SET_DUMPABLE,
-        PR_SET_PDEATHSIG,
-        load_libc,
-        prctl,
-    )
+    from grader.sandbox.harness.lockdown import PR_SET_DUMPABLE, load_libc, prctl
     from grader.sandbox.harness.main import serve
     from grader.sandbox.harness.spaces import (
         CLONE_NEWPID,
@@ -52,7 +50,8 @@ def serve_zygote(request):
 
     libc = load_libc()
     control = _socket.socket(fileno=request["control_fd"])
-    prctl(libc, PR_SET_PDEATHSIG, _SIGKILL)
+    # No parent-death signal: it would come when the thread that started the zygote
+    # ends, not the grader. The zygote ends when its control socket does.
     if request["zygote"].get("user_namespace"):
         # While still dumpable: its maps are written through /proc/self.
         enter_user_namespace(libc)
@@ -80,6 +79,12 @@ def serve_zygote(request):
                 [b"P" + pid.to_bytes(8, "big")],
                 [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, pidfd.to_bytes(4, "little"))],
             )
+            # The parent says nothing while the harness runs: if its end of the socket
+            # stirs, it is gone, and so is the harness (and its namespace with it).
+            if control.fileno() in select.select([control.fileno(), pidfd], [], [])[0]:
+                os.kill(pid, _SIGKILL)
+                os.waitpid(pid, 0)
+                return
         finally:
             os.close(pidfd)
         _, status = os.waitpid(pid, 0)
