@@ -257,9 +257,13 @@ def _run(
             joined = _join(flight.leaf, process.pid)
         _, preamble = child_command(plan.python)
         # marshal: the harness reads it without importing anything (it is our own data).
-        raw, answer, stop = talk(
-            process, preamble + marshal.dumps(request), read_fd, limits, len(variants), kill
-        )
+        try:
+            raw, answer, stop = talk(
+                process, preamble + marshal.dumps(request), read_fd, limits, len(variants), kill
+            )
+        finally:
+            # Reaped: its pid may be another process's soon, which shutdown must not kill.
+            flight.kill = None
     finally:
         for fd in (read_fd, write_fd):
             if fd != -1:

@@ -362,6 +362,8 @@ def _run(
             raw, answer, stop = _talk(pipes, data[sent:], pidfd, limits, len(variants), flight)
             status = zygote.ended(limits.timeout + 5.0)
         finally:
+            # Before its number can be handed out again: shutdown must not signal through it.
+            flight.kill = None
             os.close(pidfd)
         broken = status is None
     finally:
