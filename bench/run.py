@@ -5,7 +5,8 @@
 
 It builds its own corpora under bench/.corpus/ (generated from the samples in
 submissions/: correct and incorrect scripts and notebooks, each file made unique), then
-measures, side by side in one run:
+measures, side by side in one run (wall time, and for the batches CPU time too, which
+holds up on a busy machine):
 
 * cold start: ``python -m grader`` on one script and on one notebook, against
   ``python -c pass``, ``python -c "import pytest"`` and a one-test pytest run;
@@ -29,6 +30,7 @@ import hashlib
 import json
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -178,16 +180,33 @@ def _grader(*args: str) -> list[str]:
     return [PY, "-m", "grader", "--format", "json", "-o", os.devnull, *args]
 
 
-def spawn_floor(count: int, jobs: int) -> float:
-    """Return the seconds it takes to start and reap `count` bare Python processes."""
+def _children_cpu() -> float:
+    """CPU seconds of every process this one has reaped (and of what they reaped)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def spawn_floor(count: int, jobs: int) -> tuple[float, float]:
+    """Start and reap `count` bare Python processes; return the wall and CPU seconds."""
 
     def one(_: int) -> None:
         subprocess.run([PY, "-I", "-S", "-c", "pass"], check=False)
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _children_cpu()
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         list(pool.map(one, range(count)))
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _children_cpu() - cpu
+
+
+def batch(command: Sequence[str]) -> tuple[float, float]:
+    """Run a grading once; return its wall and CPU seconds (the grader's and its children's).
+
+    The CPU time holds up on a loaded machine, where the wall time does not; it misses
+    what bubblewrap's own children use.
+    """
+    start, cpu = time.perf_counter(), _children_cpu()
+    subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start, _children_cpu() - cpu
 
 
 def tiers_here() -> list[str]:
@@ -281,13 +300,15 @@ def measure_batches(table: Table, tiers: list[str], scripts: Path, notebooks: Pa
     for label, folder in (("scripts", scripts), ("notebooks", notebooks)):
         count = sum(1 for p in folder.iterdir() if p.suffix in (".py", ".ipynb"))
         for tier in tiers:
-            floor = spawn_floor(count, JOBS)
-            seconds = _seconds(_grader("--sandbox", tier, "--jobs", str(JOBS), str(folder)), 1)
+            floor, floor_cpu = spawn_floor(count, JOBS)
+            seconds, cpu = batch(_grader("--sandbox", tier, "--jobs", str(JOBS), str(folder)))
             table.row(
                 f"{count} {label}, `--jobs {JOBS}`, {tier} tier",
-                f"{seconds:.2f} s ({seconds / count * 1000:.1f} ms each)",
+                f"{seconds:.2f} s ({seconds / count * 1000:.1f} ms each), "
+                f"CPU {cpu / count * 1000:.1f} ms each",
                 f"{seconds / floor:.2f}x {count} bare `python -I -S -c pass` at {JOBS} "
-                f"workers ({floor:.2f} s)",
+                f"workers ({floor:.2f} s); CPU {cpu / floor_cpu:.2f}x theirs "
+                f"({floor_cpu / count * 1000:.1f} ms each)",
             )
             table.per_submission[(label, tier)] = seconds / count
     for tier in tiers:
