@@ -548,7 +548,7 @@ def test_a_uid_sweep_refuses_root_and_the_grader() -> None:
 @pytest.fixture
 def no_warm_tier(monkeypatch: pytest.MonkeyPatch) -> None:
     """This machine, as one where the warm tier cannot run (an ordinary user, say)."""
-    monkeypatch.setattr(probes, "warm_problem", lambda python: "not on this machine")
+    monkeypatch.setattr(probes, "warm_problem", lambda python, own_uid: "not on this machine")
 
 
 @pytest.mark.usefixtures("no_warm_tier")

@@ -409,7 +409,7 @@ def main():
         run_portable(request)
         return
     if request.get("zygote"):
-        serve_zygote(request)
+        serve_zygote(request, serve)
         return
     libc = load_libc()
     entered = enter_namespaces(libc, request["enter"]) if request.get("enter") else {}

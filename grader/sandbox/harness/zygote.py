@@ -27,7 +27,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox/bundle.py)
     from grader.sandbox.harness.encode import hard_exit
     from grader.sandbox.harness.lockdown import PR_SET_DUMPABLE, load_libc, prctl
-    from grader.sandbox.harness.main import serve
     from grader.sandbox.harness.spaces import (
         CLONE_NEWPID,
         enter_child,
@@ -43,8 +42,11 @@ CONTROL_BYTES = 65536
 _SIGKILL = 9
 
 
-def serve_zygote(request):
-    """Prepare once, then fork a harness for every submission the parent sends, until it goes."""
+def serve_zygote(request, serve):
+    """Prepare once, then fork a harness for every submission the parent sends, until it goes.
+
+    ``serve(request, libc, entered, marks)`` runs a forked harness's request (main.serve).
+    """
     import _socket  # only the zygote needs them: the other tiers' harnesses never load them
     import fcntl  # noqa: F401  (for the forked harnesses, loaded before the freeze)
 
@@ -69,7 +71,7 @@ def serve_zygote(request):
         if not message:
             return  # the parent closed its end: the grading is over
         try:
-            pid = _fork_harness(libc, own_pids, control, marshal.loads(message), fds)
+            pid = _fork_harness(libc, own_pids, control, marshal.loads(message), fds, serve)
         finally:
             for fd in fds:
                 os.close(fd)
@@ -104,20 +106,20 @@ def _receive(control):
     return message, fds
 
 
-def _fork_harness(libc, own_pids, control, config, fds):
+def _fork_harness(libc, own_pids, control, config, fds, serve):
     """Fork the submission's harness as pid 1 of a new PID namespace; return its pid here."""
     unshare(libc, CLONE_NEWPID)
     try:
         pid = os.fork()
         if pid == 0:
-            _become_harness(libc, control, config, fds)
+            _become_harness(libc, control, config, fds, serve)
     finally:
         # Back to the zygote's own namespace for its next children.
         libc.setns(own_pids, CLONE_NEWPID)
     return pid
 
 
-def _become_harness(libc, control, config, fds):
+def _become_harness(libc, control, config, fds, serve):
     """In the forked child: take the descriptors, the namespaces and the uid, then serve."""
     try:
         import fcntl
