@@ -294,6 +294,12 @@ def reports(tier: str, corpus: list[tuple[str, Path]]) -> list[str]:
     return _REPORTS[tier]
 
 
+def reports_alone(tier: str, shown: str, path: Path) -> str:
+    """Grade one submission alone in a tier and return its report."""
+    graded = grade([Submission(shown, path)], Options(timeout=TEST_TIMEOUT, sandbox=tier))
+    return golden_of(graded.results[0])
+
+
 COLD = [
     "process",
     pytest.param(
@@ -312,9 +318,18 @@ def test_every_report_is_the_cold_tiers_report(cold: str, corpus: list[tuple[str
     warm_reports = reports("warm", corpus)
     cold_reports = reports(cold, corpus)
     differ = [
-        shown for (shown, _), a, b in zip(corpus, warm_reports, cold_reports, strict=True) if a != b
+        (shown, path)
+        for (shown, path), a, b in zip(corpus, warm_reports, cold_reports, strict=True)
+        if a != b
     ]
-    assert differ == []
+    # A program near its time limit may run out of it in one batch on a loaded machine:
+    # a difference counts only if it shows again when that program is graded alone.
+    again = [
+        shown
+        for shown, path in differ
+        if reports_alone("warm", shown, path) != reports_alone(cold, shown, path)
+    ]
+    assert again == []
 
 
 # -- as an ordinary user ------------------------------------------------------------------
