@@ -32,6 +32,7 @@ learner code ever runs in it.
 """
 
 import _signal as signal  # the C module: `signal` would import enum, and enum re
+import gc
 import marshal
 import os
 import select
@@ -116,8 +117,10 @@ def _enter_variant(request, write_fd, harness, libc, layers, folder):
 
     Return the answer pipe's new descriptor number.
     """
-    # A variant dies with the harness, so killing the harness ends every variant.
-    prctl(libc, PR_SET_PDEATHSIG, signal.SIGKILL)
+    # A variant dies with the harness, so killing the harness ends every variant (the
+    # kernel sees to it where the harness is its PID namespace's first process).
+    if harness != 1:
+        prctl(libc, PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != harness:
         hard_exit(0)
     os.chdir(folder)
@@ -358,6 +361,9 @@ def serve(request, libc, entered, marks=None):
     harness = os.getpid()
     children = []
     folders = _variant_folders(len(request["variants"]))
+    # What the harness made since it started is frozen too: a collection in a variant
+    # then never writes to those objects (pages it would otherwise copy).
+    gc.freeze()
     for index, overrides in enumerate(request["variants"]):
         children.append(
             _start_variant(request, overrides, folders[index], harness, libc, layers, children)
