@@ -188,10 +188,11 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--sandbox",
-        choices=("auto", "process", "bwrap", "portable"),
+        choices=("auto", "warm", "process", "bwrap", "portable"),
         default="auto",
-        help="isolation of the learner's code: bwrap (namespaces, hidden files, no "
-        "network), process (Linux), portable (any system: a separate process with a time "
+        help="isolation of the learner's code: warm (Linux as root: namespaces, hidden "
+        "files, no network, forked from a started sandbox), bwrap (the same through "
+        "bubblewrap), process (Linux), portable (any system: a separate process with a time "
         "limit, a fresh folder and no environment, but it does not stop the code from "
         "reading or changing your files or using the network: for checking your own "
         "work only), or auto, the strongest that works here (default: auto; see SECURITY.md)",
@@ -199,7 +200,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--require-sandbox",
         action="store_true",
-        help="refuse to grade (exit 2) unless the bwrap tier works here (never the portable tier)",
+        help="refuse to grade (exit 2) unless the warm or the bwrap tier works here "
+        "(never the portable tier)",
     )
     _exercise_option(p)
     p.add_argument(

@@ -242,6 +242,9 @@ def grade(
         results = _graded(pool, exercise, submissions, options, sandbox, progress)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        # Its zygotes, the cgroup leaves it made ahead: nothing of the sandbox outlives
+        # the grading.
+        sandbox.shutdown()
     return Report(
         results=tuple(results),
         sandbox=sandbox.tier,

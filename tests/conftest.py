@@ -4,10 +4,11 @@ file through the real grader.
 ``GRADER_TEST_SANDBOX`` says which tiers the suite tests; nothing else about the
 machine's optional tools changes what a test expects:
 
-- unset or ``auto``: the process tier, and the bwrap tier where it works here;
+- unset or ``auto``: the process tier, and the warm and bwrap tiers where they work here;
 - ``process``: bubblewrap is hidden from the whole run, as on a laptop without it
-  (``auto`` falls back to the process tier, bwrap tests are skipped);
-- ``bwrap``: the bwrap tier must work, so its tests fail instead of being skipped.
+  (``auto`` falls back to the warm tier, or the process tier; bwrap tests are skipped);
+- ``bwrap``: the bwrap tier must work, so its tests fail instead of being skipped;
+- ``warm``: the warm tier must work, likewise.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from grader import sandbox
 from grader.exercise import builtin
 from grader.grade import Options, Submission, grade
 from grader.result import Result
-from grader.sandbox import isolation, visibility
+from grader.sandbox import isolation, probes, visibility
 
 # The grader keeps the reference's expected values in the user's cache folder; the suite
 # keeps its own (the processes it starts inherit it), so that it neither reads nor
@@ -34,38 +35,52 @@ _CACHE = tempfile.TemporaryDirectory(prefix="grader-test-cache-")
 os.environ["XDG_CACHE_HOME"] = _CACHE.name
 
 SANDBOX_UNDER_TEST = os.environ.get("GRADER_TEST_SANDBOX", "auto")
-if SANDBOX_UNDER_TEST not in ("auto", "process", "bwrap"):
+if SANDBOX_UNDER_TEST not in ("auto", "process", "bwrap", "warm"):
     raise pytest.UsageError(
-        f"GRADER_TEST_SANDBOX={SANDBOX_UNDER_TEST!r}: use auto, process or bwrap"
+        f"GRADER_TEST_SANDBOX={SANDBOX_UNDER_TEST!r}: use auto, process, bwrap or warm"
     )
 HIDDEN = "bubblewrap is hidden from this test run (GRADER_TEST_SANDBOX=process)"
+CHILD_PYTHON = visibility.child_python(isolation.is_root()) or ""
 BWRAP_PROBLEM = (
     HIDDEN
     if SANDBOX_UNDER_TEST == "process"
-    else sandbox.bwrap_problem(
-        "bwrap", visibility.child_python(isolation.is_root()) or "", isolation.is_root()
-    )
+    else sandbox.bwrap_problem("bwrap", CHILD_PYTHON, isolation.is_root())
 )
+WARM_PROBLEM = sandbox.warm_problem(CHILD_PYTHON, isolation.is_root())
 needs_bwrap = pytest.mark.skipif(
     BWRAP_PROBLEM is not None and SANDBOX_UNDER_TEST != "bwrap",
     reason=f"the bwrap tier cannot run here: {BWRAP_PROBLEM}",
 )
+needs_warm = pytest.mark.skipif(
+    WARM_PROBLEM is not None and SANDBOX_UNDER_TEST != "warm",
+    reason=f"the warm tier cannot run here: {WARM_PROBLEM}",
+)
 # The tiers a tier-by-tier test runs in; BEST is the one "auto" picks in this run.
-TIERS = ["process", pytest.param("bwrap", marks=needs_bwrap)]
-BEST = "process" if BWRAP_PROBLEM is not None and SANDBOX_UNDER_TEST != "bwrap" else "bwrap"
+TIERS = [
+    pytest.param("warm", marks=needs_warm),
+    "process",
+    pytest.param("bwrap", marks=needs_bwrap),
+]
+BEST = (
+    "warm"
+    if WARM_PROBLEM is None or SANDBOX_UNDER_TEST == "warm"
+    else "bwrap"
+    if BWRAP_PROBLEM is None or SANDBOX_UNDER_TEST == "bwrap"
+    else "process"
+)
 
 
 @pytest.fixture(autouse=True)
 def _hide_bwrap(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """With GRADER_TEST_SANDBOX=process, the grader finds no bubblewrap in this process."""
     if SANDBOX_UNDER_TEST == "process":
-        real = sandbox.bwrap_problem
+        real = probes.bwrap_problem
 
         def hidden(bwrap: str, python: str, own_uid: bool) -> str | None:
             # Only the machine's own bubblewrap: a test may still name another program.
             return HIDDEN if bwrap == "bwrap" else real(bwrap, python, own_uid)
 
-        monkeypatch.setattr(sandbox, "bwrap_problem", hidden)
+        monkeypatch.setattr(probes, "bwrap_problem", hidden)
     yield
 
 

@@ -1,13 +1,16 @@
-"""Grade hostile cases inside private mount and IPC namespaces, away from the machine.
+"""Grade hostile cases inside private mount, IPC and PID namespaces, away from the machine.
 
 tests/test_hostile.py starts this module as root through
-``unshare -m -i --propagation private python -m tests.contained TIER CASE CORRECT``
-for the cases that could harm the machine that runs the tests if the grader failed
-(deep trees and millions of files in temporary folders, System V IPC objects, keys).
-It mounts fresh tmpfs on /tmp, /var/tmp and /dev/shm, then grades the case alone, the
-case in a batch with a correct submission, and the correct submission after them, and
-prints one JSON line: each grading's verdicts and time, and what was left behind (files
-in the temporary folders, IPC objects, their modes).
+``unshare -m -i -p -f --mount-proc --propagation private python -m tests.contained TIER
+CASE CORRECT`` for the cases that could harm the machine that runs the tests if the
+grader failed (deep trees and millions of files in temporary folders, System V IPC
+objects, keys, threads that outlive a sweep). It mounts fresh tmpfs on /tmp, /var/tmp
+and /dev/shm, then grades the case alone, the case in a batch with a correct
+submission, and the correct submission after them, and prints one JSON line: each
+grading's verdicts and time, and what was left behind (files in the temporary folders,
+IPC objects, their modes, processes of the sandbox's uids, cgroup leaves of this
+grader). Whatever the grader left running dies with the PID namespace when this module
+ends; it is seen, and reported, first.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from pathlib import Path
 from grader.analysis.allowlist import UNRESTRICTED
 from grader.exercise import builtin
 from grader.grade import Options, Submission, grade
+from grader.sandbox import cgroup, isolation
 
 TEMP_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")
 TIMEOUT = 2.0
@@ -36,6 +40,30 @@ def _ipc_objects() -> list[str]:
         with open(f"/proc/sysvipc/{kind}", encoding="ascii") as handle:
             found.extend(f"{kind}: {line.strip()}" for line in list(handle)[1:])
     return found
+
+
+def _processes() -> list[str]:
+    """Every process of the sandbox's uids still alive in this PID namespace, with its threads.
+
+    Nothing else runs in the namespace but this module, so each one is a leftover.
+    """
+    found = []
+    for uid in isolation.free_ids():
+        for pid in isolation.processes_of(uid):
+            threads = len(os.listdir(f"/proc/{pid}/task")) if os.path.isdir(f"/proc/{pid}") else 0
+            found.append(f"pid {pid} of uid {uid}, {threads} threads")
+    return found
+
+
+def _leaves() -> list[str]:
+    """The cgroup leaves this process made that are still there."""
+    mine = cgroup.leaf_name().rsplit("-", 1)[0] + "-"
+    return [
+        os.path.join(parent, name)
+        for parent in cgroup.parents()
+        for name in os.listdir(parent)
+        if name.startswith(mine)
+    ]
 
 
 def _grade(paths: list[Path], tier: str) -> dict[str, object]:
@@ -121,6 +149,8 @@ def main(argv: list[str]) -> None:
                 "left": left,
                 "ipc": _ipc_objects(),
                 "modes": {f: oct(os.stat(f).st_mode & 0o7777) for f in TEMP_FOLDERS},
+                "processes": _processes(),
+                "leaves": _leaves(),
             }
         )
     )

@@ -263,7 +263,7 @@ def test_the_tier_and_its_layers_are_in_the_staff_log_and_extra_data_only(tmp_pa
     """Staff read which sandbox ran in the log and in extra_data; the learner sees neither."""
     done, document = run_autograder(upload(tmp_path, {"mine.py": CORRECT}))
     extra = document["extra_data"]
-    assert extra["sandbox"] in ("bwrap", "process")
+    assert extra["sandbox"] in ("warm", "bwrap", "process")
     assert extra["layers"]
     (log,) = done.stdout.splitlines()
     assert log.startswith(f"grader upload: graded mine.py: {STEP_COUNT} points; sandbox: ")

@@ -29,12 +29,13 @@ from grader.sandbox import (
     SandboxUnavailable,
     isolation,
     minimal_environment,
+    probes,
     visibility,
 )
 from grader.sandbox.answer import parse_answer
 from grader.sandbox.values import decode
-from grader.sandbox.wire import Ended
-from tests.conftest import STEP_COUNT, TIERS, needs_bwrap
+from grader.sandbox.wire import ANSWER_GENUINE, Ended
+from tests.conftest import STEP_COUNT, TIERS, WARM_PROBLEM, needs_bwrap, needs_warm
 
 # The process and bwrap tiers are Linux's; the portable tier has tests of its own.
 pytestmark = pytest.mark.linux
@@ -197,10 +198,11 @@ def test_as_root_the_child_runs_as_an_unprivileged_user_of_its_own(tier: str) ->
         tier, "import os\nids = [os.getuid(), os.geteuid(), os.getgid(), os.getgroups()]\n"
     )
     uid, euid, gid, groups = value(ran, "ids")
-    if tier == "process":
+    if tier != "bwrap":  # bubblewrap shows the uid through a user namespace of its own
         assert uid in isolation.CHILD_IDS and euid == uid and gid == uid
         assert groups in ([], [gid])
-    assert f"uid {ran.layers[1 if tier == 'bwrap' else 0].split()[-1]}" in ran.layers
+        assert f"uid {uid}" in ran.layers
+    assert any(layer.startswith("uid ") for layer in ran.layers)
 
 
 @needs_root
@@ -348,7 +350,10 @@ def test_the_grader_environment_is_unreadable_through_proc(
 
 def _answer(nonce: str, payloads: list[bytes], **header: Any) -> bytes:
     """Frame an answer as the harness does: a JSON header line, each run's bytes, b"S"."""
-    runs = [{"size": len(p), "timed_out": False, "exit_status": 0} for p in payloads]
+    runs = [
+        {"size": len(p), "timed_out": False, "exit_status": 0, "answer": ANSWER_GENUINE}
+        for p in payloads
+    ]
     head = {"nonce": nonce, "runs": runs, "layers": {}, **header}
     return json.dumps(head).encode() + b"\n" + b"".join(payloads) + b"S"
 
@@ -425,6 +430,31 @@ def test_raw_output_is_capped_and_the_flood_stopped(tier: str) -> None:
     assert time.monotonic() - started < 8
     assert len(ran.raw_output) <= RAW_OUTPUT_CAP
     assert ran.main.missing and ran.main.ended is Ended.OUTPUT_LIMIT
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_a_variant_cannot_kill_the_programs_other_variants(tier: str) -> None:
+    """kill(-1) from one variant reaches none of the others (Landlock 6 scopes signals to
+    each variant's own processes), so no variant's verdict depends on another's timing."""
+    ran = Sandbox(tier).run(
+        program(
+            """
+            import os, signal, time
+            time.sleep(0.3)
+            try:
+                os.kill(-1, signal.SIGKILL)
+            except OSError:
+                pass
+            time.sleep(0.5)
+            alive = True
+            """
+        ),
+        [{}] * 4,
+        Limits(timeout=10),
+    )
+    if not any(layer.startswith("landlock") and int(layer.split()[1]) >= 6 for layer in ran.layers):
+        pytest.skip("without Landlock 6 the variants of one child may signal each other")
+    assert [e.missing for e in ran.executions] == [False] * 4
 
 
 # -- nothing outlives the child ------------------------------------------------------
@@ -515,8 +545,16 @@ def test_a_uid_sweep_refuses_root_and_the_grader() -> None:
 # -- choosing the tier ---------------------------------------------------------------
 
 
+@pytest.fixture
+def no_warm_tier(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This machine, as one where the warm tier cannot run (an ordinary user, say)."""
+    monkeypatch.setattr(probes, "warm_problem", lambda python, own_uid: "not on this machine")
+
+
+@pytest.mark.usefixtures("no_warm_tier")
 def test_auto_falls_back_to_process_and_says_how_to_get_bwrap() -> None:
-    """Without bubblewrap, auto runs the process tier and the note gives the commands."""
+    """Without the warm tier and bubblewrap, auto runs the process tier and the note
+    gives the commands."""
     sandbox = Sandbox("auto", bwrap="/nonexistent/bwrap")
     assert sandbox.tier == "process"
     assert "not installed" in sandbox.note
@@ -525,8 +563,10 @@ def test_auto_falls_back_to_process_and_says_how_to_get_bwrap() -> None:
     assert "kernel.apparmor_restrict_unprivileged_userns=0" in ENABLE_BWRAP
 
 
+@pytest.mark.usefixtures("no_warm_tier")
 def test_a_required_bwrap_that_cannot_run_is_an_error() -> None:
-    """--sandbox bwrap and --require-sandbox refuse to grade in a weaker tier."""
+    """--sandbox bwrap, and --require-sandbox without the warm tier, refuse to grade in
+    a weaker tier."""
     for sandbox in (
         Sandbox("bwrap", bwrap="/nonexistent/bwrap"),
         Sandbox("auto", require=True, bwrap="/nonexistent/bwrap"),
@@ -535,6 +575,7 @@ def test_a_required_bwrap_that_cannot_run_is_an_error() -> None:
             sandbox.check()
 
 
+@pytest.mark.usefixtures("no_warm_tier")
 def test_a_bwrap_that_fails_is_reported_with_its_own_words(tmp_path: Path) -> None:
     """A bwrap that exits with an error (AppArmor, say) makes auto fall back, with the reason."""
     fake = Path("/tmp") / f"grader-test-bwrap-{os.getpid()}"
@@ -548,17 +589,26 @@ def test_a_bwrap_that_fails_is_reported_with_its_own_words(tmp_path: Path) -> No
         fake.unlink()
 
 
+@needs_warm
+def test_auto_prefers_the_warm_tier_and_require_sandbox_accepts_it() -> None:
+    """Where it works, the warm tier is auto's choice, with no note, bubblewrap or not."""
+    for sandbox in (
+        Sandbox("auto", bwrap="/nonexistent/bwrap"),
+        Sandbox("auto", require=True, bwrap="/nonexistent/bwrap"),
+    ):
+        assert (sandbox.tier, sandbox.note) == ("warm", "")
+
+
 def test_an_unknown_mode_is_refused() -> None:
-    """Only auto, process and bwrap exist."""
+    """Only auto, warm, process, bwrap and portable exist."""
     with pytest.raises(ValueError, match="unknown sandbox mode"):
         Sandbox("docker")
 
 
-@pytest.mark.parametrize("flags", [["--sandbox", "bwrap"], ["--require-sandbox"]])
-def test_the_command_line_refuses_a_missing_bwrap_in_one_line(flags: list[str]) -> None:
+def test_the_command_line_refuses_a_missing_bwrap_in_one_line() -> None:
     """A missing strong tier that was asked for is a usage error: exit 2, one line."""
     done = subprocess.run(
-        [sys.executable, "-m", "grader", str(CORRECT), *flags],
+        [sys.executable, "-m", "grader", str(CORRECT), "--sandbox", "bwrap"],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -569,6 +619,24 @@ def test_the_command_line_refuses_a_missing_bwrap_in_one_line(flags: list[str]) 
     assert done.stdout == ""
     assert len(done.stderr.strip().splitlines()) == 1
     assert done.stderr.startswith("grader: the bwrap sandbox tier is not available")
+
+
+def test_require_sandbox_grades_in_the_warm_tier_or_refuses_in_one_line() -> None:
+    """Without bubblewrap, --require-sandbox is met by the warm tier where it works, and
+    is a usage error (exit 2, one line) where it does not."""
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", str(CORRECT), "--require-sandbox", "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PATH": "/nonexistent"},
+        timeout=120,
+    )
+    if WARM_PROBLEM is None:
+        assert (done.returncode, json.loads(done.stdout)["sandbox"]) == (0, "warm")
+    else:
+        assert (done.returncode, done.stdout) == (2, "")
+        assert len(done.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize("tier", TIERS)

@@ -7,12 +7,15 @@ user without a delegated subtree, a container without cgroup access).
 from __future__ import annotations
 
 import os
+import subprocess
 import textwrap
+import time
 
 import pytest
 
 from grader.load import Cell, Program
 from grader.sandbox import SUBMISSION_MEMORY_FACTOR, Limits, Sandbox, cgroup
+from grader.sandbox.janitor import Janitor
 from grader.sandbox.values import decode
 from tests.conftest import TIERS
 
@@ -86,16 +89,93 @@ def test_with_room_for_them_all_ten_forks_hold_their_memory(tier: str) -> None:
     assert held == 10
 
 
-def test_a_leaf_is_removed_with_its_child() -> None:
-    """No leaf of this grader's is left in any hierarchy after its children ran."""
-    mine = f"grader-{os.getpid()}-"
-    layers, _ = run("process", "held = 1\n", Limits(timeout=5))
-    assert any(layer.startswith("cgroup") for layer in layers)
-    left = [
+def mine() -> list[str]:
+    """Every leaf this process made that is still there, in any hierarchy."""
+    prefix = cgroup.leaf_name().rsplit("-", 1)[0] + "-"
+    return [
         os.path.join(root, name)
         for mount in set(cgroup._mounts().values())
         for root, folders, _ in os.walk(mount)
         for name in folders
-        if name.startswith(mine)
+        if name.startswith(prefix)
     ]
-    assert left == []
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_no_leaf_is_left_once_the_sandbox_is_shut_down(tier: str) -> None:
+    """Leaves made ahead and leaves of finished children all go with the sandbox."""
+    with Sandbox(tier) as sandbox:
+        for _ in range(3):
+            ran = sandbox.run(Program("t.py", "script", (Cell(None, "x = 1\n", ""),)), [{}])
+            assert any(layer.startswith("cgroup") for layer in ran.layers)
+    assert mine() == []
+
+
+def test_a_leaf_name_says_which_namespace_process_and_start_made_it() -> None:
+    """grader-<pid namespace inode>-<pid>-<start time>-<random>."""
+    _, namespace, pid, started, _ = cgroup.leaf_name().split("-")
+    assert int(namespace) == os.stat("/proc/self/ns/pid").st_ino
+    assert int(pid) == os.getpid()
+    with open("/proc/self/stat", "rb") as handle:
+        assert int(started) == int(handle.read().rsplit(b")", 1)[1].split()[19])
+
+
+def test_only_leaves_provably_left_by_a_gone_grader_are_stale() -> None:
+    """Ours and dead, or of an older grader and old; never another namespace's."""
+    _, namespace, pid, started, _ = cgroup.leaf_name().split("-")
+    now = time.time()
+    assert not cgroup.is_stale(f"grader-{namespace}-{pid}-{started}-ab12", now)
+    # This process's pid, started at another time: the grader that made it is gone.
+    assert cgroup.is_stale(f"grader-{namespace}-{pid}-{int(started) - 1}-ab12", now)
+    # No process has this pid here.
+    assert cgroup.is_stale(f"grader-{namespace}-4194304-1-ab12", now)
+    # Another PID namespace: its pids say nothing here.
+    assert not cgroup.is_stale(f"grader-{int(namespace) + 1}-4194304-1-ab12", now)
+    assert not cgroup.is_stale("grader-1234-abcdef12", now - 60, now)
+    assert cgroup.is_stale("grader-1234-abcdef12", now - cgroup.OLD_LEAF_AGE - 1, now)
+    assert not cgroup.is_stale("something-else", 0.0)
+
+
+def test_an_empty_stale_leaf_is_swept_and_a_busy_or_foreign_one_kept() -> None:
+    """Only empty leaves go, and only those is_stale proves are leftovers."""
+    leaf = cgroup.create(64 * 1024 * 1024, 16)
+    assert leaf is not None
+    _, namespace, _, _, _ = cgroup.leaf_name().split("-")
+    parent = os.path.dirname(leaf.folders[-1])
+    stale = os.path.join(parent, f"grader-{namespace}-4194304-1-0bad")
+    foreign = os.path.join(parent, f"grader-{int(namespace) + 1}-4194304-1-0bad")
+    os.mkdir(stale)
+    os.mkdir(foreign)
+    busy = cgroup.Leaf((os.path.join(parent, f"grader-{namespace}-4194303-1-0bad"),), 1)
+    os.mkdir(busy.folders[0])
+    sleeper = subprocess.Popen(["sleep", "30"])
+    try:
+        busy.add(sleeper.pid)
+        cgroup.remove_stale()
+        assert (os.path.exists(stale), os.path.exists(foreign)) == (False, True)
+        assert os.path.exists(busy.folders[0])
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+        os.rmdir(foreign)
+        busy.remove()
+        leaf.remove()
+
+
+def test_the_janitor_removes_a_busy_leaf_once_it_empties() -> None:
+    """A leaf still holding a process is retried off the caller's path, and goes."""
+    janitor = Janitor()
+    leaf = janitor.take(64 * 1024 * 1024, 16)
+    assert leaf is not None
+    sleeper = subprocess.Popen(["sleep", "30"])
+    leaf.add(sleeper.pid)
+    janitor.discard(leaf)
+    assert janitor.pending() == 1
+    sleeper.kill()
+    sleeper.wait()
+    deadline = time.monotonic() + 10
+    while janitor.pending() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert janitor.pending() == 0
+    assert janitor.close() == []
+    assert mine() == []

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.sandbox import isolation
+from grader.sandbox import isolation, visibility
 from grader.sandbox.cleanup import CleanupError, ipc_objects, remove_ipc_objects, remove_tree
 from tests.conftest import ROOT
 
@@ -170,3 +170,91 @@ def test_a_uid_with_no_ipc_objects_has_nothing_to_sweep() -> None:
     """A uid nobody uses owns no IPC object, and sweeping it changes nothing."""
     assert ipc_objects(65533) == []
     assert remove_ipc_objects(65533) == []
+
+
+# -- thread groups whose leader is a zombie ------------------------------------------
+
+# The first thread ends with the raw exit syscall; two others sleep on. /proc shows the
+# process as a zombie, and signalling it still reaches the threads.
+ZOMBIE_LEADER = """
+import ctypes, threading, time
+for _ in range(2):
+    threading.Thread(target=time.sleep, args=(60,)).start()
+time.sleep(0.2)
+ctypes.CDLL(None).syscall(60, 0)
+"""
+
+
+def zombie_leader(**ids: object) -> subprocess.Popen[bytes]:
+    """Start a process whose first thread has exited while its other threads run."""
+    python = visibility.child_python(bool(ids)) or sys.executable
+    child = subprocess.Popen([python, "-I", "-c", ZOMBIE_LEADER], **ids)  # type: ignore[call-overload]
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with open(f"/proc/{child.pid}/stat", "rb") as handle:
+            if handle.read().rsplit(b")", 1)[1].split()[0] == b"Z":
+                return child
+        time.sleep(0.01)
+    child.kill()
+    raise AssertionError("the first thread never exited")
+
+
+def threads_of(pid: int) -> list[str]:
+    """The threads of a process that are not zombies."""
+    alive = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/stat", "rb") as handle:
+            if handle.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X"):
+                alive.append(task)
+    return alive
+
+
+@pytest.mark.linux
+def test_a_zombie_leader_whose_threads_run_is_a_live_descendant() -> None:
+    """The harness's walker finds it, so its sweep kills it; and the kill reaches them all."""
+    from grader.sandbox.harness.procs import descendants
+
+    child = zombie_leader()
+    try:
+        assert len(threads_of(child.pid)) == 2
+        assert child.pid in descendants(os.getpid())
+        os.kill(child.pid, 9)
+        child.wait(timeout=10)
+    finally:
+        child.kill()
+    assert child.pid not in descendants(os.getpid())
+
+
+@pytest.mark.skipif(not isolation.is_root(), reason="only root gives children a uid of their own")
+def test_a_uid_sweep_finds_and_kills_a_zombie_led_thread_group() -> None:
+    """processes_of counts it as live, kill_uid kills its threads, and only then says done."""
+    lease = isolation.acquire()
+    try:
+        child = zombie_leader(user=lease.uid, group=lease.gid, extra_groups=[])
+        try:
+            assert isolation.processes_of(lease.uid) == [child.pid]
+            assert isolation.kill_uid(lease.uid) is True
+            child.wait(timeout=10)
+            assert isolation.processes_of(lease.uid) == []
+        finally:
+            child.kill()
+    finally:
+        isolation.release(lease)
+
+
+@pytest.mark.skipif(not isolation.is_root(), reason="uid locks are root's")
+def test_a_uid_whose_sweep_did_not_finish_is_retired_not_released(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Whatever its child left may still run: the uid is never handed out again."""
+    lease = isolation.acquire()
+    lock = Path(isolation.LOCK_DIRS[0]) / str(lease.uid)
+    # A process no signal can end is not something a test can make; the sweep says so.
+    monkeypatch.setattr(isolation, "kill_uid", lambda uid: False)
+    try:
+        problem = isolation.finish(lease, None, False, None)
+        assert "would not die" in problem
+        assert lock.read_bytes() == isolation.RETIRED
+    finally:
+        # Nothing ran as that uid: it goes back to the pool.
+        lock.write_bytes(b"0")

@@ -29,6 +29,15 @@ from grader.sandbox.values import decode
 from tests.conftest import ROOT, SUBMISSIONS
 from tests.golden import TIMEOUT, golden_of, golden_path, samples
 
+# As root on Linux the tier refuses to run learner code (it would run with root's powers
+# over the machine), so what it promises can only be checked as an ordinary user.
+AS_ROOT = sys.platform == "linux" and os.geteuid() == 0
+runs_learner_code = pytest.mark.skipif(
+    AS_ROOT,
+    reason="the portable tier refuses to run learner code as root on Linux; its runs are "
+    "tested as an ordinary user (and on Windows and macOS)",
+)
+
 
 def run_portable(
     source: str, variants: list[dict[str, Any]] | None = None, timeout: float = 5.0
@@ -71,6 +80,7 @@ def graded() -> dict[str, Any]:
     return {"tier": report.sandbox, "results": {Path(r.submission).name: r for r in report.results}}
 
 
+@runs_learner_code
 @pytest.mark.parametrize("name", [p.name for p in samples()])
 def test_each_sample_gets_its_recorded_verdict_in_the_portable_tier(
     name: str, graded: dict[str, Any]
@@ -80,6 +90,7 @@ def test_each_sample_gets_its_recorded_verdict_in_the_portable_tier(
     assert expected == golden_of(graded["results"][name])
 
 
+@runs_learner_code
 def test_the_report_names_the_portable_tier(graded: dict[str, Any]) -> None:
     """The report says which tier ran, so the goldens above compared the right thing.
 
@@ -89,6 +100,7 @@ def test_the_report_names_the_portable_tier(graded: dict[str, Any]) -> None:
     assert (graded["tier"], tiers) == ("portable", {"portable"})
 
 
+@runs_learner_code
 def test_each_variant_runs_in_an_interpreter_of_its_own() -> None:
     """No fork: every variant is a separate process, started afresh, in its own folder."""
     ran = run_portable(
@@ -100,6 +112,7 @@ def test_each_variant_runs_in_an_interpreter_of_its_own() -> None:
     assert (len(pids), len(folders)) == (3, 3)
 
 
+@runs_learner_code
 def test_the_child_gets_none_of_the_graders_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """A token in the grader's environment does not reach the learner's code."""
     monkeypatch.setenv("GITHUB_TOKEN", "ghp_FAKEtokenFAKEtokenFAKEtoken0000")
@@ -107,6 +120,7 @@ def test_the_child_gets_none_of_the_graders_environment(monkeypatch: pytest.Monk
     assert value(ran, "seen") == sorted(environment("/x"))
 
 
+@runs_learner_code
 def test_the_childs_fresh_folder_is_its_home_and_is_removed_afterwards() -> None:
     """HOME and TMPDIR are the variant's folder, which holds nothing and is gone after."""
     ran = run_portable(
@@ -117,6 +131,7 @@ def test_the_childs_fresh_folder_is_its_home_and_is_removed_afterwards() -> None
     assert (value(ran, "home"), value(ran, "files"), os.path.exists(here)) == (here, [], False)
 
 
+@runs_learner_code
 @pytest.mark.linux  # reads /proc, starts `sleep`
 def test_a_program_that_never_ends_is_stopped_with_everything_it_started() -> None:
     """At the time limit the variant and the process it started are both killed."""
@@ -138,6 +153,7 @@ def test_a_program_that_never_ends_is_stopped_with_everything_it_started() -> No
     assert pid is not None and gone(pid)
 
 
+@runs_learner_code
 @pytest.mark.linux  # reads /proc, starts `sleep`
 def test_a_process_left_running_by_a_finished_program_is_killed() -> None:
     """A program that ends on its own does not leave its background processes behind."""
@@ -145,6 +161,7 @@ def test_a_process_left_running_by_a_finished_program_is_killed() -> None:
     assert gone(value(ran, "sleeper"))
 
 
+@runs_learner_code
 def test_output_written_behind_pythons_back_is_capped() -> None:
     """A flood on file descriptor 1 stops the run: it reads as an output limit."""
     ran = run_portable("import os\nwhile True:\n    os.write(1, b'x' * 65536)\n")
@@ -171,6 +188,7 @@ def test_the_command_line_refuses_portable_with_require_sandbox(
     assert (code, "Leave out --require-sandbox" in capsys.readouterr().err) == (EXIT_USAGE, True)
 
 
+@runs_learner_code
 def test_the_tier_note_goes_to_stderr_and_says_what_it_does_not_protect(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -219,6 +237,7 @@ print(json.dumps({"code": code, "loaded": loaded}))
 """
 
 
+@runs_learner_code
 def test_the_grader_grades_right_without_posix_modules_or_fork(tmp_path: Path) -> None:
     """As on Windows: auto falls back to the portable tier and gets both verdicts right."""
     script = tmp_path / "without_posix.py"
@@ -244,9 +263,52 @@ def test_the_grader_grades_right_without_posix_modules_or_fork(tmp_path: Path) -
     assert verdicts == [("passed", 4, []), ("failed", 3, ["step3.strict-greater"])]
 
 
+@runs_learner_code
 def test_grading_under_the_portable_tier_leaves_the_project_untouched() -> None:
     """The variants run in temporary folders, never next to the submission."""
     before = sorted(p.name for p in SUBMISSIONS.iterdir())
     main(["--sandbox", "portable", str(SUBMISSIONS / "correct-script.py")])
     assert sorted(p.name for p in SUBMISSIONS.iterdir()) == before
     assert (ROOT / "submissions").is_dir()
+
+
+@pytest.mark.skipif(not AS_ROOT, reason="the refusal is for root on Linux")
+def test_as_root_on_linux_the_portable_tier_refuses_learner_code() -> None:
+    """--sandbox portable as root: a one-line refusal, before anything runs."""
+    with pytest.raises(SandboxUnavailable, match="refuses to run learner code as root") as caught:
+        Sandbox("portable").check()
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.skipif(not AS_ROOT, reason="the refusal is for root on Linux")
+def test_as_root_the_command_line_refuses_portable_with_exit_2(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Exit 2 and one line on stderr; nothing on stdout."""
+    code = main(["--sandbox", "portable", str(SUBMISSIONS / "correct-script.py")])
+    out, err = capsys.readouterr()
+    assert (code, out, len(err.strip().splitlines())) == (EXIT_USAGE, "", 1)
+    assert "refuses to run learner code as root" in err
+
+
+@pytest.mark.skipif(not AS_ROOT, reason="the refusal is for root on Linux")
+def test_as_root_auto_never_falls_back_to_the_portable_tier(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where the Linux tiers cannot run (no /proc, say), auto refuses rather than run as root."""
+    from grader.sandbox import portable
+
+    monkeypatch.setattr(portable, "linux_layers_problem", lambda: "/proc is not mounted")
+    with pytest.raises(SandboxUnavailable, match="refuses to run learner code as root"):
+        Sandbox("auto").check()
+
+
+@runs_learner_code
+@pytest.mark.parametrize("case", ["forge-fd-open", "forge-fileio", "forge-subprocess"])
+def test_a_forged_answer_counts_for_nothing_in_the_portable_tier(case: str) -> None:
+    """The parent checks each variant's frame and exit status as the harness does."""
+    from grader.load import load
+
+    hostile = Path(__file__).resolve().parent / "hostile" / f"{case}.py"
+    ran = Sandbox("portable").run(load(hostile), [{}, {"load": 2}], Limits(timeout=5))
+    assert [(e.missing, e.values) for e in ran.executions] == [(True, {}), (True, {})]

@@ -29,32 +29,22 @@ from grader.result import Report, Result, Status
 from grader.sandbox import (
     Limits,
     Sandbox,
-    bwrap_problem,
     isolation,
     seccomp,
     seccomp_filter,
     visibility,
 )
 from grader.sandbox.values import decode
+from tests.conftest import BWRAP_PROBLEM, TIERS, WARM_PROBLEM
 
 ROOT = Path(__file__).resolve().parent.parent
 CALLS = (Path(__file__).resolve().parent / "programs" / "syscalls.py").read_text(encoding="utf-8")
 
 PYTHON = visibility.child_python(isolation.is_root()) or sys.executable
 FILTER_PROBLEM = seccomp_filter(PYTHON, isolation.is_root())[1]
-BWRAP_PROBLEM = bwrap_problem("bwrap", PYTHON, isolation.is_root())
 needs_filter = pytest.mark.skipif(
     bool(FILTER_PROBLEM), reason=f"no syscall filter here: {FILTER_PROBLEM}"
 )
-TIERS = [
-    "process",
-    pytest.param(
-        "bwrap",
-        marks=pytest.mark.skipif(
-            BWRAP_PROBLEM is not None, reason=f"the bwrap tier cannot run here: {BWRAP_PROBLEM}"
-        ),
-    ),
-]
 
 # What each denied call of tests/programs/syscalls.py must fail with under the filter.
 DENIED = {
@@ -254,7 +244,7 @@ def test_without_the_filter_the_same_calls_reach_the_kernel() -> None:
     Run in a private mount and IPC namespace, since these calls then create SysV
     objects (removed at once by the program, but never on the machine's own).
     """
-    tiers = ["process"] + ([] if BWRAP_PROBLEM else ["bwrap"])
+    tiers = ["process"] + ([] if BWRAP_PROBLEM else ["bwrap"]) + ([] if WARM_PROBLEM else ["warm"])
     script = UNFILTERED.format(tests=str(Path(__file__).resolve().parent), tiers=tiers)
     done = in_private_namespace(script)
     assert done.returncode == 0, done.stderr[-2000:]

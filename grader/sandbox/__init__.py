@@ -26,7 +26,8 @@ everything it depends on.
 from __future__ import annotations
 
 from grader.sandbox.bundle import BOOTSTRAP, CHILD_SOURCE
-from grader.sandbox.child import ANSWER_CAP, GRACE, RAW_OUTPUT_CAP, minimal_environment
+from grader.sandbox.child import GRACE, RAW_OUTPUT_CAP, minimal_environment
+from grader.sandbox.fleet import Closed
 from grader.sandbox.model import (
     SUBMISSION_MEMORY_FACTOR,
     Error,
@@ -35,18 +36,11 @@ from grader.sandbox.model import (
     Run,
     SandboxUnavailable,
 )
-from grader.sandbox.tiers import (
-    ENABLE_BWRAP,
-    MODES,
-    Sandbox,
-    bwrap_problem,
-    default_hidden,
-    run,
-    seccomp_filter,
-)
+from grader.sandbox.probes import ENABLE_BWRAP, bwrap_problem, seccomp_filter, warm_problem
+from grader.sandbox.tiers import MODES, Sandbox, run
+from grader.sandbox.visibility import default_hidden
 
 __all__ = [
-    "ANSWER_CAP",
     "BOOTSTRAP",
     "CHILD_SOURCE",
     "ENABLE_BWRAP",
@@ -54,6 +48,7 @@ __all__ = [
     "MODES",
     "RAW_OUTPUT_CAP",
     "SUBMISSION_MEMORY_FACTOR",
+    "Closed",
     "Error",
     "Execution",
     "Limits",
@@ -65,4 +60,5 @@ __all__ = [
     "minimal_environment",
     "run",
     "seccomp_filter",
+    "warm_problem",
 ]

@@ -2,34 +2,87 @@
 
 The learner's code ran in the same process as the harness's encoder and may have
 written on the pipe: a broken or forged answer reads as "nothing came back", never
-as a result the program did not earn.
+as a result the program did not earn. Only a run that ended through the harness's own
+path (grader/sandbox/harness/channel.py) brings an answer at all, and the parent
+accepts no more of it than the genuine harness can send: a bounded number of bytes,
+values nested so deep and no deeper, so many lines, errors and names. Reading and
+decoding one answer therefore costs a bounded time and memory, whatever the child
+claims.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from grader.result import Location
+from grader.sandbox.harness.channel import VARIANT_CAP
 from grader.sandbox.model import Error, Execution, Origin, Refusal
-from grader.sandbox.wire import FROM_HARNESS, LIMITS, SWEPT, Ended
+from grader.sandbox.wire import (
+    ANSWER_GARBLED,
+    ANSWER_GENUINE,
+    ANSWER_OVERSIZED,
+    FROM_HARNESS,
+    LIMITS,
+    SWEPT,
+    Ended,
+)
+
+# The most the header line (the runs' meta and the layers) weighs.
+HEADER_CAP = 65_536
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """What the parent accepts of one run's answer: what the genuine harness sends, no more.
+
+    ``stdout_chars`` is the run's own output cap (Limits.stdout_bytes); ``fields`` caps
+    the items of the fields the harness itself cuts (grader/sandbox/harness/run.py and
+    encode.py): a longer one was not written by it. The rest bounds any answer's size,
+    so that a forged one costs no more to read than a genuine one.
+    """
+
+    stdout_chars: int = 65_536
+    run_bytes: int = VARIANT_CAP
+    nodes: int = 100_000
+    depth: int = 40
+    string_chars: int = 10_000
+    fields: tuple[tuple[str, int], ...] = (
+        ("lines", 2000),
+        ("errors", 50),
+        ("names", 300),
+        ("values", 300),
+    )
+
+
+def answer_cap(variants: int) -> int:
+    """Return the most bytes a whole answer for this many variants may weigh."""
+    return HEADER_CAP + variants * VARIANT_CAP + len(SWEPT)
 
 
 def parse_answer(
-    answer: bytes, nonce: str, variants: Sequence[Mapping[str, Any]], stop: str | None
+    answer: bytes,
+    nonce: str,
+    variants: Sequence[Mapping[str, Any]],
+    stop: str | None,
+    bounds: Bounds | None = None,
 ) -> tuple[tuple[Execution, ...], bool, Mapping[str, Any]]:
     """Validate the child's answer; anything malformed becomes a missing execution.
 
     Return the executions, whether the harness swept up after the learner's code, and
     the isolation layers it reports.
     """
+    bounds = bounds or Bounds()
     ended = Ended.OUTPUT_LIMIT if stop == "output-limit" else None
     missing = tuple(
         Execution(overrides=dict(v), missing=True, timed_out=stop == "deadline", ended=ended)
         for v in variants
     )
     head, newline, body = answer.partition(b"\n")
+    if len(head) > HEADER_CAP or len(answer) > answer_cap(len(variants)):
+        return missing, False, {}
     try:
         data = json.loads(head.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -50,35 +103,32 @@ def parse_answer(
     for meta, size, variant in zip(runs, valid, variants, strict=True):
         payload = body[offset : offset + size]
         offset += size
-        executions.append(parse_run(meta, payload, variant))
+        executions.append(parse_run(meta, payload, variant, bounds))
     layers = data.get("layers")
     return tuple(executions), swept, layers if isinstance(layers, dict) else {}
 
 
-def parse_run(meta: dict[str, Any], payload: bytes, overrides: Mapping[str, Any]) -> Execution:
+def parse_run(
+    meta: Mapping[str, Any],
+    payload: bytes,
+    overrides: Mapping[str, Any],
+    bounds: Bounds | None = None,
+) -> Execution:
     """Read one variant's answer: the harness's word on how it ended, and its own data.
 
-    The data is what the learner's process wrote; bytes that are not an answer mean
-    that process wrote on its pipe ("garbled-answer"), and count for nothing.
+    Only an answer that came through the genuine path is read; bytes that are not an
+    answer mean the learner's process wrote on its pipe ("garbled-answer"), and count
+    for nothing; an answer beyond the bounds is read as values too large to read back.
     """
-    data: object = None
-    if payload:
-        try:
-            data = json.loads(payload.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError, RecursionError):
-            data = None
-    if isinstance(data, dict) and "values" in data and not data.get("missing"):
-        return _parse_execution(data, overrides)
-    timed_out = meta.get("timed_out") is True
-    status = _int(meta.get("exit_status"))
-    if timed_out:
+    if meta.get("timed_out") is True:
         return Execution(overrides=dict(overrides), missing=True, timed_out=True)
-    if payload:
-        # The harness says it could not encode the values (it ran out of memory while
-        # reading them); anything else on the pipe was written by the learner's code.
-        broken = isinstance(data, dict) and isinstance(data.get("broken"), str)
-        ended = Ended.UNREADABLE_VALUES if broken else Ended.GARBLED_ANSWER
+    answer = meta.get("answer")
+    if answer == ANSWER_GENUINE:
+        return _read(payload, overrides, bounds or Bounds())
+    if answer in (ANSWER_GARBLED, ANSWER_OVERSIZED):
+        ended = Ended.GARBLED_ANSWER if answer == ANSWER_GARBLED else Ended.UNREADABLE_VALUES
         return Execution(overrides=dict(overrides), missing=True, ended=ended)
+    status = _int(meta.get("exit_status"))
     if status is None:
         return Execution(overrides=dict(overrides), missing=True)
     if status < 0:
@@ -88,6 +138,67 @@ def parse_run(meta: dict[str, Any], payload: bytes, overrides: Mapping[str, Any]
     return Execution(
         overrides=dict(overrides), missing=True, ended=Ended.EXIT_STATUS, exit_status=status
     )
+
+
+def _read(payload: bytes, overrides: Mapping[str, Any], bounds: Bounds) -> Execution:
+    """Decode a genuine answer within the bounds, or say why it counts for nothing."""
+
+    def ended(how: Ended) -> Execution:
+        return Execution(overrides=dict(overrides), missing=True, ended=how)
+
+    if len(payload) > bounds.run_bytes:
+        return ended(Ended.UNREADABLE_VALUES)
+    try:
+        data = json.loads(payload.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return ended(Ended.GARBLED_ANSWER)
+    if not isinstance(data, dict):
+        return ended(Ended.GARBLED_ANSWER)
+    if "values" not in data or data.get("missing"):
+        # The harness says it could not encode the values (it ran out of memory while
+        # reading them); anything else is not an answer of the harness's.
+        broken = isinstance(data.get("broken"), str)
+        return ended(Ended.UNREADABLE_VALUES if broken else Ended.GARBLED_ANSWER)
+    beyond = _beyond(data, bounds)
+    if beyond is not None:
+        return ended(beyond)
+    return _parse_execution(data, overrides)
+
+
+def _beyond(data: dict[str, Any], bounds: Bounds) -> Ended | None:
+    """Say how a decoded answer exceeds the bounds, or None if it does not.
+
+    A field longer than the harness ever writes, or output beyond the run's cap, was
+    not written by the harness; an answer too large or too deep holds values too large
+    to read back.
+    """
+    for name, most in bounds.fields:
+        field = data.get(name)
+        if isinstance(field, (list, dict)) and len(field) > most:
+            return Ended.GARBLED_ANSWER
+    stdout = data.get("stdout")
+    if isinstance(stdout, str) and len(stdout) > bounds.stdout_chars:
+        return Ended.GARBLED_ANSWER
+    nodes = 0
+    stack: list[tuple[object, int]] = [(v, 1) for k, v in data.items() if k != "stdout"]
+    while stack:
+        value, depth = stack.pop()
+        nodes += 1
+        if nodes > bounds.nodes or depth > bounds.depth:
+            return Ended.UNREADABLE_VALUES
+        if isinstance(value, str):
+            if len(value) > bounds.string_chars:
+                return Ended.UNREADABLE_VALUES
+        elif isinstance(value, list):
+            if nodes + len(value) > bounds.nodes:
+                return Ended.UNREADABLE_VALUES
+            stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if len(key) > bounds.string_chars:
+                    return Ended.UNREADABLE_VALUES
+                stack.append((item, depth + 1))
+    return None
 
 
 def _parse_execution(data: dict[str, Any], overrides: Mapping[str, Any]) -> Execution:

@@ -24,7 +24,9 @@ FILES = (
     "lockdown.py",
     "instrument.py",
     "guards.py",
+    "spaces.py",
     "run.py",
+    "zygote.py",
     "main.py",
 )
 

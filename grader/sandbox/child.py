@@ -1,4 +1,11 @@
-"""Running one child: start it under its plan, exchange request and answer, clean up after it."""
+"""Running one child in a cold tier: start it under its plan, exchange request and answer,
+clean up after it.
+
+``execute`` takes what the child needs of the machine (a uid, a cgroup leaf, a folder),
+``_start`` builds the command and starts it, ``exchange`` sends the request and reads
+back raw output and the answer (the warm tier, grader/sandbox/warm.py, reads its
+children the same way), and the fleet (grader/sandbox/fleet.py) gives everything back.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +17,17 @@ import selectors
 import signal
 import subprocess
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from grader.load import MAX_BYTES, Program
 from grader.sandbox import cgroup, isolation, visibility
-from grader.sandbox.answer import parse_answer
+from grader.sandbox.answer import Bounds, answer_cap, parse_answer
 from grader.sandbox.bundle import BOOTSTRAP, CHILD_SOURCE, child_code, reads_our_bytecode
+from grader.sandbox.fleet import Fleet, Flight
 from grader.sandbox.harness.instrument import prepare_cells
 from grader.sandbox.harness.procs import descendants, drain, seccomp_filters
 from grader.sandbox.model import Limits, Run
@@ -26,10 +35,6 @@ from grader.sandbox.model import Limits, Run
 # Bytes of raw output (what the program writes to file descriptors 1 and 2 behind
 # Python's back) that the parent reads before it kills the child.
 RAW_OUTPUT_CAP = 1_000_000
-
-
-# What one answer from the child may weigh; more means the answer is not ours.
-ANSWER_CAP = 32_000_000
 
 
 # How long past its own time budget the parent waits for the harness before killing it:
@@ -59,6 +64,272 @@ class Plan:
     landlock: bool = True
     # The syscall filter (grader/sandbox/seccomp.py), or None when it is not used.
     seccomp: bytes | None = None
+    # Ask the harness for the time of each phase of its work (for the benchmark).
+    measure: bool = False
+
+
+def execute(
+    plan: Plan,
+    hidden: Sequence[str],
+    program: Program,
+    variants: Sequence[Mapping[str, Any]],
+    limits: Limits,
+    source: Path | None,
+    fleet: Fleet | None = None,
+) -> Run:
+    """Run a program's variants in one child under a plan, and clean up after it."""
+    own = fleet is None
+    fleet = fleet or Fleet()
+    number, flight = fleet.board()
+    ran: Run | None = None
+    clean = False
+    try:
+        if plan.own_uid:
+            flight.lease = isolation.acquire()
+        flight.leaf = fleet.janitor.take(limits.total_memory_bytes, limits.processes)
+        flight.workdir = isolation.make_workdir(flight.lease)
+        ran, clean = _run(plan, hidden, program, variants, limits, source, flight)
+    finally:
+        problem = fleet.land(number, flight, lambda: give_back(fleet, flight, clean))
+        if own:
+            fleet.janitor.close()
+    assert ran is not None  # else what was raised is on its way up
+    if problem is None:
+        problem = "the grading was shut down while it ran"
+    return replace(ran, cleanup=problem) if problem else ran
+
+
+def give_back(fleet: Fleet, flight: Flight, swept: bool) -> str:
+    """Clean up after a run's child and give back what it held; return what stayed, or ''."""
+    problem = isolation.finish(flight.lease, flight.workdir, swept, flight.leaf)
+    if flight.leaf is not None:
+        fleet.janitor.discard(flight.leaf)
+    return problem
+
+
+def _copy_submission(source: Path | None, flight: Flight) -> Path | None:
+    """Copy the submission into the child's folder; return the copy, if there is one."""
+    if source is None or flight.workdir is None:
+        return None
+    name = "submission" + source.suffix.lower()
+    isolation.copy_into(source, flight.workdir, name, flight.lease, MAX_BYTES)
+    copied = flight.workdir / name
+    return copied if copied.exists() else None
+
+
+def request_for(
+    program: Program,
+    variants: Sequence[Mapping[str, Any]],
+    limits: Limits,
+    nonce: str,
+    result_fd: int,
+    measure: bool = False,
+    compiled: bool = False,
+) -> dict[str, Any]:
+    """Return what every tier's harness is asked: the cells, the variants, the limits.
+
+    ``compiled``: the child's interpreter reads the grader's bytecode, so the cells go
+    instrumented and compiled (else the child instruments them itself).
+    """
+    return {
+        "measure": measure,
+        "cells": prepare_cells([c.wire() for c in program.cells], limits.policy(), compiled),
+        "policy": limits.policy(),
+        "kind": program.kind,
+        "variants": [dict(v) for v in variants],
+        "budget": limits.timeout,
+        "soft_budget": max(limits.timeout - 0.5, limits.timeout * 0.8),
+        "stdout_cap": limits.stdout_bytes,
+        "nonce": nonce,
+        "result_fd": result_fd,
+        "limits": limits.rlimits(),
+    }
+
+
+def _request(
+    plan: Plan,
+    program: Program,
+    variants: Sequence[Mapping[str, Any]],
+    limits: Limits,
+    nonce: str,
+    result_fd: int,
+    flight: Flight,
+) -> dict[str, Any]:
+    """Return the request for a cold tier's harness."""
+    bwrap = plan.tier == "bwrap"
+    inside = visibility.BWRAP_WORKDIR if bwrap else str(flight.workdir)
+    request = request_for(
+        program, variants, limits, nonce, result_fd, plan.measure, reads_our_bytecode(plan.python)
+    )
+    # kill(-1) reaches only the learner's processes when the child has a uid or a PID
+    # namespace of its own; never otherwise.
+    request["sweep_all"] = flight.lease is not None or bwrap
+    request["landlock"] = visibility.landlock_paths(plan.python, inside) if plan.landlock else None
+    # In the bwrap tier, bubblewrap installs the filter before Python starts.
+    request["seccomp"] = None if bwrap else plan.seccomp
+    if flight.lease is not None and not bwrap:
+        # As root in the process tier, the harness starts as root to join its cgroup
+        # leaf and give itself private mounts and IPC (enter_namespaces in
+        # grader/sandbox/harness/lockdown.py), then becomes the child's uid.
+        request["enter"] = {
+            "uid": flight.lease.uid,
+            "gid": flight.lease.gid,
+            "disk_bytes": limits.disk_bytes,
+            "inodes": limits.disk_files,
+            "cgroup": flight.leaf.procs_files() if flight.leaf is not None else (),
+        }
+    return request
+
+
+def child_command(python: str) -> tuple[list[str], bytes]:
+    """Return the command that starts the harness, and what goes ahead of its request."""
+    if reads_our_bytecode(python):
+        code = child_code()
+        return [python, "-I", "-S", "-c", BOOTSTRAP], b"%d\n" % len(code) + code
+    return [python, "-I", "-S", "-c", CHILD_SOURCE], b""
+
+
+def _start(
+    plan: Plan,
+    hidden: Sequence[str],
+    limits: Limits,
+    copied: Path | None,
+    flight: Flight,
+    result_fd: int,
+) -> subprocess.Popen[bytes]:
+    """Start the child's interpreter (inside bubblewrap in that tier)."""
+    bwrap = plan.tier == "bwrap"
+    argv, _ = child_command(plan.python)
+    passed = [result_fd]
+    filter_fd = -1
+    if bwrap and plan.seccomp is not None:
+        filter_fd = _filter_pipe(plan.seccomp)
+        passed.append(filter_fd)
+    if bwrap:
+        prefix = visibility.bwrap_argv(
+            plan.bwrap, plan.python, copied, hidden, limits.disk_bytes, flight.lease, filter_fd
+        )
+        argv = prefix + argv[1:]
+    # As root in the process tier the harness changes its own uid (see _request); a
+    # Popen that changes none can use vfork.
+    ids: dict[str, Any] = {}
+    if flight.lease is not None and bwrap:
+        ids = {"user": flight.lease.uid, "group": flight.lease.gid, "extra_groups": []}
+    try:
+        return subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            cwd="/" if bwrap else flight.workdir,
+            env=minimal_environment(visibility.BWRAP_WORKDIR if bwrap else str(flight.workdir)),
+            pass_fds=passed,
+            start_new_session=True,
+            close_fds=True,
+            **ids,
+        )
+    finally:
+        if filter_fd != -1:
+            os.close(filter_fd)
+
+
+def _run(
+    plan: Plan,
+    hidden: Sequence[str],
+    program: Program,
+    variants: Sequence[Mapping[str, Any]],
+    limits: Limits,
+    source: Path | None,
+    flight: Flight,
+) -> tuple[Run, bool]:
+    """Start the child, exchange request and answer; return its Run and whether it swept."""
+    copied = _copy_submission(source, flight)
+    nonce = secrets.token_hex(16)
+    read_fd, write_fd = os.pipe()
+    try:
+        request = _request(plan, program, variants, limits, nonce, write_fd, flight)
+        shared = (
+            isolation.temp_dirs() if flight.lease is not None and "enter" not in request else ()
+        )
+        before = _mtimes(shared)
+        process = _start(plan, hidden, limits, copied, flight, write_fd)
+        os.close(write_fd)
+        write_fd = -1
+        kill = partial(_terminate, process, plan, flight.lease)
+        flight.kill = kill
+        if flight.closing():
+            kill()
+        # The harness joins its leaf itself where it starts as root; else its tree is
+        # moved in before it is sent anything to run.
+        joined = "enter" not in request and flight.leaf is not None
+        if joined and flight.leaf is not None:
+            joined = _join(flight.leaf, process.pid)
+        _, preamble = child_command(plan.python)
+        # marshal: the harness reads it without importing anything (it is our own data).
+        try:
+            raw, answer, stop = talk(
+                process, preamble + marshal.dumps(request), read_fd, limits, len(variants), kill
+            )
+        finally:
+            # Reaped: its pid may be another process's soon, which shutdown must not kill.
+            flight.kill = None
+    finally:
+        for fd in (read_fd, write_fd):
+            if fd != -1:
+                os.close(fd)
+    executions, swept, layers = parse_answer(
+        answer, nonce, variants, stop, Bounds(stdout_chars=limits.stdout_bytes)
+    )
+    clean = swept and stop is None and process.returncode == 0
+    if clean and flight.lease is not None and _mtimes(shared) != before:
+        # Swept: nothing of the child's runs any more to race the removal.
+        isolation.remove_stray_files(flight.lease.uid, shared)
+    in_leaf = joined or layers.get("cgroup") is True
+    ran = Run(
+        executions=executions,
+        raw_output=raw.decode("utf-8", "replace"),
+        tier=plan.tier,
+        layers=layer_names(plan, flight.lease, layers, flight.leaf if in_leaf else None),
+        phases=phases_of(layers),
+    )
+    return ran, clean
+
+
+def phases_of(harness: Mapping[str, Any]) -> dict[str, tuple[float, float]]:
+    """Read the harness's phase times, if it sent any, trusting no field's type."""
+    phases = harness.get("phases")
+    if not isinstance(phases, dict):
+        return {}
+    return {
+        str(name): (float(pair[0]), float(pair[1]))
+        for name, pair in phases.items()
+        if isinstance(pair, list) and len(pair) == 2 and all(type(x) in (int, float) for x in pair)
+    }
+
+
+def talk(
+    process: subprocess.Popen[bytes],
+    request: bytes,
+    read_fd: int,
+    limits: Limits,
+    variants: int,
+    kill: Callable[[], None],
+) -> tuple[bytes, bytes, str | None]:
+    """Exchange request and answer with a started child, killing it if it overruns.
+
+    Return the raw output, the answer and why reading stopped early (see exchange).
+    """
+    try:
+        found = exchange(process, request, read_fd, limits, variants)
+    except BaseException:
+        # Ctrl-C, or a failure of our own: the child must not outlive the grading.
+        kill()
+        process.wait()
+        raise
+    if found[2] is not None:
+        kill()
+    process.wait()
+    return found
 
 
 def _mtimes(folders: Sequence[str]) -> list[int]:
@@ -70,137 +341,6 @@ def _mtimes(folders: Sequence[str]) -> list[int]:
         except OSError:
             times.append(0)
     return times
-
-
-def execute(
-    plan: Plan,
-    hidden: Sequence[str],
-    program: Program,
-    variants: Sequence[Mapping[str, Any]],
-    limits: Limits,
-    source: Path | None,
-) -> Run:
-    """Run a program's variants in one child under a plan, and clean up after it."""
-    nonce = secrets.token_hex(16)
-    lease = isolation.acquire() if plan.own_uid else None
-    leaf = cgroup.create(limits.total_memory_bytes, limits.processes)
-    workdir: Path | None = None
-    ran: Run | None = None
-    read_fd = write_fd = filter_fd = -1
-    clean = False
-    bwrap = plan.tier == "bwrap"
-    try:
-        workdir = isolation.make_workdir(lease)
-        copied: Path | None = None
-        if source is not None:
-            name = "submission" + source.suffix.lower()
-            isolation.copy_into(source, workdir, name, lease, MAX_BYTES)
-            copied = workdir / name if (workdir / name).exists() else None
-        inside = visibility.BWRAP_WORKDIR if bwrap else str(workdir)
-        read_fd, write_fd = os.pipe()
-        request = {
-            "cells": prepare_cells(
-                [c.wire() for c in program.cells], limits.policy(), reads_our_bytecode(plan.python)
-            ),
-            "policy": limits.policy(),
-            "kind": program.kind,
-            "variants": [dict(v) for v in variants],
-            "budget": limits.timeout,
-            "soft_budget": max(limits.timeout - 0.5, limits.timeout * 0.8),
-            "stdout_cap": limits.stdout_bytes,
-            "nonce": nonce,
-            "result_fd": write_fd,
-            "limits": limits.rlimits(),
-            # kill(-1) reaches only the learner's processes when the child has a uid
-            # or a PID namespace of its own; never otherwise.
-            "sweep_all": lease is not None or bwrap,
-            "landlock": visibility.landlock_paths(plan.python, inside) if plan.landlock else None,
-            # In the bwrap tier, bubblewrap installs the filter before Python starts.
-            "seccomp": None if bwrap else plan.seccomp,
-        }
-        # As root in the process tier, the harness starts as root to give itself private
-        # mounts and IPC (see enter_namespaces in grader/sandbox/harness/lockdown.py), then becomes the child's uid.
-        enter = lease is not None and not bwrap
-        if enter:
-            assert lease is not None
-            request["enter"] = {
-                "uid": lease.uid,
-                "gid": lease.gid,
-                "disk_bytes": limits.disk_bytes,
-                "inodes": limits.disk_files,
-            }
-        if reads_our_bytecode(plan.python):
-            argv = [plan.python, "-I", "-S", "-c", BOOTSTRAP]
-            code = child_code()
-            preamble = b"%d\n" % len(code) + code
-        else:
-            argv = [plan.python, "-I", "-S", "-c", CHILD_SOURCE]
-            preamble = b""
-        passed = [write_fd]
-        if bwrap:
-            if plan.seccomp is not None:
-                filter_fd = _filter_pipe(plan.seccomp)
-                passed.append(filter_fd)
-            argv = (
-                visibility.bwrap_argv(
-                    plan.bwrap, plan.python, copied, hidden, limits.disk_bytes, lease, filter_fd
-                )
-                + argv[1:]
-            )
-        ids: dict[str, Any] = {}
-        if lease is not None and not enter:
-            ids = {"user": lease.uid, "group": lease.gid, "extra_groups": []}
-        shared = isolation.temp_dirs() if lease is not None and not bwrap else ()
-        before = _mtimes(shared)
-        process = subprocess.Popen(
-            argv,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            cwd="/" if bwrap else workdir,
-            env=minimal_environment(inside),
-            pass_fds=passed,
-            start_new_session=True,
-            close_fds=True,
-            **ids,
-        )
-        os.close(write_fd)
-        write_fd = -1
-        if filter_fd != -1:
-            os.close(filter_fd)
-            filter_fd = -1
-        joined = leaf is not None and _join(leaf, process.pid)
-        # marshal: the harness reads it without importing anything (it is our own data).
-        try:
-            raw, answer, stop = _exchange(
-                process, preamble + marshal.dumps(request), read_fd, limits
-            )
-        except BaseException:
-            # Ctrl-C, or a failure of our own: the child must not outlive the grading.
-            _terminate(process, plan, lease)
-            process.wait()
-            raise
-        if stop is not None:
-            _terminate(process, plan, lease)
-        process.wait()
-        executions, swept, layers = parse_answer(answer, nonce, variants, stop)
-        clean = swept and stop is None and process.returncode == 0
-        if clean and lease is not None and _mtimes(shared) != before:
-            # Swept: nothing of the child's runs any more to race the removal.
-            isolation.remove_stray_files(lease.uid, shared)
-        ran = Run(
-            executions=executions,
-            raw_output=raw.decode("utf-8", "replace"),
-            tier=plan.tier,
-            layers=_layers(plan, lease, layers, leaf if joined else None),
-        )
-    finally:
-        for fd in (read_fd, write_fd, filter_fd):
-            if fd != -1:
-                os.close(fd)
-        problem = isolation.finish(lease, workdir, clean, leaf)
-    assert ran is not None  # else what was raised is on its way up
-    return replace(ran, cleanup=problem) if problem else ran
 
 
 def _join(leaf: cgroup.Leaf, pid: int) -> bool:
@@ -227,7 +367,7 @@ def _join(leaf: cgroup.Leaf, pid: int) -> bool:
 _ENTERED = {"mount_ns": "private tmpfs", "ipc_ns": "ipc namespace", "keyring": "fresh keyrings"}
 
 
-def _layers(
+def layer_names(
     plan: Plan,
     lease: isolation.Lease | None,
     harness: Mapping[str, Any],
@@ -235,7 +375,7 @@ def _layers(
 ) -> tuple[str, ...]:
     """Name the isolation layers that held for a run."""
     layers = []
-    if plan.tier == "bwrap":
+    if plan.tier in ("bwrap", "warm"):
         layers.append("namespaces")
     if lease is not None:
         layers.append(f"uid {lease.uid}")
@@ -277,37 +417,73 @@ def _filter_pipe(program: bytes) -> int:
     return read_end
 
 
-def _exchange(
-    process: subprocess.Popen[bytes], request: bytes, read_fd: int, limits: Limits
+def exchange(
+    process: subprocess.Popen[bytes] | None,
+    request: bytes,
+    read_fd: int,
+    limits: Limits,
+    variants: int,
+    output: int = -1,
+    exited: int | None = None,
 ) -> tuple[bytes, bytes, str | None]:
     """Send the request and read raw output and the answer until the harness is done.
 
-    Return what was read and why reading stopped early, if it did: "deadline",
-    "output-limit" or "answer-limit". The harness enforces the time budget itself; the
-    deadline here is the backstop for a harness that could not.
+    ``process`` is the child (its stdin, stdout and exit tell the rest); the warm tier,
+    whose harness is not the grader's child, passes no process, its ``output`` pipe and
+    a pidfd that says when it ``exited``, and has sent the request itself. Return what
+    was read and why reading stopped early, if it did: "deadline", "output-limit" or
+    "answer-limit". The harness enforces the time budget itself; the deadline here is
+    the backstop for a harness that could not.
     """
     deadline = time.monotonic() + limits.timeout + GRACE
-    assert process.stdin is not None and process.stdout is not None
+    cap = answer_cap(variants)
+    opened = False
+    if process is not None:
+        assert process.stdin is not None and process.stdout is not None
+        _send(process.stdin.fileno(), request)
+        process.stdin.close()
+        output = process.stdout.fileno()
+        with contextlib.suppress(AttributeError, OSError):
+            exited = os.pidfd_open(process.pid)
+            opened = True
     try:
-        process.stdin.write(request)
-    except OSError:
-        pass  # it died before reading; what came back says how
+        return _read_until_done(output, read_fd, exited, deadline, cap)
     finally:
-        with contextlib.suppress(OSError):
-            process.stdin.close()
+        if opened and exited is not None:
+            os.close(exited)
+        if process is not None and process.stdout is not None:
+            process.stdout.close()
+
+
+def _send(fd: int, request: bytes) -> None:
+    """Write the request; a child that died before reading it says how by its answer."""
+    with contextlib.suppress(OSError):
+        view = memoryview(request)
+        while view:
+            view = view[os.write(fd, view) :]
+
+
+def _read_until_done(
+    output: int, read_fd: int, exited: int | None, deadline: float, cap: int
+) -> tuple[bytes, bytes, str | None]:
+    """Read raw output and the answer until both end, the harness exits, or a limit hits.
+
+    The harness's exit ends the exchange even if something it started still holds its
+    stdout open; without pidfds, the pipes' ends have to do.
+    """
     raw = bytearray()
     answer = bytearray()
     stop: str | None = None
     selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ, "raw")
+    selector.register(output, selectors.EVENT_READ, "raw")
     selector.register(read_fd, selectors.EVENT_READ, "answer")
-    streams = {"raw", "answer"}
-    # The harness's exit ends the exchange even if something it started still holds
-    # its stdout open; without pidfds, the pipes' ends have to do.
-    exited: int | None = None
-    with contextlib.suppress(AttributeError, OSError):
-        exited = os.pidfd_open(process.pid)
+    if exited is not None:
         selector.register(exited, selectors.EVENT_READ, "exit")
+    streams = {"raw", "answer"}
+    keep: dict[str, Callable[[bytes], str | None]] = {
+        "raw": partial(_keep, raw, RAW_OUTPUT_CAP, "output-limit"),
+        "answer": partial(_keep, answer, cap + 1, "answer-limit"),
+    }
     try:
         while streams and stop is None:
             left = deadline - time.monotonic()
@@ -316,32 +492,30 @@ def _exchange(
                 break
             for key, _ in selector.select(left):
                 if key.data == "exit":
-                    drain(process.stdout.fileno(), raw, RAW_OUTPUT_CAP)
-                    drain(read_fd, answer, ANSWER_CAP + 1)
+                    drain(output, raw, RAW_OUTPUT_CAP)
+                    drain(read_fd, answer, cap + 1)
+                    stop = "answer-limit" if len(answer) > cap else None
                     streams.clear()
                     break
                 chunk = os.read(key.fd, 65_536)
                 if not chunk:
-                    selector.unregister(key.fileobj)
+                    selector.unregister(key.fd)
                     streams.discard(key.data)
-                elif key.data == "raw":
-                    raw.extend(chunk[: max(0, RAW_OUTPUT_CAP - len(raw))])
-                    if len(raw) >= RAW_OUTPUT_CAP:
-                        stop = "output-limit"
-                        break
-                else:
-                    answer.extend(chunk)
-                    if len(answer) > ANSWER_CAP:
-                        stop = "answer-limit"
-                        break
+                    continue
+                stop = keep[key.data](chunk)
+                if stop is not None:
+                    break
     finally:
         selector.close()
-        if exited is not None:
-            os.close(exited)
-        process.stdout.close()
-    if len(answer) > ANSWER_CAP:
+    if len(answer) > cap:
         answer.clear()
     return bytes(raw), bytes(answer), stop
+
+
+def _keep(into: bytearray, limit: int, reason: str, chunk: bytes) -> str | None:
+    """Keep a chunk until ``into`` holds limit bytes; then say why reading stops."""
+    into.extend(chunk[: max(0, limit - len(into))])
+    return reason if len(into) >= limit else None
 
 
 def _terminate(process: subprocess.Popen[bytes], plan: Plan, lease: isolation.Lease | None) -> None:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.sandbox import cgroup, cleanup
-from grader.sandbox.harness.procs import descendants
+from grader.sandbox.harness.procs import descendants, threads_alive
 
 # Debian reserves 65000-65533 and never hands them out, so no account owns them; ids
 # that do have an account or a group on this machine are skipped all the same.
@@ -59,8 +59,6 @@ class Lease:
     uid: int
     gid: int
     lock_fd: int
-    # The previous holder died without sweeping; the new holder sweeps first.
-    dirty: bool = False
 
 
 def is_root() -> bool:
@@ -120,7 +118,7 @@ def acquire(give_up: float = 60.0) -> Lease:
                 os.close(fd)
                 continue
             os.pwrite(fd, DIRTY, 0)
-            return Lease(number, number, fd, state == DIRTY)
+            return Lease(number, number, fd)
         if time.monotonic() > deadline:
             raise OSError("every sandbox uid stayed busy for a minute, or is retired")
         time.sleep(0.01)
@@ -138,24 +136,23 @@ def sweep_uid(uid: int) -> str:
     return "; ".join(problems)
 
 
-def release(lease: Lease, clean: bool) -> None:
-    """Give a uid back; sweep it first unless the child is known to have left nothing.
+def release(lease: Lease, retire: bool = False) -> None:
+    """Give a uid back, or retire it for good when its sweep did not finish.
 
-    A uid that cannot be swept is retired.
+    A retired uid is never handed out again: something of its child may be left.
     """
     try:
-        if not clean:
-            clean = not sweep_uid(lease.uid)
-        os.pwrite(lease.lock_fd, b"0" if clean else RETIRED, 0)
+        os.pwrite(lease.lock_fd, RETIRED if retire else b"0", 0)
     finally:
         os.close(lease.lock_fd)  # closing releases the lock
 
 
 def finish(lease: Lease | None, workdir: Path | None, swept: bool, leaf: cgroup.Leaf | None) -> str:
-    """Clean up after a child: its processes, files, IPC objects, cgroup and uid.
+    """Clean up after a child: its processes, files, IPC objects and uid; empty its cgroup.
 
-    ``swept`` says the harness already killed everything it started. Return what could
-    not be cleaned, in words without the machine's paths, or ''.
+    ``swept`` says the harness already killed everything it started. The leaf is left
+    for the caller to remove (its processes are gone once this returns ''). Return what
+    could not be cleaned, in words without the machine's paths, or ''.
     """
     problems = []
     if lease is not None:
@@ -165,7 +162,7 @@ def finish(lease: Lease | None, workdir: Path | None, swept: bool, leaf: cgroup.
             problems.append("some of its files in the shared temporary folders stayed")
         if cleanup.remove_ipc_objects(lease.uid):
             problems.append("some of its System V IPC objects stayed")
-    if leaf is not None and leaf.remove():
+    if leaf is not None and not empty_leaf(leaf):
         problems.append("its control group still held processes")
     if workdir is not None:
         try:
@@ -174,8 +171,28 @@ def finish(lease: Lease | None, workdir: Path | None, swept: bool, leaf: cgroup.
             problems.append("its folder could not be removed")
     if lease is not None:
         # The uid is retired if anything of its child may be left.
-        release(lease, clean=not problems)
+        release(lease, retire=bool(problems))
     return "; ".join(problems)
+
+
+def empty_leaf(leaf: cgroup.Leaf, give_up: float = 3.0) -> bool:
+    """Kill whatever still runs in a child's cgroup leaf; return whether nothing does.
+
+    Everything in the leaf is the child's: the harness and what the learner's code
+    started, however it left the harness's tree.
+    """
+    deadline = time.monotonic() + give_up
+    while True:
+        live = [pid for pid in leaf.processes_in() if alive(str(pid))]
+        if not live:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        for sig in (signal.SIGSTOP, signal.SIGKILL):
+            for pid in live:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, sig)
+        time.sleep(0.002)
 
 
 def _proc_entries() -> Iterator[str]:
@@ -200,17 +217,32 @@ def _status(pid: str) -> dict[str, str]:
     return fields
 
 
+def alive(pid: str) -> bool:
+    """Whether a process runs: not a zombie, or a zombie leader whose threads still run.
+
+    A thread group whose first thread called the raw exit syscall shows as a zombie in
+    /proc/PID while its other threads run on: signalling PID still reaches them all.
+    """
+    state = _status(pid).get("State", "")
+    if not state:
+        return False
+    if not state.startswith(("Z", "X")):
+        return True
+    return threads_alive(pid)
+
+
 def processes_of(uid: int) -> list[int]:
-    """Return the live (not zombie) processes whose real or effective uid is uid."""
+    """Return the live processes whose real or effective uid is uid.
+
+    A zombie leader whose threads still run counts as live (see alive).
+    """
     found = []
     for pid in _proc_entries():
         fields = _status(pid)
         uids = fields.get("Uid", "").split()
-        if (
-            len(uids) >= 2
-            and str(uid) in uids[:2]
-            and not fields.get("State", "").startswith(("Z", "X"))
-        ):
+        if len(uids) < 2 or str(uid) not in uids[:2]:
+            continue
+        if not fields.get("State", "").startswith(("Z", "X")) or threads_alive(pid):
             found.append(int(pid))
     return found
 

@@ -150,6 +150,9 @@ class Run:
     layers: tuple[str, ...] = ()
     # What could not be cleaned up after the run, in words, or "" when all of it was.
     cleanup: str = ""
+    # When the sandbox was asked to measure: the harness's CPU and wall seconds per
+    # phase of its work, by its own clock (for the benchmark).
+    phases: Mapping[str, tuple[float, float]] = field(default_factory=dict)
 
     @property
     def main(self) -> Execution:

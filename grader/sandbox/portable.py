@@ -18,6 +18,7 @@ files, the network or other processes from the code it runs (SECURITY.md).
 from __future__ import annotations
 
 import contextlib
+import marshal
 import os
 import shutil
 import signal
@@ -33,13 +34,14 @@ from pathlib import Path
 from typing import Any
 
 from grader.load import MAX_BYTES, Program
-from grader.sandbox.answer import parse_run
-from grader.sandbox.bundle import BOOTSTRAP, CHILD_SOURCE, child_code, reads_our_bytecode
-from grader.sandbox.child import GRACE, RAW_OUTPUT_CAP
+from grader.sandbox.answer import Bounds, parse_run
+from grader.sandbox.bundle import reads_our_bytecode
+from grader.sandbox.child import GRACE, RAW_OUTPUT_CAP, child_command
+from grader.sandbox.harness.channel import FRAME_HEAD, VARIANT_CAP, new_ending, unframe
 from grader.sandbox.harness.instrument import prepare_cells
 from grader.sandbox.jobs import Job
 from grader.sandbox.model import Execution, Limits, Run
-from grader.sandbox.wire import Ended
+from grader.sandbox.wire import ANSWER_GARBLED, ANSWER_NONE, Ended
 
 NOTE = (
     "Sandbox: the submissions ran in the 'portable' tier: each in a separate Python "
@@ -51,7 +53,7 @@ NOTE = (
 )
 
 # The harness writes at most this much per variant; more is not its answer.
-VARIANT_ANSWER_CAP = 4_000_000
+VARIANT_ANSWER_CAP = FRAME_HEAD + VARIANT_CAP
 
 
 def linux_layers_problem() -> str | None:
@@ -71,11 +73,22 @@ def linux_layers_problem() -> str | None:
 
 
 def refusal(mode: str, require: bool, problem: str | None) -> str:
-    """Say why the portable tier may not stand in for the tier asked for; '' if it may."""
+    """Say why the portable tier may not stand in for the tier asked for; '' if it may.
+
+    Never as root on Linux: the tier would run the learner's code with root's powers
+    over the whole machine.
+    """
     if mode == "portable" and require:
         return (
             "--require-sandbox refuses the portable tier: it does not isolate the code it "
             "runs. Leave out --require-sandbox to check your own work."
+        )
+    if sys.platform == "linux" and hasattr(os, "geteuid") and os.geteuid() == 0:
+        why = f"the Linux tiers cannot run here ({problem}), and " if problem else ""
+        return (
+            f"{why}the portable sandbox tier refuses to run learner code as root: it "
+            "would have root's powers over this machine. Grade as an ordinary user, or "
+            "use --sandbox auto."
         )
     if mode in ("process", "bwrap") or require:
         asked = mode if mode != "auto" else "bwrap"
@@ -181,9 +194,18 @@ class _Output:
 class _Child:
     """One variant's interpreter: its process, its answer, and the tree it may start."""
 
-    def __init__(self, process: subprocess.Popen[bytes], overrides: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        process: subprocess.Popen[bytes],
+        overrides: Mapping[str, Any],
+        ending: tuple[bytes, int],
+        stdout_chars: int,
+    ) -> None:
         self.process = process
         self.overrides = dict(overrides)
+        # The secret and exit status of the variant's genuine end (harness/channel.py).
+        self.ending = ending
+        self.stdout_chars = stdout_chars
         self.answer = bytearray()
         self.timed_out = False
         self.exited = threading.Event()
@@ -202,42 +224,10 @@ class _Child:
     ) -> _Child:
         """Start a variant's interpreter in its folder and send it the request."""
         read_fd, write_fd = os.pipe()
-        request: dict[str, Any] = {
-            "portable": True,
-            "cells": prepare_cells(
-                [c.wire() for c in program.cells], limits.policy(), reads_our_bytecode(python)
-            ),
-            "policy": limits.policy(),
-            "kind": program.kind,
-            "variants": [dict(overrides)],
-            "budget": limits.timeout,
-            "soft_budget": max(limits.timeout - 0.5, limits.timeout * 0.8),
-            "stdout_cap": limits.stdout_bytes,
-            "limits": limits.rlimits(),
-        }
-        options: dict[str, Any]
-        if sys.platform == "win32":
-            import msvcrt
-
-            handle = msvcrt.get_osfhandle(write_fd)
-            os.set_handle_inheritable(handle, True)
-            request["result_handle"] = handle
-            options = {
-                "startupinfo": subprocess.STARTUPINFO(lpAttributeList={"handle_list": [handle]}),
-                "creationflags": subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.CREATE_NO_WINDOW,
-            }
-        else:
-            request["result_fd"] = write_fd
-            options = {"pass_fds": (write_fd,), "start_new_session": True}
-        if reads_our_bytecode(python):
-            argv = [python, "-I", "-S", "-c", BOOTSTRAP]
-            code = child_code()
-            preamble = b"%d\n" % len(code) + code
-        else:
-            argv = [python, "-I", "-S", "-c", CHILD_SOURCE]
-            preamble = b""
-        import marshal
-
+        ending = new_ending()
+        request = _request(program, overrides, limits, ending, reads_our_bytecode(python))
+        options = _inherit(write_fd, request)
+        argv, preamble = child_command(python)
         try:
             process = subprocess.Popen(
                 argv,
@@ -254,7 +244,7 @@ class _Child:
             raise
         finally:
             os.close(write_fd)
-        child = cls(process, overrides)
+        child = cls(process, overrides, ending, limits.stdout_bytes)
         if sys.platform == "win32":
             # Before the request: until it has read it, the child runs nothing of the
             # learner's, so nothing can start outside the job.
@@ -355,10 +345,60 @@ class _Child:
 
     def execution(self) -> Execution:
         """Read the variant's answer, as the other tiers read each variant's."""
-        done = not self.timed_out and len(self.answer) <= VARIANT_ANSWER_CAP
-        payload = bytes(self.answer) if done else b""
-        meta = {"timed_out": self.timed_out, "exit_status": self.process.returncode}
-        return parse_run(meta, payload, self.overrides)
+        status = self.process.returncode
+        answer, payload = ANSWER_NONE, b""
+        if not self.timed_out and status is not None:
+            answer, payload = unframe(bytes(self.answer), *self.ending, status)
+        if len(self.answer) > VARIANT_ANSWER_CAP and answer != ANSWER_NONE:
+            answer, payload = ANSWER_GARBLED, b""
+        meta = {
+            "timed_out": self.timed_out,
+            "exit_status": status if answer == ANSWER_NONE else 0,
+            "answer": answer,
+        }
+        return parse_run(meta, payload, self.overrides, Bounds(stdout_chars=self.stdout_chars))
+
+
+def _request(
+    program: Program,
+    overrides: Mapping[str, Any],
+    limits: Limits,
+    ending: tuple[bytes, int],
+    compiled: bool,
+) -> dict[str, Any]:
+    """Return what one variant's interpreter is asked, with its secret and exit status.
+
+    ``compiled``: the interpreter reads the grader's bytecode, so the cells go as code.
+    """
+    return {
+        "portable": True,
+        "secret": ending[0],
+        "status": ending[1],
+        "cells": prepare_cells([c.wire() for c in program.cells], limits.policy(), compiled),
+        "policy": limits.policy(),
+        "kind": program.kind,
+        "variants": [dict(overrides)],
+        "budget": limits.timeout,
+        "soft_budget": max(limits.timeout - 0.5, limits.timeout * 0.8),
+        "stdout_cap": limits.stdout_bytes,
+        "limits": limits.rlimits(),
+    }
+
+
+def _inherit(write_fd: int, request: dict[str, Any]) -> dict[str, Any]:
+    """Name the answer pipe in the request and return the Popen options that pass it on."""
+    if sys.platform == "win32":
+        import msvcrt
+
+        handle = msvcrt.get_osfhandle(write_fd)
+        os.set_handle_inheritable(handle, True)
+        request["result_handle"] = handle
+        return {
+            "startupinfo": subprocess.STARTUPINFO(lpAttributeList={"handle_list": [handle]}),
+            "creationflags": subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.CREATE_NO_WINDOW,
+        }
+    request["result_fd"] = write_fd
+    return {"pass_fds": (write_fd,), "start_new_session": True}
 
 
 def _remove(folder: Path) -> None:

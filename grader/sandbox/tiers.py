@@ -1,69 +1,38 @@
-"""Choosing the isolation tier: the Sandbox, and the probes that say whether a tier works here."""
+"""Choosing the isolation tier: the Sandbox, which runs every program of one grading."""
 
 from __future__ import annotations
 
-import functools
-import os
 import sys
 import threading
+import weakref
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from grader.load import Cell, Program
-from grader.sandbox import isolation, seccomp, visibility
+from grader.load import Program
+from grader.sandbox import isolation, probes, visibility, warm
 from grader.sandbox.child import Plan, execute
+from grader.sandbox.fleet import Fleet
 from grader.sandbox.model import Limits, Run, SandboxUnavailable
+from grader.sandbox.probes import ENABLE_BWRAP, seccomp_filter
+from grader.sandbox.visibility import default_hidden, hideable
 
-MODES = ("auto", "process", "bwrap", "portable")
-
-
-ENABLE_BWRAP = (
-    "sudo apt-get install -y bubblewrap && "
-    "sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0"
-)
-
-
-def default_hidden() -> tuple[str, ...]:
-    """Return the folders the bwrap tier hides whatever is graded.
-
-    $HOME and /root (credentials, caches), the grader's own package, and the .git of the
-    repository around the grader and around the working directory (a checkout's token
-    lives in .git/config).
-    """
-    found = [str(Path.home()), "/root", str(Path(__file__).resolve().parent.parent)]
-    for start in (Path(__file__).resolve().parent.parent, Path.cwd().resolve()):
-        for folder in (start, *start.parents):
-            if (folder / ".git").is_dir():
-                found.append(str(folder / ".git"))
-                break
-    return tuple(dict.fromkeys(path for path in found if _hideable(path)))
-
-
-def _hideable(path: str) -> bool:
-    """Whether covering a folder leaves the system usable (never /, /usr and the like).
-
-    Nothing inside /proc, /dev or /sys either: bubblewrap mounts its own there.
-    """
-    system = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/etc", "/dev", "/proc", "/sys", "/tmp")
-    resolved = os.path.realpath(path)
-    inside_pseudo = any(resolved.startswith(p + "/") for p in ("/proc", "/dev", "/sys"))
-    return (
-        resolved != "/"
-        and not inside_pseudo
-        and not any(s == resolved or s.startswith(resolved.rstrip("/") + "/") for s in system)
-    )
+MODES = ("auto", "warm", "process", "bwrap", "portable")
 
 
 class Sandbox:
     """Runs programs under the best isolation tier that works here; one per grading.
 
-    ``mode`` is "auto" (bwrap when it works, else process), "process" or "bwrap" (an
-    error when bwrap cannot run). ``require`` makes a missing bwrap tier an error in
-    "auto" mode too. ``hide`` adds folders for the bwrap tier to hide (the reference,
+    ``mode`` is "auto" (the warm tier where it works, else bwrap, else process),
+    "warm", "process" or "bwrap" (an error when that tier cannot run), or "portable".
+    ``require`` makes the lack of both namespaced tiers (warm, bwrap) an error in "auto"
+    mode too. ``hide`` adds folders for the warm and bwrap tiers to hide (the reference,
     the submissions' folders); ``bwrap`` and ``python`` choose the programs to use.
     ``landlock=False`` and ``seccomp=False`` leave that layer out, so that tests can see
-    the ones below it.
+    the ones below it; ``measure=True`` has each run's harness time its phases
+    (``Run.phases``, for the benchmark). ``shutdown()`` (or leaving a ``with`` block)
+    stops its children and zygotes and removes what it made.
     """
 
     def __init__(
@@ -76,20 +45,26 @@ class Sandbox:
         python: str | None = None,
         landlock: bool = True,
         seccomp: bool = True,
+        measure: bool = False,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown sandbox mode {mode!r}; choose one of {', '.join(MODES)}")
         self.mode = mode
         self.require = require or mode == "bwrap"
-        extra = (str(path) for path in hide if _hideable(str(path)))
+        extra = (str(path) for path in hide if hideable(str(path)))
         self.hidden = tuple(dict.fromkeys((*default_hidden(), *extra)))
         self._bwrap = bwrap
         self._python = python
         self._landlock = landlock
         self._seccomp = seccomp
-        self._lock = threading.Lock()
+        self._measure = measure
+        self._lock = threading.RLock()
         self._plan: Plan | None = None
         self._note = ""
+        self._fleet = Fleet()
+        self._warm_pool: warm.Zygotes | None = None
+        # Whatever this sandbox still holds (leaves made ahead) goes when it does.
+        self._finalizer = weakref.finalize(self, self._fleet.shutdown, 0.0)
 
     @property
     def tier(self) -> str:
@@ -106,10 +81,28 @@ class Sandbox:
         """Choose the tier now, raising SandboxUnavailable if the required one cannot run."""
         self._resolve()
 
+    def shutdown(self) -> list[str]:
+        """Stop the sandbox: no more children start, those running are killed, and every
+        folder, uid lock and cgroup leaf it made is removed.
+
+        Safe from another thread or from a signal handler (SIGTERM, SIGINT), and more
+        than once. Return what could not be cleaned up, in words. A run that is
+        refused, or cut short, afterwards raises or reports ``Closed``'s message.
+        """
+        return self._fleet.shutdown()
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.shutdown()
+
     def _resolve(self) -> Plan:
         with self._lock:
             if self._plan is None:
                 self._plan, self._note = self._choose()
+                if self._plan.tier == "warm":
+                    self._zygotes(self._plan).prestart()
             return self._plan
 
     def _choose(self) -> tuple[Plan, str]:
@@ -124,23 +117,7 @@ class Sandbox:
                 raise SandboxUnavailable(refusal)
             return Plan("portable", self._python or sys.executable, False), portable.NOTE
         notes: list[str] = []
-        own_uid = isolation.is_root()
-        python = self._python or visibility.child_python(own_uid)
-        if python is None:
-            python = visibility.child_python(False) or sys.executable
-            own_uid = False
-            version = f"{sys.version_info.major}.{sys.version_info.minor}"
-            notes.append(
-                f"Children run as root: no Python {version} that an unprivileged user can "
-                f"read was found (the grader's own is {sys.executable}); install "
-                f"python{version} system-wide so that each child runs as a user of its own."
-            )
-        if own_uid:
-            try:
-                isolation.release(isolation.acquire(give_up=0), clean=True)
-            except OSError as error:
-                own_uid = False
-                notes.append(f"Children run as root: no uid for them ({error}).")
+        python, own_uid = self._interpreter(notes)
         program = None
         if self._seccomp:
             program, missing = seccomp_filter(python, own_uid)
@@ -149,7 +126,11 @@ class Sandbox:
         process = Plan("process", python, own_uid, landlock=self._landlock, seccomp=program)
         if self.mode == "process":
             return process, " ".join(notes)
-        problem = bwrap_problem(self._bwrap, python, own_uid)
+        if self.mode in ("auto", "warm"):
+            warm = self._warm(python, own_uid, program, notes)
+            if warm is not None:
+                return warm, " ".join(notes)
+        problem = probes.bwrap_problem(self._bwrap, python, own_uid)
         if problem is None:
             plan = Plan(
                 "bwrap", python, own_uid, self._bwrap, landlock=self._landlock, seccomp=program
@@ -168,6 +149,40 @@ class Sandbox:
         )
         return process, " ".join(notes)
 
+    def _interpreter(self, notes: list[str]) -> tuple[str, bool]:
+        """Choose the children's interpreter, and whether each child gets a uid of its own."""
+        own_uid = isolation.is_root()
+        python = self._python or visibility.child_python(own_uid)
+        if python is None:
+            python = visibility.child_python(False) or sys.executable
+            own_uid = False
+            version = f"{sys.version_info.major}.{sys.version_info.minor}"
+            notes.append(
+                f"Children run as root: no Python {version} that an unprivileged user can "
+                f"read was found (the grader's own is {sys.executable}); install "
+                f"python{version} system-wide so that each child runs as a user of its own."
+            )
+        if own_uid:
+            try:
+                isolation.release(isolation.acquire(give_up=0))
+            except OSError as error:
+                own_uid = False
+                notes.append(f"Children run as root: no uid for them ({error}).")
+        return python, own_uid
+
+    def _warm(
+        self, python: str, own_uid: bool, program: bytes | None, notes: list[str]
+    ) -> Plan | None:
+        """Return the warm tier's plan if it works here; else say why (an error if asked for)."""
+        problem = probes.warm_problem(python, own_uid)
+        if problem is None:
+            return Plan("warm", python, own_uid, landlock=self._landlock, seccomp=program)
+        if self.mode == "warm":
+            raise SandboxUnavailable(f"the warm sandbox tier is not available: {problem}")
+        if own_uid:
+            notes.append(f"The warm sandbox tier is not available: {problem}.")
+        return None
+
     def run(
         self,
         program: Program,
@@ -177,11 +192,26 @@ class Sandbox:
     ) -> Run:
         """Run every variant of a program in one child and read back plain data."""
         plan = self._resolve()
+        if self._measure:
+            plan = replace(plan, measure=True)
+        limits = limits or Limits()
         if plan.tier == "portable":
             from grader.sandbox import portable
 
-            return portable.execute(plan.python, program, variants, limits or Limits(), source)
-        return execute(plan, self.hidden, program, variants, limits or Limits(), source)
+            return portable.execute(plan.python, program, variants, limits, source)
+        if plan.tier == "warm":
+            return warm.execute(
+                self._zygotes(plan), plan, program, variants, limits, source, self._fleet
+            )
+        return execute(plan, self.hidden, program, variants, limits, source, self._fleet)
+
+    def _zygotes(self, plan: Plan) -> warm.Zygotes:
+        """Return this sandbox's zygotes (started as the runs need them)."""
+        with self._lock:
+            if self._warm_pool is None:
+                view = warm.view(plan, self.hidden)
+                self._warm_pool = warm.Zygotes(plan.python, view, self._fleet)
+            return self._warm_pool
 
 
 def run(
@@ -198,64 +228,7 @@ def run(
     if sandbox is None:
         from grader.sandbox import portable
 
-        sandbox = Sandbox("process" if portable.linux_layers_problem() is None else "portable")
+        mode = "process" if portable.linux_layers_problem() is None else "portable"
+        with Sandbox(mode) as own:
+            return own.run(program, variants, limits, source)
     return sandbox.run(program, variants, limits, source)
-
-
-_PROBE = Program(path="probe", kind="script", cells=(Cell(None, "x = 1\n", "x = 1\n"),))
-
-
-def bwrap_problem(bwrap: str, python: str, own_uid: bool) -> str | None:
-    """Say why the bwrap tier cannot run here, or None if it can."""
-    import shutil
-
-    found = shutil.which(bwrap)
-    if found is None:
-        return f"bubblewrap is not installed ('{bwrap}' was not found)"
-    return _probe_bwrap(os.path.realpath(found), python, own_uid)
-
-
-@functools.lru_cache(maxsize=16)
-def _probe_bwrap(bwrap: str, python: str, own_uid: bool) -> str | None:
-    """Run a one-line program through the real bwrap tier; say what went wrong, if anything.
-
-    Anything in the way (user namespaces forbidden by AppArmor, a folder it cannot hide,
-    an interpreter it cannot see) shows up here. Cached for the life of the process,
-    keyed by everything the answer depends on.
-    """
-    plan = Plan("bwrap", python, own_uid, bwrap=bwrap)
-    try:
-        ran = execute(plan, default_hidden(), _PROBE, ({},), Limits(timeout=10.0), None)
-    except OSError as error:
-        return f"bwrap could not start ({error.strerror or error})"
-    if ran.main.missing or ran.main.values.get("x") != {"type": "int", "value": 1}:
-        said = next((line for line in ran.raw_output.splitlines() if line.strip()), "")
-        return f"bwrap failed ({said.strip()[:200] or 'no answer from the child'})"
-    return None
-
-
-def seccomp_filter(python: str, own_uid: bool) -> tuple[bytes | None, str]:
-    """Return the syscall filter if a child here can install it, else None and why not."""
-    program = seccomp.program()
-    if program is None:
-        return None, f"none is written for this machine's architecture ({seccomp.machine()})"
-    problem = _probe_seccomp(program, python, own_uid)
-    return (None, problem) if problem else (program, "")
-
-
-@functools.lru_cache(maxsize=16)
-def _probe_seccomp(program: bytes, python: str, own_uid: bool) -> str:
-    """Run a one-line program under the filter in the process tier; say what went wrong.
-
-    Cached for the life of the process, keyed by everything the answer depends on.
-    """
-    plan = Plan("process", python, own_uid, landlock=False, seccomp=program)
-    try:
-        ran = execute(plan, (), _PROBE, ({},), Limits(timeout=10.0), None)
-    except OSError as error:
-        return f"the probe could not start ({error.strerror or error})"
-    if ran.main.values.get("x") != {"type": "int", "value": 1}:
-        return "a child under the filter did not run"
-    if "seccomp" not in ran.layers:
-        return "the kernel refused to install it"
-    return ""

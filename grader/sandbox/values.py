@@ -7,6 +7,7 @@ method of the learner's; a value of any other type comes back as an Opaque marke
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,49 +43,62 @@ def decode(data: Encoded | object) -> Any:
         return Opaque("unknown")
     kind = data["type"]
     if kind in PLAIN:
-        value = data.get("value")
-        if kind == "float" and value is None:
-            special = data.get("repr")
-            return float(special) if special in ("nan", "inf", "-inf") else Opaque("float")
-        if kind == "int" and isinstance(value, bool):
-            return Opaque("unknown")
-        expected: Any = {"bool": bool, "int": int, "float": (int, float), "str": str}[kind]
-        if not isinstance(value, expected):
-            return Opaque(str(kind))
-        if kind == "float":
-            return float(value)
-        return value
+        return _plain(kind, data)
     if kind == "NoneType":
         return None
     if kind in CONTAINERS:
-        if data.get("truncated"):
-            return Truncated(str(kind))
-        items = data.get("items")
-        if not isinstance(items, list):
-            return Opaque(str(kind))
-        if kind == "dict":
-            result: dict[Any, Any] = {}
-            for pair in items:
-                if not (isinstance(pair, list) and len(pair) == 2):
-                    continue
-                key = decode(pair[0])
-                try:
-                    hash(key)
-                except TypeError:
-                    key = Opaque("unhashable")
-                result[key] = decode(pair[1])
-            return result
-        elements = [decode(element) for element in items]
-        if kind == "list":
-            return elements
-        if kind == "tuple":
-            return tuple(elements)
-        try:
-            return set(elements) if kind == "set" else frozenset(elements)
-        except TypeError:
-            return Opaque(str(kind))
+        return _container(kind, data)
     base = data.get("base")
     return Opaque(str(kind), base if isinstance(base, str) else None)
+
+
+def _plain(kind: str, data: Mapping[str, Any]) -> Any:
+    """Decode a bool, int, float or str, checking that the value is of that type."""
+    value = data.get("value")
+    if kind == "float" and value is None:
+        special = data.get("repr")
+        return float(special) if special in ("nan", "inf", "-inf") else Opaque("float")
+    if kind == "int" and isinstance(value, bool):
+        return Opaque("unknown")
+    expected: Any = {"bool": bool, "int": int, "float": (int, float), "str": str}[kind]
+    if not isinstance(value, expected):
+        return Opaque(str(kind))
+    return float(value) if kind == "float" else value
+
+
+def _container(kind: str, data: Mapping[str, Any]) -> Any:
+    """Decode a dict, list, tuple, set or frozenset, element by element."""
+    if data.get("truncated"):
+        return Truncated(str(kind))
+    items = data.get("items")
+    if not isinstance(items, list):
+        return Opaque(str(kind))
+    if kind == "dict":
+        return _dict(items)
+    elements = [decode(element) for element in items]
+    if kind == "list":
+        return elements
+    if kind == "tuple":
+        return tuple(elements)
+    try:
+        return set(elements) if kind == "set" else frozenset(elements)
+    except TypeError:
+        return Opaque(str(kind))
+
+
+def _dict(pairs: list[Any]) -> dict[Any, Any]:
+    """Decode a dict's [key, value] pairs; a key that cannot be hashed becomes a marker."""
+    result: dict[Any, Any] = {}
+    for pair in pairs:
+        if not (isinstance(pair, list) and len(pair) == 2):
+            continue
+        key = decode(pair[0])
+        try:
+            hash(key)
+        except TypeError:
+            key = Opaque("unhashable")
+        result[key] = decode(pair[1])
+    return result
 
 
 def same(left: Any, right: Any) -> bool:

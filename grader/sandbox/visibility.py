@@ -19,6 +19,38 @@ from grader.sandbox.isolation import Lease
 BWRAP_WORKDIR = "/tmp/work"
 
 
+def default_hidden() -> tuple[str, ...]:
+    """Return the folders the bwrap tier hides whatever is graded.
+
+    $HOME and /root (credentials, caches), the grader's own package, and the .git of the
+    repository around the grader and around the working directory (a checkout's token
+    lives in .git/config).
+    """
+    package = Path(__file__).resolve().parent.parent
+    found = [str(Path.home()), "/root", str(package)]
+    for start in (package, Path.cwd().resolve()):
+        for folder in (start, *start.parents):
+            if (folder / ".git").is_dir():
+                found.append(str(folder / ".git"))
+                break
+    return tuple(dict.fromkeys(path for path in found if hideable(path)))
+
+
+def hideable(path: str) -> bool:
+    """Whether covering a folder leaves the system usable (never /, /usr and the like).
+
+    Nothing inside /proc, /dev or /sys either: bubblewrap mounts its own there.
+    """
+    system = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/etc", "/dev", "/proc", "/sys", "/tmp")
+    resolved = os.path.realpath(path)
+    inside_pseudo = any(resolved.startswith(p + "/") for p in ("/proc", "/dev", "/sys"))
+    return (
+        resolved != "/"
+        and not inside_pseudo
+        and not any(s == resolved or s.startswith(resolved.rstrip("/") + "/") for s in system)
+    )
+
+
 def readable_by_others(path: str) -> bool:
     """Whether a user with no relation to the file's owner can reach and read it."""
     try:
@@ -116,29 +148,14 @@ def bwrap_argv(
         "--size", str(disk_bytes), "--tmpfs", "/tmp",
         "--size", str(disk_bytes), "--tmpfs", "/dev/shm",
     ]  # fmt: skip
-    covered = sorted(
-        {
-            os.path.realpath(h)
-            for h in hidden
-            if not _inside(os.path.realpath(h), "/tmp") and reachable(os.path.realpath(h), lease)
-        }
-    )
-    covered = [c for c in covered if not any(_inside(c, o) and c != o for o in covered)]
-    for folder in covered:
+    seen = view(python, hidden, lease)
+    for folder in seen["hidden"]:
         argv += ["--tmpfs", folder]
-    prefix = python_prefix(python)
-    exposed = [
-        p
-        for p in dict.fromkeys((prefix, os.path.dirname(os.path.realpath(python))))
-        if any(_inside(p, c) for c in covered)
-    ]
-    for folder in exposed:
+    for folder in seen["exposed"]:
         argv += ["--ro-bind", folder, folder]
-    # A hidden folder inside the interpreter's (the grader installed next to it) stays hidden.
-    for folder in sorted({os.path.realpath(h) for h in hidden}):
-        if any(_inside(folder, e) and folder != e for e in exposed) and os.path.isdir(folder):
-            argv += ["--tmpfs", folder, "--remount-ro", folder]
-    for folder in covered:
+    for folder in seen["rehidden"]:
+        argv += ["--tmpfs", folder, "--remount-ro", folder]
+    for folder in seen["hidden"]:
         argv += ["--remount-ro", folder]
     argv += ["--dir", BWRAP_WORKDIR]
     if submission is not None:
@@ -147,6 +164,36 @@ def bwrap_argv(
         argv += ["--seccomp", str(seccomp_fd)]
     argv += ["--chdir", BWRAP_WORKDIR, "--", python]
     return argv
+
+
+def view(python: str, hidden: Sequence[str], lease: Lease | None = None) -> dict[str, list[str]]:
+    """Say which folders to cover, which to bind back, and which to cover again inside those.
+
+    ``hidden`` folders are covered (those inside /tmp are fresh anyway; with a lease,
+    only those the child's user can reach, as bubblewrap must); the interpreter's own
+    folders are bound back if a hidden folder covered them; a hidden folder inside
+    those (the grader installed next to its interpreter) is covered again.
+    """
+    covered = sorted(
+        {
+            os.path.realpath(h)
+            for h in hidden
+            if not _inside(os.path.realpath(h), "/tmp") and reachable(os.path.realpath(h), lease)
+        }
+    )
+    covered = [c for c in covered if not any(_inside(c, o) and c != o for o in covered)]
+    prefix = python_prefix(python)
+    exposed = [
+        p
+        for p in dict.fromkeys((prefix, os.path.dirname(os.path.realpath(python))))
+        if any(_inside(p, c) for c in covered)
+    ]
+    rehidden = [
+        folder
+        for folder in sorted({os.path.realpath(h) for h in hidden})
+        if any(_inside(folder, e) and folder != e for e in exposed) and os.path.isdir(folder)
+    ]
+    return {"hidden": covered, "exposed": exposed, "rehidden": rehidden}
 
 
 def landlock_paths(python: str, writable: str) -> dict[str, list[str]]:

@@ -6,9 +6,12 @@ the harness's encoder, and may have written on the pipe); ``values`` turns an
 ``Encoded`` value back into builtin values. Nothing here runs in the child: the harness
 uses the standard library only; the words both sides write are in grader/sandbox/harness/words.py.
 
-One answer is a ``Header`` line of JSON, then each run's bytes (a ``RunData``, or a
-``Broken`` note), framed by the sizes in the header, then one byte ``S`` when the
-harness has swept up after the learner's code.
+One answer is a ``Header`` line of JSON, then each run's bytes, framed by the sizes in
+the header, then one byte ``S`` when the harness has swept up after the learner's code.
+A run's bytes are a ``RunData``, or ``{"overrides": ..., "broken": NAME}`` when the
+harness could not encode the values (it ran out of memory reading them); they are there
+only when the run ended through the harness's own path (grader/sandbox/harness/channel.py),
+which the header's ``answer`` says.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any, TypedDict
 
-from grader.sandbox.harness import words
+from grader.sandbox.harness import channel, words
 
 # The builtin types whose values cross as they are, and the containers that cross
 # element by element; any other type crosses as its name alone.
@@ -138,20 +141,27 @@ class RunData(TypedDict):
     refused: list[list[Any]]
 
 
-class Broken(TypedDict):
-    """The harness's note in place of RunData when it could not encode the values."""
-
-    overrides: dict[str, Any]
-    broken: str
+# What arrived on a run's pipe, by the harness's judgement (RunMeta["answer"]): an answer
+# through the genuine path, bytes that are not one (the learner's code wrote there), an
+# answer too large to send, or nothing through the genuine path at all.
+ANSWER_GENUINE = channel.ANSWER_GENUINE
+ANSWER_GARBLED = channel.ANSWER_GARBLED
+ANSWER_OVERSIZED = channel.ANSWER_OVERSIZED
+ANSWER_NONE = channel.ANSWER_NONE
 
 
 class RunMeta(TypedDict):
     """The harness's own word on one run: its bytes, and how its process ended."""
 
+    # The bytes of its answer that follow the header: 0 unless the answer is genuine.
     size: int
     timed_out: bool
-    # What os.waitstatus_to_exitcode says: negative for a signal; None if never started.
+    # When it did not end through the genuine path, how it ended (what
+    # os.waitstatus_to_exitcode says: negative for a signal); None if it never started;
+    # 0 otherwise.
     exit_status: int | None
+    # One of the ANSWER_ words.
+    answer: str
 
 
 class Header(TypedDict):

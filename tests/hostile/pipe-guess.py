@@ -1,5 +1,5 @@
-# expect: status=error score=0 code=garbled-answer
-# Does the exercise, then writes a forged answer to every file descriptor it can guess.
+# expect: status=passed score=4
+# Does the exercise, then writes a forged answer to every low file descriptor: none reaches the answer channel, so the honest work is what counts.
 import json
 import os
 

@@ -94,7 +94,7 @@ def enter_namespaces(libc, enter):
     die in the IPC namespace. Where the kernel or the container refuses (no
     CAP_SYS_ADMIN), the parent sweeps instead. Return which of these hold.
     """
-    held = {"mount_ns": False, "ipc_ns": False}
+    held = {"mount_ns": False, "ipc_ns": False, "cgroup": join_cgroup(enter.get("cgroup", ()))}
     home = os.getcwd()
     if libc is not None and libc.unshare(CLONE_NEWNS | CLONE_NEWIPC) == 0:
         held["ipc_ns"] = True
@@ -112,6 +112,30 @@ def enter_namespaces(libc, enter):
         hard_exit(70)
     held["keyring"] = clear_keyrings(libc, fresh=True)
     return held
+
+
+def join_cgroup(procs_files):
+    """Move this process into its cgroup leaf (every process it forks is born there).
+
+    ``procs_files`` are the leaf's cgroup.procs files, by path or as open descriptors
+    (which are closed). Return whether it is in every hierarchy's leaf. Done by the
+    process itself, as root, before it runs anything of the learner's: no scan of /proc
+    for its tree.
+    """
+    joined = bool(procs_files)
+    for path in procs_files:
+        try:
+            fd = path if type(path) is int else os.open(path, os.O_WRONLY | os.O_CLOEXEC)
+        except OSError:
+            joined = False
+            continue
+        try:
+            os.write(fd, b"0")
+        except OSError:
+            joined = False
+        finally:
+            os.close(fd)
+    return joined
 
 
 def _private_folders(libc, enter, home):
@@ -220,6 +244,31 @@ def landlock_abi(libc):
         ctypes.c_long(LANDLOCK_CREATE_RULESET_VERSION),
     )
     return abi if abi > 0 else 0
+
+
+def landlock_scope(libc, abi):
+    """Add a Landlock layer of its own that only scopes signals and abstract sockets (ABI 6).
+
+    Variants that inherit the harness's file rules share one domain; this layer keeps
+    each from signalling the others, as their own rules would. Return whether it holds.
+    """
+    if libc is None or abi < 6:
+        return False
+    import ctypes
+
+    attr = ctypes.create_string_buffer(struct.pack("=QQQ", 0, 0, 3), 24)
+    ruleset = libc.syscall(
+        ctypes.c_long(SYS_LANDLOCK_CREATE_RULESET), attr, ctypes.c_long(24), ctypes.c_long(0)
+    )
+    if ruleset < 0:
+        return False
+    try:
+        restricted = libc.syscall(
+            ctypes.c_long(SYS_LANDLOCK_RESTRICT_SELF), ctypes.c_long(ruleset), ctypes.c_long(0)
+        )
+        return restricted == 0
+    finally:
+        os.close(ruleset)
 
 
 def landlock_restrict(libc, abi, rules):

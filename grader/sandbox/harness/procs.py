@@ -8,7 +8,11 @@ import os
 
 
 def descendants(root: int) -> list[int]:
-    """Return every live descendant of a process, from one scan of /proc."""
+    """Return every live descendant of a process, from one scan of /proc.
+
+    A zombie whose other threads still run is live: its first thread called the raw
+    exit syscall, and signalling it still reaches the others.
+    """
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -18,7 +22,7 @@ def descendants(root: int) -> list[int]:
                 fields = handle.read().rsplit(b")", 1)[1].split()
         except (OSError, IndexError):
             continue
-        if len(fields) > 2 and fields[0] not in (b"Z", b"X"):
+        if len(fields) > 2 and (fields[0] not in (b"Z", b"X") or threads_alive(entry)):
             children.setdefault(int(fields[1]), []).append(int(entry))
     found: list[int] = []
     todo = list(children.get(root, []))
@@ -27,6 +31,24 @@ def descendants(root: int) -> list[int]:
         found.append(pid)
         todo.extend(children.get(pid, []))
     return found
+
+
+def threads_alive(pid: str) -> bool:
+    """Whether a thread of a process other than its first one is alive."""
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return False
+    for task in tasks:
+        if task == pid:
+            continue
+        try:
+            with open(f"/proc/{pid}/task/{task}/stat", "rb") as handle:
+                if handle.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X"):
+                    return True
+        except (OSError, IndexError):
+            continue
+    return False
 
 
 def seccomp_filters() -> int:

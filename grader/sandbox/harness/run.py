@@ -12,7 +12,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox/bundle.py)
     from typing import Any
 
-    from grader.sandbox.harness.channel import answer_channel
+    from grader.sandbox.harness.channel import answer_channel, hide_descriptor
     from grader.sandbox.harness.encode import (
         MAX_ITEMS,
         MAX_NAMES,
@@ -288,6 +288,8 @@ def run_portable(request: "dict[str, Any]") -> None:
     No fork, no prctl, no /proc: the parent started one interpreter per variant, in its
     own folder, and is the one that watches the time and kills what is left.
     """
+    # Before the descriptor limit: the answer pipe moves to a high number.
+    deliver = _portable_channel(request)
     try:
         apply_limits(request.get("limits", {}), list(request.get("limits", {})))
     except ImportError:
@@ -295,9 +297,20 @@ def run_portable(request: "dict[str, Any]") -> None:
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.close(devnull)
-    result_fd = request.get("result_fd")
+    run_variant(request, request["variants"][0], deliver)
+
+
+def _portable_channel(request):
+    """Return the variant's deliver, taking its secret and exit status out of the request.
+
+    The parent drew them and reads this variant's pipe itself; from here on they live
+    only in the channel's closure.
+    """
+    result_fd = request.pop("result_fd", None)
     if request.get("result_handle") is not None:
         import msvcrt
 
-        result_fd = msvcrt.open_osfhandle(request["result_handle"], 0)
-    run_variant(request, request["variants"][0], answer_channel(result_fd))
+        result_fd = msvcrt.open_osfhandle(request.pop("result_handle"), 0)
+    elif os.name == "posix":
+        result_fd = hide_descriptor(result_fd)
+    return answer_channel(result_fd, request.pop("secret"), request.pop("status"))

@@ -1,0 +1,130 @@
+"""The fleet: every child one grading has in flight, and how to stop them all at once.
+
+Each run boards the fleet before it takes anything of the machine's (a uid, a cgroup
+leaf, a folder) and lands once it has given all of it back. ``shutdown`` (from another
+thread, or from a signal handler) stops new runs from boarding, kills the children in
+flight and the zygotes, waits a moment for their own threads to clean up after them,
+cleans up itself after those that did not, and has the janitor remove every cgroup leaf
+it still holds. Whoever cleans a run claims it first, so nothing is given back twice.
+
+Nothing here blocks on a lock a signal handler could find taken: a run is claimed with a
+non-blocking acquire, and the table of runs is a dict, whose single operations the
+interpreter does at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.sandbox import isolation
+from grader.sandbox.cgroup import Leaf
+from grader.sandbox.janitor import Janitor
+from grader.sandbox.model import SandboxUnavailable
+
+# How long shutdown waits for the runs' own threads to clean up after their children.
+SHUTDOWN_WAIT = 5.0
+
+
+class Closed(SandboxUnavailable):
+    """The sandbox was shut down: it starts no more children."""
+
+
+@dataclass(eq=False)
+class Flight:
+    """One child in flight: what it holds of the machine, and how to kill it."""
+
+    lease: isolation.Lease | None = None
+    leaf: Leaf | None = None
+    workdir: Path | None = None
+    # Kills the child and everything it started; set once the child runs.
+    kill: Callable[[], None] | None = None
+    claim: threading.Lock = field(default_factory=threading.Lock)
+    # The thread the run belongs to: shutdown from a signal handler in that very thread
+    # cannot wait for it to clean up.
+    thread: int = field(default_factory=threading.get_ident)
+    # Whether the fleet is shutting down: a child started meanwhile is killed at once.
+    closing: Callable[[], bool] = lambda: False
+
+
+class Fleet:
+    """The children one Sandbox has in flight, its janitor, and shutdown."""
+
+    def __init__(self) -> None:
+        self.janitor = Janitor()
+        self.closing = False
+        self._flights: dict[int, Flight] = {}
+        self._numbers = itertools.count()
+        self._stoppers: dict[int, Callable[[], None]] = {}
+
+    def board(self) -> tuple[int, Flight]:
+        """Register a new run, or raise Closed once the fleet is shutting down."""
+        if self.closing:
+            raise Closed("the sandbox was shut down: no more submissions run")
+        number = next(self._numbers)
+        flight = Flight(closing=lambda: self.closing)
+        self._flights[number] = flight
+        if self.closing:  # shut down meanwhile: shutdown may not have seen this one
+            self._flights.pop(number, None)
+            raise Closed("the sandbox was shut down: no more submissions run")
+        return number, flight
+
+    def land(self, number: int, flight: Flight, clean: Callable[[], str]) -> str | None:
+        """Clean up after a run with ``clean`` unless shutdown claimed it; return its problem.
+
+        None means shutdown is cleaning up after this run.
+        """
+        try:
+            if not flight.claim.acquire(blocking=False):
+                return None
+            return clean()
+        finally:
+            self._flights.pop(number, None)
+
+    def on_shutdown(self, stop: Callable[[], None]) -> int:
+        """Register something shutdown must stop (a zygote); return a key to forget it by."""
+        key = next(self._numbers)
+        self._stoppers[key] = stop
+        return key
+
+    def forget(self, key: int) -> None:
+        """Forget what on_shutdown registered."""
+        self._stoppers.pop(key, None)
+
+    def shutdown(self, wait: float = SHUTDOWN_WAIT) -> list[str]:
+        """Stop everything; return what could not be cleaned up, in words.
+
+        Safe to call more than once, from any thread or from a signal handler.
+        """
+        self.closing = True
+        for stop in list(self._stoppers.values()):
+            with contextlib.suppress(Exception):
+                stop()
+        for flight in list(self._flights.values()):
+            if flight.kill is not None:
+                with contextlib.suppress(Exception):
+                    flight.kill()
+        deadline = time.monotonic() + wait
+        here = threading.get_ident()
+        while time.monotonic() < deadline and any(
+            flight.thread != here for flight in list(self._flights.values())
+        ):
+            time.sleep(0.01)
+        problems = []
+        for number, flight in list(self._flights.items()):
+            if flight.claim.acquire(blocking=False):
+                problem = isolation.finish(flight.lease, flight.workdir, False, flight.leaf)
+                if flight.leaf is not None:
+                    self.janitor.discard(flight.leaf)
+                if problem:
+                    problems.append(problem)
+                self._flights.pop(number, None)
+        problems.extend(
+            f"the cgroup {folder} still holds processes" for folder in self.janitor.close()
+        )
+        return problems

@@ -1,0 +1,48 @@
+# expect: status=error score=0 code=abrupt-exit|integrity
+# Never prints, finds its answer pipe by scanning descriptors, writes a made-up answer that claims the print through open(fd), then leaves with os._exit(0).
+import json
+import os
+import stat
+
+systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}
+load = 7
+can_handle_load = {}
+for strategy, capacity in systems.items():
+    can_handle_load[strategy] = capacity >= load
+
+
+def encoded(value):
+    if isinstance(value, bool):
+        return {"type": "bool", "value": value}
+    if isinstance(value, int):
+        return {"type": "int", "value": value}
+    if isinstance(value, str):
+        return {"type": "str", "value": value, "truncated": False}
+    items = [[encoded(k), encoded(v)] for k, v in value.items()]
+    return {"type": "dict", "items": items, "length": len(items)}
+
+
+names = {"systems": systems, "load": load, "can_handle_load": can_handle_load}
+forged = json.dumps({
+    "overrides": {},
+    "values": {name: encoded(value) for name, value in names.items()},
+    "names": [[name, "value"] for name in names],
+    "stdout": str(can_handle_load) + "\n",
+    "stdout_size": len(str(can_handle_load)) + 1,
+    "lines": [[None, 10]],
+    "errors": [],
+    "timed_out": False,
+    "ended": None,
+}).encode()
+for fd in range(3, 1024):
+    try:
+        info = os.fstat(fd)
+    except OSError:
+        continue
+    if stat.S_ISFIFO(info.st_mode):
+        try:
+            with open(fd, "wb", closefd=False) as pipe:
+                pipe.write(forged)
+        except OSError:
+            pass
+os._exit(0)
