@@ -87,6 +87,23 @@ def test_the_exercise_s_own_helpers_are_followed_and_their_code_pairs_read(
     assert read(tmp_path, source) == {"missing-key"}
 
 
+def test_the_rules_of_a_table_the_rule_loops_over_are_read(tmp_path: Path) -> None:
+    """A table of small rules (functions, or pairs holding one) is read like calls."""
+    source = HEAD + (
+        "def too_long(case):\n"
+        "    return fail('Too long.', 'too-long')\n"
+        "def no_loop(case):\n"
+        "    return fail('No loop.', 'no-loop')\n"
+        "RULES = (too_long, (lambda case: True, no_loop))\n"
+        "def rule(case):\n"
+        "    for entry in RULES:\n"
+        "        found = entry(case) if callable(entry) else entry[1](case)\n"
+        "        if found: return found\n"
+        "    return PASS\n"
+    )
+    assert read(tmp_path, source) == {"too-long", "no-loop"}
+
+
 def test_a_fix_first_with_a_step_outside_requires_and_after_is_a_problem(tmp_path: Path) -> None:
     """fix_first(2, ...) in a step that names neither requires nor after step 2."""
     from grader.exercise import Step

@@ -225,6 +225,19 @@ class Reader:
                 self.found.append(Found(code, file, inner.lineno))
             elif isinstance(inner, ast.Call):
                 self._call(function.__globals__, file, inner)
+            elif isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load):
+                self._named(_resolve(inner, function.__globals__))
+
+    def _named(self, value: object) -> None:
+        """Read the rules a function names without calling them: a table of rules (a
+        tuple of functions, or of pairs holding one) is called through a loop."""
+        if isinstance(value, types.FunctionType):
+            if declared(value) is None and self._readable(value):
+                self.read(value)
+        elif isinstance(value, tuple):
+            for item in value:
+                if isinstance(item, (tuple, types.FunctionType)):
+                    self._named(item)
 
     def _call(self, namespace: Mapping[str, Any], file: str, call: ast.Call) -> None:
         callee = _resolve(call.func, namespace)

@@ -7,6 +7,8 @@ the reference's for the load as written and for every other load the program ran
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from grader.analysis.source import Node, source_text, target_names
@@ -33,7 +35,7 @@ from grader.exercises.scaling.spec import LOAD, LOOP_TARGETS, RESULT, SYSTEMS, S
 from grader.exercises.scaling.written import from_loop, not_from_loop
 from grader.feedback.ending import how_far
 from grader.feedback.explain import where
-from grader.result import Location
+from grader.result import Explanation, Location
 from grader.sandbox import Execution
 from grader.sandbox.values import describe, same, show
 
@@ -56,141 +58,195 @@ def good_loops(case: Case) -> list[Node]:
     ]
 
 
-def _structure(case: Case) -> Verdict | None:
-    """Check that a for loop over systems.items() with the right variables fills the dict."""
+@dataclass(frozen=True)
+class _Loops:
+    """What step 3 reads of the learner's loops and assignments before judging their shape."""
+
+    names: frozenset[str]
+    # The for loops over `systems` (or a name it is passed as); those over its items;
+    # the ones step 3 asks for (over `.items()` into `strategy, capacity`); and those
+    # of them that fill the result.
+    loops: list[Node]
+    items: list[Node]
+    good: list[Node]
+    filling: list[Node]
+    # The assignment that builds the result with a comprehension, and the one that
+    # types it in as a dictionary with keys, if any.
+    comprehension: Node | None
+    typed: Node | None
+
+
+def _loops(case: Case) -> _Loops:
+    """Read the loops over `systems` and how the result is built."""
     names = aliases(case, SYSTEMS)
     loops = loops_over(case, names)
     good = good_loops(case)
-    filling = [n for n in good if fills(n, RESULT)]
-    if filling:
-        reset = next(
-            (
-                a
-                for a in case.source.assignments(RESULT)
-                if any(a.node in loop.node.body for loop in filling)  # type: ignore[attr-defined]
-                and isinstance(a.node, ast.Assign)
-                and isinstance(a.node.value, (ast.Dict, ast.Call))
-                and not getattr(a.node.value, "keys", getattr(a.node.value, "args", [1]))
-            ),
-            None,
-        )
-        if reset is not None:
-            return fail(
-                f"`{source_text(reset.node)}` {where(reset.location)} is inside the loop, so the "
-                "dictionary starts again empty for every strategy and only the last one is "
-                "kept. Move it before the loop.",
-                "reset-in-loop",
-                reset.location,
-            )
-        return not_from_loop(case, filling, names)
-    wanted = f"`for {', '.join(LOOP_TARGETS)} in {SYSTEMS}.items():`"
     assigned = case.source.assignments(RESULT)
-    comprehension = next(
+    return _Loops(
+        names=names,
+        loops=loops,
+        items=[n for n in loops if iterates(n, names, "items")],
+        good=good,
+        filling=[n for n in good if fills(n, RESULT)],
+        comprehension=next((a for a in assigned if _comprehended(a.node)), None),
+        typed=next((a for a in assigned if _typed_in(a.node)), None),
+    )
+
+
+def _comprehended(node: ast.AST) -> bool:
+    """Whether an assignment's value is a comprehension, or a call given one."""
+    if not isinstance(node, ast.Assign):
+        return False
+    value = node.value
+    if isinstance(value, (ast.DictComp, ast.GeneratorExp, ast.ListComp)):
+        return True
+    return isinstance(value, ast.Call) and any(
+        isinstance(arg, (ast.GeneratorExp, ast.ListComp, ast.DictComp)) for arg in value.args
+    )
+
+
+def _typed_in(node: ast.AST) -> bool:
+    """Whether an assignment's value is a dictionary with keys written out."""
+    return (
+        isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict) and bool(node.value.keys)
+    )
+
+
+def _emptied(node: ast.AST) -> bool:
+    """Whether an assignment's value is an empty dictionary: `{}` or `dict()`."""
+    return (
+        isinstance(node, ast.Assign)
+        and isinstance(node.value, (ast.Dict, ast.Call))
+        and not getattr(node.value, "keys", getattr(node.value, "args", [1]))
+    )
+
+
+def _wanted() -> str:
+    """The loop step 3 asks for, as the learner writes it."""
+    return f"`for {', '.join(LOOP_TARGETS)} in {SYSTEMS}.items():`"
+
+
+def _filled_by_loop(case: Case, shape: _Loops) -> Verdict | None:
+    """A loop of the step's shape fills the result: it must not empty it every round,
+    write entries by hand, or have its dictionary replaced afterwards."""
+    reset = next(
         (
             a
-            for a in assigned
-            if isinstance(a.node, ast.Assign)
-            and (
-                isinstance(a.node.value, (ast.DictComp, ast.GeneratorExp, ast.ListComp))
-                or (
-                    isinstance(a.node.value, ast.Call)
-                    and any(
-                        isinstance(arg, (ast.GeneratorExp, ast.ListComp, ast.DictComp))
-                        for arg in a.node.value.args
-                    )
-                )
-            )
+            for a in case.source.assignments(RESULT)
+            if any(a.node in loop.node.body for loop in shape.filling)  # type: ignore[attr-defined]
+            and _emptied(a.node)
         ),
         None,
     )
-    if good:
-        loop = good[0]
-        if comprehension is not None:
-            return fail(
-                f"`{RESULT}` is built with a comprehension {where(comprehension.location)}, not "
-                f"by the loop {where(loop.location)}. Fill it inside the loop: "
-                f"`{RESULT}[{LOOP_TARGETS[0]}] = ...`.",
-                "comprehension",
-                comprehension.location,
-            )
-        # Filled some other way (a helper function): the values decide, unless by hand.
-        return not_from_loop(case, [], names)
-    if comprehension is not None:
+    if reset is not None:
         return fail(
-            f"`{RESULT}` is built with a comprehension {where(comprehension.location)}. This "
-            f"step asks for a for loop: start with `{RESULT} = {{}}`, then {wanted} and "
-            "fill the dictionary inside the loop.",
+            f"`{source_text(reset.node)}` {where(reset.location)} is inside the loop, so the "
+            "dictionary starts again empty for every strategy and only the last one is "
+            "kept. Move it before the loop.",
+            "reset-in-loop",
+            reset.location,
+        )
+    return not_from_loop(case, shape.filling, shape.names)
+
+
+def _filled_elsewhere(case: Case, shape: _Loops) -> Verdict | None:
+    """A loop of the step's shape that does not fill the result itself: a comprehension
+    fails; a helper function it calls is judged by the values, unless it types keys in."""
+    if shape.comprehension is not None:
+        return fail(
+            f"`{RESULT}` is built with a comprehension {where(shape.comprehension.location)}, "
+            f"not by the loop {where(shape.good[0].location)}. Fill it inside the loop: "
+            f"`{RESULT}[{LOOP_TARGETS[0]}] = ...`.",
             "comprehension",
-            comprehension.location,
+            shape.comprehension.location,
         )
-    items_loops = [n for n in loops if iterates(n, names, "items")]
-    if items_loops:
-        loop = items_loops[0]
-        unpacked = target_names(loop.node.target)  # type: ignore[attr-defined]
-        used = ", ".join(unpacked) if unpacked else source_text(loop.node.target)  # type: ignore[attr-defined]
-        return fail(
-            f"Your loop {where(loop.location)} uses the variables `{used}`; the step asks "
-            f"for `{LOOP_TARGETS[0]}` and `{LOOP_TARGETS[1]}`: {wanted}",
-            "loop-names",
-            loop.location,
-        )
-    if loops:
-        loop = loops[0]
-        iterable = source_text(loop.node.iter)  # type: ignore[attr-defined]
-        return fail(
-            f"Your loop {where(loop.location)} iterates over `{iterable}`. Iterate over "
-            f"`{SYSTEMS}.items()` to get each strategy together with its capacity: {wanted}",
-            "not-items",
-            loop.location,
-        )
-    literal = next(
-        (
-            a
-            for a in assigned
-            if isinstance(a.node, ast.Assign)
-            and isinstance(a.node.value, ast.Dict)
-            and a.node.value.keys
-        ),
-        None,
+    return not_from_loop(case, [], shape.names)
+
+
+def _comprehension(case: Case, shape: _Loops) -> Verdict | None:
+    """No loop of the step's shape; a comprehension builds the result."""
+    at = shape.comprehension.location if shape.comprehension is not None else None
+    return fail(
+        f"`{RESULT}` is built with a comprehension {where(at)}. This "
+        f"step asks for a for loop: start with `{RESULT} = {{}}`, then {_wanted()} and "
+        "fill the dictionary inside the loop.",
+        "comprehension",
+        at,
     )
-    if literal is not None:
-        return fail(
-            f"`{RESULT}` is written by hand {where(literal.location)}. Compute it with a for "
-            f"loop instead, so that it follows `{LOAD}` when the load changes: start with "
-            f"`{RESULT} = {{}}`, then {wanted}",
-            "hardcoded",
-            literal.location,
-        )
+
+
+def _loop_names(case: Case, shape: _Loops) -> Verdict | None:
+    """A loop over `systems.items()` whose variables have other names."""
+    loop = shape.items[0]
+    unpacked = target_names(loop.node.target)  # type: ignore[attr-defined]
+    used = ", ".join(unpacked) if unpacked else source_text(loop.node.target)  # type: ignore[attr-defined]
+    return fail(
+        f"Your loop {where(loop.location)} uses the variables `{used}`; the step asks "
+        f"for `{LOOP_TARGETS[0]}` and `{LOOP_TARGETS[1]}`: {_wanted()}",
+        "loop-names",
+        loop.location,
+    )
+
+
+def _not_items(case: Case, shape: _Loops) -> Verdict | None:
+    """A loop over `systems` itself, or its keys or values, not its items."""
+    loop = shape.loops[0]
+    iterable = source_text(loop.node.iter)  # type: ignore[attr-defined]
+    return fail(
+        f"Your loop {where(loop.location)} iterates over `{iterable}`. Iterate over "
+        f"`{SYSTEMS}.items()` to get each strategy together with its capacity: {_wanted()}",
+        "not-items",
+        loop.location,
+    )
+
+
+def _hardcoded(case: Case, shape: _Loops) -> Verdict | None:
+    """No loop at all; the result is a dictionary typed in."""
+    at = shape.typed.location if shape.typed is not None else None
+    return fail(
+        f"`{RESULT}` is written by hand {where(at)}. Compute it with a for "
+        f"loop instead, so that it follows `{LOAD}` when the load changes: start with "
+        f"`{RESULT} = {{}}`, then {_wanted()}",
+        "hardcoded",
+        at,
+    )
+
+
+def _no_loop(case: Case, shape: _Loops) -> Verdict | None:
+    """Nothing of the step's loop."""
     return fail(
         f"There is no for loop over `{SYSTEMS}.items()`. Start with `{RESULT} = {{}}`, then "
-        f"{wanted} and fill the dictionary inside the loop.",
+        f"{_wanted()} and fill the dictionary inside the loop.",
         "no-loop",
         None,
     )
 
 
+# The shapes of step 3's loop, in order: the first whose condition holds decides, and a
+# rule that finds nothing wrong with its shape gives None (the values decide).
+SHAPES: tuple[tuple[Callable[[_Loops], bool], Callable[[Case, _Loops], Verdict | None]], ...] = (
+    (lambda shape: bool(shape.filling), _filled_by_loop),
+    (lambda shape: bool(shape.good), _filled_elsewhere),
+    (lambda shape: shape.comprehension is not None, _comprehension),
+    (lambda shape: bool(shape.items), _loop_names),
+    (lambda shape: bool(shape.loops), _not_items),
+    (lambda shape: shape.typed is not None, _hardcoded),
+    (lambda shape: True, _no_loop),
+)
+
+
+def _structure(case: Case) -> Verdict | None:
+    """Check that a for loop over systems.items() with the right variables fills the dict."""
+    shape = _loops(case)
+    return next((rule(case, shape) for applies, rule in SHAPES if applies(shape)), None)
+
+
 def check_loop(case: Case) -> Verdict:
     """Step 3: a for loop over systems.items() computes can_handle_load for any load."""
     structure = _structure(case)
-    value = case.value(RESULT)
     if structure is not None:
-        stop = stop_reason(case)
-        if stop is None:
-            return structure
-        if (
-            stop.code in ("syntax-error", "type-error.not-called")
-            or structure.code == "no-loop"
-            or (structure.code == "not-items" and stop.location == structure.location)
-        ):
-            # The loop may sit in code that could not be read or stopped early (a
-            # misspelled name): the error is the mistake to fix first.
-            lead = (
-                f"`{RESULT}` was never created."
-                if value is MISSING
-                else how_far(case.program, stop.location, stop.code == "timeout")
-            )
-            return fail(f"{lead} {stop.text}", stop.code, stop.location)
-        return fail(f"{structure.message}\n{stop.text}", structure.code or "", structure.location)
+        return _with_stop(case, structure)
+    value = case.value(RESULT)
     at = case.source.first_assignment(RESULT)
     if value is MISSING:
         return exists(case, RESULT, INSTRUCTION, guess=False) or PASS
@@ -208,6 +264,32 @@ def check_loop(case: Case) -> Verdict:
     # The values are right in every run; the writes the program made decide whether
     # its loop computed them.
     return from_loop(case, good_loops(case)) or PASS
+
+
+def _with_stop(case: Case, structure: Verdict) -> Verdict:
+    """A wrong loop, and the error that stopped the program, if one did."""
+    stop = stop_reason(case)
+    if stop is None:
+        return structure
+    if _stop_first(stop, structure):
+        # The loop may sit in code that could not be read or stopped early (a
+        # misspelled name): the error is the mistake to fix first.
+        lead = (
+            f"`{RESULT}` was never created."
+            if case.value(RESULT) is MISSING
+            else how_far(case.program, stop.location, stop.code == "timeout")
+        )
+        return fail(f"{lead} {stop.text}", stop.code, stop.location)
+    return fail(f"{structure.message}\n{stop.text}", structure.code or "", structure.location)
+
+
+def _stop_first(stop: Explanation, structure: Verdict) -> bool:
+    """Whether the error that stopped the program is the mistake to name before the loop's."""
+    return (
+        stop.code in ("syntax-error", "type-error.not-called")
+        or structure.code == "no-loop"
+        or (structure.code == "not-items" and stop.location == structure.location)
+    )
 
 
 def _result_problem(
@@ -296,64 +378,102 @@ def _divided_by_zero_load(execution: Execution) -> bool:
 
 def _wrong_values(case: Case, found: dict[Setting, Any], at: Location | None) -> Verdict:
     """Name the mistake behind values that differ from the reference's."""
-    expected = case.expected
-    wrong = [s for s, got in found.items() if not same(got, expected.results.get(s))]
-    loads_only = {s: got for s, got in found.items() if s.systems is None}
-    firsts = list(loads_only.values())
-    if len(loads_only) > 1 and all(same(v, firsts[0]) for v in firsts) and wrong[0] in loads_only:
-        setting = wrong[0]
-        return fail(
-            f"`{RESULT}` does not change when `{LOAD}` changes: with {setting.describe()} it "
-            f"should be {show(expected.results[setting], 200)}, but yours is still "
-            f"{show(found[setting], 200)}. Compute each value from `{LOOP_TARGETS[1]}` and the "
-            f"variable `{LOAD}` instead of writing True/False or a number by hand.",
-            "hardcoded",
-            at,
-        )
-    if all(s.systems is not None for s in wrong):
-        setting = wrong[0]
-        return fail(
-            f"`{RESULT}` does not follow the capacities in `{SYSTEMS}`: with "
-            f"{setting.describe()} it should be {show(expected.results[setting], 200)}, but "
-            f"yours is {show(found[setting], 200)}. Compare `{LOOP_TARGETS[1]}`, the value the "
-            f"loop reads from `{SYSTEMS}`, with `{LOAD}`; do not type the capacities in again.",
-            "typed-capacities",
-            at,
-        )
-    strict = True
-    for setting, got in found.items():
-        wanted = expected.results.get(setting, {})
-        capacities = dict(setting.systems) if setting.systems else expected.systems
-        if type(got) is not dict:
-            strict = False
-            break
-        for key, right in wanted.items():
-            if same(got.get(key), right):
-                continue
-            if not (
-                right is True and got.get(key) is False and capacities.get(key) == setting.load
-            ):
-                strict = False
+    wrong = [s for s, got in found.items() if not same(got, case.expected.results.get(s))]
+    for rule in WRONG_VALUES:
+        verdict = rule(case, found, wrong, at)
+        if verdict is not None:
+            return verdict
     setting = wrong[0]
-    got = found[setting]
-    if strict:
-        capacities = dict(setting.systems) if setting.systems else expected.systems
-        key = next(k for k, v in expected.results[setting].items() if not same(got.get(k), v))
-        return fail(
-            f"With {setting.describe()}, {show(key)} has capacity {show(capacities[key])}, "
-            f"which is equal to the load, so it can handle it and should be True, but yours is "
-            f"False. Use `>=` (greater than or equal), not `>`.",
-            "strict-greater",
-            at,
-        )
     return fail(
         f"With {setting.describe()}, `{RESULT}` should be "
-        f"{show(expected.results.get(setting), 200)}, but yours is {show(got, 200)}. A "
-        f"strategy can handle the load when its capacity is greater than or equal to the "
-        f"load: `{LOOP_TARGETS[1]} >= {LOAD}`.",
+        f"{show(case.expected.results.get(setting), 200)}, but yours is "
+        f"{show(found[setting], 200)}. A strategy can handle the load when its capacity is "
+        f"greater than or equal to the load: `{LOOP_TARGETS[1]} >= {LOAD}`.",
         "wrong-values",
         at,
     )
+
+
+def _ignores_load(
+    case: Case, found: dict[Setting, Any], wrong: list[Setting], at: Location | None
+) -> Verdict | None:
+    """The same dictionary for every load: its values are typed in."""
+    loads_only = {s: got for s, got in found.items() if s.systems is None}
+    firsts = list(loads_only.values())
+    if not (
+        len(loads_only) > 1 and all(same(v, firsts[0]) for v in firsts) and wrong[0] in loads_only
+    ):
+        return None
+    setting = wrong[0]
+    return fail(
+        f"`{RESULT}` does not change when `{LOAD}` changes: with {setting.describe()} it "
+        f"should be {show(case.expected.results[setting], 200)}, but yours is still "
+        f"{show(found[setting], 200)}. Compute each value from `{LOOP_TARGETS[1]}` and the "
+        f"variable `{LOAD}` instead of writing True/False or a number by hand.",
+        "hardcoded",
+        at,
+    )
+
+
+def _ignores_capacities(
+    case: Case, found: dict[Setting, Any], wrong: list[Setting], at: Location | None
+) -> Verdict | None:
+    """Wrong only when the capacities change: they are typed in again."""
+    if not all(s.systems is not None for s in wrong):
+        return None
+    setting = wrong[0]
+    return fail(
+        f"`{RESULT}` does not follow the capacities in `{SYSTEMS}`: with "
+        f"{setting.describe()} it should be {show(case.expected.results[setting], 200)}, but "
+        f"yours is {show(found[setting], 200)}. Compare `{LOOP_TARGETS[1]}`, the value the "
+        f"loop reads from `{SYSTEMS}`, with `{LOAD}`; do not type the capacities in again.",
+        "typed-capacities",
+        at,
+    )
+
+
+def _capacities(case: Case, setting: Setting) -> dict[Any, Any]:
+    """The capacities a run had: its own, or the exercise's."""
+    return dict(setting.systems) if setting.systems else case.expected.systems
+
+
+def _only_at_equal(case: Case, setting: Setting, got: Any) -> bool:
+    """Whether a run's dictionary is wrong only where a capacity equals the load, and False
+    there: what `>` gives where `>=` was meant."""
+    if type(got) is not dict:
+        return False
+    capacities = _capacities(case, setting)
+    return all(
+        same(got.get(key), right)
+        or (right is True and got.get(key) is False and capacities.get(key) == setting.load)
+        for key, right in case.expected.results.get(setting, {}).items()
+    )
+
+
+def _strict_greater(
+    case: Case, found: dict[Setting, Any], wrong: list[Setting], at: Location | None
+) -> Verdict | None:
+    """Wrong only where a capacity equals the load: `>` for `>=`."""
+    if not all(_only_at_equal(case, setting, got) for setting, got in found.items()):
+        return None
+    setting = wrong[0]
+    got = found[setting]
+    capacities = _capacities(case, setting)
+    key = next(k for k, v in case.expected.results[setting].items() if not same(got.get(k), v))
+    return fail(
+        f"With {setting.describe()}, {show(key)} has capacity {show(capacities[key])}, "
+        f"which is equal to the load, so it can handle it and should be True, but yours is "
+        f"False. Use `>=` (greater than or equal), not `>`.",
+        "strict-greater",
+        at,
+    )
+
+
+# What values that differ from the reference's say, in order; the first that recognises
+# them names the mistake, else the comparison is explained.
+WRONG_VALUES: tuple[
+    Callable[[Case, dict[Setting, Any], list[Setting], Location | None], Verdict | None], ...
+] = (_ignores_load, _ignores_capacities, _strict_greater)
 
 
 STEP = Step(

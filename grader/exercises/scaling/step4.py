@@ -7,6 +7,8 @@ calls are read from the learner's syntax tree.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from grader.analysis.source import Node, mentions, source_text
@@ -100,67 +102,134 @@ def _print_calls(case: Case) -> list[Node]:
     ]
 
 
+@dataclass(frozen=True)
+class _Printed:
+    """What step 4 reads of a run's output and the program's print calls."""
+
+    # What the program printed, line by line, with the line of code that printed each.
+    lines: list[Line]
+    # The print calls that print the result, and those of them in a loop that printed
+    # the dictionary itself (a debugging print of its length or of one entry is not).
+    prints: list[Node]
+    looped: list[Node]
+    # The printed lines equal to the expected dictionary, and those that look like it
+    # before the loop finished.
+    matches: list[Line]
+    partials: list[Line]
+    # The program's own dictionary (MISSING if never made) and the expected one.
+    own: Any
+    expected: Any
+
+    @property
+    def printed_from(self) -> set[Location | None]:
+        """The places that printed something."""
+        return {line.location for line in self.lines}
+
+
+def _printed(case: Case) -> _Printed:
+    """Read what the main run printed and which calls print the result."""
+    expected = case.expected.result
+    lines = output_lines(case.run.main)
+    prints = _print_calls(case)
+    return _Printed(
+        lines=lines,
+        prints=prints,
+        looped=[
+            p
+            for p in prints
+            if p.loops
+            and _prints_whole(p.node)
+            and any(_shows_dict(ln.text) for ln in lines if ln.location == p.location)
+        ],
+        matches=[line for line in lines if same(line.value, expected)],
+        partials=[line for line in lines if _is_partial(line.value, expected)],
+        own=case.value(RESULT),
+        expected=expected,
+    )
+
+
 def check_print(case: Case) -> Verdict:
     """Step 4: print(can_handle_load) runs once, after the loop, and shows the right dict."""
-    main = case.run.main
-    expected = case.expected.result
-    own = case.value(RESULT)
-    lines = output_lines(main)
-    prints = _print_calls(case)
-    matches = [line for line in lines if same(line.value, expected)]
-    partials = [line for line in lines if _is_partial(line.value, expected)]
-    printed_from = {line.location for line in lines}
-    # A print in a loop counts only when what it printed shows the dictionary itself: a
-    # debugging print of its length or of one entry is not printing the dictionary.
-    looped = [
-        p
-        for p in prints
-        if p.loops
-        and _prints_whole(p.node)
-        and any(_shows_dict(ln.text) for ln in lines if ln.location == p.location)
-    ]
-    if matches and looped:
-        # Printed inside the loop, even if printed again after it: it ran more than once.
-        times = sum(1 for ln in lines if ln.location == looped[0].location)
-        return _printed_in_loop(source_text(looped[0].node), looped[0].location, times)
-    if matches:
-        line = matches[-1]
-        # Judge the print that produced the finished dictionary, not other prints: it is
-        # in a loop if it sits in one, or if the same line printed dictionaries again.
-        from_there = [x for x in matches + partials if x.location == line.location]
-        in_a_loop = [p for p in prints if p.location == line.location and p.loops]
-        calls_here = [p for p in prints if p.location == line.location]
-        if line.location is not None and not in_a_loop and len(calls_here) > 1 < len(from_there):
-            return fail(
-                printed_on_one_line(f"print({RESULT})", line.location, len(from_there)),
-                "printed-twice",
-                line.location,
-            )
-        if line.location is not None and (in_a_loop or len(from_there) > 1):
-            return _printed_in_loop(f"print({RESULT})", line.location, len(from_there))
-        if type(own) is not dict:
-            # Text that only looks like the dictionary (a fake __repr__) is not it.
-            return fix_first(
-                first_failed(case, AFTER) or AFTER[-1],
-                f"the line printed {where(line.location)} looks right, but `{RESULT}` is "
-                f"{describe(own) if own is not MISSING else 'missing'}, not a dictionary.",
-                line.location,
-            )
-        copy = _printed_copy(case, line)
-        if copy is not None:
-            return copy
-        return PASS
-    if case.program.kind == "notebook" and not prints:
-        shown = [n for n in case.source.last_expressions() if mentions(n.node, RESULT)]
-        if shown:
-            return fail(
-                f"Cell {shown[0].location.cell} ends with `{source_text(shown[0].node)}`, which "
-                "Jupyter displays, but nothing printed it. Write "
-                f"`print({RESULT})` so the dictionary is printed.",
-                "display-only",
-                shown[0].location,
-            )
-    for line in lines:
+    printed = _printed(case)
+    for rule in PRINT_RULES:
+        verdict = rule(case, printed)
+        if verdict is not None:
+            return verdict
+    return fail(
+        f"Nothing printed `{RESULT}`. Add `print({RESULT})` after the loop, with no indentation.",
+        "no-print",
+    )
+
+
+def _looped_match(case: Case, printed: _Printed) -> Verdict | None:
+    """The dictionary printed inside the loop, even if printed again after it: it ran
+    more than once."""
+    if not (printed.matches and printed.looped):
+        return None
+    first = printed.looped[0]
+    times = sum(1 for ln in printed.lines if ln.location == first.location)
+    return _printed_in_loop(source_text(first.node), first.location, times)
+
+
+def _matched(case: Case, printed: _Printed) -> Verdict | None:
+    """The right dictionary printed: once, from one call, and the variable itself."""
+    if not printed.matches:
+        return None
+    line = printed.matches[-1]
+    repeated = _repeated(printed, line)
+    if repeated is not None:
+        return repeated
+    if type(printed.own) is not dict:
+        # Text that only looks like the dictionary (a fake __repr__) is not it.
+        own = printed.own
+        return fix_first(
+            first_failed(case, AFTER) or AFTER[-1],
+            f"the line printed {where(line.location)} looks right, but `{RESULT}` is "
+            f"{describe(own) if own is not MISSING else 'missing'}, not a dictionary.",
+            line.location,
+        )
+    return _printed_copy(case, line) or PASS
+
+
+def _repeated(printed: _Printed, line: Line) -> Verdict | None:
+    """The line that printed the finished dictionary printed it more than once."""
+    if line.location is None:
+        return None
+    # Judge the print that produced the finished dictionary, not other prints: it is
+    # in a loop if it sits in one, or if the same line printed dictionaries again.
+    from_there = [x for x in printed.matches + printed.partials if x.location == line.location]
+    in_a_loop = [p for p in printed.prints if p.location == line.location and p.loops]
+    calls_here = [p for p in printed.prints if p.location == line.location]
+    if not in_a_loop and len(calls_here) > 1 < len(from_there):
+        return fail(
+            printed_on_one_line(f"print({RESULT})", line.location, len(from_there)),
+            "printed-twice",
+            line.location,
+        )
+    if in_a_loop or len(from_there) > 1:
+        return _printed_in_loop(f"print({RESULT})", line.location, len(from_there))
+    return None
+
+
+def _display_only(case: Case, printed: _Printed) -> Verdict | None:
+    """A notebook whose cell shows the dictionary as its last line, with no print."""
+    if case.program.kind != "notebook" or printed.prints:
+        return None
+    shown = [n for n in case.source.last_expressions() if mentions(n.node, RESULT)]
+    if not shown:
+        return None
+    return fail(
+        f"Cell {shown[0].location.cell} ends with `{source_text(shown[0].node)}`, which "
+        "Jupyter displays, but nothing printed it. Write "
+        f"`print({RESULT})` so the dictionary is printed.",
+        "display-only",
+        shown[0].location,
+    )
+
+
+def _printed_other(case: Case, printed: _Printed) -> Verdict | None:
+    """A line that shows `systems`, or the result's name in quotes."""
+    for line in printed.lines:
         if same(line.value, case.expected.systems) or (
             type(line.value) is dict and same(line.value, case.value(SYSTEMS))
         ):
@@ -177,82 +246,134 @@ def check_print(case: Case) -> Verdict:
                 "print-string",
                 line.location,
             )
+    return None
+
+
+def _before_loop(case: Case, printed: _Printed) -> Verdict | None:
+    """A print above the loop, which showed the dictionary still empty."""
     loops = [n.location for n in case.source.for_loops() if iterates(n, (SYSTEMS,), "items")]
-    early = {p.location for p in prints if loops and _before(p.location, loops[0])}
-    empty = next((ln for ln in lines if ln.value == {} and ln.location in early), None)
-    if empty is not None:
-        return fail(
-            f"`print({RESULT})` {where(empty.location)} runs before the loop fills the "
-            "dictionary, so it printed {}. Move it after the loop.",
-            "print-before-loop",
-            empty.location,
-        )
-    if own is not MISSING and any(same(line.value, own) for line in lines):
-        line = next(line for line in lines if same(line.value, own))
-        return fix_first(
-            first_failed(case, AFTER) or AFTER[-1],
-            f"your print {where(line.location)} shows `{RESULT}`, but the dictionary is not "
-            "right yet.",
-            line.location,
-        )
+    early = {p.location for p in printed.prints if loops and _before(p.location, loops[0])}
+    empty = next((ln for ln in printed.lines if ln.value == {} and ln.location in early), None)
+    if empty is None:
+        return None
+    return fail(
+        f"`print({RESULT})` {where(empty.location)} runs before the loop fills the "
+        "dictionary, so it printed {}. Move it after the loop.",
+        "print-before-loop",
+        empty.location,
+    )
+
+
+def _not_right_yet(case: Case, printed: _Printed) -> Verdict | None:
+    """The print shows the program's dictionary, which an earlier step finds wrong."""
+    own = printed.own
+    line = (
+        next((ln for ln in printed.lines if same(ln.value, own)), None)
+        if own is not MISSING
+        else None
+    )
+    if line is None:
+        return None
+    return fix_first(
+        first_failed(case, AFTER) or AFTER[-1],
+        f"your print {where(line.location)} shows `{RESULT}`, but the dictionary is not right yet.",
+        line.location,
+    )
+
+
+def _stopped(case: Case) -> str:
+    """Where the program stopped, said in brackets, or nothing."""
     stop = stop_reason(case)
+    return f" (your program stopped {where(stop.location)})" if stop and stop.location else ""
+
+
+def _never_created(case: Case, printed: _Printed) -> Verdict | None:
+    """No dictionary to print: the earlier step explains the error, not this one again."""
+    if printed.own is not MISSING:
+        return None
+    stop = stop_reason(case)
+    return fix_first(
+        first_failed(case, AFTER) or AFTER[-1],
+        f"`{RESULT}` was never created{_stopped(case)}, so there is nothing to print.",
+        stop.location if stop else None,
+    )
+
+
+def _never_reached(case: Case, printed: _Printed) -> Verdict | None:
+    """The program stopped before any print of the result ran."""
+    stop = stop_reason(case)
+    if stop is None or any(p.location in printed.printed_from for p in printed.prints):
+        return None
     earlier = first_failed(case, AFTER)
-    stopped = f" (your program stopped {where(stop.location)})" if stop and stop.location else ""
-    if own is MISSING:
-        # The earlier step already explains the error; say which one, not the error again.
+    if earlier is not None:
         return fix_first(
-            earlier or AFTER[-1],
-            f"`{RESULT}` was never created{stopped}, so there is nothing to print.",
-            stop.location if stop else None,
+            earlier, f"the program never reached the print{_stopped(case)}.", stop.location
         )
-    if stop is not None and not any(p.location in printed_from for p in prints):
-        if earlier is not None:
-            return fix_first(
-                earlier, f"the program never reached the print{stopped}.", stop.location
-            )
-        return fail(f"`{RESULT}` was never printed. {stop.text}", stop.code, stop.location)
-    shared = next((ln for ln in lines if _holds(ln.text, expected)), None)
-    if shared is not None:
-        return fail(
-            f"The dictionary is printed with other text on its line{' ' + where(shared.location) if shared.location else ''}: "
-            f"`{_short(shared.text, 120)}`. The step asks for it alone on its line, like "
-            f"`{_short(repr(expected))}`: write `print({RESULT})` on a line of its own.",
-            "print-format",
-            shared.location,
-        )
-    if prints:
-        ran = [p for p in prints if p.location in printed_from]
-        muted = next((p for p in prints if _muted(case, p.location)), None)
-        if not ran and muted is not None:
-            return fail(
-                f"`{source_text(muted.node)}` {where(muted.location)} runs in a cell that starts "
-                "with `%%capture`, which keeps what the cell prints from showing, so nothing "
-                f"printed `{RESULT}`. Remove `%%capture` from that cell.",
-                "no-print",
-                muted.location,
-            )
-        if not ran:
-            call = prints[0]
-            return fail(
-                f"`{source_text(call.node)}` {where(call.location)} never ran, so nothing "
-                f"printed `{RESULT}`. Put `print({RESULT})` after the loop, at the top level "
-                "of your program (not inside a function that is never called).",
-                "no-print",
-                call.location,
-            )
+    return fail(f"`{RESULT}` was never printed. {stop.text}", stop.code, stop.location)
+
+
+def _with_other_text(case: Case, printed: _Printed) -> Verdict | None:
+    """The right dictionary printed with other text on its line."""
+    shared = next((ln for ln in printed.lines if _holds(ln.text, printed.expected)), None)
+    if shared is None:
+        return None
+    return fail(
+        f"The dictionary is printed with other text on its line{' ' + where(shared.location) if shared.location else ''}: "
+        f"`{_short(shared.text, 120)}`. The step asks for it alone on its line, like "
+        f"`{_short(repr(printed.expected))}`: write `print({RESULT})` on a line of its own.",
+        "print-format",
+        shared.location,
+    )
+
+
+def _print_missed(case: Case, printed: _Printed) -> Verdict | None:
+    """A print of the result that did not run, or was hidden, or printed something else."""
+    if not printed.prints:
+        return None
+    ran = [p for p in printed.prints if p.location in printed.printed_from]
+    if ran:
         call = ran[0]
-        printed = next(ln.text for ln in lines if ln.location == call.location)
+        text = next(ln.text for ln in printed.lines if ln.location == call.location)
         return fail(
-            f"`{source_text(call.node)}` {where(call.location)} printed `{_short(printed)}`, but "
+            f"`{source_text(call.node)}` {where(call.location)} printed `{_short(text)}`, but "
             f"the step asks for the dictionary alone on its line, like "
-            f"`{_short(repr(expected))}`. Write `print({RESULT})`.",
+            f"`{_short(repr(printed.expected))}`. Write `print({RESULT})`.",
             "print-format",
             call.location,
         )
+    muted = next((p for p in printed.prints if _muted(case, p.location)), None)
+    if muted is not None:
+        return fail(
+            f"`{source_text(muted.node)}` {where(muted.location)} runs in a cell that starts "
+            "with `%%capture`, which keeps what the cell prints from showing, so nothing "
+            f"printed `{RESULT}`. Remove `%%capture` from that cell.",
+            "no-print",
+            muted.location,
+        )
+    call = printed.prints[0]
     return fail(
-        f"Nothing printed `{RESULT}`. Add `print({RESULT})` after the loop, with no indentation.",
+        f"`{source_text(call.node)}` {where(call.location)} never ran, so nothing "
+        f"printed `{RESULT}`. Put `print({RESULT})` after the loop, at the top level "
+        "of your program (not inside a function that is never called).",
         "no-print",
+        call.location,
     )
+
+
+# Step 4's rules, in order: the first that recognises what was printed decides; when
+# none does, nothing printed the dictionary.
+PRINT_RULES: tuple[Callable[[Case, _Printed], Verdict | None], ...] = (
+    _looped_match,
+    _matched,
+    _display_only,
+    _printed_other,
+    _before_loop,
+    _not_right_yet,
+    _never_created,
+    _never_reached,
+    _with_other_text,
+    _print_missed,
+)
 
 
 def _muted(case: Case, location: Location) -> bool:
@@ -267,30 +388,15 @@ def _printed_copy(case: Case, line: Line) -> Verdict | None:
     in another run (`x and {...}`, text edited with replace)."""
     statement = case.source.statement_at(line.location) if line.location else []
     calls = [n for n in statement if isinstance(n.node, (ast.Call, ast.Expr))]
-    literal = any(
-        isinstance(n.node, ast.Call) and any(_made_here(a) for a in n.node.args) for n in calls
-    )
-    names = _result_names(case)
-    mentioned = any(mentions(n.node, name) for n in calls for name in names)
+    mentioned = any(mentions(n.node, name) for n in calls for name in _result_names(case))
     other = _not_its_own(case, line)
-    if not mentioned and (literal or other is not None):
-        computed = any(isinstance(n, ast.DictComp) for c in calls for n in ast.walk(c.node))
-        made = (
-            f"made again in the print, not read from `{RESULT}`"
-            if computed
-            else "a copy written by hand, so it would not change if the results did"
-        )
-        return fail(
-            f"The dictionary printed {where(line.location)} is {made}. Print the variable "
-            f"itself: `print({RESULT})`.",
-            "print-literal",
-            line.location,
-        )
+    if not mentioned and (_makes_one(calls) or other is not None):
+        return _made_in_print(calls, line)
     if other is not None:
-        setting, printed, own = other
+        setting, text, own = other
         return fail(
             f"The line printed {where(line.location)} is not `{RESULT}` itself: with "
-            f"{setting} it printed `{_short(printed)}`, but `{RESULT}` was "
+            f"{setting} it printed `{_short(text)}`, but `{RESULT}` was "
             f"{show(own, 200)}. Print the variable itself, unchanged: `print({RESULT})`.",
             "print-not-result",
             line.location,
@@ -304,6 +410,29 @@ def _printed_copy(case: Case, line: Line) -> Verdict | None:
             line.location,
         )
     return None
+
+
+def _makes_one(calls: list[Node]) -> bool:
+    """Whether a call of the printing statement makes a dictionary in its arguments."""
+    return any(
+        isinstance(n.node, ast.Call) and any(_made_here(a) for a in n.node.args) for n in calls
+    )
+
+
+def _made_in_print(calls: list[Node], line: Line) -> Verdict:
+    """The printed dictionary is made in the print, or typed in, not the variable."""
+    computed = any(isinstance(n, ast.DictComp) for c in calls for n in ast.walk(c.node))
+    made = (
+        f"made again in the print, not read from `{RESULT}`"
+        if computed
+        else "a copy written by hand, so it would not change if the results did"
+    )
+    return fail(
+        f"The dictionary printed {where(line.location)} is {made}. Print the variable "
+        f"itself: `print({RESULT})`.",
+        "print-literal",
+        line.location,
+    )
 
 
 def _made_here(node: ast.AST) -> bool:

@@ -84,13 +84,26 @@ def _by_hand(case: Case, write: Write, spared: frozenset[str]) -> Node | None:
     if write.kind == "entry":
         return write.item if isinstance(part, ast.Constant) else None
     if write.kind == "method" and isinstance(part, ast.Call):
-        if part.keywords and any(k.arg is not None for k in part.keywords):
-            return write.item
-        if part.func.attr != "update" and part.args:  # type: ignore[attr-defined]
-            return write.item if isinstance(part.args[0], ast.Constant) else None
+        typed = _method_by_hand(part)
+        if typed is not None:
+            return write.item if typed else None
     if _typed_keys(part):
         return write.item
-    # One step further: a dictionary written by hand under another name, then used.
+    return _through_name(case, part, spared)
+
+
+def _method_by_hand(call: ast.Call) -> bool | None:
+    """Whether a filling method's call names a key by hand (`.update(a=...)`,
+    `.setdefault('a', ...)`), or None when its argument decides (`.update({...})`)."""
+    if call.keywords and any(k.arg is not None for k in call.keywords):
+        return True
+    if call.func.attr != "update" and call.args:  # type: ignore[attr-defined]
+        return isinstance(call.args[0], ast.Constant)
+    return None
+
+
+def _through_name(case: Case, part: ast.AST | None, spared: frozenset[str]) -> Node | None:
+    """One step further: a dictionary written by hand under another name, then used."""
     names = {n.id for n in ast.walk(part) if isinstance(n, ast.Name)} if part else set()
     return next(
         (
