@@ -173,6 +173,55 @@ def test_every_module_says_what_it_owns(name: str) -> None:
     assert ast.get_docstring(tree)
 
 
+# -- one door for syntax trees -----------------------------------------------------------
+
+# The grader parses on several threads; CPython 3.11 before 3.11.8 fails a parse that
+# meets another thread's (python/cpython#106905). grader/analysis/trees.py parses under
+# one lock. The harness is not the grader's process: it parses in the child, alone.
+TREES, HARNESS = "grader.analysis.trees", "grader.sandbox.harness"
+
+
+def _makes_trees(tree: ast.AST) -> bool:
+    """Whether code calls ast.parse, or compile() with a flags argument (PyCF_ONLY_AST)."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        function = node.func
+        parses = (
+            isinstance(function, ast.Attribute)
+            and function.attr == "parse"
+            and isinstance(function.value, ast.Name)
+            and function.value.id == "ast"
+        )
+        compiles_to_a_tree = (
+            isinstance(function, ast.Name)
+            and function.id == "compile"
+            and (len(node.args) > 3 or any(k.arg == "flags" for k in node.keywords))
+        )
+        if parses or compiles_to_a_tree:
+            return True
+    return False
+
+
+def test_every_syntax_tree_of_the_grader_is_made_in_one_place() -> None:
+    """Only grader.analysis.trees calls ast.parse: every parse takes its lock."""
+    makers = sorted(
+        name
+        for name, path in modules().items()
+        if name != TREES
+        and not name.startswith(HARNESS)
+        and _makes_trees(ast.parse(path.read_text(encoding="utf-8")))
+    )
+    assert makers == []
+
+
+def test_the_door_check_sees_a_parse() -> None:
+    """The check above finds both ways of making a tree, and not a plain compile."""
+    assert _makes_trees(ast.parse("import ast\nast.parse(text)"))
+    assert _makes_trees(ast.parse("compile(text, '<x>', 'exec', ast.PyCF_ONLY_AST)"))
+    assert not _makes_trees(ast.parse("compile(text, '<x>', 'exec', dont_inherit=True)"))
+
+
 # -- rules as tables of small rules -------------------------------------------------------
 
 # Where the rules live: a function here stays short and has few branches; a longer one

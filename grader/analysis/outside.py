@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from grader.analysis import trees
 from grader.analysis.allowlist import Allowlist
 from grader.load import Program
 from grader.result import Explanation, Location
@@ -96,23 +97,23 @@ def scan(program: Program, allowlist: Allowlist) -> tuple[Finding, ...]:
     """Return every construct of a program outside the allowlist, in the program's order."""
     if allowlist.unrestricted:
         return ()
-    trees: list[tuple[int | None, ast.Module, str]] = []
+    parsed: list[tuple[int | None, ast.Module, str]] = []
     found: list[Finding] = []
     for cell in program.cells:
         try:
-            trees.append((cell.number, ast.parse(cell.source), cell.source))
+            parsed.append((cell.number, trees.parse(cell.source), cell.source))
         except (SyntaxError, ValueError, MemoryError):
             continue  # a cell that cannot be read cannot run either
         except RecursionError:
             found.append(_too_deep(cell.number))
     try:
-        reader = _Reader(allowlist, trees)
-        for number, tree, _ in trees:
+        reader = _Reader(allowlist, parsed)
+        for number, tree, _ in parsed:
             found.extend(reader.cell(number, tree))
     except RecursionError:
         # Nested beyond what can be read safely: no plain program looks like this, and
         # what cannot be read cannot be cleared.
-        found.append(_too_deep(trees[0][0] if trees else None))
+        found.append(_too_deep(parsed[0][0] if parsed else None))
     unique = dict.fromkeys(found)
     return tuple(sorted(unique, key=lambda f: (f.location.cell or 0, f.location.line)))[
         :MAX_FINDINGS

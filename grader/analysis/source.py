@@ -11,6 +11,7 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from grader.analysis import trees
 from grader.load import Program
 from grader.result import Location
 
@@ -36,7 +37,7 @@ class Source:
         self._nodes: tuple[Node, ...] | None = None
         for cell in program.cells:
             try:
-                tree = ast.parse(cell.source)
+                tree = trees.parse(cell.source)
             except (SyntaxError, ValueError, MemoryError, RecursionError):
                 continue  # the child reports the syntax error in the learner's terms
             self.trees.append((cell.number, tree))

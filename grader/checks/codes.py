@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from grader.analysis import trees
 from grader.checks.case import StepRules, fix_first
 from grader.feedback.mistakes import CODE_PATTERN, ENGINE
 
@@ -131,7 +132,7 @@ def _definitions(file: str) -> dict[tuple[str, int], ast.AST]:
 def _parsed(file: str, mtime: int, size: int) -> dict[tuple[str, int], ast.AST]:
     """The functions of a file as it is at this time and size (see _definitions)."""
     try:
-        tree = ast.parse(Path(file).read_text(encoding="utf-8"))
+        tree = trees.parse(Path(file).read_text(encoding="utf-8"))
     except (OSError, SyntaxError, ValueError):
         return {}
     return {

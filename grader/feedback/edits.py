@@ -18,6 +18,7 @@ import ast
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+from grader.analysis import trees
 from grader.load import Cell, Program
 from grader.result import Location
 from grader.sandbox import Error
@@ -127,7 +128,7 @@ def same_code(edit: Edit, original: Program) -> bool:
         if new.source == old.source:
             continue
         try:
-            if ast.dump(ast.parse(new.source)) != ast.dump(ast.parse(old.source)):
+            if ast.dump(trees.parse(new.source)) != ast.dump(trees.parse(old.source)):
                 return False
         except (SyntaxError, ValueError, MemoryError, RecursionError):
             return False

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import re
 
+from grader.analysis import trees
 from grader.load import Program
 from grader.result import Explanation, Location
 from grader.sandbox import Error, Execution
@@ -52,7 +53,7 @@ def enclosing_loop(program: Program, location: Location) -> Location | None:
     if cell is None:
         return None
     try:
-        tree = ast.parse(cell.source)
+        tree = trees.parse(cell.source)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return None
     loops = [
@@ -93,7 +94,7 @@ def _for_loops(program: Program) -> list[Location]:
     found: list[Location] = []
     for cell in program.cells:
         try:
-            tree = ast.parse(cell.source)
+            tree = trees.parse(cell.source)
         except (SyntaxError, ValueError, MemoryError, RecursionError):
             continue
         found.extend(

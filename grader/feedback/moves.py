@@ -15,6 +15,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterator
 
+from grader.analysis import trees
 from grader.feedback.edits import Edit, Focus, changed
 from grader.feedback.scan import replace_word, scan
 from grader.load import Cell, Program
@@ -70,7 +71,7 @@ def parsed(program: Program) -> list[_Cell]:
     found = []
     for cell in program.cells:
         try:
-            found.append(_Cell(program, cell, ast.parse(cell.source)))
+            found.append(_Cell(program, cell, trees.parse(cell.source)))
         except (SyntaxError, ValueError, MemoryError, RecursionError):
             continue
     return found
@@ -533,7 +534,7 @@ def cell_moves(program: Program, focus: Focus) -> Iterator[Edit]:
             if here is None or index <= here:
                 continue
             try:
-                tree = ast.parse(later.source)
+                tree = trees.parse(later.source)
             except (SyntaxError, ValueError, MemoryError, RecursionError):
                 continue
             if any(
@@ -556,7 +557,7 @@ def cell_moves(program: Program, focus: Focus) -> Iterator[Edit]:
                 )
     for number, text in program.markdown:
         try:
-            tree = ast.parse(text)
+            tree = trees.parse(text)
         except (SyntaxError, ValueError, MemoryError, RecursionError):
             continue
         if not any(

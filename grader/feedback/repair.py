@@ -14,6 +14,7 @@ import ast
 import re
 from collections.abc import Mapping
 
+from grader.analysis import trees
 from grader.feedback.corrections import line_edits
 from grader.feedback.edits import Edit, Focus, ranked
 from grader.feedback.moves import statement_edits
@@ -105,7 +106,7 @@ def slice_of(program: Program, location: Location | None) -> frozenset[Location]
     statements: list[tuple[Location, set[str], set[str]]] = []
     for cell in program.cells:
         try:
-            tree = ast.parse(cell.source)
+            tree = trees.parse(cell.source)
         except (SyntaxError, ValueError, MemoryError, RecursionError):
             return None
         statements.extend(_flow(tree, cell.number))
@@ -190,7 +191,7 @@ def parses(program: Program) -> bool:
     """Whether every cell of a program reads as Python."""
     for cell in program.cells:
         try:
-            ast.parse(cell.source)
+            trees.parse(cell.source)
         except (SyntaxError, ValueError, MemoryError, RecursionError):
             return False
     return True

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from grader.analysis import trees
 from grader.load import Program
 
 BUILTIN_NAMES = frozenset(name for name in dir(builtins) if not name.startswith("_"))
@@ -142,7 +143,7 @@ def bound_names(program: Program) -> frozenset[str]:
     names: set[str] = set()
     for cell in program.cells:
         try:
-            tree = ast.parse(cell.source)
+            tree = trees.parse(cell.source)
         except (SyntaxError, ValueError, MemoryError, RecursionError):
             for line in cell.source.split("\n"):
                 assigned = re.match(r"\s*([A-Za-z_]\w*)\s*=(?!=)", line)

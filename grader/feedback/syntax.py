@@ -11,6 +11,7 @@ import ast
 import keyword
 import re
 
+from grader.analysis import trees
 from grader.load import Program
 from grader.sandbox import Error
 
@@ -80,7 +81,7 @@ def prose_code(line: str) -> str | None:
 
 def _is_statement(text: str) -> bool:
     try:
-        tree = ast.parse(text)
+        tree = trees.parse(text)
     except (SyntaxError, ValueError):
         return False
     if len(tree.body) != 1:
