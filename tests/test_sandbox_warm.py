@@ -368,5 +368,7 @@ def test_as_an_ordinary_user_the_warm_tier_runs_in_a_user_namespace(tmp_path: Pa
         assert seen["pids"] == [1, 2]
         assert set(seen["caps"]) == {"0000000000000000"}
         assert seen["tmp"] == ["work"]
-        assert seen["grader"] == []
+        # Hidden: an empty folder over it or, for a checkout under /tmp, not there at all
+        # beneath the fresh /tmp.
+        assert seen["grader"] in ([], "FileNotFoundError")
         assert seen["socket"] == "PermissionError"
