@@ -224,6 +224,9 @@ def incomplete_note(report: Report) -> str:
     if not report.incomplete:
         return ""
     done, total = len(report.results), report.total
+    if done == 0:
+        what = "the submission" if total == 1 else f"any of the {total} submissions"
+        return f"Grading was stopped (Ctrl-C or SIGTERM) before {what} was graded."
     left = total - done
     others = "the other one is" if left == 1 else f"the other {left} are"
     return (
