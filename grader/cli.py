@@ -310,9 +310,9 @@ def _grade_and_write(args: argparse.Namespace, stop: Stop) -> int:
 
 def interrupted(report: Report, output: str | None) -> str:
     """Say, in one line, that grading was stopped, how far it got, and what was kept."""
-    done, total = len(report.results), report.total
     from grader.safe import log_line
 
+    done, total = len(report.results), report.total
     where = log_line(output) if output else "the report"
     kept = (
         f"{where} holds all of them" if done == total

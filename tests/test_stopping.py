@@ -24,7 +24,7 @@ from grader.checks.plugin import run_checks
 from grader.exercise import builtin
 from grader.grade import Submission, grade
 from grader.report import classroom, github, gradescope, junit, markdown, text
-from grader.report.json import render
+from grader.report.json import render, report_from_dict
 from grader.result import Report, Result, Status
 from grader.sandbox import isolation
 from grader.stopping import Stop, on_signals
@@ -132,6 +132,8 @@ def test_the_json_report_of_an_incomplete_grading_is_valid_and_says_of_how_many(
     """incomplete and total, valid against the schema."""
     data = validate(render(incomplete_report()))
     assert (data["incomplete"], data["total"], len(data["results"])) == (True, 3, 1)
+    assert report_from_dict(data) == incomplete_report()
+    assert "total" not in validate(render(Report(results=incomplete_report().results)))
 
 
 # -- a batch interrupted, in a child process ---------------------------------------------

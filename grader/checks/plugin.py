@@ -55,8 +55,6 @@ class CasesPlugin:
         self.failure: BaseException | None = None
         # The submissions judged completely: the teardown of their last item has run.
         self.judged = 0
-        # Whether the stream ended before ``count`` submissions (grading was stopped).
-        self.ended = False
 
     def pytest_configure(self, config: pytest.Config) -> None:
         """Declare the step marker, so that --strict-markers accepts it."""
@@ -129,7 +127,6 @@ class CasesPlugin:
                 if self._taken > index:
                     return found
         except StopIteration:
-            self.ended = True
             pytest.exit("grading was stopped", returncode=pytest.ExitCode.INTERRUPTED)
         except KeyboardInterrupt:
             raise
