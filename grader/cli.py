@@ -8,7 +8,8 @@ path (``grader ./render``).
 Exit codes: 0 every step of every submission passed; 1 graded, something failed
 (including a submission that could not be loaded or run); 2 usage error (a bad
 argument, a missing file, an exercise that does not load); 3 an internal error of the
-grader itself; 130 interrupted with Ctrl-C, with no report written.
+grader itself; 130 interrupted with Ctrl-C (SIGINT), 143 stopped with SIGTERM: the
+report of the submissions graded until then is written all the same, marked incomplete.
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ from grader.report import FORMATS
 if TYPE_CHECKING:
     from grader.exercise import Exercise
     from grader.grade import Progress
+    from grader.result import Report
+    from grader.stopping import Stop
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-# Interrupted with Ctrl-C: 128 + SIGINT, as shells report it.
+# Interrupted with Ctrl-C: 128 + SIGINT, as shells report it (SIGTERM: 143).
 EXIT_INTERRUPTED = 130
 
 
@@ -237,6 +240,16 @@ def grade_main(argv: Sequence[str]) -> int:
 
         rest = [a for a in argv if a != "--watch"]
         return watch(args.paths, lambda: grade_main(rest))
+    from grader.stopping import on_signals
+
+    # From here on, the first Ctrl-C or SIGTERM stops the grading and the report of what
+    # was graded is still written; the second stops at once.
+    with on_signals() as stop:
+        return _grade_and_write(args, stop)
+
+
+def _grade_and_write(args: argparse.Namespace, stop: Stop) -> int:
+    """Grade what the arguments name and write the report; say so when stopped."""
     from grader.exercise import ExerciseError
     from grader.grade import Options, UsageError, collect, grade, shard
 
@@ -267,18 +280,25 @@ def grade_main(argv: Sequence[str]) -> int:
             ),
             progress=progress,
             exercise=exercise,
+            stop=stop,
         )
-        if report.sandbox_note:
-            # For whoever runs the grader, not for the learner whose report this is.
-            print(f"grader: {report.sandbox_note}", file=sys.stderr)
-        pieces = rendered_pieces(report, args.format, sys.stdout if not args.output else None)
-        return write(report, args.format, pieces, args.output, os.environ)
+        # Writing the report is short and whole or nothing: a signal now is only kept.
+        with stop.quiet():
+            if report.sandbox_note:
+                # For whoever runs the grader, not for the learner whose report this is.
+                print(f"grader: {report.sandbox_note}", file=sys.stderr)
+            pieces = rendered_pieces(report, args.format, sys.stdout if not args.output else None)
+            code = write(report, args.format, pieces, args.output, os.environ)
+            if not stop.is_set():
+                return code
+            print(f"grader: {interrupted(report, args.output)}", file=sys.stderr)
+            return stop.exit_code
     except (UsageError, ExerciseError) as error:  # no sandbox here, or a broken reference
         print(f"grader: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # before the grading began
         print("grader: interrupted; no report was written.", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return stop.exit_code
     except Exception as error:  # a bug of the grader, not of the learner: say so in one line
         print(
             f"grader: internal error ({type(error).__name__}: {error}). This is a bug in "
@@ -286,6 +306,20 @@ def grade_main(argv: Sequence[str]) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERNAL
+
+
+def interrupted(report: Report, output: str | None) -> str:
+    """Say, in one line, that grading was stopped, how far it got, and what was kept."""
+    from grader.safe import log_line
+
+    done, total = len(report.results), report.total
+    where = log_line(output) if output else "the report"
+    kept = (
+        f"{where} holds all of them" if done == total
+        else f"{where} holds none" if done == 0
+        else f"{where} holds those {done}, marked incomplete"
+    )  # fmt: skip
+    return f"interrupted after {done} of {total} submissions; {kept}."
 
 
 # -- the other commands ------------------------------------------------------------------

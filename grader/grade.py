@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import importlib
+import itertools
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -31,6 +32,7 @@ from grader.load import LoadError, Program, is_supported, load
 from grader.result import Report, Result, Status, submission_order
 from grader.safe import shown_name
 from grader.sandbox import Limits, Run, Sandbox, SandboxUnavailable, run
+from grader.stopping import Stop
 
 # pytest's exit code when the session was interrupted (pytest.ExitCode.INTERRUPTED).
 INTERRUPTED = 2
@@ -183,8 +185,9 @@ class _Runs:
         submissions: Sequence[Submission],
         ahead: int,
         progress: Progress | None,
+        stop: Stop,
     ) -> None:
-        self._pool, self._start, self._progress = pool, start, progress
+        self._pool, self._start, self._progress, self._stop = pool, start, progress, stop
         self._waiting = iter(enumerate(submissions))
         self._total = len(submissions)
         self._running: set[Future[_Ran]] = set()
@@ -192,15 +195,26 @@ class _Runs:
             self._start_next()
 
     def _start_next(self) -> None:
+        if self._stop.is_set():
+            return
         for position, submission in self._waiting:
             self._running.add(self._pool.submit(self._start, position, submission))
             return
 
     def __iter__(self) -> Iterator[_Ran]:
+        """Yield each run as it finishes; end early, at once, when grading is stopped.
+
+        Once stopped, no future is read: a run the stop cut short (killed, or refused by
+        the sandbox) says nothing true about its submission, so it is never reported.
+        """
         done = 0
-        while self._running:
+        while self._running and not self._stop.is_set():
             finished, _ = wait(self._running, return_when=FIRST_COMPLETED)
+            if self._stop.is_set():
+                return
             for future in sorted(finished, key=lambda f: f.result().position):
+                if self._stop.is_set():
+                    return
                 self._running.discard(future)
                 self._start_next()
                 done += 1
@@ -214,6 +228,7 @@ def grade(
     options: Options | None = None,
     progress: Progress | None = None,
     exercise: Exercise | None = None,
+    stop: Stop | None = None,
 ) -> Report:
     """Grade submissions against an exercise (the built-in one by default) and report.
 
@@ -222,8 +237,15 @@ def grade(
     own files only, never on the batch around it. The results come back in the order
     the submissions were given. Raises ExerciseError when the exercise's reference does
     not pass its own steps, and UsageError when the sandbox asked for cannot run.
+
+    With a ``stop``, setting it (grader.stopping: Ctrl-C, SIGTERM) ends the grading
+    early: nothing more starts, the children in flight are killed, and the report holds
+    the submissions judged completely before, marked incomplete; a KeyboardInterrupt
+    (a second Ctrl-C) ends it the same way. Without one, a KeyboardInterrupt propagates.
     """
     options = options or Options()
+    stopped = stop is not None
+    stop = stop or Stop()
     exercise = exercise or builtin()
     _import_checks_meanwhile()
     # One sandbox per grading: it chooses the tier once, and hides the reference and the
@@ -238,15 +260,30 @@ def grade(
     except SandboxUnavailable as error:
         raise UsageError(str(error)) from None
     pool = ThreadPoolExecutor(max_workers=max(1, options.jobs))
+    results: list[Result | None] = [None] * len(submissions)
     try:
-        results = _graded(pool, exercise, submissions, options, sandbox, progress)
+        # The sandbox's shutdown kills the children in flight: a stop takes effect at
+        # once, even while this thread waits for them.
+        with stop.hook(sandbox.shutdown):
+            _graded(pool, exercise, submissions, options, sandbox, progress, stop, results)
+    except KeyboardInterrupt:
+        if not stopped:
+            raise
+        stop.set()
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        # Its zygotes, the cgroup leaves it made ahead: nothing of the sandbox outlives
-        # the grading.
-        sandbox.shutdown()
+        # The cleanup always completes: a signal now is only recorded.
+        with stop.quiet():
+            if stop.is_set():
+                sandbox.shutdown()  # before waiting for the workers: their children die now
+            pool.shutdown(wait=True, cancel_futures=True)
+            # Its zygotes, the cgroup leaves it made ahead: nothing of the sandbox
+            # outlives the grading.
+            sandbox.shutdown()
+    graded = tuple(r for r in results if r is not None)
     return Report(
-        results=tuple(results),
+        results=graded,
+        total=len(submissions),
+        incomplete=len(graded) < len(submissions),
         sandbox=sandbox.tier,
         sandbox_note=sandbox.note,
         glossary=exercise.registry(),
@@ -281,8 +318,13 @@ def _graded(
     options: Options,
     sandbox: Sandbox,
     progress: Progress | None,
-) -> list[Result]:
-    """Run and judge every submission; return their results in the order given."""
+    stop: Stop,
+    results: list[Result | None],
+) -> None:
+    """Run and judge every submission, putting each result at its place in ``results``.
+
+    Once ``stop`` is set, the results already there are all there will be.
+    """
     from grader.checks.expected import Reference
 
     reference = Reference(
@@ -294,7 +336,7 @@ def _graded(
         return _run_one(position, submission, reference.variants, limits, sandbox)
 
     # A few runs ahead of the checks keep every worker busy; more would only wait.
-    runs = _Runs(pool, start, submissions, 2 * max(1, options.jobs) + 2, progress)
+    runs = _Runs(pool, start, submissions, 2 * max(1, options.jobs) + 2, progress, stop)
     # Imported now: pytest loads while the first children run.
     from grader.checks.outcome import results_from_report
     from grader.checks.plugin import run_checks
@@ -303,28 +345,52 @@ def _graded(
     # The cases of the chunk being judged, by position, for the repair search after it.
     kept: dict[int, Case] = {}
     stream = _cases(exercise, runs, reference.expected, options.timeout, positions, kept)
-    results: list[Result | None] = [None] * len(submissions)
     for first in range(0, len(submissions), CHUNK):
         count = min(CHUNK, len(submissions) - first)
         checked = run_checks(exercise, stream, count)
-        if checked.exitcode == INTERRUPTED:
-            # pytest caught the Ctrl-C; pass it on, so that the submissions not yet
-            # started are cancelled instead of run for a report nobody will read.
+        if checked.exitcode == INTERRUPTED and not stop.is_set():
+            # pytest caught a Ctrl-C of its own (no stop was asked for); pass it on, so
+            # that the submissions not yet started are cancelled instead of run.
             raise KeyboardInterrupt
         if len(submissions) > CHUNK:
             # A pytest session leaves cycles of objects behind. Collected now, before
             # the session's results are made, a batch's memory stays that of one
             # session however many sessions it takes (a batch of one session skips it).
             gc.collect()
-        judged = results_from_report(checked.report, exercise)
-        chunk = dict(zip(positions[first : first + count], judged, strict=True))
-        repairs = _repairs(pool, chunk, kept, sandbox, limits) if options.repair else {}
+        # A stopped session judged its first submissions completely, and only those.
+        judged = itertools.islice(results_from_report(checked.report, exercise), checked.judged)
+        chunk = dict(zip(positions[first : first + checked.judged], judged, strict=True))
         for position, result in chunk.items():
-            found = repairs.get(position)
-            results[position] = apply(result, found.result()) if found else result
+            results[position] = result
+        if checked.judged < count:
+            if not stop.is_set():
+                raise RuntimeError(f"the step checks ended after {checked.judged} of {count}")
+            return
+        repairs = _repairs(pool, chunk, kept, sandbox, limits) if options.repair else {}
+        for position, found in repairs.items():
+            repair = _repair(found, stop)
+            if repair is not None:
+                results[position] = apply(chunk[position], repair)
         kept.clear()
-    reference.expected()  # a reference that fails its own steps is said, even with no cases
-    return [r for r in results if r is not None]
+    if not stop.is_set():
+        reference.expected()  # a reference failing its own steps is said, even with no cases
+
+
+def _repair(found: Future[Repair | None], stop: Stop) -> Repair | None:
+    """The repair a search found, or None; none at all once grading is stopped.
+
+    A search cut short by the stop (its verifying runs killed or refused) proves
+    nothing: its verdict stands without a repair, as it is right without one.
+    """
+    if stop.is_set():
+        return None
+    try:
+        repair = found.result()
+    except Exception:
+        if stop.is_set():
+            return None
+        raise
+    return None if stop.is_set() else repair
 
 
 def _repairs(

@@ -159,6 +159,13 @@ class Report:
     # by Ctrl-C or SIGTERM): the results are those finished, and the summary adds up
     # only them.
     incomplete: bool = False
+    # How many submissions the grading was asked for; left out, the number of results.
+    # Only an incomplete report has fewer results than that.
+    total: int = -1
+
+    def __post_init__(self) -> None:
+        if self.total < len(self.results):
+            object.__setattr__(self, "total", len(self.results))
 
     @property
     def layers(self) -> tuple[str, ...]:

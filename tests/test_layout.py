@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "grader"
 
 # Bottom to top. A module belongs to the layer of the longest prefix it matches.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("grader.result", "grader.safe"),
+    ("grader.result", "grader.safe", "grader.stopping"),
     ("grader.load",),
     ("grader.analysis",),
     ("grader.sandbox",),

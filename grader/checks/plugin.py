@@ -53,6 +53,8 @@ class CasesPlugin:
         self._items: dict[tuple[int, int], pytest.Item] = {}
         # What broke the stream of submissions (a bug of the grader), to raise after.
         self.failure: BaseException | None = None
+        # The submissions judged completely: the teardown of their last item has run.
+        self.judged = 0
 
     def pytest_configure(self, config: pytest.Config) -> None:
         """Declare the step marker, so that --strict-markers accepts it."""
@@ -88,6 +90,8 @@ class CasesPlugin:
         """Keep each phase's report on its item, where a later step reads its outcome."""
         report = yield
         item.stash.setdefault(REPORTS, {})[report.when] = report
+        if report.when == "teardown" and _key(item)[1] == max(PROGRAM, *self.steps):
+            self.judged += 1
         return report
 
     def pytest_runtest_teardown(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
@@ -111,13 +115,21 @@ class CasesPlugin:
         return self._current[1]
 
     def _take(self, index: int) -> Case | Unloaded:
-        """Take submissions from the stream up to the one at this index."""
+        """Take submissions from the stream up to the one at this index.
+
+        A stream that ends early was stopped (Ctrl-C, SIGTERM): the session ends there,
+        with the submissions judged so far; a KeyboardInterrupt ends it as pytest does.
+        """
         try:
             while True:
                 found = next(self._stream)
                 self._taken += 1
                 if self._taken > index:
                     return found
+        except StopIteration:
+            pytest.exit("grading was stopped", returncode=pytest.ExitCode.INTERRUPTED)
+        except KeyboardInterrupt:
+            raise
         except BaseException as error:  # a bug of the grader: stop, and say it after
             self.failure = error
             pytest.exit("the submissions could not be prepared", returncode=3)
@@ -221,6 +233,9 @@ class Checked:
 
     report: Mapping[str, Any] = field(default_factory=dict)
     exitcode: int = 0
+    # The submissions judged completely, from the first: all of them unless grading was
+    # stopped (the stream ended early, or Ctrl-C); only these have a verdict to keep.
+    judged: int = 0
 
 
 def run_checks(exercise: Exercise, cases: Iterable[Case | Unloaded], count: int) -> Checked:
@@ -237,4 +252,4 @@ def run_checks(exercise: Exercise, cases: Iterable[Case | Unloaded], count: int)
         raise plugin.failure
     if report.report is None:
         raise RuntimeError("the step checks did not run:\n" + sink.getvalue()[-2000:])
-    return Checked(report.report, int(exitcode))
+    return Checked(report.report, int(exitcode), plugin.judged)

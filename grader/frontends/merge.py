@@ -81,9 +81,11 @@ def merge(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     merged["sandbox"] = ", ".join(_distinct(str(r.get("sandbox") or "") for r in reports))
     merged["sandbox_note"] = " ".join(_distinct(str(r.get("sandbox_note") or "") for r in reports))
     merged.pop("incomplete", None)
+    merged.pop("total", None)
     if any(report.get("incomplete") for report in reports):
         # One shard stopped early: the merged report is missing its unfinished part too.
         merged["incomplete"] = True
+        merged["total"] = sum(int(r.get("total", len(r["results"]))) for r in reports)
     if "layers" in merged:
         # What held for every submission of every shard, not the first shard's word.
         merged["layers"] = list(whole.layers)

@@ -32,6 +32,8 @@ GONE = 1.0
 EXIT_STOPPED = 0
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+# A grading stopped by a signal: Ctrl-C (SIGINT), or SIGTERM.
+SIGNALLED = (EXIT_INTERRUPTED, 143)
 
 Snapshot = tuple[tuple[str, int, int], ...]
 
@@ -128,7 +130,7 @@ def _graded(grade_once: Callable[[], int], paths: Sequence[str], out: TextIO) ->
         sys.stdout = real
     clear(out)
     out.write(saving_words("".join(held.parts)))
-    if code not in (EXIT_USAGE, EXIT_INTERRUPTED):
+    if code not in (EXIT_USAGE, *SIGNALLED):
         out.write(f"\ngrader: graded at {time.strftime('%H:%M:%S')}.")
     out.flush()
     return code
@@ -144,13 +146,13 @@ def watch(
     out = stream or sys.stdout
     try:
         code = _graded(grade_once, paths, out)
-        if code in (EXIT_USAGE, EXIT_INTERRUPTED):
+        if code in (EXIT_USAGE, *SIGNALLED):
             return code  # nothing to watch (no such file), or stopped while grading
         seen = snapshot(paths)
         while True:
             _say_watching(paths, out)
             seen = _wait_for_change(paths, seen, interval, out)
-            if _graded(grade_once, paths, out) == EXIT_INTERRUPTED:
+            if _graded(grade_once, paths, out) in SIGNALLED:
                 break
     except KeyboardInterrupt:
         pass

@@ -69,8 +69,15 @@ _STATUS = {Status.PASSED: "pass", Status.FAILED: "fail", Status.ERROR: "error"}
 
 
 def overall(report: Report) -> str:
-    """Sum the report up as the reporter's status: pass, fail or error."""
-    if not report.results or any(r.status is Status.ERROR for r in report.results):
+    """Sum the report up as the reporter's status: pass, fail or error.
+
+    A grading stopped early is an error, whatever its results so far: it is not whole.
+    """
+    if (
+        report.incomplete
+        or not report.results
+        or any(r.status is Status.ERROR for r in report.results)
+    ):
         return "error"
     return "pass" if report.all_passed else "fail"
 

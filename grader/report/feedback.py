@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from grader.result import Location, Result, Status, StepResult
+from grader.result import Location, Report, Result, Status, StepResult
 from grader.safe import clean
 
 # One line of a message: its text, and whether it is the learner's own (a line of their
@@ -217,3 +217,19 @@ def not_yet_said(result: Result) -> str:
         if any(block in text for text in said):
             return "\n".join(lines[count:]).strip("\n")
     return message
+
+
+def incomplete_note(report: Report) -> str:
+    """Say that grading stopped before the end and how far it got; '' for a whole report."""
+    if not report.incomplete:
+        return ""
+    done, total = len(report.results), report.total
+    if done == 0:
+        what = "the submission" if total == 1 else f"any of the {total} submissions"
+        return f"Grading was stopped (Ctrl-C or SIGTERM) before {what} was graded."
+    left = total - done
+    others = "the other one is" if left == 1 else f"the other {left} are"
+    return (
+        f"Grading was stopped (Ctrl-C or SIGTERM) after {done} of {total} submissions: "
+        f"{others} not in this report."
+    )

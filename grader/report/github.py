@@ -29,7 +29,7 @@ import uuid
 from collections.abc import Callable, Mapping
 
 from grader.report import classroom, markdown
-from grader.report.feedback import step_feedback
+from grader.report.feedback import incomplete_note, step_feedback
 from grader.result import Location, Report, Result, Status
 from grader.safe import clean, defuse_commands, one_line, shown_name
 
@@ -84,6 +84,8 @@ def overall_status(report: Report) -> Status:
 def render(report: Report) -> str:
     """Render the annotations, then one summary line per submission."""
     lines = _within_limit([_annotations(result) for result in report.results])
+    if report.incomplete:
+        lines.append(f"::warning title=Incomplete::{escape_data(incomplete_note(report))}")
     if report.sandbox_note:
         lines.append(f"::notice title=Sandbox::{escape_data(clean(report.sandbox_note))}")
     lines.extend(_summary_line(result) for result in report.results)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.report.feedback import step_feedback
+from grader.report.feedback import incomplete_note, step_feedback
 from grader.report.json import dumps
 from grader.result import Report, Result, Status, StepResult
 from grader.safe import clean, one_line
@@ -30,10 +30,11 @@ TEXT = "text"
 
 def results(report: Report) -> dict[str, Any]:
     """Build the results.json document, as plain data."""
+    stopped = incomplete_note(report)
     if not report.results:
         return {
             "score": 0,
-            "output": "No submission was found to grade.",
+            "output": stopped or "No submission was found to grade.",
             "output_format": TEXT,
             "tests": [],
             "visibility": "visible",
@@ -43,7 +44,7 @@ def results(report: Report) -> dict[str, Any]:
     result = report.results[0]
     return {
         "score": result.score,
-        "output": _overall(result),
+        "output": f"{stopped}\n\n{_overall(result)}" if stopped else _overall(result),
         "output_format": TEXT,
         "tests": _tests(result),
         "visibility": "visible",

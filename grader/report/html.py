@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from grader.report.feedback import Line, StepView, View, more_lines, view_of
+from grader.report.feedback import Line, StepView, View, incomplete_note, more_lines, view_of
 from grader.result import Report, Result, Status
 
 _COLOURS = {Status.PASSED: "#1a7f37", Status.FAILED: "#cf222e", Status.ERROR: "#9a6700"}
@@ -34,7 +34,8 @@ _MESSAGE, _STEP, _FEEDBACK = "1.2em", "0.6em", "2.4em"
 
 def render(report: Report, notes: tuple[str, ...] = ()) -> str:
     """Write every submission's feedback as HTML, with notes for the reader on top."""
-    parts = [f'<p style="color: #9a6700; {_LINE}"><b>Note:</b> {prose(note)}</p>' for note in notes]
+    said = (*notes, incomplete_note(report)) if report.incomplete else notes
+    parts = [f'<p style="color: #9a6700; {_LINE}"><b>Note:</b> {prose(note)}</p>' for note in said]
     parts.extend(render_result(result) for result in report.results)
     return f'<div class="grader-report" style="{_BOX}">' + "".join(parts) + "</div>"
 

@@ -106,8 +106,9 @@ def report_dict(report: Report, results: list[Any] | None = None) -> dict[str, A
         "instructions": {str(number): text for number, text in report.instructions.items()},
     }
     if report.incomplete:
-        # Only a report cut short says so; a complete one has no such field.
+        # Only a report cut short says so, and of how many; a complete one has neither.
         data["incomplete"] = True
+        data["total"] = report.total
     return data
 
 
@@ -160,6 +161,7 @@ def report_from_dict(data: Mapping[str, Any]) -> Report:
         glossary={str(k): str(v) for k, v in dict(data.get("glossary") or {}).items()},
         instructions={int(k): str(v) for k, v in dict(data.get("instructions") or {}).items()},
         incomplete=bool(data.get("incomplete", False)),
+        total=int(data.get("total", -1)),
     )
 
 

@@ -40,7 +40,7 @@ import re
 import unicodedata
 import xml.etree.ElementTree as ET
 
-from grader.report.feedback import names_place, step_feedback
+from grader.report.feedback import incomplete_note, names_place, step_feedback
 from grader.result import Location, Report, Result, Status
 from grader.safe import LEGACY_COMMAND, clean, one_line, shown_name
 
@@ -84,8 +84,10 @@ def render_xunit1(report: Report) -> str:
 def _document(report: Report, places: bool) -> str:
     root = ET.Element("testsuites", name="grader", time=NO_TIME)
     totals = {"tests": 0, "failures": 0, "errors": 0}
-    for result in report.results:
-        suite = _suite(result, places)
+    suites = [_suite(result, places) for result in report.results]
+    if report.incomplete:
+        suites.append(_stopped(report))
+    for suite in suites:
         root.append(suite)
         for key in totals:
             totals[key] += int(suite.get(key, "0"))
@@ -147,6 +149,17 @@ def _suite(result: Result, places: bool) -> ET.Element:
         # the way): its error is the suite's, in no case's failure.
         message = _with_place(result.message, result.location, file)
         ET.SubElement(suite, "system-err").text = xml_text(message)
+    return suite
+
+
+def _stopped(report: Report) -> ET.Element:
+    """A suite of one error that says grading stopped early: a cut report never looks whole."""
+    suite = ET.Element("testsuite", name="grader", time=NO_TIME)
+    case = ET.SubElement(suite, "testcase", classname="grader", name="Grading", time=NO_TIME)
+    note = xml_text(incomplete_note(report))
+    ET.SubElement(case, "error", message=note, type="grader.incomplete").text = note
+    for key, value in (("tests", 1), ("failures", 0), ("errors", 1), ("skipped", 0)):
+        suite.set(key, str(value))
     return suite
 
 

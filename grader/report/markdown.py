@@ -15,7 +15,15 @@ from __future__ import annotations
 import re
 
 from grader.report.chart import pass_rate_chart
-from grader.report.feedback import MARKS, WAIT_MARK, Line, StepView, more_lines, view_of
+from grader.report.feedback import (
+    MARKS,
+    WAIT_MARK,
+    Line,
+    StepView,
+    incomplete_note,
+    more_lines,
+    view_of,
+)
 from grader.result import Report, Result, Status, StepResult
 from grader.safe import clean, one_line, shown_name
 
@@ -94,6 +102,8 @@ def fenced(text: str, info: str = "text") -> str:
 def render(report: Report) -> str:
     """Render the whole report as GitHub-flavoured Markdown."""
     blocks = [MARKER, "## Grading report"]
+    if report.incomplete:
+        blocks.append(f"> **Incomplete:** {escape(incomplete_note(report))}")
     if not report.results:
         blocks.append("No submission was graded.")
         return "\n\n".join(blocks) + "\n"

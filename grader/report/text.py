@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TextIO
 
-from grader.report.feedback import WAIT_MARK, Line, StepView, more_lines, view_of
+from grader.report.feedback import WAIT_MARK, Line, StepView, incomplete_note, more_lines, view_of
 from grader.result import Report, Result, Status
 from grader.safe import defuse_commands, shown_name
 
@@ -297,4 +297,8 @@ def render(report: Report, style: Style = PLAIN) -> str:
             0,
         )
         parts.append(totals.text() + "\n" + batch_summary(report, style))
+    if report.incomplete:
+        stopped = _Page(style)
+        stopped.prose(incomplete_note(report), 0)
+        parts.append(stopped.text())
     return "\n\n".join(parts) + "\n"
