@@ -19,9 +19,6 @@ if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox
     # child never builds it.
     class Layers(TypedDict, total=False):
         no_new_privs: bool
-        not_dumpable: bool
-        subreaper: bool
-        oom_first: bool
         seccomp: bool
         seccomp_filters: int
         landlock: int  # the Landlock ABI in force, 0 for none
@@ -29,8 +26,6 @@ if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox
         mount_ns: bool
         ipc_ns: bool
         keyring: bool
-        pid_ns: bool
-        net_ns: bool
         # Each phase's CPU and wall seconds, when the request asks to be measured.
         phases: dict[str, list[float]]
 else:
@@ -219,19 +214,16 @@ def clear_keyrings(libc: "CDLL | None", fresh: bool = False) -> bool:
 
 def harden(libc: "CDLL | None") -> "Layers":
     """Harden the harness before it forks anything; return which layers hold."""
-    layers: Layers = {
-        "no_new_privs": prctl(libc, PR_SET_NO_NEW_PRIVS, 1),
-        "not_dumpable": prctl(libc, PR_SET_DUMPABLE, 0),
-        "subreaper": prctl(libc, PR_SET_CHILD_SUBREAPER, 1),
-    }
+    layers: Layers = {"no_new_privs": prctl(libc, PR_SET_NO_NEW_PRIVS, 1)}
+    prctl(libc, PR_SET_DUMPABLE, 0)
+    prctl(libc, PR_SET_CHILD_SUBREAPER, 1)
     # Die with the grader: a harness left behind would keep the learner's code running.
     prctl(libc, PR_SET_PDEATHSIG, signal.SIGKILL)
     try:
         with open("/proc/self/oom_score_adj", "w") as handle:
             handle.write("1000")
-        layers["oom_first"] = True
     except OSError:
-        layers["oom_first"] = False
+        pass  # the OOM killer's order is a preference, never a condition to run
     layers["landlock"] = landlock_abi(libc)
     return layers
 

@@ -213,12 +213,11 @@ def enter_child(libc: "CDLL", config: "dict[str, Any]") -> "Layers":
     process keeps the user's uid and gives up the capabilities of the zygote's user
     namespace instead.
     """
-    held: Layers = {"cgroup": join_cgroup(config.get("cgroup", ())), "pid_ns": True}
+    held: Layers = {"cgroup": join_cgroup(config.get("cgroup", ()))}
     os.setsid()
     unshare(libc, CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_NEWUTS)
     held["mount_ns"] = True
     held["ipc_ns"] = True
-    held["net_ns"] = True
     flags = MS_NOSUID | MS_NODEV
     mount(libc, "proc", "/proc", "proc", flags | MS_NOEXEC)
     size = f"size={config['disk_bytes']},nr_inodes={config['inodes']}"
