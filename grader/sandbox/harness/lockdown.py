@@ -2,13 +2,34 @@
 and IPC, keyrings, the syscall filter and Landlock.
 """
 
-import _signal as signal  # the C module: `signal` would import enum, and enum re
 import os
 import struct
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox/bundle.py)
+    import signal
+    from collections.abc import Iterable, Sequence
+    from ctypes import CDLL
+    from typing import Any, TypedDict
+
     from grader.sandbox.harness.encode import hard_exit
+
+    # The layers that hold, by the harness's own word: its answer's "layers", read by
+    # layer_names and phases_of in grader/sandbox/child.py. A type for readers only: the
+    # child never builds it.
+    class Layers(TypedDict, total=False):
+        no_new_privs: bool
+        seccomp: bool
+        seccomp_filters: int
+        landlock: int  # the Landlock ABI in force, 0 for none
+        cgroup: bool
+        mount_ns: bool
+        ipc_ns: bool
+        keyring: bool
+        # Each phase's CPU and wall seconds, when the request asks to be measured.
+        phases: dict[str, list[float]]
+else:
+    import _signal as signal  # the C module: `signal` would import enum, and enum re
 
 
 # prctl options (linux/prctl.h).
@@ -44,7 +65,7 @@ FS_FILE_RIGHTS = FS_EXECUTE | FS_WRITE_FILE | FS_READ_FILE | FS_TRUNCATE | FS_IO
 FS_READ_RIGHTS = FS_EXECUTE | FS_READ_FILE | FS_READ_DIR
 
 
-def apply_limits(limits, names):
+def apply_limits(limits: "dict[str, int]", names: "Iterable[str]") -> None:
     """Lower some resource limits, soft and hard, so the learner's code cannot raise them."""
     import resource
 
@@ -59,7 +80,7 @@ def apply_limits(limits, names):
             pass
 
 
-def load_libc():
+def load_libc() -> "CDLL | None":
     """Return libc through ctypes, or None where ctypes is missing."""
     try:
         import ctypes
@@ -71,21 +92,22 @@ def load_libc():
         return None
 
 
-def prctl(libc, option, value):
+def prctl(libc: "CDLL | None", option: int, value: int) -> bool:
     """Call prctl(option, value); return whether it worked."""
     if libc is None:
         return False
     import ctypes
 
-    return (
+    done: bool = (
         libc.prctl(
             option, ctypes.c_ulong(value), ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0)
         )
         == 0
     )
+    return done
 
 
-def enter_namespaces(libc, enter):
+def enter_namespaces(libc: "CDLL | None", enter: "dict[str, Any]") -> "Layers":
     """Started as root: take private mounts and IPC, then become the child's own uid.
 
     In a mount namespace of its own, /tmp, /var/tmp, /dev/shm and the child's folder
@@ -94,7 +116,11 @@ def enter_namespaces(libc, enter):
     die in the IPC namespace. Where the kernel or the container refuses (no
     CAP_SYS_ADMIN), the parent sweeps instead. Return which of these hold.
     """
-    held = {"mount_ns": False, "ipc_ns": False, "cgroup": join_cgroup(enter.get("cgroup", ()))}
+    held: Layers = {
+        "mount_ns": False,
+        "ipc_ns": False,
+        "cgroup": join_cgroup(enter.get("cgroup", ())),
+    }
     home = os.getcwd()
     if libc is not None and libc.unshare(CLONE_NEWNS | CLONE_NEWIPC) == 0:
         held["ipc_ns"] = True
@@ -114,7 +140,7 @@ def enter_namespaces(libc, enter):
     return held
 
 
-def join_cgroup(procs_files):
+def join_cgroup(procs_files: "Sequence[str | int]") -> bool:
     """Move this process into its cgroup leaf (every process it forks is born there).
 
     ``procs_files`` are the leaf's cgroup.procs files, by path or as open descriptors
@@ -125,7 +151,7 @@ def join_cgroup(procs_files):
     joined = bool(procs_files)
     for path in procs_files:
         try:
-            fd = path if type(path) is int else os.open(path, os.O_WRONLY | os.O_CLOEXEC)
+            fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC) if isinstance(path, str) else path
         except OSError:
             joined = False
             continue
@@ -138,7 +164,7 @@ def join_cgroup(procs_files):
     return joined
 
 
-def _private_folders(libc, enter, home):
+def _private_folders(libc: "CDLL", enter: "dict[str, Any]", home: str) -> bool:
     """Cover /tmp, /var/tmp, /dev/shm and the child's folder with fresh, limited tmpfs."""
     # Until mounts are private, a mount here would show on the whole machine.
     if libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) != 0:
@@ -166,15 +192,16 @@ def _private_folders(libc, enter, home):
     return True
 
 
-def clear_keyrings(libc, fresh=False):
+def clear_keyrings(libc: "CDLL | None", fresh: bool = False) -> bool:
     """Clear the uid's own keyrings (they outlive its processes); a fresh session keyring."""
     number = SYS_KEYCTL.get(os.uname().machine)
     if libc is None or number is None:
         return False
     import ctypes
 
-    def keyctl(*args):
-        return libc.syscall(*(ctypes.c_long(arg) for arg in (number, *args)))
+    def keyctl(*args: int) -> int:
+        result: int = libc.syscall(*(ctypes.c_long(arg) for arg in (number, *args)))
+        return result
 
     if fresh and keyctl(KEYCTL_JOIN_SESSION_KEYRING, 0) < 0:
         return False
@@ -185,26 +212,23 @@ def clear_keyrings(libc, fresh=False):
     return all(cleared)
 
 
-def harden(libc):
+def harden(libc: "CDLL | None") -> "Layers":
     """Harden the harness before it forks anything; return which layers hold."""
-    layers = {
-        "no_new_privs": prctl(libc, PR_SET_NO_NEW_PRIVS, 1),
-        "not_dumpable": prctl(libc, PR_SET_DUMPABLE, 0),
-        "subreaper": prctl(libc, PR_SET_CHILD_SUBREAPER, 1),
-    }
+    layers: Layers = {"no_new_privs": prctl(libc, PR_SET_NO_NEW_PRIVS, 1)}
+    prctl(libc, PR_SET_DUMPABLE, 0)
+    prctl(libc, PR_SET_CHILD_SUBREAPER, 1)
     # Die with the grader: a harness left behind would keep the learner's code running.
     prctl(libc, PR_SET_PDEATHSIG, signal.SIGKILL)
     try:
         with open("/proc/self/oom_score_adj", "w") as handle:
             handle.write("1000")
-        layers["oom_first"] = True
     except OSError:
-        layers["oom_first"] = False
+        pass  # the OOM killer's order is a preference, never a condition to run
     layers["landlock"] = landlock_abi(libc)
     return layers
 
 
-def install_seccomp(libc, program):
+def install_seccomp(libc: "CDLL | None", program: "bytes | None") -> bool:
     """Install the parent's syscall filter on the harness and all it forks; return whether it did.
 
     The filter (the bytes of a ``struct sock_filter`` array, see grader/sandbox/seccomp.py) needs
@@ -219,7 +243,7 @@ def install_seccomp(libc, program):
 
     buffer = ctypes.create_string_buffer(program, len(program))
     fprog = _Program(len(program) // 8, ctypes.addressof(buffer))
-    return (
+    installed: bool = (
         libc.prctl(
             PR_SET_SECCOMP,
             ctypes.c_ulong(SECCOMP_MODE_FILTER),
@@ -229,15 +253,16 @@ def install_seccomp(libc, program):
         )
         == 0
     )
+    return installed
 
 
-def landlock_abi(libc):
+def landlock_abi(libc: "CDLL | None") -> int:
     """Return the kernel's Landlock ABI version, or 0 when it has none."""
     if libc is None:
         return 0
     import ctypes
 
-    abi = libc.syscall(
+    abi: int = libc.syscall(
         ctypes.c_long(SYS_LANDLOCK_CREATE_RULESET),
         None,
         ctypes.c_long(0),
@@ -246,7 +271,7 @@ def landlock_abi(libc):
     return abi if abi > 0 else 0
 
 
-def landlock_scope(libc, abi):
+def landlock_scope(libc: "CDLL | None", abi: int) -> bool:
     """Add a Landlock layer of its own that only scopes signals and abstract sockets (ABI 6).
 
     Variants that inherit the harness's file rules share one domain; this layer keeps
@@ -257,13 +282,13 @@ def landlock_scope(libc, abi):
     import ctypes
 
     attr = ctypes.create_string_buffer(struct.pack("=QQQ", 0, 0, 3), 24)
-    ruleset = libc.syscall(
+    ruleset: int = libc.syscall(
         ctypes.c_long(SYS_LANDLOCK_CREATE_RULESET), attr, ctypes.c_long(24), ctypes.c_long(0)
     )
     if ruleset < 0:
         return False
     try:
-        restricted = libc.syscall(
+        restricted: int = libc.syscall(
             ctypes.c_long(SYS_LANDLOCK_RESTRICT_SELF), ctypes.c_long(ruleset), ctypes.c_long(0)
         )
         return restricted == 0
@@ -271,7 +296,7 @@ def landlock_scope(libc, abi):
         os.close(ruleset)
 
 
-def landlock_restrict(libc, abi, rules):
+def landlock_restrict(libc: "CDLL | None", abi: int, rules: "Sequence[tuple[str, bool]]") -> int:
     """Lock this process down: read-only below some paths, read-write below others.
 
     Nothing outside those paths can be read or written, TCP is refused (ABI 4) and so
@@ -292,7 +317,7 @@ def landlock_restrict(libc, abi, rules):
     else:
         attr = struct.pack("=Q", handled)
     buffer = ctypes.create_string_buffer(attr, len(attr))
-    ruleset = libc.syscall(
+    ruleset: int = libc.syscall(
         ctypes.c_long(SYS_LANDLOCK_CREATE_RULESET),
         buffer,
         ctypes.c_long(len(attr)),

@@ -31,7 +31,6 @@ nonce, on a file descriptor that is not stdout. Only this process writes there, 
 learner code ever runs in it.
 """
 
-import _signal as signal  # the C module: `signal` would import enum, and enum re
 import gc
 import marshal
 import os
@@ -41,6 +40,14 @@ import time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox/bundle.py)
+    import signal
+    from ctypes import CDLL
+
+    # Any: the request is the parent's dict as marshal gives it back (request_for in
+    # grader/sandbox/child.py builds it as dict[str, Any]); its values are of many
+    # shapes, the learner's cells and overrides among them.
+    from typing import Any, NoReturn, TypedDict
+
     from grader.sandbox.harness.channel import (
         ANSWER_GARBLED,
         ANSWER_NONE,
@@ -54,6 +61,7 @@ if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox
     from grader.sandbox.harness.encode import hard_exit, json_text, monotonic
     from grader.sandbox.harness.lockdown import (
         PR_SET_PDEATHSIG,
+        Layers,
         apply_limits,
         clear_keyrings,
         enter_namespaces,
@@ -69,6 +77,25 @@ if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox
     from grader.sandbox.harness.words import SWEPT
     from grader.sandbox.harness.zygote import serve_zygote
 
+    # The harness's record of one variant's process (pid None: it never started). Under
+    # TYPE_CHECKING, as are the other types here: the child never builds them.
+    class Child(TypedDict):
+        pid: int | None
+        read_fd: int  # the read end of its answer pipe (-1: none)
+        pidfd: int | None  # None where the kernel has no pidfds
+        data: bytearray  # what its pipe held, so far
+        done: bool
+        overflow: bool  # it wrote more than any answer weighs
+        secret: bytes
+        status: int | None  # the exit status of its genuine end
+
+    # A phase's end: its name, the process's CPU time and the wall clock.
+    Mark = tuple[str, float, float]
+    # One run's meta in the answer's header (grader/sandbox/wire.py RunMeta).
+    RunMeta = dict[str, int | str | None]
+else:
+    import _signal as signal  # the C module: `signal` would import enum, and enum re
+
 # The limits each variant sets on itself rather than the harness: the process count is
 # per user (the harness needs its own forks), and the descriptor limit would stop the
 # answer pipe from moving to a high number.
@@ -78,7 +105,7 @@ PER_VARIANT_LIMITS = ("RLIMIT_NPROC", "RLIMIT_NOFILE")
 _MAX_FD = 4096
 
 
-def _variant_folders(count):
+def _variant_folders(count: int) -> "list[str]":
     """Give each variant a folder of its own with a copy of the child's files.
 
     Variants run at the same time: in one shared folder, a program that writes files
@@ -103,7 +130,7 @@ def _variant_folders(count):
         return [home] * count
 
 
-def _landlock_rules(landlock):
+def _landlock_rules(landlock: "dict[str, list[str]]") -> "list[tuple[str, bool]]":
     """Return the (path, writable) rules of the request's Landlock paths."""
     rules = [(path, False) for path in landlock.get("read", [])]
     for path in (sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(sys.executable)):
@@ -112,7 +139,14 @@ def _landlock_rules(landlock):
     return rules
 
 
-def _enter_variant(request, write_fd, harness, libc, layers, folder):
+def _enter_variant(
+    request: "dict[str, Any]",
+    write_fd: int,
+    harness: int,
+    libc: "CDLL | None",
+    layers: "Layers",
+    folder: str,
+) -> int:
     """Prepare a freshly forked variant process for the learner's code.
 
     Return the answer pipe's new descriptor number.
@@ -141,7 +175,17 @@ def _enter_variant(request, write_fd, harness, libc, layers, folder):
     return write_fd
 
 
-def _become_variant(request, overrides, folder, harness, libc, layers, write_fd, ending, started):
+def _become_variant(
+    request: "dict[str, Any]",
+    overrides: "dict[str, Any]",
+    folder: str,
+    harness: int,
+    libc: "CDLL | None",
+    layers: "Layers",
+    write_fd: int,
+    ending: "list[tuple[bytes, int]]",
+    started: "list[Child]",
+) -> "NoReturn":
     """Run one variant in this freshly forked process; never return.
 
     ``ending`` holds this variant's secret and exit status: they go into the channel's
@@ -152,18 +196,26 @@ def _become_variant(request, overrides, folder, harness, libc, layers, write_fd,
         for other in started:
             other["secret"] = b""
         fd = _enter_variant(request, write_fd, harness, libc, layers, folder)
-        deliver = answer_channel(fd, ending[0], ending[1])
+        deliver = answer_channel(fd, *ending[0])
         ending.clear()
         run_variant(request, overrides, deliver)
     finally:
         hard_exit(0)
 
 
-def _start_variant(request, overrides, folder, harness, libc, layers, started):
+def _start_variant(
+    request: "dict[str, Any]",
+    overrides: "dict[str, Any]",
+    folder: str,
+    harness: int,
+    libc: "CDLL | None",
+    layers: "Layers",
+    started: "list[Child]",
+) -> "Child":
     """Fork one variant; return the harness's record of it (pid None if it could not start)."""
-    child = {
+    child: Child = {
         "pid": None,
-        "read_fd": None,
+        "read_fd": -1,
         "pidfd": None,
         "data": bytearray(),
         "done": True,
@@ -175,7 +227,7 @@ def _start_variant(request, overrides, folder, harness, libc, layers, started):
         read_fd, write_fd = os.pipe()
     except OSError:
         return child
-    ending = list(new_ending())
+    ending = [new_ending()]
     try:
         pid = os.fork()
     except OSError:
@@ -188,18 +240,15 @@ def _start_variant(request, overrides, folder, harness, libc, layers, started):
             request, overrides, folder, harness, libc, layers, write_fd, ending, started
         )
     os.close(write_fd)
-    child.update(
-        pid=pid,
-        read_fd=read_fd,
-        pidfd=_pidfd(pid),
-        done=False,
-        secret=ending[0],
-        status=ending[1],
-    )
+    child["pid"] = pid
+    child["read_fd"] = read_fd
+    child["pidfd"] = _pidfd(pid)
+    child["done"] = False
+    child["secret"], child["status"] = ending[0]
     return child
 
 
-def _sweep(kill_all):
+def _sweep(kill_all: bool) -> None:
     """Kill every process the learner's code left behind, until none is left.
 
     The harness is a child subreaper (or the init of its PID namespace), so a process
@@ -236,7 +285,7 @@ def _sweep(kill_all):
         time.sleep(0.001)
 
 
-def _collect(children, deadline):
+def _collect(children: "list[Child]", deadline: float) -> None:
     """Read every variant's answer until each has ended or the time is up.
 
     A variant is done when its process exits (seen through a pidfd), or, where the
@@ -244,7 +293,7 @@ def _collect(children, deadline):
     go on running, or fork a process that keeps it open. A variant that writes more
     than any answer weighs is done too (and is killed: it wrote on its own pipe).
     """
-    by_fd = {}
+    by_fd: dict[int, Child] = {}
     for child in children:
         by_fd[child["read_fd"]] = child
         if child["pidfd"] is not None:
@@ -273,14 +322,14 @@ def _collect(children, deadline):
                 child["overflow"] = child["done"] = True
 
 
-def _judge(children):
+def _judge(children: "list[Child]") -> "tuple[list[RunMeta], list[bytes], float]":
     """Reap every variant and keep only the answers that came through ``deliver``.
 
     Return each run's RunMeta, its answer's bytes (empty unless genuine), and the CPU
     seconds the variants used.
     """
-    runs = []
-    payloads = []
+    runs: list[RunMeta] = []
+    payloads: list[bytes] = []
     used = 0.0
     for child in children:
         exit_code = None
@@ -297,7 +346,7 @@ def _judge(children):
             for fd in (child["read_fd"], child["pidfd"]):
                 if fd is not None:
                     os.close(fd)
-        if timed_out or exit_code is None:
+        if timed_out or exit_code is None or child["status"] is None:  # (None: never started)
             answer, payload = ANSWER_NONE, b""
         elif child["overflow"]:
             answer, payload = ANSWER_GARBLED, b""
@@ -319,7 +368,7 @@ def _judge(children):
     return runs, payloads, used
 
 
-def _pidfd(pid):
+def _pidfd(pid: int) -> "int | None":
     """Return a descriptor that becomes readable when the process exits, if the kernel has one."""
     try:
         return os.pidfd_open(pid)
@@ -327,7 +376,7 @@ def _pidfd(pid):
         return None
 
 
-def _lock_harness(request, libc, entered):
+def _lock_harness(request: "dict[str, Any]", libc: "CDLL | None", entered: "Layers") -> "Layers":
     """Harden the harness, install the filter and the limits; return the layers that hold."""
     layers = harden(libc)
     if layers["no_new_privs"]:
@@ -347,7 +396,12 @@ def _lock_harness(request, libc, entered):
     return layers
 
 
-def serve(request, libc, entered, marks=None):
+def serve(
+    request: "dict[str, Any]",
+    libc: "CDLL | None",
+    entered: "Layers",
+    marks: "list[Mark] | None" = None,
+) -> None:
     """Run a request's variants, answer the parent, sweep up after the learner's code.
 
     ``marks`` (when the request asks to be measured) collects the CPU and wall time of
@@ -359,7 +413,7 @@ def serve(request, libc, entered, marks=None):
     result_fd = request["result_fd"]
     deadline = monotonic() + request["budget"]
     harness = os.getpid()
-    children = []
+    children: list[Child] = []
     folders = _variant_folders(len(request["variants"]))
     # What the harness made since it started is frozen too: a collection in a variant
     # then never writes to those objects (pages it would otherwise copy).
@@ -387,27 +441,27 @@ def serve(request, libc, entered, marks=None):
     os.close(result_fd)
 
 
-def _mark(name):
+def _mark(name: str) -> "Mark":
     """Return a phase's end: its name, this process's CPU time and the wall clock."""
     return (name, time.process_time(), monotonic())
 
 
-def _note(marks, name):
+def _note(marks: "list[Mark] | None", name: str) -> None:
     """Note the end of a phase, when measuring."""
     if marks is not None:
         marks.append(_mark(name))
 
 
-def _phases(marks):
+def _phases(marks: "list[Mark]") -> "dict[str, list[float]]":
     """Return each phase's CPU and wall seconds, from the marks that end them."""
-    phases = {}
+    phases: dict[str, list[float]] = {}
     for index in range(1, len(marks)):
         name, cpu, wall = marks[index]
         phases[name] = [cpu - marks[index - 1][1], wall - marks[index - 1][2]]
     return phases
 
 
-def main():
+def main() -> None:
     # The request is the parent's own data, so marshal (built in, nothing to import) is
     # safe here; the answer goes back as JSON, which the parent can read safely.
     request = marshal.loads(sys.stdin.buffer.read())
@@ -422,7 +476,7 @@ def main():
     serve(request, libc, entered)
 
 
-def _write_all(fd, data):
+def _write_all(fd: int, data: bytes) -> None:
     """Write all of data to a descriptor."""
     view = memoryview(data)
     while view:

@@ -2,7 +2,6 @@
 the overrides in force, and sending back what happened.
 """
 
-import _signal as signal  # the C module: `signal` would import enum, and enum re
 import io
 import os
 import sys
@@ -10,7 +9,9 @@ import time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox/bundle.py)
-    from typing import Any
+    import signal
+    from collections.abc import Callable
+    from typing import Any, NoReturn
 
     from grader.sandbox.harness.channel import answer_channel, hide_descriptor
     from grader.sandbox.harness.encode import (
@@ -36,6 +37,8 @@ if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox
         LIMIT_OUTPUT,
         LIMIT_TIMEOUT,
     )
+else:
+    import _signal as signal  # the C module: `signal` would import enum, and enum re
 
 
 # After the time is up, the timer rings again this often: a program that catches the
@@ -223,8 +226,9 @@ def run_variant(request: "dict[str, Any]", overrides: "dict[str, Any]", deliver:
 
     budget = max(0.05, request["soft_budget"])
     stop_timer = _start_timer(on_alarm, budget)
-    sys.stdout = sys.__stdout__ = capture
-    sys.stderr = sys.__stderr__ = io.StringIO()
+    # The interpreter's own streams too: learner code that reaches for them is captured.
+    sys.stdout = sys.__stdout__ = capture  # type: ignore[misc]  # typeshed makes them Final
+    sys.stderr = sys.__stderr__ = io.StringIO()  # type: ignore[misc, assignment]  # as above
     try:
         _run_cells(request, namespace, read, state)
     except BaseException:
@@ -254,8 +258,8 @@ def _answer(
     timed_out: bool,
 ) -> bytes:
     """Write what the run left behind as the answer's bytes (grader/sandbox/wire.py RunData)."""
-    values = {}
-    names = []
+    values: dict[str, Any] = {}  # the learner's values, encoded
+    names: list[list[str]] = []
     for name, value in dict.items(namespace):
         if type(name) is not str or name.startswith("__"):
             continue
@@ -300,7 +304,7 @@ def run_portable(request: "dict[str, Any]") -> None:
     run_variant(request, request["variants"][0], deliver)
 
 
-def _portable_channel(request):
+def _portable_channel(request: "dict[str, Any]") -> "Callable[[bytes], NoReturn]":
     """Return the variant's deliver, taking its secret and exit status out of the request.
 
     The parent drew them and reads this variant's pipe itself; from here on they live
@@ -310,7 +314,8 @@ def _portable_channel(request):
     if request.get("result_handle") is not None:
         import msvcrt
 
-        result_fd = msvcrt.open_osfhandle(request.pop("result_handle"), 0)
+        # Only Windows sends a handle; typeshed has msvcrt's functions there alone.
+        result_fd = msvcrt.open_osfhandle(request.pop("result_handle"), 0)  # type: ignore[attr-defined]
     elif os.name == "posix":
         result_fd = hide_descriptor(result_fd)
     return answer_channel(result_fd, request.pop("secret"), request.pop("status"))

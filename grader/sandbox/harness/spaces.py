@@ -23,6 +23,9 @@ import struct
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox/bundle.py)
+    from ctypes import CDLL
+    from typing import Any
+
     from grader.sandbox.harness.encode import hard_exit
     from grader.sandbox.harness.lockdown import (
         CLONE_NEWIPC,
@@ -31,6 +34,7 @@ if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox
         MS_NOSUID,
         MS_PRIVATE,
         MS_REC,
+        Layers,
         clear_keyrings,
         join_cgroup,
     )
@@ -59,11 +63,18 @@ DEVICE_LINKS = {
 }
 
 
-def mount(libc, source, target, fstype, flags, data=None):
+def mount(
+    libc: "CDLL",
+    source: "str | None",
+    target: str,
+    fstype: "str | None",
+    flags: int,
+    data: "str | None" = None,
+) -> None:
     """Call mount(2); raise OSError if it fails."""
     import ctypes
 
-    code = libc.mount(
+    code: int = libc.mount(
         source.encode() if source else None,
         target.encode(),
         fstype.encode() if fstype else None,
@@ -75,7 +86,7 @@ def mount(libc, source, target, fstype, flags, data=None):
         raise OSError(number, f"mount {target}: {os.strerror(number)}")
 
 
-def unshare(libc, flags):
+def unshare(libc: "CDLL", flags: int) -> None:
     """Call unshare(2); raise OSError if it fails."""
     import ctypes
 
@@ -84,7 +95,7 @@ def unshare(libc, flags):
         raise OSError(number, f"unshare: {os.strerror(number)}")
 
 
-def prepare_view(libc, view):
+def prepare_view(libc: "CDLL", view: "dict[str, Any]") -> None:
     """Make the zygote's own view of the file system (once): see the module's docstring.
 
     ``view`` holds the folders to cover (``hidden``), those to bind back (``exposed``:
@@ -104,14 +115,14 @@ def prepare_view(libc, view):
     _read_only(libc)
 
 
-def _cover(libc, folder):
+def _cover(libc: "CDLL", folder: str) -> None:
     """Cover a folder with an empty, read-only tmpfs."""
     mount(libc, "tmpfs", folder, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,mode=755")
 
 
-def _small_dev(libc):
+def _small_dev(libc: "CDLL") -> None:
     """Give /dev only the devices a program needs, and the usual links."""
-    kept = {}
+    kept: dict[str, int] = {}
     for name in DEVICES:
         try:
             kept[name] = os.open(f"/dev/{name}", os.O_PATH)
@@ -129,14 +140,14 @@ def _small_dev(libc):
     os.mkdir("/dev/pts", 0o755)
 
 
-def _read_only(libc):
+def _read_only(libc: "CDLL") -> None:
     """Make every mount of this namespace read-only (and without setuid)."""
     import ctypes
 
     attr = ctypes.create_string_buffer(
         struct.pack("=QQQQ", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID, 0, 0, 0), 32
     )
-    done = libc.syscall(
+    done: int = libc.syscall(
         ctypes.c_long(SYS_MOUNT_SETATTR),
         ctypes.c_long(AT_FDCWD),
         b"/",
@@ -161,7 +172,7 @@ CAPABILITY_VERSION_3 = 0x20080522
 LAST_CAPABILITY = 63
 
 
-def enter_user_namespace(libc):
+def enter_user_namespace(libc: "CDLL") -> None:
     """As an ordinary user: take a user namespace of its own, where this process alone
     has the capabilities to make namespaces and mounts, its uid and gid mapped to
     themselves (the machine sees the same user)."""
@@ -175,7 +186,7 @@ def enter_user_namespace(libc):
         handle.write(f"{gid} {gid} 1")
 
 
-def drop_capabilities(libc):
+def drop_capabilities(libc: "CDLL") -> bool:
     """Give up every capability, for good (bounding, ambient, effective, permitted and
     inheritable sets); return whether none is left."""
     import ctypes
@@ -194,7 +205,7 @@ def drop_capabilities(libc):
     return True
 
 
-def enter_child(libc, config):
+def enter_child(libc: "CDLL", config: "dict[str, Any]") -> "Layers":
     """As the first process of a new PID namespace, take the submission's namespaces and uid.
 
     Return which layers hold. Never returns as root, nor with a capability: on any
@@ -202,10 +213,11 @@ def enter_child(libc, config):
     process keeps the user's uid and gives up the capabilities of the zygote's user
     namespace instead.
     """
-    held = {"cgroup": join_cgroup(config.get("cgroup", ())), "pid_ns": True}
+    held: Layers = {"cgroup": join_cgroup(config.get("cgroup", ()))}
     os.setsid()
     unshare(libc, CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_NEWUTS)
-    held.update(mount_ns=True, ipc_ns=True, net_ns=True)
+    held["mount_ns"] = True
+    held["ipc_ns"] = True
     flags = MS_NOSUID | MS_NODEV
     mount(libc, "proc", "/proc", "proc", flags | MS_NOEXEC)
     size = f"size={config['disk_bytes']},nr_inodes={config['inodes']}"

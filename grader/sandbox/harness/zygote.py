@@ -25,8 +25,13 @@ import time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox/bundle.py)
+    from _socket import socket
+    from collections.abc import Callable
+    from ctypes import CDLL
+    from typing import Any, NoReturn
+
     from grader.sandbox.harness.encode import hard_exit
-    from grader.sandbox.harness.lockdown import PR_SET_DUMPABLE, load_libc, prctl
+    from grader.sandbox.harness.lockdown import PR_SET_DUMPABLE, Layers, load_libc, prctl
     from grader.sandbox.harness.spaces import (
         CLONE_NEWPID,
         enter_child,
@@ -35,6 +40,12 @@ if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox
         unshare,
     )
 
+    # main.serve: runs a forked harness's request, given libc, the layers its namespaces
+    # hold and the marks of the phases so far.
+    Serve = Callable[
+        [dict[str, Any], "CDLL | None", Layers, "list[tuple[str, float, float]] | None"], None
+    ]
+
 # The descriptors a forked harness gets, in this order, and where it puts them.
 STDIN, OUTPUT, ANSWER = 0, 1, 3
 # The largest control message (a uid, a few paths, a few numbers).
@@ -42,7 +53,7 @@ CONTROL_BYTES = 65536
 _SIGKILL = 9
 
 
-def serve_zygote(request, serve):
+def serve_zygote(request: "dict[str, Any]", serve: "Serve") -> None:
     """Prepare once, then fork a harness for every submission the parent sends, until it goes.
 
     ``serve(request, libc, entered, marks)`` runs a forked harness's request (main.serve).
@@ -51,6 +62,8 @@ def serve_zygote(request, serve):
     import fcntl  # noqa: F401  (for the forked harnesses, loaded before the freeze)
 
     libc = load_libc()
+    if libc is None:  # no ctypes: its first mount would fail all the same
+        raise OSError("the zygote makes its namespaces through ctypes, which is missing")
     control = _socket.socket(fileno=request["control_fd"])
     # No parent-death signal: it would come when the thread that started the zygote
     # ends, not the grader. The zygote ends when its control socket does.
@@ -93,20 +106,27 @@ def serve_zygote(request, serve):
         control.sendmsg([b"X" + os.waitstatus_to_exitcode(status).to_bytes(4, "big", signed=True)])
 
 
-def _receive(control):
+def _receive(control: "socket") -> "tuple[bytes, list[int]]":
     """Receive one control message and the descriptors that came with it."""
     import _socket
 
     space = _socket.CMSG_SPACE(8 * 4)
     message, ancillary, _, _ = control.recvmsg(CONTROL_BYTES, space, _socket.MSG_CMSG_CLOEXEC)
-    fds = []
+    fds: list[int] = []
     for level, kind, data in ancillary:
         if level == _socket.SOL_SOCKET and kind == _socket.SCM_RIGHTS:
             fds.extend(int.from_bytes(data[i : i + 4], "little") for i in range(0, len(data), 4))
     return message, fds
 
 
-def _fork_harness(libc, own_pids, control, config, fds, serve):
+def _fork_harness(
+    libc: "CDLL",
+    own_pids: int,
+    control: "socket",
+    config: "dict[str, Any]",
+    fds: "list[int]",
+    serve: "Serve",
+) -> int:
     """Fork the submission's harness as pid 1 of a new PID namespace; return its pid here."""
     unshare(libc, CLONE_NEWPID)
     try:
@@ -119,7 +139,9 @@ def _fork_harness(libc, own_pids, control, config, fds, serve):
     return pid
 
 
-def _become_harness(libc, control, config, fds, serve):
+def _become_harness(
+    libc: "CDLL", control: "socket", config: "dict[str, Any]", fds: "list[int]", serve: "Serve"
+) -> "NoReturn":
     """In the forked child: take the descriptors, the namespaces and the uid, then serve."""
     try:
         import fcntl
@@ -146,9 +168,9 @@ def _become_harness(libc, control, config, fds, serve):
         hard_exit(0)
 
 
-def _read_all(fd):
+def _read_all(fd: int) -> bytes:
     """Read a descriptor to its end."""
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         chunk = os.read(fd, 1 << 20)
         if not chunk:
@@ -156,7 +178,7 @@ def _read_all(fd):
         chunks.append(chunk)
 
 
-def _write_files(files):
+def _write_files(files: "dict[str, bytes]") -> None:
     """Write the submission's files into the harness's folder."""
     for name, data in files.items():
         if "/" in name or name in ("", ".", ".."):
