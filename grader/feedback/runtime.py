@@ -180,12 +180,22 @@ def _which_spelling(missing: str, made: str, program: Program) -> str:
     return f"There is no `{missing}`, but there is `{made}`: write `{made}` here."
 
 
+def _quoted_number(program: Program) -> bool:
+    """Whether the program writes a number in quotes, like '7' (text, not a number)."""
+    for cell in program.cells:
+        for text in cell.source.split("\n"):
+            for literal in scan(text).strings:
+                if re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", literal.body):
+                    return True
+    return False
+
+
 def _type_error(error: Error, program: Program, execution: Execution) -> Advice:
     message = error.message
     compared = re.search(r"'(\S+)' not supported between instances of '(\w+)' and '(\w+)'", message)
     if compared:
         operator, *sides = compared.groups()
-        if "str" in sides and ("int" in sides or "float" in sides):
+        if "str" in sides and ("int" in sides or "float" in sides) and _quoted_number(program):
             return (
                 "type-error.compare-str",
                 (
