@@ -802,6 +802,8 @@ def names(site: Site) -> Iterator[Edit]:
                 yield site.edit(
                     "near-miss-name", fixed, name, other, facts={"name": name, "to": other}
                 )
+    if missing:
+        yield from _dashed(site, missing.group(1))
     if missing and missing.group(1).lower() in NUMBER_WORDS:
         name = missing.group(1)
         digits = NUMBER_WORDS[name.lower()]
@@ -820,6 +822,17 @@ def names(site: Site) -> Iterator[Edit]:
                 yield site.edit(
                     "near-miss-attribute", text, f".{wrong}", f".{other}", facts={"type": kind}
                 )
+
+
+def _dashed(site: Site, name: str) -> Iterator[Edit]:
+    """`can-handle-load`: a known name written with dashes, which Python reads as minus."""
+    known = set(site.bound) | set(site.focus.wanted)
+    for match in re.finditer(rf"\b{re.escape(name)}(?:\s*-\s*[A-Za-z_]\w*)+", site.line.masked):
+        written = site.line.text[match.start() : match.end()]
+        joined = "_".join(part.strip() for part in written.split("-"))
+        if joined in known:
+            fixed = replace_span(site.line.text, match.start(), match.end(), joined)
+            yield site.edit("name-joined", fixed, written, joined, facts={"name": joined})
 
 
 LINE_CORRECTIONS: tuple[Correction, ...] = (

@@ -770,6 +770,11 @@ def _token_inserted(edit: Edit, at: str) -> str:
 
 
 def _name_joined(edit: Edit, at: str) -> str:
+    if "-" in edit.old:
+        return (
+            f"A name has no dashes: Python reads `{edit.old}`{at} as names with minus signs "
+            f"between them. Write it with underscores, `{edit.new}`: `{edit.after}`."
+        )
     return (
         f"A name has no spaces: Python reads `{edit.old}`{at} as separate names. Write it "
         f"as one, with underscores, `{edit.new}`: `{edit.after}`."

@@ -49,7 +49,8 @@ _NUMBER = re.compile(r"\d[\w.]*|\.\d\w*")
 VOCABULARY = (",", ":", "=", "==", ">=", "<=", ".", "(", ")", "[", "]", "{", "}", "in")
 # The keywords that continue a block, and the headers each continues.
 _CONTINUES = {
-    "else": ("if", "elif", "for", "while", "try", "except"),
+    # Not `for` or `while`: their `else` is rarely what a first-week program means.
+    "else": ("if", "elif", "try", "except"),
     "elif": ("if", "elif"),
     "except": ("try", "except"),
     "finally": ("try", "except", "else"),
@@ -151,8 +152,7 @@ def _at(site: Site, found: list[Token], index: int) -> Iterator[Edit]:
     token = found[index]
     text = site.line.text
     if token.kind != "string" and token.kind != "number":
-        removed = replace_span(text, token.start, token.end, "")
-        yield _edit(site, "token-removed", removed, token.text, "", token)
+        yield _edit(site, "token-removed", _without(text, token), token.text, "", token)
     for new in VOCABULARY:
         if new == token.text or token.kind in ("string", "number"):
             continue
@@ -166,6 +166,17 @@ def _at(site: Site, found: list[Token], index: int) -> Iterator[Edit]:
             continue
         fixed = replace_span(text, token.end, token.end, _spaced(new))
         yield _edit(site, "token-inserted", fixed, "", new, token)
+
+
+def _without(text: str, token: Token) -> str:
+    """The line with a token taken out, and the spaces around it as a learner would leave them."""
+    left, right = text[: token.start], text[token.end :]
+    if not left.strip():
+        return left + right.lstrip(" ")
+    after, before = right.lstrip(" ")[:1], left.rstrip(" ")[-1:]
+    spaced = left.endswith(" ") or right.startswith(" ")
+    tight = not spaced or not after or after in ")]},:." or before in "([{."
+    return left.rstrip(" ") + ("" if tight else " ") + right.lstrip(" ")
 
 
 def _spaced(new: str) -> str:
