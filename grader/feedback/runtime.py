@@ -311,10 +311,20 @@ def _value_error(error: Error, program: Program, execution: Execution) -> Advice
     )
 
 
+# `.items()` as beginners misspell it, and what each spelling misses.
+_ITEMS_MISSPELT = {
+    "item": "A dictionary's pairs come from `.items()`, with an s.",
+    "iteritems": "`.iteritems()` is Python 2's; in Python 3 a dictionary's pairs come from "
+    "`.items()`.",
+    "Items": "Python tells capitals from small letters: a dictionary's pairs come from "
+    "`.items()`, with a small i.",
+}
+
+
 def _attribute_error(error: Error, program: Program, execution: Execution) -> Advice:
     match = re.search(r"'(\w+)' object has no attribute '(\w+)'", error.message)
-    if match and match.group(2) in ("item", "iteritems", "Items"):
-        return "attribute-error", "A dictionary's pairs come from `.items()`, with an s.", True
+    if match and match.group(2) in _ITEMS_MISSPELT:
+        return "attribute-error", _ITEMS_MISSPELT[match.group(2)], True
     if match:
         kind, name = match.groups()
         return (

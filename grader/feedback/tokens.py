@@ -47,6 +47,10 @@ _NUMBER = re.compile(r"\d[\w.]*|\.\d\w*")
 # program uses, and the keywords that join its parts. Each is tried in place of a token
 # and between two tokens; the compiler and the checks decide which one was meant.
 VOCABULARY = (",", ":", "=", "==", ">=", "<=", ".", "(", ")", "[", "]", "{", "}", "in")
+# The keywords a keyword is most often written for: one of them in place of another. Not
+# the words that start a statement (`for`, `if`): one of those for another is a new
+# statement, not a typo.
+KEYWORDS = ("in", "else", "elif", "and", "or", "not", "is")
 # The keywords that continue a block, and the headers each continues.
 _CONTINUES = {
     # Not `for` or `while`: their `else` is rarely what a first-week program means.
@@ -153,18 +157,19 @@ def _at(site: Site, found: list[Token], index: int) -> Iterator[Edit]:
     text = site.line.text
     if token.kind != "string" and token.kind != "number":
         yield _edit(site, "token-removed", _without(text, token), token.text, "", token)
-    for new in VOCABULARY:
+    words = KEYWORDS if keyword.iskeyword(token.text) else ()
+    for new in (*VOCABULARY, *words):
         if new == token.text or token.kind in ("string", "number"):
             continue
-        if token.kind == "name" and not keyword.iskeyword(token.text) and new != "in":
+        if token.kind == "name" and not keyword.iskeyword(token.text) and not new.isalpha():
             continue  # a name is replaced only by a word; `=` for `x` is no typo
-        fixed = replace_span(text, token.start, token.end, _spaced(new))
+        fixed = _put(text, token.start, token.end, new)
         yield _edit(site, "token-replaced", fixed, token.text, new, token)
     nxt = found[index + 1] if index + 1 < len(found) else None
     for new in VOCABULARY:
         if new == token.text or (nxt is not None and new == nxt.text):
             continue
-        fixed = replace_span(text, token.end, token.end, _spaced(new))
+        fixed = _put(text, token.end, token.end, new)
         yield _edit(site, "token-inserted", fixed, "", new, token)
 
 
@@ -179,8 +184,19 @@ def _without(text: str, token: Token) -> str:
     return left.rstrip(" ") + ("" if tight else " ") + right.lstrip(" ")
 
 
-def _spaced(new: str) -> str:
-    return f" {new} " if new.isalpha() else new
+def _put(text: str, start: int, end: int, new: str) -> str:
+    """Write a token in place of a span, with a space either side of a word where needed."""
+    if new.isalpha():
+        before, after = text[:start].rstrip(" ")[-1:], text[end:].lstrip(" ")[:1]
+        lead = " " if before and (before.isalnum() or before in "_)]}'\"") else ""
+        tail = " " if after and (after.isalnum() or after in "_([{'\"") else ""
+        new = lead + new + tail
+        return (
+            text[:start].rstrip(" ") + new + text[end:].lstrip(" ")
+            if lead or tail
+            else (replace_span(text, start, end, new))
+        )
+    return replace_span(text, start, end, new)
 
 
 def _edit(site: Site, kind: str, fixed: str, old: str, new: str, token: Token) -> Edit:
