@@ -130,6 +130,37 @@ def generic_edits(program: Program, focus: Focus, bound: frozenset[str]) -> Iter
         yield from token_edits(site)
 
 
+def _statement(lines: tuple[str, ...], number: int) -> tuple[int, int]:
+    """The lines (first, after last) of the top-level statement a line belongs to."""
+    continues = ("else", "elif", "except", "finally", "#", ")", "]", "}")
+
+    def top(number: int) -> bool:
+        text = lines[number - 1]
+        return bool(text.strip()) and not text[0].isspace() and not text.startswith(continues)
+
+    first = next((n for n in range(number, 0, -1) if top(n)), 1)
+    last = next((n for n in range(number + 1, len(lines) + 1) if top(n)), len(lines) + 1)
+    return first, last
+
+
+def _reads(site: Site, window: tuple[int, int], line: str) -> bool:
+    """Whether the statement around the line reads as Python with the line written anew.
+
+    Compiling a whole long program for each of hundreds of candidates costs seconds;
+    the statement alone costs little, and a statement Python cannot read leaves the
+    whole cell unreadable too. (A statement it can read is compiled whole afterwards,
+    with the rest of the cell, as every candidate is.)
+    """
+    first, last = window
+    lines = list(site.lines[first - 1 : last - 1])
+    lines[site.number - first] = line
+    try:
+        compile("\n".join(lines), "<statement>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, MemoryError, RecursionError, OverflowError):
+        return False
+    return True
+
+
 def token_edits(site: Site) -> Iterator[Edit]:
     """Every one-token edit of a line Python could not read, nearest the caret first."""
     error = site.focus.error
@@ -138,25 +169,32 @@ def token_edits(site: Site) -> Iterator[Edit]:
     found = tokens(site.line.text)
     if not found:
         return
-    yield from _joined(site, found)
+    window = _statement(site.lines, site.number)
+    if error.line is not None and error.cell == site.cell.number and not site.error_here:
+        # An edit on the line before must make the error's own line readable as well.
+        there = _statement(site.lines, min(error.line, len(site.lines)))
+        window = (min(window[0], there[0]), max(window[1], there[1]))
+    yield from _joined(site, found, window)
     yield from _continued(site, found)
     caret = (error.offset or 1) - 1 if site.error_here else len(site.line.text)
     order = sorted(range(len(found)), key=lambda i: abs(found[i].start - caret))
     made = 0
     for index in order:
-        for edit in _at(site, found, index):
+        for edit in _at(site, found, index, window):
             made += 1
             if made > MOST:
                 return
             yield edit
 
 
-def _at(site: Site, found: list[Token], index: int) -> Iterator[Edit]:
+def _at(site: Site, found: list[Token], index: int, window: tuple[int, int]) -> Iterator[Edit]:
     """The edits of one token: removed, replaced, or a token written after it."""
     token = found[index]
     text = site.line.text
     if token.kind != "string" and token.kind != "number":
-        yield _edit(site, "token-removed", _without(text, token), token.text, "", token)
+        yield from _edit(
+            site, window, "token-removed", _without(text, token), token.text, "", token
+        )
     words = KEYWORDS if keyword.iskeyword(token.text) else ()
     for new in (*VOCABULARY, *words):
         if new == token.text or token.kind in ("string", "number"):
@@ -164,13 +202,13 @@ def _at(site: Site, found: list[Token], index: int) -> Iterator[Edit]:
         if token.kind == "name" and not keyword.iskeyword(token.text) and not new.isalpha():
             continue  # a name is replaced only by a word; `=` for `x` is no typo
         fixed = _put(text, token.start, token.end, new)
-        yield _edit(site, "token-replaced", fixed, token.text, new, token)
+        yield from _edit(site, window, "token-replaced", fixed, token.text, new, token)
     nxt = found[index + 1] if index + 1 < len(found) else None
     for new in VOCABULARY:
         if new == token.text or (nxt is not None and new == nxt.text):
             continue
         fixed = _put(text, token.end, token.end, new)
-        yield _edit(site, "token-inserted", fixed, "", new, token)
+        yield from _edit(site, window, "token-inserted", fixed, "", new, token)
 
 
 def _without(text: str, token: Token) -> str:
@@ -199,16 +237,26 @@ def _put(text: str, start: int, end: int, new: str) -> str:
     return replace_span(text, start, end, new)
 
 
-def _edit(site: Site, kind: str, fixed: str, old: str, new: str, token: Token) -> Edit:
+def _edit(
+    site: Site,
+    window: tuple[int, int],
+    kind: str,
+    fixed: str,
+    old: str,
+    new: str,
+    token: Token,
+) -> Iterator[Edit]:
+    """The edit that writes a line anew, if its statement then reads as Python."""
     # Written as a learner would: one space between words, none before a separator.
     indent = fixed[: len(fixed) - len(fixed.lstrip())]
     body = re.sub(r"(?<=\S)  +", " ", fixed.strip())
     if new in (",", ":", ")", "]", "}", "."):
         body = re.sub(rf"(?<=\w) +(?={re.escape(new)})", "", body)
-    return site.edit(kind, indent + body, old, new, facts={"near": token.text})
+    if _reads(site, window, indent + body):
+        yield site.edit(kind, indent + body, old, new, facts={"near": token.text})
 
 
-def _joined(site: Site, found: list[Token]) -> Iterator[Edit]:
+def _joined(site: Site, found: list[Token], window: tuple[int, int]) -> Iterator[Edit]:
     """Names written apart, with spaces, that are one known name with underscores."""
     known = set(site.bound) | set(site.focus.wanted)
     text = site.line.text
@@ -221,7 +269,8 @@ def _joined(site: Site, found: list[Token]) -> Iterator[Edit]:
             if name in known:
                 old = text[run[0].start : run[-1].end]
                 fixed = replace_span(text, run[0].start, run[-1].end, name)
-                yield site.edit("name-joined", fixed, old, name, facts={"name": name})
+                if _reads(site, window, fixed):
+                    yield site.edit("name-joined", fixed, old, name, facts={"name": name})
 
 
 def _continued(site: Site, found: list[Token]) -> Iterator[Edit]:
