@@ -43,7 +43,7 @@ def said_once(steps: tuple[StepResult, ...]) -> tuple[StepResult, ...]:
 _NEVER_CREATED = re.compile(r"^`(\w+)` was never created\. (?=.*name '\1' is not defined)", re.S)
 
 
-# "`systems` at line 2 is a set, not a dictionary": what a value is, and is not.
+# "`table` at line 2 is a set, not a dictionary": what a value is, and is not.
 _KIND_OF = re.compile(r"`(\w+)`[^.`]*? is an? (\w+), not an? (\w+)")
 
 

@@ -10,7 +10,7 @@ before, where the mistake often is), every single-token edit of a small vocabula
 - a token removed;
 - a token replaced by a separator, an operator or a keyword of the vocabulary;
 - a token of the vocabulary inserted between two tokens, or at the line's end;
-- names written apart joined into one known name (`can handle load`);
+- names written apart joined into one known name (`total sum` for `total_sum`);
 - a line that continues a block (`else:`, `elif`, `except`) moved to the indentation
   of a header above it.
 
