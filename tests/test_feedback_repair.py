@@ -12,6 +12,7 @@ import textwrap
 from grader.feedback.edits import Edit
 from grader.feedback.fixes import KINDS, describe
 from grader.feedback.repair import candidates, error_focus, step_focus
+from grader.feedback.tokens import GENERIC
 from grader.load import Cell, Program
 from grader.result import Location
 from grader.sandbox import Error
@@ -109,7 +110,10 @@ def test_a_second_mistake_elsewhere_leaves_the_first_ones_edit_standing() -> Non
     """A candidate must compile, not pass: a bracket closed is the edit, whatever follows."""
     program = script(HEAD + "print(systems\n")
     edits = candidates(program, error_focus(program, syntax_error(program), NAMES))
-    assert [e.after for e in edits] == ["print(systems)"]
+    assert edits[0].after == "print(systems)"
+    # Of the error model's own shapes, the bracket closed is the only one; the generic
+    # one-token model proposes more, after it, that the search verifies in turn.
+    assert [e.after for e in edits if e.kind not in GENERIC] == ["print(systems)"]
 
 
 def test_words_without_quotes_get_them_all_in_one_edit() -> None:

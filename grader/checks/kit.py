@@ -138,7 +138,11 @@ def exists(
         return timed
     stop = stop_reason(case)
     if stop is not None:
-        return fail(f"`{name}` was never created. {stop.text}", stop.code, stop.location)
+        # A name the program made, but that holds what cannot be sent back (a type, a
+        # function), was created: the error alone says what went wrong.
+        made = name in dict(case.run.main.names)
+        lead = "" if made else f"`{name}` was never created. "
+        return fail(f"{lead}{stop.text}", stop.code, stop.location)
     gone = _deleted(case, name) or _in_markdown(case, name)
     if gone is not None:
         return gone

@@ -201,6 +201,20 @@ def quotes(site: Site) -> Iterator[Edit]:
                 written,
                 body.strip(),
             )
+    quoted = [s for s in plain if _NUMBER.fullmatch(s.body.strip())]
+    if len(quoted) > 1:
+        # Every number of the line in quotes: one mistake, made once per value.
+        fixed = text
+        for literal in reversed(quoted):
+            fixed = replace_span(fixed, literal.start, literal.end, literal.body.strip())
+        first = quoted[0]
+        yield site.edit(
+            "quoted-number",
+            fixed,
+            text[first.start : first.end],
+            first.body.strip(),
+            facts={"count": str(len(quoted))},
+        )
     keywords = [
         s
         for s in plain
@@ -649,6 +663,29 @@ def _other_key(site: Site, first: str, second: str) -> Iterator[Edit]:
             )
 
 
+# A dictionary handed to a function (`range(d)`, `enumerate(d)`, `items(d)`) where its
+# pairs were meant.
+_WRAPPED = re.compile(r"(?P<call>[A-Za-z_]\w*)\(\s*(?P<owner>[A-Za-z_]\w*)\s*\)$")
+
+
+def _wrapped(site: Site, match: re.Match[str]) -> Iterator[Edit]:
+    """`for k, v in f(d):` over a dictionary `d`, where `d.items()` gives the pairs."""
+    wrapped = _WRAPPED.match(match.group("iter").strip())
+    if wrapped is None or site.focus.kinds.get(wrapped.group("owner")) != "dict":
+        return
+    owner, call = wrapped.group("owner"), wrapped.group("call")
+    text = site.line.text
+    start = match.start("iter")
+    end = start + len(match.group("iter").rstrip())
+    yield site.edit(
+        "items",
+        replace_span(text, start, end, f"{owner}.items()"),
+        text[start:end],
+        f"{owner}.items()",
+        facts={"owner": owner, "call": call},
+    )
+
+
 def loops(site: Site) -> Iterator[Edit]:
     """A for loop's two variables in the wrong order, or over a dictionary's keys or values."""
     code = site.line.code
@@ -698,6 +735,7 @@ def loops(site: Site) -> Iterator[Edit]:
         f"{second}, {first}",
         facts={"first": first, "second": second},
     )
+    yield from _wrapped(site, match)
     iterable = _ITERABLE.match(match.group("iter").strip())
     if iterable and (
         iterable.group("method") or iterable.group("uncalled") or iterable.group("bare") is not None
@@ -764,6 +802,8 @@ def names(site: Site) -> Iterator[Edit]:
                 yield site.edit(
                     "near-miss-name", fixed, name, other, facts={"name": name, "to": other}
                 )
+    if missing:
+        yield from _dashed(site, missing.group(1))
     if missing and missing.group(1).lower() in NUMBER_WORDS:
         name = missing.group(1)
         digits = NUMBER_WORDS[name.lower()]
@@ -782,6 +822,17 @@ def names(site: Site) -> Iterator[Edit]:
                 yield site.edit(
                     "near-miss-attribute", text, f".{wrong}", f".{other}", facts={"type": kind}
                 )
+
+
+def _dashed(site: Site, name: str) -> Iterator[Edit]:
+    """`can-handle-load`: a known name written with dashes, which Python reads as minus."""
+    known = set(site.bound) | set(site.focus.wanted)
+    for match in re.finditer(rf"\b{re.escape(name)}(?:\s*-\s*[A-Za-z_]\w*)+", site.line.masked):
+        written = site.line.text[match.start() : match.end()]
+        joined = "_".join(part.strip() for part in written.split("-"))
+        if joined in known:
+            fixed = replace_span(site.line.text, match.start(), match.end(), joined)
+            yield site.edit("name-joined", fixed, written, joined, facts={"name": joined})
 
 
 LINE_CORRECTIONS: tuple[Correction, ...] = (

@@ -15,7 +15,7 @@ knows an exercise (the names a step asks for come in as data).
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
 from grader.analysis import trees
@@ -155,6 +155,38 @@ WHOLE_PROGRAM = frozenset(
         "else-indented",
     }
 )
+
+
+# Corrections a beginner makes the same way on several lines (quotes around `True` and
+# around `False`): the same correction on every line is one change, said once.
+REPEATED = ("quoted-bool", "quoted-number", "quoted-name")
+
+
+def repeated(edits: Iterable[Edit], original: Program) -> Iterator[Edit]:
+    """The edits of one kind of ``REPEATED`` on every line they apply to, as one edit.
+
+    Of each line, the last edit of the kind proposed counts: a line's edit of all its
+    values comes after those of one value.
+    """
+    by_kind: dict[str, dict[Location, Edit]] = {}
+    for edit in edits:
+        if edit.kind in REPEATED:
+            by_kind.setdefault(edit.kind, {})[edit.place] = edit
+    for at in by_kind.values():
+        if len(at) < 2:
+            continue
+        lines = {cell.number: cell.source.split("\n") for cell in original.cells}
+        for place, edit in at.items():
+            changed_cell = next(c for c in edit.cells if c.number == place.cell)
+            lines[place.cell][place.line - 1] = changed_cell.source.split("\n")[place.line - 1]
+        program = original
+        for number, text in lines.items():
+            program = replace(program, cells=changed(program, number, text))
+        cells = program.cells
+        places = sorted(at, key=lambda p: ((p.cell or 0), p.line))
+        first = at[places[0]]
+        also = ", ".join(p.describe() for p in places[1:])
+        yield replace(first, cells=cells, facts={**first.facts, "also": also})
 
 
 def ranked(edits: Iterable[Edit], focus: Focus, original: Program) -> list[Edit]:

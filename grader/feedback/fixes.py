@@ -120,17 +120,31 @@ def _quoted_name(edit: Edit, at: str) -> str:
     )
 
 
+def _also(text: str, edit: Edit) -> str:
+    """A sentence, and the other lines where the same change is to be made."""
+    also = edit.facts.get("also")
+    return f"{text} The same at {also}." if also else text
+
+
 def _quoted_number(edit: Edit, at: str) -> str:
-    return (
+    if edit.facts.get("count", "1") != "1":
+        return _also(
+            f"The numbers{at} are in quotes, like `{edit.old}`, so they are text, not "
+            f"numbers. Remove the quotes: `{edit.after}`.",
+            edit,
+        )
+    return _also(
         f"`{edit.old}`{at} is text, because of its quotes, not the number {edit.new}. "
-        f"Remove the quotes: `{edit.after}`."
+        f"Remove the quotes: `{edit.after}`.",
+        edit,
     )
 
 
 def _quoted_bool(edit: Edit, at: str) -> str:
-    return (
+    return _also(
         f"`{edit.old}`{at} is text, because of its quotes, not the value {edit.new}. Remove "
-        f"the quotes: `{edit.after}`."
+        f"the quotes: `{edit.after}`.",
+        edit,
     )
 
 
@@ -305,6 +319,16 @@ def _items(edit: Edit, at: str) -> str:
         )
     elif old.endswith(".keys()"):
         gives = f"`{old}`{at} gives only the keys of `{owner}`, without their values"
+    elif edit.facts.get("call") in dir(dict):
+        gives = (
+            f"`{edit.facts['call']}` is not a function of its own{at}: it belongs to the "
+            f"dictionary and is written after it, with a dot"
+        )
+    elif edit.facts.get("call"):
+        gives = (
+            f"`{old}`{at} hands `{owner}` to `{edit.facts['call']}`, which does not give "
+            f"its keys with their values"
+        )
     elif old == owner:
         gives = f"Looping over `{owner}` itself{at} gives only its keys, without their values"
     else:
@@ -726,7 +750,53 @@ def _number_text(edit: Edit, at: str) -> str:
     )
 
 
+def _token_removed(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.old}`{at} is one too many: Python cannot read the line with it. Remove it: "
+        f"`{edit.after}`."
+    )
+
+
+def _token_replaced(edit: Edit, at: str) -> str:
+    return (
+        f"Python cannot read `{edit.old}`{at} in this place: write `{edit.new}` instead: "
+        f"`{edit.after}`."
+    )
+
+
+def _token_inserted(edit: Edit, at: str) -> str:
+    near = edit.facts.get("near", "")
+    return f"Python expects `{edit.new}` after `{near}`{at}: write `{edit.after}`."
+
+
+def _name_joined(edit: Edit, at: str) -> str:
+    if "-" in edit.old:
+        return (
+            f"A name has no dashes: Python reads `{edit.old}`{at} as names with minus signs "
+            f"between them. Write it with underscores, `{edit.new}`: `{edit.after}`."
+        )
+    return (
+        f"A name has no spaces: Python reads `{edit.old}`{at} as separate names. Write it "
+        f"as one, with underscores, `{edit.new}`: `{edit.after}`."
+    )
+
+
+def _continued_indented(edit: Edit, at: str) -> str:
+    word, header = edit.facts.get("word", ""), edit.facts.get("header", "")
+    level = int(edit.new or "0")
+    where = f"indented by {level} spaces" if level else "at the left margin"
+    return (
+        f"`{word}`{at} continues the `{header}` of line {edit.facts.get('line', '')}, so it "
+        f"must start exactly below it, {where}, not inside its block."
+    )
+
+
 _WORDS: dict[str, Callable[[Edit, str], str]] = {
+    "token-removed": _token_removed,
+    "token-replaced": _token_replaced,
+    "token-inserted": _token_inserted,
+    "name-joined": _name_joined,
+    "continued-indented": _continued_indented,
     "number-text": _number_text,
     "keyword-case": _keyword_case,
     "two-statements": _two_statements,

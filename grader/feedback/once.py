@@ -43,10 +43,23 @@ def said_once(steps: tuple[StepResult, ...]) -> tuple[StepResult, ...]:
 _NEVER_CREATED = re.compile(r"^`(\w+)` was never created\. (?=.*name '\1' is not defined)", re.S)
 
 
+# "`table` at line 2 is a set, not a dictionary": what a value is, and is not.
+_KIND_OF = re.compile(r"`(\w+)`[^.`]*? is an? (\w+), not an? (\w+)")
+
+
 def say_once(result: Result) -> Result:
-    """Drop what a message says twice about one name: its absence, before the error saying so."""
+    """Drop what a report says twice about one name.
+
+    Its absence, before the error saying so; and the program's error, when it explains
+    what a value is (a set, not a dictionary) that a failed step has said already: the
+    step says it where the mistake is, and the error is its consequence.
+    """
     steps = tuple(replace(s, message=_NEVER_CREATED.sub("", s.message)) for s in result.steps)
-    return replace(result, steps=steps, message=_NEVER_CREATED.sub("", result.message))
+    message, location = _NEVER_CREATED.sub("", result.message), result.location
+    said = {fact for s in steps if not s.passed for fact in _KIND_OF.findall(s.message)}
+    if said and said & set(_KIND_OF.findall(message)):
+        message, location = "", None
+    return replace(result, steps=steps, message=message, location=location)
 
 
 def more_cells(errors: tuple[Error, ...]) -> str:

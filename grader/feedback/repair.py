@@ -16,9 +16,10 @@ from collections.abc import Mapping
 
 from grader.analysis import trees
 from grader.feedback.corrections import line_edits
-from grader.feedback.edits import Edit, Focus, ranked
+from grader.feedback.edits import Edit, Focus, ranked, repeated
 from grader.feedback.moves import statement_edits
 from grader.feedback.scan import bound_names, scan
+from grader.feedback.tokens import generic_edits
 from grader.load import Program
 from grader.result import Location
 from grader.sandbox import Error
@@ -31,7 +32,14 @@ _LOOK_BEFORE = ("expected ':'", "was never closed", "invalid syntax", "expected 
 def candidates(program: Program, focus: Focus) -> list[Edit]:
     """Return the edits of the error model the focus asks for, in the order to try them."""
     bound = bound_names(program)
-    found = [*line_edits(program, focus, bound), *statement_edits(program, focus, bound)]
+    lines = list(line_edits(program, focus, bound))
+    found = [
+        *lines,
+        *repeated(lines, program),
+        *statement_edits(program, focus, bound),
+        # The generic model last: an edit a correction of its own names is said its way.
+        *generic_edits(program, focus, bound),
+    ]
     return ranked(found, focus, program)
 
 

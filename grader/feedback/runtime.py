@@ -180,12 +180,22 @@ def _which_spelling(missing: str, made: str, program: Program) -> str:
     return f"There is no `{missing}`, but there is `{made}`: write `{made}` here."
 
 
+def _quoted_number(program: Program) -> bool:
+    """Whether the program writes a number in quotes, like '7' (text, not a number)."""
+    for cell in program.cells:
+        for text in cell.source.split("\n"):
+            for literal in scan(text).strings:
+                if re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", literal.body):
+                    return True
+    return False
+
+
 def _type_error(error: Error, program: Program, execution: Execution) -> Advice:
     message = error.message
     compared = re.search(r"'(\S+)' not supported between instances of '(\w+)' and '(\w+)'", message)
     if compared:
         operator, *sides = compared.groups()
-        if "str" in sides and ("int" in sides or "float" in sides):
+        if "str" in sides and ("int" in sides or "float" in sides) and _quoted_number(program):
             return (
                 "type-error.compare-str",
                 (
@@ -301,10 +311,20 @@ def _value_error(error: Error, program: Program, execution: Execution) -> Advice
     )
 
 
+# `.items()` as beginners misspell it, and what each spelling misses.
+_ITEMS_MISSPELT = {
+    "item": "A dictionary's pairs come from `.items()`, with an s.",
+    "iteritems": "`.iteritems()` is Python 2's; in Python 3 a dictionary's pairs come from "
+    "`.items()`.",
+    "Items": "Python tells capitals from small letters: a dictionary's pairs come from "
+    "`.items()`, with a small i.",
+}
+
+
 def _attribute_error(error: Error, program: Program, execution: Execution) -> Advice:
     match = re.search(r"'(\w+)' object has no attribute '(\w+)'", error.message)
-    if match and match.group(2) in ("item", "iteritems", "Items"):
-        return "attribute-error", "A dictionary's pairs come from `.items()`, with an s.", True
+    if match and match.group(2) in _ITEMS_MISSPELT:
+        return "attribute-error", _ITEMS_MISSPELT[match.group(2)], True
     if match:
         kind, name = match.groups()
         return (

@@ -28,6 +28,7 @@ from grader.feedback.ending import is_exit
 from grader.feedback.explain import advice_for, explain, location_of
 from grader.feedback.fixes import describe
 from grader.feedback.repair import candidates, error_focus, kinds_of, step_focus
+from grader.feedback.tokens import GENERIC
 from grader.load import Program
 from grader.result import Location, Result
 from grader.safe import safe_text
@@ -252,6 +253,8 @@ def _better(
     """Whether a candidate repairs what the search looked at, breaking nothing before it."""
     if any(b and not a for a, b in zip(after, before, strict=True)):
         return False  # a step that passed no longer does
+    if edit.kind in GENERIC:
+        return all(after)
     error = focus.error
     # A program that ran must reach the step: an edit that only moves its error out of
     # the way (text in quotes for a missing name, a line removed) is no repair. A
@@ -379,8 +382,10 @@ def apply(result: Result, repair: Repair | None) -> Result:
         else:
             steps.append(replace(step, message=rewritten(step.message)))
     message, where = rewritten(result.message), result.location
-    if repair.settles and repair.message:
-        message, where = "", None  # the step's edit also removes the program's error
+    if repair.settles:
+        # The step's edit also removes the program's error: the error follows from the
+        # mistake the step's message names, and saying it again would be a second fact.
+        message, where = "", None
     return replace(result, steps=tuple(steps), message=message, location=where)
 
 
