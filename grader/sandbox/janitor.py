@@ -34,6 +34,8 @@ class Janitor:
         self._lock = threading.RLock()
         self._wake = threading.Condition(self._lock)
         self._busy: list[tuple[Leaf, float]] = []
+        # How many busy leaves the thread is trying right now, out of _busy meanwhile.
+        self._trying = 0
         self._ready: dict[tuple[int, int], list[Leaf]] = {}
         self._ahead = ahead
         self._thread: threading.Thread | None = None
@@ -94,7 +96,7 @@ class Janitor:
     def pending(self) -> int:
         """Return how many leaves the janitor still has to remove."""
         with self._lock:
-            return len(self._busy)
+            return len(self._busy) + self._trying
 
     def _start(self) -> None:
         """Start the thread if it is not running (the lock is held)."""
@@ -111,11 +113,13 @@ class Janitor:
         while True:
             with self._lock:
                 busy, self._busy = self._busy, []
+                self._trying = len(busy)
                 missing = [k for k, leaves in self._ready.items() if len(leaves) < self._ahead]
                 closed = self._closed
             still = self._retry(busy)
             made = {} if closed else self._make(missing)
             with self._lock:
+                self._trying = 0
                 if self._closed:
                     # close() took what it saw; what this round holds goes now.
                     self._thread = None
