@@ -228,10 +228,19 @@ def _display_only(case: Case, printed: _Printed) -> Verdict | None:
 
 
 def _printed_other(case: Case, printed: _Printed) -> Verdict | None:
-    """A line that shows `systems`, or the result's name in quotes."""
+    """A line that shows `systems`, or the result's name in quotes.
+
+    A value alone does not say what was printed: the program's own dictionary may hold
+    the same entries as `systems` (capacities stored instead of answers). A line that a
+    print of the result printed, showing the result's own value, printed the result.
+    """
     for line in printed.lines:
-        if same(line.value, case.expected.systems) or (
-            type(line.value) is dict and same(line.value, case.value(SYSTEMS))
+        printed_result = same(line.value, printed.own) and any(
+            p.location == line.location for p in printed.prints
+        )
+        if not printed_result and (
+            same(line.value, case.expected.systems)
+            or (type(line.value) is dict and same(line.value, case.value(SYSTEMS)))
         ):
             return fail(
                 f"The line printed {where(line.location)} shows `{SYSTEMS}`: {show(line.value)}. Print the "
