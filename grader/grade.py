@@ -22,17 +22,22 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader.analysis.source import Source
 from grader.checks.case import Case
 from grader.checks.judge import Unloaded
 from grader.exercise import Exercise, builtin
-from grader.feedback.search import Repair, apply, find
 from grader.load import LoadError, Program, is_supported, load
 from grader.result import Report, Result, Status, submission_order
 from grader.safe import shown_name
 from grader.sandbox import Limits, Run, Sandbox, SandboxUnavailable, run
 from grader.stopping import Stop
+
+if TYPE_CHECKING:
+    # The repair search is imported when a submission fails, not before: a grading
+    # whose submissions all pass never loads it.
+    from grader.feedback.search import Repair
 
 # pytest's exit code when the session was interrupted (pytest.ExitCode.INTERRUPTED).
 INTERRUPTED = 2
@@ -370,6 +375,8 @@ def _graded(
         for position, found in repairs.items():
             repair = _repair(found, stop)
             if repair is not None:
+                from grader.feedback.search import apply
+
                 results[position] = apply(chunk[position], repair)
         kept.clear()
     if not stop.is_set():
@@ -401,11 +408,12 @@ def _repairs(
     limits: Limits,
 ) -> dict[int, Future[Repair | None]]:
     """Start the repair search for every result of a chunk that failed, on the pool."""
-    return {
-        position: pool.submit(find, kept[position], sandbox, limits)
-        for position, result in chunk.items()
-        if position in kept and result.status is not Status.PASSED
-    }
+    failed = [p for p, result in chunk.items() if p in kept and result.status is not Status.PASSED]
+    if not failed:
+        return {}
+    from grader.feedback.search import find
+
+    return {position: pool.submit(find, kept[position], sandbox, limits) for position in failed}
 
 
 def _cases(

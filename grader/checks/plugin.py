@@ -45,6 +45,8 @@ CHECKS_FILE = Path(test_steps.__file__).resolve()
 
 # Each item's reports, by phase ("setup", "call", "teardown"), as pytest made them.
 REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
+# The verdict an item gave, read from its reports once it has run, for the later steps.
+VERDICT = pytest.StashKey[Verdict]()
 
 
 class CasesPlugin:
@@ -79,6 +81,7 @@ class CasesPlugin:
 
     def items(self, parent: Checks) -> Iterator[Check]:
         """The items of every submission, in the order they run: program first, then steps."""
+        marks = {number: pytest.mark.step(number) for number in self.steps}
         for index in range(self.count):
             made: Check = ProgramItem.from_parent(
                 parent, name=f"test_program[{index}]", index=index, number=PROGRAM
@@ -89,7 +92,7 @@ class CasesPlugin:
                 made = StepItem.from_parent(
                     parent, name=f"test_step[{index}-step{number}]", index=index, number=number
                 )
-                made.add_marker(pytest.mark.step(number))
+                made.add_marker(marks[number])
                 self._items[(index, number)] = made
                 yield made
 
@@ -122,7 +125,7 @@ class CasesPlugin:
     def earlier(self, index: int, number: int) -> dict[int, Verdict]:
         """The verdicts of the program and of the steps before this one, from their items."""
         before = (PROGRAM, *(n for n in self.steps if n < number))
-        return {n: verdict_of(_entry(self._items[(index, n)])) for n in before}
+        return {n: _verdict(self._items[(index, n)]) for n in before}
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(
@@ -229,6 +232,14 @@ class StepItem(Check):
         assert self.submission is not None
         earlier = self.cases.earlier(self.index, self.number)
         test_steps.test_step(self.submission, self.number, earlier, self.record_property)
+
+
+def _verdict(item: pytest.Item) -> Verdict:
+    """The verdict of an item that has run, read from its reports (once: they are final)."""
+    verdict = item.stash.get(VERDICT, None)
+    if verdict is None:
+        verdict = item.stash[VERDICT] = verdict_of(_entry(item))
+    return verdict
 
 
 def _entry(item: pytest.Item) -> dict[str, Any]:
