@@ -2,7 +2,7 @@
 
 The checks run in-process with ``pytest.main``, as pytest runs tests that are not Python
 functions: the plugin collects grader/checks/test_steps.py itself (``Checks``, a
-``pytest.File``) into items of its own, a ``ProgramItem`` per submission (the program as
+``pytest.File``, the only file of its ``Folder`` that pytest sees) into items of its own, a ``ProgramItem`` per submission (the program as
 a whole) and a ``StepItem`` per submission and step, each step item marked with its
 step. Each item's ``runtest`` calls the test of test_steps.py it stands for, which says
 what the item checks. Items run submission by submission, program first, then step 1,
@@ -14,7 +14,8 @@ verdict.
 
 An item costs only what it uses: its place is the test's line, known without reading the
 file system; a failed item's report is its verdict's line, not a traceback; and no
-fixture is set up for it. pytest's Python collection is not loaded at all.
+fixture is set up for it. pytest's Python collection is not loaded at all, and collection
+starts at the checks' folder, never listing another.
 
 Submissions arrive as a stream, in order: a later one may still be running in its child
 while an earlier one is judged, and each is let go once its last item has run. The
@@ -33,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pytest_jsonreport import plugin as jsonreport
 from pytest_jsonreport.plugin import JSONReport
 
 from grader.checks import test_steps
@@ -71,13 +73,14 @@ class CasesPlugin:
         """Declare the step marker, so that --strict-markers accepts it."""
         config.addinivalue_line("markers", "step(number): the exercise step a test grades")
 
-    def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> Checks | None:
-        """Collect the checks' file as the checks of this session's submissions."""
-        if file_path != CHECKS_FILE:
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collect_directory(self, path: Path, parent: pytest.Collector) -> Folder | None:
+        """Collect the checks' folder as the checks' file alone (no other file is read)."""
+        if path != CHECKS_FILE.parent:
             return None
-        checks: Checks = Checks.from_parent(parent, path=file_path)
-        checks.cases = self
-        return checks
+        folder: Folder = Folder.from_parent(parent, path=path)
+        folder.cases = self
+        return folder
 
     def items(self, parent: Checks) -> Iterator[Check]:
         """The items of every submission, in the order they run: program first, then steps."""
@@ -157,6 +160,18 @@ class CasesPlugin:
         if report.when in ("setup", "teardown") and outcome == "failed":
             outcome = "error"
         return outcome, "", ""
+
+
+class Folder(pytest.Directory):
+    """The checks' folder: it holds the checks' file, and nothing else pytest should see."""
+
+    cases: CasesPlugin
+
+    def collect(self) -> Iterator[Checks]:
+        """The checks' file, collected as the checks of this session's submissions."""
+        checks: Checks = Checks.from_parent(self, path=CHECKS_FILE)
+        checks.cases = self.cases
+        yield checks
 
 
 class Checks(pytest.File):
@@ -304,7 +319,9 @@ UNUSED_PLUGINS = (
 ARGS = (
     str(CHECKS_FILE),
     *("-c", os.devnull, "--rootdir", str(CHECKS_FILE.parent), "--noconftest"),
-    *("-p", "pytest_jsonreport.plugin"),
+    # Collection starts at the checks' folder: not at the file system's root, listing every
+    # folder on the way (and everything installed beside the grader).
+    *("--confcutdir", str(CHECKS_FILE.parent)),
     *(arg for name in UNUSED_PLUGINS for arg in ("-p", f"no:{name}")),
     "--json-report-file=none",
     *("--json-report-omit", "collectors", "log", "traceback", "streams", "warnings", "keywords"),
@@ -332,7 +349,10 @@ def run_checks(exercise: Exercise, cases: Iterable[Case | Unloaded], count: int)
     plugin = CasesPlugin(exercise, cases, count)
     sink = io.StringIO()
     with _sealed_environment(), contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-        exitcode = pytest.main(list(ARGS), plugins=[report, plugin])
+        # pytest-json-report's module (its options) is handed over as it is, not named
+        # with -p: pytest would look for that name among every installed package's entry
+        # points first.
+        exitcode = pytest.main(list(ARGS), plugins=[jsonreport, report, plugin])
     if plugin.failure is not None:
         raise plugin.failure
     if report.report is None:
