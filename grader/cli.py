@@ -15,6 +15,8 @@ report of the submissions graded until then is written all the same, marked inco
 from __future__ import annotations
 
 import argparse
+import atexit
+import gc
 import os
 import sys
 import threading
@@ -226,6 +228,11 @@ def load_exercise(folder: str | None) -> Exercise:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command named on the command line, or grade the paths named there."""
+    if argv is None:
+        # The process's own command: what is alive when it ends goes with the process.
+        # The interpreter's last garbage collection would walk all of it (pytest, the
+        # checks, the sandbox) for nothing; frozen at exit, it is left alone.
+        atexit.register(gc.freeze)
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in COMMANDS:
         return COMMANDS[args[0]](args[1:])

@@ -22,17 +22,22 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader.analysis.source import Source
 from grader.checks.case import Case
 from grader.checks.judge import Unloaded
 from grader.exercise import Exercise, builtin
-from grader.feedback.search import Repair, apply, find
 from grader.load import LoadError, Program, is_supported, load
 from grader.result import Report, Result, Status, submission_order
 from grader.safe import shown_name
 from grader.sandbox import Limits, Run, Sandbox, SandboxUnavailable, run
 from grader.stopping import Stop
+
+if TYPE_CHECKING:
+    # The repair search is imported when a submission fails, not before: a grading
+    # whose submissions all pass never loads it.
+    from grader.feedback.search import Repair
 
 # pytest's exit code when the session was interrupted (pytest.ExitCode.INTERRUPTED).
 INTERRUPTED = 2
@@ -246,31 +251,37 @@ def grade(
     options = options or Options()
     stopped = stop is not None
     stop = stop or Stop()
-    exercise = exercise or builtin()
-    _import_checks_meanwhile()
-    # One sandbox per grading: it chooses the tier once, and hides the reference and the
-    # submissions' folders (other learners' work) from the bwrap tier.
-    sandbox = Sandbox(
-        options.sandbox,
-        require=options.require_sandbox,
-        hide=[exercise.reference, *{s.path.parent.resolve() for s in submissions}],
-    )
+    setup = _SetUp()
     try:
-        sandbox.check()
-    except SandboxUnavailable as error:
-        raise UsageError(str(error)) from None
+        exercise = exercise or builtin()
+        _import_checks_meanwhile()
+        # One sandbox per grading: it chooses the tier once, and hides the reference and
+        # the submissions' folders (other learners' work) from the bwrap tier.
+        sandbox = Sandbox(
+            options.sandbox,
+            require=options.require_sandbox,
+            hide=[exercise.reference, *{s.path.parent.resolve() for s in submissions}],
+        )
+        try:
+            sandbox.check()
+        except SandboxUnavailable as error:
+            raise UsageError(str(error)) from None
+    except BaseException:
+        setup.release()
+        raise
     pool = ThreadPoolExecutor(max_workers=max(1, options.jobs))
     results: list[Result | None] = [None] * len(submissions)
     try:
         # The sandbox's shutdown kills the children in flight: a stop takes effect at
         # once, even while this thread waits for them.
         with stop.hook(sandbox.shutdown):
-            _graded(pool, exercise, submissions, options, sandbox, progress, stop, results)
+            _graded(pool, exercise, submissions, options, sandbox, progress, stop, results, setup)
     except KeyboardInterrupt:
         if not stopped:
             raise
         stop.set()
     finally:
+        setup.done()
         # The cleanup always completes: a signal now is only recorded.
         with stop.quiet():
             if stop.is_set():
@@ -279,6 +290,7 @@ def grade(
             # Its zygotes, the cgroup leaves it made ahead: nothing of the sandbox
             # outlives the grading.
             sandbox.shutdown()
+        setup.release()
     graded = tuple(r for r in results if r is not None)
     return Report(
         results=graded,
@@ -289,6 +301,39 @@ def grade(
         glossary=exercise.registry(),
         instructions={step.number: step.instruction for step in exercise.steps},
     )
+
+
+class _SetUp:
+    """The cyclic garbage collector, paused while a grading sets up.
+
+    Setting up (pytest, the checks, the exercise, the sandbox) makes tens of thousands
+    of objects that live as long as the grading, and next to no garbage: the collector
+    would walk them dozens of times for nothing. Once set up, they are frozen (no
+    collection of the grading walks them again) and collection resumes, unless it was
+    off before; when the grading ends they are unfrozen, so that a process that grades
+    again and again (watch mode, a notebook) keeps nothing of one grading for good.
+    """
+
+    def __init__(self) -> None:
+        self._resume = gc.isenabled()
+        # Objects someone else froze stay theirs: this grading then freezes nothing.
+        self._freeze = self._resume and gc.get_freeze_count() == 0
+        gc.disable()
+
+    def done(self) -> None:
+        """End the set-up (again: nothing more happens)."""
+        if self._resume:
+            self._resume = False
+            if self._freeze:
+                gc.freeze()
+            gc.enable()
+
+    def release(self) -> None:
+        """End the grading: the set-up is done, and what it froze can be collected again."""
+        self.done()
+        if self._freeze:
+            self._freeze = False
+            gc.unfreeze()
 
 
 def _import_checks_meanwhile() -> None:
@@ -320,10 +365,12 @@ def _graded(
     progress: Progress | None,
     stop: Stop,
     results: list[Result | None],
+    setup: _SetUp,
 ) -> None:
     """Run and judge every submission, putting each result at its place in ``results``.
 
-    Once ``stop`` is set, the results already there are all there will be.
+    Once ``stop`` is set, the results already there are all there will be; ``setup``
+    is done once pytest and the checks are loaded.
     """
     from grader.checks.expected import Reference
 
@@ -340,6 +387,8 @@ def _graded(
     # Imported now: pytest loads while the first children run.
     from grader.checks.outcome import results_from_report
     from grader.checks.plugin import run_checks
+
+    setup.done()
 
     positions: list[int] = []
     # The cases of the chunk being judged, by position, for the repair search after it.
@@ -370,6 +419,8 @@ def _graded(
         for position, found in repairs.items():
             repair = _repair(found, stop)
             if repair is not None:
+                from grader.feedback.search import apply
+
                 results[position] = apply(chunk[position], repair)
         kept.clear()
     if not stop.is_set():
@@ -401,11 +452,12 @@ def _repairs(
     limits: Limits,
 ) -> dict[int, Future[Repair | None]]:
     """Start the repair search for every result of a chunk that failed, on the pool."""
-    return {
-        position: pool.submit(find, kept[position], sandbox, limits)
-        for position, result in chunk.items()
-        if position in kept and result.status is not Status.PASSED
-    }
+    failed = [p for p, result in chunk.items() if p in kept and result.status is not Status.PASSED]
+    if not failed:
+        return {}
+    from grader.feedback.search import find
+
+    return {position: pool.submit(find, kept[position], sandbox, limits) for position in failed}
 
 
 def _cases(

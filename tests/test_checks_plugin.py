@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from grader.analysis.source import Source
+from grader.checks import test_steps
 from grader.checks.case import PASS, Case, Verdict, first_failed, fix_first
 from grader.checks.judge import Unloaded
 from grader.checks.outcome import results_from_report
@@ -97,6 +98,22 @@ def test_an_item_s_outcome_is_its_step_s_verdict() -> None:
     checked = run_checks(EXERCISE, iter([case("poor.py")]), 1)
     outcomes = [test["outcome"] for test in checked.report["tests"]]
     assert outcomes == ["passed", "failed", "failed", "failed"]
+
+
+def test_a_failed_item_s_report_is_its_verdict_s_line() -> None:
+    """A failed step reports the verdict it failed with, and no traceback."""
+    checked = run_checks(EXERCISE, iter([case("poor.py")]), 1)
+    call = checked.report["tests"][1]["call"]
+    assert (call["longrepr"], "traceback" in call) == ("step 1: step1.bad", False)
+
+
+def test_each_item_is_placed_at_the_test_it_runs() -> None:
+    """The program's item is at test_program's line, each step's at test_step's."""
+    checked = run_checks(EXERCISE, iter([case("good.py")]), 1)
+    lines = [test["lineno"] for test in checked.report["tests"]]
+    tests = (test_steps.test_program, test_steps.test_step)
+    program, step = (test.__code__.co_firstlineno - 1 for test in tests)
+    assert lines == [program, step, step, step]
 
 
 def test_results_come_from_the_report_alone() -> None:

@@ -25,8 +25,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from grader.analysis import trees
 from grader.analysis.allowlist import Allowlist
+from grader.analysis.source import Source
 from grader.load import Program
 from grader.result import Explanation, Location
 
@@ -93,19 +93,20 @@ class Finding:
     location: Location
 
 
-def scan(program: Program, allowlist: Allowlist) -> tuple[Finding, ...]:
-    """Return every construct of a program outside the allowlist, in the program's order."""
+def scan(
+    program: Program, allowlist: Allowlist, source: Source | None = None
+) -> tuple[Finding, ...]:
+    """Return every construct of a program outside the allowlist, in the program's order.
+
+    ``source`` is the program's syntax trees when they are made already (a case's).
+    """
     if allowlist.unrestricted:
         return ()
-    parsed: list[tuple[int | None, ast.Module, str]] = []
-    found: list[Finding] = []
-    for cell in program.cells:
-        try:
-            parsed.append((cell.number, trees.parse(cell.source), cell.source))
-        except (SyntaxError, ValueError, MemoryError):
-            continue  # a cell that cannot be read cannot run either
-        except RecursionError:
-            found.append(_too_deep(cell.number))
+    if source is None or source.program is not program:
+        source = Source(program)
+    # A cell that cannot be read cannot run either; one nested too deeply to read is flagged.
+    parsed = source.parsed
+    found = [_too_deep(number) for number in source.too_deep]
     try:
         reader = _Reader(allowlist, parsed)
         for number, tree, _ in parsed:
@@ -121,13 +122,17 @@ def scan(program: Program, allowlist: Allowlist) -> tuple[Finding, ...]:
 
 
 def flagged(
-    program: Program, allowlist: Allowlist, refused: tuple[Finding, ...] = ()
+    program: Program,
+    allowlist: Allowlist,
+    refused: tuple[Finding, ...] = (),
+    source: Source | None = None,
 ) -> Explanation | None:
     """Explain why a program may not be graded under its allowlist, or return None.
 
-    ``refused`` are what the child refused while the program ran, found the same way.
+    ``refused`` are what the child refused while the program ran, found the same way;
+    ``source`` the program's syntax trees, when they are made already.
     """
-    findings = scan(program, allowlist) or refused
+    findings = scan(program, allowlist, source) or refused
     if not findings:
         return None
     first = findings[0]
@@ -409,12 +414,24 @@ def _class_names(node: ast.ClassDef) -> set[str]:
 
 def _module_parts(allowlist: Allowlist) -> frozenset[str]:
     """The attributes of the allowed modules this process has loaded (it loads none itself)."""
+    loaded = [(name, sys.modules.get(name)) for name in allowlist.module_names()]
+    # The same for every program until a module is loaded or gains or loses a name:
+    # kept under what it was made from, the latest only.
+    made_from = tuple((name, id(m), len(vars(m))) for name, m in loaded if m is not None)
+    kept = _PARTS.get(allowlist)
+    if kept is not None and kept[0] == made_from:
+        return kept[1]
     parts: set[str] = set()
-    for name in allowlist.module_names():
-        module = sys.modules.get(name)
+    for _, module in loaded:
         if module is not None:
             parts.update(n for n in dir(module) if not n.startswith("_"))
-    return frozenset(parts)
+    made = frozenset(parts)
+    _PARTS[allowlist] = (made_from, made)
+    return made
+
+
+# Allowlist -> what its modules' attributes were read from, and those attributes.
+_PARTS: dict[Allowlist, tuple[tuple[tuple[str, int, int], ...], frozenset[str]]] = {}
 
 
 def _called(node: ast.AST) -> str | None:

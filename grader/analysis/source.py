@@ -32,15 +32,25 @@ class Source:
     def __init__(self, program: Program) -> None:
         self.program = program
         self.trees: list[tuple[int | None, ast.Module]] = []
+        # Each tree with its cell's text, for the readers that need both (outside.py).
+        self.parsed: list[tuple[int | None, ast.Module, str]] = []
+        # The cells nested too deeply for the parser to read: nothing can clear them.
+        self.too_deep: list[int | None] = []
         # The walk is the same for every question the four checks ask, so it is done
         # once per Source (one per submission) and kept with it.
         self._nodes: tuple[Node, ...] | None = None
+        # Name -> the statements that bind it by assignment, in order (see assignments).
+        self._assigned: dict[str, list[Node]] | None = None
         for cell in program.cells:
             try:
                 tree = trees.parse(cell.source)
-            except (SyntaxError, ValueError, MemoryError, RecursionError):
+            except (SyntaxError, ValueError, MemoryError):
                 continue  # the child reports the syntax error in the learner's terms
+            except RecursionError:
+                self.too_deep.append(cell.number)
+                continue
             self.trees.append((cell.number, tree))
+            self.parsed.append((cell.number, tree, cell.source))
 
     def nodes(self) -> tuple[Node, ...]:
         """Return every node of every cell with its location and enclosing loops."""
@@ -50,13 +60,19 @@ class Source:
 
     def assignments(self, name: str) -> list[Node]:
         """Return the statements that bind a name by assignment, in order."""
-        found = []
-        for item in self.nodes():
-            for target in targets_of(item.node):
-                if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(target)):
-                    found.append(item)
-                    break
-        return found
+        if self._assigned is None:
+            # Every name the checks ask about is looked up in one index, made in one walk.
+            self._assigned = {}
+            for item in self.nodes():
+                bound = {
+                    n.id
+                    for target in targets_of(item.node)
+                    for n in ast.walk(target)
+                    if isinstance(n, ast.Name)
+                }
+                for bound_name in bound:
+                    self._assigned.setdefault(bound_name, []).append(item)
+        return list(self._assigned.get(name, ()))
 
     def first_assignment(self, name: str) -> Location | None:
         """Return where a name is first assigned, if it is."""

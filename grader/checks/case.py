@@ -114,7 +114,7 @@ class Case:
             for execution in self.run.executions
             for r in execution.refused
         )
-        return outside.flagged(self.program, self.exercise.allowlist, tuple(refused))
+        return outside.flagged(self.program, self.exercise.allowlist, tuple(refused), self.source)
 
     def value(self, name: str, execution: Execution | None = None) -> Any:
         """Return a top-level value of an execution (the main one by default), or MISSING."""

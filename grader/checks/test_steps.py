@@ -1,9 +1,11 @@
 """The checks' tests: a submission's program as a whole, then each step of the exercise.
 
-The plugin (grader.checks.plugin) runs ``test_program`` once per submission and
-``test_step`` once per submission and step, in that order. Each records its verdict
-with ``record_property`` and fails when the verdict does: the item's outcome is the
-verdict, and pytest's report carries the rest of it.
+This is what each item of the checks' pytest session does. The plugin
+(grader.checks.plugin) collects this file into items of its own: one per submission that
+runs ``test_program``, and one per submission and step that runs ``test_step``, in that
+order, handing each its submission, its step, the verdicts of the earlier items and the
+item's ``record_property``. Each records its verdict and fails when the verdict does: the
+item's outcome is the verdict, and pytest's report carries the rest of it.
 """
 
 from __future__ import annotations
