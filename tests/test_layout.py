@@ -182,7 +182,8 @@ TREES, HARNESS = "grader.analysis.trees", "grader.sandbox.harness"
 
 
 def _makes_trees(tree: ast.AST) -> bool:
-    """Whether code calls ast.parse, or compile() with a flags argument (PyCF_ONLY_AST)."""
+    """Whether code calls ast.parse or ast.literal_eval, or compile() with a flags argument
+    (PyCF_ONLY_AST)."""
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
@@ -193,12 +194,19 @@ def _makes_trees(tree: ast.AST) -> bool:
             and isinstance(function.value, ast.Name)
             and function.value.id == "ast"
         )
+        # ast.literal_eval of a string parses it first.
+        evaluates_text = (
+            isinstance(function, ast.Attribute)
+            and function.attr == "literal_eval"
+            and isinstance(function.value, ast.Name)
+            and function.value.id == "ast"
+        )
         compiles_to_a_tree = (
             isinstance(function, ast.Name)
             and function.id == "compile"
             and (len(node.args) > 3 or any(k.arg == "flags" for k in node.keywords))
         )
-        if parses or compiles_to_a_tree:
+        if parses or evaluates_text or compiles_to_a_tree:
             return True
     return False
 
@@ -218,6 +226,7 @@ def test_every_syntax_tree_of_the_grader_is_made_in_one_place() -> None:
 def test_the_door_check_sees_a_parse() -> None:
     """The check above finds both ways of making a tree, and not a plain compile."""
     assert _makes_trees(ast.parse("import ast\nast.parse(text)"))
+    assert _makes_trees(ast.parse("import ast\nast.literal_eval(text)"))
     assert _makes_trees(ast.parse("compile(text, '<x>', 'exec', ast.PyCF_ONLY_AST)"))
     assert not _makes_trees(ast.parse("compile(text, '<x>', 'exec', dont_inherit=True)"))
 

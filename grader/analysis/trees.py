@@ -21,3 +21,14 @@ def parse(source: str, filename: str = "<unknown>") -> ast.Module:
     """Return the syntax tree of a module's source (raises SyntaxError, as ast.parse)."""
     with _ONE_AT_A_TIME:
         return ast.parse(source, filename)
+
+
+def literal(text: str) -> object:
+    """Return the Python literal a text spells (raises as ast.literal_eval on a string).
+
+    ``ast.literal_eval`` of a string makes a syntax tree first: it is made here, under
+    the lock, and only the tree is evaluated.
+    """
+    with _ONE_AT_A_TIME:
+        tree = ast.parse(text.lstrip(" \t"), mode="eval")
+    return ast.literal_eval(tree)

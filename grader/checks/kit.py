@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from grader.analysis import trees
 from grader.analysis.source import (
     Node,
     is_method_call,
@@ -319,7 +320,7 @@ def literal(text: str) -> Any:
     if not stripped or len(stripped) > 5000 or stripped[0] not in "{[('\"":
         return MISSING
     try:
-        return ast.literal_eval(stripped)
+        return trees.literal(stripped)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return MISSING
 
