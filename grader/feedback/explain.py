@@ -7,7 +7,7 @@ files or frames.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from grader.feedback.diagnose import diagnose
 from grader.feedback.ending import enclosing_loop, exit_call, is_exit
@@ -188,12 +188,14 @@ def explain(
     timeout: float | None = None,
     advice: Mapping[str, str] | None = None,
     fix: str | None = None,
+    names: Sequence[str] = (),
 ) -> Explanation:
     """Explain a runtime error, a timeout or an early exit in plain words.
 
     ``advice`` maps a mistake code to the exercise's own advice for it, in place of the
     general advice written here; ``fix``, when given, is a verified change
-    (grader.feedback.search) said in place of either.
+    (grader.feedback.search) said in place of either. ``names`` are the names the
+    exercise asks for (of two spellings of a name, its own is the right one).
     """
     if error.syntax:
         return explain_syntax(error, program, fix)
@@ -204,7 +206,7 @@ def explain(
     at = where(location)
     quoted = quote_line(program, location)
     shown = f"{error.type}: {inline(error.message)}" if error.message else error.type
-    code, said, _ = advice_for(error, program, execution, timeout, advice)
+    code, said, _ = advice_for(error, program, execution, timeout, advice, names)
     said = fix or said
     if location is not None and location.cell is not None:
         # A notebook goes on after a failing cell: the cell stopped, not the program.
@@ -279,6 +281,7 @@ def advice_for(
     execution: Execution,
     timeout: float | None = None,
     advice: Mapping[str, str] | None = None,
+    names: Sequence[str] = (),
 ) -> tuple[str, str, bool]:
     """Return an error's mistake code, its advice, and whether the advice names the change.
 
@@ -292,5 +295,5 @@ def advice_for(
     if found is not None:
         code, said = found
         return code, (advice or {}).get(code, said), code not in UNSURE
-    code, said, named = plain_words(error, program, execution)
+    code, said, named = plain_words(error, program, execution, names)
     return code, (advice or {}).get(code, said), named

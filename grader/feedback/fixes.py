@@ -174,14 +174,16 @@ def _missing_colon(edit: Edit, at: str) -> str:
 
 
 def _colon_in_dict(edit: Edit, at: str) -> str:
+    missing = "all of them are missing" if edit.facts.get("times") else "one is missing"
     return (
-        f"In a dictionary, each key is joined to its value by a colon `:`, and one is "
-        f"missing{at} (Python guessed a comma). Write `{edit.after}`."
+        f"In a dictionary, each key is joined to its value by a colon `:`, and {missing}"
+        f"{at} (Python guessed a comma). Write `{edit.after}`."
     )
 
 
 def _missing_comma(edit: Edit, at: str) -> str:
-    return f"Items inside brackets are separated by commas, and one is missing{at}: `{edit.after}`."
+    missing = "none is there" if edit.facts.get("times") else "one is missing"
+    return f"Items inside brackets are separated by commas, and {missing}{at}: `{edit.after}`."
 
 
 def _dict_equals(edit: Edit, at: str) -> str:
@@ -791,7 +793,42 @@ def _continued_indented(edit: Edit, at: str) -> str:
     )
 
 
+def _reference_called(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", edit.old)
+    merged = edit.facts.get("merged", "")
+    said = (
+        f"`{name}`{at} names the function without calling it, so the line does nothing: "
+        "a call needs brackets after the name"
+    )
+    if merged:
+        return (
+            f"{said}, with what it is given inside them, and `{merged}` on the line below "
+            f"is that value. Write the two lines as one: `{edit.after}`."
+        )
+    inside = "" if edit.after.endswith("()") else ", with what it is given inside them"
+    return f"{said}{inside}. Write `{edit.after}`."
+
+
+def _tokens_edited(edit: Edit, at: str) -> str:
+    first, second = edit.facts.get("first", ""), edit.facts.get("second", "")
+    near = edit.facts.get("near", "")
+    if edit.new in ("()", "[]") and first == f"add `{edit.new[0]}` after `{near}`":
+        # A bracket pair written after a name: the name is called, or looked into.
+        if edit.new == "()":
+            return (
+                f"`{near}`{at} is a function: what it is given goes inside brackets, "
+                f"right after its name. Write `{edit.after}`."
+            )
+        return f"`{near}`{at} is looked into with square brackets around the key: `{edit.after}`."
+    return (
+        f"Python cannot read this line{at} as it is; two changes make it right: {first}, "
+        f"and {second}: `{edit.after}`."
+    )
+
+
 _WORDS: dict[str, Callable[[Edit, str], str]] = {
+    "tokens-edited": _tokens_edited,
+    "reference-called": _reference_called,
     "token-removed": _token_removed,
     "token-replaced": _token_replaced,
     "token-inserted": _token_inserted,

@@ -11,6 +11,7 @@ exercise.
 from __future__ import annotations
 
 import ast
+import builtins
 import difflib
 import re
 from collections.abc import Callable, Iterator
@@ -440,6 +441,110 @@ def functions(cell: _Cell, program: Program) -> Iterator[Edit]:
         )
 
 
+_CALLABLE_BUILTINS = frozenset(
+    name for name in dir(builtins) if callable(getattr(builtins, name)) and name[:1].islower()
+)
+
+
+def references(
+    cell: _Cell, program: Program, focus: Focus, bound: frozenset[str]
+) -> Iterator[Edit]:
+    """A function named on a line of its own, where a call was meant: `main`, `print`.
+
+    A name alone on its line does nothing; when it names a function (one the program
+    defines, or one of Python's), the learner meant to call it. The call is tried
+    empty, with the value on the line below it (`print` then `x` on the next line),
+    and with each name the exercise asks for that the program makes, nearest first.
+    """
+    defined = {
+        n.name: n
+        for other in parsed(program)
+        for n in ast.walk(other.tree)
+        if isinstance(n, ast.FunctionDef)
+    }
+    body = {id(s): s for s in ast.walk(cell.tree) if isinstance(s, ast.stmt)}
+    for statement in body.values():
+        if not isinstance(statement, ast.Expr) or not _one_line(statement):
+            continue
+        value = statement.value
+        if isinstance(value, ast.Name):
+            name = value.id
+            if name not in defined and (name in bound or name not in _CALLABLE_BUILTINS):
+                continue
+        elif isinstance(value, ast.Attribute):
+            name = ast.get_source_segment(cell.cell.source, value) or ""
+        else:
+            continue
+        line = cell.text(statement.lineno)
+        indent = line[: len(line) - len(line.lstrip())]
+        function = defined.get(name)
+        needs = _required(function) if function is not None else None
+        arguments: list[tuple[str, int | None]] = []
+        if not needs:
+            arguments.append(("", None))
+        following = _next_statement(cell.tree, statement)
+        if (
+            isinstance(following, ast.Expr)
+            and _one_line(following)
+            and following.col_offset == statement.col_offset
+            and needs != 0
+        ):
+            text = ast.get_source_segment(cell.cell.source, following.value)
+            if text:
+                arguments.append((text, following.lineno))
+        if needs is None or needs == 1:
+            arguments.extend((w, None) for w in _made_before(program, cell, statement, focus))
+        for argument, merged in arguments:
+            lines = list(cell.lines)
+            lines[statement.lineno - 1] = f"{indent}{name}({argument})"
+            if merged is not None:
+                del lines[merged - 1]
+            yield cell.edit(
+                "reference-called",
+                lines,
+                statement.lineno,
+                f"{name}({argument})",
+                cost=1,
+                old=name,
+                new=f"{name}({argument})",
+                name=name,
+                merged=cell.text(merged).strip() if merged is not None else "",
+            )
+
+
+def _required(function: ast.FunctionDef) -> int:
+    """How many arguments a function cannot be called without."""
+    arguments = function.args
+    required = len(arguments.args) - len(arguments.defaults) + len(arguments.posonlyargs)
+    return required + sum(1 for d in arguments.kw_defaults if d is None)
+
+
+def _next_statement(tree: ast.Module, statement: ast.stmt) -> ast.stmt | None:
+    """The statement right after another in the same block, if any."""
+    for node in ast.walk(tree):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and statement in block:
+                index = block.index(statement)
+                return block[index + 1] if index + 1 < len(block) else None
+    return None
+
+
+def _made_before(program: Program, cell: _Cell, statement: ast.stmt, focus: Focus) -> list[str]:
+    """The names the exercise asks for that are assigned above a statement, the last first."""
+    made: dict[str, tuple[int, int]] = {}
+    order = [c.number for c in program.cells]
+    here = (order.index(cell.cell.number), statement.lineno)
+    for other in parsed(program):
+        position = order.index(other.cell.number)
+        for node in ast.walk(other.tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                where = (position, node.lineno)
+                if node.id in focus.wanted and where < here:
+                    made[node.id] = max(made.get(node.id, where), where)
+    return sorted(made, key=lambda n: made[n], reverse=True)
+
+
 def conversions(cell: _Cell) -> Iterator[Edit]:
     """`str(x)` where x itself was meant: the value turned into text (or another type)."""
     for node in ast.walk(cell.tree):
@@ -594,6 +699,7 @@ def statement_edits(program: Program, focus: Focus, bound: frozenset[str]) -> It
         yield from creations(cell, focus, bound)
         yield from removals(cell, focus)
         yield from functions(cell, program)
+        yield from references(cell, program, focus, bound)
     if focus.error is None:
         yield from rebindings(program)
     yield from renames(program, focus, bound)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import builtins
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from grader.feedback.ending import is_exit
 from grader.feedback.scan import bound_names, scan
@@ -49,8 +49,14 @@ def type_words(name: str) -> str:
     return TYPE_WORDS.get(name, f"a value of type {name}")
 
 
-def plain_words(error: Error, program: Program, execution: Execution) -> Advice:
-    """Return the mistake code, plain-words advice, and whether it names the change."""
+def plain_words(
+    error: Error, program: Program, execution: Execution, names: Sequence[str] = ()
+) -> Advice:
+    """Return the mistake code, plain-words advice, and whether it names the change.
+
+    ``names`` are the names the exercise asks for: of two spellings of one name, the
+    one the exercise uses is right.
+    """
     if is_exit(error):
         return (
             "exit-called",
@@ -78,6 +84,8 @@ def plain_words(error: Error, program: Program, execution: Execution) -> Advice:
             ),
             True,
         )
+    if error.type == "NameError":
+        return _name_error(error, program, execution, names)
     words = _BY_TYPE.get(error.type)
     if words is not None:
         return words(error, program, execution)
@@ -96,7 +104,9 @@ def _line(error: Error, program: Program) -> str:
     return cell.line_text(error.line) if cell is not None and error.line else ""
 
 
-def _name_error(error: Error, program: Program, execution: Execution) -> Advice:
+def _name_error(
+    error: Error, program: Program, execution: Execution, names: Sequence[str] = ()
+) -> Advice:
     match = re.search(r"name '(\w+)' is not defined", error.message)
     name = match.group(1) if match else ""
     if name in ("true", "false", "TRUE", "FALSE", "none", "null"):
@@ -143,7 +153,7 @@ def _name_error(error: Error, program: Program, execution: Execution) -> Advice:
         lowered[k] for k in difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.8)
     ]
     if close:
-        return "name-error", _which_spelling(name, close[0], program), True
+        return "name-error", _which_spelling(name, close[0], program, names), True
     if name in bound_names(program):
         return (
             "name-error",
@@ -164,20 +174,40 @@ def _name_error(error: Error, program: Program, execution: Execution) -> Advice:
     )
 
 
-def _which_spelling(missing: str, made: str, program: Program) -> str:
-    """Say which of two spellings of one name to keep: the one the program uses most."""
+def _which_spelling(missing: str, made: str, program: Program, names: Sequence[str]) -> str:
+    """Say which of two spellings of one name to keep: the exercise's, if it names one of
+    them; otherwise the one the program uses most."""
     uses = {missing: 0, made: 0}
     for cell in program.cells:
         for text in cell.source.split("\n"):
             for match in scan(text).names():
                 if match.group() in uses:
                     uses[match.group()] += 1
-    if uses[missing] > uses[made]:
+    asked = [n for n in (missing, made) if n in names]
+    keep = asked[0] if len(asked) == 1 else missing if uses[missing] > uses[made] else made
+    if keep == missing:
+        at = _made_at(made, program)
+        why = "the name the exercise asks for" if asked else "as the rest of your program does"
         return (
-            f"There is no `{missing}`: the line that makes it spells it `{made}`. Spell it "
-            f"`{missing}` there too, as the rest of your program does."
+            f"There is no `{missing}`: the line that makes it{at} spells it `{made}`. Spell "
+            f"it `{missing}` there too, {why}."
         )
     return f"There is no `{missing}`, but there is `{made}`: write `{made}` here."
+
+
+def _made_at(name: str, program: Program) -> str:
+    """Where a name is first assigned, as ' (line 4)' or ' (cell 2, line 1)'; '' if unseen."""
+    assigned = re.compile(rf"\s*{re.escape(name)}\s*(?:\[[^\]]*\]\s*)?=(?!=)")
+    for cell in program.cells:
+        for number, text in enumerate(cell.source.split("\n"), 1):
+            if assigned.match(text):
+                place = (
+                    f"line {number}"
+                    if cell.number is None
+                    else f"cell {cell.number}, line {number}"
+                )
+                return f" ({place})"
+    return ""
 
 
 def _quoted_number(program: Program) -> bool:

@@ -53,7 +53,15 @@ _NOT_REPAIRED = frozenset(
 # another name, only inside a function), and the edits that can make one.
 ABSENT = frozenset({"missing", "name", "not-top-level"})
 MAKES_NAMES = frozenset(
-    {"renamed", "function-unwrapped", "call-added", "markdown-cell", "cell-moved", "moved-up"}
+    {
+        "renamed",
+        "function-unwrapped",
+        "call-added",
+        "reference-called",
+        "markdown-cell",
+        "cell-moved",
+        "moved-up",
+    }
 )
 
 
@@ -153,7 +161,9 @@ def find(
     names = wanted if wanted is not None else tuple(case.exercise.names)
     kinds = kinds_of(main.values)
     if error is not None:
-        _, _, named = advice_for(error, case.program, main, case.timeout, case.exercise.advice)
+        _, _, named = advice_for(
+            error, case.program, main, case.timeout, case.exercise.advice, names
+        )
         if (named and trust) or error.type in _NOT_REPAIRED or is_exit(error) or error.limit:
             return None
         focus = error_focus(case.program, error, names, kinds)
@@ -296,8 +306,10 @@ def _worded(
     if error is not None:
         here = location_of(error)
         advice = case.exercise.advice
-        old = explain(error, case.program, main, case.timeout, advice).text
-        new = explain(error, case.program, main, case.timeout, advice, fix=describe(edit, here))
+        names = case.exercise.names
+        old = explain(error, case.program, main, case.timeout, advice, names=names).text
+        fixed = describe(edit, here)
+        new = explain(error, case.program, main, case.timeout, advice, fixed, names)
         return Repair(edit, target, after, runs, replaced=((old, new.text),))
     verdict = verdicts_of(case)[target]
     # A message that explains the program's error is wrong about its cause when the
