@@ -437,9 +437,12 @@ def _moved_up(edit: Edit, at: str) -> str:
 
 def _call_added(edit: Edit, at: str) -> str:
     name = edit.facts.get("name", "")
+    # In a notebook the call goes in the function's own cell: the end of the notebook
+    # may come after the cells that use what the function makes.
+    end = "of the same cell" if edit.place.cell is not None else "of your program"
     return (
         f"`{name}()` is never called, so none of the code inside `def {name}():`{at} runs. "
-        f"Call it at the end of your program: `{name}()`."
+        f"Call it at the end {end}: `{name}()`."
     )
 
 
@@ -809,6 +812,28 @@ def _reference_called(edit: Edit, at: str) -> str:
     return f"{said}{inside}. Write `{edit.after}`."
 
 
+def _value_as_key(edit: Edit, at: str) -> str:
+    key, value, table = (edit.facts.get(k, "") for k in ("key", "value", "table"))
+    said = (
+        f"`{value}` is already the value the loop takes from `{table}.items()`, not one of "
+        f"its keys: `{edit.old}`{at} looks that value up again, as a key."
+    )
+    if edit.new == value:
+        return f"{said} Use it as it is: `{edit.after}`."
+    return f"{said} Look it up by its key, `{key}`: `{edit.after}`."
+
+
+def _branch_answers(edit: Edit, at: str) -> str:
+    test, stored, line = (edit.facts.get(k, "") for k in ("test", "stored", "header"))
+    said = (
+        f"The `if {test}:` at line {line} stores `{stored}`, not its answer: the dictionary "
+        "should hold whether the test holds."
+    )
+    if edit.kind == "branch-test-stored":
+        return f"{said} Store the test itself, in place of the whole `if`: `{edit.after}`."
+    return f"{said} Store `True` under the `if`{at} and `False` under the `else`: `{edit.after}`."
+
+
 def _tokens_edited(edit: Edit, at: str) -> str:
     first, second = edit.facts.get("first", ""), edit.facts.get("second", "")
     near = edit.facts.get("near", "")
@@ -829,6 +854,9 @@ def _tokens_edited(edit: Edit, at: str) -> str:
 _WORDS: dict[str, Callable[[Edit, str], str]] = {
     "tokens-edited": _tokens_edited,
     "reference-called": _reference_called,
+    "value-as-key": _value_as_key,
+    "branch-answers": _branch_answers,
+    "branch-test-stored": _branch_answers,
     "token-removed": _token_removed,
     "token-replaced": _token_replaced,
     "token-inserted": _token_inserted,

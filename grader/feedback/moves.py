@@ -545,6 +545,121 @@ def _made_before(program: Program, cell: _Cell, statement: ast.stmt, focus: Focu
     return sorted(made, key=lambda n: made[n], reverse=True)
 
 
+def lookups(cell: _Cell) -> Iterator[Edit]:
+    """`d[value]` inside `for key, value in d.items()`: a value looked up again, as a key.
+
+    The loop gives both, so the value is used as it is, or looked up by the key.
+    """
+    for loop in ast.walk(cell.tree):
+        if not (
+            isinstance(loop, ast.For)
+            and isinstance(loop.target, ast.Tuple)
+            and len(loop.target.elts) == 2
+            and all(isinstance(e, ast.Name) for e in loop.target.elts)
+            and isinstance(loop.iter, ast.Call)
+            and isinstance(loop.iter.func, ast.Attribute)
+            and loop.iter.func.attr == "items"
+            and isinstance(loop.iter.func.value, ast.Name)
+        ):
+            continue
+        key, value = (e.id for e in loop.target.elts if isinstance(e, ast.Name))
+        table = loop.iter.func.value.id
+        for statement in loop.body:
+            for node in ast.walk(statement):
+                if not (
+                    isinstance(node, ast.Subscript)
+                    and isinstance(node.ctx, ast.Load)
+                    and isinstance(node.value, ast.Name)
+                    and node.value.id == table
+                    and isinstance(node.slice, ast.Name)
+                    and node.slice.id == value
+                    and node.lineno == node.end_lineno
+                ):
+                    continue
+                line = cell.text(node.lineno)
+                raw = line.encode("utf-8")
+                start, end = node.col_offset, node.end_col_offset or node.col_offset
+                written = raw[start:end].decode("utf-8", "replace")
+                for new in (value, f"{table}[{key}]"):
+                    fixed = (raw[:start] + new.encode() + raw[end:]).decode("utf-8", "replace")
+                    lines = list(cell.lines)
+                    lines[node.lineno - 1] = fixed
+                    yield cell.edit(
+                        "value-as-key",
+                        lines,
+                        node.lineno,
+                        fixed,
+                        cost=1,
+                        old=written,
+                        new=new,
+                        key=key,
+                        value=value,
+                        table=table,
+                    )
+
+
+def branch_answers(cell: _Cell) -> Iterator[Edit]:
+    """`if test:` then `t = a`, `else:` then `t = b`: the same place written in both branches.
+
+    When what is stored is not the answer the `if` found (True where the test holds,
+    False where not), the answer is stored: True and False in the two branches, or the
+    test itself, once.
+    """
+    for node in ast.walk(cell.tree):
+        if not (
+            isinstance(node, ast.If)
+            and len(node.body) == 1
+            and len(node.orelse) == 1
+            and isinstance(node.body[0], ast.Assign)
+            and isinstance(node.orelse[0], ast.Assign)
+            and _one_line(node.body[0])
+            and _one_line(node.orelse[0])
+            and _one_line(node.test)
+        ):
+            continue
+        first, second = node.body[0], node.orelse[0]
+        target = ast.get_source_segment(cell.cell.source, first.targets[0])
+        other = ast.get_source_segment(cell.cell.source, second.targets[0])
+        test = ast.get_source_segment(cell.cell.source, node.test)
+        if not target or target != other or len(first.targets) != 1 or not test:
+            continue
+        values = [v.value for v in (first.value, second.value) if isinstance(v, ast.Constant)]
+        if values == [True, False]:
+            continue
+        indent = " " * first.col_offset
+        lines = list(cell.lines)
+        lines[first.lineno - 1] = f"{indent}{target} = True"
+        lines[second.lineno - 1] = f"{indent}{target} = False"
+        stored = ast.get_source_segment(cell.cell.source, first.value) or ""
+        facts = {"test": test, "stored": stored, "header": str(node.lineno)}
+        yield cell.edit(
+            "branch-answers",
+            lines,
+            first.lineno,
+            f"{target} = True",
+            cost=2,
+            old=stored,
+            new="True",
+            **facts,
+        )
+        end = node.end_lineno or second.lineno
+        collapsed = [
+            *cell.lines[: node.lineno - 1],
+            f"{' ' * node.col_offset}{target} = {test}",
+            *cell.lines[end:],
+        ]
+        yield cell.edit(
+            "branch-test-stored",
+            collapsed,
+            node.lineno,
+            f"{target} = {test}",
+            cost=2,
+            old=stored,
+            new=test,
+            **facts,
+        )
+
+
 def conversions(cell: _Cell) -> Iterator[Edit]:
     """`str(x)` where x itself was meant: the value turned into text (or another type)."""
     for node in ast.walk(cell.tree):
@@ -693,6 +808,7 @@ def statement_edits(program: Program, focus: Focus, bound: frozenset[str]) -> It
     for cell in parsed(program):
         if focus.error is None:
             yield from loop_moves(cell)
+            yield from branch_answers(cell)
             yield from conversions(cell)
             yield from guards(cell)
             yield from emptying_calls(cell)
@@ -700,6 +816,7 @@ def statement_edits(program: Program, focus: Focus, bound: frozenset[str]) -> It
         yield from removals(cell, focus)
         yield from functions(cell, program)
         yield from references(cell, program, focus, bound)
+        yield from lookups(cell)
     if focus.error is None:
         yield from rebindings(program)
     yield from renames(program, focus, bound)
