@@ -275,3 +275,30 @@ def test_of_two_spellings_the_exercise_s_own_is_kept() -> None:
     assert "Spell it `can_handle_load` there too" in said
     _, unsure, _ = plain_words(error, program, ran)
     assert "write `can_handle_lod` here" in unsure
+
+
+def test_every_kind_of_error_gets_plain_words_of_its_own() -> None:
+    """No error class, Python's or the learner's own, is left at its name: each gets a
+    sentence that says what happened in plain words, never the bare class again."""
+    import builtins
+
+    from grader.feedback.runtime import plain_words
+    from grader.sandbox import Execution
+
+    program = script(HEAD + "x = 1\n")
+    kinds = [
+        name
+        for name in dir(builtins)
+        if isinstance(getattr(builtins, name), type)
+        and issubclass(getattr(builtins, name), BaseException)
+        and name not in ("SystemExit", "GeneratorExit", "BaseExceptionGroup")
+    ]
+    bare = []
+    for name in [*kinds, "Oops"]:
+        _, said, _ = plain_words(Error(name, "", None, 3), program, Execution({}))
+        if not said or said.startswith(f"Python stopped with {name}") or len(said) < 30:
+            bare.append(name)
+    assert bare == []
+    raised = script(HEAD + "raise ValueError('no')\n")
+    _, said, _ = plain_words(Error("Oops", "", None, 3), raised, Execution({}))
+    assert "raises `Oops`" in said

@@ -89,14 +89,60 @@ def plain_words(
     words = _BY_TYPE.get(error.type)
     if words is not None:
         return words(error, program, execution)
-    return (
-        "runtime-error",
-        (
-            f"Python stopped with {error.type}. The line above is where; look at what it does "
-            "with each value, and compare it with what the step asks for."
-        ),
-        False,
-    )
+    return "runtime-error", _unlisted(error, program), False
+
+
+# What an error of a kind means, by the builtin class it is, or comes from (its first
+# such base is the one said), in a first-week learner's words.
+_MEANINGS: tuple[tuple[type[BaseException], str], ...] = (
+    (
+        UnboundLocalError,
+        "a name this function assigns somewhere is the function's own, and here it has no "
+        "value yet: give the function's new value another name, or assign it before this line",
+    ),
+    (
+        AssertionError,
+        "the test of an `assert` on this line was False, and a False `assert` stops the "
+        "program: remove it, or store the test's answer where the step asks for it",
+    ),
+    (LookupError, "it looks up a key or a position that is not there"),
+    (ArithmeticError, "a calculation on this line cannot be done with these numbers"),
+    (
+        RuntimeError,
+        "what the line does cannot be done at this point of the program (changing a "
+        "dictionary while a loop goes through it is the usual cause)",
+    ),
+    (OSError, "it reaches for a file or the system, which a graded program does not do"),
+    (StopIteration, "it asks for one more item than there is"),
+    (Exception, "what this line does cannot be done with these values"),
+)
+
+
+def _unlisted(error: Error, program: Program) -> str:
+    """Plain words for any other error: raised by the learner's own code, or by Python."""
+    line = _line(error, program).strip()
+    if line.startswith("raise"):
+        return (
+            f"Your own code raises `{error.type}` on this line, and that stops the program. "
+            "A graded program runs to its end: remove the `raise`, or the test that leads "
+            "to it, once it is right."
+        )
+    kind = getattr(builtins, error.type, None)
+    if not (isinstance(kind, type) and issubclass(kind, BaseException)):
+        return (
+            f"`{error.type}` is an error raised by code your program uses, and it stopped "
+            "the program on this line: look at what the line gives it."
+        )
+    local = re.search(r"local variable '(\w+)'", error.message)
+    if issubclass(kind, UnboundLocalError) and local:
+        name = local.group(1)
+        return (
+            f"`{name}` is assigned somewhere in this function, which makes it the function's "
+            "own name, and here it has no value yet. Give the function's new value another "
+            f"name than `{name}`, or assign `{name}` before this line."
+        )
+    meaning = next(m for base, m in _MEANINGS if issubclass(kind, base) or base is Exception)
+    return f"Python stopped here because {meaning}."
 
 
 def _line(error: Error, program: Program) -> str:

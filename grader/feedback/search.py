@@ -235,7 +235,7 @@ def _search(
         program = edit.program(case.program)
         after, ran = verify(case, program, sandbox, limits)
         runs += 1
-        if not _better(focus, edit, after, ran, index, passed):
+        if not _better(focus, edit, after, ran, index, passed, case.run.main.errors):
             continue
         score = (_first_failure(after), sum(after))
         if best is None or score > best[0]:
@@ -259,6 +259,7 @@ def _better(
     ran: Run,
     index: int,
     before: tuple[bool, ...],
+    before_errors: tuple[Error, ...] = (),
 ) -> bool:
     """Whether a candidate repairs what the search looked at, breaking nothing before it."""
     if any(b and not a for a, b in zip(after, before, strict=True)):
@@ -266,6 +267,8 @@ def _better(
     if edit.kind in GENERIC:
         return all(after)
     error = focus.error
+    if (error is None or not error.syntax) and _new_errors(ran, before_errors):
+        return False  # the program now stops with an error it did not have: broken, not mended
     # A program that ran must reach the step: an edit that only moves its error out of
     # the way (text in quotes for a missing name, a line removed) is no repair. A
     # program Python could not read is repaired by an edit it can read, that gets no
@@ -279,6 +282,12 @@ def _better(
         or _not_after(e, error)
         for e in ran.main.errors
     )
+
+
+def _new_errors(ran: Run, before: tuple[Error, ...]) -> bool:
+    """Whether a run stopped with an error (of its kind and words) the original run had not."""
+    had = {(e.type, e.message) for e in before}
+    return any((e.type, e.message) not in had for e in ran.main.errors)
 
 
 def _not_after(other: Error, error: Error) -> bool:

@@ -53,9 +53,10 @@ _LITTLE_WORDS = frozenset({
 def prose_code(line: str) -> str | None:
     """If a line reads as an English sentence, return the code it quotes ('' if none).
 
-    A sentence: it does not start with a Python keyword, and has at least four words in
-    a row made of letters only, with one of the little words English cannot do without
-    (two, when the line holds more than words: code a sentence quotes).
+    A sentence: it does not start with a Python keyword, and is three words or more made
+    of letters only, one of them a little word English cannot do without (a step's
+    title: "Print the results"); or, when it holds more than words (code it quotes),
+    has four such words in a row and two little words.
     The code it quotes is its longest run of words that parses as one statement more
     than a bare name (an assignment, a call).
     """
@@ -70,7 +71,7 @@ def prose_code(line: str) -> str | None:
     for word in words:
         run = run + 1 if _WORD.fullmatch(word) else 0
         longest = max(longest, run)
-    if longest < 4:
+    if longest < (3 if only_words else 4):
         return None
     best = ""
     for sentence in re.split(r"(?<=[.;,])\s+", line.strip()):
