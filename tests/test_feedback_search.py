@@ -236,6 +236,15 @@ def test_a_function_named_without_its_call_and_two_token_lines_are_repaired(
             "tokens-edited",
             "for strategy, capacity in systems.items():",
         ),
+        "else-if-written-for-elif": ("keyword-spelt", "elif capacity < load:"),
+        "capacity-looked-up-again-by-its-value": (
+            "value-as-key",
+            "can_handle_load[strategy] = load <= capacity",
+        ),
+        "if-else-stores-the-capacity-in-both-branches": (
+            "branch-test-stored",
+            "can_handle_load[strategy] = load <= capacity",
+        ),
         "dictionary-without-any-colons": (
             "missing-colon-in-dict",
             "systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}",

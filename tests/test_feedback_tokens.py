@@ -105,3 +105,17 @@ def test_a_pair_is_proposed_only_when_one_token_is_not_enough() -> None:
     """A line one token mends gets no pair: the smaller edit is the repair."""
     edits = generic("for strategy and capacity in systems.items():\n    pass\n")
     assert not [e for e in edits if e.kind == "tokens-edited" and e.after == edits[0].after]
+
+
+def test_a_keyword_spelt_as_another_language_does_is_python_s_keyword() -> None:
+    """`else if` and `elsif` are `elif`, `esle` is `else`: tried before `else` removed."""
+    block = "if load:\n    x = 1\n{}\n    x = 2\n"
+    for written, meant in (
+        ("else if load < 3:", "elif load < 3:"),
+        ("elsif load < 3:", "elif load < 3:"),
+        ("esle:", "else:"),
+    ):
+        edits = generic(block.format(written))
+        assert (edits[0].kind, edits[0].after) == ("keyword-spelt", meant)
+    edits = generic(block.format("else if load < 3:"))
+    assert "Python writes `else if` as `elif`" in describe(edits[0], edits[0].place)

@@ -659,6 +659,13 @@ def _other_key(edit: Edit, at: str) -> str:
 
 
 def _dedented(edit: Edit, at: str) -> str:
+    cell = edit.place.cell
+    if cell is not None:
+        return (
+            f"Every line of cell {cell} is indented by {edit.old} spaces, but the first lines "
+            f"of a cell start at the left margin. Remove those {edit.old} spaces from every "
+            f"line of the cell (select them, then Shift+Tab)."
+        )
     return (
         f"Every line of your program is indented by {edit.old} spaces, but the first lines "
         f"of a program start at the left margin. Remove those {edit.old} spaces from every "
@@ -834,6 +841,10 @@ def _branch_answers(edit: Edit, at: str) -> str:
     return f"{said} Store `True` under the `if`{at} and `False` under the `else`: `{edit.after}`."
 
 
+def _keyword_spelt(edit: Edit, at: str) -> str:
+    return f"Python writes `{edit.old}`{at} as `{edit.new}`: `{edit.after}`."
+
+
 def _tokens_edited(edit: Edit, at: str) -> str:
     first, second = edit.facts.get("first", ""), edit.facts.get("second", "")
     near = edit.facts.get("near", "")
@@ -853,6 +864,7 @@ def _tokens_edited(edit: Edit, at: str) -> str:
 
 _WORDS: dict[str, Callable[[Edit, str], str]] = {
     "tokens-edited": _tokens_edited,
+    "keyword-spelt": _keyword_spelt,
     "reference-called": _reference_called,
     "value-as-key": _value_as_key,
     "branch-answers": _branch_answers,

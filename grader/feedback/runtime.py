@@ -210,11 +210,21 @@ def _name_error(
             ),
             False,
         )
+    if _quoted_somewhere(name, program):
+        return (
+            "name-error",
+            (
+                f"If `{name}` is meant to be a variable, create it above this line: "
+                f"`{name} = ...`; if it is meant as the text your program writes in quotes "
+                f"elsewhere, put it in quotes here too: `'{name}'`."
+            ),
+            False,
+        )
     return (
         "name-error",
         (
-            f"If `{name}` is meant to be a variable, create it above this line: "
-            f"`{name} = ...`; if it is meant as text, put it in quotes: `'{name}'`."
+            f"Create `{name}` above this line (`{name} = ...`), or write here the name of "
+            "the value you meant."
         ),
         False,
     )
@@ -254,6 +264,16 @@ def _made_at(name: str, program: Program) -> str:
                 )
                 return f" ({place})"
     return ""
+
+
+def _quoted_somewhere(name: str, program: Program) -> bool:
+    """Whether the program writes a name as text, in quotes (a key: `'single_node'`)."""
+    return any(
+        literal.body == name
+        for cell in program.cells
+        for text in cell.source.split("\n")
+        for literal in scan(text).strings
+    )
 
 
 def _quoted_number(program: Program) -> bool:

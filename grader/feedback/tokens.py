@@ -23,6 +23,7 @@ tokens even where Python's own tokenizer gives up (a pasted sign, a quote left o
 from __future__ import annotations
 
 import ast
+import difflib
 import keyword
 import re
 from collections.abc import Iterator
@@ -72,6 +73,7 @@ GENERIC = frozenset(
         "name-joined",
         "continued-indented",
         "tokens-edited",
+        "keyword-spelt",
     }
 )
 # The most edits the model proposes on one line: a long line has many tokens, and the
@@ -186,6 +188,7 @@ def token_edits(site: Site) -> Iterator[Edit]:
         # An edit on the line before must make the error's own line readable as well.
         there = _statement(site.lines, min(error.line, len(site.lines)))
         window = (min(window[0], there[0]), max(window[1], there[1]))
+    yield from _keyword_spelt(site, found, window)
     yield from _joined(site, found, window)
     yield from _continued(site, found)
     caret = (error.offset or 1) - 1 if site.error_here else len(site.line.text)
@@ -295,6 +298,43 @@ def _idle(body: str) -> bool:
     return isinstance(node, ast.Expr) and not isinstance(
         node.value, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom)
     )
+
+
+# Python's keywords as a learner writes a statement with them (not `True` or `None`:
+# values, which have their own corrections).
+_STATEMENT_WORDS = tuple(k for k in keyword.kwlist if k.islower() and len(k) > 2)
+
+
+def _keyword_spelt(site: Site, found: list[Token], window: tuple[int, int]) -> Iterator[Edit]:
+    """A keyword misspelt (`esle`), or spelt as another language does (`elsif`, `else if`).
+
+    A name Python does not know, close to a keyword, or two words that run together
+    into one (`else if`, `elseif`), written as the keyword. Tried before the one-token
+    edits: removing `else` from `else if` reads too, but says the wrong thing.
+    """
+    text = site.line.text
+    for index, token in enumerate(found):
+        if token.kind != "name" or token.text in site.bound:
+            continue
+        pairs = [(token, token)]
+        nxt = found[index + 1] if index + 1 < len(found) else None
+        if nxt is not None and nxt.kind == "name":
+            pairs.append((token, nxt))
+        for first, last in pairs:
+            word = text[first.start : last.end]
+            if first is token and keyword.iskeyword(word):
+                continue
+            close = difflib.get_close_matches(
+                word.replace(" ", "").lower(), _STATEMENT_WORDS, 3, 0.75
+            )
+            for new in close:
+                fixed = replace_span(text, first.start, last.end, new)
+                around = window
+                if new in _CONTINUES and site.number > 1:
+                    # It continues the statement above: read with it.
+                    around = (min(window[0], _statement(site.lines, site.number - 1)[0]), window[1])
+                if new != word and _reads(site, around, fixed):
+                    yield site.edit("keyword-spelt", fixed, word, new, facts={"near": token.text})
 
 
 def _joined(site: Site, found: list[Token], window: tuple[int, int]) -> Iterator[Edit]:
