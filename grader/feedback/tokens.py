@@ -80,8 +80,10 @@ GENERIC = frozenset(
 # right edit is among the first (near the caret) when there is one.
 MOST = 400
 # The two-token model's first edits are made only at this many tokens nearest the caret,
-# and its second only at this many tokens nearest where Python then stops reading.
+# its second only at the tokens on either side of where Python then stops reading, and
+# only the first edits nearest the caret that get Python further are followed.
 NEAR = 4
+FOLLOWED = 6
 
 
 @dataclass(frozen=True)
@@ -405,56 +407,59 @@ def pair_edits(
 ) -> Iterator[Edit]:
     """Two one-token changes of a line, when one alone does not make Python read it.
 
-    `print x` for `print(x)`, a bracket opened and never closed: the first change is
-    made near the caret, and is kept only if Python then reads further along the line
-    (or stops at a bracket it opened, never closed); the second is made where Python
-    then stops. Each pair is one edit, verified as every edit is.
+    `print x`, `if x => y` without its colon: the first change is made near the caret,
+    and is kept only if Python then reads further along the line (or stops at a bracket
+    it opened, never closed); of those, the ones that get Python furthest are followed,
+    and the second change is made where Python then stops. Each pair is one edit,
+    verified as every edit is.
     """
     text = site.line.text
     order = sorted(range(len(found)), key=lambda i: abs(found[i].start - caret))[:NEAR]
-    seen: set[str] = set()
-    for index in order:
+    firsts = []
+    for rank, index in enumerate(order):
         for kind, line, old, new in _changes(text, found, index):
             stop = _stops(site, window, line)
             if stop is None:
                 continue
             offset, message = stop
-            again = tokens(line)
-            if "never closed" in message:
-                # The bracket it opened: its closer after any token from there on.
-                opener = line[offset - 1 : offset]
-                closer = CLOSERS[OPENERS.index(opener)] if opener in OPENERS else ""
-                later = [t for t in again if t.start >= offset and t.kind != "close"]
-                seconds = [
-                    ("token-inserted", _put(line, t.end, t.end, closer), "", closer, t, again)
-                    for t in reversed(later)
-                    if closer
-                ]
-            elif offset - 1 > caret:
-                near = sorted(range(len(again)), key=lambda i: abs(again[i].start - offset + 1))
-                seconds = [
-                    (*c, again[i], again) for i in near[:NEAR] for c in _changes(line, again, i)
-                ]
-            else:
-                continue  # Python reads no further with this change: not a first step
-            for kind2, line2, old2, new2, at, there in seconds:
-                if line2 in seen:
-                    continue
-                seen.add(line2)
-                changes = {
-                    "first": _said(kind, old, new, found[index], found),
-                    "second": _said(kind2, old2, new2, at, there),
-                }
-                yield from _edit(
-                    site,
-                    window,
-                    "tokens-edited",
-                    line2,
-                    f"{old}{old2}",
-                    f"{new}{new2}",
-                    found[index],
-                    changes,
-                )
+            if "never closed" in message or offset - 1 > caret:
+                reach = len(line) + 1 if "never closed" in message else offset
+                firsts.append((-reach, rank, index, kind, line, old, new, offset, message))
+    firsts.sort(key=lambda f: f[:2])
+    seen: set[str] = set()
+    for _, _, index, kind, line, old, new, offset, message in firsts[:FOLLOWED]:
+        again = tokens(line)
+        if "never closed" in message:
+            # The bracket it opened: its closer after any token from there on.
+            opener = line[offset - 1 : offset]
+            closer = CLOSERS[OPENERS.index(opener)] if opener in OPENERS else ""
+            later = [t for t in again if t.start >= offset and t.kind != "close"]
+            seconds = [
+                ("token-inserted", _put(line, t.end, t.end, closer), "", closer, t, again)
+                for t in reversed(later)
+                if closer
+            ]
+        else:
+            near = sorted(range(len(again)), key=lambda i: abs(again[i].start - offset + 1))
+            seconds = [(*c, again[i], again) for i in near[:2] for c in _changes(line, again, i)]
+        for kind2, line2, old2, new2, at, there in seconds:
+            if line2 in seen:
+                continue
+            seen.add(line2)
+            changes = {
+                "first": _said(kind, old, new, found[index], found),
+                "second": _said(kind2, old2, new2, at, there),
+            }
+            yield from _edit(
+                site,
+                window,
+                "tokens-edited",
+                line2,
+                f"{old}{old2}",
+                f"{new}{new2}",
+                found[index],
+                changes,
+            )
 
 
 def _said(kind: str, old: str, new: str, token: Token, found: list[Token]) -> str:
