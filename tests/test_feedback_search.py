@@ -237,6 +237,10 @@ def test_a_function_named_without_its_call_and_two_token_lines_are_repaired(
             "for strategy, capacity in systems.items():",
         ),
         "else-if-written-for-elif": ("keyword-spelt", "elif capacity < load:"),
+        "dictionary-replaced-by-one-answer-in-the-loop": (
+            "entry-stored",
+            "can_handle_load[strategy] = capacity >= load",
+        ),
         "capacity-looked-up-again-by-its-value": (
             "value-as-key",
             "can_handle_load[strategy] = load <= capacity",

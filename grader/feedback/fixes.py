@@ -393,6 +393,15 @@ def _rebuilt(edit: Edit, at: str) -> str:
     )
 
 
+def _entry_stored(edit: Edit, at: str) -> str:
+    name, key = edit.facts.get("name", ""), edit.facts.get("key", "")
+    return (
+        f"`{edit.before}`{at} replaces the whole of `{name}` with one value, each time round "
+        f"the loop. Store the value in `{name}` under the key the loop is at, `{key}`: "
+        f"`{edit.after}`."
+    )
+
+
 def _out_of_loop(edit: Edit, at: str) -> str:
     return (
         f"`{edit.after}`{at} is inside the loop, so it runs once for every round. Move it "
@@ -867,6 +876,7 @@ _WORDS: dict[str, Callable[[Edit, str], str]] = {
     "keyword-spelt": _keyword_spelt,
     "reference-called": _reference_called,
     "value-as-key": _value_as_key,
+    "entry-stored": _entry_stored,
     "branch-answers": _branch_answers,
     "branch-test-stored": _branch_answers,
     "token-removed": _token_removed,

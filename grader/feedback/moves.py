@@ -134,6 +134,7 @@ def loop_moves(cell: _Cell) -> Iterator[Edit]:
                 continue
             text = cell.text(statement.lineno)
             yield from _rebuilt(cell, loop, statement, indent)
+            yield from _whole_for_entry(cell, loop, statement)
             if (
                 isinstance(statement, ast.Assign)
                 and all(isinstance(t, ast.Name) for t in statement.targets)
@@ -217,6 +218,50 @@ def _else_of_the_loop(cell: _Cell, loop: ast.For) -> Iterator[Edit]:
         lines[start - 1],
         if_line=str(last.lineno),
         loop=str(loop.lineno),
+    )
+
+
+def _whole_for_entry(cell: _Cell, loop: ast.For, statement: ast.stmt) -> Iterator[Edit]:
+    """`d = value` inside a loop, where `d` was started as a dictionary before it: the
+    whole dictionary replaced every round, where one entry under the loop's key was meant."""
+    if not (
+        isinstance(statement, ast.Assign)
+        and len(statement.targets) == 1
+        and isinstance(statement.targets[0], ast.Name)
+        and not isinstance(statement.value, ast.Dict)
+    ):
+        return
+    name = statement.targets[0].id
+    started = any(
+        isinstance(node, ast.Assign)
+        and node.lineno < loop.lineno
+        and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+        and (
+            isinstance(node.value, ast.Dict)
+            or (isinstance(node.value, ast.Call) and getattr(node.value.func, "id", "") == "dict")
+        )
+        for node in ast.walk(cell.tree)
+    )
+    target = loop.target
+    key = target.elts[0] if isinstance(target, ast.Tuple) and target.elts else target
+    if not started or not isinstance(key, ast.Name):
+        return
+    value = ast.get_source_segment(cell.cell.source, statement.value) or ""
+    if not value:
+        return
+    entry = f"{' ' * statement.col_offset}{name}[{key.id}] = {value}"
+    lines = list(cell.lines)
+    lines[statement.lineno - 1] = entry
+    yield cell.edit(
+        "entry-stored",
+        lines,
+        statement.lineno,
+        entry,
+        cost=1,
+        old=f"{name} =",
+        new=f"{name}[{key.id}] =",
+        name=name,
+        key=key.id,
     )
 
 

@@ -396,9 +396,10 @@ def apply(result: Result, repair: Repair | None) -> Result:
             and not step.passed
             and step.blocked_by is None
             and passed.get(step.step)
-            and _local(step.code) == mistake
+            and (_local(step.code) == mistake or step.location != repair.edit.place)
         ):
-            # The same mistake, and the same edit mends it: said once, under the first.
+            # The same mistake, or the edit mends this step without touching its place:
+            # it failed because of the mistake repaired above. Said once, under the first.
             steps.append(replace(step, blocked_by=repair.step, hint=""))
         else:
             steps.append(replace(step, message=rewritten(step.message)))
