@@ -70,7 +70,7 @@ def say_once(result: Result) -> Result:
     return replace(result, steps=steps, message=message, location=location)
 
 
-_PLACE = re.compile(r"\b(?:line|cell) \d+")
+_PLACE = re.compile(r"\b(?:line|cell) \d+", re.IGNORECASE)
 _CODE = re.compile(r"`[^`\n]+`")
 
 
