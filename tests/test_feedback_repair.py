@@ -226,3 +226,79 @@ def test_every_kind_of_edit_has_its_words() -> None:
         made |= set(kinds_for_step(source, line))
     assert made <= KINDS
     assert program.cells  # the literal helpers build real programs
+
+
+def test_a_function_named_on_its_own_line_is_called_there() -> None:
+    """`fill` alone does nothing: the call is the edit, on that line, with `()`."""
+    source = HEAD + "d = {}\ndef fill():\n    d['a'] = 1\n\nfill\nprint(d)\n"
+    program = script(source)
+    found = candidates(program, step_focus(program, None, NAMES, KINDS_OF))
+    called = [e for e in found if e.kind == "reference-called"]
+    assert [(e.place.line, e.after) for e in called] == [(7, "fill()")]
+    assert "`fill` at line 7 names the function without calling it" in describe(called[0])
+
+
+def test_print_named_alone_is_called_with_the_value_below_it_or_a_name_the_step_asks_for() -> None:
+    """`print` then `x` on the next line: one call of the two lines; else the nearest name."""
+    program = script(HEAD + "can_handle_load = {}\nprint\ncan_handle_load\n")
+    found = candidates(program, step_focus(program, None, NAMES, KINDS_OF))
+    called = [e for e in found if e.kind == "reference-called"]
+    merged = next(e for e in called if e.facts.get("merged"))
+    assert merged.after == "print(can_handle_load)"
+    assert merged.cells[0].source.split("\n")[3:] == ["print(can_handle_load)", ""]
+    alone = script(HEAD + "can_handle_load = {}\nprint\n")
+    found = candidates(alone, step_focus(alone, None, NAMES, KINDS_OF))
+    afters = [e.after for e in found if e.kind == "reference-called"]
+    assert afters[:2] == ["print()", "print(can_handle_load)"]
+
+
+def test_a_variable_alone_on_its_line_is_not_called() -> None:
+    """A name the program makes is a value, not a function: no call is proposed for it."""
+    program = script(HEAD + "load\nprint(load)\n")
+    found = candidates(program, step_focus(program, None, NAMES, KINDS_OF))
+    assert not [e for e in found if e.kind == "reference-called"]
+
+
+def test_of_two_spellings_the_exercise_s_own_is_kept() -> None:
+    """A name misspelt where it is made: the line that makes it is to change, not the use,
+    even when the misspelling is used more often than the exercise's spelling."""
+    from grader.feedback.runtime import plain_words
+    from grader.sandbox import Execution
+
+    program = script(
+        HEAD + "can_handle_lod = {}\ncan_handle_lod['a'] = 1\nprint(can_handle_load)\n"
+    )
+    error = Error("NameError", "name 'can_handle_load' is not defined", None, 5)
+    ran = Execution({}, names=(("can_handle_lod", "value"),))
+    _, said, named = plain_words(error, program, ran, NAMES)
+    assert named and "(line 3) spells it `can_handle_lod`" in said
+    assert "Spell it `can_handle_load` there too" in said
+    _, unsure, _ = plain_words(error, program, ran)
+    assert "write `can_handle_lod` here" in unsure
+
+
+def test_every_kind_of_error_gets_plain_words_of_its_own() -> None:
+    """No error class, Python's or the learner's own, is left at its name: each gets a
+    sentence that says what happened in plain words, never the bare class again."""
+    import builtins
+
+    from grader.feedback.runtime import plain_words
+    from grader.sandbox import Execution
+
+    program = script(HEAD + "x = 1\n")
+    kinds = [
+        name
+        for name in dir(builtins)
+        if isinstance(getattr(builtins, name), type)
+        and issubclass(getattr(builtins, name), BaseException)
+        and name not in ("SystemExit", "GeneratorExit", "BaseExceptionGroup")
+    ]
+    bare = []
+    for name in [*kinds, "Oops"]:
+        _, said, _ = plain_words(Error(name, "", None, 3), program, Execution({}))
+        if not said or said.startswith(f"Python stopped with {name}") or len(said) < 30:
+            bare.append(name)
+    assert bare == []
+    raised = script(HEAD + "raise ValueError('no')\n")
+    _, said, _ = plain_words(Error("Oops", "", None, 3), raised, Execution({}))
+    assert "raises `Oops`" in said

@@ -180,8 +180,9 @@ def test_a_hand_written_diagnosis_agrees_with_the_search(found: list[Found]) -> 
         if f.repair is not None or f.untrusted is None or not f.case.run.main.errors:
             continue
         error = f.case.run.main.errors[0]
+        exercise = f.case.exercise
         code, advice, named = advice_for(
-            error, f.case.program, f.case.run.main, f.case.timeout, f.case.exercise.advice
+            error, f.case.program, f.case.run.main, f.case.timeout, exercise.advice, exercise.names
         )
         here = Location(error.line, error.cell) if error.line else None
         if named and not agrees(advice, here, f.untrusted.edit):
@@ -211,6 +212,63 @@ def test_the_recorded_mistakes_behind_the_issue_are_repaired(found: list[Found])
     }
     kinds = {f.name: f.repair.edit.kind for f in found if f.repair is not None}
     assert {name: kinds.get(name) for name in expected} == expected
+
+
+def test_a_function_named_without_its_call_and_two_token_lines_are_repaired(
+    found: list[Found],
+) -> None:
+    """A function named on a line of its own, where a call was meant, is called there; a
+    line one token edit cannot mend gets two (each pair verified by running it); and a
+    name misspelt where it is made is corrected to the exercise's own spelling."""
+    expected = {
+        "print-named-without-brackets": ("reference-called", "print(can_handle_load)"),
+        "print-alone-above-the-value-it-should-show": (
+            "reference-called",
+            "print(can_handle_load)",
+        ),
+        "function-named-without-brackets": ("reference-called", "fill()"),
+        "python-2-print-statement": ("tokens-edited", "print(can_handle_load)"),
+        "comparison-spelt-backwards-and-its-colon-missing": (
+            "tokens-edited",
+            "if capacity >= load:",
+        ),
+        "loop-variables-without-comma-and-no-colon": (
+            "tokens-edited",
+            "for strategy, capacity in systems.items():",
+        ),
+        "else-if-written-for-elif": ("keyword-spelt", "elif capacity < load:"),
+        "dictionary-replaced-by-one-answer-in-the-loop": (
+            "entry-stored",
+            "can_handle_load[strategy] = capacity >= load",
+        ),
+        "capacity-looked-up-again-by-its-value": (
+            "value-as-key",
+            "can_handle_load[strategy] = load <= capacity",
+        ),
+        "if-else-stores-the-capacity-in-both-branches": (
+            "branch-test-stored",
+            "can_handle_load[strategy] = load <= capacity",
+        ),
+        "dictionary-without-any-colons": (
+            "missing-colon-in-dict",
+            "systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}",
+        ),
+    }
+    repairs = {f.name: f.repair or f.untrusted for f in found}
+    seen = {
+        name: (repair.edit.kind, repair.edit.after) if repair else None
+        for name, repair in repairs.items()
+        if name in expected
+    }
+    assert seen == expected
+    # The misspelling made where the name is created: renamed there, to the exercise's name.
+    for name in (
+        "result-misspelt-where-it-is-made",
+        "notebook-result-misspelt-in-the-cell-that-makes-it",
+    ):
+        repair = repairs[name]
+        assert repair is not None and repair.edit.kind == "renamed"
+        assert (repair.edit.old, repair.edit.new) == ("can_handle_lod", "can_handle_load")
 
 
 def test_the_json_of_a_repaired_report_carries_the_repair_s_words(tmp_path: Path) -> None:

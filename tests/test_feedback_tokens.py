@@ -76,3 +76,46 @@ def test_nothing_generic_is_proposed_for_a_program_python_reads() -> None:
     program = script(HEAD + "print(load)\n")
     found = candidates(program, step_focus(program, None, NAMES))
     assert not [e for e in found if e.kind in GENERIC]
+
+
+def test_a_line_two_tokens_from_python_gets_both_in_one_edit() -> None:
+    """`print x`: a bracket after the name and its closer, said as a call's brackets."""
+    edits = generic("can_handle_load = {}\nprint can_handle_load\n")
+    pair = next(e for e in edits if e.kind == "tokens-edited")
+    assert pair.after == "print(can_handle_load)"
+    said = describe(pair, pair.place)
+    assert "`print` is a function" in said and "`print(can_handle_load)`" in said
+
+
+def test_each_change_of_a_pair_is_said_where_it_is_made() -> None:
+    """`=>` and a colon missing on one line: both changes said, the second at the line's end."""
+    edits = generic("for x in systems:\n    if x => load\n        pass\n")
+    pair = next(e for e in edits if e.kind == "tokens-edited" and e.after == "if x >= load:")
+    assert "write `>=` for `=>`, and add `:` at the end" in describe(pair)
+
+
+def test_a_line_that_then_does_nothing_is_tried_after_one_that_does() -> None:
+    """`print, x` reads as Python but does nothing: the pair that calls print comes first."""
+    edits = generic("can_handle_load = {}\nprint can_handle_load\n")
+    order = [e.after for e in edits]
+    assert order.index("print(can_handle_load)") < order.index("print, can_handle_load")
+
+
+def test_a_pair_is_proposed_only_when_one_token_is_not_enough() -> None:
+    """A line one token mends gets no pair: the smaller edit is the repair."""
+    edits = generic("for strategy and capacity in systems.items():\n    pass\n")
+    assert not [e for e in edits if e.kind == "tokens-edited" and e.after == edits[0].after]
+
+
+def test_a_keyword_spelt_as_another_language_does_is_python_s_keyword() -> None:
+    """`else if` and `elsif` are `elif`, `esle` is `else`: tried before `else` removed."""
+    block = "if load:\n    x = 1\n{}\n    x = 2\n"
+    for written, meant in (
+        ("else if load < 3:", "elif load < 3:"),
+        ("elsif load < 3:", "elif load < 3:"),
+        ("esle:", "else:"),
+    ):
+        edits = generic(block.format(written))
+        assert (edits[0].kind, edits[0].after) == ("keyword-spelt", meant)
+    edits = generic(block.format("else if load < 3:"))
+    assert "Python writes `else if` as `elif`" in describe(edits[0], edits[0].place)

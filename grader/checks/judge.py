@@ -130,7 +130,10 @@ def _error_said(case: Case) -> Explanation | None:
     main = case.run.main
     if not main.errors:
         return None
-    said = explain(main.errors[0], case.program, main, case.timeout, case.exercise.advice)
+    exercise = case.exercise
+    said = explain(
+        main.errors[0], case.program, main, case.timeout, exercise.advice, names=exercise.names
+    )
     if len(main.errors) > 1:
         said = Explanation(said.code, said.text + "\n" + more_cells(main.errors[1:]), said.location)
     return said

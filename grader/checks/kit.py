@@ -101,7 +101,11 @@ def stop_reason(case: Case, execution: Execution | None = None) -> Explanation |
     execution = execution or case.run.main
     if not execution.errors:
         return None
-    return explain(execution.errors[0], case.program, execution, case.timeout, case.exercise.advice)
+    exercise = case.exercise
+    error = execution.errors[0]
+    return explain(
+        error, case.program, execution, case.timeout, exercise.advice, names=exercise.names
+    )
 
 
 def abrupt_reason(case: Case, execution: Execution) -> str:

@@ -459,9 +459,28 @@ def _between_items(site: Site) -> Iterator[Edit]:
         if _innermost(before) == "{":
             fixed = replace_span(text, gap.start(), gap.start(), ":")
             yield site.edit("missing-colon-in-dict", fixed, "", ":")
+            yield from _at_every_gap(site, "missing-colon-in-dict", ":", "{")
         if _innermost(before):
             fixed = replace_span(text, gap.start(), gap.start(), ",")
             yield site.edit("missing-comma", fixed, "", ",")
+            yield from _at_every_gap(site, "missing-comma", ",", _innermost(before))
+
+
+def _at_every_gap(site: Site, kind: str, separator: str, bracket: str) -> Iterator[Edit]:
+    """The same separator written at every gap between two items inside the bracket: a
+    learner who leaves out one colon of a dictionary leaves out each of them."""
+    masked = site.line.masked
+    gaps = [
+        gap.start()
+        for gap in re.finditer(r"(?<=[\w\x00)\]}])\s+(?=[\w\x00(\[{'\"])", masked)
+        if _innermost(masked[: gap.start()]) == bracket
+    ]
+    if len(gaps) < 2:
+        return
+    text = site.line.text
+    for position in reversed(gaps):
+        text = replace_span(text, position, position, separator)
+    yield site.edit(kind, text, "", separator, facts={"times": str(len(gaps))})
 
 
 # -- brackets ----------------------------------------------------------------------------

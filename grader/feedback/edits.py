@@ -149,6 +149,7 @@ WHOLE_PROGRAM = frozenset(
         "renamed",
         "function-unwrapped",
         "call-added",
+        "reference-called",
         "markdown-cell",
         "cell-moved",
         "moved-up",

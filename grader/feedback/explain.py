@@ -7,7 +7,7 @@ files or frames.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from grader.feedback.diagnose import diagnose
 from grader.feedback.ending import enclosing_loop, exit_call, is_exit
@@ -66,7 +66,8 @@ _SYNTAX_HINTS: tuple[tuple[str, str], ...] = (
     ),
     (
         "was never closed",
-        "A bracket or parenthesis is opened but never closed; add the closing one.",
+        "The bracket the caret points at is opened but never closed: close it where what "
+        "it holds ends, on this line or the next.",
     ),
     (
         "unterminated string",
@@ -119,6 +120,21 @@ _SYNTAX_HINTS: tuple[tuple[str, str], ...] = (
 UNSURE = frozenset({"type-error.swapped-targets"})
 
 
+# Python's own guess at the change, after its message: "Did you mean print(...)?",
+# "Maybe you meant '==' instead of '='?", "Perhaps you forgot a comma?".
+_GUESS = re.compile(r"[.,]?\s*(?:Did you mean|Maybe you meant|Perhaps you forgot)\b[^?]*\?\s*$")
+
+
+def without_guess(message: str) -> str:
+    """Python's message without its guess at the change.
+
+    Where the grader says the change itself (verified, or read from the line), Python's
+    guess beside it is either the same advice again or another one, sometimes wrong (a
+    comma guessed where a dictionary lacks a colon): only the grader's is said.
+    """
+    return _GUESS.sub("", message) or message
+
+
 def syntax_advice(error: Error, program: Program) -> tuple[str, bool]:
     """Return the advice for a syntax error, and whether it names the change to make."""
     named = diagnose_syntax(error, program)
@@ -162,7 +178,10 @@ def explain_syntax(error: Error, program: Program, fix: str | None = None) -> Ex
     """
     location = location_of(error) or Location(1, error.cell)
     message = error.message or "invalid syntax"
-    advice = fix or syntax_advice(error, program)[0]
+    general, named = syntax_advice(error, program)
+    advice = fix or general
+    if fix or named:
+        message = without_guess(message)
     caret = None
     # An indentation error's offset is the end of the line: nothing there to point at.
     if error.offset and error.type not in ("IndentationError", "TabError"):
@@ -188,12 +207,14 @@ def explain(
     timeout: float | None = None,
     advice: Mapping[str, str] | None = None,
     fix: str | None = None,
+    names: Sequence[str] = (),
 ) -> Explanation:
     """Explain a runtime error, a timeout or an early exit in plain words.
 
     ``advice`` maps a mistake code to the exercise's own advice for it, in place of the
     general advice written here; ``fix``, when given, is a verified change
-    (grader.feedback.search) said in place of either.
+    (grader.feedback.search) said in place of either. ``names`` are the names the
+    exercise asks for (of two spellings of a name, its own is the right one).
     """
     if error.syntax:
         return explain_syntax(error, program, fix)
@@ -203,9 +224,10 @@ def explain(
         location = enclosing_loop(program, location) or location
     at = where(location)
     quoted = quote_line(program, location)
-    shown = f"{error.type}: {inline(error.message)}" if error.message else error.type
-    code, said, _ = advice_for(error, program, execution, timeout, advice)
+    code, said, named = advice_for(error, program, execution, timeout, advice, names)
     said = fix or said
+    message = without_guess(error.message) if fix or named else error.message
+    shown = f"{error.type}: {inline(message)}" if message else error.type
     if location is not None and location.cell is not None:
         # A notebook goes on after a failing cell: the cell stopped, not the program.
         text = f"Cell {location.cell} stopped at line {location.line} with {shown}."
@@ -279,6 +301,7 @@ def advice_for(
     execution: Execution,
     timeout: float | None = None,
     advice: Mapping[str, str] | None = None,
+    names: Sequence[str] = (),
 ) -> tuple[str, str, bool]:
     """Return an error's mistake code, its advice, and whether the advice names the change.
 
@@ -292,5 +315,5 @@ def advice_for(
     if found is not None:
         code, said = found
         return code, (advice or {}).get(code, said), code not in UNSURE
-    code, said, named = plain_words(error, program, execution)
+    code, said, named = plain_words(error, program, execution, names)
     return code, (advice or {}).get(code, said), named

@@ -174,14 +174,16 @@ def _missing_colon(edit: Edit, at: str) -> str:
 
 
 def _colon_in_dict(edit: Edit, at: str) -> str:
+    missing = "all of them are missing" if edit.facts.get("times") else "one is missing"
     return (
-        f"In a dictionary, each key is joined to its value by a colon `:`, and one is "
-        f"missing{at} (Python guessed a comma). Write `{edit.after}`."
+        f"In a dictionary, each key is joined to its value by a colon `:`, and {missing}"
+        f"{at} (Python guessed a comma). Write `{edit.after}`."
     )
 
 
 def _missing_comma(edit: Edit, at: str) -> str:
-    return f"Items inside brackets are separated by commas, and one is missing{at}: `{edit.after}`."
+    missing = "none is there" if edit.facts.get("times") else "one is missing"
+    return f"Items inside brackets are separated by commas, and {missing}{at}: `{edit.after}`."
 
 
 def _dict_equals(edit: Edit, at: str) -> str:
@@ -391,6 +393,15 @@ def _rebuilt(edit: Edit, at: str) -> str:
     )
 
 
+def _entry_stored(edit: Edit, at: str) -> str:
+    name, key = edit.facts.get("name", ""), edit.facts.get("key", "")
+    return (
+        f"`{edit.before}`{at} replaces the whole of `{name}` with one value, each time round "
+        f"the loop. Store the value in `{name}` under the key the loop is at, `{key}`: "
+        f"`{edit.after}`."
+    )
+
+
 def _out_of_loop(edit: Edit, at: str) -> str:
     return (
         f"`{edit.after}`{at} is inside the loop, so it runs once for every round. Move it "
@@ -435,9 +446,12 @@ def _moved_up(edit: Edit, at: str) -> str:
 
 def _call_added(edit: Edit, at: str) -> str:
     name = edit.facts.get("name", "")
+    # In a notebook the call goes in the function's own cell: the end of the notebook
+    # may come after the cells that use what the function makes.
+    end = "of the same cell" if edit.place.cell is not None else "of your program"
     return (
         f"`{name}()` is never called, so none of the code inside `def {name}():`{at} runs. "
-        f"Call it at the end of your program: `{name}()`."
+        f"Call it at the end {end}: `{name}()`."
     )
 
 
@@ -654,6 +668,13 @@ def _other_key(edit: Edit, at: str) -> str:
 
 
 def _dedented(edit: Edit, at: str) -> str:
+    cell = edit.place.cell
+    if cell is not None:
+        return (
+            f"Every line of cell {cell} is indented by {edit.old} spaces, but the first lines "
+            f"of a cell start at the left margin. Remove those {edit.old} spaces from every "
+            f"line of the cell (select them, then Shift+Tab)."
+        )
     return (
         f"Every line of your program is indented by {edit.old} spaces, but the first lines "
         f"of a program start at the left margin. Remove those {edit.old} spaces from every "
@@ -791,7 +812,73 @@ def _continued_indented(edit: Edit, at: str) -> str:
     )
 
 
+def _reference_called(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", edit.old)
+    merged = edit.facts.get("merged", "")
+    said = (
+        f"`{name}`{at} names the function without calling it, so the line does nothing: "
+        "a call needs brackets after the name"
+    )
+    if merged:
+        return (
+            f"{said}, with what it is given inside them, and `{merged}` on the line below "
+            f"is that value. Write the two lines as one: `{edit.after}`."
+        )
+    inside = "" if edit.after.endswith("()") else ", with what it is given inside them"
+    return f"{said}{inside}. Write `{edit.after}`."
+
+
+def _value_as_key(edit: Edit, at: str) -> str:
+    key, value, table = (edit.facts.get(k, "") for k in ("key", "value", "table"))
+    said = (
+        f"`{value}` is already the value the loop takes from `{table}.items()`, not one of "
+        f"its keys: `{edit.old}`{at} looks that value up again, as a key."
+    )
+    if edit.new == value:
+        return f"{said} Use it as it is: `{edit.after}`."
+    return f"{said} Look it up by its key, `{key}`: `{edit.after}`."
+
+
+def _branch_answers(edit: Edit, at: str) -> str:
+    test, stored, line = (edit.facts.get(k, "") for k in ("test", "stored", "header"))
+    said = (
+        f"The `if {test}:` at line {line} stores `{stored}`, not its answer: the dictionary "
+        "should hold whether the test holds."
+    )
+    if edit.kind == "branch-test-stored":
+        return f"{said} Store the test itself, in place of the whole `if`: `{edit.after}`."
+    return f"{said} Store `True` under the `if`{at} and `False` under the `else`: `{edit.after}`."
+
+
+def _keyword_spelt(edit: Edit, at: str) -> str:
+    return f"Python writes `{edit.old}`{at} as `{edit.new}`: `{edit.after}`."
+
+
+def _tokens_edited(edit: Edit, at: str) -> str:
+    first, second = edit.facts.get("first", ""), edit.facts.get("second", "")
+    near = edit.facts.get("near", "")
+    if edit.new in ("()", "[]") and first == f"add `{edit.new[0]}` after `{near}`":
+        # A bracket pair written after a name: the name is called, or looked into.
+        if edit.new == "()":
+            return (
+                f"`{near}`{at} is a function: what it is given goes inside brackets, "
+                f"right after its name. Write `{edit.after}`."
+            )
+        return f"`{near}`{at} is looked into with square brackets around the key: `{edit.after}`."
+    return (
+        f"Python cannot read this line{at} as it is; two changes make it right: {first}, "
+        f"and {second}: `{edit.after}`."
+    )
+
+
 _WORDS: dict[str, Callable[[Edit, str], str]] = {
+    "tokens-edited": _tokens_edited,
+    "keyword-spelt": _keyword_spelt,
+    "reference-called": _reference_called,
+    "value-as-key": _value_as_key,
+    "entry-stored": _entry_stored,
+    "branch-answers": _branch_answers,
+    "branch-test-stored": _branch_answers,
     "token-removed": _token_removed,
     "token-replaced": _token_replaced,
     "token-inserted": _token_inserted,

@@ -11,6 +11,7 @@ exercise.
 from __future__ import annotations
 
 import ast
+import builtins
 import difflib
 import re
 from collections.abc import Callable, Iterator
@@ -133,6 +134,7 @@ def loop_moves(cell: _Cell) -> Iterator[Edit]:
                 continue
             text = cell.text(statement.lineno)
             yield from _rebuilt(cell, loop, statement, indent)
+            yield from _whole_for_entry(cell, loop, statement)
             if (
                 isinstance(statement, ast.Assign)
                 and all(isinstance(t, ast.Name) for t in statement.targets)
@@ -216,6 +218,50 @@ def _else_of_the_loop(cell: _Cell, loop: ast.For) -> Iterator[Edit]:
         lines[start - 1],
         if_line=str(last.lineno),
         loop=str(loop.lineno),
+    )
+
+
+def _whole_for_entry(cell: _Cell, loop: ast.For, statement: ast.stmt) -> Iterator[Edit]:
+    """`d = value` inside a loop, where `d` was started as a dictionary before it: the
+    whole dictionary replaced every round, where one entry under the loop's key was meant."""
+    if not (
+        isinstance(statement, ast.Assign)
+        and len(statement.targets) == 1
+        and isinstance(statement.targets[0], ast.Name)
+        and not isinstance(statement.value, ast.Dict)
+    ):
+        return
+    name = statement.targets[0].id
+    started = any(
+        isinstance(node, ast.Assign)
+        and node.lineno < loop.lineno
+        and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+        and (
+            isinstance(node.value, ast.Dict)
+            or (isinstance(node.value, ast.Call) and getattr(node.value.func, "id", "") == "dict")
+        )
+        for node in ast.walk(cell.tree)
+    )
+    target = loop.target
+    key = target.elts[0] if isinstance(target, ast.Tuple) and target.elts else target
+    if not started or not isinstance(key, ast.Name):
+        return
+    value = ast.get_source_segment(cell.cell.source, statement.value) or ""
+    if not value:
+        return
+    entry = f"{' ' * statement.col_offset}{name}[{key.id}] = {value}"
+    lines = list(cell.lines)
+    lines[statement.lineno - 1] = entry
+    yield cell.edit(
+        "entry-stored",
+        lines,
+        statement.lineno,
+        entry,
+        cost=1,
+        old=f"{name} =",
+        new=f"{name}[{key.id}] =",
+        name=name,
+        key=key.id,
     )
 
 
@@ -440,6 +486,225 @@ def functions(cell: _Cell, program: Program) -> Iterator[Edit]:
         )
 
 
+_CALLABLE_BUILTINS = frozenset(
+    name for name in dir(builtins) if callable(getattr(builtins, name)) and name[:1].islower()
+)
+
+
+def references(
+    cell: _Cell, program: Program, focus: Focus, bound: frozenset[str]
+) -> Iterator[Edit]:
+    """A function named on a line of its own, where a call was meant: `main`, `print`.
+
+    A name alone on its line does nothing; when it names a function (one the program
+    defines, or one of Python's), the learner meant to call it. The call is tried
+    empty, with the value on the line below it (`print` then `x` on the next line),
+    and with each name the exercise asks for that the program makes, nearest first.
+    """
+    defined = {
+        n.name: n
+        for other in parsed(program)
+        for n in ast.walk(other.tree)
+        if isinstance(n, ast.FunctionDef)
+    }
+    body = {id(s): s for s in ast.walk(cell.tree) if isinstance(s, ast.stmt)}
+    for statement in body.values():
+        if not isinstance(statement, ast.Expr) or not _one_line(statement):
+            continue
+        value = statement.value
+        if isinstance(value, ast.Name):
+            name = value.id
+            if name not in defined and (name in bound or name not in _CALLABLE_BUILTINS):
+                continue
+        elif isinstance(value, ast.Attribute):
+            name = ast.get_source_segment(cell.cell.source, value) or ""
+        else:
+            continue
+        line = cell.text(statement.lineno)
+        indent = line[: len(line) - len(line.lstrip())]
+        function = defined.get(name)
+        needs = _required(function) if function is not None else None
+        arguments: list[tuple[str, int | None]] = []
+        if not needs:
+            arguments.append(("", None))
+        following = _next_statement(cell.tree, statement)
+        if (
+            isinstance(following, ast.Expr)
+            and _one_line(following)
+            and following.col_offset == statement.col_offset
+            and needs != 0
+        ):
+            text = ast.get_source_segment(cell.cell.source, following.value)
+            if text:
+                arguments.append((text, following.lineno))
+        if needs is None or needs == 1:
+            arguments.extend((w, None) for w in _made_before(program, cell, statement, focus))
+        for argument, merged in arguments:
+            lines = list(cell.lines)
+            lines[statement.lineno - 1] = f"{indent}{name}({argument})"
+            if merged is not None:
+                del lines[merged - 1]
+            yield cell.edit(
+                "reference-called",
+                lines,
+                statement.lineno,
+                f"{name}({argument})",
+                cost=1,
+                old=name,
+                new=f"{name}({argument})",
+                name=name,
+                merged=cell.text(merged).strip() if merged is not None else "",
+            )
+
+
+def _required(function: ast.FunctionDef) -> int:
+    """How many arguments a function cannot be called without."""
+    arguments = function.args
+    required = len(arguments.args) - len(arguments.defaults) + len(arguments.posonlyargs)
+    return required + sum(1 for d in arguments.kw_defaults if d is None)
+
+
+def _next_statement(tree: ast.Module, statement: ast.stmt) -> ast.stmt | None:
+    """The statement right after another in the same block, if any."""
+    for node in ast.walk(tree):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and statement in block:
+                index = block.index(statement)
+                return block[index + 1] if index + 1 < len(block) else None
+    return None
+
+
+def _made_before(program: Program, cell: _Cell, statement: ast.stmt, focus: Focus) -> list[str]:
+    """The names the exercise asks for that are assigned above a statement, the last first."""
+    made: dict[str, tuple[int, int]] = {}
+    order = [c.number for c in program.cells]
+    here = (order.index(cell.cell.number), statement.lineno)
+    for other in parsed(program):
+        position = order.index(other.cell.number)
+        for node in ast.walk(other.tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                where = (position, node.lineno)
+                if node.id in focus.wanted and where < here:
+                    made[node.id] = max(made.get(node.id, where), where)
+    return sorted(made, key=lambda n: made[n], reverse=True)
+
+
+def lookups(cell: _Cell) -> Iterator[Edit]:
+    """`d[value]` inside `for key, value in d.items()`: a value looked up again, as a key.
+
+    The loop gives both, so the value is used as it is, or looked up by the key.
+    """
+    for loop in ast.walk(cell.tree):
+        if not (
+            isinstance(loop, ast.For)
+            and isinstance(loop.target, ast.Tuple)
+            and len(loop.target.elts) == 2
+            and all(isinstance(e, ast.Name) for e in loop.target.elts)
+            and isinstance(loop.iter, ast.Call)
+            and isinstance(loop.iter.func, ast.Attribute)
+            and loop.iter.func.attr == "items"
+            and isinstance(loop.iter.func.value, ast.Name)
+        ):
+            continue
+        key, value = (e.id for e in loop.target.elts if isinstance(e, ast.Name))
+        table = loop.iter.func.value.id
+        for statement in loop.body:
+            for node in ast.walk(statement):
+                if not (
+                    isinstance(node, ast.Subscript)
+                    and isinstance(node.ctx, ast.Load)
+                    and isinstance(node.value, ast.Name)
+                    and node.value.id == table
+                    and isinstance(node.slice, ast.Name)
+                    and node.slice.id == value
+                    and node.lineno == node.end_lineno
+                ):
+                    continue
+                line = cell.text(node.lineno)
+                raw = line.encode("utf-8")
+                start, end = node.col_offset, node.end_col_offset or node.col_offset
+                written = raw[start:end].decode("utf-8", "replace")
+                for new in (value, f"{table}[{key}]"):
+                    fixed = (raw[:start] + new.encode() + raw[end:]).decode("utf-8", "replace")
+                    lines = list(cell.lines)
+                    lines[node.lineno - 1] = fixed
+                    yield cell.edit(
+                        "value-as-key",
+                        lines,
+                        node.lineno,
+                        fixed,
+                        cost=1,
+                        old=written,
+                        new=new,
+                        key=key,
+                        value=value,
+                        table=table,
+                    )
+
+
+def branch_answers(cell: _Cell) -> Iterator[Edit]:
+    """`if test:` then `t = a`, `else:` then `t = b`: the same place written in both branches.
+
+    When what is stored is not the answer the `if` found (True where the test holds,
+    False where not), the answer is stored: True and False in the two branches, or the
+    test itself, once.
+    """
+    for node in ast.walk(cell.tree):
+        if not (
+            isinstance(node, ast.If)
+            and len(node.body) == 1
+            and len(node.orelse) == 1
+            and isinstance(node.body[0], ast.Assign)
+            and isinstance(node.orelse[0], ast.Assign)
+            and _one_line(node.body[0])
+            and _one_line(node.orelse[0])
+            and _one_line(node.test)
+        ):
+            continue
+        first, second = node.body[0], node.orelse[0]
+        target = ast.get_source_segment(cell.cell.source, first.targets[0])
+        other = ast.get_source_segment(cell.cell.source, second.targets[0])
+        test = ast.get_source_segment(cell.cell.source, node.test)
+        if not target or target != other or len(first.targets) != 1 or not test:
+            continue
+        values = [v.value for v in (first.value, second.value) if isinstance(v, ast.Constant)]
+        if values == [True, False]:
+            continue
+        indent = " " * first.col_offset
+        lines = list(cell.lines)
+        lines[first.lineno - 1] = f"{indent}{target} = True"
+        lines[second.lineno - 1] = f"{indent}{target} = False"
+        stored = ast.get_source_segment(cell.cell.source, first.value) or ""
+        facts = {"test": test, "stored": stored, "header": str(node.lineno)}
+        yield cell.edit(
+            "branch-answers",
+            lines,
+            first.lineno,
+            f"{target} = True",
+            cost=2,
+            old=stored,
+            new="True",
+            **facts,
+        )
+        end = node.end_lineno or second.lineno
+        collapsed = [
+            *cell.lines[: node.lineno - 1],
+            f"{' ' * node.col_offset}{target} = {test}",
+            *cell.lines[end:],
+        ]
+        yield cell.edit(
+            "branch-test-stored",
+            collapsed,
+            node.lineno,
+            f"{target} = {test}",
+            cost=2,
+            old=stored,
+            new=test,
+            **facts,
+        )
+
+
 def conversions(cell: _Cell) -> Iterator[Edit]:
     """`str(x)` where x itself was meant: the value turned into text (or another type)."""
     for node in ast.walk(cell.tree):
@@ -588,12 +853,15 @@ def statement_edits(program: Program, focus: Focus, bound: frozenset[str]) -> It
     for cell in parsed(program):
         if focus.error is None:
             yield from loop_moves(cell)
+            yield from branch_answers(cell)
             yield from conversions(cell)
             yield from guards(cell)
             yield from emptying_calls(cell)
         yield from creations(cell, focus, bound)
         yield from removals(cell, focus)
         yield from functions(cell, program)
+        yield from references(cell, program, focus, bound)
+        yield from lookups(cell)
     if focus.error is None:
         yield from rebindings(program)
     yield from renames(program, focus, bound)

@@ -48,18 +48,39 @@ _KIND_OF = re.compile(r"`(\w+)`[^.`]*? is an? (\w+), not an? (\w+)")
 
 
 def say_once(result: Result) -> Result:
-    """Drop what a report says twice about one name.
+    """Drop what a report says twice.
 
-    Its absence, before the error saying so; and the program's error, when it explains
+    A step's hint, when its message already says where and what to write; a name's
+    absence, before the error saying so; and the program's error, when it explains
     what a value is (a set, not a dictionary) that a failed step has said already: the
     step says it where the mistake is, and the error is its consequence.
     """
-    steps = tuple(replace(s, message=_NEVER_CREATED.sub("", s.message)) for s in result.steps)
+    steps = tuple(
+        replace(
+            s,
+            message=_NEVER_CREATED.sub("", s.message),
+            hint="" if names_the_change(s.message) else s.hint,
+        )
+        for s in result.steps
+    )
     message, location = _NEVER_CREATED.sub("", result.message), result.location
     said = {fact for s in steps if not s.passed for fact in _KIND_OF.findall(s.message)}
     if said and said & set(_KIND_OF.findall(message)):
         message, location = "", None
     return replace(result, steps=steps, message=message, location=location)
+
+
+_PLACE = re.compile(r"\b(?:line|cell) \d+", re.IGNORECASE)
+_CODE = re.compile(r"`[^`\n]+`")
+
+
+def names_the_change(message: str) -> bool:
+    """Whether a step's message says where the mistake is and quotes the code to write.
+
+    Such a message already gives what a step's hint gives (where to start, what to
+    write), for this very program: the hint beside it would be the same advice again.
+    """
+    return bool(_PLACE.search(message) and _CODE.search(message))
 
 
 def more_cells(errors: tuple[Error, ...]) -> str:

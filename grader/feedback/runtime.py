@@ -16,7 +16,7 @@ from __future__ import annotations
 import builtins
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from grader.feedback.ending import is_exit
 from grader.feedback.scan import bound_names, scan
@@ -49,8 +49,14 @@ def type_words(name: str) -> str:
     return TYPE_WORDS.get(name, f"a value of type {name}")
 
 
-def plain_words(error: Error, program: Program, execution: Execution) -> Advice:
-    """Return the mistake code, plain-words advice, and whether it names the change."""
+def plain_words(
+    error: Error, program: Program, execution: Execution, names: Sequence[str] = ()
+) -> Advice:
+    """Return the mistake code, plain-words advice, and whether it names the change.
+
+    ``names`` are the names the exercise asks for: of two spellings of one name, the
+    one the exercise uses is right.
+    """
     if is_exit(error):
         return (
             "exit-called",
@@ -78,17 +84,65 @@ def plain_words(error: Error, program: Program, execution: Execution) -> Advice:
             ),
             True,
         )
+    if error.type == "NameError":
+        return _name_error(error, program, execution, names)
     words = _BY_TYPE.get(error.type)
     if words is not None:
         return words(error, program, execution)
-    return (
-        "runtime-error",
-        (
-            f"Python stopped with {error.type}. The line above is where; look at what it does "
-            "with each value, and compare it with what the step asks for."
-        ),
-        False,
-    )
+    return "runtime-error", _unlisted(error, program), False
+
+
+# What an error of a kind means, by the builtin class it is, or comes from (its first
+# such base is the one said), in a first-week learner's words.
+_MEANINGS: tuple[tuple[type[BaseException], str], ...] = (
+    (
+        UnboundLocalError,
+        "a name this function assigns somewhere is the function's own, and here it has no "
+        "value yet: give the function's new value another name, or assign it before this line",
+    ),
+    (
+        AssertionError,
+        "the test of an `assert` on this line was False, and a False `assert` stops the "
+        "program: remove it, or store the test's answer where the step asks for it",
+    ),
+    (LookupError, "it looks up a key or a position that is not there"),
+    (ArithmeticError, "a calculation on this line cannot be done with these numbers"),
+    (
+        RuntimeError,
+        "what the line does cannot be done at this point of the program (changing a "
+        "dictionary while a loop goes through it is the usual cause)",
+    ),
+    (OSError, "it reaches for a file or the system, which a graded program does not do"),
+    (StopIteration, "it asks for one more item than there is"),
+    (Exception, "what this line does cannot be done with these values"),
+)
+
+
+def _unlisted(error: Error, program: Program) -> str:
+    """Plain words for any other error: raised by the learner's own code, or by Python."""
+    line = _line(error, program).strip()
+    if line.startswith("raise"):
+        return (
+            f"Your own code raises `{error.type}` on this line, and that stops the program. "
+            "A graded program runs to its end: remove the `raise`, or the test that leads "
+            "to it, once it is right."
+        )
+    kind = getattr(builtins, error.type, None)
+    if not (isinstance(kind, type) and issubclass(kind, BaseException)):
+        return (
+            f"`{error.type}` is an error raised by code your program uses, and it stopped "
+            "the program on this line: look at what the line gives it."
+        )
+    local = re.search(r"local variable '(\w+)'", error.message)
+    if issubclass(kind, UnboundLocalError) and local:
+        name = local.group(1)
+        return (
+            f"`{name}` is assigned somewhere in this function, which makes it the function's "
+            "own name, and here it has no value yet. Give the function's new value another "
+            f"name than `{name}`, or assign `{name}` before this line."
+        )
+    meaning = next(m for base, m in _MEANINGS if issubclass(kind, base) or base is Exception)
+    return f"Python stopped here because {meaning}."
 
 
 def _line(error: Error, program: Program) -> str:
@@ -96,7 +150,9 @@ def _line(error: Error, program: Program) -> str:
     return cell.line_text(error.line) if cell is not None and error.line else ""
 
 
-def _name_error(error: Error, program: Program, execution: Execution) -> Advice:
+def _name_error(
+    error: Error, program: Program, execution: Execution, names: Sequence[str] = ()
+) -> Advice:
     match = re.search(r"name '(\w+)' is not defined", error.message)
     name = match.group(1) if match else ""
     if name in ("true", "false", "TRUE", "FALSE", "none", "null"):
@@ -143,7 +199,7 @@ def _name_error(error: Error, program: Program, execution: Execution) -> Advice:
         lowered[k] for k in difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.8)
     ]
     if close:
-        return "name-error", _which_spelling(name, close[0], program), True
+        return "name-error", _which_spelling(name, close[0], program, names), True
     if name in bound_names(program):
         return (
             "name-error",
@@ -154,30 +210,70 @@ def _name_error(error: Error, program: Program, execution: Execution) -> Advice:
             ),
             False,
         )
+    if _quoted_somewhere(name, program):
+        return (
+            "name-error",
+            (
+                f"If `{name}` is meant to be a variable, create it above this line: "
+                f"`{name} = ...`; if it is meant as the text your program writes in quotes "
+                f"elsewhere, put it in quotes here too: `'{name}'`."
+            ),
+            False,
+        )
     return (
         "name-error",
         (
-            f"If `{name}` is meant to be a variable, create it above this line: "
-            f"`{name} = ...`; if it is meant as text, put it in quotes: `'{name}'`."
+            f"Create `{name}` above this line (`{name} = ...`), or write here the name of "
+            "the value you meant."
         ),
         False,
     )
 
 
-def _which_spelling(missing: str, made: str, program: Program) -> str:
-    """Say which of two spellings of one name to keep: the one the program uses most."""
+def _which_spelling(missing: str, made: str, program: Program, names: Sequence[str]) -> str:
+    """Say which of two spellings of one name to keep: the exercise's, if it names one of
+    them; otherwise the one the program uses most."""
     uses = {missing: 0, made: 0}
     for cell in program.cells:
         for text in cell.source.split("\n"):
             for match in scan(text).names():
                 if match.group() in uses:
                     uses[match.group()] += 1
-    if uses[missing] > uses[made]:
+    asked = [n for n in (missing, made) if n in names]
+    keep = asked[0] if len(asked) == 1 else missing if uses[missing] > uses[made] else made
+    if keep == missing:
+        at = _made_at(made, program)
+        why = "the name the exercise asks for" if asked else "as the rest of your program does"
         return (
-            f"There is no `{missing}`: the line that makes it spells it `{made}`. Spell it "
-            f"`{missing}` there too, as the rest of your program does."
+            f"There is no `{missing}`: the line that makes it{at} spells it `{made}`. Spell "
+            f"it `{missing}` there too, {why}."
         )
     return f"There is no `{missing}`, but there is `{made}`: write `{made}` here."
+
+
+def _made_at(name: str, program: Program) -> str:
+    """Where a name is first assigned, as ' (line 4)' or ' (cell 2, line 1)'; '' if unseen."""
+    assigned = re.compile(rf"\s*{re.escape(name)}\s*(?:\[[^\]]*\]\s*)?=(?!=)")
+    for cell in program.cells:
+        for number, text in enumerate(cell.source.split("\n"), 1):
+            if assigned.match(text):
+                place = (
+                    f"line {number}"
+                    if cell.number is None
+                    else f"cell {cell.number}, line {number}"
+                )
+                return f" ({place})"
+    return ""
+
+
+def _quoted_somewhere(name: str, program: Program) -> bool:
+    """Whether the program writes a name as text, in quotes (a key: `'single_node'`)."""
+    return any(
+        literal.body == name
+        for cell in program.cells
+        for text in cell.source.split("\n")
+        for literal in scan(text).strings
+    )
 
 
 def _quoted_number(program: Program) -> bool:

@@ -53,7 +53,15 @@ _NOT_REPAIRED = frozenset(
 # another name, only inside a function), and the edits that can make one.
 ABSENT = frozenset({"missing", "name", "not-top-level"})
 MAKES_NAMES = frozenset(
-    {"renamed", "function-unwrapped", "call-added", "markdown-cell", "cell-moved", "moved-up"}
+    {
+        "renamed",
+        "function-unwrapped",
+        "call-added",
+        "reference-called",
+        "markdown-cell",
+        "cell-moved",
+        "moved-up",
+    }
 )
 
 
@@ -153,7 +161,9 @@ def find(
     names = wanted if wanted is not None else tuple(case.exercise.names)
     kinds = kinds_of(main.values)
     if error is not None:
-        _, _, named = advice_for(error, case.program, main, case.timeout, case.exercise.advice)
+        _, _, named = advice_for(
+            error, case.program, main, case.timeout, case.exercise.advice, names
+        )
         if (named and trust) or error.type in _NOT_REPAIRED or is_exit(error) or error.limit:
             return None
         focus = error_focus(case.program, error, names, kinds)
@@ -225,7 +235,7 @@ def _search(
         program = edit.program(case.program)
         after, ran = verify(case, program, sandbox, limits)
         runs += 1
-        if not _better(focus, edit, after, ran, index, passed):
+        if not _better(focus, edit, after, ran, index, passed, case.run.main.errors):
             continue
         score = (_first_failure(after), sum(after))
         if best is None or score > best[0]:
@@ -249,6 +259,7 @@ def _better(
     ran: Run,
     index: int,
     before: tuple[bool, ...],
+    before_errors: tuple[Error, ...] = (),
 ) -> bool:
     """Whether a candidate repairs what the search looked at, breaking nothing before it."""
     if any(b and not a for a, b in zip(after, before, strict=True)):
@@ -256,6 +267,8 @@ def _better(
     if edit.kind in GENERIC:
         return all(after)
     error = focus.error
+    if (error is None or not error.syntax) and _new_errors(ran, before_errors):
+        return False  # the program now stops with an error it did not have: broken, not mended
     # A program that ran must reach the step: an edit that only moves its error out of
     # the way (text in quotes for a missing name, a line removed) is no repair. A
     # program Python could not read is repaired by an edit it can read, that gets no
@@ -269,6 +282,12 @@ def _better(
         or _not_after(e, error)
         for e in ran.main.errors
     )
+
+
+def _new_errors(ran: Run, before: tuple[Error, ...]) -> bool:
+    """Whether a run stopped with an error (of its kind and words) the original run had not."""
+    had = {(e.type, e.message) for e in before}
+    return any((e.type, e.message) not in had for e in ran.main.errors)
 
 
 def _not_after(other: Error, error: Error) -> bool:
@@ -296,8 +315,10 @@ def _worded(
     if error is not None:
         here = location_of(error)
         advice = case.exercise.advice
-        old = explain(error, case.program, main, case.timeout, advice).text
-        new = explain(error, case.program, main, case.timeout, advice, fix=describe(edit, here))
+        names = case.exercise.names
+        old = explain(error, case.program, main, case.timeout, advice, names=names).text
+        fixed = describe(edit, here)
+        new = explain(error, case.program, main, case.timeout, advice, fixed, names)
         return Repair(edit, target, after, runs, replaced=((old, new.text),))
     verdict = verdicts_of(case)[target]
     # A message that explains the program's error is wrong about its cause when the
@@ -375,9 +396,10 @@ def apply(result: Result, repair: Repair | None) -> Result:
             and not step.passed
             and step.blocked_by is None
             and passed.get(step.step)
-            and _local(step.code) == mistake
+            and (_local(step.code) == mistake or step.location != repair.edit.place)
         ):
-            # The same mistake, and the same edit mends it: said once, under the first.
+            # The same mistake, or the edit mends this step without touching its place:
+            # it failed because of the mistake repaired above. Said once, under the first.
             steps.append(replace(step, blocked_by=repair.step, hint=""))
         else:
             steps.append(replace(step, message=rewritten(step.message)))

@@ -29,11 +29,15 @@ def diagnose_syntax(error: Error, program: Program) -> str:
         )
     code = prose_code(line)
     if code is not None:
-        described = f" It describes this code: `{code}`; write that instead." if code else ""
-        return (
-            "This line is an English sentence, not Python, so Python cannot read it."
-            f"{described} Or keep the sentence as a comment: start it with `#`."
+        comment = "make the sentence a comment (start it with `#`)"
+        if program.kind == "notebook":
+            comment += " or move it to a Markdown cell"
+        said = (
+            f"It describes this code: `{code}`; write that instead, or {comment}."
+            if code
+            else f"{comment[0].upper()}{comment[1:]}."
         )
+        return f"This line is an English sentence, not Python, so Python cannot read it. {said}"
     return ""
 
 
@@ -49,21 +53,25 @@ _LITTLE_WORDS = frozenset({
 def prose_code(line: str) -> str | None:
     """If a line reads as an English sentence, return the code it quotes ('' if none).
 
-    A sentence: it does not start with a Python keyword, has at least four words in a
-    row made of letters only, and two of the little words English cannot do without.
+    A sentence: it does not start with a Python keyword, and is three words or more made
+    of letters only, one of them a little word English cannot do without (a step's
+    title: "Print the results"); or, when it holds more than words (code it quotes),
+    has four such words in a row and two little words.
     The code it quotes is its longest run of words that parses as one statement more
     than a bare name (an assignment, a call).
     """
     words = line.strip().split()
     if not words or keyword.iskeyword(words[0].rstrip(":")) or words[0].startswith("#"):
         return None
-    if sum(1 for w in words if w.lower().strip(".,;:") in _LITTLE_WORDS) < 2:
+    little = sum(1 for w in words if w.lower().strip(".,;:") in _LITTLE_WORDS)
+    only_words = all(_WORD.fullmatch(w) for w in words)
+    if little < (1 if only_words else 2):
         return None
     run = longest = 0
     for word in words:
         run = run + 1 if _WORD.fullmatch(word) else 0
         longest = max(longest, run)
-    if longest < 4:
+    if longest < (3 if only_words else 4):
         return None
     best = ""
     for sentence in re.split(r"(?<=[.;,])\s+", line.strip()):

@@ -22,11 +22,14 @@ tokens even where Python's own tokenizer gives up (a pasted sign, a quote left o
 
 from __future__ import annotations
 
+import ast
+import difflib
 import keyword
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from grader.analysis import trees
 from grader.feedback.corrections import Site, sites
 from grader.feedback.edits import Edit, Focus
 from grader.feedback.scan import replace_span, scan
@@ -63,11 +66,24 @@ _CONTINUES = {
 # when the exercise's checks accept the whole program after it: an edit that only lets
 # Python read the line (`print, x` for `print x`) is no repair.
 GENERIC = frozenset(
-    {"token-removed", "token-replaced", "token-inserted", "name-joined", "continued-indented"}
+    {
+        "token-removed",
+        "token-replaced",
+        "token-inserted",
+        "name-joined",
+        "continued-indented",
+        "tokens-edited",
+        "keyword-spelt",
+    }
 )
 # The most edits the model proposes on one line: a long line has many tokens, and the
 # right edit is among the first (near the caret) when there is one.
 MOST = 400
+# The two-token model's first edits are made only at this many tokens nearest the caret,
+# its second only at the tokens on either side of where Python then stops reading, and
+# only the first edits nearest the caret that get Python further are followed.
+NEAR = 4
+FOLLOWED = 6
 
 
 @dataclass(frozen=True)
@@ -174,6 +190,7 @@ def token_edits(site: Site) -> Iterator[Edit]:
         # An edit on the line before must make the error's own line readable as well.
         there = _statement(site.lines, min(error.line, len(site.lines)))
         window = (min(window[0], there[0]), max(window[1], there[1]))
+    yield from _keyword_spelt(site, found, window)
     yield from _joined(site, found, window)
     yield from _continued(site, found)
     caret = (error.offset or 1) - 1 if site.error_here else len(site.line.text)
@@ -185,30 +202,37 @@ def token_edits(site: Site) -> Iterator[Edit]:
             if made > MOST:
                 return
             yield edit
+    yield from pair_edits(site, found, window, caret)
 
 
 def _at(site: Site, found: list[Token], index: int, window: tuple[int, int]) -> Iterator[Edit]:
     """The edits of one token: removed, replaced, or a token written after it."""
+    for kind, fixed, old, new in _changes(site.line.text, found, index):
+        yield from _edit(site, window, kind, fixed, old, new, found[index])
+
+
+def _changes(text: str, found: list[Token], index: int) -> Iterator[tuple[str, str, str, str]]:
+    """Every one-token change at a token, as (kind, line, old, new), readable or not.
+
+    (An insertion is made after the token.)
+    """
     token = found[index]
-    text = site.line.text
     if token.kind != "string" and token.kind != "number":
-        yield from _edit(
-            site, window, "token-removed", _without(text, token), token.text, "", token
-        )
+        yield "token-removed", _without(text, token), token.text, ""
     words = KEYWORDS if keyword.iskeyword(token.text) else ()
     for new in (*VOCABULARY, *words):
         if new == token.text or token.kind in ("string", "number"):
             continue
         if token.kind == "name" and not keyword.iskeyword(token.text) and not new.isalpha():
             continue  # a name is replaced only by a word; `=` for `x` is no typo
-        fixed = _put(text, token.start, token.end, new)
-        yield from _edit(site, window, "token-replaced", fixed, token.text, new, token)
+        yield "token-replaced", _put(text, token.start, token.end, new), token.text, new
     nxt = found[index + 1] if index + 1 < len(found) else None
     for new in VOCABULARY:
         if new == token.text or (nxt is not None and new == nxt.text):
             continue
-        fixed = _put(text, token.end, token.end, new)
-        yield from _edit(site, window, "token-inserted", fixed, "", new, token)
+        # An opening bracket is written against what it opens, as a learner writes it.
+        end = nxt.start if nxt is not None and new in OPENERS else token.end
+        yield "token-inserted", _put(text, token.end, end, new), "", new
 
 
 def _without(text: str, token: Token) -> str:
@@ -245,6 +269,7 @@ def _edit(
     old: str,
     new: str,
     token: Token,
+    facts: dict[str, str] | None = None,
 ) -> Iterator[Edit]:
     """The edit that writes a line anew, if its statement then reads as Python."""
     # Written as a learner would: one space between words, none before a separator.
@@ -253,7 +278,65 @@ def _edit(
     if new in (",", ":", ")", "]", "}", "."):
         body = re.sub(rf"(?<=\w) +(?={re.escape(new)})", "", body)
     if _reads(site, window, indent + body):
-        yield site.edit(kind, indent + body, old, new, facts={"near": token.text})
+        # A line that then does nothing (a bare value, a comparison, a type annotation)
+        # is rarely what was meant: it is tried after every edit that does something.
+        cost = 3 if _idle(body) else 2 if kind == "tokens-edited" else 1
+        yield site.edit(
+            kind, indent + body, old, new, cost=cost, facts={"near": token.text, **(facts or {})}
+        )
+
+
+def _idle(body: str) -> bool:
+    """Whether a line, read alone, is a statement that does nothing."""
+    try:
+        tree = trees.parse(body)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return False  # a header or part of a statement: it does what its block does
+    if len(tree.body) != 1:
+        return False
+    node = tree.body[0]
+    if isinstance(node, ast.AnnAssign):
+        return node.value is None
+    return isinstance(node, ast.Expr) and not isinstance(
+        node.value, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom)
+    )
+
+
+# Python's keywords as a learner writes a statement with them (not `True` or `None`:
+# values, which have their own corrections).
+_STATEMENT_WORDS = tuple(k for k in keyword.kwlist if k.islower() and len(k) > 2)
+
+
+def _keyword_spelt(site: Site, found: list[Token], window: tuple[int, int]) -> Iterator[Edit]:
+    """A keyword misspelt (`esle`), or spelt as another language does (`elsif`, `else if`).
+
+    A name Python does not know, close to a keyword, or two words that run together
+    into one (`else if`, `elseif`), written as the keyword. Tried before the one-token
+    edits: removing `else` from `else if` reads too, but says the wrong thing.
+    """
+    text = site.line.text
+    for index, token in enumerate(found):
+        if token.kind != "name" or token.text in site.bound:
+            continue
+        pairs = [(token, token)]
+        nxt = found[index + 1] if index + 1 < len(found) else None
+        if nxt is not None and nxt.kind == "name":
+            pairs.append((token, nxt))
+        for first, last in pairs:
+            word = text[first.start : last.end]
+            if first is token and keyword.iskeyword(word):
+                continue
+            close = difflib.get_close_matches(
+                word.replace(" ", "").lower(), _STATEMENT_WORDS, 3, 0.75
+            )
+            for new in close:
+                fixed = replace_span(text, first.start, last.end, new)
+                around = window
+                if new in _CONTINUES and site.number > 1:
+                    # It continues the statement above: read with it.
+                    around = (min(window[0], _statement(site.lines, site.number - 1)[0]), window[1])
+                if new != word and _reads(site, around, fixed):
+                    yield site.edit("keyword-spelt", fixed, word, new, facts={"near": token.text})
 
 
 def _joined(site: Site, found: list[Token], window: tuple[int, int]) -> Iterator[Edit]:
@@ -297,3 +380,94 @@ def _continued(site: Site, found: list[Token]) -> Iterator[Edit]:
             )
         if level == 0:
             return
+
+
+# -- two tokens ---------------------------------------------------------------------------
+
+
+def _stops(site: Site, window: tuple[int, int], line: str) -> tuple[int, str] | None:
+    """Where Python stops reading the statement with the line written anew: the column
+    (from 1) on that line and its message; None when it reads it, or stops elsewhere."""
+    first, last = window
+    lines = list(site.lines[first - 1 : last - 1])
+    lines[site.number - first] = line
+    try:
+        compile("\n".join(lines), "<statement>", "exec", dont_inherit=True)
+    except SyntaxError as error:
+        if error.lineno != site.number - first + 1:
+            return None
+        return (error.offset or 1), error.msg or ""
+    except (ValueError, MemoryError, RecursionError, OverflowError):
+        return None
+    return None
+
+
+def pair_edits(
+    site: Site, found: list[Token], window: tuple[int, int], caret: int
+) -> Iterator[Edit]:
+    """Two one-token changes of a line, when one alone does not make Python read it.
+
+    `print x`, `if x => y` without its colon: the first change is made near the caret,
+    and is kept only if Python then reads further along the line (or stops at a bracket
+    it opened, never closed); of those, the ones that get Python furthest are followed,
+    and the second change is made where Python then stops. Each pair is one edit,
+    verified as every edit is.
+    """
+    text = site.line.text
+    order = sorted(range(len(found)), key=lambda i: abs(found[i].start - caret))[:NEAR]
+    firsts = []
+    for rank, index in enumerate(order):
+        for kind, line, old, new in _changes(text, found, index):
+            stop = _stops(site, window, line)
+            if stop is None:
+                continue
+            offset, message = stop
+            if "never closed" in message or offset - 1 > caret:
+                reach = len(line) + 1 if "never closed" in message else offset
+                firsts.append((-reach, rank, index, kind, line, old, new, offset, message))
+    firsts.sort(key=lambda f: f[:2])
+    seen: set[str] = set()
+    for _, _, index, kind, line, old, new, offset, message in firsts[:FOLLOWED]:
+        again = tokens(line)
+        if "never closed" in message:
+            # The bracket it opened: its closer after any token from there on.
+            opener = line[offset - 1 : offset]
+            closer = CLOSERS[OPENERS.index(opener)] if opener in OPENERS else ""
+            later = [t for t in again if t.start >= offset and t.kind != "close"]
+            seconds = [
+                ("token-inserted", _put(line, t.end, t.end, closer), "", closer, t, again)
+                for t in reversed(later)
+                if closer
+            ]
+        else:
+            near = sorted(range(len(again)), key=lambda i: abs(again[i].start - offset + 1))
+            seconds = [(*c, again[i], again) for i in near[:2] for c in _changes(line, again, i)]
+        for kind2, line2, old2, new2, at, there in seconds:
+            if line2 in seen:
+                continue
+            seen.add(line2)
+            changes = {
+                "first": _said(kind, old, new, found[index], found),
+                "second": _said(kind2, old2, new2, at, there),
+            }
+            yield from _edit(
+                site,
+                window,
+                "tokens-edited",
+                line2,
+                f"{old}{old2}",
+                f"{new}{new2}",
+                found[index],
+                changes,
+            )
+
+
+def _said(kind: str, old: str, new: str, token: Token, found: list[Token]) -> str:
+    """One change of a pair in words: "add `(` after `print`", "write `>=` for `=>`"."""
+    if kind == "token-removed":
+        return f"remove `{old}`"
+    if kind == "token-replaced":
+        return f"write `{new}` for `{old}`"
+    if token is found[-1]:
+        return f"add `{new}` at the end"
+    return f"add `{new}` after `{token.text}`"

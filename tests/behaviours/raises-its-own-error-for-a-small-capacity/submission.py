@@ -1,0 +1,11 @@
+# Scaling strategies
+systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}
+load = 7
+can_handle_load = {}
+class Oops(Exception):
+    pass
+for strategy, capacity in systems.items():
+    if capacity < load:
+        raise Oops(strategy)
+    can_handle_load[strategy] = True
+print(can_handle_load)
