@@ -23,6 +23,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from grader.analysis import trees
 from grader.load import MAX_BYTES, Program
 from grader.sandbox import cgroup, isolation, visibility
 from grader.sandbox.answer import Bounds, answer_cap, parse_answer
@@ -133,7 +134,9 @@ def request_for(
     """
     return {
         "measure": measure,
-        "cells": prepare_cells([c.wire() for c in program.cells], limits.policy(), compiled),
+        "cells": prepare_cells(
+            [c.wire() for c in program.cells], limits.policy(), compiled, trees.parse
+        ),
         "policy": limits.policy(),
         "kind": program.kind,
         "variants": [dict(v) for v in variants],

@@ -33,6 +33,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from grader.analysis import trees
 from grader.load import MAX_BYTES, Program
 from grader.sandbox.answer import Bounds, parse_run
 from grader.sandbox.bundle import reads_our_bytecode
@@ -374,7 +375,9 @@ def _request(
         "portable": True,
         "secret": ending[0],
         "status": ending[1],
-        "cells": prepare_cells([c.wire() for c in program.cells], limits.policy(), compiled),
+        "cells": prepare_cells(
+            [c.wire() for c in program.cells], limits.policy(), compiled, trees.parse
+        ),
         "policy": limits.policy(),
         "kind": program.kind,
         "variants": [dict(overrides)],

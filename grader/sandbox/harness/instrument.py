@@ -31,6 +31,8 @@ if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox
     from types import CodeType
     from typing import Any
 
+    Parse = Callable[[str, str], ast.Module]
+
 LOOP = "__grader_loop__"
 WRITE = "__grader_write__"
 METHOD = "__grader_method__"
@@ -46,9 +48,16 @@ MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "copy",
 
 
 def prepare_cells(
-    cells: "list[dict[str, Any]]", policy: "dict[str, Any] | None", compiled: bool
+    cells: "list[dict[str, Any]]",
+    policy: "dict[str, Any] | None",
+    compiled: bool,
+    parse: "Parse | None" = None,
 ) -> "list[dict[str, Any]]":
     """Return the request's cells: each with its instrumented code when ``compiled``.
+
+    ``parse`` makes each syntax tree (``ast.parse`` by default): the grader's process
+    passes the one that takes its lock for trees (grader/analysis/trees.py), as its
+    threads parse at once.
 
     Under a ``policy`` (the allowlist as plain data), the attribute names it lists are
     read without a guard, and others through one; with none, nothing is guarded. A cell
@@ -62,7 +71,7 @@ def prepare_cells(
         entry["safe"] = safe
         if compiled:
             entry["code"] = instrument(
-                cell["source"], _filename(cell["number"]), cell["number"], entry
+                cell["source"], _filename(cell["number"]), cell["number"], entry, parse
             )
         prepared.append(entry)
     return prepared
@@ -74,7 +83,11 @@ def _filename(number: "int | None") -> str:
 
 
 def instrument(
-    source: str, filename: str, cell: "int | None", plan: "dict[str, Any]"
+    source: str,
+    filename: str,
+    cell: "int | None",
+    plan: "dict[str, Any]",
+    parse: "Parse | None" = None,
 ) -> "CodeType | None":
     """Compile a cell with its writes, loops and guarded reads instrumented, or return None.
 
@@ -83,13 +96,14 @@ def instrument(
     """
     import ast
 
+    parse = parse or ast.parse
     try:
-        tree = ast.parse(source, filename)
+        tree = parse(source, filename)
         safe = plan.get("safe")
         rewriter = _Rewriter(cell, None if safe is None else frozenset(safe))
         rewriter.visit(tree)
         for line, setup, loops, calls in plan.get("timed") or ():
-            _time(tree, line, setup, loops, calls, rewriter)
+            _time(tree, line, setup, loops, calls, rewriter, parse)
         ast.fix_missing_locations(tree)
         return compile(tree, filename, "exec", dont_inherit=True)
     except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError):
@@ -199,7 +213,13 @@ _RULES: "dict[str, Callable[[_Rewriter, Any], ast.AST]]" = {
 
 
 def _time(
-    tree: "ast.Module", line: int, setup: str, loops: int, calls: int, rewriter: _Rewriter
+    tree: "ast.Module",
+    line: int,
+    setup: str,
+    loops: int,
+    calls: int,
+    rewriter: _Rewriter,
+    parse: "Parse",
 ) -> None:
     """Put timed code in a function IPython-style and call it ``calls`` times.
 
@@ -216,7 +236,7 @@ def _time(
     first, last = chosen[0], chosen[-1]
     prelude: list[ast.stmt] = []
     if setup.strip():
-        prelude = ast.parse(setup).body
+        prelude = parse(setup, "<setup>").body
         for statement in prelude:
             ast.increment_lineno(statement, first.lineno - statement.lineno)
             rewriter.visit(statement)
