@@ -54,8 +54,8 @@ def prose_code(line: str) -> str | None:
     """If a line reads as an English sentence, return the code it quotes ('' if none).
 
     A sentence: it does not start with a Python keyword, and is three words or more made
-    of letters only, one of them a little word English cannot do without (a step's
-    title: "Print the results"); or, when it holds more than words (code it quotes),
+    of letters only, one of them a little word English cannot do without (a title
+    such as "Sort the list"); or, when it holds more than words (code it quotes),
     has four such words in a row and two little words.
     The code it quotes is its longest run of words that parses as one statement more
     than a bare name (an assignment, a call).
