@@ -411,6 +411,10 @@ def serve(
     """
     marks = (marks or [_mark("start")]) if request.get("measure") else None
     layers = _lock_harness(request, libc, entered)
+    if layers.get("shared_network") and not layers.get("seccomp"):
+        # The zygote's network namespace is shared on the filter's word that no socket
+        # can be made in it: without the filter, no learner code runs here.
+        hard_exit(70)
     _note(marks, "harden")
     result_fd = request["result_fd"]
     deadline = monotonic() + request["budget"]
