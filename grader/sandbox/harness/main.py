@@ -383,7 +383,10 @@ def _lock_harness(request: "dict[str, Any]", libc: "CDLL | None", entered: "Laye
     layers = harden(libc)
     if layers["no_new_privs"]:
         layers["seccomp"] = install_seccomp(libc, request.get("seccomp"))
-    layers["seccomp_filters"] = seccomp_filters()
+    if not request.get("seccomp"):
+        # Where the harness installs no filter itself, the parent tells from the count
+        # whether one was installed for it (bubblewrap's).
+        layers["seccomp_filters"] = seccomp_filters()
     layers.update(entered)
     limits = request.get("limits", {})
     apply_limits(limits, [name for name in limits if name not in PER_VARIANT_LIMITS])
