@@ -164,6 +164,54 @@ def test_a_submission_has_no_network(runner: Callable[..., Runner]) -> None:
         listener.close()
 
 
+NETWORK = """
+import os, socket
+namespace = os.stat("/proc/self/ns/net").st_ino
+interfaces = sorted(os.listdir("/sys/class/net"))
+try:
+    socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).close()
+    opened = True
+except OSError:
+    opened = False
+"""
+
+
+def test_under_the_filter_a_zygotes_submissions_share_an_empty_network_they_cannot_touch() -> None:
+    """One network namespace per zygote, not the machine's, in which no submission can
+    open a socket of any family: nothing one does there is left for the next."""
+    with Sandbox("warm", landlock=False) as sandbox:
+        ran = [sandbox.run(program(NETWORK), [{}], Limits(timeout=10)) for _ in range(2)]
+    assert all("seccomp" in run.layers for run in ran)
+    assert value(ran[0], "namespace") == value(ran[1], "namespace")
+    assert value(ran[0], "namespace") != os.stat("/proc/self/ns/net").st_ino
+    assert [value(run, "opened") for run in ran] == [False, False]
+
+
+def test_without_the_filter_each_submission_has_a_network_namespace_of_its_own() -> None:
+    """Where sockets can be made, no submission's network is the next one's."""
+    with Sandbox("warm", landlock=False, seccomp=False) as sandbox:
+        ran = [sandbox.run(program(NETWORK), [{}], Limits(timeout=10)) for _ in range(2)]
+    assert all("seccomp" not in run.layers for run in ran)
+    assert [value(run, "opened") for run in ran] == [True, True]
+    assert value(ran[0], "namespace") != value(ran[1], "namespace")
+
+
+def test_a_harness_in_a_shared_network_without_the_filter_runs_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Fail closed: the zygote's network is shared on the filter's word alone."""
+    made = warm.view
+
+    def shared(*args: object, **kwargs: object) -> dict[str, object]:
+        return {**made(*args, **kwargs), "network_once": True}  # type: ignore[arg-type]
+
+    monkeypatch.setattr(warm, "view", shared)
+    with Sandbox("warm", landlock=False, seccomp=False) as sandbox:
+        ran = sandbox.run(program("ran = True\n"), [{}], Limits(timeout=10))
+    assert ran.main.missing
+    assert "ran" not in ran.main.values
+
+
 KEYCTL = """
 import ctypes, os
 libc = ctypes.CDLL(None, use_errno=True)

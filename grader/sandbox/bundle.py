@@ -60,8 +60,12 @@ BOOTSTRAP = (
 )
 
 
+@functools.lru_cache(maxsize=16)
 def reads_our_bytecode(python: str) -> bool:
-    """Whether an interpreter runs the grader's bytecode: the same one, or its minor version."""
+    """Whether an interpreter runs the grader's bytecode: the same one, or its minor version.
+
+    Cached: asked for every submission, and resolving the links costs system calls.
+    """
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     real = os.path.realpath(python)
     return real == os.path.realpath(sys.executable) or os.path.basename(real) == version

@@ -210,19 +210,47 @@ def _namespace() -> int:
         return 0
 
 
+# What a grader reads once, by its pid (a forked copy reads its own): the first part of
+# its leaves' names, and where its cgroups are (its own and the hierarchies' mounts).
+_PREFIXES: dict[int, str] = {}
+_PLACES: dict[int, tuple[dict[str, str], dict[str, str]]] = {}
+
+
 def leaf_name() -> str:
     """Return a new leaf's name: this process's namespace, pid, start time, and a random part."""
     pid = os.getpid()
-    return f"grader-{_namespace()}-{pid}-{_start_time(pid) or 0}-{secrets.token_hex(4)}"
+    prefix = _PREFIXES.get(pid)
+    if prefix is None:
+        prefix = _PREFIXES[pid] = f"grader-{_namespace()}-{pid}-{_start_time(pid) or 0}"
+    return f"{prefix}-{secrets.token_hex(4)}"
 
 
 def create(memory: int, processes: int) -> Leaf | None:
-    """Make a leaf with these limits (bytes, processes), or return None where none can be."""
+    """Make a leaf with these limits (bytes, processes), or return None where none can be.
+
+    Where the grader's cgroups are is read once per process (the janitor makes a leaf
+    per submission); if a leaf cannot be made there, it is read again, in case the
+    grader was moved.
+    """
+    pid = os.getpid()
+    known = _PLACES.get(pid)
+    if known is not None:
+        leaf = _create_in(known[0], known[1], memory, processes)
+        if leaf is not None:
+            return leaf
     try:
         own = _own_paths()
         mounts = _mounts()
     except (OSError, ValueError):
         return None
+    _PLACES[pid] = (own, mounts)
+    return _create_in(own, mounts, memory, processes)
+
+
+def _create_in(
+    own: dict[str, str], mounts: dict[str, str], memory: int, processes: int
+) -> Leaf | None:
+    """Make a leaf below these cgroups, or return None."""
     name = leaf_name()
     if "" in own and "" in mounts:
         # Below the grader's own cgroup, else (root) below the hierarchy's root.

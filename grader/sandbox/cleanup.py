@@ -181,11 +181,12 @@ def ipc_objects(uid: int) -> list[tuple[str, int]]:
 def remove_ipc_objects(uid: int) -> list[tuple[str, int]]:
     """Remove uid's System V IPC objects; return those that stayed."""
     objects = ipc_objects(uid)
-    if objects:
-        libc = ctypes.CDLL(None, use_errno=True)
-        for kind, ident in objects:
-            if kind == "sem":
-                getattr(libc, _SYSVIPC[kind])(ident, 0, _IPC_RMID)
-            else:
-                getattr(libc, _SYSVIPC[kind])(ident, _IPC_RMID, None)
+    if not objects:
+        return []  # the usual case: nothing to remove, nothing to read again
+    libc = ctypes.CDLL(None, use_errno=True)
+    for kind, ident in objects:
+        if kind == "sem":
+            getattr(libc, _SYSVIPC[kind])(ident, 0, _IPC_RMID)
+        else:
+            getattr(libc, _SYSVIPC[kind])(ident, _IPC_RMID, None)
     return ipc_objects(uid)

@@ -68,13 +68,34 @@ def is_root() -> bool:
 
 @functools.lru_cache(maxsize=1)
 def free_ids() -> tuple[int, ...]:
-    """Return the pool's ids that no account or group uses (cached: /etc is static)."""
+    """Return the pool's ids that no account or group uses.
+
+    Read again only when /etc/passwd or /etc/group has changed since the last time
+    (a submission's lease asks every time).
+    """
     import grp  # POSIX only, like every uid of the pool
     import pwd
 
+    stamp = tuple(_changed(path) for path in ("/etc/passwd", "/etc/group"))
+    if _FREE_IDS and _FREE_IDS[0][0] == stamp:
+        return _FREE_IDS[0][1]
     taken = {entry.pw_uid for entry in pwd.getpwall()} | {entry.gr_gid for entry in grp.getgrall()}
-    free = [number for number in CHILD_IDS if number not in taken]
-    return tuple(free)
+    free = tuple(number for number in CHILD_IDS if number not in taken)
+    _FREE_IDS[:] = [(stamp, free)]
+    return free
+
+
+# The last free_ids answer, with the account files' change stamps it was read at.
+_FREE_IDS: list[tuple[tuple[tuple[int, int, int], ...], tuple[int, ...]]] = []
+
+
+def _changed(path: str) -> tuple[int, int, int]:
+    """Return what says a file changed: its inode, size and time of change (zeros if gone)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return (0, 0, 0)
+    return (info.st_ino, info.st_size, info.st_ctime_ns)
 
 
 def _lock_dir() -> Path:

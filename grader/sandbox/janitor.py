@@ -8,7 +8,7 @@ ahead for the next submissions, and, once per grading, removes the empty leaves 
 by graders that are gone (grader/sandbox/cgroup.py says which ones it can prove are).
 
 One janitor belongs to one Sandbox; ``close`` removes every leaf it still holds. Its
-thread runs only while there is work, and ends when there is none.
+thread runs while there is work, and ends when none has come for LINGER seconds.
 """
 
 from __future__ import annotations
@@ -24,6 +24,10 @@ from grader.sandbox.cgroup import Leaf
 GIVE_UP = 60.0
 # Fresh leaves kept ready per set of limits.
 AHEAD = 2
+# Seconds the thread waits for more work before it ends: in a batch the next
+# submission comes within that, and a thread started per submission costs more CPU in
+# the grader's process than one that waits.
+LINGER = 1.0
 
 
 class Janitor:
@@ -110,6 +114,7 @@ class Janitor:
             self._swept = True
             with contextlib.suppress(OSError):
                 cgroup.remove_stale()
+        idle = False
         while True:
             with self._lock:
                 busy, self._busy = self._busy, []
@@ -132,9 +137,15 @@ class Janitor:
                     else:
                         self._ready.pop(key, None)  # none can be made: wanted no more
                 if not self._busy and not self._wanted():
-                    # Nothing to do: the thread ends; the next take or discard starts one.
-                    self._thread = None
-                    return
+                    if idle and not (busy or missing):
+                        # Nothing came while it waited: the thread ends; the next take
+                        # or discard starts one.
+                        self._thread = None
+                        return
+                    idle = True
+                    self._wake.wait(LINGER)
+                    continue
+                idle = False
                 if self._busy:
                     self._wake.wait(0.02)
         for leaf in leftovers:

@@ -100,11 +100,22 @@ def child_python(for_others: bool) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=16)
 def python_prefix(python: str) -> str:
-    """Return the installation folder of an interpreter (the one above its bin/)."""
+    """Return the installation folder of an interpreter (the one above its bin/).
+
+    Cached: the grader asks for every submission, and resolving the links costs a
+    system call per part of the path.
+    """
     if os.path.realpath(python) == os.path.realpath(sys.executable):
         return sys.base_prefix
     return os.path.dirname(os.path.dirname(os.path.realpath(python)))
+
+
+@functools.lru_cache(maxsize=16)
+def _python_folder(python: str) -> str:
+    """Return the folder an interpreter's executable really is in (cached, as above)."""
+    return os.path.dirname(os.path.realpath(python))
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -200,5 +211,5 @@ def landlock_paths(python: str, writable: str) -> dict[str, list[str]]:
     """Return what the child may read and write once Landlock locks it down."""
     read = ["/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", "/etc"]
     read += ["/dev/zero", "/dev/urandom", "/dev/random", python_prefix(python)]
-    read.append(os.path.dirname(os.path.realpath(python)))
+    read.append(_python_folder(python))
     return {"read": read, "write": [writable, "/dev/null"]}

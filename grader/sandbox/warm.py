@@ -62,9 +62,17 @@ F_SETPIPE_SZ = 1031
 
 def view(plan: Plan, hidden: Sequence[str]) -> dict[str, Any]:
     """Return what a zygote makes of the machine: the folders it hides and binds back,
-    and whether it takes a user namespace first (an ordinary user's grader)."""
+    whether it takes a user namespace first (an ordinary user's grader), and whether
+    its submissions share the empty network namespace it makes once.
+
+    They share it only under the syscall filter, which refuses every socket: then
+    nothing a submission does can change or leave anything in it (an empty network
+    namespace holds nothing but a loopback that is down, which only a capability can
+    bring up). Without the filter each harness takes one of its own.
+    """
     seen: dict[str, Any] = dict(visibility.view(plan.python, hidden))
     seen["user_namespace"] = not plan.own_uid
+    seen["network_once"] = plan.seccomp is not None
     return seen
 
 

@@ -1,9 +1,10 @@
 """What the learner's code may reach in its own process, and what its run records.
 
-Everything here is made fresh for each variant, and every function the learner's code
-can reach (its builtins, the import guard, the modules it imports, the print capture,
-the helpers the instrumented code calls) is rebuilt with globals that hold only the
-builtins module: nothing of the harness sits behind a ``__globals__``, and the state
+Everything here is made fresh for each run of a request, before its variants are forked
+(so that each variant starts from a pristine copy of its own), and every function the
+learner's code can reach (its builtins, the import guard, the modules it imports, the
+print capture, the helpers the instrumented code calls) is rebuilt with globals that
+hold only the builtins module: nothing of the harness sits behind a ``__globals__``, and the state
 they keep (what was printed, what was written where) lives in closures, never in
 attributes a program could read or set.
 

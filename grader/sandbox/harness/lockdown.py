@@ -26,6 +26,8 @@ if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox
         mount_ns: bool
         ipc_ns: bool
         keyring: bool
+        # The warm tier's network namespace is its zygote's (safe only under the filter).
+        shared_network: bool
         # Each phase's CPU and wall seconds, when the request asks to be measured.
         phases: dict[str, list[float]]
 else:

@@ -73,7 +73,7 @@ if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox
         prctl,
     )
     from grader.sandbox.harness.procs import descendants, drain, seccomp_filters
-    from grader.sandbox.harness.run import run_portable, run_variant
+    from grader.sandbox.harness.run import run_portable, run_variant, variant_kit
     from grader.sandbox.harness.words import SWEPT
     from grader.sandbox.harness.zygote import serve_zygote
 
@@ -185,6 +185,7 @@ def _become_variant(
     write_fd: int,
     ending: "list[tuple[bytes, int]]",
     started: "list[Child]",
+    kit: "dict[str, Any]",
 ) -> "NoReturn":
     """Run one variant in this freshly forked process; never return.
 
@@ -198,7 +199,7 @@ def _become_variant(
         fd = _enter_variant(request, write_fd, harness, libc, layers, folder)
         deliver = answer_channel(fd, *ending[0])
         ending.clear()
-        run_variant(request, overrides, deliver)
+        run_variant(request, overrides, deliver, kit)
     finally:
         hard_exit(0)
 
@@ -211,6 +212,7 @@ def _start_variant(
     libc: "CDLL | None",
     layers: "Layers",
     started: "list[Child]",
+    kit: "dict[str, Any]",
 ) -> "Child":
     """Fork one variant; return the harness's record of it (pid None if it could not start)."""
     child: Child = {
@@ -237,7 +239,7 @@ def _start_variant(
     if pid == 0:
         os.close(read_fd)
         _become_variant(
-            request, overrides, folder, harness, libc, layers, write_fd, ending, started
+            request, overrides, folder, harness, libc, layers, write_fd, ending, started, kit
         )
     os.close(write_fd)
     child["pid"] = pid
@@ -381,7 +383,10 @@ def _lock_harness(request: "dict[str, Any]", libc: "CDLL | None", entered: "Laye
     layers = harden(libc)
     if layers["no_new_privs"]:
         layers["seccomp"] = install_seccomp(libc, request.get("seccomp"))
-    layers["seccomp_filters"] = seccomp_filters()
+    if not request.get("seccomp"):
+        # Where the harness installs no filter itself, the parent tells from the count
+        # whether one was installed for it (bubblewrap's).
+        layers["seccomp_filters"] = seccomp_filters()
     layers.update(entered)
     limits = request.get("limits", {})
     apply_limits(limits, [name for name in limits if name not in PER_VARIANT_LIMITS])
@@ -409,18 +414,25 @@ def serve(
     """
     marks = (marks or [_mark("start")]) if request.get("measure") else None
     layers = _lock_harness(request, libc, entered)
+    if layers.get("shared_network") and not layers.get("seccomp"):
+        # The zygote's network namespace is shared on the filter's word that no socket
+        # can be made in it: without the filter, no learner code runs here.
+        hard_exit(70)
     _note(marks, "harden")
     result_fd = request["result_fd"]
     deadline = monotonic() + request["budget"]
     harness = os.getpid()
     children: list[Child] = []
     folders = _variant_folders(len(request["variants"]))
+    # What every variant builds the same is built once, here, and each variant gets a
+    # copy of its own with the fork: no learner code has run yet, in any process.
+    kit = variant_kit(request)
     # What the harness made since it started is frozen too: a collection in a variant
     # then never writes to those objects (pages it would otherwise copy).
     gc.freeze()
     for index, overrides in enumerate(request["variants"]):
         children.append(
-            _start_variant(request, overrides, folders[index], harness, libc, layers, children)
+            _start_variant(request, overrides, folders[index], harness, libc, layers, children, kit)
         )
     _note(marks, "fork")
     _collect([child for child in children if child["pid"] is not None], deadline)

@@ -196,20 +196,50 @@ def _still_running(frames: "list[list[Any]]") -> "dict[str, Any]":
     }
 
 
-def run_variant(request: "dict[str, Any]", overrides: "dict[str, Any]", deliver: "Any") -> None:
-    """Run the learner's cells once, with these overrides, and send back what happened.
+def variant_kit(request: "dict[str, Any]") -> "dict[str, Any]":
+    """Build what a variant's run needs that is the same for every variant of a request:
+    the guards' namespace, the guards with their empty records, the print capture and
+    the learner's builtins.
 
-    ``deliver(data)`` sends the answer's bytes and ends the process; it never returns.
+    The harness builds it once, before it forks the variants: each variant then starts
+    from a pristine copy of its own (the fork copies it), rather than building it again
+    in a fresh process, where every object it makes costs a page copied. Nothing in it
+    refers to the harness (see guard_space), and its state is empty until the variant
+    that owns the copy runs.
     """
-    started = monotonic()
     policy = request.get("policy")
     space = guard_space()
     helpers = space["make_guards"](policy)
     report = helpers.pop("report")
     capture, read = space["make_capture"](request["stdout_cap"], OutputLimit)
+    return {
+        "space": space,
+        "report": report,
+        "capture": capture,
+        "read": read,
+        "builtins": space["learner_builtins"](policy, helpers),
+    }
+
+
+def run_variant(
+    request: "dict[str, Any]",
+    overrides: "dict[str, Any]",
+    deliver: "Any",
+    kit: "dict[str, Any] | None" = None,
+) -> None:
+    """Run the learner's cells once, with these overrides, and send back what happened.
+
+    ``deliver(data)`` sends the answer's bytes and ends the process; it never returns.
+    ``kit`` is variant_kit's, built before this process was forked (else built here).
+    """
+    started = monotonic()
+    if kit is None:
+        kit = variant_kit(request)
+    space = kit["space"]
+    report, capture, read = kit["report"], kit["capture"], kit["read"]
     namespace = space["make_namespace"](dict(overrides))
     namespace["__name__"] = "__main__"
-    namespace["__builtins__"] = space["learner_builtins"](policy, helpers)
+    namespace["__builtins__"] = kit["builtins"]
     if request["kind"] == "notebook":
         # Jupyter gives every notebook display(); it shows a value without printing it.
         namespace["display"] = space["display"]

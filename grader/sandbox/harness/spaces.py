@@ -7,7 +7,8 @@ the hidden folders (the grader, the reference, $HOME, .git, the submissions' fol
 with empty read-only tmpfs, binds the interpreter back where one of them covered it,
 and gives /dev only the few devices a program needs, as bubblewrap does for its tier.
 Each submission's harness is forked from it as the first process of a new PID
-namespace, joins its cgroup leaf, takes new mount, IPC, network, cgroup and UTS
+namespace, joins its cgroup leaf, takes new mount, IPC, network (unless the zygote made
+one for all its submissions, which run under the syscall filter), cgroup and UTS
 namespaces, a fresh /proc, fresh size-limited tmpfs on /tmp, /var/tmp, /dev/shm and its
 folder, and then becomes the submission's own uid, with fresh keyrings. Where the
 grader is an ordinary user, the zygote first takes a user namespace of its own (where
@@ -215,9 +216,15 @@ def enter_child(libc: "CDLL", config: "dict[str, Any]") -> "Layers":
     """
     held: Layers = {"cgroup": join_cgroup(config.get("cgroup", ()))}
     os.setsid()
-    unshare(libc, CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_NEWUTS)
+    # The network namespace is the zygote's own when it made one for all its
+    # submissions: they run under the syscall filter, which refuses every socket, so
+    # that none can change it or leave anything in it for the next (main.serve runs
+    # no learner code where the filter did not install). Else one of its own.
+    network = 0 if config.get("network_once") else CLONE_NEWNET
+    unshare(libc, CLONE_NEWNS | CLONE_NEWIPC | network | CLONE_NEWCGROUP | CLONE_NEWUTS)
     held["mount_ns"] = True
     held["ipc_ns"] = True
+    held["shared_network"] = not network
     flags = MS_NOSUID | MS_NODEV
     mount(libc, "proc", "/proc", "proc", flags | MS_NOEXEC)
     size = f"size={config['disk_bytes']},nr_inodes={config['inodes']}"

@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox
     from grader.sandbox.harness.encode import hard_exit
     from grader.sandbox.harness.lockdown import PR_SET_DUMPABLE, Layers, load_libc, prctl
     from grader.sandbox.harness.spaces import (
+        CLONE_NEWNET,
         CLONE_NEWPID,
         enter_child,
         enter_user_namespace,
@@ -75,6 +76,11 @@ def serve_zygote(request: "dict[str, Any]", serve: "Serve") -> None:
     os.dup2(devnull, 0)
     os.close(devnull)
     prepare_view(libc, request["zygote"])
+    network_once = bool(request["zygote"].get("network_once"))
+    if network_once:
+        # One empty network namespace for this zygote's submissions, which all run
+        # under the syscall filter (no socket of any family): see spaces.enter_child.
+        unshare(libc, CLONE_NEWNET)
     own_pids = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
     gc.collect()
     gc.freeze()
@@ -84,7 +90,9 @@ def serve_zygote(request: "dict[str, Any]", serve: "Serve") -> None:
         if not message:
             return  # the parent closed its end: the grading is over
         try:
-            pid = _fork_harness(libc, own_pids, control, marshal.loads(message), fds, serve)
+            config = marshal.loads(message)
+            config["network_once"] = network_once
+            pid = _fork_harness(libc, own_pids, control, config, fds, serve)
         finally:
             for fd in fds:
                 os.close(fd)
