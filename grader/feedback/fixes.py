@@ -203,6 +203,33 @@ def _missing_bracket(edit: Edit, at: str) -> str:
     )
 
 
+def _bracket_closed(edit: Edit, at: str) -> str:
+    line = edit.place.describe()
+    opened = edit.facts.get("opened", "")
+    return (
+        f"The `{edit.facts.get('opener', '')}` opened at {opened} is never closed, and what "
+        f"it holds ends at {line}: add `{edit.new}` at the end of {line}, after "
+        f"`{edit.before}`."
+    )
+
+
+_OPERATOR = r"(?:[<>!=]=|[<>+\-*/%])"
+
+
+def _typed_value(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", edit.new)
+    typed, written = edit.old, edit.new
+    # The operation the number was typed into, before and after, else the whole line.
+    pattern = rf"(?:{_OPERAND})\s*{_OPERATOR}\s*{{0}}\b|\b{{0}}\s*{_OPERATOR}\s*(?:{_OPERAND})"
+    before = re.search(pattern.format(re.escape(typed)), edit.before)
+    after = re.search(pattern.format(re.escape(written)), edit.after)
+    old, new = (before.group(), after.group()) if before and after else (edit.before, edit.after)
+    return (
+        f"`{old}`{at} has `{typed}`, the value of `{name}`, typed in by hand: it is right "
+        f"only while `{name}` is {typed}. Write the name instead: `{old}` -> `{new}`."
+    )
+
+
 def _extra_bracket(edit: Edit, at: str) -> str:
     return f"There is one `{edit.old}` too many{at}: it closes nothing. Remove it: `{edit.after}`."
 
@@ -935,6 +962,8 @@ _WORDS: dict[str, Callable[[Edit, str], str]] = {
     "missing-comma": _missing_comma,
     "dict-equals": _dict_equals,
     "missing-bracket": _missing_bracket,
+    "bracket-closed": _bracket_closed,
+    "typed-value": _typed_value,
     "extra-bracket": _extra_bracket,
     "wrong-bracket": _wrong_bracket,
     "missing-call": _missing_call,
