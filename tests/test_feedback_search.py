@@ -24,6 +24,7 @@ from grader.checks.case import Case
 from grader.exercise import Exercise, builtin
 from grader.feedback.edits import Edit
 from grader.feedback.explain import advice_for
+from grader.feedback.fixes import typed_change
 from grader.feedback.search import Repair, agrees, find, verdicts_of
 from grader.grade import Options, Submission, grade
 from grader.load import LoadError, Program, load
@@ -156,6 +157,10 @@ WORDS: dict[str, Callable[[Edit], str]] = {
     "dedented": lambda edit: "indented by",
     "rebinding-removed": lambda edit: f"`{edit.before}`",
     "guard-removed": lambda edit: f"`{edit.before}`",
+    "bracket-closed": lambda edit: (
+        f"add `{edit.new}` at the end of {edit.place.describe()}, after `{edit.before}`"
+    ),
+    "typed-value": lambda edit: "`{}` -> `{}`".format(*typed_change(edit)),
 }
 
 
@@ -333,3 +338,19 @@ def test_a_value_typed_in_for_the_name_that_holds_it_is_replaced_by_the_name(
     assert f"`7 <= capacity` -> `{repair.edit.new} <= capacity`" in text
     assert "at line 5" in text
     assert "Hint:" not in text
+
+
+def test_a_name_made_below_a_loop_that_uses_it_is_moved_above_the_loop(tmp_path: Path) -> None:
+    """Python stops inside the loop, but the line that makes the name goes above the
+    loop, not above the line inside it: the report says so, and doing what it says (the
+    line moved above the loop's first line, with no indentation) makes the step pass."""
+    folder = BEHAVIOURS / "load-set-after-the-loop"
+    text = " ".join((folder / REPORT).read_text(encoding="utf-8").split())
+    assert "above the loop that holds this one, at line 4, with no indentation" in text
+    lines = (folder / "submission.py").read_text(encoding="utf-8").splitlines()
+    moved = lines[5]
+    done = [*lines[:3], moved, *lines[3:5], *lines[6:]]
+    path = tmp_path / "moved.py"
+    path.write_text("\n".join(done) + "\n", encoding="utf-8")
+    result = grade([Submission(path.name, path)], Options(timeout=10.0)).results[0]
+    assert [s.status for s in result.steps][:2] == [Status.PASSED, Status.PASSED]

@@ -216,17 +216,23 @@ def _bracket_closed(edit: Edit, at: str) -> str:
 _OPERATOR = r"(?:[<>!=]=|[<>+\-*/%])"
 
 
+def typed_change(edit: Edit) -> tuple[str, str]:
+    """The operation a typed-in number was part of, before and after it is made a name.
+
+    The whole line, before and after, when no operation around the number is found.
+    """
+    pattern = rf"(?:{_OPERAND})\s*{_OPERATOR}\s*{{0}}\b|\b{{0}}\s*{_OPERATOR}\s*(?:{_OPERAND})"
+    before = re.search(pattern.format(re.escape(edit.old)), edit.before)
+    after = re.search(pattern.format(re.escape(edit.new)), edit.after)
+    return (before.group(), after.group()) if before and after else (edit.before, edit.after)
+
+
 def _typed_value(edit: Edit, at: str) -> str:
     name = edit.facts.get("name", edit.new)
-    typed, written = edit.old, edit.new
-    # The operation the number was typed into, before and after, else the whole line.
-    pattern = rf"(?:{_OPERAND})\s*{_OPERATOR}\s*{{0}}\b|\b{{0}}\s*{_OPERATOR}\s*(?:{_OPERAND})"
-    before = re.search(pattern.format(re.escape(typed)), edit.before)
-    after = re.search(pattern.format(re.escape(written)), edit.after)
-    old, new = (before.group(), after.group()) if before and after else (edit.before, edit.after)
+    old, new = typed_change(edit)
     return (
-        f"`{old}`{at} has `{typed}`, the value of `{name}`, typed in by hand: it is right "
-        f"only while `{name}` is {typed}. Write the name instead: `{old}` -> `{new}`."
+        f"`{old}`{at} has `{edit.old}`, the value of `{name}`, typed in by hand: it is right "
+        f"only while `{name}` is {edit.old}. Write the name instead: `{old}` -> `{new}`."
     )
 
 
