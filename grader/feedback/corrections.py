@@ -860,7 +860,7 @@ _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d*)?(?![\w.])")
 def typed_values(site: Site) -> Iterator[Edit]:
     """A number typed where the name the exercise asks for, that holds it, was meant.
 
-    A program that compares with `7` where it has `load = 7` is right for that value
+    A program that compares with `10` where it has `limit = 10` is right for that value
     only. The name replaces the number anywhere but in the line that gives the name its
     value; only a run with other values (the checks') tells which was meant.
     """
