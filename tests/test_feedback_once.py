@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from grader.feedback.explain import explain_syntax, repeats
 from grader.feedback.once import more_cells, say_once
+from grader.load import Cell, Program
 from grader.result import Result, Status, StepResult
 from grader.sandbox import Error
 from tests.golden import BEHAVIOURS, GOLDEN, REPORT
@@ -120,3 +122,18 @@ def test_the_other_cells_that_failed_are_named() -> None:
         "(Cells 5 and 7 stopped with an error as well, often because of this one: fix this "
         "one first, then run all cells again.)"
     )
+
+
+def test_python_s_words_are_not_said_again_by_the_plain_sentence() -> None:
+    """A plain sentence that says every word of Python's message replaces it; one that
+    says something else leaves Python's words in place."""
+    code = "values = (1,\nprint(values)"
+    program = Program("a.py", "script", (Cell(None, code, code),))
+    left_open = Error("SyntaxError", "'(' was never closed", None, 1, syntax=True, offset=10)
+    plain = explain_syntax(left_open, program).text
+    assert plain.splitlines()[0] == "Python could not read your code at line 1."
+    assert plain.count("never closed") == 1
+    fixed = explain_syntax(left_open, program, "Close it with `)`: `values = (1,)`.").text
+    assert "'(' was never closed" in fixed.splitlines()[0]
+    assert repeats("'{' was never closed", "The `{` opened at line 2 is never closed")
+    assert not repeats("unexpected indent", "This line is indented more than the code")

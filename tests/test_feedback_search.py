@@ -24,6 +24,7 @@ from grader.checks.case import Case
 from grader.exercise import Exercise, builtin
 from grader.feedback.edits import Edit
 from grader.feedback.explain import advice_for
+from grader.feedback.fixes import typed_change
 from grader.feedback.search import Repair, agrees, find, verdicts_of
 from grader.grade import Options, Submission, grade
 from grader.load import LoadError, Program, load
@@ -156,6 +157,10 @@ WORDS: dict[str, Callable[[Edit], str]] = {
     "dedented": lambda edit: "indented by",
     "rebinding-removed": lambda edit: f"`{edit.before}`",
     "guard-removed": lambda edit: f"`{edit.before}`",
+    "bracket-closed": lambda edit: (
+        f"add `{edit.new}` at the end of {edit.place.describe()}, after `{edit.before}`"
+    ),
+    "typed-value": lambda edit: "`{}` -> `{}`".format(*typed_change(edit)),
 }
 
 
@@ -209,6 +214,8 @@ def test_the_recorded_mistakes_behind_the_issue_are_repaired(found: list[Found])
         "tuple-values": "trailing-comma",
         "true-and-false-in-quotes": "quoted-bool",
         "notebook-print-in-a-markdown-cell": "markdown-cell",
+        "dictionary-spread-over-lines-never-closed": "bracket-closed",
+        "load-typed-as-a-number-in-the-comparison": "typed-value",
     }
     kinds = {f.name: f.repair.edit.kind for f in found if f.repair is not None}
     assert {name: kinds.get(name) for name in expected} == expected
@@ -280,3 +287,70 @@ def test_the_json_of_a_repaired_report_carries_the_repair_s_words(tmp_path: Path
 
     data = json.loads(as_json(report))
     assert "The quotes make" in data["results"][0]["steps"][2]["message"]
+
+
+def one_repair(name: str, tmp_path: Path) -> tuple[Repair, str]:
+    """Judge one recorded mistake, search its repair, and grade the repaired program afresh.
+
+    Returns the repair and the report's text as the learner reads it.
+    """
+    exercise = builtin()
+    first = exercise.first_expected()
+    program = load(BEHAVIOURS / name / "submission.py", shown_as="submission.py")
+    case = judged(
+        exercise,
+        program,
+        exercise.compute_expected(first=first),
+        exercise.variants(first),
+        Sandbox("auto"),
+    )
+    repair = find(case, Sandbox("auto"))
+    assert repair is not None
+    path = written(repair.edit.program(program), tmp_path, name)
+    result = grade([Submission(path.name, path)], Options(timeout=10.0)).results[0]
+    assert all(s.status is Status.PASSED for s in result.steps if s.step <= repair.step)
+    return repair, " ".join((BEHAVIOURS / name / REPORT).read_text(encoding="utf-8").split())
+
+
+def test_a_bracket_never_closed_is_closed_after_the_last_line_it_holds(tmp_path: Path) -> None:
+    """Python stops at the opening bracket; the closer goes after the last line inside it
+    (the nearest line whose end makes the program read and pass), and the report names
+    that line and what to add there, saying Python's words once."""
+    repair, text = one_repair("dictionary-spread-over-lines-never-closed", tmp_path)
+    assert repair.edit.kind == "bracket-closed"
+    assert repair.edit.place == Location(5, None)
+    assert "add `}` at the end of line 5, after `'vertical_scaling': 2`" in text
+    assert "was never closed" not in text  # Python's words, said again in plain ones
+    assert "on this line or the next" not in text
+
+
+def test_a_value_typed_in_for_the_name_that_holds_it_is_replaced_by_the_name(
+    tmp_path: Path,
+) -> None:
+    """A number equal to the value of a name the exercise asks for, typed where the name
+    was meant, is found by the search (not only by a run with other values) and said on
+    its line, with the change and no general hint after it."""
+    exercise = builtin()
+    repair, text = one_repair("load-typed-as-a-number-in-the-comparison", tmp_path)
+    assert repair.edit.kind == "typed-value"
+    assert repair.edit.new in exercise.names
+    assert repair.edit.place == Location(5, None)
+    assert f"`7 <= capacity` -> `{repair.edit.new} <= capacity`" in text
+    assert "at line 5" in text
+    assert "Hint:" not in text
+
+
+def test_a_name_made_below_a_loop_that_uses_it_is_moved_above_the_loop(tmp_path: Path) -> None:
+    """Python stops inside the loop, but the line that makes the name goes above the
+    loop, not above the line inside it: the report says so, and doing what it says (the
+    line moved above the loop's first line, with no indentation) makes the step pass."""
+    folder = BEHAVIOURS / "load-set-after-the-loop"
+    text = " ".join((folder / REPORT).read_text(encoding="utf-8").split())
+    assert "above the loop that holds this one, at line 4, with no indentation" in text
+    lines = (folder / "submission.py").read_text(encoding="utf-8").splitlines()
+    moved = lines[5]
+    done = [*lines[:3], moved, *lines[3:5], *lines[6:]]
+    path = tmp_path / "moved.py"
+    path.write_text("\n".join(done) + "\n", encoding="utf-8")
+    result = grade([Submission(path.name, path)], Options(timeout=10.0)).results[0]
+    assert [s.status for s in result.steps][:2] == [Status.PASSED, Status.PASSED]

@@ -854,6 +854,53 @@ def _dashed(site: Site, name: str) -> Iterator[Edit]:
             yield site.edit("name-joined", fixed, written, joined, facts={"name": joined})
 
 
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d*)?(?![\w.])")
+
+
+def typed_values(site: Site) -> Iterator[Edit]:
+    """A number typed where the name the exercise asks for, that holds it, was meant.
+
+    A program that compares with `10` where it has `limit = 10` is right for that value
+    only. The name replaces the number anywhere but in the line that gives the name its
+    value; only a run with other values (the checks') tells which was meant.
+    """
+    numbers = site.focus.numbers
+    if not numbers:
+        return
+    text, masked = site.line.text, site.line.masked
+    assigned = re.match(r"\s*([A-Za-z_]\w*)\s*=(?!=)", masked)
+    for match in _NUMBER.finditer(masked):
+        typed = float(match.group())
+        for name, value in numbers.items():
+            if value != typed or (assigned and assigned.group(1) == name):
+                continue
+            if not _typed_once(site.program, name, typed):
+                continue
+            fixed = replace_span(text, match.start(), match.end(), name)
+            yield site.edit(
+                "typed-value",
+                fixed,
+                match.group(),
+                name,
+                facts={"name": name, "at": str(match.start())},
+            )
+
+
+def _typed_once(program: Program, name: str, number: float) -> bool:
+    """Whether the program gives a name its number by typing it: `name = 7`.
+
+    A name that holds a number only as a loop's last value (or a sum's) was never typed,
+    so no number typed elsewhere stands for it.
+    """
+    pattern = re.compile(rf"\s*{re.escape(name)}\s*=\s*(\d+(?:\.\d*)?)\s*$")
+    for cell in program.cells:
+        for text in cell.source.split("\n"):
+            match = pattern.match(scan(text).code)
+            if match and float(match.group(1)) == number:
+                return True
+    return False
+
+
 LINE_CORRECTIONS: tuple[Correction, ...] = (
     operators,
     curly_quotes,
@@ -863,6 +910,7 @@ LINE_CORRECTIONS: tuple[Correction, ...] = (
     indentation,
     loops,
     names,
+    typed_values,
 )
 
 
@@ -896,3 +944,47 @@ def line_edits(program: Program, focus: Focus, bound: frozenset[str]) -> Iterato
             continue  # a line that is only a string: a docstring or a pasted sentence
         for correction in LINE_CORRECTIONS:
             yield from correction(site)
+
+
+def closings(program: Program, focus: Focus) -> Iterator[Edit]:
+    """A bracket Python says is never closed, closed at the end of each line after it.
+
+    Python stops where the bracket opens, but its closer belongs after the last line of
+    what it holds, which only the structure tells: the closer is tried at the end of each
+    line from the opening one on, nearest first. The compiler keeps those that read, and
+    the search keeps the nearest that verifies.
+    """
+    error = focus.error
+    if error is None or not error.syntax or error.line is None or not error.offset:
+        return
+    cell = program.cell(error.cell)
+    if cell is None:
+        return
+    lines = cell.source.split("\n")
+    if not 1 <= error.line <= len(lines):
+        return
+    opening = scan(lines[error.line - 1])
+    at = error.offset - 1
+    if not 0 <= at < len(opening.masked) or opening.masked[at] not in OPENERS:
+        return  # the caret is not on a bracket: not a bracket left open
+    closer = CLOSERS[OPENERS.index(opening.masked[at])]
+    facts = {"opener": opening.masked[at], "opened": Location(error.line, cell.number).describe()}
+    for number in range(error.line + 1, len(lines) + 1):
+        line = scan(lines[number - 1])
+        code = line.code
+        if not code.strip():
+            continue
+        new = list(lines)
+        new[number - 1] = replace_span(line.text, len(code), len(code), closer)
+        yield Edit(
+            kind="bracket-closed",
+            cost=1,
+            place=Location(number, cell.number),
+            before=code.strip(),
+            after=new[number - 1].strip(),
+            old="",
+            new=closer,
+            cells=changed(program, cell.number, new),
+            markdown=program.markdown,
+            facts=facts,
+        )

@@ -73,6 +73,9 @@ class Focus:
     kinds: Mapping[str, str] = field(default_factory=dict)
     # Only the places named: an edit elsewhere cannot change what the step sees.
     strict: bool = False
+    # The number each name the exercise asks for holds at the program's end: the same
+    # number typed in elsewhere may be that name's value written by hand.
+    numbers: Mapping[str, int | float] = field(default_factory=dict)
 
 
 def lines_of(cell: Cell) -> list[str]:
@@ -138,8 +141,9 @@ def same_code(edit: Edit, original: Program) -> bool:
 # Among edits of one size, those that fix what is odd in a line (quotes around a
 # variable, a comma at the end of an assignment) before those that change what is
 # ordinary (a comparison, the order of a loop's variables), which any correct program
-# also has.
-ORDINARY = ("strictness", "swapped-targets", "direction", "equality", "into-loop")
+# also has. A number made the name that holds it is last: every program has numbers,
+# and most are not a name's value typed again.
+ORDINARY = ("strictness", "swapped-targets", "direction", "equality", "into-loop", "typed-value")
 
 
 # Edits that reshape the program rather than a line of the step's: a name made, a

@@ -170,6 +170,21 @@ def _invalid_character(message: str) -> str:
     )
 
 
+# Words that carry no part of what a message says.
+_FILLER = frozenset({"a", "an", "the", "is", "was", "to", "of", "in", "at", "on", "it", "this"})
+
+
+def repeats(message: str, advice: str) -> bool:
+    """Whether a plain sentence already says every word of Python's message.
+
+    Python's words are then said twice, once in its terms and once in plain ones; the
+    plain one, which also says where and what to change, is kept.
+    """
+    said = {word.lower() for word in re.findall(r"[A-Za-z]+", advice)}
+    words = {word.lower() for word in re.findall(r"[A-Za-z]+", message)} - _FILLER
+    return bool(words) and words <= said
+
+
 def explain_syntax(error: Error, program: Program, fix: str | None = None) -> Explanation:
     """Explain a syntax error with the learner's line, a caret and plain words.
 
@@ -188,6 +203,9 @@ def explain_syntax(error: Error, program: Program, fix: str | None = None) -> Ex
         caret = (error.offset, error.end_offset or error.offset + 1)
     quoted = quote_line(program, location, caret)
     text = f"Python could not read your code {where(location)}: {message.rstrip('.?!')}."
+    if advice and repeats(message, advice):
+        # Said once: the plain sentence below says what Python's words say, and more.
+        text = f"Python could not read your code {where(location)}."
     if quoted:
         text += "\n" + quoted
     if advice:

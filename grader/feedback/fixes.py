@@ -203,6 +203,39 @@ def _missing_bracket(edit: Edit, at: str) -> str:
     )
 
 
+def _bracket_closed(edit: Edit, at: str) -> str:
+    line = edit.place.describe()
+    opened = edit.facts.get("opened", "")
+    return (
+        f"The `{edit.facts.get('opener', '')}` opened at {opened} is never closed, and what "
+        f"it holds ends at {line}: add `{edit.new}` at the end of {line}, after "
+        f"`{edit.before}`."
+    )
+
+
+_OPERATOR = r"(?:[<>!=]=|[<>+\-*/%])"
+
+
+def typed_change(edit: Edit) -> tuple[str, str]:
+    """The operation a typed-in number was part of, before and after it is made a name.
+
+    The whole line, before and after, when no operation around the number is found.
+    """
+    pattern = rf"(?:{_OPERAND})\s*{_OPERATOR}\s*{{0}}\b|\b{{0}}\s*{_OPERATOR}\s*(?:{_OPERAND})"
+    before = re.search(pattern.format(re.escape(edit.old)), edit.before)
+    after = re.search(pattern.format(re.escape(edit.new)), edit.after)
+    return (before.group(), after.group()) if before and after else (edit.before, edit.after)
+
+
+def _typed_value(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", edit.new)
+    old, new = typed_change(edit)
+    return (
+        f"`{old}`{at} has `{edit.old}`, the value of `{name}`, typed in by hand: it is right "
+        f"only while `{name}` is {edit.old}. Write the name instead: `{old}` -> `{new}`."
+    )
+
+
 def _extra_bracket(edit: Edit, at: str) -> str:
     return f"There is one `{edit.old}` too many{at}: it closes nothing. Remove it: `{edit.after}`."
 
@@ -935,6 +968,8 @@ _WORDS: dict[str, Callable[[Edit, str], str]] = {
     "missing-comma": _missing_comma,
     "dict-equals": _dict_equals,
     "missing-bracket": _missing_bracket,
+    "bracket-closed": _bracket_closed,
+    "typed-value": _typed_value,
     "extra-bracket": _extra_bracket,
     "wrong-bracket": _wrong_bracket,
     "missing-call": _missing_call,

@@ -92,8 +92,24 @@ def created_later(scene: Scene) -> Diagnosis | None:
         )
     return "name-error", (
         f"`{name}` is created at {first.describe()}, below this line, and Python runs "
-        f"from the top down. Move the line that creates `{name}` above this one."
+        f"from the top down. Move the line that creates `{name}` {_above(scene, here)}."
     )
+
+
+def _above(scene: Scene, here: Location) -> str:
+    """Where a line that makes a name goes so that it runs before a line that uses it.
+
+    Above the line itself, unless the line is inside a block (a loop, an `if`): then
+    above the block's first line, with no indentation, for a line moved into the block
+    would run only inside it, and after what the block did before.
+    """
+    tree = next((t for cell, t in scene.source.trees if cell == here.cell), None)
+    for statement in tree.body if tree is not None else []:
+        end = getattr(statement, "end_lineno", None) or statement.lineno
+        if statement.lineno < here.line <= end:
+            block = "the loop" if isinstance(statement, (ast.For, ast.While)) else "the block"
+            return f"above {block} that holds this one, at line {statement.lineno}, with no indentation"
+    return "above this one"
 
 
 def _last_writer(scene: Scene, name: str, here: Location) -> int:

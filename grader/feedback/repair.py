@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 
 from grader.analysis import trees
-from grader.feedback.corrections import line_edits
+from grader.feedback.corrections import closings, line_edits
 from grader.feedback.edits import Edit, Focus, ranked, repeated
 from grader.feedback.moves import statement_edits
 from grader.feedback.scan import bound_names, scan
@@ -36,6 +36,7 @@ def candidates(program: Program, focus: Focus) -> list[Edit]:
     found = [
         *lines,
         *repeated(lines, program),
+        *closings(program, focus),
         *statement_edits(program, focus, bound),
         # The generic model last: an edit a correction of its own names is said its way.
         *generic_edits(program, focus, bound),
@@ -203,3 +204,19 @@ def parses(program: Program) -> bool:
         except (SyntaxError, ValueError, MemoryError, RecursionError):
             return False
     return True
+
+
+def numbers_of(values: Mapping[str, object], wanted: tuple[str, ...]) -> dict[str, int | float]:
+    """The number each asked-for name holds at the end of a run, of those that hold one.
+
+    A truth value is no number here: `True` typed in is not `1` written by hand.
+    """
+    out: dict[str, int | float] = {}
+    for name in wanted:
+        data = values.get(name)
+        if not isinstance(data, dict) or data.get("type") not in ("int", "float"):
+            continue
+        number = data.get("value")
+        if isinstance(number, (int, float)) and not isinstance(number, bool):
+            out[name] = number
+    return out

@@ -27,7 +27,7 @@ from grader.feedback.edits import ORDINARY, Edit, Focus
 from grader.feedback.ending import is_exit
 from grader.feedback.explain import advice_for, explain, location_of
 from grader.feedback.fixes import describe
-from grader.feedback.repair import candidates, error_focus, kinds_of, step_focus
+from grader.feedback.repair import candidates, error_focus, kinds_of, numbers_of, step_focus
 from grader.feedback.tokens import GENERIC
 from grader.load import Program
 from grader.result import Location, Result
@@ -171,6 +171,7 @@ def find(
         return None
     else:
         focus = step_focus(case.program, verdict.location, names, kinds)
+    focus = replace(focus, numbers=numbers_of(main.values, names))
     # A name that does not exist at the end can only come from an edit that makes it.
     only = MAKES_NAMES if _local(verdict.code) in ABSENT else None
     limits = limits or Limits()
