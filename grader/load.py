@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from grader.analysis import trees
 from grader.safe import inline
 
 SUFFIXES = (".py", ".ipynb")
@@ -346,7 +347,7 @@ def _language(metadata: object) -> str:
 def strip_ipython(source: str, cell: int) -> tuple[str, list[str]]:
     """Blank out IPython-only lines of a cell, keeping line numbers; say what went."""
     try:
-        compile(source, "<cell>", "exec", dont_inherit=True)
+        trees.compile_text(source, "<cell>")
         return source, []  # valid Python: a '%' or '!' line here is an operator
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         pass

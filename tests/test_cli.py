@@ -188,6 +188,37 @@ def test_python_m_grader_runs_as_a_process() -> None:
     assert (done.returncode, progress(STEP_COUNT) in done.stdout, done.stderr) == (0, True, "")
 
 
+HEAD = 'systems = {"single_node": 1, "horizontal_scaling": 5, "vertical_scaling": 2}\nload = 7\n'
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # Runs: Python warns about a comparison with `is` and an invalid escape.
+        HEAD + 'if load is 7:\n    print("\\d")\n',
+        # Does not read: the repair search tries tokens for the sign, and Python warns
+        # about some of the lines they make ("'int' object is not callable").
+        HEAD + "ok = 5 \u2265 load\n",
+    ],
+    ids=["runs", "unreadable"],
+)
+def test_pythons_warnings_about_learner_code_never_reach_the_graders_stderr(
+    tmp_path: Path, code: str
+) -> None:
+    """The learner's code is compiled in the grader's process (to instrument it, and to
+    try repairs): what Python says about it is no message of the grader's."""
+    path = tmp_path / "warned.py"
+    path.write_text(code, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", str(path), "--sandbox", BEST],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (done.returncode, done.stderr) == (EXIT_FAILED, "")
+
+
 def test_the_github_format_fills_the_job_summary_and_outputs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

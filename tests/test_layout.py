@@ -16,7 +16,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "grader"
 
 # Bottom to top. A module belongs to the layer of the longest prefix it matches.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("grader.result", "grader.safe", "grader.stopping"),
+    # trees: every syntax tree and compile of learner text, under one lock, for all.
+    ("grader.result", "grader.safe", "grader.stopping", "grader.analysis.trees"),
     ("grader.load",),
     ("grader.analysis",),
     ("grader.sandbox",),
@@ -219,6 +220,28 @@ def test_every_syntax_tree_of_the_grader_is_made_in_one_place() -> None:
         name
         for name, path in modules().items()
         if name != TREES and _makes_trees(ast.parse(path.read_text(encoding="utf-8")))
+    )
+    assert makers == []
+
+
+def _compiles(tree: ast.AST) -> bool:
+    """Whether code calls the built-in compile()."""
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "compile"
+        for node in ast.walk(tree)
+    )
+
+
+def test_every_compile_of_learner_text_is_quiet_and_in_one_place() -> None:
+    """Only grader.analysis.trees compiles in the grader's process: Python's warnings
+    about learner code never reach the grader's stderr. (The harness compiles in the
+    child, as Python would; in the grader's process it runs under trees.quietly.)"""
+    makers = sorted(
+        name
+        for name, path in modules().items()
+        if name != TREES
+        and not name.startswith("grader.sandbox.harness")
+        and _compiles(ast.parse(path.read_text(encoding="utf-8")))
     )
     assert makers == []
 

@@ -115,7 +115,7 @@ def compiles(edit: Edit, original: Program) -> bool:
         if before.get(cell.number) == cell.source:
             continue
         try:
-            compile(cell.source, "<cell>", "exec", dont_inherit=True)
+            trees.compile_text(cell.source, "<cell>")
         except (SyntaxError, ValueError, MemoryError, RecursionError, OverflowError):
             return False
     return True

@@ -171,7 +171,7 @@ def _reads(site: Site, window: tuple[int, int], line: str) -> bool:
     lines = list(site.lines[first - 1 : last - 1])
     lines[site.number - first] = line
     try:
-        compile("\n".join(lines), "<statement>", "exec", dont_inherit=True)
+        trees.compile_text("\n".join(lines), "<statement>")
     except (SyntaxError, ValueError, MemoryError, RecursionError, OverflowError):
         return False
     return True
@@ -392,7 +392,7 @@ def _stops(site: Site, window: tuple[int, int], line: str) -> tuple[int, str] | 
     lines = list(site.lines[first - 1 : last - 1])
     lines[site.number - first] = line
     try:
-        compile("\n".join(lines), "<statement>", "exec", dont_inherit=True)
+        trees.compile_text("\n".join(lines), "<statement>")
     except SyntaxError as error:
         if error.lineno != site.number - first + 1:
             return None

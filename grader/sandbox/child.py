@@ -132,11 +132,15 @@ def request_for(
     ``compiled``: the child's interpreter reads the grader's bytecode, so the cells go
     instrumented and compiled (else the child instruments them itself).
     """
+    # Instrumenting compiles the learner's code: Python's warnings about it are
+    # kept off the grader's stderr, and its parse takes the lock for trees.
+    with trees.quietly():
+        cells = prepare_cells(
+            [c.wire() for c in program.cells], limits.policy(), compiled, trees.parse
+        )
     return {
         "measure": measure,
-        "cells": prepare_cells(
-            [c.wire() for c in program.cells], limits.policy(), compiled, trees.parse
-        ),
+        "cells": cells,
         "policy": limits.policy(),
         "kind": program.kind,
         "variants": [dict(v) for v in variants],

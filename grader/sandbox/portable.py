@@ -371,13 +371,17 @@ def _request(
 
     ``compiled``: the interpreter reads the grader's bytecode, so the cells go as code.
     """
+    # Instrumenting compiles the learner's code: Python's warnings about it are
+    # kept off the grader's stderr, and its parse takes the lock for trees.
+    with trees.quietly():
+        cells = prepare_cells(
+            [c.wire() for c in program.cells], limits.policy(), compiled, trees.parse
+        )
     return {
         "portable": True,
         "secret": ending[0],
         "status": ending[1],
-        "cells": prepare_cells(
-            [c.wire() for c in program.cells], limits.policy(), compiled, trees.parse
-        ),
+        "cells": cells,
         "policy": limits.policy(),
         "kind": program.kind,
         "variants": [dict(overrides)],
