@@ -343,10 +343,12 @@ def _print_missed(case: Case, printed: _Printed) -> Verdict | None:
     if ran:
         call = ran[0]
         text = next(ln.text for ln in printed.lines if ln.location == call.location)
+        # Written where this print is, inside a loop, the right print would run as often.
+        place = " after the loop instead, with no indentation" if call.loops else ""
         return fail(
             f"`{source_text(call.node)}` {where(call.location)} printed `{_short(text)}`, but "
             f"the step asks for the dictionary alone on its line, like "
-            f"`{_short(repr(printed.expected))}`. Write `print({RESULT})`.",
+            f"`{_short(repr(printed.expected))}`. Write `print({RESULT})`{place}.",
             "print-format",
             call.location,
         )
