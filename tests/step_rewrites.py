@@ -124,6 +124,28 @@ def loop_edit(
     return edit
 
 
+def header_edit(name: str) -> Callable[[Sample], Edit | None]:
+    """Rewrite the sample's loop to go over a name bound to `systems.items()` just before
+    it: `pairs = systems.items()`, then `for strategy, capacity in pairs:`."""
+
+    def edit(sample: Sample) -> Edit | None:
+        loop = find_loop(sample)
+        if loop is None:
+            return None
+        lines = sample.cells[loop.cell].split("\n")
+        header = lines[loop.header]
+        iterable = f"{SYSTEMS}.items()"
+        if iterable not in header:
+            return None
+        bound = _lines(f"{name} = {iterable}", loop.indent, loop.newline)
+        lines[loop.header : loop.header + 1] = [*bound, header.replace(iterable, name, 1)]
+        cells = list(sample.cells)
+        cells[loop.cell] = "\n".join(lines)
+        return Edit(tuple(cells), (loop.cell, loop.header + 1))
+
+    return edit
+
+
 def print_edit(replacement: str) -> Callable[[Sample], Edit | None]:
     """Replace the sample's `print(can_handle_load)` with another print on the same line."""
     wanted = f"print({RESULT})"
@@ -317,6 +339,7 @@ KEEP_STEPS = (
             before="def fits(size, limit):\n    return size >= limit",
         ),
     ),
+    Rewrite("items-through-a-name", header_edit("pairs")),
     Rewrite("not-capacity-less-than-load", loop_edit(f"{RESULT}[strategy] = not capacity < load")),
     Rewrite(
         "debugging-prints-in-the-loop",

@@ -69,6 +69,7 @@ __all__ = [
     "iterates",
     "judge",
     "literal",
+    "loop_iterable",
     "loops_over",
     "mentions",
     "near_name",
@@ -277,14 +278,38 @@ def loops_over(case: Case, names: Iterable[str]) -> list[Node]:
     return [
         n
         for n in case.source.for_loops()
-        if any(mentions(n.node.iter, name) for name in wanted)  # type: ignore[attr-defined]
+        if any(mentions(loop_iterable(case, n), name) for name in wanted)
     ]
 
 
-def iterates(loop: Node, names: Iterable[str], method: str) -> bool:
-    """Whether a loop's iterable is ``name.method()`` for one of these names, bare or
-    wrapped (``list(...)``, ``sorted(...)``)."""
+def loop_iterable(case: Case, loop: Node) -> ast.AST:
+    """The expression a for loop goes over, read through a name bound to it once.
+
+    ``pairs = d.items()`` then ``for k, v in pairs:`` goes over ``d.items()`` as surely
+    as ``for k, v in d.items():`` does; a name bound more than once, or otherwise than
+    by a plain assignment, is left as the name.
+    """
     iterable: ast.AST = loop.node.iter  # type: ignore[attr-defined]
+    if not isinstance(iterable, ast.Name):
+        return iterable
+    bound = case.source.assignments(iterable.id)
+    statement = bound[0].node if len(bound) == 1 else None
+    if (
+        isinstance(statement, ast.Assign)
+        and len(statement.targets) == 1
+        and isinstance(statement.targets[0], ast.Name)
+    ):
+        return statement.value
+    return iterable
+
+
+def iterates(loop: Node, names: Iterable[str], method: str, case: Case | None = None) -> bool:
+    """Whether a loop's iterable is ``name.method()`` for one of these names, bare or
+    wrapped (``list(...)``, ``sorted(...)``); given the case, also through a name bound
+    to it (`loop_iterable`)."""
+    iterable: ast.AST = (
+        loop_iterable(case, loop) if case is not None else loop.node.iter  # type: ignore[attr-defined]
+    )
     return any(is_method_call(node, name, method) for node in ast.walk(iterable) for name in names)
 
 

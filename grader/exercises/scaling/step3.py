@@ -54,7 +54,7 @@ def good_loops(case: Case) -> list[Node]:
     return [
         n
         for n in loops_over(case, names)
-        if iterates(n, names, "items") and unpacks(n, LOOP_TARGETS)
+        if iterates(n, names, "items", case) and unpacks(n, LOOP_TARGETS)
     ]
 
 
@@ -85,7 +85,7 @@ def _loops(case: Case) -> _Loops:
     return _Loops(
         names=names,
         loops=loops,
-        items=[n for n in loops if iterates(n, names, "items")],
+        items=[n for n in loops if iterates(n, names, "items", case)],
         good=good,
         filling=[n for n in good if fills(n, RESULT)],
         comprehension=next((a for a in assigned if _comprehended(a.node)), None),

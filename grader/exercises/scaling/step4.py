@@ -260,7 +260,7 @@ def _printed_other(case: Case, printed: _Printed) -> Verdict | None:
 
 def _before_loop(case: Case, printed: _Printed) -> Verdict | None:
     """A print above the loop, which showed the dictionary still empty."""
-    loops = [n.location for n in case.source.for_loops() if iterates(n, (SYSTEMS,), "items")]
+    loops = [n.location for n in case.source.for_loops() if iterates(n, (SYSTEMS,), "items", case)]
     early = {p.location for p in printed.prints if loops and _before(p.location, loops[0])}
     empty = next((ln for ln in printed.lines if ln.value == {} and ln.location in early), None)
     if empty is None:
