@@ -283,11 +283,12 @@ def loops_over(case: Case, names: Iterable[str]) -> list[Node]:
 
 
 def loop_iterable(case: Case, loop: Node) -> ast.AST:
-    """The expression a for loop goes over, read through a name bound to it once.
+    """The expression a for loop goes over, read through a name that stands for it.
 
     ``pairs = d.items()`` then ``for k, v in pairs:`` goes over ``d.items()`` as surely
-    as ``for k, v in d.items():`` does; a name bound more than once, or otherwise than
-    by a plain assignment, is left as the name.
+    as ``for k, v in d.items():`` does, and so does ``for k, v in pairs:`` in a function
+    whose parameter ``pairs`` every call gives ``d.items()``. A name bound more than once,
+    or otherwise than by a plain assignment, or given different things, stays the name.
     """
     iterable: ast.AST = loop.node.iter  # type: ignore[attr-defined]
     if not isinstance(iterable, ast.Name):
@@ -300,7 +301,33 @@ def loop_iterable(case: Case, loop: Node) -> ast.AST:
         and isinstance(statement.targets[0], ast.Name)
     ):
         return statement.value
+    given = _given(case, loop, iterable.id) if not bound else []
+    if given and all(ast.dump(g) == ast.dump(given[0]) for g in given):
+        return given[0]
     return iterable
+
+
+def _given(case: Case, loop: Node, parameter: str) -> list[ast.AST]:
+    """What the calls of the function around a loop pass for one of its parameters."""
+    around = [
+        n.node
+        for n in case.source.nodes()
+        if isinstance(n.node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and n.location.cell == loop.location.cell
+        and n.node.lineno < loop.location.line <= (n.node.end_lineno or n.node.lineno)
+    ]
+    function = max(around, key=lambda f: f.lineno, default=None)
+    if function is None:
+        return []
+    parameters = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+    given: list[ast.AST] = []
+    for call in (n.node for n in case.source.nodes() if isinstance(n.node, ast.Call)):
+        if not (isinstance(call.func, ast.Name) and call.func.id == function.name):
+            continue
+        if parameter in parameters and parameters.index(parameter) < len(call.args):
+            given.append(call.args[parameters.index(parameter)])
+        given.extend(k.value for k in call.keywords if k.arg == parameter)
+    return given
 
 
 def iterates(loop: Node, names: Iterable[str], method: str, case: Case | None = None) -> bool:
