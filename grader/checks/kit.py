@@ -309,6 +309,22 @@ def loop_iterable(case: Case, loop: Node) -> ast.AST:
 
 def _given(case: Case, loop: Node, parameter: str) -> list[ast.AST]:
     """What the calls of the function around a loop pass for one of its parameters."""
+    function = _around(case, loop)
+    if function is None:
+        return []
+    parameters = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+    position = parameters.index(parameter) if parameter in parameters else None
+    given: list[ast.AST] = []
+    for call in (n.node for n in case.source.nodes() if isinstance(n.node, ast.Call)):
+        if isinstance(call.func, ast.Name) and call.func.id == function.name:
+            if position is not None and position < len(call.args):
+                given.append(call.args[position])
+            given.extend(k.value for k in call.keywords if k.arg == parameter)
+    return given
+
+
+def _around(case: Case, loop: Node) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The innermost function a loop sits in, or None at the top level."""
     around = [
         n.node
         for n in case.source.nodes()
@@ -316,18 +332,7 @@ def _given(case: Case, loop: Node, parameter: str) -> list[ast.AST]:
         and n.location.cell == loop.location.cell
         and n.node.lineno < loop.location.line <= (n.node.end_lineno or n.node.lineno)
     ]
-    function = max(around, key=lambda f: f.lineno, default=None)
-    if function is None:
-        return []
-    parameters = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
-    given: list[ast.AST] = []
-    for call in (n.node for n in case.source.nodes() if isinstance(n.node, ast.Call)):
-        if not (isinstance(call.func, ast.Name) and call.func.id == function.name):
-            continue
-        if parameter in parameters and parameters.index(parameter) < len(call.args):
-            given.append(call.args[parameters.index(parameter)])
-        given.extend(k.value for k in call.keywords if k.arg == parameter)
-    return given
+    return max(around, key=lambda f: f.lineno, default=None)
 
 
 def iterates(loop: Node, names: Iterable[str], method: str, case: Case | None = None) -> bool:
