@@ -9,10 +9,12 @@ still runs as Python, each with a note for the learner. Nothing here executes co
 from __future__ import annotations
 
 import errno
+import io
 import json
 import os
 import re
 import stat
+import tokenize
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,7 +144,7 @@ def load(path: Path, shown_as: str | None = None) -> Program:
     notebook = path.suffix.lower() == ".ipynb"
     limit = MAX_NOTEBOOK_BYTES if notebook else MAX_BYTES
     data = _read_regular_file(path, name, limit)
-    text = decode(data, name, limit)
+    text = decode(data, name, limit, script=not notebook)
     if notebook:
         return _load_notebook(text, name)
     if not text.strip():
@@ -201,8 +203,12 @@ def _read_regular_file(path: Path, name: str, limit: int = MAX_BYTES) -> bytes:
         os.close(fd)
 
 
-def decode(data: bytes, name: str, limit: int = MAX_BYTES) -> str:
-    """Turn a file's bytes into text with '\\n' line endings, or raise LoadError."""
+def decode(data: bytes, name: str, limit: int = MAX_BYTES, script: bool = False) -> str:
+    """Turn a file's bytes into text with '\\n' line endings, or raise LoadError.
+
+    A script is read as Python reads it: UTF-8, unless its first lines declare another
+    encoding (``# -*- coding: latin-1 -*-``, PEP 263).
+    """
     if len(data) > limit:
         advice = (
             "Clear its outputs (Edit > Clear All Outputs in Jupyter), save, and submit again."
@@ -223,6 +229,9 @@ def decode(data: bytes, name: str, limit: int = MAX_BYTES) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        declared = _declared_encoding(data) if script else None
+        if declared is not None:
+            return declared.replace("\r\n", "\n").replace("\r", "\n")
         raise LoadError(
             f"{name} is not valid UTF-8 text (byte {error.object[error.start]:#04x} at "
             f"position {error.start}). Save the file with UTF-8 encoding in your editor "
@@ -230,6 +239,16 @@ def decode(data: bytes, name: str, limit: int = MAX_BYTES) -> str:
             "not-utf8",
         ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _declared_encoding(data: bytes) -> str | None:
+    """A script's text in the encoding its coding declaration names, or None when it
+    declares none, or one that does not decode it."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding) if encoding not in ("utf-8", "utf-8-sig") else None
+    except (SyntaxError, LookupError, UnicodeDecodeError):
+        return None
 
 
 def _load_notebook(text: str, name: str) -> Program:

@@ -153,6 +153,21 @@ def test_broken_files_are_refused_with_one_paragraph(
     ) == (code, True, False)
 
 
+def test_a_script_is_read_in_the_encoding_it_declares(tmp_path: Path) -> None:
+    """A coding declaration (PEP 263) names a script's encoding, as it does for Python;
+    without one, or with one that does not decode it, it must be UTF-8."""
+    declared = tmp_path / "declared.py"
+    declared.write_bytes("# -*- coding: latin-1 -*-\nload = 'caf\xe9'\n".encode("latin-1"))
+    wrong = tmp_path / "wrong.py"
+    wrong.write_bytes("# coding: ascii\nload = 'caf\xe9'\n".encode("latin-1"))
+    with pytest.raises(LoadError) as caught:
+        load(wrong)
+    assert (load(declared).cells[0].source.splitlines()[1], caught.value.code) == (
+        "load = 'caf\xe9'",
+        "not-utf8",
+    )
+
+
 def test_a_notebook_of_another_language_is_refused(tmp_path: Path) -> None:
     """An R notebook is not graded as Python."""
     path = _write_v4(tmp_path / "r.ipynb", [v4.new_code_cell("x <- 1")], language="R")
