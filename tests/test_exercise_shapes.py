@@ -62,6 +62,16 @@ PROGRAMS: dict[str, tuple[str, str | None]] = {
         """,
         "step3.not-items",
     ),
+    "loop-over-the-dictionary-itself": (
+        """
+        can_handle_load = {}
+        for strategy in systems:
+            capacity = systems[strategy]
+            can_handle_load[strategy] = capacity >= load
+        print(can_handle_load)
+        """,
+        "step3.not-items",
+    ),
 }
 
 

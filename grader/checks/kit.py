@@ -69,7 +69,6 @@ __all__ = [
     "iterates",
     "judge",
     "literal",
-    "loop_iterable",
     "loops_over",
     "mentions",
     "near_name",
@@ -278,11 +277,11 @@ def loops_over(case: Case, names: Iterable[str]) -> list[Node]:
     return [
         n
         for n in case.source.for_loops()
-        if any(mentions(loop_iterable(case, n), name) for name in wanted)
+        if any(mentions(it, name) for it in _iterables(case, n) for name in wanted)
     ]
 
 
-def loop_iterable(case: Case, loop: Node) -> ast.AST:
+def _loop_iterable(case: Case, loop: Node) -> ast.AST:
     """The expression a for loop goes over, read through a name that stands for it.
 
     ``pairs = d.items()`` then ``for k, v in pairs:`` goes over ``d.items()`` as surely
@@ -338,11 +337,19 @@ def _around(case: Case, loop: Node) -> ast.FunctionDef | ast.AsyncFunctionDef | 
 def iterates(loop: Node, names: Iterable[str], method: str, case: Case | None = None) -> bool:
     """Whether a loop's iterable is ``name.method()`` for one of these names, bare or
     wrapped (``list(...)``, ``sorted(...)``); given the case, also through a name bound
-    to it (`loop_iterable`)."""
-    iterable: ast.AST = (
-        loop_iterable(case, loop) if case is not None else loop.node.iter  # type: ignore[attr-defined]
+    to it (`pairs = d.items()`, a parameter every call gives it)."""
+    iterables = _iterables(case, loop) if case is not None else (loop.node.iter,)  # type: ignore[attr-defined]
+    return any(
+        is_method_call(node, name, method)
+        for iterable in iterables
+        for node in ast.walk(iterable)
+        for name in names
     )
-    return any(is_method_call(node, name, method) for node in ast.walk(iterable) for name in names)
+
+
+def _iterables(case: Case, loop: Node) -> tuple[ast.AST, ...]:
+    """A loop's iterable as written, and what the name it may be stands for."""
+    return (loop.node.iter, _loop_iterable(case, loop))  # type: ignore[attr-defined]
 
 
 def unpacks(loop: Node, targets: tuple[str, ...]) -> bool:
