@@ -62,6 +62,39 @@ PROGRAMS: dict[str, tuple[str, str | None]] = {
         """,
         "step3.not-items",
     ),
+    "loop-over-a-second-name-for-systems": (
+        """
+        capacities = systems
+        can_handle_load = {}
+        for strategy, capacity in capacities.items():
+            can_handle_load[strategy] = capacity >= load
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "helper-whose-defaults-are-systems-and-load": (
+        """
+        def evaluate(capacities=systems, limit=load):
+            result = {}
+            for strategy, capacity in capacities.items():
+                result[strategy] = capacity >= limit
+            return result
+
+        can_handle_load = evaluate()
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "loop-over-capacities-typed-again": (
+        """
+        sizes = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}
+        can_handle_load = {}
+        for strategy, capacity in sizes.items():
+            can_handle_load[strategy] = capacity >= load
+        print(can_handle_load)
+        """,
+        "step3.no-loop",
+    ),
     "loop-over-the-dictionary-itself": (
         """
         can_handle_load = {}

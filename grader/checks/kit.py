@@ -486,18 +486,63 @@ def written_outside(
 
 
 def aliases(case: Case, name: str) -> frozenset[str]:
-    """Return a name and the parameters it is passed to: ``def f(caps): ... f(name)``."""
+    """Return a name and the names that stand for it: the parameters it is passed to
+    (``def f(caps): ... f(name)``) or is the default of (``def f(caps=name)``), and the
+    names bound once to it (``caps = name``), and theirs in turn."""
     functions = {
         n.node.name: n.node
         for n in case.source.nodes()
         if isinstance(n.node, (ast.FunctionDef, ast.AsyncFunctionDef))
     }
+    calls = [n.node for n in case.source.nodes() if isinstance(n.node, ast.Call)]
     names = {name}
-    for call in (n.node for n in case.source.nodes() if isinstance(n.node, ast.Call)):
-        function = functions.get(call.func.id) if isinstance(call.func, ast.Name) else None
-        if function is not None:
-            names.update(_receiving(function, call, name))
-    return frozenset(names)
+    while True:
+        found = set(names)
+        for call in calls:
+            function = functions.get(call.func.id) if isinstance(call.func, ast.Name) else None
+            if function is not None:
+                for known in names:
+                    found.update(_receiving(function, call, known))
+        found.update(_defaulting(functions.values(), names))
+        found.update(_renaming(case, names))
+        if found == names:
+            return frozenset(names)
+        names = found
+
+
+def _defaulting(
+    functions: Iterable[ast.FunctionDef | ast.AsyncFunctionDef], names: set[str]
+) -> Iterator[str]:
+    """Yield the parameters whose default value is one of these names."""
+    for function in functions:
+        arguments = function.args
+        positional = [*arguments.posonlyargs, *arguments.args]
+        paired = [
+            *zip(
+                positional[len(positional) - len(arguments.defaults) :],
+                arguments.defaults,
+                strict=True,
+            ),
+            *zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True),
+        ]
+        for parameter, default in paired:
+            if isinstance(default, ast.Name) and default.id in names:
+                yield parameter.arg
+
+
+def _renaming(case: Case, names: set[str]) -> Iterator[str]:
+    """Yield the names bound once, by a plain assignment, to one of these names."""
+    for item in case.source.nodes():
+        node = item.node
+        if not (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in names
+        ):
+            continue
+        for target in node.targets:
+            if isinstance(target, ast.Name) and len(case.source.assignments(target.id)) == 1:
+                yield target.id
 
 
 def _receiving(
