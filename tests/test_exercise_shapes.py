@@ -85,6 +85,42 @@ PROGRAMS: dict[str, tuple[str, str | None]] = {
         """,
         None,
     ),
+    "class-that-keeps-systems-as-an-attribute": (
+        """
+        class Planner:
+            def __init__(self, capacities, limit):
+                self.capacities = capacities
+                self.limit = limit
+
+            def evaluate(self):
+                result = {}
+                for strategy, capacity in self.capacities.items():
+                    result[strategy] = capacity >= self.limit
+                return result
+
+        can_handle_load = Planner(systems, load).evaluate()
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "class-that-keeps-systems-compares-with-a-typed-load": (
+        """
+        class Planner:
+            def __init__(self, capacities, limit):
+                self.capacities = capacities
+                self.limit = limit
+
+            def evaluate(self):
+                result = {}
+                for strategy, capacity in self.capacities.items():
+                    result[strategy] = capacity >= 7
+                return result
+
+        can_handle_load = Planner(systems, load).evaluate()
+        print(can_handle_load)
+        """,
+        "step3.hardcoded",
+    ),
     "loop-over-capacities-typed-again": (
         """
         sizes = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}

@@ -142,8 +142,16 @@ def targets_of(node: ast.AST) -> list[ast.AST]:
 
 
 def mentions(node: ast.AST, name: str) -> bool:
-    """Whether a name is read anywhere inside a node."""
-    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
+    """Whether a name is read anywhere inside a node; a dotted name (``self.d``) is an
+    attribute read."""
+    return any(_is_named(n, name) for n in ast.walk(node))
+
+
+def _is_named(node: ast.AST, name: str) -> bool:
+    """Whether a node is this name, or this dotted name's attribute (``self.d``)."""
+    if "." in name:
+        return isinstance(node, ast.Attribute) and ast.unparse(node) == name
+    return isinstance(node, ast.Name) and node.id == name
 
 
 def is_method_call(node: ast.AST, owner: str, method: str) -> bool:
@@ -152,8 +160,7 @@ def is_method_call(node: ast.AST, owner: str, method: str) -> bool:
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
         and node.func.attr == method
-        and isinstance(node.func.value, ast.Name)
-        and node.func.value.id == owner
+        and _is_named(node.func.value, owner)
         and not node.args
         and not node.keywords
     )

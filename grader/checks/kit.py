@@ -487,13 +487,10 @@ def written_outside(
 
 def aliases(case: Case, name: str) -> frozenset[str]:
     """Return a name and the names that stand for it: the parameters it is passed to
-    (``def f(caps): ... f(name)``) or is the default of (``def f(caps=name)``), and the
-    names bound once to it (``caps = name``), and theirs in turn."""
-    functions = {
-        n.node.name: n.node
-        for n in case.source.nodes()
-        if isinstance(n.node, (ast.FunctionDef, ast.AsyncFunctionDef))
-    }
+    (``def f(caps): ... f(name)``, a class's ``__init__`` too) or is the default of
+    (``def f(caps=name)``), the names bound once to it (``caps = name``), the attributes
+    it is stored in (``self.caps = name``), and theirs in turn."""
+    functions = _callables(case)
     calls = [n.node for n in case.source.nodes() if isinstance(n.node, ast.Call)]
     names = {name}
     while True:
@@ -505,9 +502,27 @@ def aliases(case: Case, name: str) -> frozenset[str]:
                     found.update(_receiving(function, call, known))
         found.update(_defaulting(functions.values(), names))
         found.update(_renaming(case, names))
+        found.update(_kept(case, names))
         if found == names:
             return frozenset(names)
         names = found
+
+
+def _callables(case: Case) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The program's functions by name, and its classes as their ``__init__``."""
+    functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {
+        n.node.name: n.node
+        for n in case.source.nodes()
+        if isinstance(n.node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    functions.update(
+        (n.node.name, init)
+        for n in case.source.nodes()
+        if isinstance(n.node, ast.ClassDef)
+        for init in n.node.body
+        if isinstance(init, ast.FunctionDef) and init.name == "__init__"
+    )
+    return functions
 
 
 def _defaulting(
@@ -530,6 +545,23 @@ def _defaulting(
                 yield parameter.arg
 
 
+def _kept(case: Case, names: set[str]) -> Iterator[str]:
+    """Yield the attributes of a plain name that one of these names is stored in
+    (``self.caps = caps``), dotted: ``self.caps``."""
+    for item in case.source.nodes():
+        node = item.node
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in names
+        ):
+            yield from (
+                ast.unparse(t)
+                for t in node.targets
+                if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name)
+            )
+
+
 def _renaming(case: Case, names: set[str]) -> Iterator[str]:
     """Yield the names bound once, by a plain assignment, to one of these names."""
     for item in case.source.nodes():
@@ -548,8 +580,10 @@ def _renaming(case: Case, names: set[str]) -> Iterator[str]:
 def _receiving(
     function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, name: str
 ) -> Iterator[str]:
-    """Yield the parameters of a function that a call passes a name to."""
+    """Yield the parameters of a function that a call passes a name to; a class's
+    ``__init__`` is called without its first parameter (``self``)."""
     parameters = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+    parameters = parameters[1:] if function.name == "__init__" else parameters
     for position, arg in enumerate(call.args[: len(parameters)]):
         if isinstance(arg, ast.Name) and arg.id == name:
             yield parameters[position]
