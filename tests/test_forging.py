@@ -5,7 +5,9 @@ earlier release: the answer pipe found by scanning descriptors, a run ended by
 os._exit or a signal after a payload, exec under another name, names built from
 pieces, operator.attrgetter and string.Formatter walking to the harness's frames, the
 module table reached through an expression, pkgutil.resolve_name, the print capture's
-state written, a function made from compiled text, and new attacks in the same spirit.
+state written, a function made from compiled text, class patterns that read attributes
+by name (``case object(__traceback__=tb)``), format strings built at run time, and new
+attacks in the same spirit.
 Its first line says "flagged" (the allowlist names it, from the source or while it
 runs, and every step carries the review code) or "never passes" (it fails on its own
 terms). Each is graded in every tier the suite tests; none may pass.
@@ -57,6 +59,8 @@ def test_the_corpus_covers_every_class_of_forgery() -> None:
         "resolve-name",
         "capture",
         "function-type",
+        "class-pattern",
+        "format-string-built",
     ):
         assert any(part in name for name in names), part
     for case in CASES:
@@ -130,3 +134,27 @@ def test_the_guards_and_the_capture_hold_nothing_of_the_harness(tmp_path: Path) 
     for harness in ("deliver", "answer_channel", "send_answer", "raw_write", "hard_exit", "main"):
         assert f"'{harness}'" not in reached
     assert "capture." not in reached
+
+
+# -- the child's own line, with the syntax-tree reader out of the way -----------------
+
+UNSEEN = [c for c in CASES if c.stem.startswith(("class-pattern", "format-string", "format-map"))]
+
+
+def test_the_child_refuses_what_the_syntax_tree_does_not_show(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A class pattern reads attributes by name, and a format string made at run time
+    names them in text: with the reader of the source switched off, the child alone
+    still refuses each of them, and the review code still reaches every step."""
+    from grader.analysis import outside
+
+    monkeypatch.setattr(outside, "scan", lambda *args, **kwargs: ())
+    assert len(UNSEEN) >= 6
+    report = grade(
+        [Submission(case.name, case) for case in UNSEEN],
+        Options(timeout=TIMEOUT, memory_mb=256, jobs=2),
+    )
+    for result in report.results:
+        assert [step.code for step in result.steps] == [CODE] * 4, result.submission
+        assert "does not allow" in result.steps[0].message

@@ -4,7 +4,8 @@ The rule is the allowlist (grader/analysis/allowlist.py): a module that is not l
 builtin that is not listed (a name the program defines is its own), an attribute of an
 allowed module that is not listed, an attribute wrapped in underscores, an attribute of
 the interpreter's running code (frames, code objects, tracebacks, generators), a change
-to a module, or a format string that reaches attributes. Each is named with its line;
+to a module, a format string that reaches attributes, or a class pattern that reads
+attributes by name. Each is named with its line;
 a program that has one is never reported as passed, and course staff see a review flag.
 
 This reads the source in the grader's process and executes nothing. An attribute whose
@@ -352,6 +353,20 @@ class _Reader:
                     f"it allows only these parts of `{module}`: {_listed(allowed)}",
                 )
 
+    def pattern(self, node: ast.MatchClass, owner: ast.ClassDef | None) -> None:
+        """A class pattern that reads attributes: Python reads them by name (``C(x=p)``,
+        or ``C(p)`` through the class's ``__match_args__``), out of any guard's sight.
+        Only a builtin type that matches itself (``case int(x)``) reads none."""
+        if not node.patterns and not node.kwd_patterns:
+            return
+        itself = (
+            isinstance(node.cls, ast.Name)
+            and node.cls.id in _SELF_MATCHING
+            and node.cls.id not in self.defined
+        )
+        if node.kwd_patterns or not (itself and len(node.patterns) == 1):
+            self.flag(node, _text(node), "its class pattern reads attributes by name")
+
     def _format_string(self, node: ast.Constant) -> None:
         """A literal format string whose fields reach attributes the allowlist does not name."""
         if not isinstance(node.value, str):
@@ -484,10 +499,28 @@ def _listed(names: frozenset[str], most: int = 8) -> str:
     return (shown + ", …") if len(ordered) > most else shown or "nothing"
 
 
+# The builtin types whose class pattern binds the subject itself (``case int(x)``).
+_SELF_MATCHING = frozenset(
+    {
+        "bool",
+        "bytearray",
+        "bytes",
+        "dict",
+        "float",
+        "frozenset",
+        "int",
+        "list",
+        "set",
+        "str",
+        "tuple",
+    }
+)
+
 # The rule for each kind of node; kinds not listed have none of their own.
 _RULES: dict[type[ast.AST], Callable[[_Reader, Any, ast.ClassDef | None], None]] = {
     ast.Name: _Reader.name,
     ast.Attribute: _Reader.attribute,
     ast.Import: _Reader.import_,
     ast.ImportFrom: _Reader.import_from,
+    ast.MatchClass: _Reader.pattern,
 }

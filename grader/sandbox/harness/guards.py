@@ -14,7 +14,10 @@ attributes a program could read or set.
   fresh module object holding only its allowed attributes.
 - An attribute the allowlist does not name may be read only on what the program made
   (its classes, their instances, its functions); reading one that exists on anything
-  else is refused and reported.
+  else is refused and reported. The same holds where the syntax tree does not show the
+  read: a format string's fields (``str.format``, ``format_map``), which may name only
+  attributes the allowlist lists, and a match pattern that reads attributes by name,
+  which is refused.
 - Every write to a dictionary the instrumented code makes (grader/sandbox/harness/
   instrument.py) is recorded with its line and the loops running at that moment, so
   that the grader can tell which line, in which loop, wrote each entry of a dictionary
@@ -35,10 +38,12 @@ if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox
         ATTRIBUTE,
         COMPREHENSION,
         DISPLAY,
+        FORMAT,
         IOR,
         LOOP,
         METHOD,
         PARTS,
+        PATTERN,
         WRITE,
     )
 
@@ -278,6 +283,8 @@ def make_guards(policy: "dict[str, Any] | None") -> "dict[str, Any]":
     helpers[ATTRIBUTE] = _attribute_guard(refuse)
     if policy is not None:
         helpers["__import__"] = _import_guard(policy, refuse)
+        helpers[FORMAT] = _format_guard(frozenset(policy["attributes"]), refuse)
+        helpers[PATTERN] = _pattern_guard(refuse)
 
     def report(namespace: "dict[str, Any]", most_names: int, most_items: int) -> "dict[str, Any]":
         provenance: dict[str, Any] = {}
@@ -559,6 +566,89 @@ def _attribute_guard(refuse: "Callable[..., None]") -> "Callable[..., Any]":
     return attribute
 
 
+def _site(frame: "Any") -> "tuple[Any, int]":
+    """The learner's cell and line a frame runs, for a refusal."""
+    if frame is None:
+        return (None, 0)
+    return (learner_origin(frame.f_code.co_filename), frame.f_lineno)
+
+
+def _format_guard(allowed: "frozenset[str]", refuse: "Callable[..., None]") -> "Callable[..., Any]":
+    """Return the reader of ``.format`` and ``.format_map``: str's own come wrapped, so that
+    a format string, however it was made, reads only attributes the allowlist names."""
+    import _string  # type: ignore[import-not-found]  # str.format's own field parser
+
+    parse = _string.formatter_parser
+    split = _string.formatter_field_name_split
+    text_type = str
+    as_text = text_type.__str__  # a str subclass's own characters, calling none of its code
+    own = (text_type.format, text_type.format_map)
+    bound: Any = type(text_type().format)
+
+    def reaches(text: "Any", depth: int = 0) -> "Any":
+        """The first attribute a format string's fields read that is not allowed, or None."""
+        if not isinstance(text, text_type):
+            return None  # str's methods refuse anything else themselves
+        try:
+            for _, field, spec, _ in parse(as_text(text)):
+                if field is not None:
+                    for is_attribute, part in split(field)[1]:
+                        if is_attribute and (part.startswith("_") or part not in allowed):
+                            return part
+                if spec and depth < 2:
+                    found = reaches(spec, depth + 1)
+                    if found is not None:
+                        return found
+        except ValueError:
+            return None  # not a format string: str.format says so itself
+        return None
+
+    def checked(text: "Any", site: "tuple[Any, int]") -> None:
+        found = reaches(text)
+        if found is not None:
+            refuse("." + found, site)
+            raise AttributeError(
+                f"a format field reads '.{found}', which this exercise does not allow"
+            )
+
+    def formatter(owner: "Any", name: str, site: "tuple[Any, int]") -> "Any":
+        found: Any = getattr(owner, name)
+        if found is own[0] or found is own[1]:  # str.format(text, ...): the text comes first
+
+            def unbound(*args: "Any", **kwargs: "Any") -> "Any":
+                checked(args[0] if args else None, site)
+                return found(*args, **kwargs)
+
+            return unbound
+        if type(found) is bound and isinstance(getattr(found, "__self__", None), text_type):
+            text = found.__self__  # "...".format: str's own method, bound to its text
+
+            def method(*args: "Any", **kwargs: "Any") -> "Any":
+                checked(text, site)
+                return found(*args, **kwargs)
+
+            return method
+        return found
+
+    return formatter
+
+
+def _pattern_guard(refuse: "Callable[..., None]") -> "Any":
+    """Return what a pattern that reads attributes by name reads instead: it refuses."""
+
+    def refused(self: "Any") -> "Any":
+        site = _site(caller(1))
+        refuse("case ...(...)", site)
+        raise AttributeError("a pattern that reads attributes is not allowed in this exercise")
+
+    kind = type(
+        "pattern",
+        (),
+        {"refused": property(refused), "__slots__": (), "__module__": "builtins"},
+    )
+    return kind()
+
+
 def _import_guard(policy: "dict[str, Any]", refuse: "Callable[..., None]") -> "Callable[..., Any]":
     """Return the learner's __import__: only the allowed modules, each as a fresh module
     holding only its allowed attributes."""
@@ -627,9 +717,10 @@ def learner_builtins(
 
 # What guard_space() rebuilds: every function the guards use, and their constants.
 GUARD_NAMES = (
-    "ATTRIBUTE", "COMPREHENSION", "DISPLAY", "IOR", "LEARNER_MODULE", "LOOP",
-    "MAX_RECORDS", "MAX_REFUSED", "METHOD", "PARTS", "STDLIB", "WRITE",
-    "_attribute_guard", "_bound", "_described", "_import_guard", "_loop", "_unbound",
+    "ATTRIBUTE", "COMPREHENSION", "DISPLAY", "FORMAT", "IOR", "LEARNER_MODULE", "LOOP",
+    "MAX_RECORDS", "MAX_REFUSED", "METHOD", "PARTS", "PATTERN", "STDLIB", "WRITE",
+    "_attribute_guard", "_bound", "_described", "_format_guard", "_import_guard", "_loop",
+    "_pattern_guard", "_site", "_unbound",
     "_writer_init", "_writes", "caller", "display", "fresh", "learner_builtins", "learner_origin",
     "make_capture", "make_guards", "make_namespace",
 )  # fmt: skip
