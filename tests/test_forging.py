@@ -158,3 +158,27 @@ def test_the_child_refuses_what_the_syntax_tree_does_not_show(
     for result in report.results:
         assert [step.code for step in result.steps] == [CODE] * 4, result.submission
         assert "does not allow" in result.steps[0].message
+
+
+OWN_ATTRIBUTES = """\
+class Box:
+    def __init__(self, label):
+        self.label = label
+box = Box("boxed")
+field = "{0.lab" + "el!r:>9}|{1}"
+print(field.format(box, 2), ("{b.lab" + "el}").format_map({"b": box}))
+print(str.format("{0.lab" + "el}", box), "{:{}}|".format("x", 3))
+"""
+
+
+def test_a_format_string_made_at_run_time_reads_the_programs_own_attributes(
+    tmp_path: Path,
+) -> None:
+    """The format guard refuses only what code may not read: a field made at run time
+    reads the program's own attributes, and formats as str.format does."""
+    path = tmp_path / "own-attributes.py"
+    path.write_text(OWN_ATTRIBUTES, encoding="utf-8")
+    report = grade([Submission(path.name, path)], Options(timeout=TIMEOUT))
+    result = report.results[0]
+    assert CODE not in [step.code for step in result.steps], result.steps[0].message
+    assert result.output == "  'boxed'|2 boxed\nboxed x  |\n"
