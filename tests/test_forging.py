@@ -182,3 +182,22 @@ def test_a_format_string_made_at_run_time_reads_the_programs_own_attributes(
     result = report.results[0]
     assert CODE not in [step.code for step in result.steps], result.steps[0].message
     assert result.output == "  'boxed'|2 boxed\nboxed x  |\n"
+
+
+TEXT_OF_ITS_OWN = """\
+import sys
+class Text(str):
+    def __str__(self):
+        return Text("shown")
+print(Text("hidden"))
+sys.stdout.write(Text("written\\n"))
+"""
+
+
+def test_a_str_subclass_prints_as_python_prints_it(tmp_path: Path) -> None:
+    """The print capture takes a str subclass as the real stream does, and records its
+    characters, never what a method of it would say."""
+    path = tmp_path / "text-of-its-own.py"
+    path.write_text(TEXT_OF_ITS_OWN, encoding="utf-8")
+    result = grade([Submission(path.name, path)], Options(timeout=TIMEOUT)).results[0]
+    assert result.output == "shown\nwritten\n", result.message
