@@ -6,8 +6,9 @@ os._exit or a signal after a payload, exec under another name, names built from
 pieces, operator.attrgetter and string.Formatter walking to the harness's frames, the
 module table reached through an expression, pkgutil.resolve_name, the print capture's
 state written, a function made from compiled text, class patterns that read attributes
-by name (``case object(__traceback__=tb)``), format strings built at run time, and new
-attacks in the same spirit.
+by name (``case object(__traceback__=tb)``), format strings built at run time, the
+instrumentation's helpers shadowed by a name the program binds (a function, a parameter,
+an import alias), and new attacks in the same spirit.
 Its first line says "flagged" (the allowlist names it, from the source or while it
 runs, and every step carries the review code) or "never passes" (it fails on its own
 terms). Each is graded in every tier the suite tests; none may pass.
@@ -61,6 +62,7 @@ def test_the_corpus_covers_every_class_of_forgery() -> None:
         "function-type",
         "class-pattern",
         "format-string-built",
+        "helper-name-taken",
     ):
         assert any(part in name for name in names), part
     for case in CASES:

@@ -281,6 +281,20 @@ class _Reader:
                 node, name, _BUILTIN_REASONS.get(name, "programs of this exercise do not need it")
             )
 
+    def binding(self, node: ast.AST, owner: ast.ClassDef | None) -> None:
+        """A name in double underscores bound other than by assignment: a function, class,
+        parameter, import alias, exception, pattern capture or global. Python's own names
+        and the grader's helpers live there; only a class's own methods may use them."""
+        for name in _bound_names(node):
+            if not _dunder(name):
+                continue
+            if owner is not None and name in _class_names(owner):
+                continue
+            self.flag(
+                node, name, "names wrapped in double underscores reach Python's own machinery"
+            )
+            return
+
     def attribute(self, node: ast.Attribute, owner: ast.ClassDef | None) -> None:
         """An attribute in underscores, of the running code, of a module, or changing one."""
         name = node.attr
@@ -408,6 +422,24 @@ def _walk(tree: ast.AST) -> Iterator[tuple[ast.AST, ast.ClassDef | None, int]]:
         )
 
 
+def _bound_names(node: ast.AST) -> list[str]:
+    """The names a statement or part of one binds, other than an assigned name (ast.Name)."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [node.name]
+    if isinstance(node, ast.arg):
+        return [node.arg]
+    if isinstance(node, ast.alias):
+        # `import json` binds a listed module's own name; an alias binds a name of its own.
+        return [node.asname] if node.asname else []
+    if isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
+        return [node.name] if node.name else []
+    if isinstance(node, ast.MatchMapping):
+        return [node.rest] if node.rest else []
+    if isinstance(node, (ast.Global, ast.Nonlocal)):
+        return list(node.names)
+    return []
+
+
 def _class_names(node: ast.ClassDef) -> set[str]:
     """The names a class body defines: its methods, classes and attributes."""
     names: set[str] = set()
@@ -523,4 +555,20 @@ _RULES: dict[type[ast.AST], Callable[[_Reader, Any, ast.ClassDef | None], None]]
     ast.Import: _Reader.import_,
     ast.ImportFrom: _Reader.import_from,
     ast.MatchClass: _Reader.pattern,
+    **dict.fromkeys(
+        (
+            ast.FunctionDef,
+            ast.AsyncFunctionDef,
+            ast.ClassDef,
+            ast.arg,
+            ast.alias,
+            ast.ExceptHandler,
+            ast.MatchAs,
+            ast.MatchStar,
+            ast.MatchMapping,
+            ast.Global,
+            ast.Nonlocal,
+        ),
+        _Reader.binding,
+    ),
 }
