@@ -71,6 +71,10 @@ INTERNALS = frozenset(
     if not name.startswith("_")
 )
 
+# The prefix of the names the instrumented code calls its helpers by
+# (grader/sandbox/harness/instrument.py): never a name of the program's.
+_RESERVED = "__grader"
+
 # Why a builtin is left out, for the learner's sentence; others "are not needed here".
 _BUILTIN_REASONS = {
     **dict.fromkeys(("exec", "eval", "compile"), "it runs code made from text"),
@@ -169,6 +173,13 @@ def _dunder(name: str) -> bool:
     return len(name) > 4 and name.startswith("__") and name.endswith("__")
 
 
+def _own_in_class(name: str, owner: ast.ClassDef | None) -> bool:
+    """Whether a name in underscores is one the class being defined gives itself
+    (``__init__``, ``__eq__``): never one of the names the grader's instrumentation
+    reserves for its helpers, which a class body's own loops would find first."""
+    return owner is not None and name in _class_names(owner) and not name.startswith(_RESERVED)
+
+
 def is_stdlib(module: str) -> bool:
     """Whether a module is one Python ships (or the grader's own): what the child could load."""
     top = module.split(".")[0]
@@ -264,7 +275,7 @@ class _Reader:
         """A builtin outside the list, or a name wrapped in double underscores."""
         name = node.id
         if _dunder(name):
-            if name == "__name__" or (owner is not None and name in _class_names(owner)):
+            if name == "__name__" or _own_in_class(name, owner):
                 return
             self.flag(
                 node, name, "names wrapped in double underscores reach Python's own machinery"
@@ -288,7 +299,7 @@ class _Reader:
         for name in _bound_names(node):
             if not _dunder(name):
                 continue
-            if owner is not None and name in _class_names(owner):
+            if _own_in_class(name, owner):
                 continue
             self.flag(
                 node, name, "names wrapped in double underscores reach Python's own machinery"
