@@ -203,3 +203,34 @@ def test_a_str_subclass_prints_as_python_prints_it(tmp_path: Path) -> None:
     path.write_text(TEXT_OF_ITS_OWN, encoding="utf-8")
     result = grade([Submission(path.name, path)], Options(timeout=TIMEOUT)).results[0]
     assert result.output == "shown\nwritten\n", result.message
+
+
+HONEST_MATCH = """\
+class Level:
+    LOW = 1
+    HIGH = 5
+for value in (5, 1, 3, [1, 2], {"a": 1}):
+    match value:
+        case Level.HIGH:
+            print("high")
+        case Level.LOW | 0:
+            print("low")
+        case int(n) if n > 2:
+            print("int", n)
+        case [first, *rest]:
+            print("list", first, rest)
+        case {"a": found, **others}:
+            print("dict", found, others)
+"""
+
+
+def test_patterns_that_read_no_attribute_of_another_object_are_not_flagged(
+    tmp_path: Path,
+) -> None:
+    """The program's own constants, a builtin type's pattern, sequences and mappings
+    match as Python matches them."""
+    path = tmp_path / "honest-match.py"
+    path.write_text(HONEST_MATCH, encoding="utf-8")
+    result = grade([Submission(path.name, path)], Options(timeout=TIMEOUT)).results[0]
+    assert CODE not in [step.code for step in result.steps], result.steps[0].message
+    assert result.output == "high\nlow\nint 3\nlist 1 [2]\ndict 1 {}\n", result.message

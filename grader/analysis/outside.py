@@ -448,6 +448,8 @@ def _bound_names(node: ast.AST) -> list[str]:
         return [node.rest] if node.rest else []
     if isinstance(node, (ast.Global, ast.Nonlocal)):
         return list(node.names)
+    if type(node).__name__ in ("TypeVar", "ParamSpec", "TypeVarTuple"):  # def f[T]()
+        return [getattr(node, "name", "")]
     return []
 
 
@@ -579,6 +581,11 @@ _RULES: dict[type[ast.AST], Callable[[_Reader, Any, ast.ClassDef | None], None]]
             ast.MatchMapping,
             ast.Global,
             ast.Nonlocal,
+            *(
+                getattr(ast, kind)
+                for kind in ("TypeVar", "ParamSpec", "TypeVarTuple")
+                if hasattr(ast, kind)
+            ),
         ),
         _Reader.binding,
     ),

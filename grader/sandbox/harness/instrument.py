@@ -18,9 +18,9 @@ tell which line wrote each entry of a dictionary and inside which running loops:
   format string's fields to the same rule (a field reads attributes, out of sight of
   the syntax tree);
 - a pattern that reads attributes where no guard can stand (``case C(x)``,
-  ``case C(name=x)``: Python reads them by name; ``case a.b`` with a name the
-  allowlist does not list) reads ``__grader_pattern__`` instead, which refuses it (the
-  class pattern of a builtin type that matches itself, ``case int(x)``, reads none);
+  ``case C(name=x)``: Python reads them by name; ``case a.__b__``, a dotted name in
+  underscores) reads ``__grader_pattern__`` instead, which refuses it (the class
+  pattern of a builtin type that matches itself, ``case int(x)``, reads none);
 - code IPython runs in a timing function of its own (``%%timeit``, ``%timeit``) is put
   in a function and run as many times as IPython at least would.
 
@@ -219,8 +219,10 @@ class _Rewriter:
             if isinstance(part, ast.MatchClass) and reads_attributes(part):
                 part.cls = self.refused(part.cls)
             elif isinstance(part, ast.MatchValue) and isinstance(part.value, ast.Attribute):
+                # A dotted name is read with no guard; one in underscores is Python's
+                # machinery (the program's own constants, Color.RED, read as code does).
                 names = [n.attr for n in ast.walk(part.value) if isinstance(n, ast.Attribute)]
-                if any(name not in self.safe for name in names):
+                if any(name.startswith("_") and name not in self.safe for name in names):
                     part.value = self.refused(part.value)
         return node
 
