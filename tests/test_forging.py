@@ -8,7 +8,8 @@ module table reached through an expression, pkgutil.resolve_name, the print capt
 state written, a function made from compiled text, class patterns that read attributes
 by name (``case object(__traceback__=tb)``), format strings built at run time, the
 instrumentation's helpers shadowed by a name the program binds (a function, a parameter,
-an import alias), and new attacks in the same spirit.
+an import alias), the print capture given another class, and new attacks in the same
+spirit.
 Its first line says "flagged" (the allowlist names it, from the source or while it
 runs, and every step carries the review code) or "never passes" (it fails on its own
 terms). Each is graded in every tier the suite tests; none may pass.
@@ -234,3 +235,19 @@ def test_patterns_that_read_no_attribute_of_another_object_are_not_flagged(
     result = grade([Submission(path.name, path)], Options(timeout=TIMEOUT)).results[0]
     assert CODE not in [step.code for step in result.steps], result.steps[0].message
     assert result.output == "high\nlow\nint 3\nlist 1 [2]\ndict 1 {}\n", result.message
+
+
+def test_the_capture_records_nothing_handed_on_by_another_class(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With the reader of the source switched off, a class put on the print capture
+    cannot make it record a text of its choosing: nothing printed counts, and the
+    program stops at its print."""
+    from grader.analysis import outside
+
+    monkeypatch.setattr(outside, "scan", lambda *args, **kwargs: ())
+    case = CORPUS / "capture-class-swapped.py"
+    result = grade([Submission(case.name, case)], Options(timeout=TIMEOUT)).results[0]
+    assert result.status is not Status.PASSED
+    assert "'horizontal_scaling': True" not in result.output
+    assert "another object" in (result.message or "")

@@ -312,8 +312,12 @@ class _Reader:
         if name in ("format", "format_map") and isinstance(node.value, ast.Constant):
             self._format_string(node.value)
         if _dunder(name):
-            if name not in self.allow.names and not (
-                name == "__init__" and _called(node.value) == "super"
+            # A listed name in underscores is listed to be read (type(x).__name__); set
+            # or deleted, it changes what an object is (x.__class__ = Other).
+            written = not isinstance(node.ctx, ast.Load)
+            if written or (
+                name not in self.allow.names
+                and not (name == "__init__" and _called(node.value) == "super")
             ):
                 self.flag(
                     node,

@@ -160,6 +160,10 @@ def make_capture(cap: int, limit: "type") -> "tuple[Any, Callable[..., Any]]":
                 break
 
     def write(self: "Any", text: str) -> int:
+        if type(self) is not kind:
+            # The capture with another class put in (its __class__ set): text handed on
+            # by another class's write never counts as printed.
+            raise TypeError("write() of standard output called on another object")
         if not issubclass(type(text), str):  # as the real stream: str and its subclasses
             raise TypeError("write() argument must be str, not " + type(text).__name__)
         text = str.__str__(text)  # a subclass's own characters, calling none of its code
