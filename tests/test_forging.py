@@ -5,7 +5,11 @@ earlier release: the answer pipe found by scanning descriptors, a run ended by
 os._exit or a signal after a payload, exec under another name, names built from
 pieces, operator.attrgetter and string.Formatter walking to the harness's frames, the
 module table reached through an expression, pkgutil.resolve_name, the print capture's
-state written, a function made from compiled text, and new attacks in the same spirit.
+state written, a function made from compiled text, class patterns that read attributes
+by name (``case object(__traceback__=tb)``), format strings built at run time, the
+instrumentation's helpers shadowed by a name the program binds (a function, a parameter,
+an import alias), the print capture given another class, and new attacks in the same
+spirit.
 Its first line says "flagged" (the allowlist names it, from the source or while it
 runs, and every step carries the review code) or "never passes" (it fails on its own
 terms). Each is graded in every tier the suite tests; none may pass.
@@ -57,6 +61,9 @@ def test_the_corpus_covers_every_class_of_forgery() -> None:
         "resolve-name",
         "capture",
         "function-type",
+        "class-pattern",
+        "format-string-built",
+        "helper-name-taken",
     ):
         assert any(part in name for name in names), part
     for case in CASES:
@@ -130,3 +137,117 @@ def test_the_guards_and_the_capture_hold_nothing_of_the_harness(tmp_path: Path) 
     for harness in ("deliver", "answer_channel", "send_answer", "raw_write", "hard_exit", "main"):
         assert f"'{harness}'" not in reached
     assert "capture." not in reached
+
+
+# -- the child's own line, with the syntax-tree reader out of the way -----------------
+
+UNSEEN = [c for c in CASES if c.stem.startswith(("class-pattern", "format-string", "format-map"))]
+
+
+def test_the_child_refuses_what_the_syntax_tree_does_not_show(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A class pattern reads attributes by name, and a format string made at run time
+    names them in text: with the reader of the source switched off, the child alone
+    still refuses each of them, and the review code still reaches every step."""
+    from grader.analysis import outside
+
+    monkeypatch.setattr(outside, "scan", lambda *args, **kwargs: ())
+    assert len(UNSEEN) >= 6
+    report = grade(
+        [Submission(case.name, case) for case in UNSEEN],
+        Options(timeout=TIMEOUT, memory_mb=256, jobs=2),
+    )
+    for result in report.results:
+        assert [step.code for step in result.steps] == [CODE] * 4, result.submission
+        assert "does not allow" in result.steps[0].message
+
+
+OWN_ATTRIBUTES = """\
+class Box:
+    def __init__(self, label):
+        self.label = label
+box = Box("boxed")
+field = "{0.lab" + "el!r:>9}|{1}"
+print(field.format(box, 2), ("{b.lab" + "el}").format_map({"b": box}))
+print(str.format("{0.lab" + "el}", box), "{:{}}|".format("x", 3))
+"""
+
+
+def test_a_format_string_made_at_run_time_reads_the_programs_own_attributes(
+    tmp_path: Path,
+) -> None:
+    """The format guard refuses only what code may not read: a field made at run time
+    reads the program's own attributes, and formats as str.format does."""
+    path = tmp_path / "own-attributes.py"
+    path.write_text(OWN_ATTRIBUTES, encoding="utf-8")
+    report = grade([Submission(path.name, path)], Options(timeout=TIMEOUT))
+    result = report.results[0]
+    assert CODE not in [step.code for step in result.steps], result.steps[0].message
+    assert result.output == "  'boxed'|2 boxed\nboxed x  |\n"
+
+
+TEXT_OF_ITS_OWN = """\
+import sys
+class Text(str):
+    def __str__(self):
+        return Text("shown")
+print(Text("hidden"))
+sys.stdout.write(Text("written\\n"))
+"""
+
+
+def test_a_str_subclass_prints_as_python_prints_it(tmp_path: Path) -> None:
+    """The print capture takes a str subclass as the real stream does, and records its
+    characters, never what a method of it would say."""
+    path = tmp_path / "text-of-its-own.py"
+    path.write_text(TEXT_OF_ITS_OWN, encoding="utf-8")
+    result = grade([Submission(path.name, path)], Options(timeout=TIMEOUT)).results[0]
+    assert result.output == "shown\nwritten\n", result.message
+
+
+HONEST_MATCH = """\
+class Level:
+    LOW = 1
+    HIGH = 5
+for value in (5, 1, 3, [1, 2], {"a": 1}):
+    match value:
+        case Level.HIGH:
+            print("high")
+        case Level.LOW | 0:
+            print("low")
+        case int(n) if n > 2:
+            print("int", n)
+        case [first, *rest]:
+            print("list", first, rest)
+        case {"a": found, **others}:
+            print("dict", found, others)
+"""
+
+
+def test_patterns_that_read_no_attribute_of_another_object_are_not_flagged(
+    tmp_path: Path,
+) -> None:
+    """The program's own constants, a builtin type's pattern, sequences and mappings
+    match as Python matches them."""
+    path = tmp_path / "honest-match.py"
+    path.write_text(HONEST_MATCH, encoding="utf-8")
+    result = grade([Submission(path.name, path)], Options(timeout=TIMEOUT)).results[0]
+    assert CODE not in [step.code for step in result.steps], result.steps[0].message
+    assert result.output == "high\nlow\nint 3\nlist 1 [2]\ndict 1 {}\n", result.message
+
+
+def test_the_capture_records_nothing_handed_on_by_another_class(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With the reader of the source switched off, a class put on the print capture
+    cannot make it record a text of its choosing: nothing printed counts, and the
+    program stops at its print."""
+    from grader.analysis import outside
+
+    monkeypatch.setattr(outside, "scan", lambda *args, **kwargs: ())
+    case = CORPUS / "capture-class-swapped.py"
+    result = grade([Submission(case.name, case)], Options(timeout=TIMEOUT)).results[0]
+    assert result.status is not Status.PASSED
+    assert "'horizontal_scaling': True" not in result.output
+    assert "another object" in (result.message or "")

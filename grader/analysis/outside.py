@@ -4,7 +4,8 @@ The rule is the allowlist (grader/analysis/allowlist.py): a module that is not l
 builtin that is not listed (a name the program defines is its own), an attribute of an
 allowed module that is not listed, an attribute wrapped in underscores, an attribute of
 the interpreter's running code (frames, code objects, tracebacks, generators), a change
-to a module, or a format string that reaches attributes. Each is named with its line;
+to a module, a format string that reaches attributes, or a class pattern that reads
+attributes by name. Each is named with its line;
 a program that has one is never reported as passed, and course staff see a review flag.
 
 This reads the source in the grader's process and executes nothing. An attribute whose
@@ -69,6 +70,10 @@ INTERNALS = frozenset(
     for name in dir(kind)
     if not name.startswith("_")
 )
+
+# The prefix of the names the instrumented code calls its helpers by
+# (grader/sandbox/harness/instrument.py): never a name of the program's.
+_RESERVED = "__grader"
 
 # Why a builtin is left out, for the learner's sentence; others "are not needed here".
 _BUILTIN_REASONS = {
@@ -168,6 +173,13 @@ def _dunder(name: str) -> bool:
     return len(name) > 4 and name.startswith("__") and name.endswith("__")
 
 
+def _own_in_class(name: str, owner: ast.ClassDef | None) -> bool:
+    """Whether a name in underscores is one the class being defined gives itself
+    (``__init__``, ``__eq__``): never one of the names the grader's instrumentation
+    reserves for its helpers, which a class body's own loops would find first."""
+    return owner is not None and name in _class_names(owner) and not name.startswith(_RESERVED)
+
+
 def is_stdlib(module: str) -> bool:
     """Whether a module is one Python ships (or the grader's own): what the child could load."""
     top = module.split(".")[0]
@@ -263,7 +275,7 @@ class _Reader:
         """A builtin outside the list, or a name wrapped in double underscores."""
         name = node.id
         if _dunder(name):
-            if name == "__name__" or (owner is not None and name in _class_names(owner)):
+            if name == "__name__" or _own_in_class(name, owner):
                 return
             self.flag(
                 node, name, "names wrapped in double underscores reach Python's own machinery"
@@ -280,14 +292,32 @@ class _Reader:
                 node, name, _BUILTIN_REASONS.get(name, "programs of this exercise do not need it")
             )
 
+    def binding(self, node: ast.AST, owner: ast.ClassDef | None) -> None:
+        """A name in double underscores bound other than by assignment: a function, class,
+        parameter, import alias, exception, pattern capture or global. Python's own names
+        and the grader's helpers live there; only a class's own methods may use them."""
+        for name in _bound_names(node):
+            if not _dunder(name):
+                continue
+            if _own_in_class(name, owner):
+                continue
+            self.flag(
+                node, name, "names wrapped in double underscores reach Python's own machinery"
+            )
+            return
+
     def attribute(self, node: ast.Attribute, owner: ast.ClassDef | None) -> None:
         """An attribute in underscores, of the running code, of a module, or changing one."""
         name = node.attr
         if name in ("format", "format_map") and isinstance(node.value, ast.Constant):
             self._format_string(node.value)
         if _dunder(name):
-            if name not in self.allow.names and not (
-                name == "__init__" and _called(node.value) == "super"
+            # A listed name in underscores is listed to be read (type(x).__name__); set
+            # or deleted, it changes what an object is (x.__class__ = Other).
+            written = not isinstance(node.ctx, ast.Load)
+            if written or (
+                name not in self.allow.names
+                and not (name == "__init__" and _called(node.value) == "super")
             ):
                 self.flag(
                     node,
@@ -352,6 +382,20 @@ class _Reader:
                     f"it allows only these parts of `{module}`: {_listed(allowed)}",
                 )
 
+    def pattern(self, node: ast.MatchClass, owner: ast.ClassDef | None) -> None:
+        """A class pattern that reads attributes: Python reads them by name (``C(x=p)``,
+        or ``C(p)`` through the class's ``__match_args__``), out of any guard's sight.
+        Only a builtin type that matches itself (``case int(x)``) reads none."""
+        if not node.patterns and not node.kwd_patterns:
+            return
+        itself = (
+            isinstance(node.cls, ast.Name)
+            and node.cls.id in _SELF_MATCHING
+            and node.cls.id not in self.defined
+        )
+        if node.kwd_patterns or not (itself and len(node.patterns) == 1):
+            self.flag(node, _text(node), "its class pattern reads attributes by name")
+
     def _format_string(self, node: ast.Constant) -> None:
         """A literal format string whose fields reach attributes the allowlist does not name."""
         if not isinstance(node.value, str):
@@ -391,6 +435,26 @@ def _walk(tree: ast.AST) -> Iterator[tuple[ast.AST, ast.ClassDef | None, int]]:
         stack.extend(
             (child, inner, depth + 1) for child in reversed(list(ast.iter_child_nodes(node)))
         )
+
+
+def _bound_names(node: ast.AST) -> list[str]:
+    """The names a statement or part of one binds, other than an assigned name (ast.Name)."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [node.name]
+    if isinstance(node, ast.arg):
+        return [node.arg]
+    if isinstance(node, ast.alias):
+        # `import json` binds a listed module's own name; an alias binds a name of its own.
+        return [node.asname] if node.asname else []
+    if isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
+        return [node.name] if node.name else []
+    if isinstance(node, ast.MatchMapping):
+        return [node.rest] if node.rest else []
+    if isinstance(node, (ast.Global, ast.Nonlocal)):
+        return list(node.names)
+    if type(node).__name__ in ("TypeVar", "ParamSpec", "TypeVarTuple"):  # def f[T]()
+        return [getattr(node, "name", "")]
+    return []
 
 
 def _class_names(node: ast.ClassDef) -> set[str]:
@@ -484,10 +548,49 @@ def _listed(names: frozenset[str], most: int = 8) -> str:
     return (shown + ", …") if len(ordered) > most else shown or "nothing"
 
 
+# The builtin types whose class pattern binds the subject itself (``case int(x)``).
+_SELF_MATCHING = frozenset(
+    {
+        "bool",
+        "bytearray",
+        "bytes",
+        "dict",
+        "float",
+        "frozenset",
+        "int",
+        "list",
+        "set",
+        "str",
+        "tuple",
+    }
+)
+
 # The rule for each kind of node; kinds not listed have none of their own.
 _RULES: dict[type[ast.AST], Callable[[_Reader, Any, ast.ClassDef | None], None]] = {
     ast.Name: _Reader.name,
     ast.Attribute: _Reader.attribute,
     ast.Import: _Reader.import_,
     ast.ImportFrom: _Reader.import_from,
+    ast.MatchClass: _Reader.pattern,
+    **dict.fromkeys(
+        (
+            ast.FunctionDef,
+            ast.AsyncFunctionDef,
+            ast.ClassDef,
+            ast.arg,
+            ast.alias,
+            ast.ExceptHandler,
+            ast.MatchAs,
+            ast.MatchStar,
+            ast.MatchMapping,
+            ast.Global,
+            ast.Nonlocal,
+            *(
+                getattr(ast, kind)
+                for kind in ("TypeVar", "ParamSpec", "TypeVarTuple")
+                if hasattr(ast, kind)
+            ),
+        ),
+        _Reader.binding,
+    ),
 }

@@ -14,7 +14,10 @@ attributes a program could read or set.
   fresh module object holding only its allowed attributes.
 - An attribute the allowlist does not name may be read only on what the program made
   (its classes, their instances, its functions); reading one that exists on anything
-  else is refused and reported.
+  else is refused and reported. The same holds where the syntax tree does not show the
+  read: a format string's fields (``str.format``, ``format_map``), which may name only
+  attributes the allowlist lists, and a match pattern that reads attributes by name,
+  which is refused.
 - Every write to a dictionary the instrumented code makes (grader/sandbox/harness/
   instrument.py) is recorded with its line and the loops running at that moment, so
   that the grader can tell which line, in which loop, wrote each entry of a dictionary
@@ -35,10 +38,12 @@ if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox
         ATTRIBUTE,
         COMPREHENSION,
         DISPLAY,
+        FORMAT,
         IOR,
         LOOP,
         METHOD,
         PARTS,
+        PATTERN,
         WRITE,
     )
 
@@ -155,8 +160,13 @@ def make_capture(cap: int, limit: "type") -> "tuple[Any, Callable[..., Any]]":
                 break
 
     def write(self: "Any", text: str) -> int:
-        if type(text) is not str:
+        if type(self) is not kind:
+            # The capture with another class put in (its __class__ set): text handed on
+            # by another class's write never counts as printed.
+            raise TypeError("write() of standard output called on another object")
+        if not issubclass(type(text), str):  # as the real stream: str and its subclasses
             raise TypeError("write() argument must be str, not " + type(text).__name__)
+        text = str.__str__(text)  # a subclass's own characters, calling none of its code
         sizes[0] += len(text)
         if sizes[0] > cap * 16:
             raise limit()
@@ -275,9 +285,12 @@ def make_guards(policy: "dict[str, Any] | None") -> "dict[str, Any]":
 
     helpers = _writes(record, forget, resolve, origin_of)
     helpers[LOOP] = _loop(active)
-    helpers[ATTRIBUTE] = _attribute_guard(refuse)
+    mine = _ownership()
+    helpers[ATTRIBUTE] = _attribute_guard(refuse, mine)
     if policy is not None:
         helpers["__import__"] = _import_guard(policy, refuse)
+        helpers[FORMAT] = _format_guard(frozenset(policy["attributes"]), refuse, mine)
+        helpers[PATTERN] = _pattern_guard(refuse)
 
     def report(namespace: "dict[str, Any]", most_names: int, most_items: int) -> "dict[str, Any]":
         provenance: dict[str, Any] = {}
@@ -530,9 +543,10 @@ def _unbound(apply: "Any", name: str, found: "Any", site: "Any") -> "Any":
     return call
 
 
-def _attribute_guard(refuse: "Callable[..., None]") -> "Callable[..., Any]":
-    """Return the reader of attributes the allowlist does not name: allowed on what the
-    program made; an attribute that exists on anything else is refused and reported."""
+def _ownership() -> "Callable[[Any], bool]":
+    """Return the test of whether the program made an object: its classes, their
+    instances, its functions (read through the type's own descriptors, calling none of
+    the object's code)."""
     mro_of = type.__dict__["__mro__"].__get__
     dict_of = type.__dict__["__dict__"].__get__
     this_class = super.__dict__["__thisclass__"].__get__
@@ -547,6 +561,15 @@ def _attribute_guard(refuse: "Callable[..., None]") -> "Callable[..., Any]":
         classes = mro_of(owner) if type in mro_of(kind) else mro_of(kind)
         return any(dict_of(c).get("__module__") == LEARNER_MODULE for c in classes)
 
+    return mine
+
+
+def _attribute_guard(
+    refuse: "Callable[..., None]", mine: "Callable[[Any], bool]"
+) -> "Callable[..., Any]":
+    """Return the reader of attributes the allowlist does not name: allowed on what the
+    program made; an attribute that exists on anything else is refused and reported."""
+
     def attribute(owner: "Any", name: str, site: "tuple[Any, int]") -> "Any":
         found = getattr(owner, name)  # a name that is not there fails as Python says
         if mine(owner):
@@ -557,6 +580,151 @@ def _attribute_guard(refuse: "Callable[..., None]") -> "Callable[..., Any]":
         )
 
     return attribute
+
+
+def _site(frame: "Any") -> "tuple[Any, int]":
+    """The learner's cell and line a frame runs, for a refusal."""
+    if frame is None:
+        return (None, 0)
+    return (learner_origin(frame.f_code.co_filename), frame.f_lineno)
+
+
+def _format_guard(
+    allowed: "frozenset[str]", refuse: "Callable[..., None]", mine: "Callable[[Any], bool]"
+) -> "Callable[..., Any]":
+    """Return the reader of ``.format`` and ``.format_map``: str's own come wrapped, so
+    that a format string, however it was made, reads an attribute the allowlist does not
+    name only on what the program made, as code does (the attribute guard).
+
+    A format string whose fields name only listed attributes is formatted by str itself;
+    one that names others is formatted here, each field's object read once, through the
+    same test of who made it.
+    """
+    import _string  # type: ignore[import-not-found]  # str.format's own field parser
+
+    parse = _string.formatter_parser
+    split = _string.formatter_field_name_split
+    text_type = str
+    as_text = text_type.__str__  # a str subclass's own characters, calling none of its code
+    own = (text_type.format, text_type.format_map)
+    bound: Any = type(text_type().format)
+
+    def unlisted(text: str, depth: int = 0) -> bool:
+        """Whether a format string's fields name an attribute the allowlist does not."""
+        try:
+            for _, field, spec, _ in parse(text):
+                if field is not None:
+                    for is_attribute, part in split(field)[1]:
+                        if is_attribute and part not in allowed:
+                            return True
+                if spec and depth < 2 and unlisted(spec, depth + 1):
+                    return True
+        except ValueError:
+            return False  # not a format string: str.format says so itself
+        return False
+
+    def fill(
+        text: str, args: "Any", named: "Any", site: "Any", count: "list[int]", depth: int = 0
+    ) -> str:
+        """Format text as str.format does, reading each field's attributes through the guard."""
+        if depth > 2:
+            raise ValueError("Max string recursion exceeded")
+        pieces = []
+        for literal, field, spec, conversion in parse(text):
+            pieces.append(literal)
+            if field is None:
+                continue
+            first, rest = split(field)
+            if first == "":
+                if count[0] < 0:
+                    raise ValueError(
+                        "cannot switch from manual field specification to automatic field numbering"
+                    )
+                first = count[0]
+                count[0] += 1
+            elif type(first) is int:
+                if count[0] > 0:
+                    raise ValueError(
+                        "cannot switch from automatic field numbering to manual field specification"
+                    )
+                count[0] = -1
+            value = args[first] if type(first) is int else named[first]
+            for is_attribute, part in rest:
+                if not is_attribute:
+                    value = value[part]
+                    continue
+                if part not in allowed and not mine(value):
+                    refuse("." + part, site)
+                    raise AttributeError(
+                        f"a format field reads '.{part}', which this exercise allows only "
+                        "on what the program made"
+                    )
+                value = getattr(value, part)
+            if conversion == "r":
+                value = repr(value)
+            elif conversion == "s":
+                value = text_type(value)
+            elif conversion == "a":
+                value = ascii(value)
+            elif conversion is not None:
+                raise ValueError(f"Unknown conversion specifier {conversion}")
+            pieces.append(
+                format(value, fill(spec, args, named, site, count, depth + 1) if spec else "")
+            )
+        return "".join(pieces)
+
+    def formatted(text: "Any", args: "Any", named: "Any", site: "Any", call: "Any") -> "Any":
+        if not isinstance(text, text_type) or not unlisted(as_text(text)):
+            return call()
+        return fill(as_text(text), args, named, site, [0])
+
+    def formatter(owner: "Any", name: str, site: "tuple[Any, int]") -> "Any":
+        found: Any = getattr(owner, name)
+        if found is own[0] or found is own[1]:  # str.format(text, ...): the text comes first
+
+            def unbound(*args: "Any", **kwargs: "Any") -> "Any":
+                if not args:
+                    return found(*args, **kwargs)
+                if found is own[0]:
+                    return formatted(
+                        args[0], args[1:], kwargs, site, lambda: found(*args, **kwargs)
+                    )
+                if len(args) != 2 or kwargs:
+                    return found(*args, **kwargs)
+                return formatted(args[0], (), args[1], site, lambda: found(*args))
+
+            return unbound
+        if type(found) is bound and isinstance(getattr(found, "__self__", None), text_type):
+            text = found.__self__  # "...".format: str's own method, bound to its text
+            mapping = found.__name__ == "format_map"
+
+            def method(*args: "Any", **kwargs: "Any") -> "Any":
+                if mapping:
+                    if len(args) != 1 or kwargs:
+                        return found(*args, **kwargs)
+                    return formatted(text, (), args[0], site, lambda: found(*args))
+                return formatted(text, args, kwargs, site, lambda: found(*args, **kwargs))
+
+            return method
+        return found
+
+    return formatter
+
+
+def _pattern_guard(refuse: "Callable[..., None]") -> "Any":
+    """Return what a pattern that reads attributes by name reads instead: it refuses."""
+
+    def refused(self: "Any") -> "Any":
+        site = _site(caller(1))
+        refuse("case ...(...)", site)
+        raise AttributeError("a pattern that reads attributes is not allowed in this exercise")
+
+    kind = type(
+        "pattern",
+        (),
+        {"refused": property(refused), "__slots__": (), "__module__": "builtins"},
+    )
+    return kind()
 
 
 def _import_guard(policy: "dict[str, Any]", refuse: "Callable[..., None]") -> "Callable[..., Any]":
@@ -627,9 +795,11 @@ def learner_builtins(
 
 # What guard_space() rebuilds: every function the guards use, and their constants.
 GUARD_NAMES = (
-    "ATTRIBUTE", "COMPREHENSION", "DISPLAY", "IOR", "LEARNER_MODULE", "LOOP",
-    "MAX_RECORDS", "MAX_REFUSED", "METHOD", "PARTS", "STDLIB", "WRITE",
-    "_attribute_guard", "_bound", "_described", "_import_guard", "_loop", "_unbound",
+    "ATTRIBUTE", "COMPREHENSION", "DISPLAY", "FORMAT", "IOR", "LEARNER_MODULE", "LOOP",
+    "MAX_RECORDS", "MAX_REFUSED", "METHOD", "PARTS", "PATTERN", "STDLIB", "WRITE",
+    "_attribute_guard", "_bound", "_described", "_format_guard", "_import_guard", "_loop",
+    "_ownership",
+    "_pattern_guard", "_site", "_unbound",
     "_writer_init", "_writes", "caller", "display", "fresh", "learner_builtins", "learner_origin",
     "make_capture", "make_guards", "make_namespace",
 )  # fmt: skip

@@ -14,6 +14,13 @@ tell which line wrote each entry of a dictionary and inside which running loops:
   ``__grader_parts__`` and ``__grader_comprehension__``;
 - an attribute whose name the allowlist does not list is read through
   ``__grader_attr__``, which lets a program read it only on what the program made;
+- ``.format`` and ``.format_map`` are read through ``__grader_format__``, which holds a
+  format string's fields to the same rule (a field reads attributes, out of sight of
+  the syntax tree);
+- a pattern that reads attributes where no guard can stand (``case C(x)``,
+  ``case C(name=x)``: Python reads them by name; ``case a.__b__``, a dotted name in
+  underscores) reads ``__grader_pattern__`` instead, which refuses it (the class
+  pattern of a builtin type that matches itself, ``case int(x)``, reads none);
 - code IPython runs in a timing function of its own (``%%timeit``, ``%timeit``) is put
   in a function and run as many times as IPython at least would.
 
@@ -42,9 +49,30 @@ PARTS = "__grader_parts__"
 COMPREHENSION = "__grader_comprehension__"
 IOR = "__grader_ior__"
 TIMED = "__grader_timed__"
+FORMAT = "__grader_format__"
+PATTERN = "__grader_pattern__"
 
 # The methods that change a dictionary, or make one from another.
 MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "copy", "fromkeys"})
+# The methods that read attributes named in a text: a format string's fields.
+FORMATTERS = frozenset({"format", "format_map"})
+# The builtin types whose class pattern with one positional pattern binds the subject
+# itself (Python's own list), so that it reads no attribute.
+SELF_MATCHING = frozenset(
+    {
+        "bool",
+        "bytearray",
+        "bytes",
+        "dict",
+        "float",
+        "frozenset",
+        "int",
+        "list",
+        "set",
+        "str",
+        "tuple",
+    }
+)
 
 
 def prepare_cells(
@@ -164,6 +192,8 @@ class _Rewriter:
         name = ast.Constant(node.attr)
         if node.attr in MUTATORS:
             return self.call(METHOD, node, node.value, name, self.site(node))
+        if self.safe is not None and node.attr in FORMATTERS:
+            return self.call(FORMAT, node, node.value, name, self.site(node))
         if self.safe is not None and node.attr not in self.safe:
             return self.call(ATTRIBUTE, node, node.value, name, self.site(node))
         return node
@@ -179,6 +209,30 @@ class _Rewriter:
         ]
         return self.call(PARTS, node, self.site(node), *parts)
 
+    def case(self, node: "ast.match_case") -> "ast.AST":
+        """A case's patterns stay patterns: only what reads attributes is replaced."""
+        import ast
+
+        if self.safe is None:
+            return node
+        for part in ast.walk(node.pattern):
+            if isinstance(part, ast.MatchClass) and reads_attributes(part):
+                part.cls = self.refused(part.cls)
+            elif isinstance(part, ast.MatchValue) and isinstance(part.value, ast.Attribute):
+                # A dotted name is read with no guard; one in underscores is Python's
+                # machinery (the program's own constants, Color.RED, read as code does).
+                names = [n.attr for n in ast.walk(part.value) if isinstance(n, ast.Attribute)]
+                if any(name.startswith("_") and name not in self.safe for name in names):
+                    part.value = self.refused(part.value)
+        return node
+
+    def refused(self, node: "ast.expr") -> "ast.Attribute":
+        """The dotted name that stands for a pattern no guard can read: it refuses."""
+        import ast
+
+        made = ast.Attribute(ast.Name(PATTERN, ast.Load()), "refused", ast.Load())
+        return ast.copy_location(made, node)
+
     def comprehension(self, node: "ast.DictComp") -> "ast.AST":
         return self.call(COMPREHENSION, node, self.site(node), node)
 
@@ -192,9 +246,23 @@ class _Rewriter:
         return ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], value), node)
 
 
+def reads_attributes(node: "ast.MatchClass") -> bool:
+    """Whether a class pattern reads attributes of its subject: any keyword pattern, and
+    positional ones unless the class is a builtin type that matches itself."""
+    import ast
+
+    if node.kwd_patterns:
+        return True
+    if not node.patterns:
+        return False
+    builtin = isinstance(node.cls, ast.Name) and node.cls.id in SELF_MATCHING
+    return not (builtin and len(node.patterns) == 1)
+
+
 def _skipped(node: "ast.AST", field: str) -> bool:
     """Fields left as written: annotations (evaluated lazily or not at all under
-    ``from __future__ import annotations``) and match patterns (which must stay names)."""
+    ``from __future__ import annotations``) and match patterns (which must stay names;
+    _Rewriter.case replaces what of them reads attributes)."""
     import ast
 
     if field in ("annotation", "returns"):
@@ -208,6 +276,7 @@ _RULES: "dict[str, Callable[[_Rewriter, Any], ast.AST]]" = {
     "Attribute": _Rewriter.attribute,
     "Dict": _Rewriter.display,
     "DictComp": _Rewriter.comprehension,
+    "match_case": _Rewriter.case,
     "AugAssign": _Rewriter.augmented,
 }
 
