@@ -98,6 +98,12 @@ class Expected:
         if self.codes:
             assert code in self.codes, got
 
+    @property
+    def timed(self) -> bool:
+        """Whether the clock may decide the verdict: a case that admits the time limit
+        beside another may get either, on a busy machine, alone or in a batch."""
+        return "timeout" in self.codes and len(self.codes) > 1
+
 
 def expected_of(path: Path) -> Expected:
     """Read a case's '# expect:' line."""
@@ -454,8 +460,8 @@ def test_a_batch_of_hostile_cases_spoils_no_one_elses_grading(
 ) -> None:
     """Next to every hostile case at once, a correct submission still gets 4/4.
 
-    Each hostile case gets the verdict it gets alone: the batch around a submission
-    never changes its grading.
+    Each hostile case gets the verdict it gets alone (where the clock may decide between
+    two, either): the batch around a submission never changes its grading.
     """
     mark = f"hostile{uuid.uuid4().hex[:12]}"
     cases = [case for case in CASES if runnable(case, tier)]
@@ -468,9 +474,10 @@ def test_a_batch_of_hostile_cases_spoils_no_one_elses_grading(
     assert by_name[correct.name].score == STEP_COUNT
     for case in cases:
         result = by_name[case.name]
-        expected_of(case).check(result)
+        expected = expected_of(case)
+        expected.check(result)
         alone = ALONE.get((tier, case.name))
-        if alone is not None:
+        if alone is not None and not expected.timed:
             assert (result.status.value, result.score, result.code) == alone, case.name
     # Half the cases run to their time limit, two at a time.
     assert elapsed < len(cases) * (TIMEOUT + SLACK) / 2
