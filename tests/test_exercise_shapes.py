@@ -62,6 +62,25 @@ PROGRAMS: dict[str, tuple[str, str | None]] = {
         """,
         "step3.not-items",
     ),
+    "entry-stored-from-a-call-with-no-arguments": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = (lambda c=capacity, l=load: not c < l)()
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "dictionary-made-again-with-dict-inside-the-loop": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load = dict()
+            can_handle_load[strategy] = capacity >= load
+        print(can_handle_load)
+        """,
+        "step3.reset-in-loop",
+    ),
     "loop-over-a-second-name-for-systems": (
         """
         capacities = systems

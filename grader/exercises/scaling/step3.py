@@ -112,12 +112,22 @@ def _typed_in(node: ast.AST) -> bool:
     )
 
 
-def _emptied(node: ast.AST) -> bool:
-    """Whether an assignment's value is an empty dictionary: `{}` or `dict()`."""
+def _emptied(node: ast.AST, name: str) -> bool:
+    """Whether an assignment makes the name itself a new empty dictionary: `name = {}` or
+    `name = dict()` (an entry stored with a call, `name[key] = f()`, is not)."""
+    if not isinstance(node, ast.Assign) or not any(
+        isinstance(target, ast.Name) and target.id == name for target in node.targets
+    ):
+        return False
+    value = node.value
+    if isinstance(value, ast.Dict):
+        return not value.keys
     return (
-        isinstance(node, ast.Assign)
-        and isinstance(node.value, (ast.Dict, ast.Call))
-        and not getattr(node.value, "keys", getattr(node.value, "args", [1]))
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Name)
+        and value.func.id == "dict"
+        and not value.args
+        and not value.keywords
     )
 
 
@@ -134,7 +144,7 @@ def _filled_by_loop(case: Case, shape: _Loops) -> Verdict | None:
             a
             for a in case.source.assignments(RESULT)
             if any(a.node in loop.node.body for loop in shape.filling)  # type: ignore[attr-defined]
-            and _emptied(a.node)
+            and _emptied(a.node, RESULT)
         ),
         None,
     )
