@@ -223,6 +223,7 @@ def test_the_recorded_mistakes_behind_the_issue_are_repaired(found: list[Found])
         "load-assigned-again-inside-the-function-that-reads-it": "local-removed",
         "function-uses-a-local-name-above-the-line-that-makes-it": "local-moved-up",
         "notebook-loop-cell-above-the-cell-that-starts-its-dictionary": "cell-moved",
+        "print-joins-a-label-to-the-dictionary-with-plus": "operand-removed",
     }
     kinds = {f.name: f.repair.edit.kind for f in found if f.repair is not None}
     assert {name: kinds.get(name) for name in expected} == expected

@@ -514,6 +514,15 @@ def _local_moved_up(edit: Edit, at: str) -> str:
     )
 
 
+def _operand_removed(edit: Edit, at: str) -> str:
+    kinds = edit.facts.get("kinds", "")
+    sign = edit.facts.get("sign", "")
+    return (
+        f"`{edit.old}`{at} combines {kinds} with `{sign}`, which Python cannot do. Keep "
+        f"`{edit.new}` alone: `{edit.after.strip()}`."
+    )
+
+
 def _call_added(edit: Edit, at: str) -> str:
     name = edit.facts.get("name", "")
     # In a notebook the call goes in the function's own cell: the end of the notebook
@@ -1021,6 +1030,7 @@ _WORDS: dict[str, Callable[[Edit, str], str]] = {
     "after-loop": _after_loop,
     "created-before": _created_before,
     "moved-up": _moved_up,
+    "operand-removed": _operand_removed,
     "brackets-closed": _brackets_closed,
     "local-removed": _local_removed,
     "local-moved-up": _local_moved_up,

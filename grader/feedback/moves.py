@@ -20,6 +20,7 @@ from dataclasses import replace
 from grader.analysis import trees
 from grader.feedback.edits import Edit, Focus, changed
 from grader.feedback.order import Late, late_cells, made_by, move, said
+from grader.feedback.runtime import operand_kinds, type_words
 from grader.feedback.scan import replace_word, scan
 from grader.load import Cell, Program
 from grader.result import Location
@@ -453,6 +454,45 @@ def _own_statements(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterato
                 stack.extend(s for s in inner if isinstance(s, ast.stmt))
         for handler in getattr(statement, "handlers", []):
             stack.extend(handler.body)
+
+
+def operands(cell: _Cell, focus: Focus) -> Iterator[Edit]:
+    """Two values an operator cannot combine (text `+` a dictionary): each kept alone.
+
+    A label joined to a value with `+` is the usual cause; what the line was for is
+    one of the two values, and verifying says which.
+    """
+    error = focus.error
+    if (
+        error is None
+        or error.type != "TypeError"
+        or error.cell != cell.cell.number
+        or error.line is None
+    ):
+        return
+    kinds = operand_kinds(error.message)
+    if kinds is None:
+        return
+    for node in ast.walk(cell.tree):
+        if not (isinstance(node, ast.BinOp) and node.lineno == error.line and _one_line(node)):
+            continue
+        sign = _SIGNS.get(type(node.op))
+        whole = ast.get_source_segment(cell.cell.source, node)
+        if sign is None or whole is None:
+            continue
+        for kept in (node.right, node.left):
+            text = ast.get_source_segment(cell.cell.source, kept)
+            if text:
+                yield cell.replaced(
+                    "operand-removed",
+                    node,
+                    text,
+                    sign=sign,
+                    kinds=f"{type_words(kinds[0])} and {type_words(kinds[1])}",
+                )
+
+
+_SIGNS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Mod: "%"}
 
 
 def rebindings(program: Program) -> Iterator[Edit]:
@@ -956,6 +996,7 @@ def statement_edits(program: Program, focus: Focus, bound: frozenset[str]) -> It
             yield from emptying_calls(cell)
         yield from creations(cell, focus, bound)
         yield from unbound_locals(cell, focus, bound)
+        yield from operands(cell, focus)
         yield from removals(cell, focus)
         yield from functions(cell, program)
         yield from references(cell, program, focus, bound)

@@ -51,6 +51,15 @@ def type_words(name: str) -> str:
     return TYPE_WORDS.get(name, f"a value of type {name}")
 
 
+def operand_kinds(message: str) -> tuple[str, str] | None:
+    """The two types an operator could not combine, as Python's message names them."""
+    joined = re.search(r'can only concatenate (\w+) \(not "(\w+)"\)', message)
+    if joined:
+        return joined.group(1), joined.group(2)
+    both = re.search(r"unsupported operand type\(s\) for [^:]+: '(\w+)' and '(\w+)'", message)
+    return (both.group(1), both.group(2)) if both else None
+
+
 def plain_words(
     error: Error, program: Program, execution: Execution, names: Sequence[str] = ()
 ) -> Advice:
@@ -395,12 +404,16 @@ def _type_error(error: Error, program: Program, execution: Execution) -> Advice:
             False,
         )
     if "unsupported operand type" in message or "can only concatenate" in message:
+        kinds = operand_kinds(message)
+        what = (
+            f"{type_words(kinds[0])} and {type_words(kinds[1])}"
+            if kinds
+            else "two values of kinds that do not go together"
+        )
         return (
             "type-error.operand",
-            (
-                "This line combines two values of kinds that do not go together (a number and "
-                "text, say). Look at how each one got its value."
-            ),
+            f"This line combines {what}, which Python cannot do. Look at how each one got "
+            "its value.",
             False,
         )
     return (
