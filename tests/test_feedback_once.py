@@ -154,3 +154,19 @@ def test_python_s_words_at_run_time_are_not_said_again_by_the_plain_sentence() -
     other = "Store the entry before the line that reads it."
     kept = explain(missing, program, ran, advice={"key-error": other}).text
     assert kept.splitlines()[0] == "Your program stopped at line 2 with KeyError: 'load'."
+
+
+def test_a_type_error_about_the_kind_a_step_said_is_not_said_again() -> None:
+    """'`load` is [7] (a list)' under step 2, then the TypeError comparing with a list
+    below the steps: the error is the step's mistake again, said once, under the step.
+    An error about another kind stays."""
+    step = StepResult(2, "Set", Status.FAILED, "`load` is [7] (a list); it should be 7.", code="c")
+    error = (
+        "Your program stopped at line 5 with TypeError: '>=' not supported between "
+        "instances of 'int' and 'list'.\n`>=` cannot compare a whole number with a list."
+    )
+    result = say_once(Result("a.py", Status.FAILED, (step,), max_score=1, message=error))
+    assert result.message == ""
+    other = error.replace("a list", "text (a string)")
+    kept = say_once(Result("a.py", Status.FAILED, (step,), max_score=1, message=other))
+    assert kept.message == other
