@@ -375,6 +375,10 @@ def test_a_name_made_below_a_loop_that_uses_it_is_moved_above_the_loop(tmp_path:
         ),
         ("notebook-loop-cell-above-both-cells-it-reads", "Move cell 2 below cell 5"),
         ("notebook-cell-uses-load-before-its-cell", "Move cell 4 above cell 3"),
+        (
+            "notebook-dictionary-started-in-the-print-cell-below-the-loop",
+            "Move `can_handle_load = {}` from cell 5 to the top of cell 4",
+        ),
     ],
 )
 def test_a_cell_that_reads_names_made_below_it_is_moved_and_judged_where_it_lands(
@@ -382,7 +386,8 @@ def test_a_cell_that_reads_names_made_below_it_is_moved_and_judged_where_it_land
 ) -> None:
     """A notebook cell that uses names only cells below it make: the cell that makes them
     moves above it, or, when several cells below make them, the cell itself moves below
-    the last of those. The moved notebook is judged as the learner will have it (each
+    the last of those; when the cell below holds more than the lines that make them (a
+    print), only those lines move, to the top of the cell that uses them. The moved notebook is judged as the learner will have it (each
     cell numbered where it lands), so a check that compares places by cell number sees
     the new order; the report names both cells and which goes where."""
     exercise = builtin()
@@ -402,6 +407,7 @@ def test_a_cell_that_reads_names_made_below_it_is_moved_and_judged_where_it_land
     assert all(repair.passed)
     moved = repair.edit.program(program)
     assert [c.number for c in moved.cells] == sorted(c.number or 0 for c in moved.cells)
+    assert len(moved.cells) == len(program.cells)
     regraded = written(moved, tmp_path, name)
     result = grade([Submission(regraded.name, regraded)], Options(timeout=10.0)).results[0]
     assert all(s.status is Status.PASSED for s in result.steps)

@@ -894,6 +894,9 @@ def _cell_orders(program: Program, late: Late) -> Iterator[Edit]:
     """The orders that put the cells making a cell's names above it: the plan first."""
     numbers = sorted([*(c.number or 0 for c in program.cells), *(n for n, _ in program.markdown)])
     makers = late.cells
+    if late.lines:
+        yield _lines_moved(program, late)
+    late = replace(late, lines=(), texts=())
     seen = set()
     for plan in (late, replace(late, down=not late.down)):
         order = [n for n in numbers if n not in makers] if not plan.down else list(numbers)
@@ -925,6 +928,29 @@ def _cell_orders(program: Program, late: Late) -> Iterator[Edit]:
         )
 
 
+def _lines_moved(program: Program, late: Late) -> Edit:
+    """The lines that make a cell's names, moved from the cell below to the top of it."""
+    maker = late.cells[0]
+    source = program.cell(maker)
+    kept = [t for n, t in enumerate(source.source.split("\n") if source else [], 1)]
+    kept = [t for n, t in enumerate(kept, 1) if n not in late.lines]
+    edited = replace(program, cells=changed(program, maker, kept))
+    user = edited.cell(late.cell)
+    lines = [*late.texts, *(user.source.split("\n") if user else [])]
+    cells = changed(edited, late.cell, lines)
+    first = late.lines[0]
+    return Edit(
+        "cell-moved",
+        1,
+        Location(first, maker),
+        late.texts[0],
+        late.texts[0],
+        cells=cells,
+        markdown=program.markdown,
+        facts={"name": late.makers[0][0], "said": said(late), "move": move(late)},
+    )
+
+
 def _renumbered(
     program: Program, order: list[int]
 ) -> tuple[tuple[Cell, ...], tuple[tuple[int, str], ...]]:
@@ -950,7 +976,8 @@ def cell_moves(program: Program, focus: Focus) -> Iterator[Edit]:
     error = focus.error
     missing = _MISSING_NAME.search(error.message) if error and error.type == "NameError" else None
     trees_of = [(c.cell.number, c.tree) for c in parsed(program)]
-    for late in late_cells(trees_of):
+    sources = {c.number: c.source for c in program.cells if c.number is not None}
+    for late in late_cells(trees_of, sources):
         if error is not None and (missing is None or late.cell != error.cell):
             continue
         if missing is not None and all(n != missing.group(1) for n, _ in late.makers):

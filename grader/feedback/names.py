@@ -80,7 +80,7 @@ def created_later(scene: Scene) -> Diagnosis | None:
         late = next(
             (
                 late
-                for late in late_cells(scene.source.trees)
+                for late in late_cells(scene.source.trees, _sources(scene))
                 if late.cell == here.cell and any(n == name for n, _ in late.makers)
             ),
             Late(here.cell, ((name, first.cell),)),
@@ -99,6 +99,11 @@ def created_later(scene: Scene) -> Diagnosis | None:
         f"`{name}` is created at {first.describe()}, below this line, and Python runs "
         f"from the top down. Move the line that creates `{name}` {_above(scene, here)}."
     )
+
+
+def _sources(scene: Scene) -> dict[int, str]:
+    """Each notebook cell's text, by number."""
+    return {c.number: c.source for c in scene.program.cells if c.number is not None}
 
 
 def _above(scene: Scene, here: Location) -> str:

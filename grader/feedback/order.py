@@ -14,8 +14,8 @@ Pure functions of the cells' syntax trees: nothing runs.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 Trees = Sequence[tuple[int | None, ast.Module]]
 
@@ -33,6 +33,11 @@ class Late:
     # several cells make them), rather than the cells making them up, above it. It does
     # not when a cell in between reads a name this cell makes: that cell would lose it.
     down: bool = False
+    # When one cell below makes the names and holds more besides (a print), the lines
+    # that make them, by number in that cell and as written: they move to the top of
+    # this cell, and the rest of their cell stays where it is.
+    lines: tuple[int, ...] = ()
+    texts: tuple[str, ...] = ()
 
     @property
     def cells(self) -> tuple[int, ...]:
@@ -40,8 +45,12 @@ class Late:
         return tuple(sorted({number for _, number in self.makers}))
 
 
-def late_cells(trees: Trees) -> list[Late]:
-    """Every cell that reads, outside any function, a name only a cell below it makes."""
+def late_cells(trees: Trees, sources: Mapping[int, str] | None = None) -> list[Late]:
+    """Every cell that reads, outside any function, a name only a cell below it makes.
+
+    Given the cells' text (``sources``), the lines that make the names are found too,
+    where moving them alone is the smaller change (``Late.lines``).
+    """
     found = []
     made: set[str] = set()
     bound = [(number, made_by(tree)) for number, tree in trees]
@@ -59,9 +68,39 @@ def late_cells(trees: Trees) -> list[Late]:
             between = [t for n, t in trees[index + 1 :] if n is not None and n < last]
             needed = any(set(_read(t)) & own for t in between)
             several = len({m for _, m in makers}) > 1
-            found.append(Late(number, tuple(makers), down=several and not needed))
+            late = Late(number, tuple(makers), down=several and not needed)
+            if not several and sources is not None:
+                late = _with_lines(late, dict(trees)[last], sources.get(last, ""))
+            found.append(late)
         made |= own
     return found
+
+
+def _with_lines(late: Late, tree: ast.Module, source: str) -> Late:
+    """The late cell with the one-line assignments of its maker cell that make its names,
+    when that cell holds other statements too and those lines read nothing it makes."""
+    names = {name for name, _ in late.makers}
+    moving = [
+        s
+        for s in tree.body
+        if isinstance(s, ast.Assign)
+        and s.lineno == s.end_lineno
+        and {t.id for t in s.targets if isinstance(t, ast.Name)} & names
+    ]
+    made_here = made_by(tree)
+    if (
+        not moving
+        or len(moving) == len(tree.body)
+        or names - {t.id for s in moving for t in s.targets if isinstance(t, ast.Name)}
+        or any(set(_read(ast.Module([s], []))) & made_here for s in moving)
+    ):
+        return late
+    text = source.split("\n")
+    return replace(
+        late,
+        lines=tuple(s.lineno for s in moving),
+        texts=tuple(text[s.lineno - 1].strip() for s in moving),
+    )
 
 
 def said(late: Late) -> str:
@@ -86,6 +125,9 @@ def said(late: Late) -> str:
 def move(late: Late) -> str:
     """What to do, in cell numbers: 'Move cell 3 above cell 2', or 'Move cell 2 below cell 4'."""
     cells = late.cells
+    if late.texts:
+        written = _joined([f"`{t}`" for t in late.texts])
+        return f"Move {written} from cell {cells[0]} to the top of cell {late.cell}"
     if late.down:
         return f"Move cell {late.cell} below cell {cells[-1]}"
     if len(cells) == 1:
