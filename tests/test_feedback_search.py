@@ -375,6 +375,8 @@ def test_a_name_made_below_a_loop_that_uses_it_is_moved_above_the_loop(tmp_path:
         ),
         ("notebook-loop-cell-above-both-cells-it-reads", "Move cell 2 below cell 5"),
         ("notebook-cell-uses-load-before-its-cell", "Move cell 4 above cell 3"),
+        # The cell below fills what its first line starts: the whole cell moves.
+        ("notebook-print-cell-above-the-loop-cell", "Move cell 4 above cell 3"),
         (
             "notebook-dictionary-started-in-the-print-cell-below-the-loop",
             "Move `can_handle_load = {}` from cell 5 to the top of cell 4",

@@ -72,6 +72,7 @@ def test_what_the_message_quotes_as_printed_is_not_shown_again() -> None:
         ("`print(d)` printed {}.", "{}\n{}\n"),  # a second line the message does not say
         ("The word `can_handle_load` is printed, in quotes.", "can_handle_load\n"),
         ("`print(d)` printed `dict_it…`.", "dict_items([('a', 1)])\n"),  # too short a start
+        ("It shows `t`: {'a': 1, 'b': 2}.", "{'a': 1, 'b': 2}\n{'a': 1, 'b': 2}\n"),  # said once
     ]:
         shown = step_feedback(replace(PRINT, message=message), output=output)
         assert "What your program printed:" in shown, message

@@ -88,9 +88,13 @@ def _with_lines(late: Late, tree: ast.Module, source: str) -> Late:
         and {t.id for t in s.targets if isinstance(t, ast.Name)} & names
     ]
     made_here = made_by(tree)
+    rest = [s for s in tree.body if s not in moving]
     if (
         not moving
-        or len(moving) == len(tree.body)
+        or not rest
+        # The rest of the cell fills or changes what the lines make (a loop storing
+        # entries): the lines alone would carry an empty start, not the value.
+        or any(_changes(s, names) for s in rest)
         or names - {t.id for s in moving for t in s.targets if isinstance(t, ast.Name)}
         or any(set(_read(ast.Module([s], []))) & made_here for s in moving)
     ):
@@ -101,6 +105,25 @@ def _with_lines(late: Late, tree: ast.Module, source: str) -> Late:
         lines=tuple(s.lineno for s in moving),
         texts=tuple(text[s.lineno - 1].strip() for s in moving),
     )
+
+
+def _changes(statement: ast.stmt, names: set[str]) -> bool:
+    """Whether a statement changes a value a name holds: an entry or attribute stored or
+    deleted, a method called on it, or the name assigned again or augmented."""
+    for node in _outside_functions(statement):
+        if isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(
+            node.ctx, (ast.Store, ast.Del)
+        ):
+            base = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            base = node.func.value
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            base = node
+        else:
+            continue
+        if isinstance(base, ast.Name) and base.id in names:
+            return True
+    return False
 
 
 def said(late: Late) -> str:

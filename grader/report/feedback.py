@@ -214,8 +214,9 @@ def output_said(message: str, output: str) -> bool:
     # a name alone, which a message names as the variable it is).
     quotes += [
         line
-        for line in lines
-        if len(line) >= _CUT_AT_LEAST and not line.isidentifier() and line in text
+        for line in dict.fromkeys(lines)
+        if len(line) >= _CUT_AT_LEAST and not line.isidentifier()
+        for _ in range(text.count(line))
     ]
     # Each quote stands for one line: a line printed twice is said only by two quotes.
     for line in lines:
