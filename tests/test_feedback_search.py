@@ -224,6 +224,8 @@ def test_the_recorded_mistakes_behind_the_issue_are_repaired(found: list[Found])
         "function-uses-a-local-name-above-the-line-that-makes-it": "local-moved-up",
         "notebook-loop-cell-above-the-cell-that-starts-its-dictionary": "cell-moved",
         "print-joins-a-label-to-the-dictionary-with-plus": "operand-removed",
+        "load-changed-again-inside-the-loop": "changed-again-removed",
+        "function-result-never-stored": "return-stored",
     }
     kinds = {f.name: f.repair.edit.kind for f in found if f.repair is not None}
     assert {name: kinds.get(name) for name in expected} == expected

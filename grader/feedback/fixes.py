@@ -523,6 +523,25 @@ def _operand_removed(edit: Edit, at: str) -> str:
     )
 
 
+def _changed_again_removed(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", "")
+    first = edit.facts.get("first", "")
+    return (
+        f"`{edit.after}`{at} changes `{name}` after {first} set it, so `{name}` no longer "
+        f"holds the value {first} gave it. Remove {edit.place.describe()}."
+    )
+
+
+def _return_stored(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", "")
+    function = edit.facts.get("function", "")
+    return (
+        f"`{edit.old}`{at} runs `{function}`, but what it returns is thrown away: the "
+        f"`{name}` inside `{function}` exists only while it runs. Store what it returns: "
+        f"`{edit.new}`."
+    )
+
+
 def _call_added(edit: Edit, at: str) -> str:
     name = edit.facts.get("name", "")
     # In a notebook the call goes in the function's own cell: the end of the notebook
@@ -1030,6 +1049,8 @@ _WORDS: dict[str, Callable[[Edit, str], str]] = {
     "after-loop": _after_loop,
     "created-before": _created_before,
     "moved-up": _moved_up,
+    "changed-again-removed": _changed_again_removed,
+    "return-stored": _return_stored,
     "operand-removed": _operand_removed,
     "brackets-closed": _brackets_closed,
     "local-removed": _local_removed,

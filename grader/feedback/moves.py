@@ -495,6 +495,92 @@ def operands(cell: _Cell, focus: Focus) -> Iterator[Edit]:
 _SIGNS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Mod: "%"}
 
 
+def changed_again(program: Program, focus: Focus) -> Iterator[Edit]:
+    """A name the steps ask for, set at the top, then changed by a later line (`load =
+    load + 1` in the loop, `load += 1`): the later line removed, so the name keeps the
+    value it was set to. Across a notebook's cells too, in the order they run."""
+    made: dict[str, Location] = {}
+    for cell in parsed(program):
+        for statement in _own_statements_of(cell.tree):
+            if not _one_line(statement):
+                continue
+            targets = getattr(statement, "targets", None) or [getattr(statement, "target", None)]
+            for name in [t.id for t in targets if isinstance(t, ast.Name)]:
+                if name not in focus.wanted:
+                    continue
+                first = made.get(name)
+                if first is None:
+                    made[name] = cell.place(statement.lineno)
+                    continue
+                lines = list(cell.lines)
+                text = lines.pop(statement.lineno - 1)
+                shown = f"line {first.line}" if first.cell == cell.cell.number else first.describe()
+                edit = cell.edit("changed-again-removed", lines, statement.lineno, text)
+                yield replace(edit, facts={"name": name, "first": shown})
+
+
+def _own_statements_of(tree: ast.Module) -> Iterator[ast.stmt]:
+    """A cell's statements in the order they are written, at any depth outside functions."""
+    found: list[ast.stmt] = []
+    stack: list[ast.stmt] = list(reversed(tree.body))
+    while stack:
+        statement = stack.pop()
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        found.append(statement)
+        inner: list[ast.stmt] = []
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(statement, field, None)
+            if isinstance(block, list):
+                inner.extend(s for s in block if isinstance(s, ast.stmt))
+        stack.extend(reversed(inner))
+    return iter(found)
+
+
+def stored_returns(cell: _Cell, program: Program, focus: Focus) -> Iterator[Edit]:
+    """`fill()` on a line of its own, where `fill` ends with `return name` and the name is
+    missing at the top: the value it returns stored under that name."""
+    error = focus.error
+    missing = _MISSING_NAME.search(error.message) if error and error.type == "NameError" else None
+    if missing is None:
+        return
+    name = missing.group(1)
+    returning = {
+        f.name
+        for other in parsed(program)
+        for f in ast.walk(other.tree)
+        if isinstance(f, ast.FunctionDef)
+        and isinstance(f.body[-1], ast.Return)
+        and isinstance(f.body[-1].value, ast.Name)
+        and f.body[-1].value.id == name
+    }
+    for statement in cell.tree.body:
+        value = statement.value if isinstance(statement, ast.Expr) else None
+        if not (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Name)
+            and value.func.id in returning
+            and _one_line(statement)
+        ):
+            continue
+        call = ast.get_source_segment(cell.cell.source, value) or ""
+        line = cell.text(statement.lineno)
+        indent = line[: len(line) - len(line.lstrip())]
+        lines = list(cell.lines)
+        lines[statement.lineno - 1] = f"{indent}{name} = {call}"
+        yield cell.edit(
+            "return-stored",
+            lines,
+            statement.lineno,
+            f"{name} = {call}",
+            cost=1,
+            old=call,
+            new=f"{name} = {call}",
+            name=name,
+            function=value.func.id,
+        )
+
+
 def rebindings(program: Program) -> Iterator[Edit]:
     """A top-level name made again, later, from scratch: the later line removed.
 
@@ -1015,6 +1101,7 @@ StatementCorrection = Callable[[Program, Focus, frozenset[str]], Iterator[Edit]]
 def statement_edits(program: Program, focus: Focus, bound: frozenset[str]) -> Iterator[Edit]:
     """Every statement-level correction of the error model on the program."""
     for cell in parsed(program):
+        yield from stored_returns(cell, program, focus)
         if focus.error is None:
             yield from loop_moves(cell)
             yield from branch_answers(cell)
@@ -1030,5 +1117,6 @@ def statement_edits(program: Program, focus: Focus, bound: frozenset[str]) -> It
         yield from lookups(cell)
     if focus.error is None:
         yield from rebindings(program)
+        yield from changed_again(program, focus)
     yield from renames(program, focus, bound)
     yield from cell_moves(program, focus)
