@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from grader.feedback.explain import explain_syntax, repeats
+from grader.feedback.explain import explain, explain_syntax, repeats
 from grader.feedback.once import more_cells, say_once
 from grader.load import Cell, Program
 from grader.result import Result, Status, StepResult
-from grader.sandbox import Error
+from grader.sandbox import Error, Execution
 from tests.golden import BEHAVIOURS, GOLDEN, REPORT
 
 # A fact, and the grader's phrasings of it; the name group is the fact's subject.
@@ -137,3 +137,36 @@ def test_python_s_words_are_not_said_again_by_the_plain_sentence() -> None:
     assert "'(' was never closed" in fixed.splitlines()[0]
     assert repeats("'{' was never closed", "The `{` opened at line 2 is never closed")
     assert not repeats("unexpected indent", "This line is indented more than the code")
+
+
+def test_python_s_words_at_run_time_are_not_said_again_by_the_plain_sentence() -> None:
+    """As for a syntax error: a run-time error whose plain sentence says every word of
+    Python's message is named by its type alone; one whose sentence says something else
+    keeps Python's words beside it."""
+    code = "table = {}\nprint(table['load'])"
+    program = Program("a.py", "script", (Cell(None, code, code),))
+    missing = Error("KeyError", "'load'", None, 2)
+    ran = Execution(overrides={}, errors=(missing,))
+    plain = "The key 'load' is not in `table`: store it first."
+    said = explain(missing, program, ran, advice={"key-error": plain}).text
+    assert said.splitlines()[0] == "Your program stopped at line 2 with KeyError."
+    assert "KeyError: 'load'" not in said
+    other = "Store the entry before the line that reads it."
+    kept = explain(missing, program, ran, advice={"key-error": other}).text
+    assert kept.splitlines()[0] == "Your program stopped at line 2 with KeyError: 'load'."
+
+
+def test_a_type_error_about_the_kind_a_step_said_is_not_said_again() -> None:
+    """'`load` is [7] (a list)' under step 2, then the TypeError comparing with a list
+    below the steps: the error is the step's mistake again, said once, under the step.
+    An error about another kind stays."""
+    step = StepResult(2, "Set", Status.FAILED, "`load` is [7] (a list); it should be 7.", code="c")
+    error = (
+        "Your program stopped at line 5 with TypeError: '>=' not supported between "
+        "instances of 'int' and 'list'.\n`>=` cannot compare a whole number with a list."
+    )
+    result = say_once(Result("a.py", Status.FAILED, (step,), max_score=1, message=error))
+    assert result.message == ""
+    other = error.replace("a list", "text (a string)")
+    kept = say_once(Result("a.py", Status.FAILED, (step,), max_score=1, message=other))
+    assert kept.message == other

@@ -161,6 +161,8 @@ WORDS: dict[str, Callable[[Edit], str]] = {
         f"add `{edit.new}` at the end of {edit.place.describe()}, after `{edit.before}`"
     ),
     "typed-value": lambda edit: "`{}` -> `{}`".format(*typed_change(edit)),
+    "cell-moved": lambda edit: edit.facts["move"],
+    "brackets-closed": lambda edit: edit.facts["places"],
 }
 
 
@@ -216,6 +218,14 @@ def test_the_recorded_mistakes_behind_the_issue_are_repaired(found: list[Found])
         "notebook-print-in-a-markdown-cell": "markdown-cell",
         "dictionary-spread-over-lines-never-closed": "bracket-closed",
         "load-typed-as-a-number-in-the-comparison": "typed-value",
+        "two-brackets-left-open-in-one-file": "brackets-closed",
+        "brackets-left-open-in-the-loop-and-in-the-print": "brackets-closed",
+        "load-assigned-again-inside-the-function-that-reads-it": "local-removed",
+        "function-uses-a-local-name-above-the-line-that-makes-it": "local-moved-up",
+        "notebook-loop-cell-above-the-cell-that-starts-its-dictionary": "cell-moved",
+        "print-joins-a-label-to-the-dictionary-with-plus": "operand-removed",
+        "load-changed-again-inside-the-loop": "changed-again-removed",
+        "function-result-never-stored": "return-stored",
     }
     kinds = {f.name: f.repair.edit.kind for f in found if f.repair is not None}
     assert {name: kinds.get(name) for name in expected} == expected
@@ -296,7 +306,9 @@ def one_repair(name: str, tmp_path: Path) -> tuple[Repair, str]:
     """
     exercise = builtin()
     first = exercise.first_expected()
-    program = load(BEHAVIOURS / name / "submission.py", shown_as="submission.py")
+    path = submission_of(BEHAVIOURS / name)
+    assert path is not None
+    program = load(path, shown_as=path.name)
     case = judged(
         exercise,
         program,
@@ -354,3 +366,54 @@ def test_a_name_made_below_a_loop_that_uses_it_is_moved_above_the_loop(tmp_path:
     path.write_text("\n".join(done) + "\n", encoding="utf-8")
     result = grade([Submission(path.name, path)], Options(timeout=10.0)).results[0]
     assert [s.status for s in result.steps][:2] == [Status.PASSED, Status.PASSED]
+
+
+@pytest.mark.parametrize(
+    ("name", "move"),
+    [
+        (
+            "notebook-loop-cell-above-the-cell-that-starts-its-dictionary",
+            "Move cell 5 above cell 4",
+        ),
+        ("notebook-loop-cell-above-both-cells-it-reads", "Move cell 2 below cell 5"),
+        ("notebook-cell-uses-load-before-its-cell", "Move cell 4 above cell 3"),
+        # The cell below fills what its first line starts: the whole cell moves.
+        ("notebook-print-cell-above-the-loop-cell", "Move cell 4 above cell 3"),
+        (
+            "notebook-dictionary-started-in-the-print-cell-below-the-loop",
+            "Move `can_handle_load = {}` from cell 5 to the top of cell 4",
+        ),
+    ],
+)
+def test_a_cell_that_reads_names_made_below_it_is_moved_and_judged_where_it_lands(
+    name: str, move: str, tmp_path: Path
+) -> None:
+    """A notebook cell that uses names only cells below it make: the cell that makes them
+    moves above it, or, when several cells below make them, the cell itself moves below
+    the last of those; when the cell below holds more than the lines that make them (a
+    print), only those lines move, to the top of the cell that uses them. The moved notebook is judged as the learner will have it (each
+    cell numbered where it lands), so a check that compares places by cell number sees
+    the new order; the report names both cells and which goes where."""
+    exercise = builtin()
+    first = exercise.first_expected()
+    path = submission_of(BEHAVIOURS / name)
+    assert path is not None
+    program = load(path, shown_as=path.name)
+    case = judged(
+        exercise,
+        program,
+        exercise.compute_expected(first=first),
+        exercise.variants(first),
+        Sandbox("auto"),
+    )
+    repair = find(case, Sandbox("auto"), trust=False)
+    assert repair is not None and repair.edit.kind == "cell-moved"
+    assert all(repair.passed)
+    moved = repair.edit.program(program)
+    assert [c.number for c in moved.cells] == sorted(c.number or 0 for c in moved.cells)
+    assert len(moved.cells) == len(program.cells)
+    regraded = written(moved, tmp_path, name)
+    result = grade([Submission(regraded.name, regraded)], Options(timeout=10.0)).results[0]
+    assert all(s.status is Status.PASSED for s in result.steps)
+    text = " ".join((BEHAVIOURS / name / REPORT).read_text(encoding="utf-8").split())
+    assert f"{move}, then run every cell again from the top" in text

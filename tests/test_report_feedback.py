@@ -52,3 +52,27 @@ def test_an_error_a_step_explained_is_not_repeated_by_the_submission() -> None:
     step = failed(2, f"`load` was never created. {error}")
     result = Result("a.py", Status.FAILED, (step,), message=f"{error}\n(1 more cell failed.)")
     assert not_yet_said(result) == "(1 more cell failed.)"
+
+
+def test_what_the_message_quotes_as_printed_is_not_shown_again() -> None:
+    """A message that says what was printed (whole, or its start cut short) is followed
+    by no block of the same printed line; one that quotes part of it, or names the
+    printed text without saying it was printed, still is."""
+    said = replace(PRINT, message="`print(d)` at line 4 runs too early, so it printed {}.")
+    assert "What your program printed:" not in step_feedback(said, output="{}\n")
+    cut = replace(PRINT, message="`print(d.items())` printed `dict_items([('a', 1), ('b…`.")
+    assert "What your program printed:" not in step_feedback(
+        cut, output="dict_items([('a', 1), ('b', 2)])\n"
+    )
+    labelled = replace(PRINT, message="It is printed with other text on its line: `R: {}`.")
+    assert "What your program printed:" not in step_feedback(labelled, output="R: {}\n")
+    shown = replace(PRINT, message="The line printed at line 5 shows `t`: {'a': 1, 'b': 2}.")
+    assert "What your program printed:" not in step_feedback(shown, output="{'a': 1, 'b': 2}\n")
+    for message, output in [
+        ("`print(d)` printed {}.", "{}\n{}\n"),  # a second line the message does not say
+        ("The word `can_handle_load` is printed, in quotes.", "can_handle_load\n"),
+        ("`print(d)` printed `dict_it…`.", "dict_items([('a', 1)])\n"),  # too short a start
+        ("It shows `t`: {'a': 1, 'b': 2}.", "{'a': 1, 'b': 2}\n{'a': 1, 'b': 2}\n"),  # said once
+    ]:
+        shown = step_feedback(replace(PRINT, message=message), output=output)
+        assert "What your program printed:" in shown, message

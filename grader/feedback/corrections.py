@@ -988,3 +988,93 @@ def closings(program: Program, focus: Focus) -> Iterator[Edit]:
             markdown=program.markdown,
             facts=facts,
         )
+
+
+# A line that starts a statement of its own: a name assigned, called or read from, or a
+# keyword that opens one. What a bracket holds (a key in quotes, a number, a name and a
+# comma) does not start so.
+_STATEMENT = re.compile(
+    r"\s*(?:[A-Za-z_]\w*\s*(?:=(?!=)|[-+*/]=|\(|\.|\[)"
+    r"|(?:for|if|elif|else|while|def|class|with|try|return|import|from|print)\b)"
+)
+
+
+def left_open(lines: list[str]) -> list[tuple[int, list[tuple[int, str]]]]:
+    """Every line after which brackets are left open: (line number, [(opened at, bracket)]).
+
+    Brackets still open when the next line starts a statement of its own, no deeper than
+    the line that opened them, or when the text ends, are never closed: what they hold
+    ends on the line before.
+    """
+    found: list[tuple[int, list[tuple[int, str]]]] = []
+    stack: list[tuple[int, str]] = []
+    last = 0
+    for number, text in enumerate(lines, 1):
+        line = scan(text)
+        if not line.code.strip():
+            continue
+        if stack and last:
+            first = stack[0][0]
+            indent = len(lines[first - 1]) - len(lines[first - 1].lstrip())
+            here = len(text) - len(text.lstrip())
+            if here <= indent and _STATEMENT.match(line.masked):
+                found.append((last, stack))
+                stack = []
+        for char in line.masked:
+            if char in OPENERS:
+                stack.append((number, char))
+            elif char in CLOSERS and stack and OPENERS.index(stack[-1][1]) == CLOSERS.index(char):
+                stack.pop()
+        last = number
+    if stack and last:
+        found.append((last, stack))
+    return found
+
+
+def all_closed(program: Program, focus: Focus) -> Iterator[Edit]:
+    """Several brackets never closed in one cell: each closed where what it holds ends.
+
+    Python stops at the first; closing it alone leaves a program Python still cannot
+    read, so one edit closes them all, and says each.
+    """
+    error = focus.error
+    if error is None or not error.syntax:
+        return
+    cell = program.cell(error.cell)
+    if cell is None:
+        return
+    lines = cell.source.split("\n")
+    places = left_open(lines)
+    if len(places) < 2:
+        return
+    new = list(lines)
+    said = []
+    for number, opened in places:
+        line = scan(lines[number - 1])
+        code = line.code
+        closers = "".join(CLOSERS[OPENERS.index(b)] for _, b in reversed(opened))
+        cut = len(code) - 1 if code.endswith(":") and _BLOCK.match(line.masked) else len(code)
+        new[number - 1] = replace_span(line.text, cut, cut, closers)
+        openers = " and ".join(f"`{b}`" for _, b in opened)
+        starts = sorted({Location(at, cell.number).describe() for at, _ in opened})
+        # The last item the bracket holds, after its last comma or opener, says where.
+        held = max((i for i, c in enumerate(line.masked[:cut]) if c in OPENERS + ","), default=-1)
+        tail = code[held + 1 : cut].strip()
+        if not tail or any(c in CLOSERS for c in line.masked[held + 1 : cut]):
+            tail = code[:cut].strip()
+        said.append(
+            f"the {openers} opened at {' and '.join(starts)}: add `{closers}` at the end of "
+            f"{Location(number, cell.number).describe()}, after `{tail}`"
+        )
+    first = places[0][0]
+    yield Edit(
+        kind="brackets-closed",
+        cost=1,
+        place=Location(first, cell.number),
+        before=lines[first - 1].strip(),
+        after=new[first - 1].strip(),
+        new="",
+        cells=changed(program, cell.number, new),
+        markdown=program.markdown,
+        facts={"places": "; ".join(said), "count": str(len(places))},
+    )

@@ -245,6 +245,10 @@ def explain(
     code, said, named = advice_for(error, program, execution, timeout, advice, names)
     said = fix or said
     message = without_guess(error.message) if fix or named else error.message
+    if said and message and repeats(message, said):
+        # Said once, as for a syntax error: the plain sentence says every word of
+        # Python's message, and where and what to change besides.
+        message = ""
     shown = f"{error.type}: {inline(message)}" if message else error.type
     if location is not None and location.cell is not None:
         # A notebook goes on after a failing cell: the cell stopped, not the program.

@@ -213,6 +213,12 @@ def _bracket_closed(edit: Edit, at: str) -> str:
     )
 
 
+def _brackets_closed(edit: Edit, at: str) -> str:
+    count = edit.facts.get("count", "")
+    places = edit.facts.get("places", "")
+    return f"{count} brackets are opened and never closed, each where what it holds ends: {places}."
+
+
 _OPERATOR = r"(?:[<>!=]=|[<>+\-*/%])"
 
 
@@ -477,6 +483,65 @@ def _moved_up(edit: Edit, at: str) -> str:
     )
 
 
+def _local_said(edit: Edit, at: str) -> str:
+    """Why a function's read of a name finds no value: the assignment below it."""
+    name = edit.facts.get("name", "")
+    function = edit.facts.get("function", "")
+    used = edit.facts.get("used", "")
+    return (
+        f"`{edit.after}`{at} assigns `{name}` inside `{function}`, and that makes `{name}` "
+        f"the function's own name in all of it: at line {used}, before that line has run, "
+        "it has no value yet."
+    )
+
+
+def _local_removed(edit: Edit, at: str) -> str:
+    line = edit.place.line
+    if edit.facts.get("outside"):
+        name = edit.facts.get("name", "")
+        return (
+            f"{_local_said(edit, at)} Remove line {line}: the function then uses the "
+            f"`{name}` your program makes outside it."
+        )
+    return f"{_local_said(edit, at)} Remove line {line}."
+
+
+def _local_moved_up(edit: Edit, at: str) -> str:
+    above = edit.facts.get("above", "")
+    return (
+        f"{_local_said(edit, at)} Move `{edit.after}` up, above line {above}, with the "
+        f"indentation of line {above}."
+    )
+
+
+def _operand_removed(edit: Edit, at: str) -> str:
+    kinds = edit.facts.get("kinds", "")
+    sign = edit.facts.get("sign", "")
+    return (
+        f"`{edit.old}`{at} combines {kinds} with `{sign}`, which Python cannot do. Keep "
+        f"`{edit.new}` alone: `{edit.after.strip()}`."
+    )
+
+
+def _changed_again_removed(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", "")
+    first = edit.facts.get("first", "")
+    return (
+        f"`{edit.after}`{at} changes `{name}` after {first} set it, so `{name}` no longer "
+        f"holds the value {first} gave it. Remove {edit.place.describe()}."
+    )
+
+
+def _return_stored(edit: Edit, at: str) -> str:
+    name = edit.facts.get("name", "")
+    function = edit.facts.get("function", "")
+    return (
+        f"`{edit.old}`{at} runs `{function}`, but what it returns is thrown away: the "
+        f"`{name}` inside `{function}` exists only while it runs. Store what it returns: "
+        f"`{edit.new}`."
+    )
+
+
 def _call_added(edit: Edit, at: str) -> str:
     name = edit.facts.get("name", "")
     # In a notebook the call goes in the function's own cell: the end of the notebook
@@ -525,14 +590,8 @@ def _renamed(edit: Edit, at: str) -> str:
 
 
 def _cell_moved(edit: Edit, at: str) -> str:
-    name = edit.facts.get("name", "")
-    cell = edit.facts.get("cell", "")
-    above = edit.facts.get("above", "")
-    return (
-        f"`{name}` is created in cell {cell}, below cell {above}, which uses it, so it does "
-        f"not exist yet when cell {above} runs. Move cell {cell} above cell {above}, then "
-        f"run every cell again from the top (Restart & Run All)."
-    )
+    # The same words as the diagnosis of the NameError (grader.feedback.order.said).
+    return edit.facts.get("said", "")
 
 
 def _markdown_cell(edit: Edit, at: str) -> str:
@@ -990,6 +1049,12 @@ _WORDS: dict[str, Callable[[Edit, str], str]] = {
     "after-loop": _after_loop,
     "created-before": _created_before,
     "moved-up": _moved_up,
+    "changed-again-removed": _changed_again_removed,
+    "return-stored": _return_stored,
+    "operand-removed": _operand_removed,
+    "brackets-closed": _brackets_closed,
+    "local-removed": _local_removed,
+    "local-moved-up": _local_moved_up,
     "call-added": _call_added,
     "function-unwrapped": _unwrapped,
     "conversion-removed": _conversion,

@@ -15,9 +15,12 @@ import builtins
 import difflib
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 from grader.analysis import trees
 from grader.feedback.edits import Edit, Focus, changed
+from grader.feedback.order import Late, late_cells, made_by, move, said
+from grader.feedback.runtime import operand_kinds, type_words
 from grader.feedback.scan import replace_word, scan
 from grader.load import Cell, Program
 from grader.result import Location
@@ -65,6 +68,21 @@ class _Cell:
             markdown=self.program.markdown,
             facts=facts,
         )
+
+    def replaced(self, kind: str, node: ast.expr, new: str, **facts: str) -> Edit:
+        """A one-token-sized edit: the text of a node on one line replaced by ``new``.
+
+        A node's offsets count bytes of UTF-8, and the learner's line may hold other
+        characters than ASCII: the line is cut as bytes.
+        """
+        line = node.lineno
+        raw = self.text(line).encode("utf-8")
+        start, end = node.col_offset, node.end_col_offset or node.col_offset
+        fixed = (raw[:start] + new.encode("utf-8") + raw[end:]).decode("utf-8", "replace")
+        written = raw[start:end].decode("utf-8", "replace")
+        lines = list(self.lines)
+        lines[line - 1] = fixed
+        return self.edit(kind, lines, line, fixed, cost=1, old=written, new=new, **facts)
 
 
 def parsed(program: Program) -> list[_Cell]:
@@ -356,6 +374,213 @@ def creations(cell: _Cell, focus: Focus, bound: frozenset[str]) -> Iterator[Edit
         )
 
 
+_LOCAL_NAME = re.compile(r"local variable '(\w+)'")
+
+
+def unbound_locals(cell: _Cell, focus: Focus, bound: frozenset[str]) -> Iterator[Edit]:
+    """A function that reads a name and assigns it further down (UnboundLocalError).
+
+    The assignment makes the name the function's own in all of it, so the read above
+    finds no value. Either the assignment is not needed (the function meant the name
+    made outside it): removed; or it comes too late: moved above the statement of the
+    function's body that reads it.
+    """
+    error = focus.error
+    if error is None or error.type != "UnboundLocalError" or error.cell != cell.cell.number:
+        return
+    local = _LOCAL_NAME.search(error.message)
+    if local is None or error.line is None:
+        return
+    name, used = local.group(1), error.line
+    function = min(
+        (
+            n
+            for n in ast.walk(cell.tree)
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and n.lineno < used <= (n.end_lineno or n.lineno)
+        ),
+        key=lambda n: (n.end_lineno or n.lineno) - n.lineno,
+        default=None,
+    )
+    if function is None:
+        return
+    top = next((s for s in function.body if s.lineno <= used <= (s.end_lineno or s.lineno)), None)
+    for statement in _own_statements(function):
+        if not (
+            isinstance(statement, (ast.Assign, ast.AugAssign, ast.AnnAssign))
+            and _one_line(statement)
+            and statement.lineno != used
+            and any(
+                isinstance(t, ast.Name) and t.id == name
+                for t in getattr(statement, "targets", [getattr(statement, "target", None)])
+            )
+        ):
+            continue
+        facts = {
+            "name": name,
+            "function": function.name,
+            "used": str(used),
+            "outside": "yes" if any(name in made_by(c.tree) for c in parsed(cell.program)) else "",
+        }
+        lines = list(cell.lines)
+        text = lines[statement.lineno - 1]
+        del lines[statement.lineno - 1]
+        yield replace(cell.edit("local-removed", lines, statement.lineno, text), facts=facts)
+        value = getattr(statement, "value", None)
+        if (
+            top is not None
+            and statement.lineno > used
+            and not isinstance(statement, ast.AugAssign)  # it reads the name it assigns
+            and (value is None or not _reads(value, {name}))
+        ):
+            lines = list(cell.lines)
+            moved = lines.pop(statement.lineno - 1)
+            lines.insert(top.lineno - 1, " " * top.col_offset + moved.strip())
+            edit = cell.edit("local-moved-up", lines, statement.lineno, moved)
+            yield replace(edit, facts={**facts, "above": str(top.lineno)})
+
+
+def _own_statements(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.stmt]:
+    """The statements of a function's body, at any depth, but not those of a function in it."""
+    stack: list[ast.stmt] = list(function.body)
+    while stack:
+        statement = stack.pop()
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        yield statement
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(statement, field, None)
+            if isinstance(inner, list):
+                stack.extend(s for s in inner if isinstance(s, ast.stmt))
+        for handler in getattr(statement, "handlers", []):
+            stack.extend(handler.body)
+
+
+def operands(cell: _Cell, focus: Focus) -> Iterator[Edit]:
+    """Two values an operator cannot combine (text `+` a dictionary): each kept alone.
+
+    A label joined to a value with `+` is the usual cause; what the line was for is
+    one of the two values, and verifying says which.
+    """
+    error = focus.error
+    if (
+        error is None
+        or error.type != "TypeError"
+        or error.cell != cell.cell.number
+        or error.line is None
+    ):
+        return
+    kinds = operand_kinds(error.message)
+    if kinds is None:
+        return
+    for node in ast.walk(cell.tree):
+        if not (isinstance(node, ast.BinOp) and node.lineno == error.line and _one_line(node)):
+            continue
+        sign = _SIGNS.get(type(node.op))
+        whole = ast.get_source_segment(cell.cell.source, node)
+        if sign is None or whole is None:
+            continue
+        for kept in (node.right, node.left):
+            text = ast.get_source_segment(cell.cell.source, kept)
+            if text:
+                yield cell.replaced(
+                    "operand-removed",
+                    node,
+                    text,
+                    sign=sign,
+                    kinds=f"{type_words(kinds[0])} and {type_words(kinds[1])}",
+                )
+
+
+_SIGNS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Mod: "%"}
+
+
+def changed_again(program: Program, focus: Focus) -> Iterator[Edit]:
+    """A name the steps ask for, set at the top, then changed by a later line (`load =
+    load + 1` in the loop, `load += 1`): the later line removed, so the name keeps the
+    value it was set to. Across a notebook's cells too, in the order they run."""
+    made: dict[str, Location] = {}
+    for cell in parsed(program):
+        for statement in _own_statements_of(cell.tree):
+            if not _one_line(statement):
+                continue
+            targets = getattr(statement, "targets", None) or [getattr(statement, "target", None)]
+            for name in [t.id for t in targets if isinstance(t, ast.Name)]:
+                if name not in focus.wanted:
+                    continue
+                first = made.get(name)
+                if first is None:
+                    made[name] = cell.place(statement.lineno)
+                    continue
+                lines = list(cell.lines)
+                text = lines.pop(statement.lineno - 1)
+                shown = f"line {first.line}" if first.cell == cell.cell.number else first.describe()
+                edit = cell.edit("changed-again-removed", lines, statement.lineno, text)
+                yield replace(edit, facts={"name": name, "first": shown})
+
+
+def _own_statements_of(tree: ast.Module) -> Iterator[ast.stmt]:
+    """A cell's statements in the order they are written, at any depth outside functions."""
+    found: list[ast.stmt] = []
+    stack: list[ast.stmt] = list(reversed(tree.body))
+    while stack:
+        statement = stack.pop()
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        found.append(statement)
+        inner: list[ast.stmt] = []
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(statement, field, None)
+            if isinstance(block, list):
+                inner.extend(s for s in block if isinstance(s, ast.stmt))
+        stack.extend(reversed(inner))
+    return iter(found)
+
+
+def stored_returns(cell: _Cell, program: Program, focus: Focus) -> Iterator[Edit]:
+    """`fill()` on a line of its own, where `fill` ends with `return name` and the name is
+    missing at the top: the value it returns stored under that name."""
+    error = focus.error
+    missing = _MISSING_NAME.search(error.message) if error and error.type == "NameError" else None
+    if missing is None:
+        return
+    name = missing.group(1)
+    returning = {
+        f.name
+        for other in parsed(program)
+        for f in ast.walk(other.tree)
+        if isinstance(f, ast.FunctionDef)
+        and isinstance(f.body[-1], ast.Return)
+        and isinstance(f.body[-1].value, ast.Name)
+        and f.body[-1].value.id == name
+    }
+    for statement in cell.tree.body:
+        value = statement.value if isinstance(statement, ast.Expr) else None
+        if not (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Name)
+            and value.func.id in returning
+            and _one_line(statement)
+        ):
+            continue
+        call = ast.get_source_segment(cell.cell.source, value) or ""
+        line = cell.text(statement.lineno)
+        indent = line[: len(line) - len(line.lstrip())]
+        lines = list(cell.lines)
+        lines[statement.lineno - 1] = f"{indent}{name} = {call}"
+        yield cell.edit(
+            "return-stored",
+            lines,
+            statement.lineno,
+            f"{name} = {call}",
+            cost=1,
+            old=call,
+            new=f"{name} = {call}",
+            name=name,
+            function=value.func.id,
+        )
+
+
 def rebindings(program: Program) -> Iterator[Edit]:
     """A top-level name made again, later, from scratch: the later line removed.
 
@@ -621,25 +846,9 @@ def lookups(cell: _Cell) -> Iterator[Edit]:
                     and node.lineno == node.end_lineno
                 ):
                     continue
-                line = cell.text(node.lineno)
-                raw = line.encode("utf-8")
-                start, end = node.col_offset, node.end_col_offset or node.col_offset
-                written = raw[start:end].decode("utf-8", "replace")
                 for new in (value, f"{table}[{key}]"):
-                    fixed = (raw[:start] + new.encode() + raw[end:]).decode("utf-8", "replace")
-                    lines = list(cell.lines)
-                    lines[node.lineno - 1] = fixed
-                    yield cell.edit(
-                        "value-as-key",
-                        lines,
-                        node.lineno,
-                        fixed,
-                        cost=1,
-                        old=written,
-                        new=new,
-                        key=key,
-                        value=value,
-                        table=table,
+                    yield cell.replaced(
+                        "value-as-key", node, new, key=key, value=value, table=table
                     )
 
 
@@ -717,28 +926,10 @@ def conversions(cell: _Cell) -> Iterator[Edit]:
             and _one_line(node)
         ):
             continue
-        line = cell.text(node.lineno)
         inner = ast.get_source_segment(cell.cell.source, node.args[0])
-        if inner is None or node.col_offset is None or node.end_col_offset is None:
+        if inner is None or node.end_col_offset is None:
             continue
-        # Offsets are in bytes of UTF-8; the learner's line may hold other characters.
-        raw = line.encode("utf-8")
-        fixed = (raw[: node.col_offset] + inner.encode() + raw[node.end_col_offset :]).decode(
-            "utf-8", "replace"
-        )
-        lines = list(cell.lines)
-        lines[node.lineno - 1] = fixed
-        written = raw[node.col_offset : node.end_col_offset].decode("utf-8", "replace")
-        yield cell.edit(
-            "conversion-removed",
-            lines,
-            node.lineno,
-            fixed,
-            cost=1,
-            old=written,
-            new=inner,
-            function=node.func.id,
-        )
+        yield cell.replaced("conversion-removed", node, inner, function=node.func.id)
 
 
 def renames(program: Program, focus: Focus, bound: frozenset[str]) -> Iterator[Edit]:
@@ -785,41 +976,100 @@ def renames(program: Program, focus: Focus, bound: frozenset[str]) -> Iterator[E
             )
 
 
+def _cell_orders(program: Program, late: Late) -> Iterator[Edit]:
+    """The orders that put the cells making a cell's names above it: the plan first."""
+    numbers = sorted([*(c.number or 0 for c in program.cells), *(n for n, _ in program.markdown)])
+    makers = late.cells
+    if late.lines:
+        yield _lines_moved(program, late)
+    late = replace(late, lines=(), texts=())
+    seen = set()
+    for plan in (late, replace(late, down=not late.down)):
+        order = [n for n in numbers if n not in makers] if not plan.down else list(numbers)
+        if plan.down:
+            order.remove(late.cell)
+            order.insert(order.index(makers[-1]) + 1, late.cell)
+        else:
+            at = order.index(late.cell)
+            order[at:at] = list(makers)
+        if tuple(order) in seen or order == numbers:
+            continue
+        seen.add(tuple(order))
+        cells, markdown = _renumbered(program, order)
+        moved = late.cell if plan.down else makers[0]
+        shown = program.cell(moved)
+        text = shown.source.split("\n") if shown else []
+        first = next((n for n, t in enumerate(text, 1) if t.strip()), 1)
+        line = shown.line_text(first).strip() if shown else ""
+        # A cell dragged is one action and changes no line: the size of one token.
+        yield Edit(
+            "cell-moved",
+            1,
+            Location(first, moved),
+            line,
+            line,
+            cells=cells,
+            markdown=markdown,
+            facts={"name": late.makers[0][0], "said": said(plan), "move": move(plan)},
+        )
+
+
+def _lines_moved(program: Program, late: Late) -> Edit:
+    """The lines that make a cell's names, moved from the cell below to the top of it."""
+    maker = late.cells[0]
+    source = program.cell(maker)
+    kept = [t for n, t in enumerate(source.source.split("\n") if source else [], 1)]
+    kept = [t for n, t in enumerate(kept, 1) if n not in late.lines]
+    edited = replace(program, cells=changed(program, maker, kept))
+    user = edited.cell(late.cell)
+    lines = [*late.texts, *(user.source.split("\n") if user else [])]
+    cells = changed(edited, late.cell, lines)
+    first = late.lines[0]
+    return Edit(
+        "cell-moved",
+        1,
+        Location(first, maker),
+        late.texts[0],
+        late.texts[0],
+        cells=cells,
+        markdown=program.markdown,
+        facts={"name": late.makers[0][0], "said": said(late), "move": move(late)},
+    )
+
+
+def _renumbered(
+    program: Program, order: list[int]
+) -> tuple[tuple[Cell, ...], tuple[tuple[int, str], ...]]:
+    """A notebook's cells in a new order, each numbered where it lands."""
+    code = {c.number or 0: c for c in program.cells}
+    text = dict(program.markdown)
+    place = dict(zip(order, sorted(order), strict=True))
+    cells = tuple(replace(code[n], number=place[n]) for n in order if n in code)
+    markdown = tuple((place[n], text[n]) for n in order if n in text)
+    return cells, markdown
+
+
 def cell_moves(program: Program, focus: Focus) -> Iterator[Edit]:
-    """A notebook cell that uses a name before the cell creating it; code in a Markdown cell."""
+    """A notebook cell that uses a name before the cell creating it; code in a Markdown cell.
+
+    For a NameError, the cell that stopped; otherwise every cell that reads a name only
+    a cell below makes (it ran only in the order the learner ran the cells by hand).
+    Each cell moved is numbered where it lands, as the notebook numbers it then, so the
+    checks judge the moved program as the learner will have it.
+    """
     if program.kind != "notebook":
         return
     error = focus.error
     missing = _MISSING_NAME.search(error.message) if error and error.type == "NameError" else None
+    trees_of = [(c.cell.number, c.tree) for c in parsed(program)]
+    sources = {c.number: c.source for c in program.cells if c.number is not None}
+    for late in late_cells(trees_of, sources):
+        if error is not None and (missing is None or late.cell != error.cell):
+            continue
+        if missing is not None and all(n != missing.group(1) for n, _ in late.makers):
+            continue
+        yield from _cell_orders(program, late)
     cells = list(program.cells)
-    if missing and error is not None:
-        name = missing.group(1)
-        here = next((i for i, c in enumerate(cells) if c.number == error.cell), None)
-        for index, later in enumerate(cells):
-            if here is None or index <= here:
-                continue
-            try:
-                tree = trees.parse(later.source)
-            except (SyntaxError, ValueError, MemoryError, RecursionError):
-                continue
-            if any(
-                isinstance(t, ast.Name) and t.id == name
-                for s in tree.body
-                if isinstance(s, ast.Assign)
-                for t in s.targets
-            ):
-                moved = cells[:here] + [later] + [c for c in cells[here:] if c is not later]
-                first = next((n for n, t in enumerate(later.source.split("\n"), 1) if t.strip()), 1)
-                yield Edit(
-                    "cell-moved",
-                    2,
-                    Location(first, later.number),
-                    later.line_text(first).strip(),
-                    later.line_text(first).strip(),
-                    cells=tuple(moved),
-                    markdown=program.markdown,
-                    facts={"name": name, "cell": str(later.number), "above": str(error.cell)},
-                )
     for number, text in program.markdown:
         try:
             tree = trees.parse(text)
@@ -851,6 +1101,7 @@ StatementCorrection = Callable[[Program, Focus, frozenset[str]], Iterator[Edit]]
 def statement_edits(program: Program, focus: Focus, bound: frozenset[str]) -> Iterator[Edit]:
     """Every statement-level correction of the error model on the program."""
     for cell in parsed(program):
+        yield from stored_returns(cell, program, focus)
         if focus.error is None:
             yield from loop_moves(cell)
             yield from branch_answers(cell)
@@ -858,11 +1109,14 @@ def statement_edits(program: Program, focus: Focus, bound: frozenset[str]) -> It
             yield from guards(cell)
             yield from emptying_calls(cell)
         yield from creations(cell, focus, bound)
+        yield from unbound_locals(cell, focus, bound)
+        yield from operands(cell, focus)
         yield from removals(cell, focus)
         yield from functions(cell, program)
         yield from references(cell, program, focus, bound)
         yield from lookups(cell)
     if focus.error is None:
         yield from rebindings(program)
+        yield from changed_again(program, focus)
     yield from renames(program, focus, bound)
     yield from cell_moves(program, focus)

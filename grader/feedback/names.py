@@ -13,6 +13,7 @@ import difflib
 import re
 
 from grader.analysis.source import Node, target_names
+from grader.feedback.order import Late, late_cells, said
 from grader.feedback.scene import Diagnosis, Scene
 from grader.load import Program
 from grader.result import Location
@@ -76,11 +77,15 @@ def created_later(scene: Scene) -> Diagnosis | None:
         return None
     first = min(later, key=lambda a: (a.location.cell or 0, a.location.line)).location
     if here.cell is not None and first.cell is not None and first.cell != here.cell:
-        return "name-error", (
-            f"`{name}` is created in cell {first.cell}, below this one, so it does not "
-            f"exist yet when cell {here.cell} runs. Move that cell above this one, then "
-            "run every cell again from the top (Restart & Run All)."
+        late = next(
+            (
+                late
+                for late in late_cells(scene.source.trees, _sources(scene))
+                if late.cell == here.cell and any(n == name for n, _ in late.makers)
+            ),
+            Late(here.cell, ((name, first.cell),)),
         )
+        return "name-error", said(late)
     if isinstance(scene.statement, ast.Expr) and not scene.loops:
         # A line that only uses the name (a print): it is the one to move, below all
         # the code that makes the name, not the other way round.
@@ -94,6 +99,11 @@ def created_later(scene: Scene) -> Diagnosis | None:
         f"`{name}` is created at {first.describe()}, below this line, and Python runs "
         f"from the top down. Move the line that creates `{name}` {_above(scene, here)}."
     )
+
+
+def _sources(scene: Scene) -> dict[int, str]:
+    """Each notebook cell's text, by number."""
+    return {c.number: c.source for c in scene.program.cells if c.number is not None}
 
 
 def _above(scene: Scene, here: Location) -> str:

@@ -67,7 +67,26 @@ def say_once(result: Result) -> Result:
     said = {fact for s in steps if not s.passed for fact in _KIND_OF.findall(s.message)}
     if said and said & set(_KIND_OF.findall(message)):
         message, location = "", None
+    if _consequence(steps, message):
+        message, location = "", None
     return replace(result, steps=steps, message=message, location=location)
+
+
+# "`load` is [7] (a list)": the kind of a value a failed step said was wrong.
+_KIND_SAID = re.compile(r"\((an? [a-z]+)\)")
+
+
+def _consequence(steps: tuple[StepResult, ...], message: str) -> bool:
+    """Whether the program's type error is about a value of the kind a failed step said.
+
+    "`load` is [7] (a list)" under a step, then "`>=` cannot compare a whole number with
+    a list" below the steps: the error follows from the step's mistake, which its step
+    says where it is; the error said again would be the same fact twice.
+    """
+    if "TypeError" not in message:
+        return False
+    kinds = {kind for s in steps if not s.passed for kind in _KIND_SAID.findall(s.message)}
+    return any(re.search(rf"\b{re.escape(kind)}\b", message) for kind in kinds)
 
 
 _PLACE = re.compile(r"\b(?:line|cell) \d+", re.IGNORECASE)

@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 
 from grader.analysis import trees
-from grader.feedback.corrections import closings, line_edits
+from grader.feedback.corrections import all_closed, closings, line_edits
 from grader.feedback.edits import Edit, Focus, ranked, repeated
 from grader.feedback.moves import statement_edits
 from grader.feedback.scan import bound_names, scan
@@ -37,6 +37,7 @@ def candidates(program: Program, focus: Focus) -> list[Edit]:
         *lines,
         *repeated(lines, program),
         *closings(program, focus),
+        *all_closed(program, focus),
         *statement_edits(program, focus, bound),
         # The generic model last: an edit a correction of its own names is said its way.
         *generic_edits(program, focus, bound),

@@ -13,11 +13,13 @@ make (a repair search is not needed then).
 
 from __future__ import annotations
 
+import ast
 import builtins
 import difflib
 import re
 from collections.abc import Callable, Sequence
 
+from grader.analysis import trees
 from grader.feedback.ending import is_exit
 from grader.feedback.scan import bound_names, scan
 from grader.load import Program
@@ -47,6 +49,15 @@ TYPE_WORDS = {
 def type_words(name: str) -> str:
     """Say what a type is in a beginner's words: 'int' -> 'a whole number'."""
     return TYPE_WORDS.get(name, f"a value of type {name}")
+
+
+def operand_kinds(message: str) -> tuple[str, str] | None:
+    """The two types an operator could not combine, as Python's message names them."""
+    joined = re.search(r'can only concatenate (\w+) \(not "(\w+)"\)', message)
+    if joined:
+        return joined.group(1), joined.group(2)
+    both = re.search(r"unsupported operand type\(s\) for [^:]+: '(\w+)' and '(\w+)'", message)
+    return (both.group(1), both.group(2)) if both else None
 
 
 def plain_words(
@@ -136,6 +147,15 @@ def _unlisted(error: Error, program: Program) -> str:
     local = re.search(r"local variable '(\w+)'", error.message)
     if issubclass(kind, UnboundLocalError) and local:
         name = local.group(1)
+        later = _assigned_below(program, error, name)
+        if later is not None:
+            return (
+                f"`{name}` is assigned at line {later}, inside the same function, and that "
+                f"makes `{name}` the function's own name in all of it: at line {error.line}, "
+                f"before line {later} has run, it has no value yet. Move line {later} above "
+                f"line {error.line}, or remove it if the function should use the `{name}` "
+                "made outside it."
+            )
         return (
             f"`{name}` is assigned somewhere in this function, which makes it the function's "
             "own name, and here it has no value yet. Give the function's new value another "
@@ -143,6 +163,33 @@ def _unlisted(error: Error, program: Program) -> str:
         )
     meaning = next(m for base, m in _MEANINGS if issubclass(kind, base) or base is Exception)
     return f"Python stopped here because {meaning}."
+
+
+def _assigned_below(program: Program, error: Error, name: str) -> int | None:
+    """The first line below an error's, in the function around it, that assigns a name."""
+    cell = program.cell(error.cell)
+    if cell is None or error.line is None:
+        return None
+    try:
+        tree = trees.parse(cell.source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return None
+    used = error.line
+    functions = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and n.lineno < used <= (n.end_lineno or n.lineno)
+    ]
+    if not functions:
+        return None
+    inner = min(functions, key=lambda n: (n.end_lineno or n.lineno) - n.lineno)
+    lines = [
+        n.lineno
+        for n in ast.walk(inner)
+        if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
+    ]
+    return min((line for line in lines if line > used), default=None)
 
 
 def _line(error: Error, program: Program) -> str:
@@ -357,12 +404,16 @@ def _type_error(error: Error, program: Program, execution: Execution) -> Advice:
             False,
         )
     if "unsupported operand type" in message or "can only concatenate" in message:
+        kinds = operand_kinds(message)
+        what = (
+            f"{type_words(kinds[0])} and {type_words(kinds[1])}"
+            if kinds
+            else "two values of kinds that do not go together"
+        )
         return (
             "type-error.operand",
-            (
-                "This line combines two values of kinds that do not go together (a number and "
-                "text, say). Look at how each one got its value."
-            ),
+            f"This line combines {what}, which Python cannot do. Look at how each one got "
+            "its value.",
             False,
         )
     return (

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from grader.analysis.source import Source
 from grader.checks.case import PROGRAM, Case, Verdict
 from grader.checks.judge import judge_all
-from grader.feedback.edits import ORDINARY, Edit, Focus
+from grader.feedback.edits import ORDINARY, WHOLE_PROGRAM, Edit, Focus
 from grader.feedback.ending import is_exit
 from grader.feedback.explain import advice_for, explain, location_of
 from grader.feedback.fixes import describe
@@ -50,19 +50,10 @@ _NOT_REPAIRED = frozenset(
 
 
 # The rule kit's codes for a name the program does not leave at its end (missing, under
-# another name, only inside a function), and the edits that can make one.
+# another name, only inside a function), and the edits that can make one: every edit
+# that reshapes the whole program but the `else:` indented, which makes no name.
 ABSENT = frozenset({"missing", "name", "not-top-level"})
-MAKES_NAMES = frozenset(
-    {
-        "renamed",
-        "function-unwrapped",
-        "call-added",
-        "reference-called",
-        "markdown-cell",
-        "cell-moved",
-        "moved-up",
-    }
-)
+MAKES_NAMES = WHOLE_PROGRAM - {"else-indented"}
 
 
 @dataclass(frozen=True)

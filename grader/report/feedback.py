@@ -128,7 +128,8 @@ def _judged(step: StepResult, output: str) -> StepView:
         return StepView(step.step, step.title, step.status)
     # A step about output shows what was printed as evidence; when nothing was, its
     # message has already said so (nothing printed it, the print never ran).
-    printed, more = printed_lines(output) if shows_output(step) else ([], 0)
+    shown = shows_output(step) and not output_said(step.message, output)
+    printed, more = printed_lines(output) if shown else ([], 0)
     return StepView(
         step.step,
         step.title,
@@ -153,7 +154,7 @@ def step_feedback(step: StepResult, where: bool = True, output: str | None = Non
     lines = [clean(step.message) or "This step did not pass."]
     if where and step.location is not None and not names_place(step.message, step.location):
         lines.append(f"Where: {step.location.describe()}")
-    if output is not None and shows_output(step):
+    if output is not None and shows_output(step) and not output_said(step.message, output):
         shown, more = printed_lines(output)
         if shown:  # nothing printed: the message has said why
             lines.append("What your program printed:")
@@ -188,6 +189,50 @@ def blocked(step: StepResult) -> bool:
 def shows_output(step: StepResult) -> bool:
     """Whether a failed step's feedback shows what the program printed."""
     return not step.passed and step.about_output and not blocked(step)
+
+
+# What a message quotes as printed: "printed `X`" (a few words between allowed, as in
+# "printed with other text on its line: `X`"), or "printed X" unquoted.
+_PRINTED = re.compile(r"\bprinted\b[^.`]*`([^`]+)`|\bprinted ([^\s`]+?)[.,;:]?(?=\s|$)")
+# A quote cut short in a message ends with one of these.
+_CUT = ("…", "...")
+# The shortest start of a printed line a quote cut short must give to stand for it.
+_CUT_AT_LEAST = 12
+
+
+def output_said(message: str, output: str) -> bool:
+    """Whether a step's message already quotes, as printed, everything the program printed.
+
+    A message that says "it printed {}", or quotes the printed line (whole, or its start
+    cut short with an ellipsis), has said it: the printed lines shown again below it
+    would be the same fact twice.
+    """
+    lines = [" ".join(line.split()) for line in clean(output).split("\n") if line.strip()]
+    text = " ".join(clean(message).split())
+    quotes = [quoted or bare for quoted, bare in _PRINTED.findall(text)]
+    # A line long enough not to be there by chance, written out whole, is said too (but
+    # a name alone, which a message names as the variable it is).
+    quotes += [
+        line
+        for line in dict.fromkeys(lines)
+        if len(line) >= _CUT_AT_LEAST and not line.isidentifier()
+        for _ in range(text.count(line))
+    ]
+    # Each quote stands for one line: a line printed twice is said only by two quotes.
+    for line in lines:
+        quote = next((q for q in quotes if _stands_for(q, line)), None)
+        if quote is None:
+            return False
+        quotes.remove(quote)
+    return bool(lines)
+
+
+def _stands_for(quote: str, line: str) -> bool:
+    if quote == line:
+        return True
+    cut = next((c for c in _CUT if quote.endswith(c)), None)
+    start = quote[: -len(cut)] if cut else ""
+    return len(start) >= _CUT_AT_LEAST and line.startswith(start)
 
 
 def printed_lines(output: str) -> tuple[list[str], int]:

@@ -84,9 +84,12 @@ def check(case: Case) -> Verdict:
     if not problems:
         return PASS
     details = "; ".join(text for _, text in problems)
+    # One difference is said whole by its sentence (both sides); the dictionaries side by
+    # side would say it again. Several are easier to see there.
+    pair = f"\nExpected: {show(expected, 200)}\nFound:    {show(value, 200)}"
     return fail(
-        f"`{SYSTEMS}` is not right{' ' + where(at) if at else ''}: {details}.\n"
-        f"Expected: {show(expected, 200)}\nFound:    {show(value, 200)}",
+        f"`{SYSTEMS}` is not right{' ' + where(at) if at else ''}: {details}."
+        + (pair if len(problems) > 1 else ""),
         problems[0][0],
         at,
     )
