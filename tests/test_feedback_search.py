@@ -352,6 +352,29 @@ def test_a_value_typed_in_for_the_name_that_holds_it_is_replaced_by_the_name(
     assert "Hint:" not in text
 
 
+def test_a_number_compared_with_its_own_name_is_not_replaced_by_the_name() -> None:
+    """`assert load == 7` checks the name's value rather than using it: the name in the
+    number's place (`load == load`) would compare a value with itself, so the search
+    offers no such edit, and the report tells what stops the program instead."""
+    name = "assert-that-load-keeps-its-value"
+    exercise = builtin()
+    first = exercise.first_expected()
+    path = submission_of(BEHAVIOURS / name)
+    assert path is not None
+    case = judged(
+        exercise,
+        load(path, shown_as=path.name),
+        exercise.compute_expected(first=first),
+        exercise.variants(first),
+        Sandbox("auto"),
+    )
+    repair = find(case, Sandbox("auto"))
+    assert repair is None or repair.edit.kind != "typed-value"
+    text = " ".join((BEHAVIOURS / name / REPORT).read_text(encoding="utf-8").split())
+    assert "load == load" not in text
+    assert "a False `assert` stops the program: remove it" in text
+
+
 def test_a_name_made_below_a_loop_that_uses_it_is_moved_above_the_loop(tmp_path: Path) -> None:
     """Python stops inside the loop, but the line that makes the name goes above the
     loop, not above the line inside it: the report says so, and doing what it says (the

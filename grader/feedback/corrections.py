@@ -876,6 +876,8 @@ def typed_values(site: Site) -> Iterator[Edit]:
                 continue
             if not _typed_once(site.program, name, typed):
                 continue
+            if _beside_its_name(masked, match, name):
+                continue
             fixed = replace_span(text, match.start(), match.end(), name)
             yield site.edit(
                 "typed-value",
@@ -884,6 +886,18 @@ def typed_values(site: Site) -> Iterator[Edit]:
                 name,
                 facts={"name": name, "at": str(match.start())},
             )
+
+
+def _beside_its_name(masked: str, number: re.Match[str], name: str) -> bool:
+    """Whether the number is the other side of an operation with the name itself.
+
+    `load == 7` checks the name's value rather than using it: the name in the number's
+    place would make both sides the same (`load == load`), which says nothing.
+    """
+    operation = r"(?:[<>!=]=|[<>+\-*/%])"
+    before = re.search(rf"\b{re.escape(name)}\s*{operation}\s*$", masked[: number.start()])
+    after = re.match(rf"\s*{operation}\s*{re.escape(name)}\b", masked[number.end() :])
+    return before is not None or after is not None
 
 
 def _typed_once(program: Program, name: str, number: float) -> bool:
