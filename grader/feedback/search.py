@@ -17,6 +17,7 @@ with the search is a test of the suite, not a cost of every grading).
 from __future__ import annotations
 
 import re
+import threading
 import time
 from dataclasses import dataclass, replace
 
@@ -106,20 +107,72 @@ class Repair:
 
 
 def verify(
-    case: Case, program: Program, sandbox: Sandbox | None, limits: Limits
+    case: Case, program: Program, sandbox: Sandbox | None, limits: Limits, staged: bool = True
 ) -> tuple[tuple[bool, ...], Run]:
     """Run a candidate in the sandbox with the case's variants and judge every step.
 
     The candidate runs as the submission did, in a child process, with the same
     variants; a new Case of it is judged by the exercise's own rules.
+
+    ``staged`` (the default) runs it as written first, alone: most candidates are ruled
+    out there (``_ruled_out``), and come back with that run and its verdicts, having
+    cost one run of the program instead of one per variant. A candidate that is not
+    ruled out runs with every variant, exactly as without ``staged``: whatever the
+    search accepts was judged on every variant.
     """
     variants = [dict(e.overrides) for e in case.run.executions]
+    if staged and len(variants) > 1:
+        first = run(program, variants[:1], limits, sandbox=sandbox)
+        if not first.cleanup:
+            judged = _passed(_candidate(case, program, first))
+            if _ruled_out(case, judged):
+                return judged, first
     ran = run(program, variants, limits, sandbox=sandbox)
-    candidate = Case(case.exercise, program, ran, case.expected, Source(program), case.timeout)
     if ran.cleanup:
-        return tuple(False for _ in verdicts_of(case)), ran
+        return tuple(False for _ in _before(case)), ran
+    return _passed(_candidate(case, program, ran)), ran
+
+
+def _candidate(case: Case, program: Program, ran: Run) -> Case:
+    """A candidate's case: its program and run, judged against the submission's exercise."""
+    return Case(case.exercise, program, ran, case.expected, Source(program), case.timeout)
+
+
+def _passed(candidate: Case) -> tuple[bool, ...]:
+    """Whether each step passed, in step order."""
     judged = verdicts_of(candidate)
-    return tuple(judged[number].passed for number in sorted(judged)), ran
+    return tuple(judged[number].passed for number in sorted(judged))
+
+
+def _ruled_out(case: Case, passed: tuple[bool, ...]) -> bool:
+    """Whether a candidate's verdicts on the program as written alone rule it out as a repair.
+
+    The variants only add reasons to fail (a step checks the program as written, then
+    that the other runs agree), so a step failed on the program as written fails with
+    every variant too. A repair keeps every step that passed, and makes the first step
+    that failed pass; only a program Python could not read may be repaired by an edit
+    that merely gets it further, so with a syntax error only the first rule applies.
+    """
+    before = _before(case)
+    if any(was and not now for was, now in zip(before, passed, strict=True)):
+        return True
+    if any(error.syntax for error in case.run.main.errors):
+        return False
+    first = next((index for index, ok in enumerate(before) if not ok), None)
+    return first is not None and not passed[first]
+
+
+# The verdicts of the submission under search, kept for the next candidate of the same
+# search on this thread (a search verifies its candidates one after another).
+_searched = threading.local()
+
+
+def _before(case: Case) -> tuple[bool, ...]:
+    """Whether each step of the submission itself passed, in step order."""
+    kept = getattr(_searched, "case", None)
+    if kept is None or kept[0] is not case:
+        _searched.case = kept = (case, _passed(case))
+    return kept[1]
 
 
 def verdicts_of(case: Case) -> dict[int, Verdict]:
