@@ -124,13 +124,13 @@ def verify(
     if staged and len(variants) > 1:
         first = run(program, variants[:1], limits, sandbox=sandbox)
         if not first.cleanup:
-            judged = _passed(_candidate(case, program, first))
+            judged = _passed(_judged(_candidate(case, program, first)))
             if _ruled_out(case, judged):
                 return judged, first
     ran = run(program, variants, limits, sandbox=sandbox)
     if ran.cleanup:
         return tuple(False for _ in _before(case)), ran
-    return _passed(_candidate(case, program, ran)), ran
+    return _passed(_judged(_candidate(case, program, ran))), ran
 
 
 def _candidate(case: Case, program: Program, ran: Run) -> Case:
@@ -138,9 +138,8 @@ def _candidate(case: Case, program: Program, ran: Run) -> Case:
     return Case(case.exercise, program, ran, case.expected, Source(program), case.timeout)
 
 
-def _passed(candidate: Case) -> tuple[bool, ...]:
+def _passed(judged: dict[int, Verdict]) -> tuple[bool, ...]:
     """Whether each step passed, in step order."""
-    judged = verdicts_of(candidate)
     return tuple(judged[number].passed for number in sorted(judged))
 
 
@@ -162,25 +161,32 @@ def _ruled_out(case: Case, passed: tuple[bool, ...]) -> bool:
     return first is not None and not passed[first]
 
 
-# The verdicts of the submission under search, kept for the next candidate of the same
-# search on this thread (a search verifies its candidates one after another).
-_searched = threading.local()
-
-
 def _before(case: Case) -> tuple[bool, ...]:
     """Whether each step of the submission itself passed, in step order."""
-    kept = getattr(_searched, "case", None)
-    if kept is None or kept[0] is not case:
-        _searched.case = kept = (case, _passed(case))
-    return kept[1]
+    return _passed(verdicts_of(case))
 
 
 def verdicts_of(case: Case) -> dict[int, Verdict]:
     """Every step's verdict on a case, by step: the one place the search asks for judging.
 
     Judging is the engine's, and outside pytest it is a plain function of a case
-    (``grader.checks.judge.judge_all``: the program, then each step in order).
+    (``grader.checks.judge.judge_all``: the program, then each step in order). The
+    submission under search is judged once: the search asks for its verdicts again
+    (to choose its target, to verify, to word the repair), and gets them as judged.
     """
+    kept = getattr(_searched, "case", None)
+    if kept is None or kept[0] is not case:
+        _searched.case = kept = (case, _judged(case))
+    return dict(kept[1])
+
+
+# The last case whose verdicts the search asked for, with them, on each thread (a
+# search runs on one thread, and asks for its submission's verdicts several times).
+_searched = threading.local()
+
+
+def _judged(case: Case) -> dict[int, Verdict]:
+    """Judge every step of a case (a candidate's is judged once, and not kept)."""
     return {number: v for number, v in judge_all(case).items() if number != PROGRAM}
 
 
