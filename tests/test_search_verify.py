@@ -73,6 +73,18 @@ def test_a_candidate_that_repairs_its_step_runs_every_variant(sandbox: Sandbox) 
     assert staged == full == (True, True, True, True)
 
 
+def test_a_candidate_wrong_only_in_the_variants_runs_every_variant(sandbox: Sandbox) -> None:
+    """`>` for `>=` gives the right answers for the load as written: only the variants
+    show step 3 wrong, so passing the first run is never taken for passing."""
+    case = _case(SUBMISSIONS / "step3-strict-greater.py", sandbox)
+    candidate = _edited(case, "> load", "> load + 0")
+    limits = Limits(timeout=TEST_TIMEOUT)
+    staged, ran = verify(case, candidate, sandbox, limits)
+    assert len(ran.executions) == len(case.run.executions)
+    assert staged == verify(case, candidate, sandbox, limits, staged=False)[0]
+    assert staged[2] is False
+
+
 def test_staging_finds_the_same_repair_for_every_recorded_mistake(
     sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
