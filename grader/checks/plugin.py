@@ -13,8 +13,9 @@ from those same items, as check50's checks read their dependencies; nothing else
 verdict.
 
 An item costs only what it uses: its place is the test's line, known without reading the
-file system; a failed item's report is its verdict's line, not a traceback; and no
-fixture is set up for it. pytest's Python collection is not loaded at all, and collection
+file system (the file's path is worked out once for all items); a failed item's report is
+its verdict's line, not a traceback; a passed stage goes into the JSON report without a
+terminal writer rendering its empty failure text; and no fixture is set up for it. pytest's Python collection is not loaded at all, and collection
 starts at the checks' folder, never listing another.
 
 Submissions arrive as a stream, in order: a later one may still be running in its child
@@ -30,6 +31,7 @@ import io
 import os
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -154,6 +156,18 @@ class CasesPlugin:
             reporter.stats.clear()
 
     @pytest.hookimpl(tryfirst=True)
+    def pytest_json_runtest_stage(self, report: pytest.TestReport) -> dict[str, Any] | None:
+        """A stage with nothing to show, as pytest-json-report writes it, made directly.
+
+        pytest-json-report renders every stage's failure text through a terminal writer
+        of its own, even when there is none (a stage that passed): the same entry, without
+        the writer. A stage with a failure is left to it.
+        """
+        if report.longrepr is not None:
+            return None
+        return {"duration": report.duration, "outcome": report.outcome}
+
+    @pytest.hookimpl(tryfirst=True)
     def pytest_report_teststatus(self, report: pytest.TestReport) -> tuple[str, str, str]:
         """Name each outcome as pytest's terminal does; nothing here is printed."""
         outcome: str = report.outcome
@@ -178,6 +192,8 @@ class Checks(pytest.File):
     """The checks' file: it holds an item per submission and step, made by the plugin."""
 
     cases: CasesPlugin
+    # The file's path as pytest shows it (relative to the root), found once for its items.
+    shown_path: str | None = None
 
     def collect(self) -> Iterator[Check]:
         """The items of every submission of the session."""
@@ -216,6 +232,20 @@ class Check(pytest.Item):
     def reportinfo(self) -> tuple[Path, int, str]:
         """The test's file and line (0-based), and the item's name: read once, never stat'ed."""
         return self.path, self.test.__code__.co_firstlineno - 1, self.name
+
+    @cached_property
+    def location(self) -> tuple[str, int | None, str]:
+        """pytest's location of the item, its file's path worked out once for all items.
+
+        Every item sits in the same file: pytest would make that path absolute again
+        for each of them.
+        """
+        checks = self.parent
+        if not isinstance(checks, Checks):
+            return super().location
+        if checks.shown_path is None:
+            checks.shown_path = super().location[0]
+        return checks.shown_path, self.test.__code__.co_firstlineno - 1, self.name
 
     def repr_failure(
         self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
