@@ -15,8 +15,9 @@ verdict.
 An item costs only what it uses: its place is the test's line, known without reading the
 file system (the file's path is worked out once for all items); a failed item's report is
 its verdict's line, not a traceback; a passed stage goes into the JSON report without a
-terminal writer rendering its empty failure text; and no fixture is set up for it. pytest's Python collection is not loaded at all, and collection
-starts at the checks' folder, never listing another.
+terminal writer rendering its empty failure text; no fixture is set up for it, and no
+terminal reporter writes or keeps its reports. pytest's Python collection is not loaded
+at all, and collection starts at the checks' folder, never listing another.
 
 Submissions arrive as a stream, in order: a later one may still be running in its child
 while an earlier one is judged, and each is let go once its last item has run. The
@@ -71,9 +72,19 @@ class CasesPlugin:
         # The submissions judged completely: the teardown of their last item has run.
         self.judged = 0
 
+    @pytest.hookimpl(trylast=True)
     def pytest_configure(self, config: pytest.Config) -> None:
-        """Declare the step marker, so that --strict-markers accepts it."""
+        """Declare the step marker (for --strict-markers), and let the terminal go.
+
+        The session's output goes to a sink nobody reads: pytest's terminal reporter
+        would still write a line and keep every report of every item for a summary. Its
+        options (--tb among them, which pytest-json-report reads) stay; the reporter
+        itself is let go once it is configured.
+        """
         config.addinivalue_line("markers", "step(number): the exercise step a test grades")
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            config.pluginmanager.unregister(reporter)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_collect_directory(self, path: Path, parent: pytest.Collector) -> Folder | None:
@@ -148,12 +159,6 @@ class CasesPlugin:
         if isinstance(item, Check) and isinstance(nextitem, Check) and nextitem.index == item.index:
             return
         self._current = None
-        # The terminal reporter keeps every report of the session for a summary that
-        # nobody reads here (the session's output goes to a sink): let them go as each
-        # submission is done, or memory grows by kilobytes per submission.
-        reporter = item.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
-            reporter.stats.clear()
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_json_runtest_stage(self, report: pytest.TestReport) -> dict[str, Any] | None:
@@ -320,7 +325,8 @@ def _sealed_environment() -> Iterator[None]:
 # nothing logs or prints, no test is a Python function, asks for a fixture or asserts).
 # unraisableexception alone runs a full garbage collection at exit. (legacypath stays:
 # pytest-json-report reads the session's fspath, which it provides; terminal stays: it
-# reads the --tb option, which the terminal provides.)
+# reads the --tb option, which the terminal provides; its reporter is let go once
+# configured, see CasesPlugin.pytest_configure.)
 UNUSED_PLUGINS = (
     "python",
     "junitxml",
