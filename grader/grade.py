@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import heapq
 import importlib
 import itertools
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from grader.analysis.source import Source
 from grader.checks.case import Case
@@ -125,8 +126,10 @@ def shard(submissions: Sequence[Submission], index: int, count: int) -> list[Sub
 Progress = Callable[[int, int], None]
 
 # Submissions judged by one pytest session: large enough that a session's own cost is
-# small beside its items', small enough that what a session holds stays small.
-CHUNK = 100
+# small beside its items' (about 60 ms, against 5 items a submission), small enough that
+# what is held stays small: the cases of the chunk being judged, and those of the chunk
+# before whose repair search runs beside it.
+CHUNK = 50
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,80 @@ def _run_one(
     return _Ran(position, submission, program, ran)
 
 
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+class Workers(Executor):
+    """The grading's threads: the submissions' own work first, the repair search after.
+
+    What ``submit`` is given (running a submission, the reference) is taken first, in
+    the order given; what ``search`` is given waits until none of it waits. So the
+    repair search of one chunk fills the time the next chunk's runs leave free, and
+    never holds them up by more than the search a thread is already doing; at most
+    ``count`` things run at once, whatever they are.
+    """
+
+    def __init__(self, count: int) -> None:
+        self._ready = threading.Condition()
+        # (rank, order, future, work): a heap, first rank then order.
+        self._waiting: list[tuple[int, int, Future[Any], Callable[[], Any]]] = []
+        self._order = itertools.count()
+        self._closed = False
+        self._threads = [
+            threading.Thread(target=self._work, name=f"grader-worker-{n}", daemon=True)
+            for n in range(count)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def submit(self, fn: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs) -> Future[_T]:
+        """Run this before any search that waits."""
+        return self._put(0, lambda: fn(*args, **kwargs))
+
+    def search(self, fn: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs) -> Future[_T]:
+        """Run this once nothing given to ``submit`` waits."""
+        return self._put(1, lambda: fn(*args, **kwargs))
+
+    def _put(self, rank: int, work: Callable[[], _T]) -> Future[_T]:
+        future: Future[_T] = Future()
+        with self._ready:
+            if self._closed:
+                raise RuntimeError("cannot schedule new futures after shutdown")
+            heapq.heappush(self._waiting, (rank, next(self._order), future, work))
+            self._ready.notify()
+        return future
+
+    def _work(self) -> None:
+        while True:
+            with self._ready:
+                while not self._waiting and not self._closed:
+                    self._ready.wait()
+                if not self._waiting:
+                    return
+                _, _, future, work = heapq.heappop(self._waiting)
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(work())
+                except BaseException as error:  # the caller of result() gets it, as in any pool
+                    future.set_exception(error)
+            # What the work held (a case, a run) goes now, not with the next piece of work.
+            del future, work
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Take no more work; with ``cancel_futures`` drop what waits; with ``wait`` join."""
+        with self._ready:
+            self._closed = True
+            if cancel_futures:
+                for _, _, future, _ in self._waiting:
+                    future.cancel()
+                self._waiting.clear()
+            self._ready.notify_all()
+        if wait:
+            for thread in self._threads:
+                thread.join()
+
+
 class _Runs:
     """The submissions running on the pool, at most ``ahead`` at a time, as they finish.
 
@@ -185,7 +262,7 @@ class _Runs:
 
     def __init__(
         self,
-        pool: ThreadPoolExecutor,
+        pool: Executor,
         start: Callable[[int, Submission], _Ran],
         submissions: Sequence[Submission],
         ahead: int,
@@ -269,7 +346,7 @@ def grade(
     except BaseException:
         setup.release()
         raise
-    pool = ThreadPoolExecutor(max_workers=max(1, options.jobs))
+    pool = Workers(max(1, options.jobs))
     results: list[Result | None] = [None] * len(submissions)
     try:
         # The sandbox's shutdown kills the children in flight: a stop takes effect at
@@ -357,7 +434,7 @@ def _import_quietly(name: str) -> None:
 
 
 def _graded(
-    pool: ThreadPoolExecutor,
+    pool: Workers,
     exercise: Exercise,
     submissions: Sequence[Submission],
     options: Options,
@@ -393,6 +470,8 @@ def _graded(
     positions: list[int] = []
     # The cases of the chunk being judged, by position, for the repair search after it.
     kept: dict[int, Case] = {}
+    # The repair searches of the chunk judged before, by position.
+    searching: dict[int, Future[Repair | None]] = {}
     stream = _cases(exercise, runs, reference.expected, options.timeout, positions, kept)
     for first in range(0, len(submissions), CHUNK):
         count = min(CHUNK, len(submissions) - first)
@@ -415,16 +494,27 @@ def _graded(
             if not stop.is_set():
                 raise RuntimeError(f"the step checks ended after {checked.judged} of {count}")
             return
-        repairs = _repairs(pool, chunk, kept, sandbox, limits) if options.repair else {}
-        for position, found in repairs.items():
-            repair = _repair(found, stop)
-            if repair is not None:
-                from grader.feedback.search import apply
-
-                results[position] = apply(chunk[position], repair)
+        # The searches of the chunk before ran beside this chunk's runs and checks; their
+        # repairs are taken now, so that no more than two chunks' cases are ever held.
+        _apply(searching, results, stop)
+        searching = _repairs(pool, chunk, kept, sandbox, limits) if options.repair else {}
         kept.clear()
+    _apply(searching, results, stop)
     if not stop.is_set():
         reference.expected()  # a reference failing its own steps is said, even with no cases
+
+
+def _apply(
+    searching: Mapping[int, Future[Repair | None]], results: list[Result | None], stop: Stop
+) -> None:
+    """Rewrite each result whose search found a repair (waiting for the searches)."""
+    for position, found in searching.items():
+        repair = _repair(found, stop)
+        result = results[position]
+        if repair is not None and result is not None:
+            from grader.feedback.search import apply
+
+            results[position] = apply(result, repair)
 
 
 def _repair(found: Future[Repair | None], stop: Stop) -> Repair | None:
@@ -445,7 +535,7 @@ def _repair(found: Future[Repair | None], stop: Stop) -> Repair | None:
 
 
 def _repairs(
-    pool: ThreadPoolExecutor,
+    pool: Workers,
     chunk: Mapping[int, Result],
     kept: Mapping[int, Case],
     sandbox: Sandbox,
@@ -457,7 +547,7 @@ def _repairs(
         return {}
     from grader.feedback.search import find
 
-    return {position: pool.submit(find, kept[position], sandbox, limits) for position in failed}
+    return {position: pool.search(find, kept[position], sandbox, limits) for position in failed}
 
 
 def _cases(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from grader.grade import Options, Submission, UsageError, collect, grade, shard
 from grader.report import FORMATS
 from grader.report.json import result_dict
 from grader.result import Report
+from grader.stopping import Stop
 from tests.conftest import SUBMISSIONS, TEST_TIMEOUT
 
 # Correct and wrong scripts and notebooks, and broken ones: a syntax error in a script
@@ -114,6 +116,73 @@ def test_an_endless_loop_does_not_change_the_verdicts_around_it(tmp_path: Path) 
         ("failed", 0, ("timeout",)),
         ("failed", 3, ("step3.strict-greater",)),
     ]
+
+
+def test_chunks_searched_beside_the_next_report_in_order_what_one_chunk_reports(
+    batch: Path, batch_report: Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Judged three at a time, each chunk's repairs searched while the next chunk runs
+    and is judged, the batch given in reverse reports the same results, in its order."""
+    monkeypatch.setattr(grade_module, "CHUNK", 3)
+    given = list(reversed(collect([str(batch)])))
+    report = grade(given, Options(timeout=TEST_TIMEOUT, jobs=2))
+    whole = {r.submission: result_dict(r) for r in batch_report.results}
+    assert [result_dict(r) for r in report.results] == [whole[s.shown] for s in given]
+    # A repair was applied beside a later chunk: a result before the last chunk differs
+    # from the one graded without the search.
+    bare = grade(given, Options(timeout=TEST_TIMEOUT, jobs=2, repair=False)).results
+    changed = [n for n, (a, b) in enumerate(zip(report.results, bare, strict=True)) if a != b]
+    assert changed and changed[0] < len(given) - len(given) % 3
+
+
+def test_a_batch_stopped_while_a_chunk_is_searched_reports_the_chunks_judged_before(
+    batch: Path, batch_report: Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stop while the first chunk's searches run beside the second chunk: the report holds
+    the submissions judged before the stop, in order, marked incomplete, and it comes back."""
+    monkeypatch.setattr(grade_module, "CHUNK", 3)
+    stop = Stop()
+
+    def progress(done: int, total: int) -> None:
+        if done == 5:
+            stop.set()
+
+    given = collect([str(batch)])
+    report = grade(given, Options(timeout=TEST_TIMEOUT, jobs=2), progress=progress, stop=stop)
+    whole = {r.submission: r for r in batch_report.results}
+    assert report.incomplete and report.total == len(given)
+    assert [r.submission for r in report.results] == [s.shown for s in given[:5]]
+    assert [r.status for r in report.results] == [whole[s.shown].status for s in given[:5]]
+
+
+def test_the_workers_take_a_submissions_work_before_a_search_that_waits() -> None:
+    """Work given to ``submit`` goes before work given to ``search`` earlier, if both wait."""
+    workers = grade_module.Workers(1)
+    release = threading.Event()
+    order: list[str] = []
+    try:
+        busy = workers.submit(release.wait)
+        searched = workers.search(order.append, "search")
+        ran = workers.submit(order.append, "run")
+        release.set()
+        for future in (busy, searched, ran):
+            future.result(timeout=30)
+    finally:
+        workers.shutdown()
+    assert order == ["run", "search"]
+
+
+def test_shutting_the_workers_down_drops_what_waits_and_joins_what_runs() -> None:
+    """cancel_futures cancels the waiting work; the running work ends; no thread is left."""
+    workers = grade_module.Workers(1)
+    release = threading.Event()
+    busy = workers.submit(release.wait)
+    waiting = workers.search(lambda: "never")
+    threading.Timer(0.1, release.set).start()
+    workers.shutdown(wait=True, cancel_futures=True)
+    assert (busy.result(timeout=0), waiting.cancelled()) == (True, True)
+    with pytest.raises(RuntimeError):
+        workers.submit(lambda: None)
 
 
 def _submissions(names: list[str]) -> list[Submission]:

@@ -13,9 +13,11 @@ from those same items, as check50's checks read their dependencies; nothing else
 verdict.
 
 An item costs only what it uses: its place is the test's line, known without reading the
-file system; a failed item's report is its verdict's line, not a traceback; and no
-fixture is set up for it. pytest's Python collection is not loaded at all, and collection
-starts at the checks' folder, never listing another.
+file system (the file's path is worked out once for all items); a failed item's report is
+its verdict's line, not a traceback; a passed stage goes into the JSON report without a
+terminal writer rendering its empty failure text; no fixture is set up for it, and no
+terminal reporter writes or keeps its reports. pytest's Python collection is not loaded
+at all, and collection starts at the checks' folder, never listing another.
 
 Submissions arrive as a stream, in order: a later one may still be running in its child
 while an earlier one is judged, and each is let go once its last item has run. The
@@ -30,6 +32,7 @@ import io
 import os
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -69,9 +72,19 @@ class CasesPlugin:
         # The submissions judged completely: the teardown of their last item has run.
         self.judged = 0
 
+    @pytest.hookimpl(trylast=True)
     def pytest_configure(self, config: pytest.Config) -> None:
-        """Declare the step marker, so that --strict-markers accepts it."""
+        """Declare the step marker (for --strict-markers), and let the terminal go.
+
+        The session's output goes to a sink nobody reads: pytest's terminal reporter
+        would still write a line and keep every report of every item for a summary. Its
+        options (--tb among them, which pytest-json-report reads) stay; the reporter
+        itself is let go once it is configured.
+        """
         config.addinivalue_line("markers", "step(number): the exercise step a test grades")
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            config.pluginmanager.unregister(reporter)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_collect_directory(self, path: Path, parent: pytest.Collector) -> Folder | None:
@@ -146,12 +159,18 @@ class CasesPlugin:
         if isinstance(item, Check) and isinstance(nextitem, Check) and nextitem.index == item.index:
             return
         self._current = None
-        # The terminal reporter keeps every report of the session for a summary that
-        # nobody reads here (the session's output goes to a sink): let them go as each
-        # submission is done, or memory grows by kilobytes per submission.
-        reporter = item.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
-            reporter.stats.clear()
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_json_runtest_stage(self, report: pytest.TestReport) -> dict[str, Any] | None:
+        """A stage with nothing to show, as pytest-json-report writes it, made directly.
+
+        pytest-json-report renders every stage's failure text through a terminal writer
+        of its own, even when there is none (a stage that passed): the same entry, without
+        the writer. A stage with a failure is left to it.
+        """
+        if report.longrepr is not None:
+            return None
+        return {"duration": report.duration, "outcome": report.outcome}
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_report_teststatus(self, report: pytest.TestReport) -> tuple[str, str, str]:
@@ -178,6 +197,8 @@ class Checks(pytest.File):
     """The checks' file: it holds an item per submission and step, made by the plugin."""
 
     cases: CasesPlugin
+    # The file's path as pytest shows it (relative to the root), found once for its items.
+    shown_path: str | None = None
 
     def collect(self) -> Iterator[Check]:
         """The items of every submission of the session."""
@@ -216,6 +237,20 @@ class Check(pytest.Item):
     def reportinfo(self) -> tuple[Path, int, str]:
         """The test's file and line (0-based), and the item's name: read once, never stat'ed."""
         return self.path, self.test.__code__.co_firstlineno - 1, self.name
+
+    @cached_property
+    def location(self) -> tuple[str, int | None, str]:
+        """pytest's location of the item, its file's path worked out once for all items.
+
+        Every item sits in the same file: pytest would make that path absolute again
+        for each of them.
+        """
+        checks = self.parent
+        if not isinstance(checks, Checks):
+            return super().location
+        if checks.shown_path is None:
+            checks.shown_path = super().location[0]
+        return checks.shown_path, self.test.__code__.co_firstlineno - 1, self.name
 
     def repr_failure(
         self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
@@ -290,7 +325,8 @@ def _sealed_environment() -> Iterator[None]:
 # nothing logs or prints, no test is a Python function, asks for a fixture or asserts).
 # unraisableexception alone runs a full garbage collection at exit. (legacypath stays:
 # pytest-json-report reads the session's fspath, which it provides; terminal stays: it
-# reads the --tb option, which the terminal provides.)
+# reads the --tb option, which the terminal provides; its reporter is let go once
+# configured, see CasesPlugin.pytest_configure.)
 UNUSED_PLUGINS = (
     "python",
     "junitxml",

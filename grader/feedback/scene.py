@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from grader.analysis.source import Source
 from grader.load import Program
@@ -41,7 +42,8 @@ Rule = Callable[[Scene], "Diagnosis | None"]
 
 
 def scene_of(error: Error, program: Program, execution: Execution) -> Scene:
-    source = Source(program)
+    """Return the scene of an error in a program, from the program's trees."""
+    source = _source_of(program)
     statement: ast.stmt | None = None
     loops: list[ast.For] = []
     if error.line is not None:
@@ -49,6 +51,15 @@ def scene_of(error: Error, program: Program, execution: Execution) -> Scene:
         if tree is not None:
             statement, loops = _statement_at(tree, error.line)
     return Scene(error, program, execution, source, statement, tuple(loops))
+
+
+# A program's errors are explained one after another (the program as written, then each
+# step and variant, then the repair search's candidates, each explained once or more):
+# the program is parsed once for all of them. Programs are immutable, and equal programs
+# have equal trees; the few most recent are kept.
+@lru_cache(maxsize=16)
+def _source_of(program: Program) -> Source:
+    return Source(program)
 
 
 def _statement_at(tree: ast.Module, line: int) -> tuple[ast.stmt | None, list[ast.For]]:

@@ -17,6 +17,7 @@ with the search is a test of the suite, not a cost of every grading).
 from __future__ import annotations
 
 import re
+import threading
 import time
 from dataclasses import dataclass, replace
 
@@ -97,28 +98,86 @@ class Repair:
 
 
 def verify(
-    case: Case, program: Program, sandbox: Sandbox | None, limits: Limits
+    case: Case, program: Program, sandbox: Sandbox | None, limits: Limits, staged: bool = True
 ) -> tuple[tuple[bool, ...], Run]:
     """Run a candidate in the sandbox with the case's variants and judge every step.
 
     The candidate runs as the submission did, in a child process, with the same
     variants; a new Case of it is judged by the exercise's own rules.
+
+    ``staged`` (the default) runs it as written first, alone: most candidates are ruled
+    out there (``_ruled_out``), and come back with that run and its verdicts, having
+    cost one run of the program instead of one per variant. A candidate that is not
+    ruled out runs with every variant, exactly as without ``staged``: whatever the
+    search accepts was judged on every variant.
     """
     variants = [dict(e.overrides) for e in case.run.executions]
+    if staged and len(variants) > 1:
+        first = run(program, variants[:1], limits, sandbox=sandbox)
+        if not first.cleanup:
+            judged = _passed(_judged(_candidate(case, program, first)))
+            if _ruled_out(case, judged):
+                return judged, first
     ran = run(program, variants, limits, sandbox=sandbox)
-    candidate = Case(case.exercise, program, ran, case.expected, Source(program), case.timeout)
     if ran.cleanup:
-        return tuple(False for _ in verdicts_of(case)), ran
-    judged = verdicts_of(candidate)
-    return tuple(judged[number].passed for number in sorted(judged)), ran
+        return tuple(False for _ in _before(case)), ran
+    return _passed(_judged(_candidate(case, program, ran))), ran
+
+
+def _candidate(case: Case, program: Program, ran: Run) -> Case:
+    """A candidate's case: its program and run, judged against the submission's exercise."""
+    return Case(case.exercise, program, ran, case.expected, Source(program), case.timeout)
+
+
+def _passed(judged: dict[int, Verdict]) -> tuple[bool, ...]:
+    """Whether each step passed, in step order."""
+    return tuple(judged[number].passed for number in sorted(judged))
+
+
+def _ruled_out(case: Case, passed: tuple[bool, ...]) -> bool:
+    """Whether a candidate's verdicts on the program as written alone rule it out as a repair.
+
+    The variants only add reasons to fail (a step checks the program as written, then
+    that the other runs agree), so a step failed on the program as written fails with
+    every variant too. A repair keeps every step that passed, and makes the first step
+    that failed pass; only a program Python could not read may be repaired by an edit
+    that merely gets it further, so with a syntax error only the first rule applies.
+    """
+    before = _before(case)
+    if any(was and not now for was, now in zip(before, passed, strict=True)):
+        return True
+    if any(error.syntax for error in case.run.main.errors):
+        return False
+    first = next((index for index, ok in enumerate(before) if not ok), None)
+    return first is not None and not passed[first]
+
+
+def _before(case: Case) -> tuple[bool, ...]:
+    """Whether each step of the submission itself passed, in step order."""
+    return _passed(verdicts_of(case))
 
 
 def verdicts_of(case: Case) -> dict[int, Verdict]:
     """Every step's verdict on a case, by step: the one place the search asks for judging.
 
     Judging is the engine's, and outside pytest it is a plain function of a case
-    (``grader.checks.judge.judge_all``: the program, then each step in order).
+    (``grader.checks.judge.judge_all``: the program, then each step in order). The
+    submission under search is judged once: the search asks for its verdicts again
+    (to choose its target, to verify, to word the repair), and gets them as judged.
     """
+    kept = getattr(_searched, "case", None)
+    if kept is None or kept[0] is not case:
+        _searched.case = kept = (case, _judged(case))
+    return dict(kept[1])
+
+
+# The last case whose verdicts the search asked for, with them, on each thread (a
+# search runs on one thread, and asks for its submission's verdicts several times).
+_searched = threading.local()
+
+
+def _judged(case: Case) -> dict[int, Verdict]:
+    """Judge every step of a case (a candidate's is judged once, and not kept)."""
     return {number: v for number, v in judge_all(case).items() if number != PROGRAM}
 
 

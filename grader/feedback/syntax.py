@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import keyword
 import re
+from functools import lru_cache
 
 from grader.analysis import trees
 from grader.load import Program
@@ -50,6 +51,9 @@ _LITTLE_WORDS = frozenset({
 # fmt: on
 
 
+# A pure function of the line, asked again for the same line (each explanation of the
+# same error, the search's candidates that keep it): each line is read once.
+@lru_cache(maxsize=256)
 def prose_code(line: str) -> str | None:
     """If a line reads as an English sentence, return the code it quotes ('' if none).
 
@@ -87,6 +91,9 @@ def prose_code(line: str) -> str | None:
     return best
 
 
+# The runs of words overlap from one line to the next (and repeat on every asking):
+# each text is parsed once.
+@lru_cache(maxsize=1024)
 def _is_statement(text: str) -> bool:
     try:
         tree = trees.parse(text)
