@@ -138,21 +138,31 @@ def test_chunks_searched_beside_the_next_report_in_order_what_one_chunk_reports(
 def test_a_batch_stopped_while_a_chunk_is_searched_reports_the_chunks_judged_before(
     batch: Path, batch_report: Report, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A stop while the first chunk's searches run beside the second chunk: the report holds
-    the submissions judged before the stop, in order, marked incomplete, and it comes back."""
+    """A stop as the first repair search starts, beside the next chunk: the report holds
+    the submissions judged before the stop (the searched chunk whole), in order, marked
+    incomplete, with the verdicts they get in a whole run, and it comes back."""
+    from grader.feedback import search
+
     monkeypatch.setattr(grade_module, "CHUNK", 3)
     stop = Stop()
+    searched: list[str] = []
+    real_find = search.find
 
-    def progress(done: int, total: int) -> None:
-        if done == 5:
-            stop.set()
+    def find_after_stopping(case, *args, **kwargs):  # type: ignore[no-untyped-def]
+        searched.append(case.program.path)
+        stop.set()
+        return real_find(case, *args, **kwargs)
 
+    monkeypatch.setattr(search, "find", find_after_stopping)
     given = collect([str(batch)])
-    report = grade(given, Options(timeout=TEST_TIMEOUT, jobs=2), progress=progress, stop=stop)
+    report = grade(given, Options(timeout=TEST_TIMEOUT, jobs=2), stop=stop)
     whole = {r.submission: r for r in batch_report.results}
+    shown = [r.submission for r in report.results]
+    assert searched, "no search started"
     assert report.incomplete and report.total == len(given)
-    assert [r.submission for r in report.results] == [s.shown for s in given[:5]]
-    assert [r.status for r in report.results] == [whole[s.shown].status for s in given[:5]]
+    assert set(searched) <= set(shown) and len(shown) < len(given)
+    assert shown == [s.shown for s in given[: len(shown)]]
+    assert [r.status for r in report.results] == [whole[name].status for name in shown]
 
 
 def test_the_workers_take_a_submissions_work_before_a_search_that_waits() -> None:
@@ -175,8 +185,14 @@ def test_the_workers_take_a_submissions_work_before_a_search_that_waits() -> Non
 def test_shutting_the_workers_down_drops_what_waits_and_joins_what_runs() -> None:
     """cancel_futures cancels the waiting work; the running work ends; no thread is left."""
     workers = grade_module.Workers(1)
-    release = threading.Event()
-    busy = workers.submit(release.wait)
+    release, started = threading.Event(), threading.Event()
+
+    def hold() -> bool:
+        started.set()
+        return release.wait()
+
+    busy = workers.submit(hold)
+    assert started.wait(timeout=30)  # running, not waiting: shutdown must let it end
     waiting = workers.search(lambda: "never")
     threading.Timer(0.1, release.set).start()
     workers.shutdown(wait=True, cancel_futures=True)
