@@ -299,11 +299,8 @@ def test_the_json_of_a_repaired_report_carries_the_repair_s_words(tmp_path: Path
     assert "The quotes make" in data["results"][0]["steps"][2]["message"]
 
 
-def one_repair(name: str, tmp_path: Path) -> tuple[Repair, str]:
-    """Judge one recorded mistake, search its repair, and grade the repaired program afresh.
-
-    Returns the repair and the report's text as the learner reads it.
-    """
+def searched(name: str) -> tuple[Program, Repair | None]:
+    """Judge one recorded mistake and search its repair: its program and the repair found."""
     exercise = builtin()
     first = exercise.first_expected()
     path = submission_of(BEHAVIOURS / name)
@@ -316,7 +313,15 @@ def one_repair(name: str, tmp_path: Path) -> tuple[Repair, str]:
         exercise.variants(first),
         Sandbox("auto"),
     )
-    repair = find(case, Sandbox("auto"))
+    return program, find(case, Sandbox("auto"))
+
+
+def one_repair(name: str, tmp_path: Path) -> tuple[Repair, str]:
+    """Judge one recorded mistake, search its repair, and grade the repaired program afresh.
+
+    Returns the repair and the report's text as the learner reads it.
+    """
+    program, repair = searched(name)
     assert repair is not None
     path = written(repair.edit.program(program), tmp_path, name)
     result = grade([Submission(path.name, path)], Options(timeout=10.0)).results[0]
@@ -357,18 +362,7 @@ def test_a_number_compared_with_its_own_name_is_not_replaced_by_the_name() -> No
     number's place (`load == load`) would compare a value with itself, so the search
     offers no such edit, and the report tells what stops the program instead."""
     name = "assert-that-load-keeps-its-value"
-    exercise = builtin()
-    first = exercise.first_expected()
-    path = submission_of(BEHAVIOURS / name)
-    assert path is not None
-    case = judged(
-        exercise,
-        load(path, shown_as=path.name),
-        exercise.compute_expected(first=first),
-        exercise.variants(first),
-        Sandbox("auto"),
-    )
-    repair = find(case, Sandbox("auto"))
+    _, repair = searched(name)
     assert repair is None or repair.edit.kind != "typed-value"
     text = " ".join((BEHAVIOURS / name / REPORT).read_text(encoding="utf-8").split())
     assert "load == load" not in text

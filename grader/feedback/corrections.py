@@ -891,8 +891,8 @@ def typed_values(site: Site) -> Iterator[Edit]:
 def _beside_its_name(masked: str, number: re.Match[str], name: str) -> bool:
     """Whether the number is the other side of an operation with the name itself.
 
-    `load == 7` checks the name's value rather than using it: the name in the number's
-    place would make both sides the same (`load == load`), which says nothing.
+    `limit == 10` checks the name's value rather than using it: the name in the number's
+    place would make both sides the same (`limit == limit`), which says nothing.
     """
     operation = r"(?:[<>!=]=|[<>+\-*/%])"
     before = re.search(rf"\b{re.escape(name)}\s*{operation}\s*$", masked[: number.start()])
