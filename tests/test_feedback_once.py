@@ -116,12 +116,14 @@ def test_a_missing_name_is_said_when_the_error_is_about_another_name() -> None:
 
 
 def test_the_other_cells_that_failed_are_named() -> None:
-    """Not '1 more cell failed': which cells, and what to do."""
+    """Not '1 more cell failed': which cells, which one to fix first, and nothing of
+    running the cells again, which the first cell's explanation says."""
     errors = (Error("NameError", "x", 5, 1), Error("KeyError", "y", 7, 2))
-    assert more_cells(errors) == (
-        "(Cells 5 and 7 stopped with an error as well, often because of this one: fix this "
-        "one first, then run all cells again.)"
+    assert more_cells(errors, 2) == (
+        "(Cells 5 and 7 stopped with an error as well, often because of the error in cell 2: "
+        "fix that one first.)"
     )
+    assert "again" not in more_cells(errors)
 
 
 def test_python_s_words_are_not_said_again_by_the_plain_sentence() -> None:

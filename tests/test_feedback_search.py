@@ -434,3 +434,21 @@ def test_a_cell_that_reads_names_made_below_it_is_moved_and_judged_where_it_land
     assert all(s.status is Status.PASSED for s in result.steps)
     text = " ".join((BEHAVIOURS / name / REPORT).read_text(encoding="utf-8").split())
     assert f"{move}, then run every cell again from the top" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "change"),
+    [
+        ("load-less-than-capacity", "strictness", "write `load <= capacity`."),
+        ("reversed-comparison-and-print-inside-the-loop", "direction", "`capacity >= load`."),
+    ],
+)
+def test_a_comparison_repaired_is_said_once_as_the_comparison_to_write(
+    name: str, kind: str, change: str, tmp_path: Path
+) -> None:
+    """A comparison turned or made strict is the whole change: the report gives the
+    comparison to write once, not the operator, the comparison and the line again."""
+    repair, text = one_repair(name, tmp_path)
+    assert repair.edit.kind == kind
+    assert change in text
+    assert "so the line reads" not in text

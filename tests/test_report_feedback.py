@@ -57,7 +57,8 @@ def test_an_error_a_step_explained_is_not_repeated_by_the_submission() -> None:
 def test_what_the_message_quotes_as_printed_is_not_shown_again() -> None:
     """A message that says what was printed (whole, or its start cut short) is followed
     by no block of the same printed line; one that quotes part of it, or names the
-    printed text without saying it was printed, still is."""
+    printed text without saying it was printed, still is; a word printed is said by
+    "the word x"."""
     said = replace(PRINT, message="`print(d)` at line 4 runs too early, so it printed {}.")
     assert "What your program printed:" not in step_feedback(said, output="{}\n")
     cut = replace(PRINT, message="`print(d.items())` printed `dict_items([('a', 1), ('b…`.")
@@ -68,6 +69,14 @@ def test_what_the_message_quotes_as_printed_is_not_shown_again() -> None:
     assert "What your program printed:" not in step_feedback(labelled, output="R: {}\n")
     shown = replace(PRINT, message="The line printed at line 5 shows `t`: {'a': 1, 'b': 2}.")
     assert "What your program printed:" not in step_feedback(shown, output="{'a': 1, 'b': 2}\n")
+    # A word printed is said as "the word x" or "the text x", bare: the name in backticks
+    # is the variable, not the text.
+    for message in (
+        'The quotes make `"x"` at line 4 the word x itself, not the variable `x`.',
+        "The program printed the text x at line 4: the quotes make it a string.",
+    ):
+        word = replace(PRINT, message=message)
+        assert "What your program printed:" not in step_feedback(word, output="x\n"), message
     for message, output in [
         ("`print(d)` printed {}.", "{}\n{}\n"),  # a second line the message does not say
         ("The word `can_handle_load` is printed, in quotes.", "can_handle_load\n"),

@@ -405,3 +405,24 @@ def test_a_reason_for_waiting_is_said_once() -> None:
         "\n"
     )
     assert lines[3:5] == ["  ○ Step 2: T2 (checked once step 1 passes)", "  ○ Step 3: T3"]
+
+
+def test_code_too_long_for_a_line_of_prose_is_set_on_a_quoted_line() -> None:
+    """In any sentence, at its start, middle or end: the prose keeps to 80 columns, the
+    code is shown whole behind the gutter, and the sentence reads on around it."""
+    code = "{'single_node': False, 'horizontal_scaling': False, 'vertical_scaling': False}"
+    message = (
+        f"`x = {code}` at line 3 writes entries by hand. With `load = 0` it printed "
+        f"`{code}`, but the step asks for it alone, like `{code}`: write `print(x)`."
+    )
+    text = render_result(Result("a.py", Status.FAILED, (_step(message),), max_score=1))
+    lines = text.split("\n")
+    prose = [line for line in lines if not line.lstrip().startswith("| ")]
+    assert max(len(line) for line in prose) <= 80
+    assert [line.strip() for line in lines if line.lstrip().startswith("| ")] == [
+        f"| x = {code}",
+        f"| {code}",
+        f"| {code}",
+    ]
+    assert "      This code at line 3 writes entries by hand. With `load = 0` it printed:" in lines
+    assert "      Write `print(x)`." in lines

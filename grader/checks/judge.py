@@ -135,7 +135,11 @@ def _error_said(case: Case) -> Explanation | None:
         main.errors[0], case.program, main, case.timeout, exercise.advice, names=exercise.names
     )
     if len(main.errors) > 1:
-        said = Explanation(said.code, said.text + "\n" + more_cells(main.errors[1:]), said.location)
+        said = Explanation(
+            said.code,
+            said.text + "\n" + more_cells(main.errors[1:], main.errors[0].cell),
+            said.location,
+        )
     return said
 
 

@@ -54,9 +54,21 @@ def compare_not_store(scene: Scene) -> Diagnosis | None:
     target = source_text(compare.left)
     rest = ast.Compare(compare.comparators[0], compare.ops[1:], compare.comparators[1:])
     value = source_text(compare.comparators[0] if len(compare.ops) == 1 else rest)
+    # The error comes from the comparison reading what was never stored: said as such.
+    read = "the entry" if isinstance(compare.left, ast.Subscript) else "the variable"
+    missing = re.search(r"name '(\w+)' is not defined", scene.error.message)
+    if not (
+        (read == "the entry" and scene.error.type == "KeyError")
+        or (missing is not None and missing.group(1) == target)
+    ):
+        return "compare-not-store", (
+            f"`{source_text(compare)}` compares `{target}` with `{value}` and stores "
+            f"nothing. `==` compares, `=` stores: write `{target} = {value}`."
+        )
     return "compare-not-store", (
-        f"`{source_text(compare)}` compares `{target}` with `{value}` and throws the answer "
-        f"away; it stores nothing. `==` compares, `=` stores: write `{target} = {value}`."
+        f"To compare with `==`, Python first reads {read} `{target}`, which was never "
+        f"stored: hence the {scene.error.type}. `==` compares, `=` stores: write "
+        f"`{target} = {value}`."
     )
 
 
@@ -184,7 +196,7 @@ def not_called(scene: Scene) -> Diagnosis | None:
         if isinstance(candidate, ast.Attribute) and not _is_called(node, candidate):
             written = source_text(candidate)
             return "type-error.not-called", (
-                f"`{written}` names the method without calling it: add the brackets, "
+                f"`{written}` has no brackets, so the method is not called: add them, "
                 f"`{written}()`, to get what it gives back."
             )
     return None

@@ -89,6 +89,27 @@ def how_far(program: Program, stop: Location | None, timed_out: bool = False) ->
     return "Your loop did not run."
 
 
+def never_reached(program: Program, error: Error, place: Location | None) -> bool:
+    """Whether a line comes after the statement an error stopped, so it never ran.
+
+    The first error stops everything after it: in its script or cell, no line after the
+    top-level statement that was running (the whole loop, if it stopped inside one) ran,
+    whatever the source would have done there. A notebook's later cells still run.
+    """
+    if place is None or error.syntax or not error.frames:
+        return False
+    cell_number, line, _ = error.frames[0]
+    cell = program.cell(cell_number)
+    if cell is None or place.cell != cell_number:
+        return False
+    try:
+        tree = trees.parse(cell.source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return False
+    running = next((s for s in tree.body if s.lineno <= line <= (s.end_lineno or s.lineno)), None)
+    return running is not None and place.line > (running.end_lineno or running.lineno)
+
+
 def _for_loops(program: Program) -> list[Location]:
     """Where each for loop of the program starts."""
     found: list[Location] = []

@@ -211,7 +211,8 @@ def explain_syntax(error: Error, program: Program, fix: str | None = None) -> Ex
     if advice:
         text += "\n" + advice
     text += (
-        "\nNothing after a syntax error can run, so fix it first."
+        "\nPython reads the whole file before it runs any of it, so none of your program "
+        "ran: fix this first."
         if program.kind == "script"
         else (f"\nCell {location.cell} could not run; fix it, then run all cells again.")
     )

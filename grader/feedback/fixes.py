@@ -77,21 +77,27 @@ def _strictness(edit: Edit, at: str) -> str:
     fixed = _comparison(edit.after, edit.new)
     if len(edit.new) > len(edit.old):
         why = "is False when the two sides are equal"
-        want = f"To count equal values too, use `{edit.new}`"
+        want = "To count equal values too, write"
     else:
         why = "is also True when the two sides are equal"
-        want = f"To leave equal values out, use `{edit.new}`"
-    return f"`{written}`{at} {why}. {want}: `{fixed}`, so the line reads `{edit.after}`."
+        want = "To leave equal values out, write"
+    # The change said once: the comparison to write, or the line when none is found.
+    if fixed == edit.new:
+        return f"`{written}`{at} {why}. {want}: `{edit.after}`."
+    return f"`{written}`{at} {why}. {want} `{fixed}`."
 
 
 def _direction(edit: Edit, at: str) -> str:
     written = _comparison(edit.before, edit.old)
     fixed = _comparison(edit.after, edit.new)
-    return (
+    asks = (
         f"`{written}`{at} asks whether the left side is {MEANINGS.get(edit.old, edit.old)} "
-        f"the right one: the comparison points the wrong way. Turn it round, `{fixed}`, so "
-        f"the line reads `{edit.after}`."
+        f"the right one: the comparison points the wrong way."
     )
+    # The change said once: the comparison turned round, or the line when none is found.
+    if fixed == edit.new:
+        return f"{asks} Turn it round: `{edit.after}`."
+    return f"{asks} Turn it round: `{fixed}`."
 
 
 def _compare_not_store(edit: Edit, at: str) -> str:
@@ -255,7 +261,7 @@ def _wrong_bracket(edit: Edit, at: str) -> str:
 
 def _missing_call(edit: Edit, at: str) -> str:
     return (
-        f"`{edit.old}`{at} names the method without calling it: add the brackets, "
+        f"`{edit.old}`{at} has no brackets, so the method is not called: add them, "
         f"`{edit.new}`, to get what it gives back. Write `{edit.after}`."
     )
 
@@ -754,8 +760,9 @@ def _other_key(edit: Edit, at: str) -> str:
     first = edit.facts.get("first", "")
     second = edit.facts.get("second", "")
     return (
-        f"`{edit.before}`{at} stores each entry under `{second}`, the value, so the keys are "
-        f"the values. Store it under `{first}`, the key the loop is at: `{edit.after}`."
+        f"`{edit.before}`{at} stores each entry under `{second}`, the value the loop reads "
+        f"from the dictionary, not its key. Store it under `{first}`, the key the loop is "
+        f"at: `{edit.after}`."
     )
 
 

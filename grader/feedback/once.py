@@ -91,28 +91,37 @@ def _consequence(steps: tuple[StepResult, ...], message: str) -> bool:
 
 _PLACE = re.compile(r"\b(?:line|cell) \d+", re.IGNORECASE)
 _CODE = re.compile(r"`[^`\n]+`")
+# A message that gives the very code to add: "Add `print(x)` after the loop".
+_TO_WRITE = re.compile(r"\b(?:Add|Write)\s+`[^`\n]+`")
 
 
 def names_the_change(message: str) -> bool:
-    """Whether a step's message says where the mistake is and quotes the code to write.
+    """Whether a step's message says where the mistake is and quotes the code to write,
+    or gives the code to add (something missing has no place of its own).
 
     Such a message already gives what a step's hint gives (where to start, what to
     write), for this very program: the hint beside it would be the same advice again.
     """
-    return bool(_PLACE.search(message) and _CODE.search(message))
+    return bool(_PLACE.search(message) and _CODE.search(message)) or bool(_TO_WRITE.search(message))
 
 
-def more_cells(errors: tuple[Error, ...]) -> str:
-    """Name the other notebook cells that stopped with an error, after the first one's explanation."""
-    cells = sorted({e.cell for e in errors if e.cell is not None})
+def more_cells(errors: tuple[Error, ...], first: int | None = None) -> str:
+    """Name the other notebook cells that stopped with an error, after the first one's explanation.
+
+    ``first`` is the cell whose error was explained: named, so that the note says which
+    one to fix, whichever step it is read under. Running the cells again is the first
+    explanation's to say, or a matter of course once that cell is fixed: not said twice.
+    """
+    cells = sorted({e.cell for e in errors if e.cell is not None} - {first})
     if not cells:
         count = len(errors)
         return f"({count} more error{'s' if count > 1 else ''} followed; fix this one first.)"
     named = _joined([str(c) for c in cells])
     one = len(cells) == 1
+    cause = f"the error in cell {first}" if first is not None else "this one"
     return (
         f"(Cell{'' if one else 's'} {named} stopped with an error as well, often because of "
-        f"this one: fix this one first, then run all cells again.)"
+        f"{cause}: fix that one first.)"
     )
 
 

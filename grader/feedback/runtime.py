@@ -244,7 +244,7 @@ def _name_error(
     lowered = {k.lower(): k for k in known if k != name}
     close = [
         lowered[k] for k in difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.8)
-    ]
+    ] or [lowered[k] for k in lowered if _swapped(name.lower(), k)][:1]
     if close:
         return "name-error", _which_spelling(name, close[0], program, names), True
     if name in bound_names(program):
@@ -274,6 +274,21 @@ def _name_error(
             "the value you meant."
         ),
         False,
+    )
+
+
+def _swapped(one: str, other: str) -> bool:
+    """Whether two names differ only by two letters side by side typed in the wrong order
+    (`laod`, `load`): the commonest typo, which a ratio of shared letters scores low in
+    a short name."""
+    if len(one) != len(other) or len(one) < 3:
+        return False
+    diff = [i for i, (a, b) in enumerate(zip(one, other, strict=True)) if a != b]
+    return (
+        len(diff) == 2
+        and diff[1] == diff[0] + 1
+        and one[diff[0]] == other[diff[1]]
+        and one[diff[1]] == other[diff[0]]
     )
 
 

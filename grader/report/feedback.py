@@ -78,19 +78,64 @@ class View:
         return f"Progress: {self.score} / {self.max_score} steps{done}"
 
 
+# The room a sentence has on a line of the text report at its default width (80
+# columns), under a step's feedback (six in) and its hanging indent (two more).
+SENTENCE_ROOM = 72
+# A `code span` in a sentence, with what is glued to it (a bracket before, a full stop
+# after): what a line of prose cannot break.
+_GLUED_SPAN = re.compile(r"[^\s`]*`([^`\n]+)`[^\s`]*")
+
+
 def message_lines(text: str) -> tuple[Line, ...]:
     """Split a message into lines: the grader's sentences, and the learner's quoted lines.
 
     A line the message indents is the learner's (their code, a caret); the indent of
-    four that marks it is taken off.
+    four that marks it is taken off. Code a sentence quotes that no line of prose could
+    hold (a long line, a dictionary) is set on a quoted line of its own.
     """
     lines: list[Line] = []
     for line in clean(text).strip("\n").split("\n"):
         if line[:1].isspace():
             lines.append((line[4:] if line.startswith("    ") else line.lstrip(), True))
         elif line.strip():
-            lines.append((line, False))
+            lines.extend(_code_set_apart(line))
     return tuple(lines)
+
+
+def _code_set_apart(sentence: str) -> list[Line]:
+    """A sentence, with each code span too long for a line of prose on a line of its own.
+
+    The sentence is cut around the code: what comes before it leads to it (with a colon
+    where it ends a clause), the code is quoted, and the rest goes on below. Code that
+    opens a sentence is quoted first, and the sentence goes on about "this code".
+    """
+    long = next((m for m in _GLUED_SPAN.finditer(sentence) if len(m.group()) > SENTENCE_ROOM), None)
+    if long is None:
+        return [(sentence, False)]
+    glued = long.group()
+    head = f"{sentence[: long.start()]}{glued[: glued.index('`')]}".rstrip()
+    after = sentence[long.end() :]
+    rest = after.lstrip(" .,;:")
+    closing = glued[glued.rindex("`") + 1 :] + after[: len(after) - len(rest)]
+    ended = any(mark in closing for mark in ".:")
+    out: list[Line] = []
+    if head:
+        lead = head.rsplit(" ", 1)[-1].lower()
+        colon = not head.endswith(":") and lead not in _LEADS_ON
+        out.append((f"{head.rstrip(',;')}:" if colon else head, False))
+    out.append((long.group(1), True))
+    if not head and rest:
+        rest = f"This code {rest}"
+    elif rest and ended:
+        rest = rest[0].upper() + rest[1:]
+    if rest:
+        out.extend(_code_set_apart(rest))
+    return out
+
+
+# Words that lead straight on to the code after them ("with `x = 1` it is..."): the
+# sentence goes on through the quoted line, with no colon before it.
+_LEADS_ON = frozenset({"with", "and", "or", "of", "to", "from", "in", "as", "by", "for"})
 
 
 def view_of(result: Result) -> View:
@@ -194,6 +239,10 @@ def shows_output(step: StepResult) -> bool:
 # What a message quotes as printed: "printed `X`" (a few words between allowed, as in
 # "printed with other text on its line: `X`"), or "printed X" unquoted.
 _PRINTED = re.compile(r"\bprinted\b[^.`]*`([^`]+)`|\bprinted ([^\s`]+?)[.,;:]?(?=\s|$)")
+# What a message quotes as text that is one word: "the word can_handle_load", "the text
+# load". The grader sets names of code in backticks; a bare word after these is the
+# text itself, as a program would print it.
+_WORD = re.compile(r"\b(?:word|text) ([A-Za-z_]\w*)\b(?!`)")
 # A quote cut short in a message ends with one of these.
 _CUT = ("…", "...")
 # The shortest start of a printed line a quote cut short must give to stand for it.
@@ -204,12 +253,13 @@ def output_said(message: str, output: str) -> bool:
     """Whether a step's message already quotes, as printed, everything the program printed.
 
     A message that says "it printed {}", or quotes the printed line (whole, or its start
-    cut short with an ellipsis), has said it: the printed lines shown again below it
-    would be the same fact twice.
+    cut short with an ellipsis, or a word as "the word X"), has said it: the printed
+    lines shown again below it would be the same fact twice.
     """
     lines = [" ".join(line.split()) for line in clean(output).split("\n") if line.strip()]
     text = " ".join(clean(message).split())
     quotes = [quoted or bare for quoted, bare in _PRINTED.findall(text)]
+    quotes += _WORD.findall(text)
     # A line long enough not to be there by chance, written out whole, is said too (but
     # a name alone, which a message names as the variable it is).
     quotes += [

@@ -59,6 +59,8 @@ _ENTRY = re.compile(r"(?<=:) (?=[^{}\n]*\})")
 _CARET = re.compile(r" *[\^~]+ *")
 # The narrowest piece a quoted line is cut into.
 MIN_CODE = 20
+# The reason a step waits, in brackets at the end of its line.
+_REASON = re.compile(r"\([^()]*\)$")
 # A line that opens with a label ("Expected: ", "Found:    ") continues under its value.
 _LABEL = re.compile(r"[A-Z][a-z]*: +(?=\S)")
 
@@ -202,7 +204,9 @@ class _Page:
         else:
             mark = (_MARKS if self.style.unicode else _ASCII_MARKS)[status]
             self.marked[len(self.lines)] = status
-        self.prose(f"{mark} {text}", MARK_INDENT, hang=len(mark) + 1)
+        # Why a step waits, "(checked once step 3 passes)", is read as one: never split.
+        kept = _REASON.sub(lambda m: m.group().replace(" ", _KEEP_TOGETHER), text)
+        self.prose(f"{mark} {kept}", MARK_INDENT, hang=len(mark) + 1)
 
     def text(self) -> str:
         """Return the page, its marks coloured if the style asks for it."""

@@ -65,17 +65,17 @@ def missing_keys(case: Case, value: dict[Any, Any], expected: dict[Any, Any]) ->
     if branch is None:
         return None
     names = ", ".join(show(k) for k in missing)
-    got = (
-        f"it only has {', '.join(show(k) for k in value)}"
+    # Said once: what the dictionary lacks, as what the lone `if` leads to.
+    lacks = (
+        f"{names} get{'s' if len(missing) == 1 else ''} no key in `{RESULT}`"
         if value
-        else "it is empty, as no strategy can handle it"
+        else f"`{RESULT}` is empty, as no strategy can handle the load"
     )
     key = LOOP_TARGETS[0]
     return (
-        f"`{RESULT}` is missing {names}: {got}. The `if` {where(branch.location)} stores "
-        f"an entry only when its condition is true, and has no `else`, so the other "
-        f"strategies get no key. Store the comparison itself for every strategy, "
-        f"`{RESULT}[{key}] = {LOOP_TARGETS[1]} >= {LOAD}`, or add "
+        f"The `if` {where(branch.location)} stores an entry only when its condition is "
+        f"true, and has no `else`, so {lacks}. Store the comparison itself for every "
+        f"strategy, `{RESULT}[{key}] = {LOOP_TARGETS[1]} >= {LOAD}`, or add "
         f"`else: {RESULT}[{key}] = False`."
     )
 

@@ -33,7 +33,7 @@ from grader.exercise import Step
 from grader.exercises.scaling.explanations import missing_keys, other_runs, values_side_by_side
 from grader.exercises.scaling.spec import LOAD, LOOP_TARGETS, RESULT, SYSTEMS, Setting
 from grader.exercises.scaling.written import from_loop, not_from_loop
-from grader.feedback.ending import how_far
+from grader.feedback.ending import how_far, never_reached
 from grader.feedback.explain import where
 from grader.result import Explanation, Location
 from grader.sandbox import Execution
@@ -281,7 +281,7 @@ def _with_stop(case: Case, structure: Verdict) -> Verdict:
     stop = stop_reason(case)
     if stop is None:
         return structure
-    if _stop_first(stop, structure):
+    if _stop_first(stop, structure) or _after_the_stop(case, structure):
         # The loop may sit in code that could not be read or stopped early (a
         # misspelled name): the error is the mistake to fix first.
         lead = (
@@ -291,6 +291,13 @@ def _with_stop(case: Case, structure: Verdict) -> Verdict:
         )
         return fail(f"{lead} {stop.text}", stop.code, stop.location)
     return fail(f"{structure.message}\n{stop.text}", structure.code or "", structure.location)
+
+
+def _after_the_stop(case: Case, structure: Verdict) -> bool:
+    """Whether the loop's mistake is on a line the program never reached: the error that
+    stopped it first is what happened, and the line after it did nothing yet."""
+    errors = case.run.main.errors
+    return bool(errors) and never_reached(case.program, errors[0], structure.location)
 
 
 def _stop_first(stop: Explanation, structure: Verdict) -> bool:
@@ -318,10 +325,14 @@ def _result_problem(
         lone_if = missing_keys(case, value, expected)
         if lone_if is not None:
             return fail(lone_if, "wrong-keys", at)
+        idle = None if value else _idle_loop(case)
+        if idle is not None:
+            return idle
+        keys = f"its keys are {', '.join(show(k) for k in value)}" if value else "it has no keys"
         return fail(
             f"`{RESULT}` should have one key per strategy in `{SYSTEMS}` "
-            f"({', '.join(show(k) for k in expected)}), but its keys are "
-            f"{', '.join(show(k) for k in value) or 'none'}. Use `{LOOP_TARGETS[0]}` as the key.",
+            f"({', '.join(show(k) for k in expected)}), but {keys}. "
+            f"Use `{LOOP_TARGETS[0]}` as the key.",
             "wrong-keys",
             at,
         )
@@ -338,6 +349,31 @@ def _result_problem(
     if not same(value, expected):
         return _wrong_values(case, {Setting(load): value}, at)
     return None
+
+
+def _idle_loop(case: Case) -> Verdict | None:
+    """The loop step 3 asks for is there but stores nothing (its body only `pass`, or a
+    note to finish it): where it is, and the line to write in it."""
+    loop = next((n for n in good_loops(case) if not fills(n, RESULT)), None)
+    if loop is None:
+        return None
+    body = loop.node.body  # type: ignore[attr-defined]
+    fix = f"`{RESULT}[{LOOP_TARGETS[0]}] = {LOOP_TARGETS[1]} >= {LOAD}`"
+    placeholder = next((n for n in body if isinstance(n, ast.Pass)), None)
+    if placeholder is not None and all(isinstance(n, (ast.Pass, ast.Expr)) for n in body):
+        at = Location(placeholder.lineno, loop.location.cell)
+        return fail(
+            f"Your loop {where(loop.location)} does nothing yet: `pass` {where(at)} stores "
+            f"nothing, so `{RESULT}` stays empty. Write in its place {fix}.",
+            "wrong-keys",
+            at,
+        )
+    return fail(
+        f"Your loop {where(loop.location)} stores nothing in `{RESULT}`, so it stays empty. "
+        f"Inside the loop, write {fix}.",
+        "wrong-keys",
+        loop.location,
+    )
 
 
 def _check_other_loads(case: Case, value: Any, at: Location | None) -> Verdict:

@@ -267,9 +267,25 @@ def _before_loop(case: Case, printed: _Printed) -> Verdict | None:
         return None
     return fail(
         f"`print({RESULT})` {where(empty.location)} runs before the loop fills the "
-        "dictionary, so it printed {}. Move it after the loop.",
+        f"dictionary, so it printed {{}}. {_move_after(case, empty.location, loops[0])}",
         "print-before-loop",
         empty.location,
+    )
+
+
+def _move_after(case: Case, place: Location | None, loop: Location) -> str:
+    """Where a print above the loop goes: after it, or, in a notebook, below the loop's
+    cell (the print's own cell, if it holds nothing else), as Jupyter runs the cells from
+    the top."""
+    if place is None or place.cell is None or place.cell == loop.cell:
+        return "Move it after the loop."
+    cell = case.program.cell(place.cell)
+    code = [ln for ln in (cell.source if cell else "").split("\n") if ln.strip()]
+    alone = len([ln for ln in code if not ln.lstrip().startswith("#")]) == 1
+    what = f"cell {place.cell}" if alone else "it to a cell"
+    return (
+        f"Move {what} below cell {loop.cell} (the loop's), then run every cell again from "
+        "the top (Restart & Run All)."
     )
 
 
