@@ -24,7 +24,7 @@ from grader.checks.case import Case
 from grader.exercise import Exercise, builtin
 from grader.feedback.edits import Edit
 from grader.feedback.explain import advice_for
-from grader.feedback.fixes import typed_change
+from grader.feedback.fixes import comparison, typed_change
 from grader.feedback.search import Repair, agrees, find, verdicts_of
 from grader.grade import Options, Submission, grade
 from grader.load import LoadError, Program, load
@@ -163,6 +163,9 @@ WORDS: dict[str, Callable[[Edit], str]] = {
     "typed-value": lambda edit: "`{}` -> `{}`".format(*typed_change(edit)),
     "cell-moved": lambda edit: edit.facts["move"],
     "brackets-closed": lambda edit: edit.facts["places"],
+    # A comparison's whole change is the comparison to write, said once.
+    "strictness": lambda edit: f"`{comparison(edit.after, edit.new)}`",
+    "direction": lambda edit: f"`{comparison(edit.after, edit.new)}`",
 }
 
 

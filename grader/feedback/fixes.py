@@ -49,7 +49,7 @@ def _code_on_its_line(text: str, after: str) -> str:
     return f"{head.rstrip(':')}:\n    {after}"
 
 
-def _comparison(line: str, op: str) -> str:
+def comparison(line: str, op: str) -> str:
     """The comparison around an operator in a line, like `capacity > load`."""
     match = re.search(rf"({_OPERAND})\s*{re.escape(op)}\s*({_OPERAND})", line)
     return match.group(0) if match else op
@@ -73,8 +73,8 @@ def _sign(edit: Edit, at: str) -> str:
 
 
 def _strictness(edit: Edit, at: str) -> str:
-    written = _comparison(edit.before, edit.old)
-    fixed = _comparison(edit.after, edit.new)
+    written = comparison(edit.before, edit.old)
+    fixed = comparison(edit.after, edit.new)
     if len(edit.new) > len(edit.old):
         why = "is False when the two sides are equal"
         want = "To count equal values too, write"
@@ -88,8 +88,8 @@ def _strictness(edit: Edit, at: str) -> str:
 
 
 def _direction(edit: Edit, at: str) -> str:
-    written = _comparison(edit.before, edit.old)
-    fixed = _comparison(edit.after, edit.new)
+    written = comparison(edit.before, edit.old)
+    fixed = comparison(edit.after, edit.new)
     asks = (
         f"`{written}`{at} asks whether the left side is {MEANINGS.get(edit.old, edit.old)} "
         f"the right one: the comparison points the wrong way."
@@ -698,8 +698,8 @@ def _sign_for_equals(edit: Edit, at: str) -> str:
 
 
 def _equality(edit: Edit, at: str) -> str:
-    written = _comparison(edit.before, "==")
-    fixed = _comparison(edit.after, edit.new)
+    written = comparison(edit.before, "==")
+    fixed = comparison(edit.after, edit.new)
     return (
         f"`{written}`{at} is True only when the two sides are exactly equal. To compare "
         f"which one is larger, use `{edit.new}` ({MEANINGS.get(edit.new, '')}): `{fixed}`, so "
