@@ -17,6 +17,7 @@ terms). Each is graded in every tier the suite tests; none may pass.
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ import pytest
 from grader.analysis.outside import CODE
 from grader.grade import Options, Submission, grade
 from grader.result import Result, Status
-from tests.conftest import TIERS
+from tests.conftest import ROOT, TIERS
 
 CORPUS = Path(__file__).resolve().parent / "forging"
 CASES = sorted(CORPUS.glob("*.py"))
@@ -251,3 +252,98 @@ def test_the_capture_records_nothing_handed_on_by_another_class(
     assert result.status is not Status.PASSED
     assert "'horizontal_scaling': True" not in result.output
     assert "another object" in (result.message or "")
+
+
+# -- the settings no program can know ------------------------------------------------------
+
+
+def test_the_drawn_settings_follow_the_secret_and_mix_every_key_s_answers() -> None:
+    """Another secret draws other settings; in every draw, each strategy can handle the
+    load in some drawn setting and not in another, so no answer fixed per strategy
+    passes, and no drawn value is one a table of the fixed settings holds."""
+    from grader.exercises.scaling.spec import DRAWN, drawn_settings
+
+    systems, load = {"single_node": 1, "horizontal_scaling": 5, "vertical_scaling": 2}, 7
+    draws = [drawn_settings(systems, load, bytes([seed]) * 32) for seed in range(40)]
+    assert len({draw for draw in draws}) == len(draws)
+    for draw in draws:
+        assert len(draw) == DRAWN and all(setting.drawn for setting in draw)
+        for name in systems:
+            answers = {dict(s.systems or ())[name] >= s.load for s in draw}
+            assert answers == {True, False}, draw
+        assert all(s.load > max(systems.values()) + 1 for s in draw)
+        assert "drawn at random" in draw[0].describe()
+        assert str(draw[0].load) not in draw[0].describe()
+
+
+def test_every_program_runs_with_the_drawn_settings_and_their_answers_come_from_the_reference() -> (
+    None
+):
+    """The drawn settings are variants like the others, after them, and the reference's
+    run gives their expected values."""
+    from grader.exercise import builtin
+
+    expected = builtin().compute_expected()
+    variants = builtin().variants(expected)
+    drawn = [v for v in variants if expected.is_drawn(v)]
+    assert len(drawn) == len(expected.drawn) > 0
+    assert variants[-len(drawn) :] == drawn
+    for setting in expected.drawn:
+        capacities = dict(setting.systems or ())
+        assert expected.results[setting] == {k: c >= setting.load for k, c in capacities.items()}
+
+
+def test_the_secret_is_kept_once_and_private() -> None:
+    """The secret is made once beside the reference's entries, readable by its owner only,
+    and every grading of the installation reads the same."""
+    import os
+    import stat
+
+    from grader.checks import expected
+
+    path = expected.folder()
+    assert path is not None
+    kept = path.parent / "secret"
+    assert kept.read_bytes() == expected.secret()
+    assert stat.S_IMODE(os.stat(kept).st_mode) == 0o600
+    assert len(expected.secret()) == expected.SECRET_BYTES
+
+
+READ_THE_SECRET = """\
+found = []
+for path in ({paths}):
+    try:
+        found.append(open(path, 'rb').read().hex())
+    except OSError as error:
+        found.append(type(error).__name__)
+print(found)
+"""
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_no_program_reads_the_secret_or_the_reference_s_results(tmp_path: Path, tier: str) -> None:
+    """Even with the allowlist off, a program that knows where the secret and the
+    reference's entries are reads neither: the sandbox hides the folder."""
+    from dataclasses import replace
+
+    from grader.analysis.allowlist import UNRESTRICTED
+    from grader.checks import expected
+    from grader.exercise import builtin
+
+    correct = ROOT / "submissions" / "correct-script.py"
+    grade([Submission(correct.name, correct)], Options(timeout=TIMEOUT, sandbox=tier))
+    where = expected.folder()
+    assert where is not None and (where.parent / "secret").is_file()
+    paths = [str(where.parent / "secret"), *map(str, where.iterdir())]
+    assert len(paths) > 1
+    path = tmp_path / "read-the-secret.py"
+    path.write_text(READ_THE_SECRET.format(paths=", ".join(map(repr, paths))), encoding="utf-8")
+    report = grade(
+        [Submission(path.name, path)],
+        Options(timeout=TIMEOUT, sandbox=tier),
+        exercise=replace(builtin(), allowlist=UNRESTRICTED),
+    )
+    output = report.results[0].output
+    assert output.startswith("["), report.results[0].message
+    assert expected.secret().hex() not in output
+    assert all(found.endswith("Error") for found in ast.literal_eval(output)), output
