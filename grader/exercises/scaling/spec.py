@@ -7,7 +7,6 @@ Expected values are not written here: they come from running the reference solut
 from __future__ import annotations
 
 import hashlib
-import itertools
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -125,7 +124,7 @@ class Expected:
 
 
 # How many settings are drawn at random: each costs every submission one more run.
-DRAWN = 3
+DRAWN = 2
 # The loads they are drawn from: far beyond what a table of answers could hold.
 DRAWN_LOADS = (100, 9_999)
 
@@ -136,27 +135,27 @@ def drawn_settings(systems: dict[Any, Any], load: int, key: bytes) -> tuple[Sett
     The fixed settings are predictable, so a program could hold the answer for each of
     them and compare nothing. These are drawn from the installation's secret, which the
     sandbox hides: a program sees their values only while it runs, and must compute its
-    answer from them. Each key's answers across the drawn settings are neither all True
-    nor all False, so no answer fixed per key passes; a True is an equal capacity or a
-    larger one, a False a smaller one.
+    answer from them. Each strategy's answer is True or False at random (True: a
+    capacity equal to the load or larger, False: a smaller one), and no two drawn
+    settings have the same answers, so a program whose answers do not follow the
+    drawn values (a guess by name, a dictionary typed in) fails at least one of them.
     """
     if len(systems) < 2 or any(type(c) is not int for c in systems.values()):
         return ()
     seed = hashlib.sha256(key + repr((sorted(map(repr, systems.items())), load)).encode())
     chooser = random.Random(seed.digest())
-    mixed = [p for p in itertools.product((True, False), repeat=DRAWN) if len(set(p)) > 1]
-    answers = {name: chooser.choice(mixed) for name in systems}
+    answers: list[tuple[bool, ...]] = []
+    while len(answers) < DRAWN:
+        drawn = tuple(chooser.random() < 0.5 for _ in systems)
+        if drawn not in answers:
+            answers.append(drawn)
     settings = []
-    for index in range(DRAWN):
+    for answer in answers:
         drawn_load = chooser.randint(*DRAWN_LOADS)
+        larger = (drawn_load, chooser.randint(drawn_load + 1, 2 * drawn_load))
         capacities = tuple(
-            (
-                name,
-                (chooser.choice((drawn_load, chooser.randint(drawn_load + 1, 2 * drawn_load))))
-                if answers[name][index]
-                else chooser.randint(1, drawn_load - 1),
-            )
-            for name in systems
+            (name, chooser.choice(larger) if handles else chooser.randint(1, drawn_load - 1))
+            for name, handles in zip(systems, answer, strict=True)
         )
         settings.append(Setting(drawn_load, capacities, drawn=True))
     return tuple(settings)
