@@ -8,15 +8,22 @@ module table reached through an expression, pkgutil.resolve_name, the print capt
 state written, a function made from compiled text, class patterns that read attributes
 by name (``case object(__traceback__=tb)``), format strings built at run time, the
 instrumentation's helpers shadowed by a name the program binds (a function, a parameter,
-an import alias), the print capture given another class, and new attacks in the same
-spirit.
-Its first line says "flagged" (the allowlist names it, from the source or while it
+an import alias), the print capture given another class; a table of answers for every
+setting a program is run with, which the settings drawn at random from the
+installation's secret defeat; a program's own classes standing in for the dictionary or
+for print; runs stopped, timed out or broken on purpose where the answer is not known;
+report lines, workflow commands and escape sequences in a program's output, errors and
+keys; notebooks whose stored outputs, raw cells, magics or metadata claim the work; and
+new attacks in the same spirit.
+Its first line (a notebook's first cell) says "flagged" (the allowlist names it, from the source or while it
 runs, and every step carries the review code) or "never passes" (it fails on its own
 terms). Each is graded in every tier the suite tests; none may pass.
 """
 
 from __future__ import annotations
 
+import ast
+import json
 from pathlib import Path
 
 import pytest
@@ -24,16 +31,24 @@ import pytest
 from grader.analysis.outside import CODE
 from grader.grade import Options, Submission, grade
 from grader.result import Result, Status
-from tests.conftest import TIERS
+from tests.conftest import ROOT, TIERS
 
 CORPUS = Path(__file__).resolve().parent / "forging"
-CASES = sorted(CORPUS.glob("*.py"))
+CASES = sorted([*CORPUS.glob("*.py"), *CORPUS.glob("*.ipynb")])
 TIMEOUT = 2.0
+
+
+def header(case: Path) -> str:
+    """What a case says it expects: a script's first line, a notebook's first cell."""
+    if case.suffix == ".ipynb":
+        first = json.loads(case.read_text(encoding="utf-8"))["cells"][0]["source"]
+        return "# " + "".join(first)
+    return case.read_text(encoding="utf-8")
 
 
 def flagged(case: Path) -> bool:
     """Whether a case says the allowlist must name it."""
-    return case.read_text(encoding="utf-8").startswith("# flagged")
+    return header(case).startswith("# flagged")
 
 
 @pytest.fixture(scope="module", params=TIERS)
@@ -64,10 +79,14 @@ def test_the_corpus_covers_every_class_of_forgery() -> None:
         "class-pattern",
         "format-string-built",
         "helper-name-taken",
+        "table-of-answers",
+        "report-lines",
+        "notebook",
     ):
         assert any(part in name for name in names), part
     for case in CASES:
-        assert case.read_text(encoding="utf-8").startswith(("# flagged", "# never passes"))
+        assert header(case).startswith(("# flagged", "# never passes")), case.name
+    assert any(case.suffix == ".ipynb" for case in CASES)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
@@ -75,6 +94,26 @@ def test_no_forgery_passes(case: Path, graded: dict[str, Result]) -> None:
     """Whatever it does, the program is not graded as passed."""
     result = graded[case.name]
     assert result.status is not Status.PASSED, result.steps
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_no_forgery_reads_as_passed_in_the_text_report(
+    case: Path, graded: dict[str, Result]
+) -> None:
+    """Whatever text the program puts in its output, errors, keys or names, the report's
+    own lines (a step's mark, the progress) are the grader's: a learner's text is always
+    indented under a step, or quoted, never where a step's mark stands."""
+    from grader.report.text import render_result
+
+    text = render_result(graded[case.name])
+    lines = text.splitlines()
+    passed = sum(step.status is Status.PASSED for step in graded[case.name].steps)
+    own = [line for line in lines[1:] if line.startswith("  ") and line[2:3] != " "]
+    progress = [line for line in own if line.startswith("  Progress:")]
+    assert len(progress) == 1 and progress[0].startswith(f"  Progress: {passed} / 4 "), text
+    assert sum(line.startswith("  \u2713 Step") for line in own) == passed, text
+    assert len(own) == len(graded[case.name].steps) + 1, text
+    assert not any(line.startswith("::") or "\x1b" in line for line in lines), text
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if flagged(c)], ids=lambda c: c.stem)
@@ -251,3 +290,112 @@ def test_the_capture_records_nothing_handed_on_by_another_class(
     assert result.status is not Status.PASSED
     assert "'horizontal_scaling': True" not in result.output
     assert "another object" in (result.message or "")
+
+
+# -- the settings no program can know ------------------------------------------------------
+
+
+def test_the_drawn_settings_follow_the_secret_and_no_two_have_the_same_answers() -> None:
+    """Another secret draws other settings; in every draw, no two drawn settings have
+    the same answers, so answers that do not follow the drawn values fail one of them,
+    and no drawn value is one a table of the fixed settings holds."""
+    from grader.exercises.scaling.spec import DRAWN, drawn_settings
+
+    systems, load = {"single_node": 1, "horizontal_scaling": 5, "vertical_scaling": 2}, 7
+    draws = [drawn_settings(systems, load, bytes([seed]) * 32) for seed in range(40)]
+    assert len(set(draws)) == len(draws)
+    for draw in draws:
+        assert len(draw) == DRAWN >= 2 and all(setting.drawn for setting in draw)
+        answers = {tuple(c >= s.load for _, c in s.systems or ()) for s in draw}
+        assert len(answers) == DRAWN, draw
+        assert all(s.load > max(systems.values()) + 1 for s in draw)
+        assert "drawn at random" in draw[0].describe()
+        assert str(draw[0].load) not in draw[0].describe()
+
+
+def test_every_program_runs_with_the_drawn_settings_and_their_answers_come_from_the_reference() -> (
+    None
+):
+    """The drawn settings are variants like the others, after them, and the reference's
+    run gives their expected values."""
+    from grader.exercise import builtin
+
+    expected = builtin().compute_expected()
+    variants = builtin().variants(expected)
+    drawn = [v for v in variants if expected.is_drawn(v)]
+    assert len(drawn) == len(expected.drawn) > 0
+    assert variants[-len(drawn) :] == drawn
+    for setting in expected.drawn:
+        capacities = dict(setting.systems or ())
+        assert expected.results[setting] == {k: c >= setting.load for k, c in capacities.items()}
+
+
+def test_the_secret_is_kept_once_and_private() -> None:
+    """The secret is made once beside the reference's entries, readable by its owner only,
+    and every grading of the installation reads the same."""
+    import os
+    import stat
+
+    from grader.checks import expected
+
+    path = expected.folder()
+    assert path is not None
+    kept = path.parent / "secret"
+    assert kept.read_bytes() == expected.secret()
+    assert stat.S_IMODE(os.stat(kept).st_mode) == 0o600
+    assert len(expected.secret()) == expected.SECRET_BYTES
+
+
+READ_THE_SECRET = """\
+found = []
+for path in ({paths}):
+    try:
+        found.append(open(path, 'rb').read().hex())
+    except OSError as error:
+        found.append(type(error).__name__)
+print(found)
+"""
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_no_program_reads_the_secret_or_the_reference_s_results(tmp_path: Path, tier: str) -> None:
+    """Even with the allowlist off, a program that knows where the secret and the
+    reference's entries are reads neither: the sandbox hides the folder."""
+    from dataclasses import replace
+
+    from grader.analysis.allowlist import UNRESTRICTED
+    from grader.checks import expected
+    from grader.exercise import builtin
+
+    correct = ROOT / "submissions" / "correct-script.py"
+    grade([Submission(correct.name, correct)], Options(timeout=TIMEOUT, sandbox=tier))
+    where = expected.folder()
+    assert where is not None and (where.parent / "secret").is_file()
+    paths = [str(where.parent / "secret"), *map(str, where.iterdir())]
+    assert len(paths) > 1
+    path = tmp_path / "read-the-secret.py"
+    path.write_text(READ_THE_SECRET.format(paths=", ".join(map(repr, paths))), encoding="utf-8")
+    report = grade(
+        [Submission(path.name, path)],
+        Options(timeout=TIMEOUT, sandbox=tier),
+        exercise=replace(builtin(), allowlist=UNRESTRICTED),
+    )
+    output = report.results[0].output
+    assert output.startswith("["), report.results[0].message
+    assert expected.secret().hex() not in output
+    assert all(found.endswith("Error") for found in ast.literal_eval(output)), output
+
+
+def test_no_report_shows_a_drawn_setting_s_values(graded: dict[str, Result]) -> None:
+    """A program that sends the values it ran with out of every drawn run, in its output,
+    a key and an error, finds none of them in any report format: only the fixed settings'
+    values are ever shown."""
+    from grader.report import FORMATS
+
+    case = CORPUS / "drawn-values-sent-out-in-every-way.py"
+    result = graded[case.name]
+    assert result.steps[2].code == "step3.fails-other-load"
+    assert "drawn at random" in result.steps[2].message
+    report = grade([Submission(case.name, case)], Options(timeout=TIMEOUT))
+    for name, render in FORMATS.items():
+        assert "SEEN" not in render(report), name

@@ -16,6 +16,12 @@ exactly a run is ignored and made again; where nothing can be written, nothing i
 (Learner code never runs as the user in the process and bwrap tiers, so it cannot
 change an entry; in the portable tier it runs as the user and could change any of the
 user's files, this folder included: see SECURITY.md.)
+
+Beside the entries lies the installation's secret: random bytes made once, which an
+exercise draws some of its variants from (``secret()``). No program can know them: the
+sandbox hides this folder, so the settings drawn from it, and the reference's results
+for them, stay outside every program's reach, and a table of answers cannot cover them.
+The secret is part of every entry's key, so a new secret is a new entry.
 """
 
 from __future__ import annotations
@@ -121,7 +127,8 @@ def key(exercise: Exercise) -> str:
     """Return the key of an exercise's entry: a digest of everything its run depends on."""
     digest = hashlib.sha256()
     facts = _described(exercise)
-    for part in (f"{FORMAT}", grader.__version__, sys.version, _engine_digest(), facts):
+    drawn = hashlib.sha256(secret()).hexdigest()
+    for part in (f"{FORMAT}", grader.__version__, sys.version, _engine_digest(), facts, drawn):
         digest.update(part.encode() + b"\0")
     for path in [*_exercise_files(exercise), *_files(exercise.reference)]:
         digest.update(str(path.name).encode() + b"\0" + path.read_bytes() + b"\0")
@@ -293,6 +300,58 @@ def write(path: Path, ran: Run) -> None:
             raise
     except (OSError, TypeError, ValueError):
         return
+
+
+# -- the installation's secret ------------------------------------------------------------
+
+SECRET_BYTES = 32
+
+
+@functools.lru_cache(maxsize=1)
+def secret() -> bytes:
+    """Return the installation's secret, made once beside the entries and kept there.
+
+    Where it cannot be kept, or the file is not the user's own and private, a secret of
+    this process's own is drawn instead: nothing is then shared between gradings, so
+    their entries are not either.
+    """
+    where = folder()
+    if where is not None:
+        kept = _kept_secret(where.parent / "secret")
+        if kept is not None:
+            return kept
+    return os.urandom(SECRET_BYTES)
+
+
+def _kept_secret(path: Path) -> bytes | None:
+    """Read the secret at path, or make it there; None when neither can be done safely."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _own_and_private(os.lstat(path.parent)):
+            return None
+        if not os.path.lexists(path):
+            # Written whole under another name, then linked: a reader sees all or nothing,
+            # and of two graders making it at once, the first link wins for both.
+            made, partial = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".partial")
+            try:
+                with os.fdopen(made, "wb") as stream:
+                    stream.write(os.urandom(SECRET_BYTES))
+                with contextlib.suppress(FileExistsError):
+                    os.link(partial, path)
+            finally:
+                os.unlink(partial)
+        descriptor = os.open(path, flags)
+        with os.fdopen(descriptor, "rb") as stream:
+            status = os.fstat(stream.fileno())
+            if not stat.S_ISREG(status.st_mode) or not _own_and_private(status):
+                return None
+            if status.st_mode & (stat.S_IRGRP | stat.S_IROTH):
+                return None
+            kept = stream.read(SECRET_BYTES + 1)
+    except OSError:
+        return None
+    return kept if len(kept) == SECRET_BYTES else None
 
 
 # -- the reference of one grading -------------------------------------------------------------

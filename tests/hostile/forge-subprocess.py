@@ -1,4 +1,4 @@
-# expect: status=error score=0 code=abrupt-exit|integrity
+# expect: status=error score=0 code=abrupt-exit|garbled-answer|integrity
 # Never prints, finds its answer pipe by scanning descriptors, has a program it starts write a made-up answer there (subprocess with stdout=fd, pass_fds), then leaves with os._exit(0).
 import json
 import os

@@ -6,11 +6,14 @@ Expected values are not written here: they come from running the reference solut
 
 from __future__ import annotations
 
+import hashlib
+import random
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grader.checks.expected import secret
 from grader.exercise import ReferenceError_
 from grader.sandbox import Execution, Run
 from grader.sandbox.values import decode, show
@@ -41,6 +44,8 @@ class Setting:
     load: int
     # The capacities in place of the program's own, as (key, capacity) pairs; None: its own.
     systems: tuple[tuple[Any, Any], ...] | None = None
+    # Drawn at random from the installation's secret: its values are never shown.
+    drawn: bool = field(default=False, compare=False)
 
     def overrides(self, written_load: int) -> dict[str, Any]:
         """Return the names this setting overrides in a program whose load is written_load."""
@@ -50,7 +55,10 @@ class Setting:
         return chosen
 
     def describe(self) -> str:
-        """Say what the setting changes, the way a learner would write it."""
+        """Say what the setting changes, the way a learner would write it; a drawn one
+        without its values, which the program must not learn from a report."""
+        if self.drawn:
+            return f"other capacities in `{SYSTEMS}` and another `{LOAD}`, drawn at random"
         if self.systems is None:
             return f"`{LOAD} = {self.load}`"
         return f"`{SYSTEMS} = {show(dict(self.systems), 200)}` and `{LOAD} = {self.load}`"
@@ -66,6 +74,8 @@ class Expected:
     results: Mapping[Setting, dict[Any, Any]]
     # setting -> the lines the reference printed when run that way.
     printed: Mapping[Setting, tuple[str, ...]]
+    # The settings drawn from the installation's secret (see drawn_settings).
+    drawn: tuple[Setting, ...] = ()
 
     @property
     def result(self) -> dict[Any, Any]:
@@ -75,15 +85,21 @@ class Expected:
     def setting(self, overrides: Mapping[str, Any]) -> Setting:
         """Return the setting a run with these overrides was made with."""
         systems = overrides.get(SYSTEMS)
-        return Setting(
+        setting = Setting(
             overrides.get(LOAD, self.load),
             None if type(systems) is not dict else tuple(systems.items()),
         )
+        return next((drawn for drawn in self.drawn if drawn == setting), setting)
+
+    def is_drawn(self, overrides: Mapping[str, Any]) -> bool:
+        """Whether a run with these overrides was one of the drawn settings."""
+        return self.setting(overrides).drawn
 
     def variants(self) -> list[dict[str, Any]]:
-        """Return the program's variants: as written first, then other loads and capacities."""
+        """Return the program's variants: as written first, then other loads and capacities,
+        then the settings drawn at random."""
         settings = [Setting(other) for other in self.other_loads()] + self.other_systems()
-        return [{}] + [s.overrides(self.load) for s in settings]
+        return [{}] + [s.overrides(self.load) for s in [*settings, *self.drawn]]
 
     def other_loads(self) -> list[int]:
         """Loads that tell a computed result from a written one, and >= from >."""
@@ -107,6 +123,44 @@ class Expected:
         return [Setting(self.load, tuple((k, capacity[k]) for k in self.systems))]
 
 
+# How many settings are drawn at random: each costs every submission one more run.
+DRAWN = 2
+# The loads they are drawn from: far beyond what a table of answers could hold.
+DRAWN_LOADS = (100, 9_999)
+
+
+def drawn_settings(systems: dict[Any, Any], load: int, key: bytes) -> tuple[Setting, ...]:
+    """Draw settings no program can know: capacities and loads chosen from a secret key.
+
+    The fixed settings are predictable, so a program could hold the answer for each of
+    them and compare nothing. These are drawn from the installation's secret, which the
+    sandbox hides: a program sees their values only while it runs, and must compute its
+    answer from them. Each strategy's answer is True or False at random (True: a
+    capacity equal to the load or larger, False: a smaller one), and no two drawn
+    settings have the same answers, so a program whose answers do not follow the
+    drawn values (a guess by name, a dictionary typed in) fails at least one of them.
+    """
+    if len(systems) < 2 or any(type(c) is not int for c in systems.values()):
+        return ()
+    seed = hashlib.sha256(key + repr((sorted(map(repr, systems.items())), load)).encode())
+    chooser = random.Random(seed.digest())
+    answers: list[tuple[bool, ...]] = []
+    while len(answers) < DRAWN:
+        drawn = tuple(chooser.random() < 0.5 for _ in systems)
+        if drawn not in answers:
+            answers.append(drawn)
+    settings = []
+    for answer in answers:
+        drawn_load = chooser.randint(*DRAWN_LOADS)
+        larger = (drawn_load, chooser.randint(drawn_load + 1, 2 * drawn_load))
+        capacities = tuple(
+            (name, chooser.choice(larger) if handles else chooser.randint(1, drawn_load - 1))
+            for name, handles in zip(systems, answer, strict=True)
+        )
+        settings.append(Setting(drawn_load, capacities, drawn=True))
+    return tuple(settings)
+
+
 def expected_from(reference_run: Run) -> Expected:
     """Read the expected values out of the reference solution's runs."""
     results: dict[Setting, dict[Any, Any]] = {}
@@ -116,7 +170,8 @@ def expected_from(reference_run: Run) -> Expected:
     load_value = _value(main, LOAD)
     if type(systems) is not dict or type(load_value) is not int:
         raise ReferenceError_("the reference solution does not define systems and load")
-    shape = Expected(systems=systems, load=load_value, results={}, printed={})
+    drawn = drawn_settings(systems, load_value, secret())
+    shape = Expected(systems=systems, load=load_value, results={}, printed={}, drawn=drawn)
     for execution in reference_run.executions:
         setting = shape.setting(execution.overrides)
         result = _value(execution, RESULT)
@@ -124,7 +179,7 @@ def expected_from(reference_run: Run) -> Expected:
             raise ReferenceError_(f"the reference solution failed with {setting.describe()}")
         results[setting] = result
         printed[setting] = tuple(execution.stdout.splitlines())
-    return Expected(systems=systems, load=load_value, results=results, printed=printed)
+    return Expected(systems, load_value, results, printed, drawn)
 
 
 def variants(expected: Expected) -> list[dict[str, Any]]:

@@ -379,7 +379,11 @@ def _idle_loop(case: Case) -> Verdict | None:
 def _check_other_loads(case: Case, value: Any, at: Location | None) -> Verdict:
     """Re-check can_handle_load in every other setting the program was run with."""
     expected = case.expected
-    found, broken = variant_values(case, RESULT, expected.setting, skip=_divided_by_zero_load)
+
+    def left_out(execution: Execution) -> bool:
+        return expected.is_drawn(execution.overrides) or _divided_by_zero_load(execution)
+
+    found, broken = variant_values(case, RESULT, expected.setting, skip=left_out)
     if broken is not None:
         setting = expected.setting(broken.overrides)
         if setting.systems is None:
@@ -400,7 +404,7 @@ def _check_other_loads(case: Case, value: Any, at: Location | None) -> Verdict:
         if not same(got, expected.results.get(setting))
     }
     if not mismatched:
-        return PASS
+        return _check_drawn(case, at)
     verdict = _wrong_values(case, found, at)
     setting = next(iter(mismatched))
     return fail(
@@ -408,6 +412,28 @@ def _check_other_loads(case: Case, value: Any, at: Location | None) -> Verdict:
         + values_side_by_side(verdict.code or "", expected.results[setting], mismatched[setting]),
         verdict.code or "",
         verdict.location,
+    )
+
+
+def _check_drawn(case: Case, at: Location | None) -> Verdict:
+    """Re-check can_handle_load with the settings drawn at random, once every fixed one
+    is right: only a program that does not compare fails here, and its message names
+    no drawn value (the same program gets the same report wherever it is graded)."""
+    expected = case.expected
+    found, broken = variant_values(
+        case, RESULT, expected.setting, skip=lambda e: not expected.is_drawn(e.overrides)
+    )
+    if broken is None and all(same(got, expected.results.get(s)) for s, got in found.items()):
+        return PASS
+    drawn = expected.drawn[0].describe() if expected.drawn else "other values"
+    happened = "did not produce" if broken is not None else "gave the wrong"
+    return fail(
+        f"With {drawn}, your program {happened} `{RESULT}`, though it is right for the "
+        f"exercise's own values. Compute each value inside the loop from the loop's "
+        f"variables, whatever `{SYSTEMS}` and `{LOAD}` hold: "
+        f"`{RESULT}[{LOOP_TARGETS[0]}] = {LOOP_TARGETS[1]} >= {LOAD}`.",
+        "fails-other-load" if broken is not None else "wrong-values",
+        at,
     )
 
 

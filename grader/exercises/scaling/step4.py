@@ -33,6 +33,7 @@ from grader.exercises.scaling.explanations import printed_on_one_line
 from grader.exercises.scaling.spec import RESULT, SYSTEMS
 from grader.feedback.explain import where
 from grader.result import Location
+from grader.sandbox import Execution
 from grader.sandbox.values import describe, same, show
 
 # The steps a wrong print may come from: the one to fix first is named.
@@ -497,6 +498,12 @@ def _result_names(case: Case) -> set[str]:
     return names
 
 
+def _fixed_runs(case: Case) -> list[Execution]:
+    """The variants with the fixed settings: a drawn one's values are never shown, and the
+    fixed ones tell where a print came from just as well."""
+    return [e for e in case.run.executions[1:] if not case.expected.is_drawn(e.overrides)]
+
+
 def _not_its_own(case: Case, line: Line) -> tuple[str, str, Any] | None:
     """Find a run whose printed line is neither that run's own dictionary nor the one it
     should have computed.
@@ -505,7 +512,7 @@ def _not_its_own(case: Case, line: Line) -> tuple[str, str, Any] | None:
     every run printed its own dictionary (or, if the program changed it afterwards, the
     right one) from the line that printed it as written.
     """
-    for execution in case.run.executions[1:]:
+    for execution in _fixed_runs(case):
         own = case.value(RESULT, execution)
         if own is MISSING or execution.missing or new_errors(case, execution):
             continue  # a run that broke says nothing about where the print came from
