@@ -144,13 +144,46 @@ def _scope(case: Case, item: Node) -> ast.AST | None:
     return best[1] if best else None
 
 
+def _program_writes(case: Case) -> list[Write]:
+    """The writes of `can_handle_load` that can be writes of the program's own."""
+    return [w for w in writes(case, RESULT) if _reaches_result(case, w)]
+
+
+def _reaches_result(case: Case, write: Write) -> bool:
+    """Whether a write can be one to the program's own `can_handle_load`.
+
+    At the top level it is. Inside a function the name is the function's own local
+    dictionary, another one, unless the function declares it global (or nonlocal), or
+    the dictionary the program ends with got an entry from a write inside that function
+    in some run (the function handed its dictionary back). A helper that is never
+    called, or that keeps its dictionary to itself, does not write the program's.
+    """
+    scope = _scope(case, write.item)
+    if not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return True  # the top level (a lambda holds no statement)
+    if any(
+        isinstance(node, (ast.Global, ast.Nonlocal)) and RESULT in node.names
+        for node in ast.walk(scope)
+    ):
+        return True
+    cell = write.item.location.cell
+    first, last = scope.lineno, scope.end_lineno or scope.lineno
+    return any(
+        origin is not None
+        and origin.location.cell == cell
+        and first <= origin.location.line <= last
+        for execution in case.run.executions
+        for origin in execution.provenance.get(RESULT, ())
+    )
+
+
 def not_from_loop(case: Case, filling: list[Node], spared: frozenset[str]) -> Verdict | None:
     """Fail step 3 when entries are written by hand, or the loop's dictionary is replaced.
 
     ``filling`` are the loops that fill the dictionary; names in ``spared`` (the
     exercise's own dictionary of capacities) are not taken for hand-written copies.
     """
-    found = writes(case, RESULT)
+    found = _program_writes(case)
     fix = f"`{RESULT}[{LOOP_TARGETS[0]}] = {LOOP_TARGETS[1]} >= {LOAD}`"
     typed = next(((w, at) for w in found if (at := _by_hand(case, w, spared | {RESULT}))), None)
     if typed is not None:
