@@ -203,6 +203,32 @@ SELF_CHECKS: dict[str, tuple[str, str | None]] = {
         """,
         None,
     ),
+    "self-check-that-raises-at-the-end": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        print(can_handle_load)
+        if any(can_handle_load.values()):
+            raise ValueError('no strategy should cope with this load')
+        """,
+        None,
+    ),
+    "self-check-in-a-method-of-a-test-class-at-the-end": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        print(can_handle_load)
+
+        class Checks:
+            def run(self):
+                assert can_handle_load['horizontal_scaling'] is False
+
+        Checks().run()
+        """,
+        None,
+    ),
     "self-check-at-the-end-of-a-loop-with-a-typed-load": (
         """
         can_handle_load = {}

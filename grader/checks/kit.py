@@ -443,39 +443,10 @@ def variant_values(
     return found, None
 
 
-# Builtins that read their arguments and change none of them.
-READERS = frozenset(
-    [
-        "abs",
-        "all",
-        "any",
-        "bool",
-        "dict",
-        "enumerate",
-        "float",
-        "format",
-        "hash",
-        "id",
-        "int",
-        "isinstance",
-        "iter",
-        "len",
-        "list",
-        "max",
-        "min",
-        "print",
-        "range",
-        "repr",
-        "reversed",
-        "round",
-        "set",
-        "sorted",
-        "str",
-        "sum",
-        "tuple",
-        "type",
-        "zip",
-    ]
+# Builtins that reach names by their text, or an object's attributes: a call of one can
+# change anything. Any other builtin changes a value only when it is handed it.
+REACHING = frozenset(
+    ("__import__", "delattr", "eval", "exec", "getattr", "globals", "locals", "setattr", "vars")
 )
 # A dictionary's methods that read it and change nothing.
 READING_METHODS = frozenset(("copy", "get", "items", "keys", "values"))
@@ -495,7 +466,10 @@ def _settled(case: Case, name: str, execution: Execution) -> bool:
     if not new or len(case.source.trees) != len(case.program.cells):
         return False
     statements = [(cell, stmt) for cell, tree in case.source.trees for stmt in tree.body]
-    changes = _Changes(aliases(case, name), _bound_anywhere(case), _callables(case))
+    classes = frozenset(
+        n.node.name for n in case.source.nodes() if isinstance(n.node, ast.ClassDef)
+    )
+    changes = _Changes(aliases(case, name), _bound_anywhere(case), _callables(case), classes)
     for error in new:
         start = _raised_by(statements, error)
         if start is None or any(changes.statement(s) for _, s in statements[start:]):
@@ -536,19 +510,21 @@ def _bound_anywhere(case: Case) -> frozenset[str]:
 class _Changes:
     """What can change the value of some names, read from the program's syntax trees."""
 
-    # The names (a name and those that stand for it), every name the program binds, and
-    # its functions by name (a class as its __init__).
+    # The names (a name and those that stand for it), every name the program binds, its
+    # functions and methods by name (a class as its __init__), and its classes' names.
     names: frozenset[str]
     bound: frozenset[str]
     functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef]
+    classes: frozenset[str]
     # The functions already read: a call of one again adds nothing.
     read: set[str] = field(default_factory=set)
 
     def statement(self, statement: ast.stmt, rebinds: bool = True) -> bool:
         """Whether a statement can change one of the names: it binds (``rebinds``: at the
         top level, or in a function that declares it global), deletes or stores into one,
-        calls one's method that writes, hands one to a call that is not a builtin
-        reader, or calls a function that can."""
+        calls one's method that writes, hands one to another object's method, calls a
+        builtin that reaches names (exec, setattr...), or calls a function of the
+        program's that can."""
         return any(
             (rebinds and self._binds(node)) or self._stores_into(node) or self._call(node)
             for node in ast.walk(statement)
@@ -582,14 +558,13 @@ class _Changes:
         if isinstance(function, ast.Name):
             if function.id in self.bound:
                 return self._function(function.id)
-            if function.id not in READERS:
-                return True
+            return function.id in REACHING  # no other builtin changes what it is handed
         elif isinstance(function, ast.Attribute):
             owner = function.value
             if isinstance(owner, ast.Name) and owner.id in self.names:
                 return function.attr not in READING_METHODS
             if function.attr in self.bound:
-                return True  # a method of the program's own classes
+                return self._function(function.attr)  # a method of the program's classes
         else:
             return True
         passed = [*call.args, *(k.value for k in call.keywords)]
@@ -601,7 +576,9 @@ class _Changes:
         """Whether calling one of the program's names can change one of the names."""
         function = self.functions.get(name)
         if function is None:
-            return True  # a lambda, or a name bound to something the source does not say
+            # A class with no __init__ only makes an object; anything else (a lambda, a
+            # name bound to what the source does not say) may do anything.
+            return name not in self.classes
         if name in self.read:
             return False
         self.read.add(name)
