@@ -334,13 +334,54 @@ LOCALS: dict[str, tuple[str, str | None]] = {
     ),
 }
 
+# A loop that copies each entry from a table written by hand computes nothing, even when
+# the table's values are expressions that follow the variants.
+# name -> (the program after START, the step 3 code it must get or None to pass).
+TABLES: dict[str, tuple[str, str | None]] = {
+    "loop-copies-a-table-of-expressions-written-by-hand": (
+        """
+        table = {
+            'single_node': systems['single_node'] >= load,
+            'horizontal_scaling': systems['horizontal_scaling'] >= load,
+            'vertical_scaling': systems['vertical_scaling'] >= load,
+        }
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = table[strategy]
+        print(can_handle_load)
+        """,
+        "step3.hand-written",
+    ),
+    "loop-reads-a-table-of-labels-only-to-print": (
+        """
+        labels = {'single_node': 'one machine', 'horizontal_scaling': 'more machines'}
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+            print(labels.get(strategy, strategy), can_handle_load[strategy])
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "load-assigned-beside-a-dictionary": (
+        """
+        limits, load = {'single_node': 0}, 7
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        print(can_handle_load)
+        """,
+        None,
+    ),
+}
+
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Result]:
     """Grade every program in one batch."""
     folder: Path = tmp_path_factory.mktemp("shapes")
     submissions = []
-    for name, (body, _) in (PROGRAMS | SELF_CHECKS | LOCALS).items():
+    for name, (body, _) in (PROGRAMS | SELF_CHECKS | LOCALS | TABLES).items():
         path = folder / f"{name}.py"
         path.write_text(START + textwrap.dedent(body), encoding="utf-8")
         submissions.append(Submission(path.name, path))
@@ -375,3 +416,13 @@ def test_step3_judges_only_writes_that_reach_the_programs_dictionary(
     program's (returned into it, or declared global)."""
     step3 = results[name].steps[2]
     assert step3.code == LOCALS[name][1], step3.message
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_step3_fails_entries_copied_from_a_table_written_by_hand(
+    name: str, results: dict[str, Result]
+) -> None:
+    """An entry stored from `table[strategy]`, where the table's keys are typed in, is
+    written by hand; a table the stored value does not read is not."""
+    step3 = results[name].steps[2]
+    assert step3.code == TABLES[name][1], step3.message

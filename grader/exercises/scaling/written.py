@@ -82,7 +82,9 @@ def _by_hand(case: Case, write: Write, spared: frozenset[str]) -> Node | None:
     name holding a dictionary written by hand that the write uses; None if nowhere."""
     part = write.part
     if write.kind == "entry":
-        return write.item if isinstance(part, ast.Constant) else None
+        if isinstance(part, ast.Constant):
+            return write.item
+        return _table_by_hand(case, getattr(write.item.node, "value", None), spared)
     if write.kind == "method" and isinstance(part, ast.Call):
         typed = _method_by_hand(part)
         if typed is not None:
@@ -90,6 +92,24 @@ def _by_hand(case: Case, write: Write, spared: frozenset[str]) -> Node | None:
     if _typed_keys(part):
         return write.item
     return _through_name(case, part, spared)
+
+
+def _table_by_hand(case: Case, value: ast.AST | None, spared: frozenset[str]) -> Node | None:
+    """Where a stored value is an entry of a table written by hand, copied as it is
+    (`table[strategy]`, with `table = {'single_node': ..., ...}`): the answers are typed
+    in, the loop only copies them. None otherwise (a table of capacities compared with
+    the load is another mistake, told apart by the values)."""
+    if not (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name)):
+        return None
+    table = value.value.id
+    return next(
+        (
+            a
+            for a in (case.source.assignments(table) if table not in spared else [])
+            if _typed_keys(getattr(a.node, "value", None))
+        ),
+        None,
+    )
 
 
 def _method_by_hand(call: ast.Call) -> bool | None:
