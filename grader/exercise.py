@@ -110,8 +110,9 @@ class Exercise:
         return dict(sorted(found.items(), key=lambda item: _code_order(item[0])))
 
     def limits(self, limits: Limits | None = None) -> Limits:
-        """Return limits (the defaults if none) under this exercise's allowlist."""
-        return replace(limits or Limits(), allowlist=self.allowlist)
+        """Return limits (the defaults if none) under this exercise's allowlist, naming
+        the names its steps check."""
+        return replace(limits or Limits(), allowlist=self.allowlist, names=self.names)
 
     def first_expected(self, limits: Limits | None = None) -> Any:
         """Run the reference as written: enough to know the variants to run."""

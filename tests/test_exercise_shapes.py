@@ -162,13 +162,226 @@ PROGRAMS: dict[str, tuple[str, str | None]] = {
     ),
 }
 
+# A self-check that holds only for the exercise's own values stops the runs with other
+# values after the result is final: those runs are judged on the values they made.
+# name -> (the program after START, the step 3 code it must get or None to pass).
+SELF_CHECKS: dict[str, tuple[str, str | None]] = {
+    "self-check-of-the-result-at-the-end": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        print(can_handle_load)
+        assert can_handle_load == {
+            'single_node': False, 'horizontal_scaling': False, 'vertical_scaling': False
+        }
+        """,
+        None,
+    ),
+    "self-check-of-systems-at-the-end": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        print(can_handle_load)
+        assert systems['horizontal_scaling'] == 5
+        """,
+        None,
+    ),
+    "self-check-in-a-test-function-called-at-the-end": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        print(can_handle_load)
+
+        def test_results():
+            expected = {'single_node': False, 'horizontal_scaling': False, 'vertical_scaling': False}
+            assert can_handle_load == expected
+
+        test_results()
+        """,
+        None,
+    ),
+    "self-check-that-raises-at-the-end": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        print(can_handle_load)
+        if any(can_handle_load.values()):
+            raise ValueError('no strategy should cope with this load')
+        """,
+        None,
+    ),
+    "self-check-in-a-method-of-a-test-class-at-the-end": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        print(can_handle_load)
+
+        class Checks:
+            def run(self):
+                assert can_handle_load['horizontal_scaling'] is False
+
+        Checks().run()
+        """,
+        None,
+    ),
+    "self-check-at-the-end-of-a-loop-with-a-typed-load": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= 7
+        print(can_handle_load)
+        assert can_handle_load == {
+            'single_node': False, 'horizontal_scaling': False, 'vertical_scaling': False
+        }
+        """,
+        "step3.hardcoded",
+    ),
+    "self-check-before-the-loop": (
+        """
+        assert load == 7
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        print(can_handle_load)
+        """,
+        "step3.fails-other-load",
+    ),
+    "self-check-in-the-helper-that-writes-each-entry": (
+        """
+        def record(strategy, capacity):
+            assert load == 7
+            can_handle_load[strategy] = capacity >= load
+
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            record(strategy, capacity)
+        print(can_handle_load)
+        """,
+        "step3.fails-other-load",
+    ),
+}
+
+# A function's own dictionary of the same name is another dictionary: only writes that
+# reach the program's `can_handle_load` are judged.
+# name -> (the program after START, the step 3 code it must get or None to pass).
+LOCALS: dict[str, tuple[str, str | None]] = {
+    "unused-helper-with-a-typed-dictionary-of-the-same-name": (
+        """
+        def first_try():
+            can_handle_load = {'single_node': True, 'horizontal_scaling': True}
+            return can_handle_load
+
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "called-helper-that-keeps-its-typed-dictionary": (
+        """
+        def demo():
+            can_handle_load = {'single_node': True}
+            print('a demo:', can_handle_load)
+
+        demo()
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "helper-hands-back-a-dictionary-written-by-hand": (
+        """
+        def build():
+            can_handle_load = {
+                'single_node': systems['single_node'] >= load,
+                'horizontal_scaling': systems['horizontal_scaling'] >= load,
+                'vertical_scaling': systems['vertical_scaling'] >= load,
+            }
+            return can_handle_load
+
+        for strategy, capacity in systems.items():
+            print(strategy, capacity)
+        can_handle_load = build()
+        print(can_handle_load)
+        """,
+        "step3.hand-written",
+    ),
+    "helper-declares-the-result-global-and-writes-it-by-hand": (
+        """
+        def fill():
+            global can_handle_load
+            can_handle_load = {
+                'single_node': systems['single_node'] >= load,
+                'horizontal_scaling': systems['horizontal_scaling'] >= load,
+                'vertical_scaling': systems['vertical_scaling'] >= load,
+            }
+
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        fill()
+        print(can_handle_load)
+        """,
+        "step3.hand-written",
+    ),
+}
+
+# A loop that copies each entry from a table written by hand computes nothing, even when
+# the table's values are expressions that follow the variants.
+# name -> (the program after START, the step 3 code it must get or None to pass).
+TABLES: dict[str, tuple[str, str | None]] = {
+    "loop-copies-a-table-of-expressions-written-by-hand": (
+        """
+        table = {
+            'single_node': systems['single_node'] >= load,
+            'horizontal_scaling': systems['horizontal_scaling'] >= load,
+            'vertical_scaling': systems['vertical_scaling'] >= load,
+        }
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = table[strategy]
+        print(can_handle_load)
+        """,
+        "step3.hand-written",
+    ),
+    "loop-reads-a-table-of-labels-only-to-print": (
+        """
+        labels = {'single_node': 'one machine', 'horizontal_scaling': 'more machines'}
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+            print(labels.get(strategy, strategy), can_handle_load[strategy])
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "load-assigned-beside-a-dictionary": (
+        """
+        limits, load = {'single_node': 0}, 7
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        print(can_handle_load)
+        """,
+        None,
+    ),
+}
+
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Result]:
     """Grade every program in one batch."""
     folder: Path = tmp_path_factory.mktemp("shapes")
     submissions = []
-    for name, (body, _) in PROGRAMS.items():
+    for name, (body, _) in (PROGRAMS | SELF_CHECKS | LOCALS | TABLES).items():
         path = folder / f"{name}.py"
         path.write_text(START + textwrap.dedent(body), encoding="utf-8")
         submissions.append(Submission(path.name, path))
@@ -183,3 +396,33 @@ def test_step3_judges_the_loop_where_it_stands_for_the_asked_one(
     """A loop over what stands for `systems.items()` is that loop, and is judged as it."""
     step3 = results[name].steps[2]
     assert step3.code == PROGRAMS[name][1], step3.message
+
+
+@pytest.mark.parametrize("name", SELF_CHECKS)
+def test_step3_judges_a_run_stopped_by_a_self_check_on_the_values_it_made(
+    name: str, results: dict[str, Result]
+) -> None:
+    """An error raised once nothing can change the result any more leaves the result as
+    the run made it; an error before, or in code that writes it, breaks the run."""
+    step3 = results[name].steps[2]
+    assert step3.code == SELF_CHECKS[name][1], step3.message
+
+
+@pytest.mark.parametrize("name", LOCALS)
+def test_step3_judges_only_writes_that_reach_the_programs_dictionary(
+    name: str, results: dict[str, Result]
+) -> None:
+    """A function's local dictionary of the same name is judged only when it becomes the
+    program's (returned into it, or declared global)."""
+    step3 = results[name].steps[2]
+    assert step3.code == LOCALS[name][1], step3.message
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_step3_fails_entries_copied_from_a_table_written_by_hand(
+    name: str, results: dict[str, Result]
+) -> None:
+    """An entry stored from `table[strategy]`, where the table's keys are typed in, is
+    written by hand; a table the stored value does not read is not."""
+    step3 = results[name].steps[2]
+    assert step3.code == TABLES[name][1], step3.message

@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 import difflib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from grader.analysis import trees
@@ -38,7 +38,7 @@ from grader.feedback.explain import explain, where
 from grader.feedback.names import markdown_advice, markdown_defining
 from grader.result import Explanation, Location
 from grader.sandbox import Execution, Run
-from grader.sandbox.model import Origin
+from grader.sandbox.model import Error, Origin
 from grader.sandbox.values import decode, describe, same, show
 
 __all__ = [
@@ -430,13 +430,166 @@ def variant_values(
         if skip(execution):
             continue
         value = case.value(name, execution)
-        if execution.missing or value is MISSING or new_errors(case, execution):
+        if (
+            execution.missing
+            or value is MISSING
+            or (new_errors(case, execution) and not _settled(case, name, execution))
+        ):
             return found, execution
         setting = (
             execution.overrides[varied] if isinstance(varied, str) else varied(execution.overrides)
         )
         found[setting] = value
     return found, None
+
+
+# Builtins that reach names by their text, or an object's attributes: a call of one can
+# change anything. Any other builtin changes a value only when it is handed it.
+REACHING = frozenset(
+    ("__import__", "delattr", "eval", "exec", "getattr", "globals", "locals", "setattr", "vars")
+)
+# A dictionary's methods that read it and change nothing.
+READING_METHODS = frozenset(("copy", "get", "items", "keys", "values"))
+
+
+def _settled(case: Case, name: str, execution: Execution) -> bool:
+    """Whether every error new in a variant struck once the name's value was final.
+
+    An error raised by a top-level statement that cannot change the name, with none
+    after it that can (a self-check such as `assert result == {...}` at the end, true
+    only for the exercise's own values), leaves the value as the run made it: the run
+    is judged on that value. An error in or before a statement that can change it may
+    have cut it short: the run broke.
+    """
+    seen = {(e.type, e.cell, e.line) for e in case.run.main.errors}
+    new = [e for e in execution.errors if (e.type, e.cell, e.line) not in seen]
+    if not new or len(case.source.trees) != len(case.program.cells):
+        return False
+    statements = [(cell, stmt) for cell, tree in case.source.trees for stmt in tree.body]
+    classes = frozenset(
+        n.node.name for n in case.source.nodes() if isinstance(n.node, ast.ClassDef)
+    )
+    changes = _Changes(aliases(case, name), _bound_anywhere(case), _callables(case), classes)
+    for error in new:
+        start = _raised_by(statements, error)
+        if start is None or any(changes.statement(s) for _, s in statements[start:]):
+            return False
+    return True
+
+
+def _raised_by(statements: list[tuple[int | None, ast.stmt]], error: Error) -> int | None:
+    """The index of the top-level statement an error was raised in (its outermost frame)."""
+    cell, line = error.frames[0][:2] if error.frames else (error.cell, error.line)
+    if line is None:
+        return None
+    return next(
+        (
+            index
+            for index, (at, stmt) in enumerate(statements)
+            if at == cell and stmt.lineno <= line <= (stmt.end_lineno or stmt.lineno)
+        ),
+        None,
+    )
+
+
+def _bound_anywhere(case: Case) -> frozenset[str]:
+    """Every name the program binds: assigned, defined, imported or made a loop variable."""
+    found: set[str] = set()
+    for item in case.source.nodes():
+        node = item.node
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            found.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.add(node.name)
+        elif isinstance(node, ast.alias):
+            found.add((node.asname or node.name).split(".")[0])
+    return frozenset(found)
+
+
+@dataclass
+class _Changes:
+    """What can change the value of some names, read from the program's syntax trees."""
+
+    # The names (a name and those that stand for it), every name the program binds, its
+    # functions and methods by name (a class as its __init__), and its classes' names.
+    names: frozenset[str]
+    bound: frozenset[str]
+    functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef]
+    classes: frozenset[str]
+    # The functions already read: a call of one again adds nothing.
+    read: set[str] = field(default_factory=set)
+
+    def statement(self, statement: ast.stmt, rebinds: bool = True) -> bool:
+        """Whether a statement can change one of the names: it binds (``rebinds``: at the
+        top level, or in a function that declares it global), deletes or stores into one,
+        calls one's method that writes, hands one to another object's method, calls a
+        builtin that reaches names (exec, setattr...), or calls a function of the
+        program's that can."""
+        return any(
+            (rebinds and self._binds(node)) or self._stores_into(node) or self._call(node)
+            for node in ast.walk(statement)
+        )
+
+    def _binds(self, node: ast.AST) -> bool:
+        """Whether a node binds one of the names: assigns, deletes, defines or imports it."""
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return node.name in self.names
+        if isinstance(node, ast.alias):
+            return (node.asname or node.name).split(".")[0] in self.names
+        return (
+            isinstance(node, ast.Name)
+            and not isinstance(node.ctx, ast.Load)
+            and node.id in self.names
+        )
+
+    def _stores_into(self, node: ast.AST) -> bool:
+        """Whether a node stores into, or deletes from, one of the names: `name[key] = ...`."""
+        return (
+            isinstance(node, (ast.Subscript, ast.Attribute))
+            and not isinstance(node.ctx, ast.Load)
+            and any(isinstance(n, ast.Name) and n.id in self.names for n in ast.walk(node))
+        )
+
+    def _call(self, call: ast.AST) -> bool:
+        """Whether a node is a call that can change one of the names (see statement)."""
+        if not isinstance(call, ast.Call):
+            return False
+        function = call.func
+        if isinstance(function, ast.Name):
+            if function.id in self.bound:
+                return self._function(function.id)
+            return function.id in REACHING  # no other builtin changes what it is handed
+        elif isinstance(function, ast.Attribute):
+            owner = function.value
+            if isinstance(owner, ast.Name) and owner.id in self.names:
+                return function.attr not in READING_METHODS
+            if function.attr in self.bound:
+                return self._function(function.attr)  # a method of the program's classes
+        else:
+            return True
+        passed = [*call.args, *(k.value for k in call.keywords)]
+        return any(
+            isinstance(n, ast.Name) and n.id in self.names for a in passed for n in ast.walk(a)
+        )
+
+    def _function(self, name: str) -> bool:
+        """Whether calling one of the program's names can change one of the names."""
+        function = self.functions.get(name)
+        if function is None:
+            # A class with no __init__ only makes an object; anything else (a lambda, a
+            # name bound to what the source does not say) may do anything.
+            return name not in self.classes
+        if name in self.read:
+            return False
+        self.read.add(name)
+        declared = {
+            bound
+            for node in ast.walk(function)
+            if isinstance(node, (ast.Global, ast.Nonlocal))
+            for bound in node.names
+        }
+        rebinds = bool(declared & self.names)
+        return any(self.statement(s, rebinds) for s in function.body)
 
 
 def broke_with(

@@ -147,6 +147,7 @@ def request_for(
         "budget": limits.timeout,
         "soft_budget": max(limits.timeout - 0.5, limits.timeout * 0.8),
         "stdout_cap": limits.stdout_bytes,
+        "names": list(limits.names),
         "nonce": nonce,
         "result_fd": result_fd,
         "limits": limits.rlimits(),

@@ -33,6 +33,9 @@ class Limits:
     # allowlist); None enforces nothing, for the sandbox's own tools and tests. Grading
     # always sets it.
     allowlist: Allowlist | None = None
+    # The top-level names the exercise checks: the child records them before any other,
+    # so a program that makes more names than an answer holds never loses them.
+    names: tuple[str, ...] = ()
 
     def policy(self) -> dict[str, Any] | None:
         """Return the allowlist the child enforces, as plain data, or None."""

@@ -388,6 +388,7 @@ def _request(
         "budget": limits.timeout,
         "soft_budget": max(limits.timeout - 0.5, limits.timeout * 0.8),
         "stdout_cap": limits.stdout_bytes,
+        "names": list(limits.names),
         "limits": limits.rlimits(),
     }
 

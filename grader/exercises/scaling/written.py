@@ -82,7 +82,9 @@ def _by_hand(case: Case, write: Write, spared: frozenset[str]) -> Node | None:
     name holding a dictionary written by hand that the write uses; None if nowhere."""
     part = write.part
     if write.kind == "entry":
-        return write.item if isinstance(part, ast.Constant) else None
+        if isinstance(part, ast.Constant):
+            return write.item
+        return _table_by_hand(case, getattr(write.item.node, "value", None), spared)
     if write.kind == "method" and isinstance(part, ast.Call):
         typed = _method_by_hand(part)
         if typed is not None:
@@ -90,6 +92,24 @@ def _by_hand(case: Case, write: Write, spared: frozenset[str]) -> Node | None:
     if _typed_keys(part):
         return write.item
     return _through_name(case, part, spared)
+
+
+def _table_by_hand(case: Case, value: ast.AST | None, spared: frozenset[str]) -> Node | None:
+    """Where a stored value is an entry of a table written by hand, copied as it is
+    (`table[strategy]`, with `table = {'single_node': ..., ...}`): the answers are typed
+    in, the loop only copies them. None otherwise (a table of capacities compared with
+    the load is another mistake, told apart by the values)."""
+    if not (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name)):
+        return None
+    table = value.value.id
+    return next(
+        (
+            a
+            for a in (case.source.assignments(table) if table not in spared else [])
+            if _typed_keys(getattr(a.node, "value", None))
+        ),
+        None,
+    )
 
 
 def _method_by_hand(call: ast.Call) -> bool | None:
@@ -144,13 +164,46 @@ def _scope(case: Case, item: Node) -> ast.AST | None:
     return best[1] if best else None
 
 
+def _program_writes(case: Case) -> list[Write]:
+    """The writes of `can_handle_load` that can be writes of the program's own."""
+    return [w for w in writes(case, RESULT) if _reaches_result(case, w)]
+
+
+def _reaches_result(case: Case, write: Write) -> bool:
+    """Whether a write can be one to the program's own `can_handle_load`.
+
+    At the top level it is. Inside a function the name is the function's own local
+    dictionary, another one, unless the function declares it global (or nonlocal), or
+    the dictionary the program ends with got an entry from a write inside that function
+    in some run (the function handed its dictionary back). A helper that is never
+    called, or that keeps its dictionary to itself, does not write the program's.
+    """
+    scope = _scope(case, write.item)
+    if not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return True  # the top level (a lambda holds no statement)
+    if any(
+        isinstance(node, (ast.Global, ast.Nonlocal)) and RESULT in node.names
+        for node in ast.walk(scope)
+    ):
+        return True
+    cell = write.item.location.cell
+    first, last = scope.lineno, scope.end_lineno or scope.lineno
+    return any(
+        origin is not None
+        and origin.location.cell == cell
+        and first <= origin.location.line <= last
+        for execution in case.run.executions
+        for origin in execution.provenance.get(RESULT, ())
+    )
+
+
 def not_from_loop(case: Case, filling: list[Node], spared: frozenset[str]) -> Verdict | None:
     """Fail step 3 when entries are written by hand, or the loop's dictionary is replaced.
 
     ``filling`` are the loops that fill the dictionary; names in ``spared`` (the
     exercise's own dictionary of capacities) are not taken for hand-written copies.
     """
-    found = writes(case, RESULT)
+    found = _program_writes(case)
     fix = f"`{RESULT}[{LOOP_TARGETS[0]}] = {LOOP_TARGETS[1]} >= {LOAD}`"
     typed = next(((w, at) for w in found if (at := _by_hand(case, w, spared | {RESULT}))), None)
     if typed is not None:
