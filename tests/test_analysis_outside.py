@@ -82,6 +82,17 @@ FLAGGED = [
     ("t = '{0.__class__}'.format(1)", "'{0.__class__}'", 1),
     ("t = '{0.write.__globals__}'.format(print)", "'{0.write.__globals__}'", 1),
     ("t = '{x:{y.__class__}}'.format(x=1, y=2)", "'{x:{y.__class__}}'", 1),
+    # Metadata under a name of Python's own, of the grader's, or set to more than a
+    # constant, or bound again elsewhere, is not metadata.
+    ("__builtins__ = 'x'", "__builtins__", 1),
+    ("__spec__ = None", "__spec__", 1),
+    ("__annotations__ = ()", "__annotations__", 1),
+    ("__getattr__ = 'x'", "__getattr__", 1),
+    ("__grader_value__ = 1", "__grader_value__", 1),
+    ("__author__ = print", "__author__", 1),
+    ("__author__ = 'Ana'\n\n\ndef f():\n    global __author__", "__author__", 1),
+    ("__author__ = 'Ana'\nfor __author__ in 'ab':\n    pass", "__author__", 1),
+    ("def f():\n    __author__ = 'Ana'", "__author__", 2),
 ]
 
 HONEST = [
@@ -124,6 +135,7 @@ HONEST = [
     "from __future__ import annotations\n\n\ndef fits(capacity: int) -> bool:\n    return True",
     "from collections import namedtuple\nP = namedtuple('P', 'a')\nprint(P(1)._asdict())",
     "import time\nprint(time.localtime().tm_year, range(3).stop)",
+    "__author__ = 'Ana'\n__version__ = '1.0'\n__all__ = ['main']\nprint(__author__)",
     "x = {}\nx.item()",  # a typo: the program's error says so, not the allowlist
     "import numpy as np",  # not there at all: the import error says so
 ]

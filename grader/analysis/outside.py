@@ -173,6 +173,54 @@ def _dunder(name: str) -> bool:
     return len(name) > 4 and name.startswith("__") and name.endswith("__")
 
 
+# The names in double underscores Python itself gives a module or its builtins: never
+# free for a program's own use, whatever it stores there.
+_PYTHONS = frozenset(
+    name
+    for name in {*dir(builtins), *vars(types.ModuleType("m")), *vars(sys.modules[__name__])}
+    if _dunder(name)
+) | {"__builtins__", "__annotations__", "__getattr__", "__dir__", "__path__"}
+
+
+def _metadata(trees: list[ast.Module]) -> frozenset[str]:
+    """Names in double underscores a program sets only to a constant at its top level, as
+    module metadata (``__author__ = "Ana"``, ``__all__ = ["main"]``): plain text or
+    numbers under a name Python gives no meaning, bound nowhere else."""
+    constant: dict[str, int] = {}
+    for tree in trees:
+        for statement in tree.body:
+            if (
+                isinstance(statement, ast.Assign)
+                and all(isinstance(t, ast.Name) for t in statement.targets)
+                and _constant(statement.value)
+            ):
+                for target in statement.targets:
+                    name = target.id  # type: ignore[attr-defined]
+                    constant[name] = constant.get(name, 0) + 1
+    bound: dict[str, int] = {}
+    for tree in trees:
+        for node in ast.walk(tree):
+            for name in _bound_names(node):
+                bound[name] = bound.get(name, 0) + 1
+            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+                bound[node.id] = bound.get(node.id, 0) + 1
+    return frozenset(
+        name
+        for name, times in constant.items()
+        if _dunder(name)
+        and times == bound.get(name, 0)
+        and name not in _PYTHONS
+        and not name.startswith(_RESERVED)
+    )
+
+
+def _constant(node: ast.AST) -> bool:
+    """Whether an expression is a constant: text, a number, or a list or tuple of them."""
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return all(isinstance(e, ast.Constant) for e in node.elts)
+    return isinstance(node, ast.Constant)
+
+
 def _own_in_class(name: str, owner: ast.ClassDef | None) -> bool:
     """Whether a name in underscores is one the class being defined gives itself
     (``__init__``, ``__eq__``): never one of the names the grader's instrumentation
@@ -202,6 +250,7 @@ class _Reader:
                 self._learn(node, rebound)
         for name in rebound:
             self.modules.pop(name, None)
+        self.metadata = _metadata([tree for _, tree, _ in trees])
         # Names a program could reach on what it holds without making it: the running
         # code's, and the allowed modules' own (sys.modules, json.codecs, typing.sys).
         self.internal = (INTERNALS | _module_parts(allowlist)) - allowlist.names
@@ -275,7 +324,7 @@ class _Reader:
         """A builtin outside the list, or a name wrapped in double underscores."""
         name = node.id
         if _dunder(name):
-            if name == "__name__" or _own_in_class(name, owner):
+            if name == "__name__" or name in self.metadata or _own_in_class(name, owner):
                 return
             self.flag(
                 node, name, "names wrapped in double underscores reach Python's own machinery"
