@@ -122,6 +122,10 @@ def shard(submissions: Sequence[Submission], index: int, count: int) -> list[Sub
     return ordered[index - 1 :: count]
 
 
+# Threads per job: the sandbox runs ``jobs`` children at once, the threads beyond them
+# prepare and read around those runs.
+THREADS_PER_JOB = 2
+
 # Called from the worker threads as each submission finishes running: (done, total).
 Progress = Callable[[int, int], None]
 
@@ -334,10 +338,12 @@ def grade(
         _import_checks_meanwhile()
         # One sandbox per grading: it chooses the tier once, and hides the reference and
         # the submissions' folders (other learners' work) from the bwrap tier.
+        # It runs at most ``jobs`` children at once, whatever the threads around it do.
         sandbox = Sandbox(
             options.sandbox,
             require=options.require_sandbox,
             hide=[exercise.reference, *{s.path.parent.resolve() for s in submissions}],
+            slots=max(1, options.jobs),
         )
         try:
             sandbox.check()
@@ -346,7 +352,10 @@ def grade(
     except BaseException:
         setup.release()
         raise
-    pool = Workers(max(1, options.jobs))
+    # Twice as many threads as children: while one thread's child runs, another prepares
+    # the next child's request, or reads the answer of the one before, so that a slot
+    # of the sandbox never waits for the grader's own work.
+    pool = Workers(THREADS_PER_JOB * max(1, options.jobs))
     results: list[Result | None] = [None] * len(submissions)
     try:
         # The sandbox's shutdown kills the children in flight: a stop takes effect at
@@ -460,7 +469,8 @@ def _graded(
         return _run_one(position, submission, reference.variants, limits, sandbox)
 
     # A few runs ahead of the checks keep every worker busy; more would only wait.
-    runs = _Runs(pool, start, submissions, 2 * max(1, options.jobs) + 2, progress, stop)
+    ahead = THREADS_PER_JOB * max(1, options.jobs) + 2
+    runs = _Runs(pool, start, submissions, ahead, progress, stop)
     # Imported now: pytest loads while the first children run.
     from grader.checks.outcome import results_from_report
     from grader.checks.plugin import run_checks

@@ -89,7 +89,7 @@ def execute(
             flight.lease = isolation.acquire()
         flight.leaf = fleet.janitor.take(limits.total_memory_bytes, limits.processes)
         flight.workdir = isolation.make_workdir(flight.lease)
-        ran, clean = _run(plan, hidden, program, variants, limits, source, flight)
+        ran, clean = _run(plan, hidden, program, variants, limits, source, flight, fleet)
     finally:
         problem = fleet.land(number, flight, lambda: give_back(fleet, flight, clean))
         if own:
@@ -248,8 +248,12 @@ def _run(
     limits: Limits,
     source: Path | None,
     flight: Flight,
+    fleet: Fleet,
 ) -> tuple[Run, bool]:
-    """Start the child, exchange request and answer; return its Run and whether it swept."""
+    """Start the child, exchange request and answer; return its Run and whether it swept.
+
+    The request is made before a slot is taken, and the answer read after it is given back.
+    """
     copied = _copy_submission(source, flight)
     nonce = secrets.token_hex(16)
     read_fd, write_fd = os.pipe()
@@ -259,27 +263,27 @@ def _run(
             isolation.temp_dirs() if flight.lease is not None and "enter" not in request else ()
         )
         before = _mtimes(shared)
-        process = _start(plan, hidden, limits, copied, flight, write_fd)
-        os.close(write_fd)
-        write_fd = -1
-        kill = partial(_terminate, process, plan, flight.lease)
-        flight.kill = kill
-        if flight.closing():
-            kill()
-        # The harness joins its leaf itself where it starts as root; else its tree is
-        # moved in before it is sent anything to run.
-        joined = "enter" not in request and flight.leaf is not None
-        if joined and flight.leaf is not None:
-            joined = _join(flight.leaf, process.pid)
         _, preamble = child_command(plan.python)
         # marshal: the harness reads it without importing anything (it is our own data).
-        try:
-            raw, answer, stop = talk(
-                process, preamble + marshal.dumps(request), read_fd, limits, len(variants), kill
-            )
-        finally:
-            # Reaped: its pid may be another process's soon, which shutdown must not kill.
-            flight.kill = None
+        data = preamble + marshal.dumps(request)
+        with fleet.slot():
+            process = _start(plan, hidden, limits, copied, flight, write_fd)
+            os.close(write_fd)
+            write_fd = -1
+            kill = partial(_terminate, process, plan, flight.lease)
+            flight.kill = kill
+            if flight.closing():
+                kill()
+            # The harness joins its leaf itself where it starts as root; else its tree is
+            # moved in before it is sent anything to run.
+            joined = "enter" not in request and flight.leaf is not None
+            if joined and flight.leaf is not None:
+                joined = _join(flight.leaf, process.pid)
+            try:
+                raw, answer, stop = talk(process, data, read_fd, limits, len(variants), kill)
+            finally:
+                # Reaped: its pid may be another process's soon, which shutdown must not kill.
+                flight.kill = None
     finally:
         for fd in (read_fd, write_fd):
             if fd != -1:

@@ -7,6 +7,11 @@ flight and the zygotes, waits a moment for their own threads to clean up after t
 cleans up itself after those that did not, and has the janitor remove every cgroup leaf
 it still holds. Whoever cleans a run claims it first, so nothing is given back twice.
 
+A fleet may also bound how many children run at once (``slots``): a run holds a slot
+only from the moment its child starts until it has been reaped, so that everything a
+run does in the grader's own process (preparing its request, reading its answer, giving
+back its uid and leaf) happens outside it, while another run's child uses the slot.
+
 Nothing here blocks on a lock a signal handler could find taken: a run is claimed with a
 non-blocking acquire, and the table of runs is a dict, whose single operations the
 interpreter does at once.
@@ -18,7 +23,7 @@ import contextlib
 import itertools
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,8 +60,10 @@ class Flight:
 class Fleet:
     """The children one Sandbox has in flight, its janitor, and shutdown."""
 
-    def __init__(self) -> None:
+    def __init__(self, slots: int | None = None) -> None:
         self.janitor = Janitor()
+        # At most this many children run at once (None: as many as the runs start).
+        self._slots = None if slots is None else threading.BoundedSemaphore(max(1, slots))
         self.closing = False
         self._flights: dict[int, Flight] = {}
         self._numbers = itertools.count()
@@ -85,6 +92,22 @@ class Fleet:
             return clean()
         finally:
             self._flights.pop(number, None)
+
+    @contextlib.contextmanager
+    def slot(self) -> Iterator[None]:
+        """Hold one of the fleet's slots while a child runs (waiting for one if all are taken).
+
+        Only the starting, the exchange and the reaping of a child belong inside: a slot
+        held while the grader prepares or reads stands for a processor left idle.
+        """
+        if self._slots is None:
+            yield
+            return
+        self._slots.acquire()
+        try:
+            yield
+        finally:
+            self._slots.release()
 
     def on_shutdown(self, stop: Callable[[], None]) -> int:
         """Register something shutdown must stop (a zygote); return a key to forget it by."""

@@ -31,7 +31,9 @@ class Sandbox:
     the submissions' folders); ``bwrap`` and ``python`` choose the programs to use.
     ``landlock=False`` and ``seccomp=False`` leave that layer out, so that tests can see
     the ones below it; ``measure=True`` has each run's harness time its phases
-    (``Run.phases``, for the benchmark). ``shutdown()`` (or leaving a ``with`` block)
+    (``Run.phases``, for the benchmark). ``slots`` bounds how many children run at once,
+    however many threads call ``run``: a thread beyond them prepares its child's request
+    meanwhile, and starts it the moment a slot frees. ``shutdown()`` (or leaving a ``with`` block)
     stops its children and zygotes and removes what it made.
     """
 
@@ -46,6 +48,7 @@ class Sandbox:
         landlock: bool = True,
         seccomp: bool = True,
         measure: bool = False,
+        slots: int | None = None,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown sandbox mode {mode!r}; choose one of {', '.join(MODES)}")
@@ -61,7 +64,7 @@ class Sandbox:
         self._lock = threading.RLock()
         self._plan: Plan | None = None
         self._note = ""
-        self._fleet = Fleet()
+        self._fleet = Fleet(slots)
         self._warm_pool: warm.Zygotes | None = None
         # Whatever this sandbox still holds (leaves made ahead) goes when it does.
         self._finalizer = weakref.finalize(self, self._fleet.shutdown, 0.0)
