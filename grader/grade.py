@@ -126,6 +126,9 @@ def shard(submissions: Sequence[Submission], index: int, count: int) -> list[Sub
 # prepare and read around those runs.
 THREADS_PER_JOB = 2
 
+# The longest a thread that wants the interpreter lock back waits, while a grading runs.
+SWITCH_INTERVAL = 0.0005
+
 # Called from the worker threads as each submission finishes running: (done, total).
 Progress = Callable[[int, int], None]
 
@@ -360,7 +363,7 @@ def grade(
     try:
         # The sandbox's shutdown kills the children in flight: a stop takes effect at
         # once, even while this thread waits for them.
-        with stop.hook(sandbox.shutdown):
+        with stop.hook(sandbox.shutdown), _quick_handover():
             _graded(pool, exercise, submissions, options, sandbox, progress, stop, results, setup)
     except KeyboardInterrupt:
         if not stopped:
@@ -387,6 +390,24 @@ def grade(
         glossary=exercise.registry(),
         instructions={step.number: step.instruction for step in exercise.steps},
     )
+
+
+@contextlib.contextmanager
+def _quick_handover() -> Iterator[None]:
+    """Let the threads that feed the sandbox have the interpreter lock back quickly.
+
+    A worker thread gives the lock up at each system call (the zygote's reply, a read of
+    the harness's answer) and then waits for it back; while the checks' session keeps
+    the main thread busy, it waits a whole switch interval each time (Python's default
+    is 5 ms), and the sandbox's slot, or the child waiting for its request, waits too.
+    The interval goes back to what it was when the grading ends.
+    """
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(min(before, SWITCH_INTERVAL))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
 
 
 class _SetUp:
