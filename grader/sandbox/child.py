@@ -303,7 +303,7 @@ def _run(
         data = preamble + marshal.dumps(request)
         command = _command(plan, hidden, limits, copied, flight, write_fd)
         try:
-            with fleet.slot():
+            with fleet.slot(flight):
                 process = _start(command)
                 os.close(write_fd)
                 write_fd = -1

@@ -20,6 +20,7 @@ interpreter does at once.
 from __future__ import annotations
 
 import contextlib
+import heapq
 import itertools
 import threading
 import time
@@ -55,6 +56,8 @@ class Flight:
     thread: int = field(default_factory=threading.get_ident)
     # Whether the fleet is shutting down: a child started meanwhile is killed at once.
     closing: Callable[[], bool] = lambda: False
+    # The order it boarded in.
+    number: int = 0
 
 
 class Fleet:
@@ -63,7 +66,11 @@ class Fleet:
     def __init__(self, slots: int | None = None) -> None:
         self.janitor = Janitor()
         # At most this many children run at once (None: as many as the runs start).
-        self._slots = None if slots is None else threading.BoundedSemaphore(max(1, slots))
+        self._free = None if slots is None else max(1, slots)
+        # The runs waiting for a slot, by number: the one that boarded first goes first,
+        # so that children start in the order their runs were asked for.
+        self._waiting: list[int] = []
+        self._turns = threading.Condition()
         self.closing = False
         self._flights: dict[int, Flight] = {}
         self._numbers = itertools.count()
@@ -74,7 +81,7 @@ class Fleet:
         if self.closing:
             raise Closed("the sandbox was shut down: no more submissions run")
         number = next(self._numbers)
-        flight = Flight(closing=lambda: self.closing)
+        flight = Flight(closing=lambda: self.closing, number=number)
         self._flights[number] = flight
         if self.closing:  # shut down meanwhile: shutdown may not have seen this one
             self._flights.pop(number, None)
@@ -94,20 +101,35 @@ class Fleet:
             self._flights.pop(number, None)
 
     @contextlib.contextmanager
-    def slot(self) -> Iterator[None]:
-        """Hold one of the fleet's slots while a child runs (waiting for one if all are taken).
+    def slot(self, flight: Flight) -> Iterator[None]:
+        """Hold one of the fleet's slots while a flight's child runs (waiting for one if
+        all are taken; of the runs waiting, the one that boarded first goes first).
 
         Only the starting, the exchange and the reaping of a child belong inside: a slot
         held while the grader prepares or reads stands for a processor left idle.
         """
-        if self._slots is None:
+        if self._free is None:
             yield
             return
-        self._slots.acquire()
+        with self._turns:
+            heapq.heappush(self._waiting, flight.number)
+            try:
+                while self._free == 0 or self._waiting[0] != flight.number:
+                    self._turns.wait()
+            except BaseException:
+                self._waiting.remove(flight.number)
+                heapq.heapify(self._waiting)
+                self._turns.notify_all()
+                raise
+            heapq.heappop(self._waiting)
+            self._free -= 1
+            self._turns.notify_all()
         try:
             yield
         finally:
-            self._slots.release()
+            with self._turns:
+                self._free += 1
+                self._turns.notify_all()
 
     def on_shutdown(self, stop: Callable[[], None]) -> int:
         """Register something shutdown must stop (a zygote); return a key to forget it by."""

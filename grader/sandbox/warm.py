@@ -364,7 +364,7 @@ def _run(
         # The harness joins its leaf through these (it sees the machine read-only).
         leaf = flight.leaf.open_procs() if flight.leaf is not None else []
         config = _spawn_config(flight, limits)
-        with fleet.slot():
+        with fleet.slot(flight):
             try:
                 zygote, pidfd = _spawn(zygotes, [*pipes.theirs, *leaf], config)
             finally:
