@@ -33,8 +33,8 @@ class Sandbox:
     the ones below it; ``measure=True`` has each run's harness time its phases
     (``Run.phases``, for the benchmark). ``slots`` bounds how many children run at once,
     however many threads call ``run``: a thread beyond them prepares its child's request
-    meanwhile, and starts it the moment a slot frees. ``shutdown()`` (or leaving a ``with`` block)
-    stops its children and zygotes and removes what it made.
+    meanwhile, and starts it the moment a slot frees. ``shutdown()`` (or leaving a
+    ``with`` block) stops its children and zygotes and removes what it made.
     """
 
     def __init__(
