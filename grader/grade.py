@@ -163,7 +163,11 @@ def _run_one(
     except LoadError as error:
         return _Ran(position, submission, error=error)
     try:
-        ran = run(program, variants(), limits, source=submission.path, sandbox=sandbox)
+        # The sandbox starts the batch's children in its order, whichever thread had
+        # its request ready first.
+        ran = run(
+            program, variants(), limits, source=submission.path, sandbox=sandbox, order=position
+        )
     except OSError as error:
         # The machine, not the submission: out of processes or file descriptors. Only
         # this submission goes ungraded; the batch goes on.
@@ -196,11 +200,14 @@ class Workers(Executor):
     the order given; what ``search`` is given waits until none of it waits. So the
     repair search of one chunk fills the time the next chunk's runs leave free, and
     never holds them up by more than the search a thread is already doing; at most
-    ``count`` things run at once, whatever they are.
+    ``count`` things run at once, whatever they are, and of them at most ``searches``
+    searches (all of them, if None).
     """
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, searches: int | None = None) -> None:
         self._ready = threading.Condition()
+        self._searches = count if searches is None else max(1, searches)
+        self._searching = 0
         # (rank, order, future, work): a heap, first rank then order.
         self._waiting: list[tuple[int, int, Future[Any], Callable[[], Any]]] = []
         self._order = itertools.count()
@@ -229,19 +236,32 @@ class Workers(Executor):
             self._ready.notify()
         return future
 
+    def _takeable(self) -> bool:
+        """Whether the first work waiting may start now (the lock is held)."""
+        return bool(self._waiting) and (
+            self._waiting[0][0] == 0 or self._searching < self._searches
+        )
+
     def _work(self) -> None:
         while True:
             with self._ready:
-                while not self._waiting and not self._closed:
+                while not self._takeable() and (self._waiting or not self._closed):
                     self._ready.wait()
                 if not self._waiting:
                     return
-                _, _, future, work = heapq.heappop(self._waiting)
-            if future.set_running_or_notify_cancel():
-                try:
-                    future.set_result(work())
-                except BaseException as error:  # the caller of result() gets it, as in any pool
-                    future.set_exception(error)
+                rank, _, future, work = heapq.heappop(self._waiting)
+                self._searching += rank
+            try:
+                if future.set_running_or_notify_cancel():
+                    try:
+                        future.set_result(work())
+                    except BaseException as error:  # the caller of result() gets it
+                        future.set_exception(error)
+            finally:
+                if rank:
+                    with self._ready:
+                        self._searching -= rank
+                        self._ready.notify_all()
             # What the work held (a case, a run) goes now, not with the next piece of work.
             del future, work
 
@@ -358,7 +378,9 @@ def grade(
     # Twice as many threads as children: while one thread's child runs, another prepares
     # the next child's request, or reads the answer of the one before, so that a slot
     # of the sandbox never waits for the grader's own work.
-    pool = Workers(THREADS_PER_JOB * max(1, options.jobs))
+    # The repair searches keep to one thread per job, as many as the slots: more would
+    # only wait for the slots, against each search's ceiling in seconds.
+    pool = Workers(THREADS_PER_JOB * max(1, options.jobs), searches=max(1, options.jobs))
     results: list[Result | None] = [None] * len(submissions)
     try:
         # The sandbox's shutdown kills the children in flight: a stop takes effect at

@@ -77,11 +77,12 @@ def execute(
     limits: Limits,
     source: Path | None,
     fleet: Fleet | None = None,
+    order: int | None = None,
 ) -> Run:
     """Run a program's variants in one child under a plan, and clean up after it."""
     own = fleet is None
     fleet = fleet or Fleet()
-    number, flight = fleet.board()
+    number, flight = fleet.board(order)
     ran: Run | None = None
     clean = False
     try:

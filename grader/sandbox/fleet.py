@@ -58,6 +58,9 @@ class Flight:
     closing: Callable[[], bool] = lambda: False
     # The order it boarded in.
     number: int = 0
+    # Which run goes first for a slot: those asked for in an order (a batch's
+    # submissions, by position), in that order, then the others as they boarded.
+    rank: tuple[int, int] = (1, 0)
 
 
 class Fleet:
@@ -67,21 +70,25 @@ class Fleet:
         self.janitor = Janitor()
         # At most this many children run at once (None: as many as the runs start).
         self._free = None if slots is None else max(1, slots)
-        # The runs waiting for a slot, by number: the one that boarded first goes first,
-        # so that children start in the order their runs were asked for.
-        self._waiting: list[int] = []
+        # The runs waiting for a slot, by rank: children start in the order their runs
+        # were asked for, not in the order their requests happened to be ready.
+        self._waiting: list[tuple[int, int]] = []
         self._turns = threading.Condition()
         self.closing = False
         self._flights: dict[int, Flight] = {}
         self._numbers = itertools.count()
         self._stoppers: dict[int, Callable[[], None]] = {}
 
-    def board(self) -> tuple[int, Flight]:
-        """Register a new run, or raise Closed once the fleet is shutting down."""
+    def board(self, order: int | None = None) -> tuple[int, Flight]:
+        """Register a new run, or raise Closed once the fleet is shutting down.
+
+        ``order`` places the run among those waiting for a slot (see ``slot``).
+        """
         if self.closing:
             raise Closed("the sandbox was shut down: no more submissions run")
         number = next(self._numbers)
-        flight = Flight(closing=lambda: self.closing, number=number)
+        rank = (1, number) if order is None else (0, order)
+        flight = Flight(closing=lambda: self.closing, number=number, rank=rank)
         self._flights[number] = flight
         if self.closing:  # shut down meanwhile: shutdown may not have seen this one
             self._flights.pop(number, None)
@@ -103,7 +110,8 @@ class Fleet:
     @contextlib.contextmanager
     def slot(self, flight: Flight) -> Iterator[None]:
         """Hold one of the fleet's slots while a flight's child runs (waiting for one if
-        all are taken; of the runs waiting, the one that boarded first goes first).
+        all are taken; of the runs waiting, the first in their order goes first, then
+        the one that boarded first).
 
         Only the starting, the exchange and the reaping of a child belong inside: a slot
         held while the grader prepares or reads stands for a processor left idle.
@@ -112,12 +120,12 @@ class Fleet:
             yield
             return
         with self._turns:
-            heapq.heappush(self._waiting, flight.number)
+            heapq.heappush(self._waiting, flight.rank)
             try:
-                while self._free == 0 or self._waiting[0] != flight.number:
+                while self._free == 0 or self._waiting[0] != flight.rank:
                     self._turns.wait()
             except BaseException:
-                self._waiting.remove(flight.number)
+                self._waiting.remove(flight.rank)
                 heapq.heapify(self._waiting)
                 self._turns.notify_all()
                 raise

@@ -192,8 +192,14 @@ class Sandbox:
         variants: Sequence[Mapping[str, Any]] = ({},),
         limits: Limits | None = None,
         source: Path | None = None,
+        *,
+        order: int | None = None,
     ) -> Run:
-        """Run every variant of a program in one child and read back plain data."""
+        """Run every variant of a program in one child and read back plain data.
+
+        With ``slots``, runs given an ``order`` (a batch's positions) start in that
+        order, before any run given none; those start in the order they were asked for.
+        """
         plan = self._resolve()
         if self._measure:
             plan = replace(plan, measure=True)
@@ -204,9 +210,9 @@ class Sandbox:
             return portable.execute(plan.python, program, variants, limits, source)
         if plan.tier == "warm":
             return warm.execute(
-                self._zygotes(plan), plan, program, variants, limits, source, self._fleet
+                self._zygotes(plan), plan, program, variants, limits, source, self._fleet, order
             )
-        return execute(plan, self.hidden, program, variants, limits, source, self._fleet)
+        return execute(plan, self.hidden, program, variants, limits, source, self._fleet, order)
 
     def _zygotes(self, plan: Plan) -> warm.Zygotes:
         """Return this sandbox's zygotes (started as the runs need them)."""
@@ -223,6 +229,8 @@ def run(
     limits: Limits | None = None,
     source: Path | None = None,
     sandbox: Sandbox | None = None,
+    *,
+    order: int | None = None,
 ) -> Run:
     """Run every variant of a program in one child (the process tier unless told).
 
@@ -234,4 +242,4 @@ def run(
         mode = "process" if portable.linux_layers_problem() is None else "portable"
         with Sandbox(mode) as own:
             return own.run(program, variants, limits, source)
-    return sandbox.run(program, variants, limits, source)
+    return sandbox.run(program, variants, limits, source, order=order)

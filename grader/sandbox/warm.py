@@ -273,9 +273,10 @@ def execute(
     limits: Limits,
     source: Path | None,
     fleet: Fleet,
+    order: int | None = None,
 ) -> Run:
     """Run a program's variants in a harness forked by a zygote, and clean up after it."""
-    number, flight = fleet.board()
+    number, flight = fleet.board(order)
     ran: Run | None = None
     clean = False
     try:
