@@ -122,6 +122,13 @@ def shard(submissions: Sequence[Submission], index: int, count: int) -> list[Sub
     return ordered[index - 1 :: count]
 
 
+# Threads per job: the sandbox runs ``jobs`` children at once, the threads beyond them
+# prepare and read around those runs.
+THREADS_PER_JOB = 2
+
+# The longest a thread that wants the interpreter lock back waits, while a grading runs.
+SWITCH_INTERVAL = 0.0005
+
 # Called from the worker threads as each submission finishes running: (done, total).
 Progress = Callable[[int, int], None]
 
@@ -156,7 +163,11 @@ def _run_one(
     except LoadError as error:
         return _Ran(position, submission, error=error)
     try:
-        ran = run(program, variants(), limits, source=submission.path, sandbox=sandbox)
+        # The sandbox starts the batch's children in its order, whichever thread had
+        # its request ready first.
+        ran = run(
+            program, variants(), limits, source=submission.path, sandbox=sandbox, order=position
+        )
     except OSError as error:
         # The machine, not the submission: out of processes or file descriptors. Only
         # this submission goes ungraded; the batch goes on.
@@ -189,11 +200,14 @@ class Workers(Executor):
     the order given; what ``search`` is given waits until none of it waits. So the
     repair search of one chunk fills the time the next chunk's runs leave free, and
     never holds them up by more than the search a thread is already doing; at most
-    ``count`` things run at once, whatever they are.
+    ``count`` things run at once, whatever they are, and of them at most ``searches``
+    searches (all of them, if None).
     """
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, searches: int | None = None) -> None:
         self._ready = threading.Condition()
+        self._searches = count if searches is None else max(1, searches)
+        self._searching = 0
         # (rank, order, future, work): a heap, first rank then order.
         self._waiting: list[tuple[int, int, Future[Any], Callable[[], Any]]] = []
         self._order = itertools.count()
@@ -222,19 +236,32 @@ class Workers(Executor):
             self._ready.notify()
         return future
 
+    def _takeable(self) -> bool:
+        """Whether the first work waiting may start now (the lock is held)."""
+        return bool(self._waiting) and (
+            self._waiting[0][0] == 0 or self._searching < self._searches
+        )
+
     def _work(self) -> None:
         while True:
             with self._ready:
-                while not self._waiting and not self._closed:
+                while not self._takeable() and (self._waiting or not self._closed):
                     self._ready.wait()
                 if not self._waiting:
                     return
-                _, _, future, work = heapq.heappop(self._waiting)
-            if future.set_running_or_notify_cancel():
-                try:
-                    future.set_result(work())
-                except BaseException as error:  # the caller of result() gets it, as in any pool
-                    future.set_exception(error)
+                rank, _, future, work = heapq.heappop(self._waiting)
+                self._searching += rank
+            try:
+                if future.set_running_or_notify_cancel():
+                    try:
+                        future.set_result(work())
+                    except BaseException as error:  # the caller of result() gets it
+                        future.set_exception(error)
+            finally:
+                if rank:
+                    with self._ready:
+                        self._searching -= rank
+                        self._ready.notify_all()
             # What the work held (a case, a run) goes now, not with the next piece of work.
             del future, work
 
@@ -334,10 +361,12 @@ def grade(
         _import_checks_meanwhile()
         # One sandbox per grading: it chooses the tier once, and hides the reference and
         # the submissions' folders (other learners' work) from the bwrap tier.
+        # It runs at most ``jobs`` children at once, whatever the threads around it do.
         sandbox = Sandbox(
             options.sandbox,
             require=options.require_sandbox,
             hide=[exercise.reference, *{s.path.parent.resolve() for s in submissions}],
+            slots=max(1, options.jobs),
         )
         try:
             sandbox.check()
@@ -346,12 +375,17 @@ def grade(
     except BaseException:
         setup.release()
         raise
-    pool = Workers(max(1, options.jobs))
+    # Twice as many threads as children: while one thread's child runs, another prepares
+    # the next child's request, or reads the answer of the one before, so that a slot
+    # of the sandbox never waits for the grader's own work.
+    # The repair searches keep to one thread per job, as many as the slots: more would
+    # only wait for the slots, against each search's ceiling in seconds.
+    pool = Workers(THREADS_PER_JOB * max(1, options.jobs), searches=max(1, options.jobs))
     results: list[Result | None] = [None] * len(submissions)
     try:
         # The sandbox's shutdown kills the children in flight: a stop takes effect at
         # once, even while this thread waits for them.
-        with stop.hook(sandbox.shutdown):
+        with stop.hook(sandbox.shutdown), _quick_handover():
             _graded(pool, exercise, submissions, options, sandbox, progress, stop, results, setup)
     except KeyboardInterrupt:
         if not stopped:
@@ -378,6 +412,24 @@ def grade(
         glossary=exercise.registry(),
         instructions={step.number: step.instruction for step in exercise.steps},
     )
+
+
+@contextlib.contextmanager
+def _quick_handover() -> Iterator[None]:
+    """Let the threads that feed the sandbox have the interpreter lock back quickly.
+
+    A worker thread gives the lock up at each system call (the zygote's reply, a read of
+    the harness's answer) and then waits for it back; while the checks' session keeps
+    the main thread busy, it waits a whole switch interval each time (Python's default
+    is 5 ms), and the sandbox's slot, or the child waiting for its request, waits too.
+    The interval goes back to what it was when the grading ends.
+    """
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(min(before, SWITCH_INTERVAL))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
 
 
 class _SetUp:
@@ -460,7 +512,8 @@ def _graded(
         return _run_one(position, submission, reference.variants, limits, sandbox)
 
     # A few runs ahead of the checks keep every worker busy; more would only wait.
-    runs = _Runs(pool, start, submissions, 2 * max(1, options.jobs) + 2, progress, stop)
+    ahead = THREADS_PER_JOB * max(1, options.jobs) + 2
+    runs = _Runs(pool, start, submissions, ahead, progress, stop)
     # Imported now: pytest loads while the first children run.
     from grader.checks.outcome import results_from_report
     from grader.checks.plugin import run_checks

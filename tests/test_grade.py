@@ -139,8 +139,9 @@ def test_a_batch_stopped_while_a_chunk_is_searched_reports_the_chunks_judged_bef
     batch: Path, batch_report: Report, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A stop as the first repair search starts, beside the next chunk: the report holds
-    the submissions judged before the stop (the searched chunk whole), in order, marked
-    incomplete, with the verdicts they get in a whole run, and it comes back."""
+    the submissions judged before the stop (the searched chunk whole), in the batch's
+    order, marked incomplete, with the verdicts they get in a whole run, and it comes
+    back."""
     from grader.feedback import search
 
     monkeypatch.setattr(grade_module, "CHUNK", 3)
@@ -161,8 +162,37 @@ def test_a_batch_stopped_while_a_chunk_is_searched_reports_the_chunks_judged_bef
     assert searched, "no search started"
     assert report.incomplete and report.total == len(given)
     assert set(searched) <= set(shown) and len(shown) < len(given)
-    assert shown == [s.shown for s in given[: len(shown)]]
+    # In the batch's order; which ones were judged first is the order their runs ended
+    # in, which the batch's order only starts.
+    assert shown == [s.shown for s in given if s.shown in set(shown)]
     assert [r.status for r in report.results] == [whole[name].status for name in shown]
+
+
+def test_the_workers_run_no_more_searches_at_once_than_asked() -> None:
+    """With searches=1, a second search waits for the first; a submission's work does not."""
+    workers = grade_module.Workers(2, searches=1)
+    began, release = threading.Event(), threading.Event()
+    order: list[str] = []
+
+    def first() -> None:
+        began.set()
+        release.wait(30)
+        order.append("first")
+
+    try:
+        searched = workers.search(first)
+        second = workers.search(order.append, "second")
+        ran = workers.submit(order.append, "run")
+        ran.result(timeout=30)
+        assert began.wait(30)
+        assert order == ["run"]
+        release.set()
+        for future in (searched, second):
+            future.result(timeout=30)
+    finally:
+        release.set()
+        workers.shutdown()
+    assert order == ["run", "first", "second"]
 
 
 def test_the_workers_take_a_submissions_work_before_a_search_that_waits() -> None:

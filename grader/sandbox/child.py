@@ -77,11 +77,12 @@ def execute(
     limits: Limits,
     source: Path | None,
     fleet: Fleet | None = None,
+    order: int | None = None,
 ) -> Run:
     """Run a program's variants in one child under a plan, and clean up after it."""
     own = fleet is None
     fleet = fleet or Fleet()
-    number, flight = fleet.board()
+    number, flight = fleet.board(order)
     ran: Run | None = None
     clean = False
     try:
@@ -89,7 +90,7 @@ def execute(
             flight.lease = isolation.acquire()
         flight.leaf = fleet.janitor.take(limits.total_memory_bytes, limits.processes)
         flight.workdir = isolation.make_workdir(flight.lease)
-        ran, clean = _run(plan, hidden, program, variants, limits, source, flight)
+        ran, clean = _run(plan, hidden, program, variants, limits, source, flight, fleet)
     finally:
         problem = fleet.land(number, flight, lambda: give_back(fleet, flight, clean))
         if own:
@@ -197,15 +198,34 @@ def child_command(python: str) -> tuple[list[str], bytes]:
     return [python, "-I", "-S", "-c", CHILD_SOURCE], b""
 
 
-def _start(
+@dataclass
+class _Command:
+    """How to start a child: everything made before it takes a slot of the fleet."""
+
+    argv: list[str]
+    cwd: str | Path | None
+    env: dict[str, str]
+    passed: list[int]
+    ids: dict[str, Any]
+    # The pipe that holds the syscall filter for bubblewrap, or -1.
+    filter_fd: int = -1
+
+    def close(self) -> None:
+        """Close the filter's pipe, once the child has it (or will never start)."""
+        if self.filter_fd != -1:
+            os.close(self.filter_fd)
+            self.filter_fd = -1
+
+
+def _command(
     plan: Plan,
     hidden: Sequence[str],
     limits: Limits,
     copied: Path | None,
     flight: Flight,
     result_fd: int,
-) -> subprocess.Popen[bytes]:
-    """Start the child's interpreter (inside bubblewrap in that tier)."""
+) -> _Command:
+    """Make the command that starts the child's interpreter (inside bubblewrap in that tier)."""
     bwrap = plan.tier == "bwrap"
     argv, _ = child_command(plan.python)
     passed = [result_fd]
@@ -213,32 +233,48 @@ def _start(
     if bwrap and plan.seccomp is not None:
         filter_fd = _filter_pipe(plan.seccomp)
         passed.append(filter_fd)
-    if bwrap:
-        prefix = visibility.bwrap_argv(
-            plan.bwrap, plan.python, copied, hidden, limits.disk_bytes, flight.lease, filter_fd
-        )
-        argv = prefix + argv[1:]
+    try:
+        if bwrap:
+            prefix = visibility.bwrap_argv(
+                plan.bwrap, plan.python, copied, hidden, limits.disk_bytes, flight.lease, filter_fd
+            )
+            argv = prefix + argv[1:]
+    except BaseException:
+        if filter_fd != -1:
+            os.close(filter_fd)
+        raise
     # As root in the process tier the harness changes its own uid (see _request); a
     # Popen that changes none can use vfork.
     ids: dict[str, Any] = {}
     if flight.lease is not None and bwrap:
         ids = {"user": flight.lease.uid, "group": flight.lease.gid, "extra_groups": []}
+    return _Command(
+        argv=argv,
+        cwd="/" if bwrap else flight.workdir,
+        env=minimal_environment(visibility.BWRAP_WORKDIR if bwrap else str(flight.workdir)),
+        passed=passed,
+        ids=ids,
+        filter_fd=filter_fd,
+    )
+
+
+def _start(command: _Command) -> subprocess.Popen[bytes]:
+    """Start the child's interpreter."""
     try:
         return subprocess.Popen(
-            argv,
+            command.argv,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            cwd="/" if bwrap else flight.workdir,
-            env=minimal_environment(visibility.BWRAP_WORKDIR if bwrap else str(flight.workdir)),
-            pass_fds=passed,
+            cwd=command.cwd,
+            env=command.env,
+            pass_fds=command.passed,
             start_new_session=True,
             close_fds=True,
-            **ids,
+            **command.ids,
         )
     finally:
-        if filter_fd != -1:
-            os.close(filter_fd)
+        command.close()
 
 
 def _run(
@@ -249,8 +285,12 @@ def _run(
     limits: Limits,
     source: Path | None,
     flight: Flight,
+    fleet: Fleet,
 ) -> tuple[Run, bool]:
-    """Start the child, exchange request and answer; return its Run and whether it swept."""
+    """Start the child, exchange request and answer; return its Run and whether it swept.
+
+    The request is made before a slot is taken, and the answer read after it is given back.
+    """
     copied = _copy_submission(source, flight)
     nonce = secrets.token_hex(16)
     read_fd, write_fd = os.pipe()
@@ -260,27 +300,32 @@ def _run(
             isolation.temp_dirs() if flight.lease is not None and "enter" not in request else ()
         )
         before = _mtimes(shared)
-        process = _start(plan, hidden, limits, copied, flight, write_fd)
-        os.close(write_fd)
-        write_fd = -1
-        kill = partial(_terminate, process, plan, flight.lease)
-        flight.kill = kill
-        if flight.closing():
-            kill()
-        # The harness joins its leaf itself where it starts as root; else its tree is
-        # moved in before it is sent anything to run.
-        joined = "enter" not in request and flight.leaf is not None
-        if joined and flight.leaf is not None:
-            joined = _join(flight.leaf, process.pid)
         _, preamble = child_command(plan.python)
         # marshal: the harness reads it without importing anything (it is our own data).
+        data = preamble + marshal.dumps(request)
+        command = _command(plan, hidden, limits, copied, flight, write_fd)
         try:
-            raw, answer, stop = talk(
-                process, preamble + marshal.dumps(request), read_fd, limits, len(variants), kill
-            )
+            with fleet.slot(flight):
+                process = _start(command)
+                os.close(write_fd)
+                write_fd = -1
+                kill = partial(_terminate, process, plan, flight.lease)
+                flight.kill = kill
+                if flight.closing():
+                    kill()
+                # The harness joins its leaf itself where it starts as root; else its tree
+                # is moved in before it is sent anything to run.
+                joined = "enter" not in request and flight.leaf is not None
+                if joined and flight.leaf is not None:
+                    joined = _join(flight.leaf, process.pid)
+                try:
+                    raw, answer, stop = talk(process, data, read_fd, limits, len(variants), kill)
+                finally:
+                    # Reaped: its pid may be another process's soon, which shutdown must not
+                    # kill.
+                    flight.kill = None
         finally:
-            # Reaped: its pid may be another process's soon, which shutdown must not kill.
-            flight.kill = None
+            command.close()
     finally:
         for fd in (read_fd, write_fd):
             if fd != -1:

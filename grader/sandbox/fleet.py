@@ -7,6 +7,11 @@ flight and the zygotes, waits a moment for their own threads to clean up after t
 cleans up itself after those that did not, and has the janitor remove every cgroup leaf
 it still holds. Whoever cleans a run claims it first, so nothing is given back twice.
 
+A fleet may also bound how many children run at once (``slots``): a run holds a slot
+only from the moment its child starts until it has been reaped, so that everything a
+run does in the grader's own process (preparing its request, reading its answer, giving
+back its uid and leaf) happens outside it, while another run's child uses the slot.
+
 Nothing here blocks on a lock a signal handler could find taken: a run is claimed with a
 non-blocking acquire, and the table of runs is a dict, whose single operations the
 interpreter does at once.
@@ -15,10 +20,11 @@ interpreter does at once.
 from __future__ import annotations
 
 import contextlib
+import heapq
 import itertools
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,24 +56,39 @@ class Flight:
     thread: int = field(default_factory=threading.get_ident)
     # Whether the fleet is shutting down: a child started meanwhile is killed at once.
     closing: Callable[[], bool] = lambda: False
+    # The order it boarded in.
+    number: int = 0
+    # Which run goes first for a slot: those asked for in an order (a batch's
+    # submissions, by position), in that order, then the others as they boarded.
+    rank: tuple[int, int] = (1, 0)
 
 
 class Fleet:
     """The children one Sandbox has in flight, its janitor, and shutdown."""
 
-    def __init__(self) -> None:
+    def __init__(self, slots: int | None = None) -> None:
         self.janitor = Janitor()
+        # At most this many children run at once (None: as many as the runs start).
+        self._free = None if slots is None else max(1, slots)
+        # The runs waiting for a slot, by rank: children start in the order their runs
+        # were asked for, not in the order their requests happened to be ready.
+        self._waiting: list[tuple[int, int]] = []
+        self._turns = threading.Condition()
         self.closing = False
         self._flights: dict[int, Flight] = {}
         self._numbers = itertools.count()
         self._stoppers: dict[int, Callable[[], None]] = {}
 
-    def board(self) -> tuple[int, Flight]:
-        """Register a new run, or raise Closed once the fleet is shutting down."""
+    def board(self, order: int | None = None) -> tuple[int, Flight]:
+        """Register a new run, or raise Closed once the fleet is shutting down.
+
+        ``order`` places the run among those waiting for a slot (see ``slot``).
+        """
         if self.closing:
             raise Closed("the sandbox was shut down: no more submissions run")
         number = next(self._numbers)
-        flight = Flight(closing=lambda: self.closing)
+        rank = (1, number) if order is None else (0, order)
+        flight = Flight(closing=lambda: self.closing, number=number, rank=rank)
         self._flights[number] = flight
         if self.closing:  # shut down meanwhile: shutdown may not have seen this one
             self._flights.pop(number, None)
@@ -85,6 +106,38 @@ class Fleet:
             return clean()
         finally:
             self._flights.pop(number, None)
+
+    @contextlib.contextmanager
+    def slot(self, flight: Flight) -> Iterator[None]:
+        """Hold one of the fleet's slots while a flight's child runs (waiting for one if
+        all are taken; of the runs waiting, the first in their order goes first, then
+        the one that boarded first).
+
+        Only the starting, the exchange and the reaping of a child belong inside: a slot
+        held while the grader prepares or reads stands for a processor left idle.
+        """
+        if self._free is None:
+            yield
+            return
+        with self._turns:
+            heapq.heappush(self._waiting, flight.rank)
+            try:
+                while self._free == 0 or self._waiting[0] != flight.rank:
+                    self._turns.wait()
+            except BaseException:
+                self._waiting.remove(flight.rank)
+                heapq.heapify(self._waiting)
+                self._turns.notify_all()
+                raise
+            heapq.heappop(self._waiting)
+            self._free -= 1
+            self._turns.notify_all()
+        try:
+            yield
+        finally:
+            with self._turns:
+                self._free += 1
+                self._turns.notify_all()
 
     def on_shutdown(self, stop: Callable[[], None]) -> int:
         """Register something shutdown must stop (a zygote); return a key to forget it by."""

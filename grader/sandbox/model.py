@@ -11,6 +11,9 @@ from grader.analysis.allowlist import Allowlist
 from grader.result import Location
 from grader.sandbox.wire import Encoded, Ended
 
+# A policy not made yet (None is a made one: nothing enforced).
+_UNMADE = object()
+
 # How many times --memory-limit a whole submission may use, where a cgroup bounds it.
 SUBMISSION_MEMORY_FACTOR = 3
 
@@ -38,8 +41,18 @@ class Limits:
     names: tuple[str, ...] = ()
 
     def policy(self) -> dict[str, Any] | None:
-        """Return the allowlist the child enforces, as plain data, or None."""
-        return None if self.allowlist is None else self.allowlist.runtime()
+        """Return the allowlist the child enforces, as plain data, or None.
+
+        Made once per Limits (a grading's submissions share theirs) and read only: every
+        request carries it, and sorting the allowlist again for each one costs the
+        grader's process more than the rest of the request's making.
+        """
+        made = self.__dict__.get("_policy", _UNMADE)
+        if made is _UNMADE:
+            made = None if self.allowlist is None else self.allowlist.runtime()
+            # Not a field: equality, hashing and replace() never see it.
+            object.__setattr__(self, "_policy", made)
+        return made  # type: ignore[no-any-return]
 
     @property
     def total_memory_bytes(self) -> int:

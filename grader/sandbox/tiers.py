@@ -31,8 +31,10 @@ class Sandbox:
     the submissions' folders); ``bwrap`` and ``python`` choose the programs to use.
     ``landlock=False`` and ``seccomp=False`` leave that layer out, so that tests can see
     the ones below it; ``measure=True`` has each run's harness time its phases
-    (``Run.phases``, for the benchmark). ``shutdown()`` (or leaving a ``with`` block)
-    stops its children and zygotes and removes what it made.
+    (``Run.phases``, for the benchmark). ``slots`` bounds how many children run at once,
+    however many threads call ``run``: a thread beyond them prepares its child's request
+    meanwhile, and starts it the moment a slot frees. ``shutdown()`` (or leaving a
+    ``with`` block) stops its children and zygotes and removes what it made.
     """
 
     def __init__(
@@ -46,6 +48,7 @@ class Sandbox:
         landlock: bool = True,
         seccomp: bool = True,
         measure: bool = False,
+        slots: int | None = None,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown sandbox mode {mode!r}; choose one of {', '.join(MODES)}")
@@ -61,7 +64,7 @@ class Sandbox:
         self._lock = threading.RLock()
         self._plan: Plan | None = None
         self._note = ""
-        self._fleet = Fleet()
+        self._fleet = Fleet(slots)
         self._warm_pool: warm.Zygotes | None = None
         # Whatever this sandbox still holds (leaves made ahead) goes when it does.
         self._finalizer = weakref.finalize(self, self._fleet.shutdown, 0.0)
@@ -189,8 +192,14 @@ class Sandbox:
         variants: Sequence[Mapping[str, Any]] = ({},),
         limits: Limits | None = None,
         source: Path | None = None,
+        *,
+        order: int | None = None,
     ) -> Run:
-        """Run every variant of a program in one child and read back plain data."""
+        """Run every variant of a program in one child and read back plain data.
+
+        With ``slots``, runs given an ``order`` (a batch's positions) start in that
+        order, before any run given none; those start in the order they were asked for.
+        """
         plan = self._resolve()
         if self._measure:
             plan = replace(plan, measure=True)
@@ -201,9 +210,9 @@ class Sandbox:
             return portable.execute(plan.python, program, variants, limits, source)
         if plan.tier == "warm":
             return warm.execute(
-                self._zygotes(plan), plan, program, variants, limits, source, self._fleet
+                self._zygotes(plan), plan, program, variants, limits, source, self._fleet, order
             )
-        return execute(plan, self.hidden, program, variants, limits, source, self._fleet)
+        return execute(plan, self.hidden, program, variants, limits, source, self._fleet, order)
 
     def _zygotes(self, plan: Plan) -> warm.Zygotes:
         """Return this sandbox's zygotes (started as the runs need them)."""
@@ -220,6 +229,8 @@ def run(
     limits: Limits | None = None,
     source: Path | None = None,
     sandbox: Sandbox | None = None,
+    *,
+    order: int | None = None,
 ) -> Run:
     """Run every variant of a program in one child (the process tier unless told).
 
@@ -231,4 +242,4 @@ def run(
         mode = "process" if portable.linux_layers_problem() is None else "portable"
         with Sandbox(mode) as own:
             return own.run(program, variants, limits, source)
-    return sandbox.run(program, variants, limits, source)
+    return sandbox.run(program, variants, limits, source, order=order)

@@ -273,16 +273,17 @@ def execute(
     limits: Limits,
     source: Path | None,
     fleet: Fleet,
+    order: int | None = None,
 ) -> Run:
     """Run a program's variants in a harness forked by a zygote, and clean up after it."""
-    number, flight = fleet.board()
+    number, flight = fleet.board(order)
     ran: Run | None = None
     clean = False
     try:
         if plan.own_uid:
             flight.lease = isolation.acquire()
         flight.leaf = fleet.janitor.take(limits.total_memory_bytes, limits.processes)
-        ran, clean = _run(zygotes, plan, program, variants, limits, source, flight)
+        ran, clean = _run(zygotes, plan, program, variants, limits, source, flight, fleet)
     finally:
         problem = fleet.land(number, flight, lambda: give_back(fleet, flight, clean))
     assert ran is not None  # else what was raised is on its way up
@@ -348,39 +349,49 @@ def _run(
     limits: Limits,
     source: Path | None,
     flight: Flight,
+    fleet: Fleet,
 ) -> tuple[Run, bool]:
-    """Fork the harness, exchange request and answer; return its Run and whether it swept."""
+    """Fork the harness, exchange request and answer; return its Run and whether it swept.
+
+    The request is ready, and as much of it as the pipe holds is in it, before a slot
+    is taken; the answer is read once the slot is given back.
+    """
     nonce = secrets.token_hex(16)
     data = marshal.dumps(_request(plan, program, variants, limits, nonce, source))
     pipes = _Pipes(len(data))
-    zygote: Zygote | None = None
-    broken = True
     try:
         # As much of the request as the pipe holds goes now: the harness finds it there.
         sent = _send_now(pipes.request, data)
         # The harness joins its leaf through these (it sees the machine read-only).
         leaf = flight.leaf.open_procs() if flight.leaf is not None else []
-        try:
-            zygote, pidfd = _spawn(zygotes, [*pipes.theirs, *leaf], _spawn_config(flight, limits))
-        finally:
-            for fd in leaf:
-                os.close(fd)
-        pipes.close(*pipes.theirs)
-        try:
-            flight.kill = lambda: _kill(pidfd, flight)
-            if flight.closing():
-                flight.kill()
-            raw, answer, stop = _talk(pipes, data[sent:], pidfd, limits, len(variants), flight)
-            status = zygote.ended(limits.timeout + 5.0)
-        finally:
-            # Before its number can be handed out again: shutdown must not signal through it.
-            flight.kill = None
-            os.close(pidfd)
-        broken = status is None
+        config = _spawn_config(flight, limits)
+        with fleet.slot(flight):
+            try:
+                zygote, pidfd = _spawn(zygotes, [*pipes.theirs, *leaf], config)
+            finally:
+                for fd in leaf:
+                    os.close(fd)
+            broken = True
+            try:
+                pipes.close(*pipes.theirs)
+                try:
+                    flight.kill = lambda: _kill(pidfd, flight)
+                    if flight.closing():
+                        flight.kill()
+                    raw, answer, stop = _talk(
+                        pipes, data[sent:], pidfd, limits, len(variants), flight
+                    )
+                    status = zygote.ended(limits.timeout + 5.0)
+                finally:
+                    # Before its number can be handed out again: shutdown must not signal
+                    # through it.
+                    flight.kill = None
+                    os.close(pidfd)
+                broken = status is None
+            finally:
+                zygotes.give(zygote, broken=broken)
     finally:
         pipes.close()
-        if zygote is not None:
-            zygotes.give(zygote, broken=broken)
     executions, swept, layers = parse_answer(
         answer, nonce, variants, stop, Bounds(stdout_chars=limits.stdout_bytes)
     )
