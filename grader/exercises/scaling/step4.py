@@ -512,6 +512,12 @@ def _not_its_own(case: Case, line: Line) -> tuple[str, str, Any] | None:
     every run printed its own dictionary (or, if the program changed it afterwards, the
     right one) from the line that printed it as written.
     """
+    # A line of code may print more than one line (`print(x); print()`): each run's
+    # printed line is the one in the same place among that line's output.
+    place = -1
+    if line.location is not None:
+        from_line = [x for x in output_lines(case.run.main) if x.location == line.location]
+        place = next((i for i, x in enumerate(from_line) if x == line), -1)
     for execution in _fixed_runs(case):
         own = case.value(RESULT, execution)
         if own is MISSING or execution.missing or new_errors(case, execution):
@@ -520,12 +526,16 @@ def _not_its_own(case: Case, line: Line) -> tuple[str, str, Any] | None:
         if line.location is not None:
             shown = [x for x in shown if x.location == line.location]
         right = case.expected.results.get(case.expected.setting(execution.overrides))
-        if shown and (same(shown[-1].value, own) or same(shown[-1].value, right)):
+        printed: Line | None = None
+        if shown:
+            printed = shown[place] if -len(shown) <= place < len(shown) else shown[-1]
+        if printed is not None and (same(printed.value, own) or same(printed.value, right)):
             continue
         if line.location is None and any(same(x.value, own) for x in shown):
             continue
         setting = case.expected.setting(execution.overrides).describe()
-        return setting, shown[-1].text if shown else "nothing", own
+        text = printed.text if printed is not None else shown[-1].text if shown else "nothing"
+        return setting, text, own
     return None
 
 
