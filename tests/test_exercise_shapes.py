@@ -410,6 +410,31 @@ COUNTED: dict[str, tuple[str, str | None]] = {
     ),
 }
 
+# Numbers compared as text agree with numbers while all have one digit ("5" >= "7"),
+# not across a power of ten ("9" >= "10"): the capacities the program also runs with
+# cross one.
+# name -> (the program after START, the step 3 code it must get or None to pass).
+AS_TEXT: dict[str, tuple[str, str | None]] = {
+    "capacities-compared-as-text": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = str(capacity) >= str(load)
+        print(can_handle_load)
+        """,
+        "step3.typed-capacities",
+    ),
+    "capacities-read-back-from-text": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = int(str(capacity)) >= int(str(load))
+        print(can_handle_load)
+        """,
+        None,
+    ),
+}
+
 # One line of code may print several lines: each run's line is read in the same place
 # among that line's output, not as the last thing the line printed.
 # name -> (the program after START, the step 4 code it must get or None to pass).
@@ -450,7 +475,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Result]:
     folder: Path = tmp_path_factory.mktemp("shapes")
     submissions = []
     for name, (body, _) in (
-        PROGRAMS | SELF_CHECKS | LOCALS | TABLES | COUNTED | SHARED_LINES
+        PROGRAMS | SELF_CHECKS | LOCALS | TABLES | COUNTED | AS_TEXT | SHARED_LINES
     ).items():
         path = folder / f"{name}.py"
         path.write_text(START + textwrap.dedent(body), encoding="utf-8")
@@ -516,3 +541,11 @@ def test_step4_reads_each_run_in_the_same_place_of_a_line_that_prints_twice(
     not what the print showed; text edited from the dictionary is."""
     step4 = results[name].steps[3]
     assert step4.code == SHARED_LINES[name][1], step4.message
+
+
+@pytest.mark.parametrize("name", AS_TEXT)
+def test_step3_fails_numbers_compared_as_text(name: str, results: dict[str, Result]) -> None:
+    """`str(capacity) >= str(load)` is wrong across a power of ten, and fails; the same
+    numbers read back with int() pass."""
+    step3 = results[name].steps[2]
+    assert step3.code == AS_TEXT[name][1], step3.message
