@@ -410,9 +410,9 @@ COUNTED: dict[str, tuple[str, str | None]] = {
     ),
 }
 
-# Numbers compared as text agree with numbers while all have one digit ("5" >= "7"),
-# not across a power of ten ("9" >= "10"): the capacities the program also runs with
-# cross one.
+# The program also runs with other capacities at the exercise's load: an answer chosen
+# by the load shows there, and so do numbers compared as text, which agree with numbers
+# while all have one digit ("5" >= "7"), not across a power of ten ("10" >= "7").
 # name -> (the program after START, the step 3 code it must get or None to pass).
 AS_TEXT: dict[str, tuple[str, str | None]] = {
     "capacities-compared-as-text": (
@@ -420,6 +420,18 @@ AS_TEXT: dict[str, tuple[str, str | None]] = {
         can_handle_load = {}
         for strategy, capacity in systems.items():
             can_handle_load[strategy] = str(capacity) >= str(load)
+        print(can_handle_load)
+        """,
+        "step3.typed-capacities",
+    ),
+    "answer-chosen-by-the-load": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            if load == 7:
+                can_handle_load[strategy] = False
+            else:
+                can_handle_load[strategy] = capacity >= load
         print(can_handle_load)
         """,
         "step3.typed-capacities",
@@ -545,7 +557,8 @@ def test_step4_reads_each_run_in_the_same_place_of_a_line_that_prints_twice(
 
 @pytest.mark.parametrize("name", AS_TEXT)
 def test_step3_fails_numbers_compared_as_text(name: str, results: dict[str, Result]) -> None:
-    """`str(capacity) >= str(load)` is wrong across a power of ten, and fails; the same
-    numbers read back with int() pass."""
+    """`str(capacity) >= str(load)` is wrong across a power of ten, and an answer chosen
+    by the load is wrong at other capacities: both fail; numbers read back with int()
+    pass."""
     step3 = results[name].steps[2]
     assert step3.code == AS_TEXT[name][1], step3.message

@@ -116,16 +116,17 @@ class Expected:
         ignores `systems` shows, and so does `>` for `>=`. One such run is enough: each
         run costs every submission a process.
 
-        Its load is the power of ten above the exercise's (10 for 7), so the capacity
-        below it has a digit less: numbers compared as text (`str(capacity) >=
-        str(load)`: "9" >= "10") show too, which one-digit numbers alone never tell.
+        The load stays the exercise's, so an answer chosen by the load (`if load ==
+        7`) shows; the capacity above it is the power of ten above it (10 for 7), a
+        digit longer, so numbers compared as text (`str(capacity) >= str(load)`:
+        "10" >= "7" is False) show too, which one-digit numbers alone never tell.
         """
         if len(self.systems) < 2 or any(type(c) is not int for c in self.systems.values()):
             return []
-        load = 10 ** len(str(abs(self.load)))
         ranked = sorted(self.systems, key=lambda k: self.systems[k])
-        capacity = {key: max(1, load + 1 - place) for place, key in enumerate(ranked)}
-        return [Setting(load, tuple((k, capacity[k]) for k in self.systems))]
+        capacity = {key: max(1, self.load + 1 - place) for place, key in enumerate(ranked)}
+        capacity[ranked[0]] = 10 ** len(str(abs(self.load)))
+        return [Setting(self.load, tuple((k, capacity[k]) for k in self.systems))]
 
 
 # How many settings are drawn at random: each costs every submission one more run.
