@@ -38,7 +38,7 @@ PROGRAMS: dict[str, tuple[str, tuple[str | None, ...]]] = {
         MANY
         + "systems = {'single_node': 1, 'horizontal_scaling': 9, 'vertical_scaling': 2}\n"
         + REST,
-        ("step1.wrong-value", None, "step3.needs-step1", "step4.needs-step1"),
+        ("step1.wrong-value", None, "step3.needs-step1", None),
     ),
 }
 

@@ -376,12 +376,119 @@ TABLES: dict[str, tuple[str, str | None]] = {
 }
 
 
+# A loop over `enumerate(systems.items())` yields each item with its count: the item
+# still unpacks into `strategy, capacity`, and the loop is the one the step asks for.
+# name -> (the program after START, the step 3 code it must get or None to pass).
+COUNTED: dict[str, tuple[str, str | None]] = {
+    "loop-counts-the-items": (
+        """
+        can_handle_load = {}
+        for i, (strategy, capacity) in enumerate(systems.items()):
+            can_handle_load[strategy] = capacity >= load
+            print(f'{i + 1}. {strategy} checked')
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "loop-counts-the-items-into-other-names": (
+        """
+        can_handle_load = {}
+        for i, (name, size) in enumerate(systems.items()):
+            can_handle_load[name] = size >= load
+        print(can_handle_load)
+        """,
+        "step3.loop-names",
+    ),
+    "loop-counts-the-items-and-adds-the-count": (
+        """
+        can_handle_load = {}
+        for i, (strategy, capacity) in enumerate(systems.items()):
+            can_handle_load[strategy] = capacity + i >= load
+        print(can_handle_load)
+        """,
+        "step3.wrong-values",
+    ),
+}
+
+# The program also runs with other capacities at the exercise's load: an answer chosen
+# by the load shows there, and so do numbers compared as text, which agree with numbers
+# while all have one digit ("5" >= "7"), not across a power of ten ("10" >= "7").
+# name -> (the program after START, the step 3 code it must get or None to pass).
+AS_TEXT: dict[str, tuple[str, str | None]] = {
+    "capacities-compared-as-text": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = str(capacity) >= str(load)
+        print(can_handle_load)
+        """,
+        "step3.typed-capacities",
+    ),
+    "answer-chosen-by-the-load": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            if load == 7:
+                can_handle_load[strategy] = False
+            else:
+                can_handle_load[strategy] = capacity >= load
+        print(can_handle_load)
+        """,
+        "step3.typed-capacities",
+    ),
+    "capacities-read-back-from-text": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = int(str(capacity)) >= int(str(load))
+        print(can_handle_load)
+        """,
+        None,
+    ),
+}
+
+# One line of code may print several lines: each run's line is read in the same place
+# among that line's output, not as the last thing the line printed.
+# name -> (the program after START, the step 4 code it must get or None to pass).
+SHARED_LINES: dict[str, tuple[str, str | None]] = {
+    "print-then-a-blank-line-on-one-line": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        print(can_handle_load); print()
+        """,
+        None,
+    ),
+    "a-blank-line-then-the-print-on-one-line": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        print('Results:'); print(can_handle_load)
+        """,
+        None,
+    ),
+    "a-blank-line-then-edited-text-on-one-line": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        print(); print(str(can_handle_load).replace('True', 'False'))
+        """,
+        "step4.print-not-result",
+    ),
+}
+
+
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Result]:
     """Grade every program in one batch."""
     folder: Path = tmp_path_factory.mktemp("shapes")
     submissions = []
-    for name, (body, _) in (PROGRAMS | SELF_CHECKS | LOCALS | TABLES).items():
+    for name, (body, _) in (
+        PROGRAMS | SELF_CHECKS | LOCALS | TABLES | COUNTED | AS_TEXT | SHARED_LINES
+    ).items():
         path = folder / f"{name}.py"
         path.write_text(START + textwrap.dedent(body), encoding="utf-8")
         submissions.append(Submission(path.name, path))
@@ -426,3 +533,32 @@ def test_step3_fails_entries_copied_from_a_table_written_by_hand(
     written by hand; a table the stored value does not read is not."""
     step3 = results[name].steps[2]
     assert step3.code == TABLES[name][1], step3.message
+
+
+@pytest.mark.parametrize("name", COUNTED)
+def test_step3_reads_a_counted_loop_by_the_names_its_items_unpack_into(
+    name: str, results: dict[str, Result]
+) -> None:
+    """`for i, (strategy, capacity) in enumerate(systems.items())` is the asked loop; its
+    items' names and the values it stores are judged as in the plain loop."""
+    step3 = results[name].steps[2]
+    assert step3.code == COUNTED[name][1], step3.message
+
+
+@pytest.mark.parametrize("name", SHARED_LINES)
+def test_step4_reads_each_run_in_the_same_place_of_a_line_that_prints_twice(
+    name: str, results: dict[str, Result]
+) -> None:
+    """A blank line or a label printed by the same line of code as the dictionary is
+    not what the print showed; text edited from the dictionary is."""
+    step4 = results[name].steps[3]
+    assert step4.code == SHARED_LINES[name][1], step4.message
+
+
+@pytest.mark.parametrize("name", AS_TEXT)
+def test_step3_fails_numbers_compared_as_text(name: str, results: dict[str, Result]) -> None:
+    """`str(capacity) >= str(load)` is wrong across a power of ten, and an answer chosen
+    by the load is wrong at other capacities: both fail; numbers read back with int()
+    pass."""
+    step3 = results[name].steps[2]
+    assert step3.code == AS_TEXT[name][1], step3.message

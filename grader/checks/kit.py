@@ -353,8 +353,23 @@ def _iterables(case: Case, loop: Node) -> tuple[ast.AST, ...]:
 
 
 def unpacks(loop: Node, targets: tuple[str, ...]) -> bool:
-    """Whether a for loop unpacks into exactly these names."""
-    return target_names(loop.node.target) == targets  # type: ignore[attr-defined]
+    """Whether a for loop unpacks into exactly these names, each item's own names even
+    when the items are counted: `enumerate(...)` yields (count, item), so in
+    `for i, (a, b) in enumerate(d.items())` the item still unpacks into `a, b`."""
+    target, iterable = loop.node.target, loop.node.iter  # type: ignore[attr-defined]
+    if target_names(target) == targets:
+        return True
+    counted = (
+        isinstance(iterable, ast.Call)
+        and isinstance(iterable.func, ast.Name)
+        and iterable.func.id == "enumerate"
+    )
+    return (
+        counted
+        and isinstance(target, (ast.Tuple, ast.List))
+        and len(target.elts) == 2
+        and target_names(target.elts[1]) == targets
+    )
 
 
 # -- a printed line shows a value ----------------------------------------------------

@@ -115,11 +115,17 @@ class Expected:
         the capacities are one above, equal to and below the load, so a result that
         ignores `systems` shows, and so does `>` for `>=`. One such run is enough: each
         run costs every submission a process.
+
+        The load stays the exercise's, so an answer chosen by the load (`if load ==
+        7`) shows; the capacity above it is the power of ten above it (10 for 7), a
+        digit longer, so numbers compared as text (`str(capacity) >= str(load)`:
+        "10" >= "7" is False) show too, which one-digit numbers alone never tell.
         """
         if len(self.systems) < 2 or any(type(c) is not int for c in self.systems.values()):
             return []
         ranked = sorted(self.systems, key=lambda k: self.systems[k])
         capacity = {key: max(1, self.load + 1 - place) for place, key in enumerate(ranked)}
+        capacity[ranked[0]] = 10 ** len(str(abs(self.load)))
         return [Setting(self.load, tuple((k, capacity[k]) for k in self.systems))]
 
 

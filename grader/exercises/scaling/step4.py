@@ -504,6 +504,25 @@ def _fixed_runs(case: Case) -> list[Execution]:
     return [e for e in case.run.executions[1:] if not case.expected.is_drawn(e.overrides)]
 
 
+def _place(case: Case, line: Line) -> int:
+    """Where a printed line stands among what its line of code printed in the main run.
+
+    A line of code may print more than one line (`print(x); print()`): in another run,
+    the line that print made is the one in the same place, not the last.
+    """
+    if line.location is None:
+        return -1
+    from_line = [x for x in output_lines(case.run.main) if x.location == line.location]
+    return next((i for i, x in enumerate(from_line) if x == line), -1)
+
+
+def _in_place(shown: list[Line], place: int) -> Line | None:
+    """The line in that place among a run's lines, the last one if it printed fewer."""
+    if not shown:
+        return None
+    return shown[place] if -len(shown) <= place < len(shown) else shown[-1]
+
+
 def _not_its_own(case: Case, line: Line) -> tuple[str, str, Any] | None:
     """Find a run whose printed line is neither that run's own dictionary nor the one it
     should have computed.
@@ -512,6 +531,7 @@ def _not_its_own(case: Case, line: Line) -> tuple[str, str, Any] | None:
     every run printed its own dictionary (or, if the program changed it afterwards, the
     right one) from the line that printed it as written.
     """
+    place = _place(case, line)
     for execution in _fixed_runs(case):
         own = case.value(RESULT, execution)
         if own is MISSING or execution.missing or new_errors(case, execution):
@@ -520,12 +540,13 @@ def _not_its_own(case: Case, line: Line) -> tuple[str, str, Any] | None:
         if line.location is not None:
             shown = [x for x in shown if x.location == line.location]
         right = case.expected.results.get(case.expected.setting(execution.overrides))
-        if shown and (same(shown[-1].value, own) or same(shown[-1].value, right)):
+        printed = _in_place(shown, place)
+        if printed is not None and (same(printed.value, own) or same(printed.value, right)):
             continue
         if line.location is None and any(same(x.value, own) for x in shown):
             continue
         setting = case.expected.setting(execution.overrides).describe()
-        return setting, shown[-1].text if shown else "nothing", own
+        return setting, printed.text if printed is not None else "nothing", own
     return None
 
 
