@@ -265,7 +265,7 @@ def check_loop(case: Case) -> Verdict:
         stop = stop_reason(case)
         if stop is not None:
             # The loop was cut short; the error is the mistake, the values only follow.
-            lead = how_far(case.program, stop.location, stop.code == "timeout")
+            lead = how_far(case.program, stop.location, stop.code == "timeout", case.run.main)
             return fail(f"{lead} {stop.text}", stop.code, stop.location)
         return problem
     verdict = _check_other_loads(case, value, at)
@@ -287,7 +287,7 @@ def _with_stop(case: Case, structure: Verdict) -> Verdict:
         lead = (
             f"`{RESULT}` was never created."
             if case.value(RESULT) is MISSING
-            else how_far(case.program, stop.location, stop.code == "timeout")
+            else how_far(case.program, stop.location, stop.code == "timeout", case.run.main)
         )
         return fail(f"{lead} {stop.text}", stop.code, stop.location)
     return fail(f"{structure.message}\n{stop.text}", structure.code or "", structure.location)
