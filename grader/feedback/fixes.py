@@ -81,10 +81,17 @@ def _strictness(edit: Edit, at: str) -> str:
     else:
         why = "is also True when the two sides are equal"
         want = "To leave equal values out, write"
+    # The learner's own run shows no difference: say where it shows.
+    note = (
+        " Your own numbers never make them equal, but the step is also checked with "
+        "numbers that do."
+        if edit.facts.get("never-equal")
+        else ""
+    )
     # The change said once: the comparison to write, or the line when none is found.
     if fixed == edit.new:
-        return f"`{written}`{at} {why}. {want}: `{edit.after}`."
-    return f"`{written}`{at} {why}. {want} `{fixed}`."
+        return f"`{written}`{at} {why}.{note} {want}: `{edit.after}`."
+    return f"`{written}`{at} {why}.{note} {want} `{fixed}`."
 
 
 def _direction(edit: Edit, at: str) -> str:
