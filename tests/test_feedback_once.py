@@ -44,6 +44,7 @@ FACTS: dict[str, tuple[str, ...]] = {
     "waits for a step": (r"checked once step (?P<name>\d) passes",),
     "loop": (
         r"Your loop (?P<name>did not finish)",
+        r"Your loop (?P<name>never got past its first round)",
         r"Your loop (?P<name>did not run)",
         r"Your loop .{0,20}(?P<name>never started)",
     ),

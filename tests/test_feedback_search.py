@@ -153,7 +153,12 @@ WORDS: dict[str, Callable[[Edit], str]] = {
     "renamed": lambda edit: f"`{edit.new}`",
     "line-removed": lambda edit: f"`{edit.before}`",
     "else-indented": lambda edit: "`else:`",
-    "tabs": lambda edit: "indented with tabs",
+    # One line: the spaces that replace its tab; several: that they are tabbed.
+    "tabs": lambda edit: (
+        f"Replace the tab with {len(edit.new)} spaces"
+        if edit.facts.get("count") == "1"
+        else "indented with tabs"
+    ),
     "dedented": lambda edit: "indented by",
     "rebinding-removed": lambda edit: f"`{edit.before}`",
     "guard-removed": lambda edit: f"`{edit.before}`",
@@ -455,3 +460,36 @@ def test_a_comparison_repaired_is_said_once_as_the_comparison_to_write(
     assert repair.edit.kind == kind
     assert change in text
     assert "so the line reads" not in text
+
+
+@pytest.mark.parametrize(
+    ("name", "spaces"), [("a-tab-under-the-else", 8), ("a-tab-among-spaces-in-the-loop", 4)]
+)
+def test_a_tab_among_spaces_is_read_as_the_width_that_makes_the_program_pass(
+    name: str, spaces: int, tmp_path: Path
+) -> None:
+    """A tab is 8 columns to Python and often 4 in an editor: each reading is tried, and
+    the one whose program passes is said, as the spaces that replace the tab."""
+    repair, text = one_repair(name, tmp_path)
+    assert repair.edit.kind == "tabs"
+    assert repair.edit.new == " " * spaces
+    assert f"Replace the tab with {spaces} spaces" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "said"),
+    [
+        ("break-at-the-end-of-the-loop", 7, "ends the loop in its first round"),
+        ("break-once-a-capacity-is-large", 7, "The `break` under `if capacity > 4:` at line 7"),
+    ],
+)
+def test_a_break_that_ends_the_loop_early_is_taken_away(
+    name: str, line: int, said: str, tmp_path: Path
+) -> None:
+    """A loop that stores too few entries because a `break` ends it is told so at the
+    `break` (not told to use the right key, which it does): the verified edit removes it."""
+    repair, text = one_repair(name, tmp_path)
+    assert repair.edit.kind == "break-removed"
+    assert repair.edit.place == Location(line, None)
+    assert said in text
+    assert "as the key" not in text

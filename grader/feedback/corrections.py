@@ -28,6 +28,7 @@ from grader.feedback.scan import (
     replace_word,
     scan,
 )
+from grader.feedback.syntax import unwritten_block
 from grader.load import Cell, Program
 from grader.result import Location
 
@@ -595,22 +596,32 @@ def indentation(site: Site) -> Iterator[Edit]:
         key in error.message for key in _INDENT_ERRORS
     ):
         return
+    if unwritten_block(error, site.program) is not None:
+        # A block with only a comment in it is not written yet: the line after it is
+        # not meant to go inside (see grader.feedback.syntax).
+        return
     text = site.line.text
     body = text.lstrip(" \t")
     tabbed = [
         n for n, ln in enumerate(site.lines, 1) if "\t" in ln[: len(ln) - len(ln.lstrip(" \t"))]
     ]
-    if tabbed:
+    # A tab reaches the next multiple of 8 columns for Python, and of 4 in many editors:
+    # each reading is tried, and the run that passes says which the learner meant.
+    for size in (8, 4) if tabbed else ():
         lines = [
-            ln[: len(ln) - len(ln.lstrip(" \t"))].expandtabs(4) + ln.lstrip(" \t")
+            ln[: len(ln) - len(ln.lstrip(" \t"))].expandtabs(size) + ln.lstrip(" \t")
             for ln in site.lines
         ]
-        edit = site.edit("tabs", lines[site.number - 1], "\t", "    ")
+        edit = site.edit("tabs", lines[site.number - 1], "\t", " " * size)
         shown = ", ".join(str(n) for n in tabbed)
         yield replace(
             edit,
             cells=changed(site.program, site.cell.number, lines),
-            facts={"lines": shown, "count": str(len(tabbed))},
+            facts={
+                "lines": shown,
+                "count": str(len(tabbed)),
+                "indent": str(len(lines[site.number - 1]) - len(body)),
+            },
         )
     if "unexpected indent" in error.message:
         written = [ln for ln in site.lines if ln.strip()]

@@ -147,7 +147,8 @@ ORDINARY = ("strictness", "swapped-targets", "direction", "equality", "into-loop
 
 
 # Edits that reshape the program rather than a line of the step's: a name made, a
-# function's body taken out, a cell moved or made code, a block indented.
+# function's body taken out, a cell moved or made code, a block indented, a loop's
+# `break` taken away (it writes nothing, yet decides how many rounds write).
 WHOLE_PROGRAM = frozenset(
     {
         "renamed",
@@ -158,6 +159,7 @@ WHOLE_PROGRAM = frozenset(
         "cell-moved",
         "moved-up",
         "else-indented",
+        "break-removed",
     }
 )
 

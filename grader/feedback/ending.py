@@ -14,6 +14,7 @@ from grader.analysis import trees
 from grader.load import Program
 from grader.result import Explanation, Location
 from grader.sandbox import Error, Execution
+from grader.sandbox.values import decode
 from grader.sandbox.wire import Ended
 
 # The names site.py gives Python to end it. The child runs Python without site (-S), so
@@ -67,17 +68,25 @@ def enclosing_loop(program: Program, location: Location) -> Location | None:
     return Location(line=min(node.lineno for node in loops), cell=location.cell)
 
 
-def how_far(program: Program, stop: Location | None, timed_out: bool = False) -> str:
+def how_far(
+    program: Program,
+    stop: Location | None,
+    timed_out: bool = False,
+    execution: Execution | None = None,
+) -> str:
     """Say how far a program got before it stopped, as a loop's learner sees it.
 
-    Before its first loop started, on the loop's own line (it never ran a round), or
-    inside it (it did not finish); a loop that runs out of time did not finish.
+    Before its first loop started, on the loop's own line (it never ran a round), inside
+    it in its first round (its variables still hold the first item: it stopped there),
+    or later inside it (it did not finish); a loop that runs out of time did not finish.
     """
     loops = _for_loops(program)
     if stop is None or not loops:
         return "Your loop did not finish." if timed_out else "Your loop did not run."
     inside = enclosing_loop(program, stop)
     if inside is not None and inside != stop:
+        if not timed_out and execution is not None and _first_round(program, inside, execution):
+            return "Your loop never got past its first round."
         return "Your loop did not finish."
     if timed_out:
         return "Your loop did not finish."
@@ -108,6 +117,68 @@ def never_reached(program: Program, error: Error, place: Location | None) -> boo
         return False
     running = next((s for s in tree.body if s.lineno <= line <= (s.end_lineno or s.lineno)), None)
     return running is not None and place.line > (running.end_lineno or running.lineno)
+
+
+def _first_round(program: Program, loop: Location, execution: Execution) -> bool:
+    """Whether the loop at a place stopped in its first round, as its variables show.
+
+    Read only where it can be told for sure: a for loop over a recorded dictionary or
+    list (or a dictionary's items(), keys() or values()), whose variables hold its first
+    item and no later one.
+    """
+    cell = program.cell(loop.cell)
+    if cell is None:
+        return False
+    try:
+        tree = trees.parse(cell.source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return False
+    node = next(
+        (n for n in ast.walk(tree) if isinstance(n, ast.For) and n.lineno == loop.line), None
+    )
+    if node is None:
+        return False
+    items = _items(node.iter, execution)
+    target = _bound(node.target, execution)
+    if not items or target is None:
+        return False
+    return items[0] == target and target not in items[1:]
+
+
+def _items(iterable: ast.expr, execution: Execution) -> list[object] | None:
+    """The items a loop's iterable gives, when it is a recorded value read as it stands."""
+    method = ""
+    if (
+        isinstance(iterable, ast.Call)
+        and isinstance(iterable.func, ast.Attribute)
+        and not iterable.args
+        and not iterable.keywords
+        and iterable.func.attr in ("items", "keys", "values")
+    ):
+        method, iterable = iterable.func.attr, iterable.func.value
+    if not isinstance(iterable, ast.Name) or iterable.id not in execution.values:
+        return None
+    value = decode(execution.values[iterable.id])
+    if isinstance(value, dict):
+        if method == "items":
+            return [(key, item) for key, item in value.items()]
+        return list(value.values()) if method == "values" else list(value)
+    if isinstance(value, (list, tuple)) and not method:
+        return [tuple(item) if isinstance(item, list) else item for item in value]
+    return None
+
+
+def _bound(target: ast.expr, execution: Execution) -> object | None:
+    """What a loop's variables hold at the end (a tuple for several), if all were recorded."""
+    if isinstance(target, ast.Name):
+        if target.id not in execution.values:
+            return None
+        value: object = decode(execution.values[target.id])
+        return value
+    if isinstance(target, ast.Tuple) and all(isinstance(e, ast.Name) for e in target.elts):
+        parts = [_bound(e, execution) for e in target.elts]
+        return None if any(p is None for p in parts) else tuple(parts)
+    return None
 
 
 def _for_loops(program: Program) -> list[Location]:

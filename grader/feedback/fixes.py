@@ -81,10 +81,17 @@ def _strictness(edit: Edit, at: str) -> str:
     else:
         why = "is also True when the two sides are equal"
         want = "To leave equal values out, write"
+    # The learner's own run shows no difference: say where it shows.
+    note = (
+        " Your own numbers never make them equal, but the step is also checked with "
+        "numbers that do."
+        if edit.facts.get("never-equal")
+        else ""
+    )
     # The change said once: the comparison to write, or the line when none is found.
     if fixed == edit.new:
-        return f"`{written}`{at} {why}. {want}: `{edit.after}`."
-    return f"`{written}`{at} {why}. {want} `{fixed}`."
+        return f"`{written}`{at} {why}.{note} {want}: `{edit.after}`."
+    return f"`{written}`{at} {why}.{note} {want} `{fixed}`."
 
 
 def _direction(edit: Edit, at: str) -> str:
@@ -96,8 +103,8 @@ def _direction(edit: Edit, at: str) -> str:
     )
     # The change said once: the comparison turned round, or the line when none is found.
     if fixed == edit.new:
-        return f"{asks} Turn it round: `{edit.after}`."
-    return f"{asks} Turn it round: `{fixed}`."
+        return f"{asks} Write `{edit.after}`."
+    return f"{asks} Write `{fixed}`."
 
 
 def _compare_not_store(edit: Edit, at: str) -> str:
@@ -340,6 +347,14 @@ def _tabs(edit: Edit, at: str) -> str:
     lines = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
     several = len(numbers) > 1
     which = f"Line{'s' if several else ''} {lines} {'are' if several else 'is'} indented with tabs"
+    indent = edit.facts.get("indent", "")
+    if not several and indent.isdigit() and int(indent) > 0 and edit.after.strip():
+        return (
+            f"Line {lines} is indented with a tab, and the lines around it with spaces: "
+            f"Python cannot tell how they line up. Replace the tab with {indent} spaces, so "
+            f"that `{edit.after.strip()}` lines up with the block it belongs to (use spaces "
+            "only, 4 per level)."
+        )
     return (
         f"{which}, and others with spaces: Python cannot tell how they line up. Indent "
         f"with spaces only, 4 per level (most editors can turn tabs into spaces)."
@@ -611,6 +626,21 @@ def _markdown_cell(edit: Edit, at: str) -> str:
 
 def _removed(edit: Edit, at: str) -> str:
     return f"`{edit.before}`{at} stops your program, and the steps do not need it: remove the line."
+
+
+def _break_removed(edit: Edit, at: str) -> str:
+    iterable = edit.facts.get("iterable", "")
+    through = f"all of `{iterable}`" if iterable else "all of its items"
+    if edit.facts.get("first"):
+        return (
+            f"`break`{at} ends the loop in its first round, so it never reaches the other "
+            f"items. Remove that line, so that the loop goes through {through}."
+        )
+    return (
+        f"The `break` under `{edit.before}`{at} ends the loop the first time that is true, so "
+        f"it never reaches the items after that one. Remove the `if` and its `break`, so "
+        f"that the loop goes through {through}."
+    )
 
 
 def _split(edit: Edit, at: str) -> str:
@@ -1017,6 +1047,7 @@ _WORDS: dict[str, Callable[[Edit, str], str]] = {
     "target-missing": _target_missing,
     "else-indented": _else_indented,
     "line-removed": _removed,
+    "break-removed": _break_removed,
     "operator-spelling": _spelling,
     "operator-sign": _sign,
     "strictness": _strictness,

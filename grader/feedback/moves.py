@@ -639,6 +639,42 @@ def guards(cell: _Cell) -> Iterator[Edit]:
         yield cell.edit("guard-removed", lines, statement.lineno, cell.text(statement.lineno))
 
 
+def exits(cell: _Cell) -> Iterator[Edit]:
+    """A `break` that ends a for loop before it has gone through its items: taken away.
+
+    A `break` in the loop's own body ends it in its first round; one that is alone under
+    an `if` ends it once the condition holds, and goes with its `if`.
+    """
+    for loop in ast.walk(cell.tree):
+        if not isinstance(loop, ast.For) or loop.orelse:
+            continue
+        iterable = ast.get_source_segment(cell.cell.source, loop.iter) or ""
+        for statement in loop.body:
+            if isinstance(statement, ast.Break) and len(loop.body) > 1:
+                lines = list(cell.lines)
+                del lines[statement.lineno - 1]
+                yield cell.edit(
+                    "break-removed", lines, statement.lineno, "", first="1", iterable=iterable
+                )
+            elif (
+                isinstance(statement, ast.If)
+                and not statement.orelse
+                and len(statement.body) == 1
+                and isinstance(statement.body[0], ast.Break)
+                and len(loop.body) > 1
+            ):
+                end = statement.end_lineno or statement.lineno
+                lines = cell.lines[: statement.lineno - 1] + cell.lines[end:]
+                yield cell.edit(
+                    "break-removed",
+                    lines,
+                    statement.lineno,
+                    "",
+                    first="",
+                    iterable=iterable,
+                )
+
+
 def removals(cell: _Cell, focus: Focus) -> Iterator[Edit]:
     """A line that stops the program and that the steps do not need: removed."""
     error = focus.error
@@ -1108,6 +1144,7 @@ def statement_edits(program: Program, focus: Focus, bound: frozenset[str]) -> It
             yield from conversions(cell)
             yield from guards(cell)
             yield from emptying_calls(cell)
+            yield from exits(cell)
         yield from creations(cell, focus, bound)
         yield from unbound_locals(cell, focus, bound)
         yield from operands(cell, focus)

@@ -34,6 +34,7 @@ from grader.load import Program
 from grader.result import Location, Result
 from grader.safe import safe_text
 from grader.sandbox import Error, Limits, Run, Sandbox, run
+from grader.sandbox.values import decode
 
 # Errors that no small edit of the code repairs: the program ended itself, ran out of
 # time or memory, or used what grading forbids; their own advice says what to do.
@@ -359,6 +360,8 @@ def _worded(
 ) -> Repair:
     """Say the repair where the report says the mistake."""
     main = case.run.main
+    if edit.kind == "strictness" and _never_equal(case, edit):
+        edit = replace(edit, facts={**edit.facts, "never-equal": "1"})
     settles = bool(main.errors) and not any(
         e.type == main.errors[0].type and e.message == main.errors[0].message
         for e in ran.main.errors
@@ -382,6 +385,36 @@ def _worded(
     if agrees(verdict.message, verdict.location, edit, exact=True) and not explains_error:
         return Repair(edit, target, after, runs, settles=settles)
     return Repair(edit, target, after, runs, message=describe(edit), settles=settles)
+
+
+def _never_equal(case: Case, edit: Edit) -> bool:
+    """Whether the program's own numbers never make a comparison's two sides equal.
+
+    A name of the comparison that holds a number at the end (the load) is compared with
+    every number the program's other values hold (the capacities): when none is equal,
+    the learner's run cannot show where `>` and `>=` differ; the step's other runs do.
+    """
+    values = {name: decode(data) for name, data in case.run.main.values.items()}
+    names = set(re.findall(r"[A-Za-z_]\w*", edit.before))
+    for name in names:
+        number = values.get(name)
+        if type(number) not in (int, float):
+            continue
+        others = [n for other, value in values.items() if other != name for n in _numbers(value)]
+        if others and number not in others:
+            return True
+    return False
+
+
+def _numbers(value: object) -> list[int | float]:
+    """Every number a value holds, itself or inside its containers (not True or False)."""
+    if type(value) in (int, float):
+        return [value]  # type: ignore[list-item]
+    if isinstance(value, dict):
+        return [n for item in value.values() for n in _numbers(item)]
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [n for item in value for n in _numbers(item)]
+    return []
 
 
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")

@@ -28,6 +28,9 @@ def diagnose_syntax(error: Error, program: Program) -> str:
             "`return` only works inside a function (`def`), and this line is not in one. "
             f"To show the result, print it: {shown}."
         )
+    empty = _comment_only_body(error, program)
+    if empty:
+        return empty
     code = prose_code(line)
     if code is not None:
         comment = "make the sentence a comment (start it with `#`)"
@@ -40,6 +43,46 @@ def diagnose_syntax(error: Error, program: Program) -> str:
         )
         return f"This line is an English sentence, not Python, so Python cannot read it. {said}"
     return ""
+
+
+_NO_BODY = re.compile(r"expected an indented block after '(\w+)' statement on line (\d+)")
+
+
+def unwritten_block(error: Error, program: Program) -> tuple[str, int] | None:
+    """A block whose body is only comments: its keyword and header line, if the error is one.
+
+    Python stops at the first line of code after the block's header and asks for it to be
+    indented; but when a comment stands where the body goes (a "TODO"), the learner has
+    not written the body yet, and indenting the next line would move it into the block.
+    """
+    found = _NO_BODY.search(error.message)
+    cell = program.cell(error.cell)
+    if found is None or cell is None or error.line is None:
+        return None
+    header = int(found.group(2))
+    between = [cell.line_text(n).strip() for n in range(header + 1, error.line)]
+    if not any(text.startswith("#") for text in between) or any(
+        text and not text.startswith("#") for text in between
+    ):
+        return None
+    return found.group(1), header
+
+
+def _comment_only_body(error: Error, program: Program) -> str:
+    """Say that a block holds only comments, and what to write in it."""
+    block = unwritten_block(error, program)
+    cell = program.cell(error.cell)
+    if block is None or cell is None:
+        return ""
+    keyword_, header = block
+    head = cell.line_text(header)
+    indent = len(head.expandtabs(4)) - len(head.expandtabs(4).lstrip()) + 4
+    where = f"line {header}" if error.cell is None else f"cell {error.cell}, line {header}"
+    return (
+        f"The `{keyword_}` at {where} has no code inside it yet: a comment does not count. "
+        f"Write the code it should run on the lines under it, indented by {indent} spaces "
+        "(a comment can stay, but at least one line of code must follow)."
+    )
 
 
 _WORD = re.compile(r"[A-Za-z]+[,.;:]?")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 import difflib
 from typing import Any
 
+from grader.analysis import trees
 from grader.checks.kit import PASS, Case, Verdict, exists, fail, value_problem
 from grader.exercise import Step
 from grader.exercises.scaling.explanations import not_a_dict
-from grader.exercises.scaling.spec import SYSTEMS
+from grader.exercises.scaling.spec import RESULT, SYSTEMS
 from grader.feedback.explain import where
+from grader.result import Location
 from grader.sandbox.values import same, show
 
 INSTRUCTION = (
@@ -29,6 +32,7 @@ MISTAKES = {
     "float-value": "A capacity in systems is a float (5.0) instead of a whole number.",
     "string-value": "A capacity in systems is a string ('5') instead of a number.",
     "wrong-value": "A capacity in systems has the wrong number.",
+    "changed-later": "systems is changed after it is made: a loop writes other values into it.",
 }
 
 
@@ -83,6 +87,9 @@ def check(case: Case) -> Verdict:
     problems = key_problems(value, expected)
     if not problems:
         return PASS
+    later = _written_later(case, at)
+    if later is not None:
+        return later
     details = "; ".join(text for _, text in problems)
     # One difference is said whole by its sentence (both sides); the dictionaries side by
     # side would say it again. Several are easier to see there.
@@ -92,6 +99,59 @@ def check(case: Case) -> Verdict:
         + (pair if len(problems) > 1 else ""),
         problems[0][0],
         at,
+    )
+
+
+def _written_later(case: Case, at: Location | None) -> Verdict | None:
+    """`systems` made at one line and filled with other values by a loop's line after it.
+
+    The line that made it may well be right: the values at the end come from the line
+    that wrote them, and that line is the one to change.
+    """
+    origins = case.run.main.provenance.get(SYSTEMS, ())
+    distinct = set(origins)
+    if at is None or len(distinct) != 1 or not _dict_display(case, at, empty=False):
+        return None
+    origin = distinct.pop()
+    if origin is None or origin.kind != "store" or not origin.loops or origin.location == at:
+        return None
+    place = origin.location
+    cell = case.program.cell(place.cell)
+    line = cell.line_text(place.line).strip() if cell is not None else ""
+    shown = f", `{line}`," if line else ""
+    own = case.source.first_assignment(RESULT)
+    if own is not None and _dict_display(case, own, empty=True):
+        # The answers already have their dictionary: the write into systems is extra.
+        change = "remove that line"
+    else:
+        change = (
+            f"store the answers in a dictionary of their own, `{RESULT}`, started empty "
+            f"before the loop (`{RESULT} = {{}}`)"
+        )
+    return fail(
+        f"`{SYSTEMS}` is made {where(at)}, but then your loop writes into it {where(place)}"
+        f"{shown} and replaces its capacities. `{SYSTEMS}` must keep them: {change}.",
+        "changed-later",
+        place,
+    )
+
+
+def _dict_display(case: Case, at: Location, empty: bool) -> bool:
+    """Whether the line at a place assigns a dictionary written out: `{}` when ``empty``,
+    else one with entries (`systems = {...}`)."""
+    cell = case.program.cell(at.cell)
+    if cell is None:
+        return False
+    try:
+        tree = trees.parse(cell.source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return False
+    return any(
+        isinstance(node, ast.Assign)
+        and node.lineno == at.line
+        and isinstance(node.value, ast.Dict)
+        and (not node.value.keys) == empty
+        for node in ast.walk(tree)
     )
 
 

@@ -202,9 +202,31 @@ def _not_items(case: Case, shape: _Loops) -> Verdict | None:
     """A loop over `systems` itself, or its keys or values, not its items."""
     loop = shape.loops[0]
     iterable = source_text(loop.node.iter)  # type: ignore[attr-defined]
+    # A second loop inside the first, over the same dictionary, to fetch the other half
+    # of each item: with the items, it has nothing left to do.
+    inner = next(
+        (
+            n
+            for n in ast.walk(loop.node)
+            if n is not loop.node
+            and isinstance(n, ast.For)
+            and any(isinstance(m, ast.Name) and m.id == SYSTEMS for m in ast.walk(n.iter))
+        ),
+        None,
+    )
+    remove = ""
+    if inner is not None:
+        line = Location(inner.lineno + loop.location.line - loop.node.lineno, loop.location.cell)  # type: ignore[attr-defined]
+        remove = (
+            f" Then remove the inner loop {where(line)}, "
+            f"`for {source_text(inner.target)} in {source_text(inner.iter)}:`, and move its "
+            f"body out one level: it goes through all of `{SYSTEMS}` again for each strategy, "
+            "so only its last round counts."
+        )
     return fail(
         f"Your loop {where(loop.location)} iterates over `{iterable}`. Iterate over "
-        f"`{SYSTEMS}.items()` to get each strategy together with its capacity: {_wanted()}",
+        f"`{SYSTEMS}.items()` to get each strategy together with its capacity: {_wanted()}"
+        + (f".{remove}" if remove else ""),
         "not-items",
         loop.location,
     )
@@ -223,12 +245,55 @@ def _hardcoded(case: Case, shape: _Loops) -> Verdict | None:
 
 
 def _no_loop(case: Case, shape: _Loops) -> Verdict | None:
-    """Nothing of the step's loop."""
+    """Nothing of the step's loop: a `while` loop that fills the result is named as what
+    to replace; a result already started empty is not asked for again."""
+    filling = next(
+        (
+            n
+            for n in case.source.nodes()
+            if isinstance(n.node, ast.While)
+            and any(_writes_result(inner) for inner in ast.walk(n.node))
+        ),
+        None,
+    )
+    if filling is not None:
+        return fail(
+            f"Your `while` loop {where(filling.location)} fills `{RESULT}`, but this step asks "
+            f"for a for loop, which needs no counter: {_wanted()} gives each strategy and its "
+            "capacity in turn. Write it in place of the `while` loop and the lines that count, "
+            f"and store each answer inside it: "
+            f"`{RESULT}[{LOOP_TARGETS[0]}] = {LOOP_TARGETS[1]} >= {LOAD}`.",
+            "no-loop",
+            filling.location,
+        )
+    at = case.source.first_assignment(RESULT)
+    started = at is not None and any(
+        isinstance(n.node, ast.Assign)
+        and isinstance(n.node.value, ast.Dict)
+        and not n.node.value.keys
+        and n.location == at
+        for n in case.source.assignments(RESULT)
+    )
+    start = (
+        f"After `{RESULT} = {{}}` ({at.describe()}), write"
+        if started and at is not None
+        else f"Start with `{RESULT} = {{}}`, then"
+    )
     return fail(
-        f"There is no for loop over `{SYSTEMS}.items()`. Start with `{RESULT} = {{}}`, then "
+        f"There is no for loop over `{SYSTEMS}.items()`. {start} "
         f"{_wanted()} and fill the dictionary inside the loop.",
         "no-loop",
         None,
+    )
+
+
+def _writes_result(node: ast.AST) -> bool:
+    """Whether a node stores an entry of the result: `can_handle_load[...] = ...`."""
+    return (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.ctx, ast.Store)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == RESULT
     )
 
 
@@ -265,7 +330,7 @@ def check_loop(case: Case) -> Verdict:
         stop = stop_reason(case)
         if stop is not None:
             # The loop was cut short; the error is the mistake, the values only follow.
-            lead = how_far(case.program, stop.location, stop.code == "timeout")
+            lead = how_far(case.program, stop.location, stop.code == "timeout", case.run.main)
             return fail(f"{lead} {stop.text}", stop.code, stop.location)
         return problem
     verdict = _check_other_loads(case, value, at)
@@ -287,7 +352,7 @@ def _with_stop(case: Case, structure: Verdict) -> Verdict:
         lead = (
             f"`{RESULT}` was never created."
             if case.value(RESULT) is MISSING
-            else how_far(case.program, stop.location, stop.code == "timeout")
+            else how_far(case.program, stop.location, stop.code == "timeout", case.run.main)
         )
         return fail(f"{lead} {stop.text}", stop.code, stop.location)
     return fail(f"{structure.message}\n{stop.text}", structure.code or "", structure.location)

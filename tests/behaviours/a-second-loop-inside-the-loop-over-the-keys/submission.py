@@ -1,0 +1,8 @@
+# Scaling strategies
+systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}
+load = 7
+can_handle_load = {}
+for strategy in systems.keys():
+    for name in systems:
+        can_handle_load[strategy] = systems[name] >= load
+print(can_handle_load)

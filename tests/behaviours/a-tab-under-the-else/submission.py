@@ -1,0 +1,10 @@
+# Scaling strategies
+systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}
+load = 7
+can_handle_load = {}
+for strategy, capacity in systems.items():
+    if capacity >= load:
+        can_handle_load[strategy] = True
+    else:
+	can_handle_load[strategy] = False
+print(can_handle_load)

@@ -1,0 +1,10 @@
+# Scaling strategies
+systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}
+load = 7
+can_handle_load = {}
+for strategy, capacity in systems.items():
+    if capacity == 1:
+        can_handle_load[strategy] = False
+    else:
+        can_handle_load[strategy] = capacity >= laod
+print(can_handle_load)
