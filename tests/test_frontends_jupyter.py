@@ -86,7 +86,7 @@ def test_grade_shows_marks_feedback_and_the_line_to_fix_as_html(shell: Any) -> N
     html = formatted(shell, view_of(shell, "mine.py"))["text/html"]
     assert "✗</span> Step 3: Determine which strategies can handle the load" in html
     assert "at line 9" in html  # the comparison's line, found by the repair search
-    assert "&gt;=</code>" in html
+    assert "capacity &gt;= load</code>" in html
     assert "Hint:" not in html  # the feedback says what to do; the hint would not fit
     assert progress(STEP_COUNT - 1) in html
 

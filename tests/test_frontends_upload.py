@@ -237,12 +237,12 @@ def test_of_two_likely_files_the_better_counts_whatever_their_names(tmp_path: Pa
     assert document["score"] == STEP_COUNT, document["output"]
     assert document["output"].splitlines()[:2] == [
         "Graded: b_final.py",
-        "Also graded: a_draft.py (1/4 steps). The best file counts; to have another one "
+        "Also graded: a_draft.py (2/4 steps). The best file counts; to have another one "
         "counted, upload it alone.",
     ]
     assert document["extra_data"]["graded"] == "b_final.py"
     assert document["extra_data"]["also_graded"] == [
-        {"file": "a_draft.py", "score": 1, "max_score": 4}
+        {"file": "a_draft.py", "score": 2, "max_score": 4}
     ]
 
 
