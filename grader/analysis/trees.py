@@ -42,6 +42,17 @@ def parse(source: str, filename: str = "<unknown>") -> ast.Module:
         return ast.parse(source, filename)
 
 
+def readable(source: str | None) -> ast.Module | None:
+    """Return the syntax tree of a source, or None when there is none or Python cannot
+    read it (a syntax error, a null byte, nesting too deep for the parser)."""
+    if source is None:
+        return None
+    try:
+        return parse(source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return None
+
+
 def literal(text: str) -> object:
     """Return the Python literal a text spells (raises as ast.literal_eval on a string).
 

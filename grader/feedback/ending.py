@@ -51,11 +51,8 @@ def exit_call(program: Program, error: Error) -> str:
 def enclosing_loop(program: Program, location: Location) -> Location | None:
     """Return the outermost loop statement around a line, if the line is in a loop."""
     cell = program.cell(location.cell)
-    if cell is None:
-        return None
-    try:
-        tree = trees.parse(cell.source)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
+    tree = trees.readable(cell.source if cell else None)
+    if tree is None:
         return None
     loops = [
         node
@@ -109,11 +106,8 @@ def never_reached(program: Program, error: Error, place: Location | None) -> boo
         return False
     cell_number, line, _ = error.frames[0]
     cell = program.cell(cell_number)
-    if cell is None or place.cell != cell_number:
-        return False
-    try:
-        tree = trees.parse(cell.source)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
+    tree = trees.readable(cell.source if cell else None)
+    if tree is None or place.cell != cell_number:
         return False
     running = next((s for s in tree.body if s.lineno <= line <= (s.end_lineno or s.lineno)), None)
     return running is not None and place.line > (running.end_lineno or running.lineno)
@@ -127,11 +121,8 @@ def _first_round(program: Program, loop: Location, execution: Execution) -> bool
     item and no later one.
     """
     cell = program.cell(loop.cell)
-    if cell is None:
-        return False
-    try:
-        tree = trees.parse(cell.source)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
+    tree = trees.readable(cell.source if cell else None)
+    if tree is None:
         return False
     node = next(
         (n for n in ast.walk(tree) if isinstance(n, ast.For) and n.lineno == loop.line), None
@@ -185,9 +176,8 @@ def _for_loops(program: Program) -> list[Location]:
     """Where each for loop of the program starts."""
     found: list[Location] = []
     for cell in program.cells:
-        try:
-            tree = trees.parse(cell.source)
-        except (SyntaxError, ValueError, MemoryError, RecursionError):
+        tree = trees.readable(cell.source)
+        if tree is None:
             continue
         found.extend(
             Location(node.lineno, cell.number)

@@ -140,11 +140,8 @@ def _dict_display(case: Case, at: Location, empty: bool) -> bool:
     """Whether the line at a place assigns a dictionary written out: `{}` when ``empty``,
     else one with entries (`systems = {...}`)."""
     cell = case.program.cell(at.cell)
-    if cell is None:
-        return False
-    try:
-        tree = trees.parse(cell.source)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
+    tree = trees.readable(cell.source if cell else None)
+    if tree is None:
         return False
     return any(
         isinstance(node, ast.Assign)
