@@ -124,6 +124,9 @@ class Program:
     # A notebook's Markdown cells (number, text): never run, but a learner may type a
     # step's code into one, and the diagnosis says so.
     markdown: tuple[tuple[int, str], ...] = ()
+    # A notebook's Raw cells (number, text): never run either; a cell turned Raw by a
+    # key pressed in command mode keeps its code as text.
+    raw: tuple[tuple[int, str], ...] = ()
 
     def cell(self, number: int | None) -> Cell | None:
         """Return the cell with this number (None: the script's single cell)."""
@@ -294,6 +297,7 @@ def _load_notebook(text: str, name: str) -> Program:
     program_cells: list[Cell] = []
     notes: list[str] = []
     markdown: list[tuple[int, str]] = []
+    raws: list[tuple[int, str]] = []
     for number, (kind, source) in enumerate(raw, start=1):
         if isinstance(source, list):  # not normalised by every nbformat version
             source = "".join(str(part) for part in source)
@@ -301,6 +305,8 @@ def _load_notebook(text: str, name: str) -> Program:
             continue
         if kind == "markdown":
             markdown.append((number, source))
+        if kind == "raw":
+            raws.append((number, source))
         if kind != "code":
             continue
         source = source.replace("\r\n", "\n").replace("\r", "\n")
@@ -327,6 +333,7 @@ def _load_notebook(text: str, name: str) -> Program:
         cells=tuple(program_cells),
         notes=tuple(notes),
         markdown=tuple(markdown),
+        raw=tuple(raws),
     )
 
 

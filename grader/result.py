@@ -52,6 +52,10 @@ class Explanation:
     code: str
     text: str
     location: Location | None
+    # The advice that ends ``text`` (what to do), apart: a caller whose own message
+    # already says the change keeps only the facts, so that two pieces of advice never
+    # stand side by side.
+    advice: str = ""
 
 
 @dataclass(frozen=True)

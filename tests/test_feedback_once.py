@@ -42,6 +42,16 @@ FACTS: dict[str, tuple[str, ...]] = {
     "tuple": (r"a tuple",),
     "waits for the run": (r"checked once your program runs",),
     "waits for a step": (r"checked once step (?P<name>\d) passes",),
+    # What makes a missing name: one piece of advice, never two (which may disagree).
+    "how to make a name": (
+        r"Create `(?P<name>\w+)` above this line",
+        r"the step asks for `\w+` and `(?P<name>\w+)`",
+        r"names its variable `\w+`, but its body uses `(?P<name>\w+)`",
+    ),
+    # A notebook is run afresh once it is fixed.
+    "run again": (r"Restart & Run All", r"run all cells again", r"Cell \d+ could not run"),
+    # A colon after a name makes no variable.
+    "stores nothing": (r"does not store anything", r"stores nothing", r"a type note"),
     "loop": (
         r"Your loop (?P<name>did not finish)",
         r"Your loop (?P<name>never got past its first round)",
@@ -97,6 +107,15 @@ def test_the_fact_finder_finds_a_fact_said_twice_in_other_words() -> None:
     """The check can fail: two phrasings of one absence are one fact twice."""
     text = "`load` was never created. There is no variable named `load`."
     assert facts(text)[("absent", "load")] == 2
+
+
+def test_two_pieces_of_advice_for_one_missing_name_are_one_fact_twice() -> None:
+    """The check can fail: the loop's names to write, then "create it", about one name."""
+    text = (
+        "Your loop at line 9 uses the variables `a, b`; the step asks for `strategy` and "
+        "`capacity`. Create `capacity` above this line (`capacity = ...`)."
+    )
+    assert facts(text)[("how to make a name", "capacity")] == 2
 
 
 def test_a_missing_name_is_not_said_above_the_error_that_says_so() -> None:

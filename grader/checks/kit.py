@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,7 +36,7 @@ from grader.checks.codes import declared, declares
 from grader.checks.judge import judge
 from grader.feedback.ending import explain_abrupt
 from grader.feedback.explain import explain, where
-from grader.feedback.names import markdown_advice, markdown_defining
+from grader.feedback.names import markdown_advice, text_cell_with
 from grader.result import Explanation, Location
 from grader.sandbox import Execution, Run
 from grader.sandbox.model import Error, Origin
@@ -202,11 +203,11 @@ def _deleted(case: Case, name: str) -> Verdict | None:
 
 def _in_markdown(case: Case, name: str) -> Verdict | None:
     """Fail a name whose code was typed into a notebook's Markdown cell."""
-    found = markdown_defining(case.program, name)
+    found = text_cell_with(case.program, rf"^\s*{re.escape(name)}\s*=[^=]")
     if found is None:
         return None
-    number, line = found
-    return fail(markdown_advice(name, number, line), "name-error.markdown-cell", None)
+    number, kind, line = found
+    return fail(markdown_advice(name, number, line, kind), "name-error.markdown-cell", None)
 
 
 def near_name(case: Case, name: str, like: Any = MISSING) -> str | None:
@@ -231,18 +232,25 @@ def near_name(case: Case, name: str, like: Any = MISSING) -> str | None:
 def value_problem(label: str, got: Any, wanted: Any) -> tuple[str, str]:
     """Name what is wrong with one value (its type, or its number): (code, text)."""
     if type(got) is bool:
-        return ("bool-value", f"{label} is {got}, a bool; it should be the number {show(wanted)}")
+        return (
+            "bool-value",
+            f"{label} is {got}, which is not a number; it should be the number {show(wanted)}",
+        )
     if type(got) is float and got == wanted:
         return (
             "float-value",
-            f"{label} is {show(got)}, a float; write the whole number {show(wanted)}",
+            f"{label} is {show(got)}, a number with a decimal point; write the whole number "
+            f"{show(wanted)}",
         )
     if type(got) is str and got.strip() == str(wanted):
         return (
             "string-value",
             f"{label} is the string {show(got)}; remove the quotes so it is the number {show(wanted)}",
         )
-    return ("wrong-value", f"{label} is {describe(got)}; it should be {show(wanted)}")
+    # The kind is said only when it is not the one asked for: "5 (an int)" beside "2"
+    # says nothing the numbers do not.
+    shown = show(got) if type(got) is type(wanted) else describe(got)
+    return ("wrong-value", f"{label} is {shown}; it should be {show(wanted)}")
 
 
 @declares(

@@ -210,13 +210,18 @@ def explain_syntax(error: Error, program: Program, fix: str | None = None) -> Ex
         text += "\n" + quoted
     if advice:
         text += "\n" + advice
-    text += (
-        "\nPython reads the whole file before it runs any of it, so none of your program "
-        "ran: fix this first."
-        if program.kind == "script"
-        else (f"\nCell {location.cell} could not run; fix it, then run all cells again.")
-    )
+    if program.kind == "script":
+        text += (
+            "\nPython reads the whole file before it runs any of it, so none of your program "
+            "ran: fix this first."
+        )
+    elif RUN_ALL not in advice:  # said once: the advice may end with it already
+        text += f"\nFix it, then {RUN_ALL}."
     return Explanation("syntax-error", text, location)
+
+
+# What runs a notebook afresh, top to bottom, as the grader does.
+RUN_ALL = "Restart & Run All"
 
 
 def explain(
@@ -270,7 +275,7 @@ def explain(
         text += "\n" + quoted
     if said:
         text += "\n" + said
-    return Explanation(code, text, location)
+    return Explanation(code, text, location, said)
 
 
 def ending(

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
+from grader.feedback.corrections import DIRECTION
 from grader.feedback.edits import Edit
 from grader.result import Location
 
@@ -74,7 +76,7 @@ def _sign(edit: Edit, at: str) -> str:
 
 def _strictness(edit: Edit, at: str) -> str:
     written = comparison(edit.before, edit.old)
-    fixed = comparison(edit.after, edit.new)
+    fixed = edit.facts.get("form") or comparison(edit.after, edit.new)
     if len(edit.new) > len(edit.old):
         why = "is False when the two sides are equal"
         want = "To count equal values too, write"
@@ -94,9 +96,25 @@ def _strictness(edit: Edit, at: str) -> str:
     return f"`{written}`{at} {why}.{note} {want} `{fixed}`."
 
 
+def in_exercise_form(edit: Edit, wording: str) -> Edit:
+    """The comparison a repair writes, turned round to the exercise's own form when the
+    exercise writes it the other way (`load <= capacity` is the reference's
+    `capacity >= load`): the learner reads the comparison as the exercise words it."""
+    if edit.kind not in ("strictness", "direction"):
+        return edit
+    fixed = comparison(edit.after, edit.new)
+    parts = re.fullmatch(rf"({_OPERAND})\s*(<=|>=|<|>)\s*({_OPERAND})", fixed)
+    if parts is None:
+        return edit
+    turned = f"{parts.group(3)} {DIRECTION[parts.group(2)]} {parts.group(1)}"
+    if re.search(rf"(?<![\w.]){re.escape(turned)}(?![\w(\[])", " ".join(wording.split())) is None:
+        return edit
+    return replace(edit, facts={**edit.facts, "form": turned})
+
+
 def _direction(edit: Edit, at: str) -> str:
     written = comparison(edit.before, edit.old)
-    fixed = comparison(edit.after, edit.new)
+    fixed = edit.facts.get("form") or comparison(edit.after, edit.new)
     asks = (
         f"`{written}`{at} asks whether the left side is {MEANINGS.get(edit.old, edit.old)} "
         f"the right one: the comparison points the wrong way."
@@ -758,7 +776,9 @@ def _rebinding_removed(edit: Edit, at: str) -> str:
     first = edit.facts.get("first", "")
     return (
         f"`{edit.before}`{at} makes `{name}` again, replacing the one made at {first}, so "
-        f"the program ends with this one. Remove the line."
+        f"the program ends with this one. Remove the line"
+        # A notebook's kernel keeps the value the line made until it starts afresh.
+        + (", then Restart & Run All." if edit.place.cell is not None else ".")
     )
 
 
@@ -840,8 +860,8 @@ def _numbers_for_bools(edit: Edit, at: str) -> str:
 def _annotation(edit: Edit, at: str) -> str:
     name = edit.after.split("=", 1)[0].strip()
     return (
-        f"`{edit.before}`{at} gives `{name}` a type note, not a value: a colon after a name "
-        f"does not store anything. Use `=`: `{edit.after}`."
+        f"`{edit.before}`{at} stores nothing in `{name}`: a colon after a name only notes "
+        f"a type. Use `=`: `{edit.after}`."
     )
 
 

@@ -38,7 +38,7 @@ ENGINE: dict[str, str] = {
     "grader-error": "A check of the grader broke on this submission (a bug to report).",
     # -- the program as a whole (grader.feedback.explain) -------------------------------------
     "import-error": "The program imports a module that is not in Python's standard library.",
-    "name-error.ipython": "A line only Jupyter understands (get_ipython()) is in a script.",
+    "name-error.ipython": "A name only Jupyter defines (get_ipython(), display()) is used in a script.",
     "syntax-error": "Python could not read the code: a syntax or indentation error.",
     "timeout": "The program was still running when its time ran out, so no step passes.",
     "output-limit": "The program printed far more than the steps ask for, and was stopped.",

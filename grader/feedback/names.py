@@ -173,27 +173,46 @@ def in_markdown(scene: Scene) -> Diagnosis | None:
     match = re.search(r"name '(\w+)' is not defined", scene.error.message)
     if match is None:
         return None
-    found = markdown_defining(scene.program, match.group(1))
+    name = match.group(1)
+    found = text_cell_with(scene.program, rf"^\s*{re.escape(name)}\s*=[^=]")
     if found is None:
         return None
-    number, line = found
-    return "name-error.markdown-cell", markdown_advice(match.group(1), number, line)
+    number, kind, line = found
+    return "name-error.markdown-cell", markdown_advice(name, number, line, kind)
 
 
 def markdown_defining(program: Program, name: str) -> tuple[int, str] | None:
     """Return the Markdown cell (number, line) whose text assigns a name, if one does."""
-    pattern = re.compile(rf"^\s*{re.escape(name)}\s*=[^=]")
-    for number, text in program.markdown:
+    found = text_cell_with(program, rf"^\s*{re.escape(name)}\s*=[^=]")
+    return (found[0], found[2]) if found is not None else None
+
+
+def text_cell_with(program: Program, pattern: str) -> tuple[int, str, str] | None:
+    """The first Markdown or Raw cell with a line that matches a pattern: its number, its
+    kind ("Markdown", "Raw") and the line. Neither kind ever runs, whatever it holds."""
+    found = re.compile(pattern)
+    cells = sorted(
+        [(n, "Markdown", t) for n, t in program.markdown] + [(n, "Raw", t) for n, t in program.raw]
+    )
+    for number, kind, text in cells:
         for line in text.split("\n"):
-            if pattern.match(line):
-                return number, line.strip()
+            if found.match(line):
+                return number, kind, line.strip()
     return None
 
 
-def markdown_advice(name: str, number: int, line: str) -> str:
-    """Say that the code creating a name sits in a Markdown cell, and what to do."""
+def markdown_advice(name: str, number: int, line: str, kind: str = "Markdown") -> str:
+    """Say that the code creating a name sits in a Markdown (or Raw) cell, and what to do."""
+    shown = "shows it as text" if kind == "Markdown" else "keeps it as text"
     return (
-        f"`{line}` is in cell {number}, a Markdown cell: Jupyter shows it as text and "
-        f"never runs it, so `{name}` is never created. Select cell {number}, make it a "
-        "Code cell (press Y, or choose Code in the toolbar), then Restart & Run All."
+        f"`{line}` is in cell {number}, a {kind} cell: Jupyter {shown} and never runs it, "
+        f"so `{name}` is never created. {code_cell(number)}"
+    )
+
+
+def code_cell(number: int) -> str:
+    """What turns a text cell back into code, and runs it where the program expects."""
+    return (
+        f"Select cell {number}, make it a Code cell (press Y, or choose Code in the "
+        "toolbar), then Restart & Run All."
     )

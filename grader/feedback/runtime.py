@@ -202,18 +202,15 @@ def _name_error(
 ) -> Advice:
     match = re.search(r"name '(\w+)' is not defined", error.message)
     name = match.group(1) if match else ""
-    if name in ("true", "false", "TRUE", "FALSE", "none", "null"):
-        right = {"true": "True", "false": "False", "none": "None", "null": "None"}.get(
-            name.lower(), name.title()
-        )
-        return (
-            "name-error.lowercase-bool",
-            (
-                f"Python writes `{right}` with a capital letter; `{name}` is read as a "
-                "variable, and there is none of that name."
-            ),
-            True,
-        )
+    slips = _every_lowercase_bool(program)
+    if name in _LOWERCASE_BOOLS:
+        return "name-error.lowercase-bool", _lowercase_bools(name, slips), True
+    jupyter = _jupyter_only(name, error, program)
+    if jupyter is not None:
+        return "name-error.ipython", jupyter, True
+    renamed = _renamed_loop_variable(name, error, program, names)
+    if renamed is not None:
+        return "name-error", renamed, True
     known = [n for n, _ in execution.names]
     if name in known:  # created later on: in a notebook, by a cell further down
         return (
@@ -221,15 +218,6 @@ def _name_error(
             (
                 f"`{name}` is used before the code that creates it has run. Put the line "
                 "(or the cell) that creates it above this one."
-            ),
-            True,
-        )
-    if name == "get_ipython":
-        return (
-            "name-error.ipython",
-            (
-                "This line only works inside Jupyter (a notebook saved as a script keeps "
-                "its magics this way). Remove it: the exercise does not need it."
             ),
             True,
         )
@@ -267,14 +255,161 @@ def _name_error(
             ),
             False,
         )
+    # A notebook's kernel keeps what a cell made after the cell is deleted or changed:
+    # the code ran for the learner, and runs afresh here.
+    kernel = (
+        f" If it worked for you, `{name}` came from a cell since deleted or changed: the "
+        "notebook is graded as Restart & Run All runs it, from the top in a fresh kernel."
+        if program.kind == "notebook"
+        else ""
+    )
     return (
         "name-error",
         (
             f"Create `{name}` above this line (`{name} = ...`), or write here the name of "
-            "the value you meant."
+            f"the value you meant.{kernel}"
         ),
         False,
     )
+
+
+# Names of other languages' and notebooks' spellings of True, False and None.
+_LOWERCASE_BOOLS = {
+    "true": "True",
+    "false": "False",
+    "none": "None",
+    "null": "None",
+    "TRUE": "True",
+    "FALSE": "False",
+}
+
+
+def _every_lowercase_bool(program: Program) -> list[tuple[str, str]]:
+    """Every place the program writes true/false/none as a name: (the name, where)."""
+    found: list[tuple[str, str, int]] = []
+    for cell in program.cells:
+        tree = trees.readable(cell.source)
+        if tree is None:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id in _LOWERCASE_BOOLS:
+                place = (
+                    f"line {node.lineno}"
+                    if cell.number is None
+                    else f"cell {cell.number}, line {node.lineno}"
+                )
+                found.append((node.id, place, node.col_offset))
+    ordered = sorted(set(found), key=lambda item: (_place_key(item[1]), item[2]))
+    return [(name, place) for name, place, _ in ordered]
+
+
+def _place_key(place: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in re.findall(r"\d+", place))
+
+
+def _lowercase_bools(name: str, slips: list[tuple[str, str]]) -> str:
+    """Name every line that writes True, False or None in lower case, not only the one
+    that ran: a line the run did not reach has the same slip, and fails another day."""
+    if len(slips) <= 1:
+        right = _LOWERCASE_BOOLS[name]
+        return (
+            f"Python writes `{right}` with a capital letter; `{name}` is read as a "
+            f"variable, and there is none of that name. Write `{right}`."
+        )
+    rights = _joined([f"`{r}`" for r in dict.fromkeys(_LOWERCASE_BOOLS[n] for n, _ in slips)])
+    at: dict[str, list[str]] = {}
+    for n, place in slips:
+        at.setdefault(place, []).append(f"`{_LOWERCASE_BOOLS[n]}`")
+    places = _joined([f"{_joined(list(dict.fromkeys(w)))} at {place}" for place, w in at.items()])
+    return (
+        f"Python writes {rights} with a capital letter; in lower case they are read as "
+        f"variables, and there are none of those names. Write {places}."
+    )
+
+
+def _joined(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# Names a notebook gives every cell that plain Python does not have, and what a script
+# writes instead.
+_JUPYTER_ONLY = {"display": "print"}
+
+
+def _jupyter_only(name: str, error: Error, program: Program) -> str | None:
+    """A name only Jupyter defines (`display`), called in a script: say what a script
+    writes instead, on the learner's own line."""
+    if name == "get_ipython":
+        return (
+            "This line only works inside Jupyter (a notebook saved as a script keeps "
+            "its magics this way). Remove it: the exercise does not need it."
+        )
+    instead = _JUPYTER_ONLY.get(name)
+    if instead is None:
+        return None
+    line = re.sub(r"\s+#.*$", "", _line(error, program)).strip()
+    fixed = re.sub(rf"\b{name}\s*\(", f"{instead}(", line)
+    change = f"`{fixed}`" if fixed != line else f"`{instead}(...)`"
+    return (
+        f"`{name}` exists only in Jupyter, which shows a value with it; plain Python has "
+        f"no `{name}`, and shows a value with `{instead}`. Write {change}."
+    )
+
+
+def _renamed_loop_variable(
+    name: str, error: Error, program: Program, names: Sequence[str]
+) -> str | None:
+    """A name used inside a for loop whose `for` line spells it another way
+    (`for strategies, capacities in ...:` above `capacity`): the two spellings are one
+    name, and the `for` line is where to make them agree (the exercise's spelling wins)."""
+    cell = program.cell(error.cell)
+    tree = trees.readable(cell.source) if cell is not None else None
+    if tree is None or error.line is None or cell is None:
+        return None
+    loops = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.For) and n.body[0].lineno <= error.line <= (n.end_lineno or 0)
+    ]
+    for loop in sorted(loops, key=lambda n: -n.lineno):
+        targets = [t.id for t in ast.walk(loop.target) if isinstance(t, ast.Name)]
+        used = {
+            n.id
+            for stmt in loop.body
+            for n in ast.walk(stmt)
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+        }
+        near = {
+            t: u for t in targets if t not in used for u in used if u not in targets and _near(t, u)
+        }
+        if name not in near.values():
+            continue
+        made = next(t for t, u in near.items() if u == name)
+        header = cell.line_text(loop.lineno).strip()
+        at = (
+            f"line {loop.lineno}"
+            if cell.number is None
+            else f"cell {cell.number}, line {loop.lineno}"
+        )
+        if made in names and name not in names:
+            return (
+                f"The loop at {at} names its variable `{made}`, not `{name}`: write `{made}` here."
+            )
+        for target, body_name in near.items():
+            header = re.sub(rf"\b{target}\b", body_name, header, count=1)
+        return (
+            f"The loop at {at} names its variable `{made}`, but its body uses `{name}`. "
+            f"Use the body's names in the `for` line: `{header}`"
+        )
+    return None
+
+
+def _near(one: str, other: str) -> bool:
+    """Two spellings of one name: close, or one the other's plural."""
+    a, b = sorted((one.lower(), other.lower()), key=len)
+    if b in (a + "s", a + "es", a[:-1] + "ies"):
+        return True
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.8
 
 
 def _swapped(one: str, other: str) -> bool:

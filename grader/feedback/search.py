@@ -27,7 +27,7 @@ from grader.checks.judge import judge_all
 from grader.feedback.edits import ORDINARY, WHOLE_PROGRAM, Edit, Focus
 from grader.feedback.ending import is_exit
 from grader.feedback.explain import advice_for, explain, location_of
-from grader.feedback.fixes import describe
+from grader.feedback.fixes import describe, in_exercise_form
 from grader.feedback.repair import candidates, error_focus, kinds_of, numbers_of, step_focus
 from grader.feedback.tokens import GENERIC
 from grader.load import Program
@@ -360,6 +360,7 @@ def _worded(
 ) -> Repair:
     """Say the repair where the report says the mistake."""
     main = case.run.main
+    edit = in_exercise_form(edit, _wording(case))
     if edit.kind == "strictness" and _never_equal(case, edit):
         edit = replace(edit, facts={**edit.facts, "never-equal": "1"})
     settles = bool(main.errors) and not any(
@@ -385,6 +386,14 @@ def _worded(
     if agrees(verdict.message, verdict.location, edit, exact=True) and not explains_error:
         return Repair(edit, target, after, runs, settles=settles)
     return Repair(edit, target, after, runs, message=describe(edit), settles=settles)
+
+
+def _wording(case: Case) -> str:
+    """The exercise's own code (its reference solution), whose forms a repair follows."""
+    try:
+        return case.exercise.reference_script().read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def _never_equal(case: Case, edit: Edit) -> bool:

@@ -28,9 +28,21 @@ def diagnose_syntax(error: Error, program: Program) -> str:
             "`return` only works inside a function (`def`), and this line is not in one. "
             f"To show the result, print it: {shown}."
         )
-    empty = _comment_only_body(error, program)
+    empty = _comment_only_body(error, program) or _body_in_next_cell(error, program)
     if empty:
         return empty
+    prompt = _PROMPT.match(line)
+    if prompt is not None:
+        fixed = line[prompt.end() :].strip()
+        others = sum(
+            1 for c in program.cells for text in c.original.split("\n") if _PROMPT.match(text)
+        )
+        also = " Delete it from the other lines that start with it as well." if others > 1 else ""
+        return (
+            f"`{prompt.group(1)}` at the start of this line is the prompt of Python's "
+            "interactive shell, copied with the code; it is not part of the code. Delete it: "
+            f"`{fixed}`.{also}"
+        )
     code = prose_code(line)
     if code is not None:
         comment = "make the sentence a comment (start it with `#`)"
@@ -44,6 +56,10 @@ def diagnose_syntax(error: Error, program: Program) -> str:
         return f"This line is an English sentence, not Python, so Python cannot read it. {said}"
     return ""
 
+
+# The interactive shell's prompts (`>>> `, and `... ` on a line that goes on), copied
+# with the code from a session or a tutorial's page.
+_PROMPT = re.compile(r"\s*(>>>|\.\.\.)(?: |$)")
 
 _NO_BODY = re.compile(r"expected an indented block after '(\w+)' statement on line (\d+)")
 
@@ -66,6 +82,29 @@ def unwritten_block(error: Error, program: Program) -> tuple[str, int] | None:
     ):
         return None
     return found.group(1), header
+
+
+def _body_in_next_cell(error: Error, program: Program) -> str:
+    """A block's header that ends its notebook cell, with its body at the top of the next
+    code cell: each cell is read alone, so a block cannot go on into the next one."""
+    found = _NO_BODY.search(error.message)
+    cell = program.cell(error.cell)
+    if found is None or cell is None or cell.number is None:
+        return ""
+    header = int(found.group(2))
+    after = [t for t in cell.original.split("\n")[header:] if t.strip()]
+    later = [c for c in program.cells if (c.number or 0) > cell.number]
+    if after or not later:
+        return ""
+    body = [t for t in later[0].original.split("\n") if t.strip()]
+    if not body or body[0] == body[0].lstrip():
+        return ""
+    return (
+        f"The `{found.group(1)}` line at cell {cell.number}, line {header} ends its cell, and "
+        f"the code it should run, `{body[0].strip()}`, starts cell {later[0].number}: a block "
+        "cannot go on into another cell. Move that code into cell "
+        f"{cell.number}, under the `{found.group(1)}` line, then Restart & Run All."
+    )
 
 
 def _comment_only_body(error: Error, program: Program) -> str:

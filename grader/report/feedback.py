@@ -78,9 +78,14 @@ class View:
         return f"Progress: {self.score} / {self.max_score} steps{done}"
 
 
-# The room a sentence has on a line of the text report at its default width (80
-# columns), under a step's feedback (six in) and its hanging indent (two more).
-SENTENCE_ROOM = 72
+# The text report's page, which every surface's lines are cut for: its width when it
+# does not go to a terminal, how far in a step's feedback starts, and how much further a
+# wrapped sentence goes on.
+DEFAULT_WIDTH = 80
+FEEDBACK_INDENT = 6
+HANG = 2
+# The room a sentence has on a line of that page, under a step's feedback.
+SENTENCE_ROOM = DEFAULT_WIDTH - FEEDBACK_INDENT - HANG
 # A `code span` in a sentence, with what is glued to it (a bracket before, a full stop
 # after): what a line of prose cannot break.
 _GLUED_SPAN = re.compile(r"[^\s`]*`([^`\n]+)`[^\s`]*")
@@ -302,7 +307,10 @@ def not_yet_said(result: Result) -> str:
     """Return the submission's message without the opening lines a step already gave.
 
     A run-time error explains the step it stopped, and is then the whole program's
-    message too: the learner reads it once, where it matters.
+    message too: the learner reads it once, where it matters. A step that gives the
+    error's facts and not its advice has its own advice (what to change), which the
+    error's would contradict or repeat: the rest is not said either, but for the notes
+    on other cells' errors.
     """
     message = clean(result.message)
     said = [clean(step.message) for step in result.steps if not step.passed]
@@ -310,7 +318,10 @@ def not_yet_said(result: Result) -> str:
     for count in range(len(lines), 0, -1):
         block = "\n".join(lines[:count])
         if any(block in text for text in said):
-            return "\n".join(lines[count:]).strip("\n")
+            rest = lines[count:]
+            # The notes on other cells' errors (in brackets) are not this error's.
+            notes = next((i for i, line in enumerate(rest) if line.startswith("(")), len(rest))
+            return "\n".join(rest[notes:]).strip("\n")
     return message
 
 

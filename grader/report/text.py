@@ -23,12 +23,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TextIO
 
-from grader.report.feedback import WAIT_MARK, Line, StepView, incomplete_note, more_lines, view_of
+from grader.report.feedback import (
+    DEFAULT_WIDTH,
+    FEEDBACK_INDENT,
+    HANG,
+    WAIT_MARK,
+    Line,
+    StepView,
+    incomplete_note,
+    more_lines,
+    view_of,
+)
 from grader.result import Report, Result, Status
 from grader.safe import defuse_commands, shown_name
 
-# Width when the report does not go to a terminal, and the narrowest one wrapped to.
-DEFAULT_WIDTH = 80
+# The narrowest width wrapped to (the default, DEFAULT_WIDTH, is the page's).
 MIN_WIDTH = 40
 
 # Where the grader's lines start: marks, then the feedback under them.
@@ -36,9 +45,6 @@ MARK_INDENT = 2
 # A submission's own message and notes: deeper than any line of the grader's, as they
 # quote the learner (a file name, an error's message, a notebook's metadata).
 MESSAGE_INDENT = 4
-FEEDBACK_INDENT = 6
-# A wrapped sentence continues this much further in than it started.
-HANG = 2
 # What marks a quoted line of the learner's.
 GUTTER = "| "
 

@@ -7,7 +7,7 @@ import difflib
 from typing import Any
 
 from grader.analysis import trees
-from grader.checks.kit import PASS, Case, Verdict, exists, fail, value_problem
+from grader.checks.kit import PASS, Case, Verdict, exists, fail, source_text, value_problem
 from grader.exercise import Step
 from grader.exercises.scaling.explanations import not_a_dict
 from grader.exercises.scaling.spec import RESULT, SYSTEMS
@@ -32,6 +32,7 @@ MISTAKES = {
     "float-value": "A capacity in systems is a float (5.0) instead of a whole number.",
     "string-value": "A capacity in systems is a string ('5') instead of a number.",
     "wrong-value": "A capacity in systems has the wrong number.",
+    "repeated-key": "A key of systems is written twice (a line copied); Python keeps the second.",
     "changed-later": "systems is changed after it is made: a loop writes other values into it.",
 }
 
@@ -66,12 +67,36 @@ def key_problems(value: dict[Any, Any], expected: dict[Any, Any]) -> list[tuple[
             problems.append(("near-miss-key", f"the key {show(near)} should be {show(key)}"))
             missing.remove(key)
             extra.remove(near)
-    problems.extend(("missing-key", f"the key {show(k)} is missing") for k in missing)
+    problems.extend(
+        ("missing-key", f"the key {show(k)} is missing: add `{show(k)}: {show(expected[k])}`")
+        for k in missing
+    )
     problems.extend(("extra-key", f"the key {show(k)} should not be there") for k in extra)
-    for key, wanted_value in expected.items():
-        if (type(key), key) in keys and not same(value[key], wanted_value):
-            problems.append(value_problem(f"{show(key)}", value[key], wanted_value))
+    wrong = [k for k, w in expected.items() if (type(k), k) in keys and not same(value[k], w)]
+    swapped = _swapped(value, expected, wrong)
+    if swapped:
+        one, other = swapped
+        problems.append(
+            (
+                "wrong-value",
+                f"the values of {show(one)} and {show(other)} are swapped: {show(one)} "
+                f"should be {show(expected[one])} and {show(other)} {show(expected[other])}",
+            )
+        )
+    for key in wrong:
+        if key not in swapped:
+            problems.append(value_problem(f"{show(key)}", value[key], expected[key]))
     return problems
+
+
+def _swapped(value: dict[Any, Any], expected: dict[Any, Any], wrong: list[Any]) -> tuple[Any, ...]:
+    """Two keys that hold each other's values (typed in another order): one slip, said
+    as one, with the word for it."""
+    for i, one in enumerate(wrong):
+        for other in wrong[i + 1 :]:
+            if same(value[one], expected[other]) and same(value[other], expected[one]):
+                return (one, other)
+    return ()
 
 
 def check(case: Case) -> Verdict:
@@ -90,16 +115,92 @@ def check(case: Case) -> Verdict:
     later = _written_later(case, at)
     if later is not None:
         return later
+    repeated = _repeated_key(case, at, value, expected)
+    if repeated is not None:
+        return repeated
     details = "; ".join(text for _, text in problems)
-    # One difference is said whole by its sentence (both sides); the dictionaries side by
-    # side would say it again. Several are easier to see there.
+    # Each difference is said whole by its sentence (both sides); the dictionaries side
+    # by side would say them again. Many are easier to see there than in a long sentence.
     pair = f"\nExpected: {show(expected, 200)}\nFound:    {show(value, 200)}"
     return fail(
         f"`{SYSTEMS}` is not right{' ' + where(at) if at else ''}: {details}."
-        + (pair if len(problems) > 1 else ""),
+        + (pair if len(problems) > _SAID_IN_WORDS else ""),
         problems[0][0],
         at,
     )
+
+
+# How many differences one sentence says before the two dictionaries are clearer.
+_SAID_IN_WORDS = 3
+
+
+def _repeated_key(
+    case: Case, at: Location | None, value: dict[Any, Any], expected: dict[Any, Any]
+) -> Verdict | None:
+    """A dictionary written out with one key twice: Python keeps the second entry, so a
+    line copied whose key was never changed looks like a wrong value and a key missing.
+    The second occurrence is the line to change."""
+    literal = _literal_at(case, at)
+    if literal is None or at is None:
+        return None
+    seen: dict[Any, tuple[ast.expr, ast.expr]] = {}
+    for key_node, value_node in zip(literal.keys, literal.values, strict=True):
+        if not isinstance(key_node, ast.Constant):
+            continue
+        first = seen.get(key_node.value)
+        if first is None:
+            seen[key_node.value] = (key_node, value_node)
+            continue
+        key = key_node.value
+        missing = [k for k in expected if k not in value]
+        offset = at.line - literal.lineno
+        first_place = Location(first[0].lineno + offset, at.cell)
+        place = Location(key_node.lineno + offset, at.cell)
+        # The copy is the entry whose value is not the key's own: that one's key changes.
+        copy: ast.expr = key_node
+        if _holds(value_node, expected.get(key)) and not _holds(first[1], expected.get(key)):
+            copy, value_node = first
+        changed = Location(copy.lineno + offset, at.cell)
+        both = f"{where(first_place)} and {where(place)}" if first_place != place else where(place)
+        change = ""
+        if len(missing) == 1:
+            entry = f"{show(missing[0])}: {source_text(value_node)}"
+            which = (
+                where(changed)
+                if first_place != place
+                else f"in place of the {'first' if copy is first[0] else 'second'} {show(key)}"
+            )
+            change = f" Write the key {show(missing[0])} {which}: `{entry}`."
+        return fail(
+            f"`{SYSTEMS}` has the key {show(key)} twice, {both}. A dictionary keeps one "
+            f"entry per key, the last one written, so the second replaces the first.{change}",
+            "repeated-key",
+            changed,
+        )
+    return None
+
+
+def _holds(node: ast.expr, wanted: Any) -> bool:
+    """Whether an entry's value, as written, is a constant equal to the one asked for."""
+    return isinstance(node, ast.Constant) and same(node.value, wanted)
+
+
+def _literal_at(case: Case, at: Location | None) -> ast.Dict | None:
+    """The dictionary written out by the assignment at a place, if it is one."""
+    if at is None:
+        return None
+    cell = case.program.cell(at.cell)
+    tree = trees.readable(cell.source if cell else None)
+    if tree is None:
+        return None
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Dict)
+            and node.lineno <= at.line <= (node.end_lineno or node.lineno)
+        ):
+            return node.value
+    return None
 
 
 def _written_later(case: Case, at: Location | None) -> Verdict | None:

@@ -35,6 +35,7 @@ from grader.exercises.scaling.spec import LOAD, LOOP_TARGETS, RESULT, SYSTEMS, S
 from grader.exercises.scaling.written import from_loop, not_from_loop
 from grader.feedback.ending import how_far, never_reached
 from grader.feedback.explain import where
+from grader.feedback.names import code_cell, text_cell_with
 from grader.result import Explanation, Location
 from grader.sandbox import Execution
 from grader.sandbox.values import describe, same, show
@@ -279,6 +280,15 @@ def _no_loop(case: Case, shape: _Loops) -> Verdict | None:
         if started and at is not None
         else f"Start with `{RESULT} = {{}}`, then"
     )
+    unrun = text_cell_with(case.program, rf"^\s*for\b.*\b{SYSTEMS}\b")
+    if unrun is not None:
+        number, kind, line = unrun
+        return fail(
+            f"Your loop, `{line}`, is in cell {number}, a {kind} cell: Jupyter never runs "
+            f"it, so `{RESULT}` stays empty. {code_cell(number)}",
+            "no-loop",
+            Location(1, number),
+        )
     return fail(
         f"There is no for loop over `{SYSTEMS}.items()`. {start} "
         f"{_wanted()} and fill the dictionary inside the loop.",
@@ -355,7 +365,10 @@ def _with_stop(case: Case, structure: Verdict) -> Verdict:
             else how_far(case.program, stop.location, stop.code == "timeout", case.run.main)
         )
         return fail(f"{lead} {stop.text}", stop.code, stop.location)
-    return fail(f"{structure.message}\n{stop.text}", structure.code or "", structure.location)
+    # The loop's message says what to change; the error is what that mistake made
+    # happen, said as a fact: its own advice beside the loop's would be a second opinion.
+    fact = stop.text.removesuffix("\n" + stop.advice) if stop.advice else stop.text
+    return fail(f"{structure.message}\n{fact}", structure.code or "", structure.location)
 
 
 def _after_the_stop(case: Case, structure: Verdict) -> bool:
@@ -393,6 +406,9 @@ def _result_problem(
         idle = None if value else _idle_loop(case)
         if idle is not None:
             return idle
+        swapped = _key_and_value_swapped(case)
+        if swapped is not None:
+            return swapped
         keys = f"its keys are {', '.join(show(k) for k in value)}" if value else "it has no keys"
         return fail(
             f"`{RESULT}` should have one key per strategy in `{SYSTEMS}` "
@@ -413,6 +429,35 @@ def _result_problem(
         )
     if not same(value, expected):
         return _wrong_values(case, {Setting(load): value}, at)
+    return None
+
+
+def _key_and_value_swapped(case: Case) -> Verdict | None:
+    """A write whose value is the loop's key and whose brackets hold something else
+    (`{RESULT}[capacity >= load] = strategy`): the two sides are swapped, and the line
+    to write is the same two pieces the other way round."""
+    key = LOOP_TARGETS[0]
+    for item in case.source.nodes():
+        node = item.node
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
+            continue
+        target = node.targets[0]
+        if not (
+            isinstance(target, ast.Subscript)
+            and isinstance(target.value, ast.Name)
+            and target.value.id == RESULT
+            and isinstance(node.value, ast.Name)
+            and node.value.id == key
+            and not any(isinstance(n, ast.Name) and n.id == key for n in ast.walk(target.slice))
+        ):
+            continue
+        return fail(
+            f"`{source_text(node)}` {where(item.location)} has the key and the value "
+            f"swapped: the key, `{key}`, goes in the square brackets, and the answer on the "
+            f"right of `=`. Write `{RESULT}[{key}] = {source_text(target.slice)}`.",
+            "wrong-keys",
+            item.location,
+        )
     return None
 
 

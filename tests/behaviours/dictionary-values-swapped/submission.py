@@ -1,0 +1,9 @@
+# Scaling strategies
+systems = {'single_node': 5, 'horizontal_scaling': 1, 'vertical_scaling': 2}
+load = 7
+
+can_handle_load = {}
+for strategy, capacity in systems.items():
+    can_handle_load[strategy] = capacity >= load
+
+print(can_handle_load)
