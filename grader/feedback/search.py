@@ -390,8 +390,12 @@ def _worded(
 
 def _wording(case: Case) -> str:
     """The exercise's own code (its reference solution), whose forms a repair follows."""
+    # An exercise defined by its rules alone (no reference on disk) has no form to follow.
+    script = getattr(case.exercise, "reference_script", None)
+    if script is None:
+        return ""
     try:
-        return case.exercise.reference_script().read_text(encoding="utf-8")
+        return str(script().read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError):
         return ""
 
