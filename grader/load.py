@@ -1,7 +1,8 @@
 """Loading: a submission file becomes a Program, cells of code with their origin.
 
 A script is one cell. A notebook is its code cells, in order, as "Restart & Run All"
-runs them; markdown and raw cells, stored outputs and execution counts are ignored.
+runs them; stored outputs and execution counts are ignored, and markdown and raw cells
+never run (their text is kept, for saying that code typed into one does not run).
 IPython-only lines (magics, shell escapes) are blanked out so that the rest of the cell
 still runs as Python, each with a note for the learner. Nothing here executes code.
 """

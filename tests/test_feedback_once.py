@@ -56,6 +56,7 @@ FACTS: dict[str, tuple[str, ...]] = {
         r"Your loop (?P<name>did not finish)",
         r"Your loop (?P<name>never got past its first round)",
         r"Your loop (?P<name>did not run)",
+        r"Your loop's (?P<name>body never ran)",
         r"Your loop .{0,20}(?P<name>never started)",
     ),
 }

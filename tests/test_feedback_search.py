@@ -168,9 +168,10 @@ WORDS: dict[str, Callable[[Edit], str]] = {
     "typed-value": lambda edit: "`{}` -> `{}`".format(*typed_change(edit)),
     "cell-moved": lambda edit: edit.facts["move"],
     "brackets-closed": lambda edit: edit.facts["places"],
-    # A comparison's whole change is the comparison to write, said once.
-    "strictness": lambda edit: f"`{comparison(edit.after, edit.new)}`",
-    "direction": lambda edit: f"`{comparison(edit.after, edit.new)}`",
+    # A comparison's whole change is the comparison to write, said once (in the
+    # exercise's form, when the repair follows it).
+    "strictness": lambda edit: f"`{edit.facts.get('form') or comparison(edit.after, edit.new)}`",
+    "direction": lambda edit: f"`{edit.facts.get('form') or comparison(edit.after, edit.new)}`",
 }
 
 
@@ -447,7 +448,7 @@ def test_a_cell_that_reads_names_made_below_it_is_moved_and_judged_where_it_land
 @pytest.mark.parametrize(
     ("name", "kind", "change"),
     [
-        ("load-less-than-capacity", "strictness", "write `load <= capacity`."),
+        ("load-less-than-capacity", "strictness", "write `capacity >= load`."),
         ("reversed-comparison-and-print-inside-the-loop", "direction", "`capacity >= load`."),
     ],
 )

@@ -88,7 +88,8 @@ def how_far(
     if timed_out:
         return "Your loop did not finish."
     if stop in loops:
-        return "Your loop did not run."
+        # The `for` line itself stopped it: it began, and no round of its body ran.
+        return "Your loop's body never ran."
     first = min(loops, key=lambda place: ((place.cell or 0), place.line))
     if ((stop.cell or 0), stop.line) < ((first.cell or 0), first.line):
         return f"Your loop {'in' if first.cell is not None else 'at'} {first.describe()} never started."

@@ -73,6 +73,14 @@ def key_problems(value: dict[Any, Any], expected: dict[Any, Any]) -> list[tuple[
     )
     problems.extend(("extra-key", f"the key {show(k)} should not be there") for k in extra)
     wrong = [k for k, w in expected.items() if (type(k), k) in keys and not same(value[k], w)]
+    return problems + _value_problems(value, expected, wrong)
+
+
+def _value_problems(
+    value: dict[Any, Any], expected: dict[Any, Any], wrong: list[Any]
+) -> list[tuple[str, str]]:
+    """Name each wrong value; two that hold each other's values are said as swapped."""
+    problems: list[tuple[str, str]] = []
     swapped = _swapped(value, expected, wrong)
     if swapped:
         one, other = swapped

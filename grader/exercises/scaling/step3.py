@@ -400,23 +400,7 @@ def _result_problem(
             at,
         )
     if {(type(k), k) for k in value} != {(type(k), k) for k in expected}:
-        lone_if = missing_keys(case, value, expected)
-        if lone_if is not None:
-            return fail(lone_if, "wrong-keys", at)
-        idle = None if value else _idle_loop(case)
-        if idle is not None:
-            return idle
-        swapped = _key_and_value_swapped(case)
-        if swapped is not None:
-            return swapped
-        keys = f"its keys are {', '.join(show(k) for k in value)}" if value else "it has no keys"
-        return fail(
-            f"`{RESULT}` should have one key per strategy in `{SYSTEMS}` "
-            f"({', '.join(show(k) for k in expected)}), but {keys}. "
-            f"Use `{LOOP_TARGETS[0]}` as the key.",
-            "wrong-keys",
-            at,
-        )
+        return _wrong_keys(case, value, expected, at)
     not_bool = [(k, v) for k, v in value.items() if type(v) is not bool]
     if not_bool:
         key, got = not_bool[0]
@@ -430,6 +414,26 @@ def _result_problem(
     if not same(value, expected):
         return _wrong_values(case, {Setting(load): value}, at)
     return None
+
+
+def _wrong_keys(
+    case: Case, value: dict[Any, Any], expected: dict[Any, Any], at: Location | None
+) -> Verdict:
+    """The result's keys are not the strategies: say why, where the code shows it."""
+    lone_if = missing_keys(case, value, expected)
+    if lone_if is not None:
+        return fail(lone_if, "wrong-keys", at)
+    idle = (None if value else _idle_loop(case)) or _key_and_value_swapped(case)
+    if idle is not None:
+        return idle
+    keys = f"its keys are {', '.join(show(k) for k in value)}" if value else "it has no keys"
+    return fail(
+        f"`{RESULT}` should have one key per strategy in `{SYSTEMS}` "
+        f"({', '.join(show(k) for k in expected)}), but {keys}. "
+        f"Use `{LOOP_TARGETS[0]}` as the key.",
+        "wrong-keys",
+        at,
+    )
 
 
 def _key_and_value_swapped(case: Case) -> Verdict | None:
