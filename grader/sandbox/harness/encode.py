@@ -24,12 +24,23 @@ MAX_NAMES = 300
 MAX_ANSWER = 4_000_000
 
 
+# The module of the harness's own classes. The child runs the harness as __main__, the
+# module every class of the learner's belongs to, and the guards let a program read any
+# attribute of its own objects (guards.py, _ownership): an object of the harness's that
+# reaches the learner's code (an exception raised in it) must never pass for one.
+HARNESS_MODULE = "grader-harness"
+
+
 class Timeout(BaseException):
     """Raised in the learner's code when its time is up."""
+
+    __module__ = HARNESS_MODULE
 
 
 class OutputLimit(BaseException):
     """Raised in the learner's code when it prints far more than any solution would."""
+
+    __module__ = HARNESS_MODULE
 
 
 def learner_origin(filename: str) -> "int | bool | None":

@@ -260,13 +260,13 @@ def reads_attributes(node: "ast.MatchClass") -> bool:
 
 
 def _skipped(node: "ast.AST", field: str) -> bool:
-    """Fields left as written: annotations (evaluated lazily or not at all under
-    ``from __future__ import annotations``) and match patterns (which must stay names;
-    _Rewriter.case replaces what of them reads attributes)."""
+    """Fields left as written: match patterns only (which must stay names;
+    _Rewriter.case replaces what of them reads attributes). Every expression that may
+    run is rewritten like any other, annotations included: Python evaluates those of a
+    module, a class body and a function's signature as it reaches them, so one left as
+    written would read attributes past every guard."""
     import ast
 
-    if field in ("annotation", "returns"):
-        return True
     return isinstance(node, ast.match_case) and field == "pattern"
 
 
