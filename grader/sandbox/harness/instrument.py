@@ -40,24 +40,29 @@ if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox
 
     Parse = Callable[[str, str], ast.Module]
 
-LOOP = "__grader_loop__"
-WRITE = "__grader_write__"
-METHOD = "__grader_method__"
-ATTRIBUTE = "__grader_attr__"
-DISPLAY = "__grader_dict__"
-PARTS = "__grader_parts__"
-COMPREHENSION = "__grader_comprehension__"
-IOR = "__grader_ior__"
-TIMED = "__grader_timed__"
-FORMAT = "__grader_format__"
-PATTERN = "__grader_pattern__"
+# The prefix of the names the instrumented code calls its helpers by: never a name of
+# the program's (the allowlist's reader, grader/analysis/outside.py, holds to it too,
+# and imports it from here: this file imports nothing of the grader's).
+RESERVED = "__grader"
+LOOP = RESERVED + "_loop__"
+WRITE = RESERVED + "_write__"
+METHOD = RESERVED + "_method__"
+ATTRIBUTE = RESERVED + "_attr__"
+DISPLAY = RESERVED + "_dict__"
+PARTS = RESERVED + "_parts__"
+COMPREHENSION = RESERVED + "_comprehension__"
+IOR = RESERVED + "_ior__"
+TIMED = RESERVED + "_timed__"
+FORMAT = RESERVED + "_format__"
+PATTERN = RESERVED + "_pattern__"
 
 # The methods that change a dictionary, or make one from another.
 MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "copy", "fromkeys"})
 # The methods that read attributes named in a text: a format string's fields.
 FORMATTERS = frozenset({"format", "format_map"})
 # The builtin types whose class pattern with one positional pattern binds the subject
-# itself (Python's own list), so that it reads no attribute.
+# itself (Python's own list, ``case int(x)``), so that it reads no attribute; the
+# allowlist's reader of the source holds to the same list.
 SELF_MATCHING = frozenset(
     {
         "bool",
@@ -309,13 +314,13 @@ def _time(
         for statement in prelude:
             ast.increment_lineno(statement, first.lineno - statement.lineno)
             rewriter.visit(statement)
-    counter = ast.Name("__grader_i__", ast.Store())
+    counter = ast.Name(RESERVED + "_i__", ast.Store())
     inner = ast.For(counter, _range(loops), chosen, [])
     function = ast.FunctionDef(
         TIMED, ast.arguments([], [], None, [], [], None, []), [*prelude, inner], [], None
     )
     again = ast.For(
-        ast.Name("__grader_i__", ast.Store()),
+        ast.Name(RESERVED + "_i__", ast.Store()),
         _range(calls),
         [ast.Expr(ast.Call(ast.Name(TIMED, ast.Load()), [], []))],
         [],
