@@ -290,7 +290,7 @@ def make_guards(policy: "dict[str, Any] | None") -> "dict[str, Any]":
     if policy is not None:
         helpers["__import__"] = _import_guard(policy, refuse)
         helpers[FORMAT] = _format_guard(frozenset(policy["attributes"]), refuse, mine)
-        helpers[PATTERN] = _pattern_guard(refuse)
+        helpers[PATTERN] = _pattern_guard(frozenset(policy["attributes"]), refuse, mine)
 
     def report(namespace: "dict[str, Any]", most_names: int, most_items: int) -> "dict[str, Any]":
         provenance: dict[str, Any] = {}
@@ -711,18 +711,58 @@ def _format_guard(
     return formatter
 
 
-def _pattern_guard(refuse: "Callable[..., None]") -> "Any":
-    """Return what a pattern that reads attributes by name reads instead: it refuses."""
+def _pattern_guard(
+    allowed: "frozenset[str]", refuse: "Callable[..., None]", mine: "Callable[[Any], bool]"
+) -> "Any":
+    """Return what a pattern that reads attributes by name reads instead.
+
+    A class pattern that reads attributes (``case C(x=p)``) reads ``refused``, which
+    refuses. A value pattern's dotted name (``case Color.RED``) reads an attribute of
+    this object whose name spells the dotted name (instrument.value_name): it finds the
+    first name where Python would (the frame's locals, its globals, its builtins) and
+    reads each attribute as code does through the attribute guard, when Python reaches
+    the pattern and not before.
+    """
 
     def refused(self: "Any") -> "Any":
         site = _site(caller(1))
         refuse("case ...(...)", site)
         raise AttributeError("a pattern that reads attributes is not allowed in this exercise")
 
+    def dotted(self: "Any", spelled: str) -> "Any":
+        if not spelled.startswith("v"):
+            raise AttributeError(spelled)
+        parts = [bytes.fromhex(part).decode("utf-8") for part in spelled[1:].split("_")]
+        frame = caller(1)
+        site = _site(frame)
+        first = parts[0]
+        if frame is None:
+            raise NameError(f"name '{first}' is not defined")
+        for scope in (frame.f_locals, frame.f_globals, frame.f_builtins):
+            if first in scope:
+                value = scope[first]
+                break
+        else:
+            raise NameError(f"name '{first}' is not defined")
+        for name in parts[1:]:
+            found = getattr(value, name)  # a name that is not there fails as Python says
+            if name not in allowed and not mine(value):
+                refuse("." + name, site)
+                raise AttributeError(
+                    f"'{type(value).__name__}' object has no attribute '{name}' this exercise allows"
+                )
+            value = found
+        return value
+
     kind = type(
         "pattern",
         (),
-        {"refused": property(refused), "__slots__": (), "__module__": "builtins"},
+        {
+            "refused": property(refused),
+            "__getattr__": dotted,
+            "__slots__": (),
+            "__module__": "builtins",
+        },
     )
     return kind()
 

@@ -224,11 +224,17 @@ class _Rewriter:
             if isinstance(part, ast.MatchClass) and reads_attributes(part):
                 part.cls = self.refused(part.cls)
             elif isinstance(part, ast.MatchValue) and isinstance(part.value, ast.Attribute):
-                # A dotted name is read with no guard; one in underscores is Python's
-                # machinery (the program's own constants, Color.RED, read as code does).
-                names = [n.attr for n in ast.walk(part.value) if isinstance(n, ast.Attribute)]
-                if any(name.startswith("_") and name not in self.safe for name in names):
-                    part.value = self.refused(part.value)
+                # Python reads a dotted name with no guard: one that names an attribute
+                # the allowlist does not is read through the pattern guard instead, as
+                # code reads it (the program's own constants, Color.RED, are its own).
+                spelled = value_name(part.value)
+                if spelled is not None and any(
+                    n.attr not in self.safe
+                    for n in ast.walk(part.value)
+                    if isinstance(n, ast.Attribute)
+                ):
+                    made = ast.Attribute(ast.Name(PATTERN, ast.Load()), spelled, ast.Load())
+                    part.value = ast.copy_location(made, part.value)
         return node
 
     def refused(self, node: "ast.expr") -> "ast.Attribute":
@@ -249,6 +255,22 @@ class _Rewriter:
         name = node.target.id
         value = self.call(IOR, node, ast.Name(name, ast.Load()), node.value, self.site(node))
         return ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], value), node)
+
+
+def value_name(node: "ast.expr") -> "str | None":
+    """Spell a dotted name (``Color.RED``) as one attribute name of the pattern guard's
+    (grader/sandbox/harness/guards.py reads it back): each part's UTF-8 in hexadecimal,
+    after a "v", joined by "_". None for anything but a dotted name."""
+    import ast
+
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return "v" + "_".join(part.encode("utf-8").hex() for part in reversed(parts))
 
 
 def reads_attributes(node: "ast.MatchClass") -> bool:
