@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox
         IOR,
         LOOP,
         METHOD,
+        OWNER,
         PARTS,
         PATTERN,
         WRITE,
@@ -287,6 +288,7 @@ def make_guards(policy: "dict[str, Any] | None") -> "dict[str, Any]":
     helpers[LOOP] = _loop(active)
     mine = _ownership()
     helpers[ATTRIBUTE] = _attribute_guard(refuse, mine)
+    helpers[OWNER] = _owner_guard(refuse, mine)
     if policy is not None:
         helpers["__import__"] = _import_guard(policy, refuse)
         helpers[FORMAT] = _format_guard(frozenset(policy["attributes"]), refuse, mine)
@@ -582,6 +584,26 @@ def _attribute_guard(
     return attribute
 
 
+def _owner_guard(
+    refuse: "Callable[..., None]", mine: "Callable[[Any], bool]"
+) -> "Callable[..., Any]":
+    """Return the guard of an augmented assignment to an attribute the allowlist does
+    not name (``x.a += v`` reads ``x.a``): it hands the object back when the program made
+    it, and refuses an attribute that exists on anything else, as the attribute guard
+    does."""
+
+    def owner(value: "Any", name: str, site: "tuple[Any, int]") -> "Any":
+        if mine(value):
+            return value
+        getattr(value, name)  # a name that is not there fails as Python says
+        refuse("." + name, site)
+        raise AttributeError(
+            f"'{type(value).__name__}' object has no attribute '{name}' this exercise allows"
+        )
+
+    return owner
+
+
 def _site(frame: "Any") -> "tuple[Any, int]":
     """The learner's cell and line a frame runs, for a refusal."""
     if frame is None:
@@ -836,9 +858,9 @@ def learner_builtins(
 # What guard_space() rebuilds: every function the guards use, and their constants.
 GUARD_NAMES = (
     "ATTRIBUTE", "COMPREHENSION", "DISPLAY", "FORMAT", "IOR", "LEARNER_MODULE", "LOOP",
-    "MAX_RECORDS", "MAX_REFUSED", "METHOD", "PARTS", "PATTERN", "STDLIB", "WRITE",
+    "MAX_RECORDS", "MAX_REFUSED", "METHOD", "OWNER", "PARTS", "PATTERN", "STDLIB", "WRITE",
     "_attribute_guard", "_bound", "_described", "_format_guard", "_import_guard", "_loop",
-    "_ownership",
+    "_owner_guard", "_ownership",
     "_pattern_guard", "_site", "_unbound",
     "_writer_init", "_writes", "caller", "display", "fresh", "learner_builtins", "learner_origin",
     "make_capture", "make_guards", "make_namespace",

@@ -13,7 +13,9 @@ tell which line wrote each entry of a dictionary and inside which running loops:
 - dictionary displays and comprehensions are built through ``__grader_dict__``,
   ``__grader_parts__`` and ``__grader_comprehension__``;
 - an attribute whose name the allowlist does not list is read through
-  ``__grader_attr__``, which lets a program read it only on what the program made;
+  ``__grader_attr__``, which lets a program read it only on what the program made, and
+  an augmented assignment to one (``x.a += v``, which reads it too) gets its object
+  through ``__grader_owner__``, which holds it to the same rule;
 - ``.format`` and ``.format_map`` are read through ``__grader_format__``, which holds a
   format string's fields to the same rule (a field reads attributes, out of sight of
   the syntax tree);
@@ -55,6 +57,7 @@ IOR = RESERVED + "_ior__"
 TIMED = RESERVED + "_timed__"
 FORMAT = RESERVED + "_format__"
 PATTERN = RESERVED + "_pattern__"
+OWNER = RESERVED + "_owner__"
 
 # The methods that change a dictionary, or make one from another.
 MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "copy", "fromkeys"})
@@ -250,9 +253,20 @@ class _Rewriter:
     def augmented(self, node: "ast.AugAssign") -> "ast.AST":
         import ast
 
-        if not (isinstance(node.op, ast.BitOr) and isinstance(node.target, ast.Name)):
+        target = node.target
+        if (
+            isinstance(target, ast.Attribute)
+            and self.safe is not None
+            and target.attr not in self.safe
+        ):
+            # `x.a += v` reads x.a as surely as `x.a + v` does: the object is handed
+            # over only once the guard has let the program read that attribute of it.
+            attribute = ast.Constant(target.attr)
+            target.value = self.call(OWNER, target.value, target.value, attribute, self.site(node))
             return node
-        name = node.target.id
+        if not (isinstance(node.op, ast.BitOr) and isinstance(target, ast.Name)):
+            return node
+        name = target.id
         value = self.call(IOR, node, ast.Name(name, ast.Load()), node.value, self.site(node))
         return ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], value), node)
 
