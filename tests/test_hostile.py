@@ -636,3 +636,29 @@ def test_the_harness_and_the_learners_code_are_not_dumpable(tmp_path: Path, tier
     assert result.output.startswith("["), result.message
     dumpable, shared, reached = ast.literal_eval(result.output)
     assert (dumpable, shared, reached) == (0, False, []), result.output
+
+
+NETWORK_NAMES = """\
+import os
+seen = []
+for top, folders, _ in os.walk("/sys/class/net"):
+    seen.extend(folders)
+    break
+print(sorted(seen))
+"""
+
+
+@pytest.mark.parametrize("tier", [t for t in TIERS if t != "process"])
+def test_no_program_learns_the_machine_s_network_interfaces(tier: str) -> None:
+    """In a tier with a network namespace, even with Landlock off, /sys shows a program
+    no interface of the machine's: the warm tier's harness mounts the sysfs of the
+    program's own network namespace, and bubblewrap covers /sys."""
+    from grader.load import Cell, Program
+    from grader.sandbox import Limits, Sandbox
+
+    program = Program("names.py", "script", (Cell(None, NETWORK_NAMES, NETWORK_NAMES),))
+    assert set(os.listdir("/sys/class/net")) - {"lo"}, "this machine shows no interface"
+    with Sandbox(tier, landlock=False) as sandbox:
+        ran = sandbox.run(program, [{}], Limits(timeout=10))
+    assert ran.main.stdout.startswith("["), ran.main
+    assert set(ast.literal_eval(ran.main.stdout)) <= {"lo"}, ran.main.stdout
