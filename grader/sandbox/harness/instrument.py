@@ -224,21 +224,31 @@ class _Rewriter:
         if self.safe is None:
             return node
         for part in ast.walk(node.pattern):
-            if isinstance(part, ast.MatchClass) and reads_attributes(part):
-                part.cls = self.refused(part.cls)
-            elif isinstance(part, ast.MatchValue) and isinstance(part.value, ast.Attribute):
-                # Python reads a dotted name with no guard: one that names an attribute
-                # the allowlist does not is read through the pattern guard instead, as
-                # code reads it (the program's own constants, Color.RED, are its own).
-                spelled = value_name(part.value)
-                if spelled is not None and any(
-                    n.attr not in self.safe
-                    for n in ast.walk(part.value)
-                    if isinstance(n, ast.Attribute)
-                ):
-                    made = ast.Attribute(ast.Name(PATTERN, ast.Load()), spelled, ast.Load())
-                    part.value = ast.copy_location(made, part.value)
+            if isinstance(part, ast.MatchClass):
+                if reads_attributes(part):
+                    part.cls = self.refused(part.cls)
+                else:
+                    part.cls = self.dotted(part.cls)
+            elif isinstance(part, ast.MatchValue):
+                part.value = self.dotted(part.value)
+            elif isinstance(part, ast.MatchMapping):
+                part.keys = [self.dotted(key) for key in part.keys]
         return node
+
+    def dotted(self, node: "ast.expr") -> "ast.expr":
+        """A dotted name in a pattern (a value, a mapping's key, a class): Python reads it
+        with no guard, so one that names an attribute the allowlist does not is read
+        through the pattern guard instead, as code reads it (the program's own
+        constants, Color.RED, are its own)."""
+        import ast
+
+        spelled = value_name(node) if isinstance(node, ast.Attribute) else None
+        if spelled is None or self.safe is None:
+            return node
+        if all(n.attr in self.safe for n in ast.walk(node) if isinstance(n, ast.Attribute)):
+            return node
+        made = ast.Attribute(ast.Name(PATTERN, ast.Load()), spelled, ast.Load())
+        return ast.copy_location(made, node)
 
     def refused(self, node: "ast.expr") -> "ast.Attribute":
         """The dotted name that stands for a pattern no guard can read: it refuses."""
