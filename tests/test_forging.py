@@ -182,19 +182,38 @@ def test_the_guards_and_the_capture_hold_nothing_of_the_harness(tmp_path: Path) 
 
 # -- the child's own line, with the syntax-tree reader out of the way -----------------
 
-UNSEEN = [c for c in CASES if c.stem.startswith(("class-pattern", "format-string", "format-map"))]
+UNSEEN = [
+    c
+    for c in CASES
+    if c.stem.startswith(
+        (
+            "class-pattern",
+            "format-string",
+            "format-map",
+            "annotation",
+            "return-annotation",
+            "typed-dict",
+            "value-pattern",
+            "mapping-key",
+            "augmented",
+            "decorator-and-default",
+        )
+    )
+]
 
 
 def test_the_child_refuses_what_the_syntax_tree_does_not_show(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A class pattern reads attributes by name, and a format string made at run time
-    names them in text: with the reader of the source switched off, the child alone
-    still refuses each of them, and the review code still reaches every step."""
+    """A class pattern reads attributes by name, a format string made at run time names
+    them in text, and annotations, a pattern's dotted names and an augmented assignment's
+    target read them where no attribute of the syntax tree is read: with the reader of
+    the source switched off, the child alone still refuses each of them, and the review
+    code still reaches every step."""
     from grader.analysis import outside
 
     monkeypatch.setattr(outside, "scan", lambda *args, **kwargs: ())
-    assert len(UNSEEN) >= 6
+    assert len(UNSEEN) >= 14
     report = grade(
         [Submission(case.name, case) for case in UNSEEN],
         Options(timeout=TIMEOUT, memory_mb=256, jobs=2),
