@@ -288,10 +288,10 @@ def make_guards(policy: "dict[str, Any] | None") -> "dict[str, Any]":
     helpers[LOOP] = _loop(active)
     mine = _ownership()
     helpers[ATTRIBUTE] = _attribute_guard(refuse, mine)
-    helpers[OWNER] = _owner_guard(refuse, mine)
     if policy is not None:
         helpers["__import__"] = _import_guard(policy, refuse)
         helpers[FORMAT] = _format_guard(frozenset(policy["attributes"]), refuse, mine)
+        helpers[OWNER] = _owner_guard(frozenset(policy["attributes"]), refuse, mine)
         helpers[PATTERN] = _pattern_guard(frozenset(policy["attributes"]), refuse, mine)
 
     def report(namespace: "dict[str, Any]", most_names: int, most_items: int) -> "dict[str, Any]":
@@ -585,20 +585,22 @@ def _attribute_guard(
 
 
 def _owner_guard(
-    refuse: "Callable[..., None]", mine: "Callable[[Any], bool]"
+    allowed: "frozenset[str]", refuse: "Callable[..., None]", mine: "Callable[[Any], bool]"
 ) -> "Callable[..., Any]":
-    """Return the guard of an augmented assignment to an attribute the allowlist does
-    not name (``x.a += v`` reads ``x.a``): it hands the object back when the program made
-    it, and refuses an attribute that exists on anything else, as the attribute guard
-    does."""
+    """Return the guard of an attribute set or deleted (``x.a = v``, ``del x.a``, and
+    ``x.a += v``, which reads it too): it hands the object back when the program made
+    it, or when the allowlist names the attribute and the object is not a class (a
+    class of the harness's, such as the print capture's, is never the program's to
+    change); anything else is refused."""
+    class_type = type
 
     def owner(value: "Any", name: str, site: "tuple[Any, int]") -> "Any":
-        if mine(value):
+        if mine(value) or (name in allowed and not isinstance(value, class_type)):
             return value
-        getattr(value, name)  # a name that is not there fails as Python says
         refuse("." + name, site)
         raise AttributeError(
-            f"'{type(value).__name__}' object has no attribute '{name}' this exercise allows"
+            f"'{type(value).__name__}' object's attribute '{name}' is not the program's "
+            "to change in this exercise"
         )
 
     return owner

@@ -13,9 +13,11 @@ tell which line wrote each entry of a dictionary and inside which running loops:
 - dictionary displays and comprehensions are built through ``__grader_dict__``,
   ``__grader_parts__`` and ``__grader_comprehension__``;
 - an attribute whose name the allowlist does not list is read through
-  ``__grader_attr__``, which lets a program read it only on what the program made, and
-  an augmented assignment to one (``x.a += v``, which reads it too) gets its object
-  through ``__grader_owner__``, which holds it to the same rule;
+  ``__grader_attr__``, which lets a program read it only on what the program made; an
+  attribute set or deleted (``x.a = v``, ``del x.a``, ``x.a += v``, which reads it too)
+  gets its object through ``__grader_owner__``, which lets a program change only what
+  it made, and of anything else only a listed attribute of an object that is not a
+  class;
 - ``.format`` and ``.format_map`` are read through ``__grader_format__``, which holds a
   format string's fields to the same rule (a field reads attributes, out of sight of
   the syntax tree);
@@ -195,9 +197,13 @@ class _Rewriter:
     def attribute(self, node: "ast.Attribute") -> "ast.AST":
         import ast
 
-        if not isinstance(node.ctx, ast.Load):
-            return node
         name = ast.Constant(node.attr)
+        if not isinstance(node.ctx, ast.Load):
+            # Set, deleted, or read and set (`x.a += v`): the object is handed over
+            # only once the guard lets the program change that attribute of it.
+            if self.safe is not None:
+                node.value = self.call(OWNER, node.value, node.value, name, self.site(node))
+            return node
         if node.attr in MUTATORS:
             return self.call(METHOD, node, node.value, name, self.site(node))
         if self.safe is not None and node.attr in FORMATTERS:
@@ -264,16 +270,6 @@ class _Rewriter:
         import ast
 
         target = node.target
-        if (
-            isinstance(target, ast.Attribute)
-            and self.safe is not None
-            and target.attr not in self.safe
-        ):
-            # `x.a += v` reads x.a as surely as `x.a + v` does: the object is handed
-            # over only once the guard has let the program read that attribute of it.
-            attribute = ast.Constant(target.attr)
-            target.value = self.call(OWNER, target.value, target.value, attribute, self.site(node))
-            return node
         if not (isinstance(node.op, ast.BitOr) and isinstance(target, ast.Name)):
             return node
         name = target.id
