@@ -589,13 +589,16 @@ def _owner_guard(
 ) -> "Callable[..., Any]":
     """Return the guard of an attribute set or deleted (``x.a = v``, ``del x.a``, and
     ``x.a += v``, which reads it too): it hands the object back when the program made
-    it, or when the allowlist names the attribute and the object is not a class (a
-    class of the harness's, such as the print capture's, is never the program's to
-    change); anything else is refused."""
+    it, or when the allowlist names the attribute, not one in underscores (those are
+    listed to be read: ``x.__class__ = Other`` changes what an object is), and the object
+    is not a class (a class of the harness's, such as the print capture's, is never the
+    program's to change); anything else is refused."""
     class_type = type
 
     def owner(value: "Any", name: str, site: "tuple[Any, int]") -> "Any":
-        if mine(value) or (name in allowed and not isinstance(value, class_type)):
+        if mine(value) or (
+            name in allowed and not name.startswith("_") and not isinstance(value, class_type)
+        ):
             return value
         refuse("." + name, site)
         raise AttributeError(
