@@ -192,7 +192,7 @@ UNSEEN = [
             "format-map",
             "annotation",
             "return-annotation",
-            "typed-dict",
+            "named-tuple",
             "value-pattern",
             "mapping-key",
             "augmented",
