@@ -162,8 +162,16 @@ def category_of(value: "Any") -> str:
     return "value"
 
 
-def error_record(exception: BaseException, cell_numbers: "list[int | None]") -> "dict[str, Any]":
-    """Describe an exception with the learner's own frames only."""
+def error_record(
+    exception: BaseException, cell_numbers: "list[int | None]", unreadable: bool = False
+) -> "dict[str, Any]":
+    """Describe an exception with the learner's own frames only.
+
+    ``unreadable``: the harness's own compile of a cell failed. Only then is a
+    SyntaxError the program's syntax error: one raised while the program runs (its own
+    ``raise SyntaxError(...)``, whose file name, line and text it chose) is an error of
+    the run like any other, placed by the program's frames.
+    """
     try:
         message = str(exception)
     except BaseException:
@@ -175,7 +183,7 @@ def error_record(exception: BaseException, cell_numbers: "list[int | None]") -> 
         "message": message[:MAX_STR],
         "frames": [],
     }
-    if isinstance(exception, SyntaxError):
+    if unreadable and isinstance(exception, SyntaxError):
         origin = learner_origin(exception.filename or "")
         record["syntax"] = True
         record["msg"] = str(exception.msg)[:MAX_STR]

@@ -106,7 +106,7 @@ def _unreadable(number: "int | None", filename: str, error: BaseException) -> "d
         error = SyntaxError("the code is too deeply nested to read", (filename, 1, 1, ""))
     elif not isinstance(error, SyntaxError):
         error = SyntaxError(str(error), (filename, 1, 1, ""))
-    return error_record(error, [number])
+    return error_record(error, [number], unreadable=True)
 
 
 def _run_cells(
