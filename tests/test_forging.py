@@ -13,8 +13,10 @@ setting a program is run with, which the settings drawn at random from the
 installation's secret defeat; a program's own classes standing in for the dictionary or
 for print; runs stopped, timed out or broken on purpose where the answer is not known;
 report lines, workflow commands and escape sequences in a program's output, errors and
-keys; notebooks whose stored outputs, raw cells, magics or metadata claim the work; and
-new attacks in the same spirit.
+keys; notebooks whose stored outputs, raw cells, magics or metadata claim the work;
+attribute reads where no attribute of the syntax tree is read (annotations, a pattern's
+dotted names, an augmented assignment's target), a class of the harness's changed, or
+its exceptions taken for the program's own; and new attacks in the same spirit.
 Its first line (a notebook's first cell) says "flagged" (the allowlist names it, from the source or while it
 runs, and every step carries the review code) or "never passes" (it fails on its own
 terms). Each is graded in every tier the suite tests; none may pass.
@@ -84,6 +86,10 @@ def test_the_corpus_covers_every_class_of_forgery() -> None:
         "notebook",
         "annotation",
         "harness-class",
+        "value-pattern",
+        "mapping-key",
+        "augmented-assignment",
+        "capture-class-method",
     ):
         assert any(part in name for name in names), part
     for case in CASES:
