@@ -307,8 +307,9 @@ def test_the_capture_records_nothing_handed_on_by_another_class(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """With the reader of the source switched off, a class put on the print capture
-    cannot make it record a text of its choosing: nothing printed counts, and the
-    program stops at its print."""
+    cannot make it record a text of its choosing: the child refuses the change itself
+    (the capture is not the program's to change), nothing printed counts, and every step
+    carries the review code."""
     from grader.analysis import outside
 
     monkeypatch.setattr(outside, "scan", lambda *args, **kwargs: ())
@@ -316,7 +317,8 @@ def test_the_capture_records_nothing_handed_on_by_another_class(
     result = grade([Submission(case.name, case)], Options(timeout=TIMEOUT)).results[0]
     assert result.status is not Status.PASSED
     assert "'horizontal_scaling': True" not in result.output
-    assert "another object" in (result.message or "")
+    assert [step.code for step in result.steps] == [CODE] * 4
+    assert "`.__class__`" in result.steps[0].message
 
 
 # -- the settings no program can know ------------------------------------------------------
