@@ -27,9 +27,11 @@ _ANSI = re.compile(
     re.VERBOSE,
 )
 
-# C0 and C1 controls except tab and newline, DEL, and the Unicode bidirectional
-# overrides and isolates, which can make text read differently from what it is.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls except tab and newline, DEL, the Unicode line and paragraph
+# separators (a line break to str.splitlines and to many viewers, so that learner text
+# behind one would start a line of its own), and the Unicode bidirectional overrides
+# and isolates, which can make text read differently from what it is.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 # A surrogate pair, or a surrogate on its own: only the pair is a character.
@@ -129,7 +131,7 @@ def _escaped(char: str) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-_UNSHOWN = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSHOWN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def shown_name(name: str) -> str:

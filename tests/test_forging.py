@@ -13,8 +13,10 @@ setting a program is run with, which the settings drawn at random from the
 installation's secret defeat; a program's own classes standing in for the dictionary or
 for print; runs stopped, timed out or broken on purpose where the answer is not known;
 report lines, workflow commands and escape sequences in a program's output, errors and
-keys; notebooks whose stored outputs, raw cells, magics or metadata claim the work; and
-new attacks in the same spirit.
+keys; notebooks whose stored outputs, raw cells, magics or metadata claim the work;
+attribute reads where no attribute of the syntax tree is read (annotations, a pattern's
+dotted names, an augmented assignment's target), a class of the harness's changed, or
+its exceptions taken for the program's own; and new attacks in the same spirit.
 Its first line (a notebook's first cell) says "flagged" (the allowlist names it, from the source or while it
 runs, and every step carries the review code) or "never passes" (it fails on its own
 terms). Each is graded in every tier the suite tests; none may pass.
@@ -82,6 +84,12 @@ def test_the_corpus_covers_every_class_of_forgery() -> None:
         "table-of-answers",
         "report-lines",
         "notebook",
+        "annotation",
+        "harness-class",
+        "value-pattern",
+        "mapping-key",
+        "augmented-assignment",
+        "capture-class-method",
     ):
         assert any(part in name for name in names), part
     for case in CASES:
@@ -180,19 +188,38 @@ def test_the_guards_and_the_capture_hold_nothing_of_the_harness(tmp_path: Path) 
 
 # -- the child's own line, with the syntax-tree reader out of the way -----------------
 
-UNSEEN = [c for c in CASES if c.stem.startswith(("class-pattern", "format-string", "format-map"))]
+UNSEEN = [
+    c
+    for c in CASES
+    if c.stem.startswith(
+        (
+            "class-pattern",
+            "format-string",
+            "format-map",
+            "annotation",
+            "return-annotation",
+            "named-tuple",
+            "value-pattern",
+            "mapping-key",
+            "augmented",
+            "decorator-and-default",
+        )
+    )
+]
 
 
 def test_the_child_refuses_what_the_syntax_tree_does_not_show(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A class pattern reads attributes by name, and a format string made at run time
-    names them in text: with the reader of the source switched off, the child alone
-    still refuses each of them, and the review code still reaches every step."""
+    """A class pattern reads attributes by name, a format string made at run time names
+    them in text, and annotations, a pattern's dotted names and an augmented assignment's
+    target read them where no attribute of the syntax tree is read: with the reader of
+    the source switched off, the child alone still refuses each of them, and the review
+    code still reaches every step."""
     from grader.analysis import outside
 
     monkeypatch.setattr(outside, "scan", lambda *args, **kwargs: ())
-    assert len(UNSEEN) >= 6
+    assert len(UNSEEN) >= 14
     report = grade(
         [Submission(case.name, case) for case in UNSEEN],
         Options(timeout=TIMEOUT, memory_mb=256, jobs=2),
@@ -280,8 +307,9 @@ def test_the_capture_records_nothing_handed_on_by_another_class(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """With the reader of the source switched off, a class put on the print capture
-    cannot make it record a text of its choosing: nothing printed counts, and the
-    program stops at its print."""
+    cannot make it record a text of its choosing: the child refuses the change itself
+    (the capture is not the program's to change), nothing printed counts, and every step
+    carries the review code."""
     from grader.analysis import outside
 
     monkeypatch.setattr(outside, "scan", lambda *args, **kwargs: ())
@@ -289,7 +317,8 @@ def test_the_capture_records_nothing_handed_on_by_another_class(
     result = grade([Submission(case.name, case)], Options(timeout=TIMEOUT)).results[0]
     assert result.status is not Status.PASSED
     assert "'horizontal_scaling': True" not in result.output
-    assert "another object" in (result.message or "")
+    assert [step.code for step in result.steps] == [CODE] * 4
+    assert "`.__class__`" in result.steps[0].message
 
 
 # -- the settings no program can know ------------------------------------------------------

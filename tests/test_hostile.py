@@ -22,6 +22,7 @@ not a notebook, links) and asserts a clear failed result, never a traceback.
 
 from __future__ import annotations
 
+import ast
 import atexit
 import contextlib
 import functools
@@ -603,3 +604,61 @@ def test_broken_files_never_stop_a_batch(tmp_path: Path) -> None:
     codes = {r.submission: r.code for r in report.results}
     assert codes == {**{name: code for name, (_, code) in BROKEN.items()}, "correct.py": None}
     assert report.results[-1].score == STEP_COUNT
+
+
+DUMPABLE = """\
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+reached = []
+for what in ("environ", "fd", "mem"):
+    try:
+        path = f"/proc/{os.getppid()}/{what}"
+        os.listdir(path) if what == "fd" else open(path, "rb").read(1)
+        reached.append(what)
+    except OSError:
+        pass
+owner = os.stat(f"/proc/{os.getppid()}/fd").st_uid
+print([libc.prctl(3, 0, 0, 0, 0), owner == os.getuid(), reached])
+"""
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_the_harness_and_the_learners_code_are_not_dumpable(tmp_path: Path, tier: str) -> None:
+    """With the allowlist off, the learner's code finds its own process not dumpable
+    (prctl PR_GET_DUMPABLE is 0), and the harness that forked it, though of the same
+    uid, closed to it: its /proc entries are not that uid's (the kernel gives a process
+    that is not dumpable to root), and its environment, descriptors and memory cannot be
+    read there."""
+    path = tmp_path / "dumpable.py"
+    path.write_text(DUMPABLE, encoding="utf-8")
+    report, _ = _grade([path], tier)
+    result = report.results[0]
+    assert result.output.startswith("["), result.message
+    dumpable, shared, reached = ast.literal_eval(result.output)
+    assert (dumpable, shared, reached) == (0, False, []), result.output
+
+
+NETWORK_NAMES = """\
+import os
+seen = []
+for top, folders, _ in os.walk("/sys/class/net"):
+    seen.extend(folders)
+    break
+print(sorted(seen))
+"""
+
+
+@pytest.mark.parametrize("tier", [t for t in TIERS if t != "process"])
+def test_no_program_learns_the_machine_s_network_interfaces(tier: str) -> None:
+    """In a tier with a network namespace, even with Landlock off, /sys shows a program
+    no interface of the machine's: the warm tier's harness mounts the sysfs of the
+    program's own network namespace, and bubblewrap covers /sys."""
+    from grader.load import Cell, Program
+    from grader.sandbox import Limits, Sandbox
+
+    program = Program("names.py", "script", (Cell(None, NETWORK_NAMES, NETWORK_NAMES),))
+    assert set(os.listdir("/sys/class/net")) - {"lo"}, "this machine shows no interface"
+    with Sandbox(tier, landlock=False) as sandbox:
+        ran = sandbox.run(program, [{}], Limits(timeout=10))
+    assert ran.main.stdout.startswith("["), ran.main
+    assert set(ast.literal_eval(ran.main.stdout)) <= {"lo"}, ran.main.stdout

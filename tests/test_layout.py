@@ -17,7 +17,15 @@ PACKAGE = Path(__file__).resolve().parent.parent / "grader"
 # Bottom to top. A module belongs to the layer of the longest prefix it matches.
 LAYERS: tuple[tuple[str, ...], ...] = (
     # trees: every syntax tree and compile of learner text, under one lock, for all.
-    ("grader.result", "grader.safe", "grader.stopping", "grader.analysis.trees"),
+    # instrument: the harness's rewriting of learner code, standard library only, whose
+    # reserved names and patterns the allowlist's reader of the source shares.
+    (
+        "grader.result",
+        "grader.safe",
+        "grader.stopping",
+        "grader.analysis.trees",
+        "grader.sandbox.harness.instrument",
+    ),
     ("grader.load",),
     ("grader.analysis",),
     ("grader.sandbox",),

@@ -30,6 +30,7 @@ from grader.analysis.allowlist import Allowlist
 from grader.analysis.source import Source
 from grader.load import Program
 from grader.result import Explanation, Location
+from grader.sandbox.harness.instrument import RESERVED, SELF_MATCHING
 
 # The mistake code of a program that uses something outside the allowlist. It is for
 # course staff (a review flag); the learner reads a plain sentence without it.
@@ -70,10 +71,6 @@ INTERNALS = frozenset(
     for name in dir(kind)
     if not name.startswith("_")
 )
-
-# The prefix of the names the instrumented code calls its helpers by
-# (grader/sandbox/harness/instrument.py): never a name of the program's.
-_RESERVED = "__grader"
 
 # Why a builtin is left out, for the learner's sentence; others "are not needed here".
 _BUILTIN_REASONS = {
@@ -210,7 +207,7 @@ def _metadata(trees: list[ast.Module]) -> frozenset[str]:
         if _dunder(name)
         and times == bound.get(name, 0)
         and name not in _PYTHONS
-        and not name.startswith(_RESERVED)
+        and not name.startswith(RESERVED)
     )
 
 
@@ -225,7 +222,7 @@ def _own_in_class(name: str, owner: ast.ClassDef | None) -> bool:
     """Whether a name in underscores is one the class being defined gives itself
     (``__init__``, ``__eq__``): never one of the names the grader's instrumentation
     reserves for its helpers, which a class body's own loops would find first."""
-    return owner is not None and name in _class_names(owner) and not name.startswith(_RESERVED)
+    return owner is not None and name in _class_names(owner) and not name.startswith(RESERVED)
 
 
 def is_stdlib(module: str) -> bool:
@@ -439,7 +436,7 @@ class _Reader:
             return
         itself = (
             isinstance(node.cls, ast.Name)
-            and node.cls.id in _SELF_MATCHING
+            and node.cls.id in SELF_MATCHING
             and node.cls.id not in self.defined
         )
         if node.kwd_patterns or not (itself and len(node.patterns) == 1):
@@ -596,23 +593,6 @@ def _listed(names: frozenset[str], most: int = 8) -> str:
     shown = ", ".join(ordered[:most])
     return (shown + ", …") if len(ordered) > most else shown or "nothing"
 
-
-# The builtin types whose class pattern binds the subject itself (``case int(x)``).
-_SELF_MATCHING = frozenset(
-    {
-        "bool",
-        "bytearray",
-        "bytes",
-        "dict",
-        "float",
-        "frozenset",
-        "int",
-        "list",
-        "set",
-        "str",
-        "tuple",
-    }
-)
 
 # The rule for each kind of node; kinds not listed have none of their own.
 _RULES: dict[type[ast.AST], Callable[[_Reader, Any, ast.ClassDef | None], None]] = {

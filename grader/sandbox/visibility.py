@@ -156,6 +156,8 @@ def bwrap_argv(
         "--ro-bind", "/", "/",
         "--dev", "/dev",
         "--proc", "/proc",
+        # /sys would show the machine's network interfaces and devices; no program needs it.
+        "--tmpfs", "/sys", "--remount-ro", "/sys",
         "--size", str(disk_bytes), "--tmpfs", "/tmp",
         "--size", str(disk_bytes), "--tmpfs", "/dev/shm",
     ]  # fmt: skip

@@ -24,12 +24,23 @@ MAX_NAMES = 300
 MAX_ANSWER = 4_000_000
 
 
+# The module of the harness's own classes. The child runs the harness as __main__, the
+# module every class of the learner's belongs to, and the guards let a program read any
+# attribute of its own objects (guards.py, _ownership): an object of the harness's that
+# reaches the learner's code (an exception raised in it) must never pass for one.
+HARNESS_MODULE = "grader-harness"
+
+
 class Timeout(BaseException):
     """Raised in the learner's code when its time is up."""
+
+    __module__ = HARNESS_MODULE
 
 
 class OutputLimit(BaseException):
     """Raised in the learner's code when it prints far more than any solution would."""
+
+    __module__ = HARNESS_MODULE
 
 
 def learner_origin(filename: str) -> "int | bool | None":
@@ -151,8 +162,16 @@ def category_of(value: "Any") -> str:
     return "value"
 
 
-def error_record(exception: BaseException, cell_numbers: "list[int | None]") -> "dict[str, Any]":
-    """Describe an exception with the learner's own frames only."""
+def error_record(
+    exception: BaseException, cell_numbers: "list[int | None]", unreadable: bool = False
+) -> "dict[str, Any]":
+    """Describe an exception with the learner's own frames only.
+
+    ``unreadable``: the harness's own compile of a cell failed. Only then is a
+    SyntaxError the program's syntax error: one raised while the program runs (its own
+    ``raise SyntaxError(...)``, whose file name, line and text it chose) is an error of
+    the run like any other, placed by the program's frames.
+    """
     try:
         message = str(exception)
     except BaseException:
@@ -164,7 +183,7 @@ def error_record(exception: BaseException, cell_numbers: "list[int | None]") -> 
         "message": message[:MAX_STR],
         "frames": [],
     }
-    if isinstance(exception, SyntaxError):
+    if unreadable and isinstance(exception, SyntaxError):
         origin = learner_origin(exception.filename or "")
         record["syntax"] = True
         record["msg"] = str(exception.msg)[:MAX_STR]

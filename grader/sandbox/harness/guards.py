@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox
         IOR,
         LOOP,
         METHOD,
+        OWNER,
         PARTS,
         PATTERN,
         WRITE,
@@ -290,7 +291,8 @@ def make_guards(policy: "dict[str, Any] | None") -> "dict[str, Any]":
     if policy is not None:
         helpers["__import__"] = _import_guard(policy, refuse)
         helpers[FORMAT] = _format_guard(frozenset(policy["attributes"]), refuse, mine)
-        helpers[PATTERN] = _pattern_guard(refuse)
+        helpers[OWNER] = _owner_guard(frozenset(policy["attributes"]), refuse, mine)
+        helpers[PATTERN] = _pattern_guard(frozenset(policy["attributes"]), refuse, mine)
 
     def report(namespace: "dict[str, Any]", most_names: int, most_items: int) -> "dict[str, Any]":
         provenance: dict[str, Any] = {}
@@ -582,6 +584,31 @@ def _attribute_guard(
     return attribute
 
 
+def _owner_guard(
+    allowed: "frozenset[str]", refuse: "Callable[..., None]", mine: "Callable[[Any], bool]"
+) -> "Callable[..., Any]":
+    """Return the guard of an attribute set or deleted (``x.a = v``, ``del x.a``, and
+    ``x.a += v``, which reads it too): it hands the object back when the program made
+    it, or when the allowlist names the attribute, not one in underscores (those are
+    listed to be read: ``x.__class__ = Other`` changes what an object is), and the object
+    is not a class (a class of the harness's, such as the print capture's, is never the
+    program's to change); anything else is refused."""
+    class_type = type
+
+    def owner(value: "Any", name: str, site: "tuple[Any, int]") -> "Any":
+        if mine(value) or (
+            name in allowed and not name.startswith("_") and not isinstance(value, class_type)
+        ):
+            return value
+        refuse("." + name, site)
+        raise AttributeError(
+            f"'{type(value).__name__}' object's attribute '{name}' is not the program's "
+            "to change in this exercise"
+        )
+
+    return owner
+
+
 def _site(frame: "Any") -> "tuple[Any, int]":
     """The learner's cell and line a frame runs, for a refusal."""
     if frame is None:
@@ -711,18 +738,58 @@ def _format_guard(
     return formatter
 
 
-def _pattern_guard(refuse: "Callable[..., None]") -> "Any":
-    """Return what a pattern that reads attributes by name reads instead: it refuses."""
+def _pattern_guard(
+    allowed: "frozenset[str]", refuse: "Callable[..., None]", mine: "Callable[[Any], bool]"
+) -> "Any":
+    """Return what a pattern that reads attributes by name reads instead.
+
+    A class pattern that reads attributes (``case C(x=p)``) reads ``refused``, which
+    refuses. A value pattern's dotted name (``case Color.RED``) reads an attribute of
+    this object whose name spells the dotted name (instrument.value_name): it finds the
+    first name where Python would (the frame's locals, its globals, its builtins) and
+    reads each attribute as code does through the attribute guard, when Python reaches
+    the pattern and not before.
+    """
 
     def refused(self: "Any") -> "Any":
         site = _site(caller(1))
         refuse("case ...(...)", site)
         raise AttributeError("a pattern that reads attributes is not allowed in this exercise")
 
+    def dotted(self: "Any", spelled: str) -> "Any":
+        if not spelled.startswith("v"):
+            raise AttributeError(spelled)
+        parts = [bytes.fromhex(part).decode("utf-8") for part in spelled[1:].split("_")]
+        frame = caller(1)
+        site = _site(frame)
+        first = parts[0]
+        if frame is None:
+            raise NameError(f"name '{first}' is not defined")
+        for scope in (frame.f_locals, frame.f_globals, frame.f_builtins):
+            if first in scope:
+                value = scope[first]
+                break
+        else:
+            raise NameError(f"name '{first}' is not defined")
+        for name in parts[1:]:
+            found = getattr(value, name)  # a name that is not there fails as Python says
+            if name not in allowed and not mine(value):
+                refuse("." + name, site)
+                raise AttributeError(
+                    f"'{type(value).__name__}' object has no attribute '{name}' this exercise allows"
+                )
+            value = found
+        return value
+
     kind = type(
         "pattern",
         (),
-        {"refused": property(refused), "__slots__": (), "__module__": "builtins"},
+        {
+            "refused": property(refused),
+            "__getattr__": dotted,
+            "__slots__": (),
+            "__module__": "builtins",
+        },
     )
     return kind()
 
@@ -796,9 +863,9 @@ def learner_builtins(
 # What guard_space() rebuilds: every function the guards use, and their constants.
 GUARD_NAMES = (
     "ATTRIBUTE", "COMPREHENSION", "DISPLAY", "FORMAT", "IOR", "LEARNER_MODULE", "LOOP",
-    "MAX_RECORDS", "MAX_REFUSED", "METHOD", "PARTS", "PATTERN", "STDLIB", "WRITE",
+    "MAX_RECORDS", "MAX_REFUSED", "METHOD", "OWNER", "PARTS", "PATTERN", "STDLIB", "WRITE",
     "_attribute_guard", "_bound", "_described", "_format_guard", "_import_guard", "_loop",
-    "_ownership",
+    "_owner_guard", "_ownership",
     "_pattern_guard", "_site", "_unbound",
     "_writer_init", "_writes", "caller", "display", "fresh", "learner_builtins", "learner_origin",
     "make_capture", "make_guards", "make_namespace",

@@ -13,7 +13,11 @@ tell which line wrote each entry of a dictionary and inside which running loops:
 - dictionary displays and comprehensions are built through ``__grader_dict__``,
   ``__grader_parts__`` and ``__grader_comprehension__``;
 - an attribute whose name the allowlist does not list is read through
-  ``__grader_attr__``, which lets a program read it only on what the program made;
+  ``__grader_attr__``, which lets a program read it only on what the program made; an
+  attribute set or deleted (``x.a = v``, ``del x.a``, ``x.a += v``, which reads it too)
+  gets its object through ``__grader_owner__``, which lets a program change only what
+  it made, and of anything else only a listed attribute of an object that is not a
+  class;
 - ``.format`` and ``.format_map`` are read through ``__grader_format__``, which holds a
   format string's fields to the same rule (a field reads attributes, out of sight of
   the syntax tree);
@@ -40,24 +44,30 @@ if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox
 
     Parse = Callable[[str, str], ast.Module]
 
-LOOP = "__grader_loop__"
-WRITE = "__grader_write__"
-METHOD = "__grader_method__"
-ATTRIBUTE = "__grader_attr__"
-DISPLAY = "__grader_dict__"
-PARTS = "__grader_parts__"
-COMPREHENSION = "__grader_comprehension__"
-IOR = "__grader_ior__"
-TIMED = "__grader_timed__"
-FORMAT = "__grader_format__"
-PATTERN = "__grader_pattern__"
+# The prefix of the names the instrumented code calls its helpers by: never a name of
+# the program's (the allowlist's reader, grader/analysis/outside.py, holds to it too,
+# and imports it from here: this file imports nothing of the grader's).
+RESERVED = "__grader"
+LOOP = RESERVED + "_loop__"
+WRITE = RESERVED + "_write__"
+METHOD = RESERVED + "_method__"
+ATTRIBUTE = RESERVED + "_attr__"
+DISPLAY = RESERVED + "_dict__"
+PARTS = RESERVED + "_parts__"
+COMPREHENSION = RESERVED + "_comprehension__"
+IOR = RESERVED + "_ior__"
+TIMED = RESERVED + "_timed__"
+FORMAT = RESERVED + "_format__"
+PATTERN = RESERVED + "_pattern__"
+OWNER = RESERVED + "_owner__"
 
 # The methods that change a dictionary, or make one from another.
 MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "copy", "fromkeys"})
 # The methods that read attributes named in a text: a format string's fields.
 FORMATTERS = frozenset({"format", "format_map"})
 # The builtin types whose class pattern with one positional pattern binds the subject
-# itself (Python's own list), so that it reads no attribute.
+# itself (Python's own list, ``case int(x)``), so that it reads no attribute; the
+# allowlist's reader of the source holds to the same list.
 SELF_MATCHING = frozenset(
     {
         "bool",
@@ -187,9 +197,13 @@ class _Rewriter:
     def attribute(self, node: "ast.Attribute") -> "ast.AST":
         import ast
 
-        if not isinstance(node.ctx, ast.Load):
-            return node
         name = ast.Constant(node.attr)
+        if not isinstance(node.ctx, ast.Load):
+            # Set, deleted, or read and set (`x.a += v`): the object is handed over
+            # only once the guard lets the program change that attribute of it.
+            if self.safe is not None:
+                node.value = self.call(OWNER, node.value, node.value, name, self.site(node))
+            return node
         if node.attr in MUTATORS:
             return self.call(METHOD, node, node.value, name, self.site(node))
         if self.safe is not None and node.attr in FORMATTERS:
@@ -216,15 +230,31 @@ class _Rewriter:
         if self.safe is None:
             return node
         for part in ast.walk(node.pattern):
-            if isinstance(part, ast.MatchClass) and reads_attributes(part):
-                part.cls = self.refused(part.cls)
-            elif isinstance(part, ast.MatchValue) and isinstance(part.value, ast.Attribute):
-                # A dotted name is read with no guard; one in underscores is Python's
-                # machinery (the program's own constants, Color.RED, read as code does).
-                names = [n.attr for n in ast.walk(part.value) if isinstance(n, ast.Attribute)]
-                if any(name.startswith("_") and name not in self.safe for name in names):
-                    part.value = self.refused(part.value)
+            if isinstance(part, ast.MatchClass):
+                if reads_attributes(part):
+                    part.cls = self.refused(part.cls)
+                else:
+                    part.cls = self.dotted(part.cls)
+            elif isinstance(part, ast.MatchValue):
+                part.value = self.dotted(part.value)
+            elif isinstance(part, ast.MatchMapping):
+                part.keys = [self.dotted(key) for key in part.keys]
         return node
+
+    def dotted(self, node: "ast.expr") -> "ast.expr":
+        """A dotted name in a pattern (a value, a mapping's key, a class): Python reads it
+        with no guard, so one that names an attribute the allowlist does not is read
+        through the pattern guard instead, as code reads it (the program's own
+        constants, Color.RED, are its own)."""
+        import ast
+
+        spelled = value_name(node) if isinstance(node, ast.Attribute) else None
+        if spelled is None or self.safe is None:
+            return node
+        if all(n.attr in self.safe for n in ast.walk(node) if isinstance(n, ast.Attribute)):
+            return node
+        made = ast.Attribute(ast.Name(PATTERN, ast.Load()), spelled, ast.Load())
+        return ast.copy_location(made, node)
 
     def refused(self, node: "ast.expr") -> "ast.Attribute":
         """The dotted name that stands for a pattern no guard can read: it refuses."""
@@ -239,11 +269,28 @@ class _Rewriter:
     def augmented(self, node: "ast.AugAssign") -> "ast.AST":
         import ast
 
-        if not (isinstance(node.op, ast.BitOr) and isinstance(node.target, ast.Name)):
+        target = node.target
+        if not (isinstance(node.op, ast.BitOr) and isinstance(target, ast.Name)):
             return node
-        name = node.target.id
+        name = target.id
         value = self.call(IOR, node, ast.Name(name, ast.Load()), node.value, self.site(node))
         return ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], value), node)
+
+
+def value_name(node: "ast.expr") -> "str | None":
+    """Spell a dotted name (``Color.RED``) as one attribute name of the pattern guard's
+    (grader/sandbox/harness/guards.py reads it back): each part's UTF-8 in hexadecimal,
+    after a "v", joined by "_". None for anything but a dotted name."""
+    import ast
+
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return "v" + "_".join(part.encode("utf-8").hex() for part in reversed(parts))
 
 
 def reads_attributes(node: "ast.MatchClass") -> bool:
@@ -260,13 +307,13 @@ def reads_attributes(node: "ast.MatchClass") -> bool:
 
 
 def _skipped(node: "ast.AST", field: str) -> bool:
-    """Fields left as written: annotations (evaluated lazily or not at all under
-    ``from __future__ import annotations``) and match patterns (which must stay names;
-    _Rewriter.case replaces what of them reads attributes)."""
+    """Fields left as written: match patterns only (which must stay names;
+    _Rewriter.case replaces what of them reads attributes). Every expression that may
+    run is rewritten like any other, annotations included: Python evaluates those of a
+    module, a class body and a function's signature as it reaches them, so one left as
+    written would read attributes past every guard."""
     import ast
 
-    if field in ("annotation", "returns"):
-        return True
     return isinstance(node, ast.match_case) and field == "pattern"
 
 
@@ -309,13 +356,13 @@ def _time(
         for statement in prelude:
             ast.increment_lineno(statement, first.lineno - statement.lineno)
             rewriter.visit(statement)
-    counter = ast.Name("__grader_i__", ast.Store())
+    counter = ast.Name(RESERVED + "_i__", ast.Store())
     inner = ast.For(counter, _range(loops), chosen, [])
     function = ast.FunctionDef(
         TIMED, ast.arguments([], [], None, [], [], None, []), [*prelude, inner], [], None
     )
     again = ast.For(
-        ast.Name("__grader_i__", ast.Store()),
+        ast.Name(RESERVED + "_i__", ast.Store()),
         _range(calls),
         [ast.Expr(ast.Call(ast.Name(TIMED, ast.Load()), [], []))],
         [],

@@ -84,14 +84,20 @@ def _start_timer(handler: "Any", seconds: float) -> "Any":
 
 
 def _code_of(cell: "dict[str, Any]", filename: str) -> "Any":
-    """The cell's code: compiled and instrumented by the grader, or here if it could not."""
+    """The cell's code: compiled and instrumented by the grader, or here if it could not.
+
+    Code that could not be instrumented never runs as written: that would run it past
+    every guard. Its source is compiled only to raise the learner's own error; source
+    that compiles all the same is code too deeply nested to instrument.
+    """
     if "code" in cell:
         code = cell["code"]
     else:  # an interpreter that cannot read the grader's bytecode: instrument here
         code = instrument(cell["source"], filename, cell["number"], cell)
-    return (
-        code if code is not None else compile(cell["source"], filename, "exec", dont_inherit=True)
-    )
+    if code is None:
+        compile(cell["source"], filename, "exec", dont_inherit=True)
+        raise RecursionError("the code could not be instrumented")
+    return code
 
 
 def _unreadable(number: "int | None", filename: str, error: BaseException) -> "dict[str, Any]":
@@ -100,7 +106,7 @@ def _unreadable(number: "int | None", filename: str, error: BaseException) -> "d
         error = SyntaxError("the code is too deeply nested to read", (filename, 1, 1, ""))
     elif not isinstance(error, SyntaxError):
         error = SyntaxError(str(error), (filename, 1, 1, ""))
-    return error_record(error, [number])
+    return error_record(error, [number], unreadable=True)
 
 
 def _run_cells(

@@ -9,9 +9,10 @@ and gives /dev only the few devices a program needs, as bubblewrap does for its 
 Each submission's harness is forked from it as the first process of a new PID
 namespace, joins its cgroup leaf, takes new mount, IPC, network (unless the zygote made
 one for all its submissions, which run under the syscall filter), cgroup and UTS
-namespaces, a fresh /proc, fresh size-limited tmpfs on /tmp, /var/tmp, /dev/shm and its
-folder, and then becomes the submission's own uid, with fresh keyrings. Where the
-grader is an ordinary user, the zygote first takes a user namespace of its own (where
+namespaces, a fresh /proc, a fresh /sys (the machine's would show its network
+interfaces), fresh size-limited tmpfs on /tmp, /var/tmp, /dev/shm and its folder, and
+then becomes the submission's own uid, with fresh keyrings. Where the grader is an
+ordinary user, the zygote first takes a user namespace of its own (where
 the kernel allows it), and each harness gives up that namespace's capabilities instead
 of changing its uid.
 
@@ -227,6 +228,12 @@ def enter_child(libc: "CDLL", config: "dict[str, Any]") -> "Layers":
     held["shared_network"] = not network
     flags = MS_NOSUID | MS_NODEV
     mount(libc, "proc", "/proc", "proc", flags | MS_NOEXEC)
+    # The sysfs of this network namespace, which shows its own interfaces (a loopback),
+    # not the machine's; where the kernel refuses one, none at all.
+    try:
+        mount(libc, "sysfs", "/sys", "sysfs", flags | MS_NOEXEC | MS_RDONLY)
+    except OSError:
+        _cover(libc, "/sys")
     size = f"size={config['disk_bytes']},nr_inodes={config['inodes']}"
     for folder in ("/tmp", "/var/tmp", "/dev/shm"):
         if os.path.isdir(folder):
