@@ -480,6 +480,77 @@ SHARED_LINES: dict[str, tuple[str, str | None]] = {
     ),
 }
 
+# A copy of the loop's dictionary keeps the loop's entries, however it is copied; a
+# dictionary made again, and filled again by the loop, is the loop's too. What replaces
+# the loop's entries with ones computed elsewhere is not.
+# name -> (the program after START, the step 3 code it must get or None to pass).
+COPIES: dict[str, tuple[str, str | None]] = {
+    "comprehension-copy-after-the-loop": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        can_handle_load = {k: v for k, v in can_handle_load.items()}
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "comprehension-copy-through-bool-after-the-loop": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        can_handle_load = {name: bool(ok) for name, ok in can_handle_load.items()}
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "comprehension-over-the-keys-computes-again-after-the-loop": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        can_handle_load = {k: systems[k] >= load for k in can_handle_load}
+        print(can_handle_load)
+        """,
+        "step3.comprehension",
+    ),
+    "loop-that-only-prints-then-a-copy-of-zipped-answers": (
+        """
+        for strategy, capacity in systems.items():
+            print(strategy, capacity)
+        can_handle_load = {s: ok for s, ok in zip(systems, [c >= load for c in systems.values()])}
+        print(can_handle_load)
+        """,
+        "step3.comprehension",
+    ),
+    "whole-loop-written-twice": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "whole-loop-written-twice-then-replaced": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        can_handle_load = dict(zip(systems, [c >= load for c in systems.values()]))
+        print(can_handle_load)
+        """,
+        "step3.replaced-after-loop",
+    ),
+}
+
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Result]:
@@ -487,7 +558,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Result]:
     folder: Path = tmp_path_factory.mktemp("shapes")
     submissions = []
     for name, (body, _) in (
-        PROGRAMS | SELF_CHECKS | LOCALS | TABLES | COUNTED | AS_TEXT | SHARED_LINES
+        PROGRAMS | SELF_CHECKS | LOCALS | TABLES | COUNTED | AS_TEXT | SHARED_LINES | COPIES
     ).items():
         path = folder / f"{name}.py"
         path.write_text(START + textwrap.dedent(body), encoding="utf-8")
@@ -562,3 +633,14 @@ def test_step3_fails_numbers_compared_as_text(name: str, results: dict[str, Resu
     pass."""
     step3 = results[name].steps[2]
     assert step3.code == AS_TEXT[name][1], step3.message
+
+
+@pytest.mark.parametrize("name", COPIES)
+def test_step3_keeps_the_loops_entries_through_a_copy_or_a_second_filling(
+    name: str, results: dict[str, Result]
+) -> None:
+    """A comprehension that only copies the loop's entries, or a dictionary made again
+    and filled again by the loop, holds the loop's work; one computed again outside the
+    loop, or made after the last loop, does not."""
+    step3 = results[name].steps[2]
+    assert step3.code == COPIES[name][1], step3.message

@@ -219,32 +219,40 @@ def not_from_loop(case: Case, filling: list[Node], spared: frozenset[str]) -> Ve
             "hand-written",
             write.item.location,
         )
-    if not filling:
-        return None
-    first = filling[0]
-    scope = _scope(case, first)
     replaced = next(
         (
-            w
+            (w, before)
             for w in found
             if w.kind == "bind"
             and not _inside(w.item, filling)
-            and _after(w.item, first)
-            and _scope(case, w.item) is scope
             and not any(isinstance(n, ast.Name) and n.id == RESULT for n in ast.walk(w.part))  # type: ignore[arg-type]
+            and (before := _work_thrown_away(case, w.item, filling)) is not None
         ),
         None,
     )
     if replaced is not None:
+        write, first = replaced
         return fail(
-            f"`{source_text(replaced.item.node)}` {where(replaced.item.location)} replaces the "
+            f"`{source_text(write.item.node)}` {where(write.item.location)} replaces the "
             f"dictionary your loop filled {where(first.location)}, so the loop's work is "
             f"thrown away. Remove it: `{RESULT}` must be the dictionary the loop fills with "
             f"{fix}.",
             "replaced-after-loop",
-            replaced.item.location,
+            write.item.location,
         )
     return None
+
+
+def _work_thrown_away(case: Case, item: Node, filling: list[Node]) -> Node | None:
+    """The filling loop whose work a rebinding throws away: the last one of its scope
+    before it, when none of that scope comes after it. A loop that fills the new
+    dictionary (a notebook's loop cell run twice, a solution written out again) does
+    the work again, and the program ends with that loop's dictionary."""
+    scope = _scope(case, item)
+    same = [loop for loop in filling if _scope(case, loop) is scope]
+    if not same or not all(_after(item, loop) for loop in same):
+        return None
+    return same[-1]
 
 
 def from_loop(case: Case, loops: list[Node]) -> Verdict | None:

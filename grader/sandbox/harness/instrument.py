@@ -11,7 +11,9 @@ tell which line wrote each entry of a dictionary and inside which running loops:
   (``map(d.update, ...)``) still records its writes, and ``d |= x`` calls
   ``__grader_ior__``;
 - dictionary displays and comprehensions are built through ``__grader_dict__``,
-  ``__grader_parts__`` and ``__grader_comprehension__``;
+  ``__grader_parts__`` and ``__grader_comprehension__`` (a comprehension that only copies
+  entries, ``{k: v for k, v in d.items()}``, is left as written: like ``dict(d)``, its
+  entries keep the origin of the writes they copy);
 - an attribute whose name the allowlist does not list is read through
   ``__grader_attr__``, which lets a program read it only on what the program made;
 - ``.format`` and ``.format_map`` are read through ``__grader_format__``, which holds a
@@ -234,6 +236,10 @@ class _Rewriter:
         return ast.copy_location(made, node)
 
     def comprehension(self, node: "ast.DictComp") -> "ast.AST":
+        if copies(node):
+            # Its entries are those of what it iterates, as dict(...) would take them:
+            # each keeps the origin of the write that stored that value under that key.
+            return node
         return self.call(COMPREHENSION, node, self.site(node), node)
 
     def augmented(self, node: "ast.AugAssign") -> "ast.AST":
@@ -244,6 +250,25 @@ class _Rewriter:
         name = node.target.id
         value = self.call(IOR, node, ast.Name(name, ast.Load()), node.value, self.site(node))
         return ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], value), node)
+
+
+def copies(node: "ast.DictComp") -> bool:
+    """Whether a dict comprehension only copies entries: its key and value read no name
+    but its own variables and Python's builtins (``{k: v for k, v in d.items()}``,
+    ``{k: bool(v) ...}``), so nothing in it computes an answer from the program's values."""
+    import ast
+    import builtins
+
+    own = {
+        n.id
+        for generator in node.generators
+        for n in ast.walk(generator.target)
+        if isinstance(n, ast.Name)
+    }
+    read = {
+        n.id for part in (node.key, node.value) for n in ast.walk(part) if isinstance(n, ast.Name)
+    }
+    return read <= own | set(dir(builtins))
 
 
 def reads_attributes(node: "ast.MatchClass") -> bool:
