@@ -505,6 +505,26 @@ COPIES: dict[str, tuple[str, str | None]] = {
         """,
         None,
     ),
+    "comprehension-copy-by-key-after-the-loop": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        can_handle_load = {k: can_handle_load[k] for k in can_handle_load}
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "comprehension-copy-of-the-capacities-after-the-loop": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        can_handle_load = {k: systems[k] for k in can_handle_load}
+        print(can_handle_load)
+        """,
+        "step3.not-bool",
+    ),
     "comprehension-over-the-keys-computes-again-after-the-loop": (
         """
         can_handle_load = {}

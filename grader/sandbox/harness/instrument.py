@@ -254,8 +254,9 @@ class _Rewriter:
 
 def copies(node: "ast.DictComp") -> bool:
     """Whether a dict comprehension only copies entries: its key and value read no name
-    but its own variables and Python's builtins (``{k: v for k, v in d.items()}``,
-    ``{k: bool(v) ...}``), so nothing in it computes an answer from the program's values."""
+    but its own variables, a dictionary's entry at one of them, and Python's builtins
+    (``{k: v for k, v in d.items()}``, ``{k: d[k] for k in d}``, ``{k: bool(v) ...}``),
+    so nothing in it computes an answer from the program's other values."""
     import ast
     import builtins
 
@@ -265,9 +266,16 @@ def copies(node: "ast.DictComp") -> bool:
         for n in ast.walk(generator.target)
         if isinstance(n, ast.Name)
     }
-    read = {
-        n.id for part in (node.key, node.value) for n in ast.walk(part) if isinstance(n, ast.Name)
+    parts = [inner for part in (node.key, node.value) for inner in ast.walk(part)]
+    entries = {
+        id(n.value)
+        for n in parts
+        if isinstance(n, ast.Subscript)
+        and isinstance(n.value, ast.Name)
+        and isinstance(n.slice, ast.Name)
+        and n.slice.id in own
     }
+    read = {n.id for n in parts if isinstance(n, ast.Name) and id(n) not in entries}
     return read <= own | set(dir(builtins))
 
 
