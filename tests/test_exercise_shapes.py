@@ -481,8 +481,9 @@ SHARED_LINES: dict[str, tuple[str, str | None]] = {
 }
 
 # A copy of the loop's dictionary keeps the loop's entries, however it is copied; a
-# dictionary made again, and filled again by the loop, is the loop's too. What replaces
-# the loop's entries with ones computed elsewhere is not.
+# dictionary made again, and filled again by the loop (written out again, or a helper
+# with the loop called after it), is the loop's too. What replaces the loop's entries
+# with ones computed elsewhere is not.
 # name -> (the program after START, the step 3 code it must get or None to pass).
 COPIES: dict[str, tuple[str, str | None]] = {
     "comprehension-copy-after-the-loop": (
@@ -555,6 +556,53 @@ COPIES: dict[str, tuple[str, str | None]] = {
         print(can_handle_load)
         """,
         None,
+    ),
+    "helper-fills-a-new-dictionary-after-the-loop": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+
+        def fill(result):
+            for strategy, capacity in systems.items():
+                result[strategy] = capacity >= load
+
+        can_handle_load = {}
+        fill(can_handle_load)
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "helper-fills-the-global-dictionary-after-it-is-made-again": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+
+        def fill():
+            for strategy, capacity in systems.items():
+                can_handle_load[strategy] = capacity >= load
+
+        can_handle_load = {}
+        fill()
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "helper-copies-typed-answers-into-a-new-dictionary-after-the-loop": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+
+        def fill(result):
+            result.update(zip(systems, [False, False, False]))
+
+        can_handle_load = {}
+        fill(can_handle_load)
+        print(can_handle_load)
+        """,
+        "step3.replaced-after-loop",
     ),
     "whole-loop-written-twice-then-replaced": (
         """

@@ -197,11 +197,17 @@ def _reaches_result(case: Case, write: Write) -> bool:
     )
 
 
-def not_from_loop(case: Case, filling: list[Node], spared: frozenset[str]) -> Verdict | None:
+def not_from_loop(
+    case: Case, filling: list[Node], spared: frozenset[str], loops: list[Node]
+) -> Verdict | None:
     """Fail step 3 when entries are written by hand, or the loop's dictionary is replaced.
 
-    ``filling`` are the loops that fill the dictionary; names in ``spared`` (the
-    exercise's own dictionary of capacities) are not taken for hand-written copies.
+    ``filling`` are the loops that fill the dictionary, ``loops`` all the loops the step
+    asks for (a helper's among them); names in ``spared`` (the exercise's own dictionary
+    of capacities) are not taken for hand-written copies. A rebinding after a filling
+    loop is read from the syntax tree, for its message; the recorded writes decide
+    whether it threw the loop's work away, as the program may fill the new dictionary
+    again (a helper called after it, a loop cell run twice).
     """
     found = _program_writes(case)
     fix = f"`{RESULT}[{LOOP_TARGETS[0]}] = {LOOP_TARGETS[1]} >= {LOAD}`"
@@ -230,7 +236,7 @@ def not_from_loop(case: Case, filling: list[Node], spared: frozenset[str]) -> Ve
         ),
         None,
     )
-    if replaced is not None:
+    if replaced is not None and not _kept(case, loops):
         write, first = replaced
         return fail(
             f"`{source_text(write.item.node)}` {where(write.item.location)} replaces the "
@@ -241,6 +247,17 @@ def not_from_loop(case: Case, filling: list[Node], spared: frozenset[str]) -> Ve
             write.item.location,
         )
     return None
+
+
+def _kept(case: Case, loops: list[Node]) -> bool:
+    """Whether every run ends with a dictionary that has entries, each written into it by
+    these loops while they ran: whatever was rebound on the way, the program ends with
+    the loops' work. A dictionary made outside them that only holds equal values (True
+    and False are each one object) is not filled by them."""
+    ended = [case.value(RESULT, e) for e in case.run.executions if not e.missing]
+    return all(type(value) is dict and value for value in ended) and (
+        written_outside(case, RESULT, loops, copies=False) is None
+    )
 
 
 def _work_thrown_away(case: Case, item: Node, filling: list[Node]) -> Node | None:
