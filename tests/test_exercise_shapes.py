@@ -334,8 +334,10 @@ LOCALS: dict[str, tuple[str, str | None]] = {
     ),
 }
 
-# A loop that copies each entry from a table written by hand computes nothing, even when
-# the table's values are expressions that follow the variants.
+# A loop that copies each entry from a table made before it computes nothing: a table
+# written by hand (even of expressions that follow the variants), or one a comprehension,
+# zip or a list made. A table the loop fills itself, or one read at a place the loop
+# computes, is the loop's work.
 # name -> (the program after START, the step 3 code it must get or None to pass).
 TABLES: dict[str, tuple[str, str | None]] = {
     "loop-copies-a-table-of-expressions-written-by-hand": (
@@ -351,6 +353,58 @@ TABLES: dict[str, tuple[str, str | None]] = {
         print(can_handle_load)
         """,
         "step3.hand-written",
+    ),
+    "loop-copies-a-table-made-by-a-comprehension": (
+        """
+        answers = {s: c >= load for s, c in systems.items()}
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = answers[strategy]
+        print(can_handle_load)
+        """,
+        "step3.not-from-loop",
+    ),
+    "loop-copies-a-table-made-by-zip": (
+        """
+        answers = dict(zip(systems, [c >= load for c in systems.values()]))
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            answer = answers[strategy]
+            can_handle_load[strategy] = answer
+        print(can_handle_load)
+        """,
+        "step3.not-from-loop",
+    ),
+    "counted-loop-copies-a-list-of-answers": (
+        """
+        answers = [c >= load for c in systems.values()]
+        can_handle_load = {}
+        for i, (strategy, capacity) in enumerate(systems.items()):
+            can_handle_load[strategy] = answers[i]
+        print(can_handle_load)
+        """,
+        "step3.not-from-loop",
+    ),
+    "loop-fills-a-table-of-its-own-and-copies-from-it": (
+        """
+        checks = {}
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            checks[strategy] = capacity >= load
+            can_handle_load[strategy] = checks[strategy]
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "loop-picks-an-answer-by-its-comparison": (
+        """
+        answers = (False, True)
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = answers[capacity >= load]
+        print(can_handle_load)
+        """,
+        None,
     ),
     "loop-reads-a-table-of-labels-only-to-print": (
         """
@@ -665,11 +719,12 @@ def test_step3_judges_only_writes_that_reach_the_programs_dictionary(
 
 
 @pytest.mark.parametrize("name", TABLES)
-def test_step3_fails_entries_copied_from_a_table_written_by_hand(
+def test_step3_fails_entries_copied_from_a_table_made_before_the_loop(
     name: str, results: dict[str, Result]
 ) -> None:
-    """An entry stored from `table[strategy]`, where the table's keys are typed in, is
-    written by hand; a table the stored value does not read is not."""
+    """An entry stored from `table[strategy]`, where the table was made before the loop,
+    was computed elsewhere; a table the loop fills, or reads at a computed place, or one
+    the stored value does not read, is not."""
     step3 = results[name].steps[2]
     assert step3.code == TABLES[name][1], step3.message
 

@@ -225,6 +225,19 @@ def not_from_loop(
             "hand-written",
             write.item.location,
         )
+    copied = next(
+        ((w, at) for w in found if (at := _answer_made_outside(case, w, filling, spared))),
+        None,
+    )
+    if copied is not None:
+        write, at = copied
+        return fail(
+            f"`{source_text(write.item.node)}` {where(write.item.location)} copies an answer "
+            f"from a table made {where(at.location)}, outside the loop, so the loop does not "
+            f"compute it. Compare inside the loop: {fix}.",
+            "not-from-loop",
+            write.item.location,
+        )
     replaced = next(
         (
             (w, before)
@@ -247,6 +260,37 @@ def not_from_loop(
             write.item.location,
         )
     return None
+
+
+def _answer_made_outside(
+    case: Case, write: Write, filling: list[Node], spared: frozenset[str]
+) -> Node | None:
+    """Where the table is made that an entry the loop stores is copied from, as it is:
+    `can_handle_load[strategy] = answers[strategy]` (or `answers[i]` in a counted loop,
+    or through a name the loop body binds to it), where `answers` is made before the
+    loop and the loop writes nothing into it. The answers were computed elsewhere (a
+    comprehension, zip, a list); the loop only copies them. None otherwise: a table the
+    loop fills itself, or one read at a computed place (`(False, True)[capacity >= load]`)."""
+    loop = next((n for n in filling if _inside(write.item, [n])), None)
+    value = getattr(write.item.node, "value", None)
+    if loop is None or write.kind != "entry" or not isinstance(write.item.node, ast.Assign):
+        return None
+    if isinstance(value, ast.Name):  # one step through a name the loop's body binds
+        bound = [a for a in case.source.assignments(value.id) if _inside(a, [loop])]
+        value = getattr(bound[-1].node, "value", None) if len(bound) == 1 else None
+    targets = {n.id for n in ast.walk(loop.node.target) if isinstance(n, ast.Name)}  # type: ignore[attr-defined]
+    if not (
+        isinstance(value, ast.Subscript)
+        and isinstance(value.value, ast.Name)
+        and isinstance(value.slice, ast.Name)
+        and value.slice.id in targets
+        and value.value.id not in spared | {RESULT}
+    ):
+        return None
+    table = value.value.id
+    if any(_inside(w.item, [loop]) for w in writes(case, table)):
+        return None
+    return next((a for a in case.source.assignments(table) if not _inside(a, [loop])), None)
 
 
 def _kept(case: Case, loops: list[Node]) -> bool:
