@@ -200,7 +200,8 @@ def _reaches_result(case: Case, write: Write) -> bool:
 def not_from_loop(
     case: Case, filling: list[Node], spared: frozenset[str], loops: list[Node]
 ) -> Verdict | None:
-    """Fail step 3 when entries are written by hand, or the loop's dictionary is replaced.
+    """Fail step 3 when entries are written by hand, copied from answers made before the
+    loop, or the loop's dictionary is replaced.
 
     ``filling`` are the loops that fill the dictionary, ``loops`` all the loops the step
     asks for (a helper's among them); names in ``spared`` (the exercise's own dictionary
@@ -210,34 +211,61 @@ def not_from_loop(
     again (a helper called after it, a loop cell run twice).
     """
     found = _program_writes(case)
-    fix = f"`{RESULT}[{LOOP_TARGETS[0]}] = {LOOP_TARGETS[1]} >= {LOAD}`"
+    return (
+        _written_by_hand(case, found, spared)
+        or _copied_answer(case, found, filling, spared)
+        or _replaced(case, found, filling, loops)
+    )
+
+
+def _fix() -> str:
+    """The line that fills the dictionary inside the loop."""
+    return f"`{RESULT}[{LOOP_TARGETS[0]}] = {LOOP_TARGETS[1]} >= {LOAD}`"
+
+
+def _written_by_hand(case: Case, found: list[Write], spared: frozenset[str]) -> Verdict | None:
+    """A write that names a key by hand, or uses a dictionary written by hand."""
     typed = next(((w, at) for w in found if (at := _by_hand(case, w, spared | {RESULT}))), None)
-    if typed is not None:
-        write, at = typed
-        written = f"`{source_text(write.item.node)}` {where(write.item.location)}"
-        if at is write.item:
-            what = f"{written} writes entries of `{RESULT}` by hand."
-        else:
-            what = f"{written} uses a dictionary written by hand {where(at.location)}."
-        return fail(
-            f"{what} Let the loop fill every entry from the strategy it is at: {fix}, with "
-            "no keys or capacities typed in.",
-            "hand-written",
-            write.item.location,
-        )
+    if typed is None:
+        return None
+    write, at = typed
+    written = f"`{source_text(write.item.node)}` {where(write.item.location)}"
+    if at is write.item:
+        what = f"{written} writes entries of `{RESULT}` by hand."
+    else:
+        what = f"{written} uses a dictionary written by hand {where(at.location)}."
+    return fail(
+        f"{what} Let the loop fill every entry from the strategy it is at: {_fix()}, with "
+        "no keys or capacities typed in.",
+        "hand-written",
+        write.item.location,
+    )
+
+
+def _copied_answer(
+    case: Case, found: list[Write], filling: list[Node], spared: frozenset[str]
+) -> Verdict | None:
+    """A loop that stores answers copied from a table made before it."""
     copied = next(
         ((w, at) for w in found if (at := _answer_made_outside(case, w, filling, spared))),
         None,
     )
-    if copied is not None:
-        write, at = copied
-        return fail(
-            f"`{source_text(write.item.node)}` {where(write.item.location)} copies an answer "
-            f"from a table made {where(at.location)}, outside the loop, so the loop does not "
-            f"compute it. Compare inside the loop: {fix}.",
-            "not-from-loop",
-            write.item.location,
-        )
+    if copied is None:
+        return None
+    write, at = copied
+    return fail(
+        f"`{source_text(write.item.node)}` {where(write.item.location)} copies an answer "
+        f"from a table made {where(at.location)}, outside the loop, so the loop does not "
+        f"compute it. Compare inside the loop: {_fix()}.",
+        "not-from-loop",
+        write.item.location,
+    )
+
+
+def _replaced(
+    case: Case, found: list[Write], filling: list[Node], loops: list[Node]
+) -> Verdict | None:
+    """A rebinding after the filling loops that the program ends with, not their work."""
     replaced = next(
         (
             (w, before)
@@ -249,17 +277,17 @@ def not_from_loop(
         ),
         None,
     )
-    if replaced is not None and not _kept(case, loops):
-        write, first = replaced
-        return fail(
-            f"`{source_text(write.item.node)}` {where(write.item.location)} replaces the "
-            f"dictionary your loop filled {where(first.location)}, so the loop's work is "
-            f"thrown away. Remove it: `{RESULT}` must be the dictionary the loop fills with "
-            f"{fix}.",
-            "replaced-after-loop",
-            write.item.location,
-        )
-    return None
+    if replaced is None or _kept(case, loops):
+        return None
+    write, first = replaced
+    return fail(
+        f"`{source_text(write.item.node)}` {where(write.item.location)} replaces the "
+        f"dictionary your loop filled {where(first.location)}, so the loop's work is "
+        f"thrown away. Remove it: `{RESULT}` must be the dictionary the loop fills with "
+        f"{_fix()}.",
+        "replaced-after-loop",
+        write.item.location,
+    )
 
 
 def _answer_made_outside(
@@ -272,25 +300,33 @@ def _answer_made_outside(
     comprehension, zip, a list); the loop only copies them. None otherwise: a table the
     loop fills itself, or one read at a computed place (`(False, True)[capacity >= load]`)."""
     loop = next((n for n in filling if _inside(write.item, [n])), None)
-    value = getattr(write.item.node, "value", None)
     if loop is None or write.kind != "entry" or not isinstance(write.item.node, ast.Assign):
         return None
-    if isinstance(value, ast.Name):  # one step through a name the loop's body binds
+    table = _table_read(case, write.item.node.value, loop, spared | {RESULT})
+    if table is None or any(_inside(w.item, [loop]) for w in writes(case, table)):
+        return None
+    return next((a for a in case.source.assignments(table) if not _inside(a, [loop])), None)
+
+
+def _table_read(
+    case: Case, value: ast.AST | None, loop: Node, spared: frozenset[str]
+) -> str | None:
+    """The name of the table a stored value reads as it is, at one of the loop's own
+    variables (`answers[strategy]`), directly or through a name the loop's body binds to
+    it once; None for any other value."""
+    if isinstance(value, ast.Name):
         bound = [a for a in case.source.assignments(value.id) if _inside(a, [loop])]
         value = getattr(bound[-1].node, "value", None) if len(bound) == 1 else None
     targets = {n.id for n in ast.walk(loop.node.target) if isinstance(n, ast.Name)}  # type: ignore[attr-defined]
-    if not (
+    if (
         isinstance(value, ast.Subscript)
         and isinstance(value.value, ast.Name)
         and isinstance(value.slice, ast.Name)
         and value.slice.id in targets
-        and value.value.id not in spared | {RESULT}
+        and value.value.id not in spared
     ):
-        return None
-    table = value.value.id
-    if any(_inside(w.item, [loop]) for w in writes(case, table)):
-        return None
-    return next((a for a in case.source.assignments(table) if not _inside(a, [loop])), None)
+        return value.value.id
+    return None
 
 
 def _kept(case: Case, loops: list[Node]) -> bool:
