@@ -334,8 +334,10 @@ LOCALS: dict[str, tuple[str, str | None]] = {
     ),
 }
 
-# A loop that copies each entry from a table written by hand computes nothing, even when
-# the table's values are expressions that follow the variants.
+# A loop that copies each entry from a table made before it computes nothing: a table
+# written by hand (even of expressions that follow the variants), or one a comprehension,
+# zip or a list made. A table the loop fills itself, or one read at a place the loop
+# computes, is the loop's work.
 # name -> (the program after START, the step 3 code it must get or None to pass).
 TABLES: dict[str, tuple[str, str | None]] = {
     "loop-copies-a-table-of-expressions-written-by-hand": (
@@ -351,6 +353,58 @@ TABLES: dict[str, tuple[str, str | None]] = {
         print(can_handle_load)
         """,
         "step3.hand-written",
+    ),
+    "loop-copies-a-table-made-by-a-comprehension": (
+        """
+        answers = {s: c >= load for s, c in systems.items()}
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = answers[strategy]
+        print(can_handle_load)
+        """,
+        "step3.not-from-loop",
+    ),
+    "loop-copies-a-table-made-by-zip": (
+        """
+        answers = dict(zip(systems, [c >= load for c in systems.values()]))
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            answer = answers[strategy]
+            can_handle_load[strategy] = answer
+        print(can_handle_load)
+        """,
+        "step3.not-from-loop",
+    ),
+    "counted-loop-copies-a-list-of-answers": (
+        """
+        answers = [c >= load for c in systems.values()]
+        can_handle_load = {}
+        for i, (strategy, capacity) in enumerate(systems.items()):
+            can_handle_load[strategy] = answers[i]
+        print(can_handle_load)
+        """,
+        "step3.not-from-loop",
+    ),
+    "loop-fills-a-table-of-its-own-and-copies-from-it": (
+        """
+        checks = {}
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            checks[strategy] = capacity >= load
+            can_handle_load[strategy] = checks[strategy]
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "loop-picks-an-answer-by-its-comparison": (
+        """
+        answers = (False, True)
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = answers[capacity >= load]
+        print(can_handle_load)
+        """,
+        None,
     ),
     "loop-reads-a-table-of-labels-only-to-print": (
         """
@@ -480,6 +534,145 @@ SHARED_LINES: dict[str, tuple[str, str | None]] = {
     ),
 }
 
+# A copy of the loop's dictionary keeps the loop's entries, however it is copied; a
+# dictionary made again, and filled again by the loop (written out again, or a helper
+# with the loop called after it), is the loop's too. What replaces the loop's entries
+# with ones computed elsewhere is not.
+# name -> (the program after START, the step 3 code it must get or None to pass).
+COPIES: dict[str, tuple[str, str | None]] = {
+    "comprehension-copy-after-the-loop": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        can_handle_load = {k: v for k, v in can_handle_load.items()}
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "comprehension-copy-through-bool-after-the-loop": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        can_handle_load = {name: bool(ok) for name, ok in can_handle_load.items()}
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "comprehension-copy-by-key-after-the-loop": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        can_handle_load = {k: can_handle_load[k] for k in can_handle_load}
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "comprehension-copy-of-the-capacities-after-the-loop": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        can_handle_load = {k: systems[k] for k in can_handle_load}
+        print(can_handle_load)
+        """,
+        "step3.not-bool",
+    ),
+    "comprehension-over-the-keys-computes-again-after-the-loop": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        can_handle_load = {k: systems[k] >= load for k in can_handle_load}
+        print(can_handle_load)
+        """,
+        "step3.comprehension",
+    ),
+    "loop-that-only-prints-then-a-copy-of-zipped-answers": (
+        """
+        for strategy, capacity in systems.items():
+            print(strategy, capacity)
+        can_handle_load = {s: ok for s, ok in zip(systems, [c >= load for c in systems.values()])}
+        print(can_handle_load)
+        """,
+        "step3.comprehension",
+    ),
+    "whole-loop-written-twice": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "helper-fills-a-new-dictionary-after-the-loop": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+
+        def fill(result):
+            for strategy, capacity in systems.items():
+                result[strategy] = capacity >= load
+
+        can_handle_load = {}
+        fill(can_handle_load)
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "helper-fills-the-global-dictionary-after-it-is-made-again": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+
+        def fill():
+            for strategy, capacity in systems.items():
+                can_handle_load[strategy] = capacity >= load
+
+        can_handle_load = {}
+        fill()
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "helper-copies-typed-answers-into-a-new-dictionary-after-the-loop": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+
+        def fill(result):
+            result.update(zip(systems, [False, False, False]))
+
+        can_handle_load = {}
+        fill(can_handle_load)
+        print(can_handle_load)
+        """,
+        "step3.replaced-after-loop",
+    ),
+    "whole-loop-written-twice-then-replaced": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        can_handle_load = dict(zip(systems, [c >= load for c in systems.values()]))
+        print(can_handle_load)
+        """,
+        "step3.replaced-after-loop",
+    ),
+}
+
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Result]:
@@ -487,7 +680,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Result]:
     folder: Path = tmp_path_factory.mktemp("shapes")
     submissions = []
     for name, (body, _) in (
-        PROGRAMS | SELF_CHECKS | LOCALS | TABLES | COUNTED | AS_TEXT | SHARED_LINES
+        PROGRAMS | SELF_CHECKS | LOCALS | TABLES | COUNTED | AS_TEXT | SHARED_LINES | COPIES
     ).items():
         path = folder / f"{name}.py"
         path.write_text(START + textwrap.dedent(body), encoding="utf-8")
@@ -526,11 +719,12 @@ def test_step3_judges_only_writes_that_reach_the_programs_dictionary(
 
 
 @pytest.mark.parametrize("name", TABLES)
-def test_step3_fails_entries_copied_from_a_table_written_by_hand(
+def test_step3_fails_entries_copied_from_a_table_made_before_the_loop(
     name: str, results: dict[str, Result]
 ) -> None:
-    """An entry stored from `table[strategy]`, where the table's keys are typed in, is
-    written by hand; a table the stored value does not read is not."""
+    """An entry stored from `table[strategy]`, where the table was made before the loop,
+    was computed elsewhere; a table the loop fills, or reads at a computed place, or one
+    the stored value does not read, is not."""
     step3 = results[name].steps[2]
     assert step3.code == TABLES[name][1], step3.message
 
@@ -562,3 +756,14 @@ def test_step3_fails_numbers_compared_as_text(name: str, results: dict[str, Resu
     pass."""
     step3 = results[name].steps[2]
     assert step3.code == AS_TEXT[name][1], step3.message
+
+
+@pytest.mark.parametrize("name", COPIES)
+def test_step3_keeps_the_loops_entries_through_a_copy_or_a_second_filling(
+    name: str, results: dict[str, Result]
+) -> None:
+    """A comprehension that only copies the loop's entries, or a dictionary made again
+    and filled again by the loop, holds the loop's work; one computed again outside the
+    loop, or made after the last loop, does not."""
+    step3 = results[name].steps[2]
+    assert step3.code == COPIES[name][1], step3.message

@@ -636,7 +636,7 @@ def broke_with(
 
 
 def written_outside(
-    case: Case, name: str, loops: Iterable[Node]
+    case: Case, name: str, loops: Iterable[Node], copies: bool = True
 ) -> tuple[Execution, Any, Origin | None] | None:
     """Find an entry of a top-level dict that none of these loops wrote while it ran.
 
@@ -645,8 +645,9 @@ def written_outside(
     running at that moment. A write by a function the loop's body calls counts as the
     loop's; a comprehension, a dictionary built by dict(...) or zip(...), or a write
     after the loop does not. A copy of a dictionary the loop filled keeps the loop's
-    writes. Returns the run, the key and the origin it has (None: no write of the
-    program's made it), or None when the loops wrote every entry in every run.
+    writes; with ``copies`` False it does not (an entry must have been written into this
+    very dictionary). Returns the run, the key and the origin it has (None: no write of
+    the program's made it), or None when the loops wrote every entry in every run.
     """
     wanted = {loop.location for loop in loops}
     for execution in case.run.executions:
@@ -656,7 +657,12 @@ def written_outside(
         origins = execution.provenance.get(name, ())
         for index, key in enumerate(value):
             origin = origins[index] if index < len(origins) else None
-            if origin is None or origin.kind == "comprehension" or not wanted & set(origin.loops):
+            if (
+                origin is None
+                or origin.kind == "comprehension"
+                or not wanted & set(origin.loops)
+                or (origin.copied and not copies)
+            ):
                 return execution, key, origin
     return None
 

@@ -64,6 +64,13 @@ class Setting:
         return f"`{SYSTEMS} = {show(dict(self.systems), 200)}` and `{LOAD} = {self.load}`"
 
 
+def _rankable(systems: Mapping[Any, Any]) -> bool:
+    """Whether other capacities can stand in for these: two strategies or more (one
+    alone has no ranking to turn upside down, nor answers to mix), each capacity a
+    whole number (the settings are drawn around a whole load)."""
+    return len(systems) >= 2 and all(type(c) is int for c in systems.values())
+
+
 @dataclass(frozen=True)
 class Expected:
     """What the reference solution does: the values every submission is compared with."""
@@ -121,7 +128,7 @@ class Expected:
         digit longer, so numbers compared as text (`str(capacity) >= str(load)`:
         "10" >= "7" is False) show too, which one-digit numbers alone never tell.
         """
-        if len(self.systems) < 2 or any(type(c) is not int for c in self.systems.values()):
+        if not _rankable(self.systems):
             return []
         ranked = sorted(self.systems, key=lambda k: self.systems[k])
         capacity = {key: max(1, self.load + 1 - place) for place, key in enumerate(ranked)}
@@ -146,7 +153,7 @@ def drawn_settings(systems: dict[Any, Any], load: int, key: bytes) -> tuple[Sett
     settings have the same answers, so a program whose answers do not follow the
     drawn values (a guess by name, a dictionary typed in) fails at least one of them.
     """
-    if len(systems) < 2 or any(type(c) is not int for c in systems.values()):
+    if not _rankable(systems):
         return ()
     seed = hashlib.sha256(key + repr((sorted(map(repr, systems.items())), load)).encode())
     chooser = random.Random(seed.digest())

@@ -157,7 +157,7 @@ def _filled_by_loop(case: Case, shape: _Loops) -> Verdict | None:
             "reset-in-loop",
             reset.location,
         )
-    return not_from_loop(case, shape.filling, shape.names)
+    return not_from_loop(case, shape.filling, shape.names, shape.good)
 
 
 def _filled_elsewhere(case: Case, shape: _Loops) -> Verdict | None:
@@ -171,7 +171,7 @@ def _filled_elsewhere(case: Case, shape: _Loops) -> Verdict | None:
             "comprehension",
             shape.comprehension.location,
         )
-    return not_from_loop(case, [], shape.names)
+    return not_from_loop(case, [], shape.names, shape.good)
 
 
 def _comprehension(case: Case, shape: _Loops) -> Verdict | None:

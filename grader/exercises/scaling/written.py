@@ -197,54 +197,159 @@ def _reaches_result(case: Case, write: Write) -> bool:
     )
 
 
-def not_from_loop(case: Case, filling: list[Node], spared: frozenset[str]) -> Verdict | None:
-    """Fail step 3 when entries are written by hand, or the loop's dictionary is replaced.
+def not_from_loop(
+    case: Case, filling: list[Node], spared: frozenset[str], loops: list[Node]
+) -> Verdict | None:
+    """Fail step 3 when entries are written by hand, copied from answers made before the
+    loop, or the loop's dictionary is replaced.
 
-    ``filling`` are the loops that fill the dictionary; names in ``spared`` (the
-    exercise's own dictionary of capacities) are not taken for hand-written copies.
+    ``filling`` are the loops that fill the dictionary, ``loops`` all the loops the step
+    asks for (a helper's among them); names in ``spared`` (the exercise's own dictionary
+    of capacities) are not taken for hand-written copies. A rebinding after a filling
+    loop is read from the syntax tree, for its message; the recorded writes decide
+    whether it threw the loop's work away, as the program may fill the new dictionary
+    again (a helper called after it, a loop cell run twice).
     """
     found = _program_writes(case)
-    fix = f"`{RESULT}[{LOOP_TARGETS[0]}] = {LOOP_TARGETS[1]} >= {LOAD}`"
+    return (
+        _written_by_hand(case, found, spared)
+        or _copied_answer(case, found, filling, spared)
+        or _replaced(case, found, filling, loops)
+    )
+
+
+def _fix() -> str:
+    """The line that fills the dictionary inside the loop."""
+    return f"`{RESULT}[{LOOP_TARGETS[0]}] = {LOOP_TARGETS[1]} >= {LOAD}`"
+
+
+def _written_by_hand(case: Case, found: list[Write], spared: frozenset[str]) -> Verdict | None:
+    """A write that names a key by hand, or uses a dictionary written by hand."""
     typed = next(((w, at) for w in found if (at := _by_hand(case, w, spared | {RESULT}))), None)
-    if typed is not None:
-        write, at = typed
-        written = f"`{source_text(write.item.node)}` {where(write.item.location)}"
-        if at is write.item:
-            what = f"{written} writes entries of `{RESULT}` by hand."
-        else:
-            what = f"{written} uses a dictionary written by hand {where(at.location)}."
-        return fail(
-            f"{what} Let the loop fill every entry from the strategy it is at: {fix}, with "
-            "no keys or capacities typed in.",
-            "hand-written",
-            write.item.location,
-        )
-    if not filling:
+    if typed is None:
         return None
-    first = filling[0]
-    scope = _scope(case, first)
+    write, at = typed
+    written = f"`{source_text(write.item.node)}` {where(write.item.location)}"
+    if at is write.item:
+        what = f"{written} writes entries of `{RESULT}` by hand."
+    else:
+        what = f"{written} uses a dictionary written by hand {where(at.location)}."
+    return fail(
+        f"{what} Let the loop fill every entry from the strategy it is at: {_fix()}, with "
+        "no keys or capacities typed in.",
+        "hand-written",
+        write.item.location,
+    )
+
+
+def _copied_answer(
+    case: Case, found: list[Write], filling: list[Node], spared: frozenset[str]
+) -> Verdict | None:
+    """A loop that stores answers copied from a table made before it."""
+    copied = next(
+        ((w, at) for w in found if (at := _answer_made_outside(case, w, filling, spared))),
+        None,
+    )
+    if copied is None:
+        return None
+    write, at = copied
+    return fail(
+        f"`{source_text(write.item.node)}` {where(write.item.location)} copies an answer "
+        f"from a table made {where(at.location)}, outside the loop, so the loop does not "
+        f"compute it. Compare inside the loop: {_fix()}.",
+        "not-from-loop",
+        write.item.location,
+    )
+
+
+def _replaced(
+    case: Case, found: list[Write], filling: list[Node], loops: list[Node]
+) -> Verdict | None:
+    """A rebinding after the filling loops that the program ends with, not their work."""
     replaced = next(
         (
-            w
+            (w, before)
             for w in found
             if w.kind == "bind"
             and not _inside(w.item, filling)
-            and _after(w.item, first)
-            and _scope(case, w.item) is scope
             and not any(isinstance(n, ast.Name) and n.id == RESULT for n in ast.walk(w.part))  # type: ignore[arg-type]
+            and (before := _work_thrown_away(case, w.item, filling)) is not None
         ),
         None,
     )
-    if replaced is not None:
-        return fail(
-            f"`{source_text(replaced.item.node)}` {where(replaced.item.location)} replaces the "
-            f"dictionary your loop filled {where(first.location)}, so the loop's work is "
-            f"thrown away. Remove it: `{RESULT}` must be the dictionary the loop fills with "
-            f"{fix}.",
-            "replaced-after-loop",
-            replaced.item.location,
-        )
+    if replaced is None or _kept(case, loops):
+        return None
+    write, first = replaced
+    return fail(
+        f"`{source_text(write.item.node)}` {where(write.item.location)} replaces the "
+        f"dictionary your loop filled {where(first.location)}, so the loop's work is "
+        f"thrown away. Remove it: `{RESULT}` must be the dictionary the loop fills with "
+        f"{_fix()}.",
+        "replaced-after-loop",
+        write.item.location,
+    )
+
+
+def _answer_made_outside(
+    case: Case, write: Write, filling: list[Node], spared: frozenset[str]
+) -> Node | None:
+    """Where the table is made that an entry the loop stores is copied from, as it is:
+    `can_handle_load[strategy] = answers[strategy]` (or `answers[i]` in a counted loop,
+    or through a name the loop body binds to it), where `answers` is made before the
+    loop and the loop writes nothing into it. The answers were computed elsewhere (a
+    comprehension, zip, a list); the loop only copies them. None otherwise: a table the
+    loop fills itself, or one read at a computed place (`(False, True)[capacity >= load]`)."""
+    loop = next((n for n in filling if _inside(write.item, [n])), None)
+    if loop is None or write.kind != "entry" or not isinstance(write.item.node, ast.Assign):
+        return None
+    table = _table_read(case, write.item.node.value, loop, spared | {RESULT})
+    if table is None or any(_inside(w.item, [loop]) for w in writes(case, table)):
+        return None
+    return next((a for a in case.source.assignments(table) if not _inside(a, [loop])), None)
+
+
+def _table_read(
+    case: Case, value: ast.AST | None, loop: Node, spared: frozenset[str]
+) -> str | None:
+    """The name of the table a stored value reads as it is, at one of the loop's own
+    variables (`answers[strategy]`), directly or through a name the loop's body binds to
+    it once; None for any other value."""
+    if isinstance(value, ast.Name):
+        bound = [a for a in case.source.assignments(value.id) if _inside(a, [loop])]
+        value = getattr(bound[-1].node, "value", None) if len(bound) == 1 else None
+    targets = {n.id for n in ast.walk(loop.node.target) if isinstance(n, ast.Name)}  # type: ignore[attr-defined]
+    if (
+        isinstance(value, ast.Subscript)
+        and isinstance(value.value, ast.Name)
+        and isinstance(value.slice, ast.Name)
+        and value.slice.id in targets
+        and value.value.id not in spared
+    ):
+        return value.value.id
     return None
+
+
+def _kept(case: Case, loops: list[Node]) -> bool:
+    """Whether every run ends with a dictionary that has entries, each written into it by
+    these loops while they ran: whatever was rebound on the way, the program ends with
+    the loops' work. A dictionary made outside them that only holds equal values (True
+    and False are each one object) is not filled by them."""
+    ended = [case.value(RESULT, e) for e in case.run.executions if not e.missing]
+    return all(type(value) is dict and value for value in ended) and (
+        written_outside(case, RESULT, loops, copies=False) is None
+    )
+
+
+def _work_thrown_away(case: Case, item: Node, filling: list[Node]) -> Node | None:
+    """The filling loop whose work a rebinding throws away: the last one of its scope
+    before it, when none of that scope comes after it. A loop that fills the new
+    dictionary (a notebook's loop cell run twice, a solution written out again) does
+    the work again, and the program ends with that loop's dictionary."""
+    scope = _scope(case, item)
+    same = [loop for loop in filling if _scope(case, loop) is scope]
+    if not same or not all(_after(item, loop) for loop in same):
+        return None
+    return same[-1]
 
 
 def from_loop(case: Case, loops: list[Node]) -> Verdict | None:

@@ -11,7 +11,9 @@ tell which line wrote each entry of a dictionary and inside which running loops:
   (``map(d.update, ...)``) still records its writes, and ``d |= x`` calls
   ``__grader_ior__``;
 - dictionary displays and comprehensions are built through ``__grader_dict__``,
-  ``__grader_parts__`` and ``__grader_comprehension__``;
+  ``__grader_parts__`` and ``__grader_comprehension__`` (a comprehension that only copies
+  entries, ``{k: v for k, v in d.items()}``, is left as written: like ``dict(d)``, its
+  entries keep the origin of the writes they copy);
 - an attribute whose name the allowlist does not list is read through
   ``__grader_attr__``, which lets a program read it only on what the program made; an
   attribute set or deleted (``x.a = v``, ``del x.a``, ``x.a += v``, which reads it too)
@@ -264,6 +266,10 @@ class _Rewriter:
         return ast.copy_location(made, node)
 
     def comprehension(self, node: "ast.DictComp") -> "ast.AST":
+        if copies(node):
+            # Its entries are those of what it iterates, as dict(...) would take them:
+            # each keeps the origin of the write that stored that value under that key.
+            return node
         return self.call(COMPREHENSION, node, self.site(node), node)
 
     def augmented(self, node: "ast.AugAssign") -> "ast.AST":
@@ -291,6 +297,33 @@ def value_name(node: "ast.expr") -> "str | None":
         return None
     parts.append(node.id)
     return "v" + "_".join(part.encode("utf-8").hex() for part in reversed(parts))
+
+
+def copies(node: "ast.DictComp") -> bool:
+    """Whether a dict comprehension only copies entries: its key and value read no name
+    but its own variables, a dictionary's entry at one of them, and Python's builtins
+    (``{k: v for k, v in d.items()}``, ``{k: d[k] for k in d}``, ``{k: bool(v) ...}``),
+    so nothing in it computes an answer from the program's other values."""
+    import ast
+    import builtins
+
+    own = {
+        n.id
+        for generator in node.generators
+        for n in ast.walk(generator.target)
+        if isinstance(n, ast.Name)
+    }
+    parts = [inner for part in (node.key, node.value) for inner in ast.walk(part)]
+    entries = {
+        id(n.value)
+        for n in parts
+        if isinstance(n, ast.Subscript)
+        and isinstance(n.value, ast.Name)
+        and isinstance(n.slice, ast.Name)
+        and n.slice.id in own
+    }
+    read = {n.id for n in parts if isinstance(n, ast.Name) and id(n) not in entries}
+    return read <= own | set(dir(builtins))
 
 
 def reads_attributes(node: "ast.MatchClass") -> bool:
