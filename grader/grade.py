@@ -123,10 +123,9 @@ def shard(submissions: Sequence[Submission], index: int, count: int) -> list[Sub
 
 
 # Threads per job: the sandbox runs ``jobs`` children at once, the threads beyond them
-# prepare and read around those runs. One for now: with two, a batch interrupted while
-# later submissions ran sometimes reported none of the earlier ones it had run
-# (tests/test_stopping.py, "middle"), and why is not yet understood.
-THREADS_PER_JOB = 1
+# prepare and read around those runs (the sandbox still starts the children in the
+# batch's order, whichever thread is ready first).
+THREADS_PER_JOB = 2
 
 # The longest a thread that wants the interpreter lock back waits, while a grading runs.
 SWITCH_INTERVAL = 0.0005
@@ -159,14 +158,30 @@ def _run_one(
     limits: Limits,
     sandbox: Sandbox,
 ) -> _Ran:
-    """Load and run one submission (on a worker thread)."""
+    """Load and run one submission (on a worker thread).
+
+    The sandbox starts the batch's children strictly in its order, whichever thread had
+    its request ready first; a submission that starts no child (it does not load, or its
+    run fails before it starts) is skipped in that order, so that the next ones go on.
+    """
+    try:
+        return _load_and_run(position, submission, variants, limits, sandbox)
+    finally:
+        sandbox.skip(position)
+
+
+def _load_and_run(
+    position: int,
+    submission: Submission,
+    variants: Callable[[], list[dict[str, object]]],
+    limits: Limits,
+    sandbox: Sandbox,
+) -> _Ran:
     try:
         program = load(submission.path, shown_as=submission.shown)
     except LoadError as error:
         return _Ran(position, submission, error=error)
     try:
-        # The sandbox starts the batch's children in its order, whichever thread had
-        # its request ready first.
         ran = run(
             program, variants(), limits, source=submission.path, sandbox=sandbox, order=position
         )

@@ -11,9 +11,11 @@ sandbox's uids, the grader's cgroup leaves, uid locks left marked in use).
 The moments, each a state of the grader seen from outside, never a guess of time:
 
 - ``start``: every submission sleeps long; both of the first two are asleep in their
-  children and the grader's main thread waits for them.
+  children and every thread of the grader waits.
 - ``middle``: two quick submissions, then two that sleep long: the two sleepers are
-  asleep (so the quick ones ran) and the main thread waits (so it judged them).
+  asleep (the sandbox starts a batch's children in its order, one per slot freed: so
+  the quick ones ran) and every thread of the grader waits (so it judged them: nothing
+  is left to do but wait for the sleepers).
 - ``write``: two quick submissions with ``--format github``, the job summary a FIFO:
   the main thread waits for a reader of that FIFO; after the signals it gets one.
 
@@ -87,23 +89,33 @@ def asleep() -> int:
     )
 
 
-def _main_thread(pid: int) -> tuple[str, int]:
-    """The state of a process's main thread and the CPU time it used, in ticks."""
-    fields = _read(f"/proc/{pid}/task/{pid}/stat").rpartition(")")[2].split()
-    return (fields[0], int(fields[11]) + int(fields[12])) if fields else ("", 0)
+def _threads(pid: int) -> dict[str, tuple[str, int]]:
+    """The state of each thread of a process and the CPU time it used, in ticks."""
+    found = {}
+    with contextlib.suppress(OSError):
+        for task in os.listdir(f"/proc/{pid}/task"):
+            fields = _read(f"/proc/{pid}/task/{task}/stat").rpartition(")")[2].split()
+            if fields:
+                found[task] = (fields[0], int(fields[11]) + int(fields[12]))
+    return found
 
 
-def waiting(pid: int, samples: int = 5) -> bool:
-    """Whether the main thread of a process sleeps and uses no CPU over several samples.
+def idle(pid: int, samples: int = 5) -> bool:
+    """Whether every thread of a process sleeps and uses no CPU over several samples.
 
-    A thread that judges runs, or waits to run; only one that waits for something (a
-    run to finish, a reader) sleeps this long without using the CPU.
+    A thread that judges, prepares a run or cleans up after one runs, or waits to run;
+    only a grader that has nothing left to do but wait (for a run to finish, for a
+    reader) sleeps this long in all its threads without using the CPU.
     """
-    seen = {_main_thread(pid)}
+    seen = [_threads(pid)]
     for _ in range(samples):
         time.sleep(0.2)
-        seen.add(_main_thread(pid))
-    return len(seen) == 1 and next(iter(seen))[0] == "S"
+        seen.append(_threads(pid))
+    return (
+        bool(seen[0])
+        and all(now == seen[0] for now in seen[1:])
+        and all(state == "S" for state, _ in seen[0].values())
+    )
 
 
 def wait_for(condition: Callable[[], bool], grader: subprocess.Popen[bytes]) -> None:
@@ -176,7 +188,7 @@ def main(argv: list[str]) -> None:
             grader,
         )
     else:
-        wait_for(lambda: asleep() >= 2 and waiting(grader.pid), grader)
+        wait_for(lambda: asleep() >= 2 and idle(grader.pid), grader)
     for name in signals.split(","):
         grader.send_signal(getattr(signal, f"SIG{name}"))
     summary = ""

@@ -73,3 +73,33 @@ def test_threads_beyond_the_slots_wait_for_a_child_to_end(tier: str) -> None:
         assert ran.main.timed_out
     assert max(len(now) for now in seen) == 2
     assert set().union(*seen) == {0, 1, 2}
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_ordered_runs_start_in_their_order_whichever_was_ready_first(tier: str) -> None:
+    """One slot: the run of position 2 asks first, position 0 later, position 1 is
+    skipped (it did not load). The children start 0 then 2: a later position waits for
+    every earlier one, and a skipped one holds nobody up."""
+    first_seen: list[int] = []
+    runs: list[Run | BaseException] = []
+    with Sandbox(tier, slots=1) as sandbox:
+        sandbox.check()
+
+        def one(number: int) -> None:
+            try:
+                ran = sandbox.run(waits_long(number), [{}], Limits(timeout=1), order=number)
+                runs.append(ran)
+            except BaseException as error:
+                runs.append(error)
+
+        threads = [threading.Thread(target=one, args=(n,)) for n in (2, 0)]
+        threads[0].start()
+        time.sleep(0.5)  # position 2 asks alone first
+        threads[1].start()
+        time.sleep(0.2)
+        sandbox.skip(1)
+        while any(thread.is_alive() for thread in threads):
+            first_seen.extend(n for n in sorted(running()) if n not in first_seen)
+            time.sleep(0.01)
+    assert [isinstance(ran, Run) and ran.main.timed_out for ran in runs] == [True, True]
+    assert first_seen == [0, 2]

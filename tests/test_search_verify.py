@@ -137,3 +137,26 @@ def test_staging_finds_the_same_repair_for_every_recorded_mistake(
     # The comparison means something: many searches, most candidates ruled out early.
     assert sum(found for *_, found in staged) >= 50
     assert checked[1] >= checked[0] // 2
+
+
+def test_the_search_ceiling_counts_time_limits_run_into_not_the_clock(sandbox: Sandbox) -> None:
+    """A ceiling far below the search's wall time still finds the repair, the same as the
+    default budget: only a candidate that runs until its time limit spends the seconds,
+    so a busy machine cannot cut a search short."""
+    case = _case(SUBMISSIONS / "step3-strict-greater.py", sandbox)
+    limits = Limits(timeout=TEST_TIMEOUT)
+    tiny = find(case, sandbox, limits, budget=replace(search.BUDGET, seconds=1e-6))
+    assert tiny is not None
+    assert tiny == find(case, sandbox, limits)
+
+
+def test_a_candidate_that_runs_until_its_time_limit_costs_that_limit(sandbox: Sandbox) -> None:
+    """A run that loops forever is charged its time limit once (its variants share one
+    deadline); a run that ends on its own is charged nothing."""
+    case = _case(SUBMISSIONS / "step3-strict-greater.py", sandbox)
+    short, usual = Limits(timeout=1.0), Limits(timeout=TEST_TIMEOUT)
+    source = case.program.cells[0].source
+    endless = _edited(case, source, source + "\nwhile True:\n    pass\n")
+    _, looped = verify(case, endless, sandbox, short, staged=False)
+    _, ended = verify(case, case.program, sandbox, usual, staged=False)
+    assert (search.charged(looped, short), search.charged(ended, usual)) == (1.0, 0.0)

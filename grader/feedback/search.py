@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from dataclasses import dataclass, replace
 
 from grader.analysis.source import Source
@@ -62,9 +61,11 @@ MAKES_NAMES = WHOLE_PROGRAM - {"else-indented"}
 class Budget:
     """How much one search may cost: candidates run in the sandbox, and seconds in all.
 
-    The runs decide what is found: the same submission gets the same repair on any
-    machine, however loaded. The seconds are a ceiling for the pathological (candidates
-    that each run until their time limit), far above what a search of a few runs takes.
+    Both decide what is found the same way on any machine, however loaded: the seconds
+    are the time limits the candidates ran into (a candidate that ran until its limit
+    costs that limit, each time; one that ended on its own costs nothing here), never
+    the clock, which a busy machine would run out for the same submission. They are a
+    ceiling for the pathological (candidates that each run until their time limit).
     Each candidate runs under the submission's own limits.
     """
 
@@ -267,16 +268,16 @@ def _search(
     Among candidates of the same size, one that makes every step pass ends the search;
     otherwise the one that gets furthest does, once its size is done.
     """
-    start = time.monotonic()
     best: tuple[tuple[int, int], Edit, tuple[bool, ...], Run] | None = None
     runs = 0
+    spent = 0.0
     numbers = sorted(verdicts_of(case))
     index = numbers.index(target)
     ordinary: dict[str, int] = {}
     for edit in candidates(case.program, focus):
         if best is not None and edit.cost > best[1].cost:
             break
-        if runs >= budget.runs or time.monotonic() - start > budget.seconds:
+        if runs >= budget.runs or spent >= budget.seconds:
             break
         if only is not None and edit.kind not in only:
             continue
@@ -287,6 +288,7 @@ def _search(
         program = edit.program(case.program)
         after, ran = verify(case, program, sandbox, limits)
         runs += 1
+        spent += charged(ran, limits)
         if not _better(focus, edit, after, ran, index, passed, case.run.main.errors):
             continue
         score = (_first_failure(after), sum(after))
@@ -298,6 +300,12 @@ def _search(
         return None
     _, edit, after, ran = best
     return edit, after, runs, ran
+
+
+def charged(ran: Run, limits: Limits) -> float:
+    """The seconds a candidate's run costs the search's budget: its time limit if it ran
+    into it (its variants run side by side, under one deadline), else nothing."""
+    return limits.timeout if any(execution.timed_out for execution in ran.executions) else 0.0
 
 
 def _first_failure(passed: tuple[bool, ...]) -> int:

@@ -11,6 +11,11 @@ A fleet may also bound how many children run at once (``slots``): a run holds a 
 only from the moment its child starts until it has been reaped, so that everything a
 run does in the grader's own process (preparing its request, reading its answer, giving
 back its uid and leaf) happens outside it, while another run's child uses the slot.
+Runs given an order (a batch's positions, 0, 1, 2...) take slots strictly in that order,
+whichever had its request ready first: run n starts only once every run before it has
+started or been given up (``skip``), so a batch's children run in the order it was given,
+however many threads prepare them. Runs given no order take the slots the ordered ones
+leave free.
 
 Nothing here blocks on a lock a signal handler could find taken: a run is claimed with a
 non-blocking acquire, and the table of runs is a dict, whose single operations the
@@ -20,7 +25,6 @@ interpreter does at once.
 from __future__ import annotations
 
 import contextlib
-import heapq
 import itertools
 import threading
 import time
@@ -35,6 +39,9 @@ from grader.sandbox.model import SandboxUnavailable
 
 # How long shutdown waits for the runs' own threads to clean up after their children.
 SHUTDOWN_WAIT = 5.0
+# How often a run waiting for a slot looks whether the fleet is shutting down: shutdown
+# may come from a signal handler, which cannot take the lock to wake it.
+CLOSING_POLL = 0.1
 
 
 class Closed(SandboxUnavailable):
@@ -62,6 +69,11 @@ class Flight:
     # submissions, by position), in that order, then the others as they boarded.
     rank: tuple[int, int] = (1, 0)
 
+    @property
+    def order(self) -> int | None:
+        """The order the run was asked for in, or None."""
+        return self.rank[1] if self.rank[0] == 0 else None
+
 
 class Fleet:
     """The children one Sandbox has in flight, its janitor, and shutdown."""
@@ -73,6 +85,9 @@ class Fleet:
         # The runs waiting for a slot, by rank: children start in the order their runs
         # were asked for, not in the order their requests happened to be ready.
         self._waiting: list[tuple[int, int]] = []
+        # The first order not yet started nor skipped, and those past it that were.
+        self._next = 0
+        self._passed: set[int] = set()
         self._turns = threading.Condition()
         self.closing = False
         self._flights: dict[int, Flight] = {}
@@ -110,8 +125,10 @@ class Fleet:
     @contextlib.contextmanager
     def slot(self, flight: Flight) -> Iterator[None]:
         """Hold one of the fleet's slots while a flight's child runs (waiting for one if
-        all are taken; of the runs waiting, the first in their order goes first, then
-        the one that boarded first).
+        all are taken). Of the runs waiting, the one whose order comes next goes first;
+        one with an order waits for every run before it; one without goes when no run
+        with an order may, in the order it boarded. Raises Closed if the fleet shuts
+        down meanwhile.
 
         Only the starting, the exchange and the reaping of a child belong inside: a slot
         held while the grader prepares or reads stands for a processor left idle.
@@ -120,16 +137,19 @@ class Fleet:
             yield
             return
         with self._turns:
-            heapq.heappush(self._waiting, flight.rank)
+            self._waiting.append(flight.rank)
             try:
-                while self._free == 0 or self._waiting[0] != flight.rank:
-                    self._turns.wait()
+                while self._free == 0 or self._first() != flight.rank:
+                    if self.closing:
+                        raise Closed("the sandbox was shut down: no more submissions run")
+                    self._turns.wait(CLOSING_POLL)
             except BaseException:
                 self._waiting.remove(flight.rank)
-                heapq.heapify(self._waiting)
                 self._turns.notify_all()
                 raise
-            heapq.heappop(self._waiting)
+            self._waiting.remove(flight.rank)
+            if flight.order is not None:
+                self._pass(flight.order)
             self._free -= 1
             self._turns.notify_all()
         try:
@@ -138,6 +158,27 @@ class Fleet:
             with self._turns:
                 self._free += 1
                 self._turns.notify_all()
+
+    def skip(self, order: int) -> None:
+        """Say that the run of this order will not take a slot (it was not run, or it
+        already did): the runs after it need not wait for it."""
+        with self._turns:
+            if order >= self._next and order not in self._passed:
+                self._pass(order)
+                self._turns.notify_all()
+
+    def _first(self) -> tuple[int, int] | None:
+        """The rank of the waiting run that may go next (the lock is held)."""
+        # A run whose order is already past (asked for twice) does not wait either.
+        ready = [rank for rank in self._waiting if rank[0] == 1 or rank[1] <= self._next]
+        return min(ready) if ready else None
+
+    def _pass(self, order: int) -> None:
+        """Mark an order as started or skipped (the lock is held)."""
+        self._passed.add(order)
+        while self._next in self._passed:
+            self._passed.discard(self._next)
+            self._next += 1
 
     def on_shutdown(self, stop: Callable[[], None]) -> int:
         """Register something shutdown must stop (a zygote); return a key to forget it by."""

@@ -197,8 +197,10 @@ class Sandbox:
     ) -> Run:
         """Run every variant of a program in one child and read back plain data.
 
-        With ``slots``, runs given an ``order`` (a batch's positions) start in that
-        order, before any run given none; those start in the order they were asked for.
+        With ``slots``, runs given an ``order`` (a batch's positions from 0) start in
+        exactly that order: each waits until every one before it has started or been
+        skipped (``skip``). Runs given none take the slots those leave free, in the
+        order they were asked for.
         """
         plan = self._resolve()
         if self._measure:
@@ -213,6 +215,11 @@ class Sandbox:
                 self._zygotes(plan), plan, program, variants, limits, source, self._fleet, order
             )
         return execute(plan, self.hidden, program, variants, limits, source, self._fleet, order)
+
+    def skip(self, order: int) -> None:
+        """Say that the run of this order will not start a child (it could not be run,
+        or it already did): the runs after it in the order need not wait for it."""
+        self._fleet.skip(order)
 
     def _zygotes(self, plan: Plan) -> warm.Zygotes:
         """Return this sandbox's zygotes (started as the runs need them)."""
