@@ -723,11 +723,13 @@ def _ignores_load(
     ):
         return None
     setting = wrong[0]
+    stored = _store_location(case)
     return fail(
         f"`{RESULT}` does not change when `{LOAD}` changes: with {setting.describe()} it "
         f"should be {show(case.expected.results[setting], 200)}, but yours is still "
         f"{show(found[setting], 200)}. Compute each value from `{LOOP_TARGETS[1]}` and the "
-        f"variable `{LOAD}` instead of writing True/False or a number by hand.",
+        f"variable `{LOAD}` instead of writing True/False or a number by hand"
+        + (f": store `{LOOP_TARGETS[1]} >= {LOAD}` {where(stored)}." if stored else "."),
         "hardcoded",
         at,
     )
@@ -740,11 +742,13 @@ def _ignores_capacities(
     if not all(s.systems is not None for s in wrong):
         return None
     setting = wrong[0]
+    stored = _store_location(case)
     return fail(
         f"`{RESULT}` does not follow the capacities in `{SYSTEMS}`: with "
         f"{setting.describe()} it should be {show(case.expected.results[setting], 200)}, but "
         f"yours is {show(found[setting], 200)}. Compare `{LOOP_TARGETS[1]}`, the value the "
-        f"loop reads from `{SYSTEMS}`, with `{LOAD}`; do not type the capacities in again.",
+        f"loop reads from `{SYSTEMS}`, with `{LOAD}`{' ' + where(stored) if stored else ''}; "
+        "do not type the capacities in again.",
         "typed-capacities",
         at,
     )
