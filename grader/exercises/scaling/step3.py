@@ -746,8 +746,9 @@ def _ignores_capacities(
     return fail(
         f"`{RESULT}` does not follow the capacities in `{SYSTEMS}`: with "
         f"{setting.describe()} it should be {show(case.expected.results[setting], 200)}, but "
-        f"yours is {show(found[setting], 200)}. Compare `{LOOP_TARGETS[1]}`, the value the "
-        f"loop reads from `{SYSTEMS}`, with `{LOAD}`{' ' + where(stored) if stored else ''}; "
+        f"yours is {show(found[setting], 200)}. "
+        + (f"At {stored.describe()}, compare" if stored else "Compare")
+        + f" `{LOOP_TARGETS[1]}`, the value the loop reads from `{SYSTEMS}`, with `{LOAD}`; "
         "do not type the capacities in again.",
         "typed-capacities",
         at,
