@@ -229,6 +229,25 @@ def _renamed_lines(
     tree = next((t for number, t in case.source.trees if number == loop.location.cell), None)
     if cell is None or tree is None:
         return []
+    spans = _rename_spans(tree, loop, renames)
+    lines = cell.source.splitlines()
+    if spans is None or any(number > len(lines) for number in spans):
+        return []
+    changed = []
+    for number in sorted(spans):
+        text = lines[number - 1].encode()
+        # Right to left, so that each column still points where the parser saw it.
+        for start, end, name in sorted(spans[number], reverse=True):
+            text = text[:start] + name.encode() + text[end:]
+        changed.append((Location(number, loop.location.cell), text.decode().strip()))
+    return changed
+
+
+def _rename_spans(
+    tree: ast.Module, loop: Node, renames: dict[str, str]
+) -> dict[int, list[tuple[int, int, str]]] | None:
+    """Line -> the columns (in bytes, as the parser counts) of each use of a renamed name
+    and its new name; None when a use spans lines (its text cannot be rewritten here)."""
     inside = {id(n) for n in ast.walk(loop.node)}
     outside_binds = {
         n.id
@@ -242,19 +261,9 @@ def _renamed_lines(
         if id(n) not in inside and (n.lineno <= loop.location.line or n.id in outside_binds):
             continue
         if n.end_lineno != n.lineno or n.end_col_offset is None:
-            return []
+            return None
         spans.setdefault(n.lineno, []).append((n.col_offset, n.end_col_offset, renames[n.id]))
-    lines = cell.source.splitlines()
-    changed = []
-    for number in sorted(spans):
-        if number > len(lines):
-            return []
-        text = lines[number - 1].encode()
-        # Right to left, so that each column still points where the parser saw it.
-        for start, end, name in sorted(spans[number], reverse=True):
-            text = text[:start] + name.encode() + text[end:]
-        changed.append((Location(number, loop.location.cell), text.decode().strip()))
-    return changed
+    return spans
 
 
 def _not_items(case: Case, shape: _Loops) -> Verdict | None:
@@ -345,6 +354,25 @@ def _store_location(case: Case) -> Location | None:
     )
 
 
+def _typed_one_per_line(case: Case, at: Location | None) -> Verdict | None:
+    """No loop; the answers stored one per line by hand: those lines go, the loop comes
+    after the empty dictionary."""
+    by_hand = _written_by_hand(case)
+    if not by_hand:
+        return None
+    first = by_hand[0].location
+    numbers = [n.location.line for n in by_hand if n.location.cell == first.cell]
+    place = f"({at.describe()})" if at is not None else ""
+    return fail(
+        f"There is no for loop over `{SYSTEMS}.items()`: {_lines(first, numbers)} "
+        f"{'types' if len(numbers) == 1 else 'type'} each answer in by hand. Remove "
+        f"{'it' if len(numbers) == 1 else 'them'}, and after `{RESULT} = {{}}` {place} "
+        f"write {_wanted()} and, indented inside the loop, {_store()}.",
+        "no-loop",
+        first,
+    )
+
+
 def _written_by_hand(case: Case) -> list[Node]:
     """The statements outside any loop that store an entry of the result:
     `can_handle_load['single_node'] = False`, typed in one per line."""
@@ -401,20 +429,7 @@ def _no_loop(case: Case, shape: _Loops) -> Verdict | None:
             "no-loop",
             Location(1, number),
         )
-    by_hand = _written_by_hand(case)
-    if by_hand:
-        first = by_hand[0].location
-        numbers = [n.location.line for n in by_hand if n.location.cell == first.cell]
-        place = f"({at.describe()})" if at is not None else ""
-        return fail(
-            f"There is no for loop over `{SYSTEMS}.items()`: {_lines(first, numbers)} "
-            f"{'types' if len(numbers) == 1 else 'type'} each answer in by hand. Remove "
-            f"{'it' if len(numbers) == 1 else 'them'}, and after `{RESULT} = {{}}` {place} "
-            f"write {_wanted()} and, indented inside the loop, {_store()}.",
-            "no-loop",
-            first,
-        )
-    return fail(
+    return _typed_one_per_line(case, at) or fail(
         f"There is no for loop over `{SYSTEMS}.items()`. {start} "
         f"{_wanted()} and fill the dictionary inside the loop.",
         "no-loop",
