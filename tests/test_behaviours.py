@@ -194,6 +194,126 @@ def test_a_reviewed_mistake_gets_one_diagnosis_with_its_line_and_its_fix(
     ) == (True, True, True)
 
 
+# -- a change is said with its place --------------------------------------------------
+
+# A statement to write, in backticks: an assignment, a loop, a print, a block's head.
+_STATEMENT = re.compile(r"`([^`]*(?:=|\bfor\b|print\(|:)[^`]*)`")
+_PLACE = re.compile(r"\b(?:line|lines|cell) \d+")
+
+
+def _failed_blocks(name: str) -> list[str]:
+    """Each failed step's paragraph of a recorded report, learner lines included."""
+    blocks: list[list[str]] = []
+    inside = False
+    for line in _report_of(name)[1:]:
+        if line.lstrip().startswith("✗"):
+            blocks.append([])
+            inside = True
+        elif inside and line.startswith("      "):
+            blocks[-1].append(line.strip())
+        else:
+            inside = False
+    return [" ".join(block) for block in blocks]
+
+
+@pytest.mark.parametrize("name", [p.name for p in behaviours()])
+def test_every_message_that_gives_code_to_write_names_its_line(name: str) -> None:
+    """A change is no use without its place: a failed step whose message gives a
+    statement to write names the line or cell it goes on (or the program's own line, in
+    a quoted error)."""
+    unplaced = [
+        block
+        for block in _failed_blocks(name)
+        if _STATEMENT.search(block) and not _PLACE.search(block)
+    ]
+    assert unplaced == []
+
+
+# A loop's variables renamed, line by line: "line 5 becomes `...`".
+_BECOMES = re.compile(r"line (\d+) becomes `([^`]*)`")
+
+
+def _renames() -> list[str]:
+    return sorted(
+        p.name
+        for p in behaviours()
+        if (p / "submission.py").is_file()
+        and "step3.loop-names" in (p / REPORT).read_text(encoding="utf-8")
+        and _BECOMES.search(" ".join((p / REPORT).read_text(encoding="utf-8").split()))
+    )
+
+
+def test_the_catalogue_holds_renames_that_reach_past_the_for_line() -> None:
+    """The renames below are not only of the `for` line: the body and the lines after
+    it are among them, so the test that follows them proves the whole rename."""
+    counts = [
+        len(_BECOMES.findall(" ".join((BEHAVIOURS / n / REPORT).read_text("utf-8").split())))
+        for n in _renames()
+    ]
+    assert (len(counts) >= 4, max(counts, default=0) >= 4) == (True, True)
+
+
+@pytest.mark.parametrize("name", _renames())
+def test_following_a_rename_line_by_line_makes_the_step_pass(name: str, tmp_path: Path) -> None:
+    """Every line a rename names, rewritten as it says (its indentation kept), and the
+    program graded again: the step passes, so no line that had to change was left out."""
+    report = " ".join((BEHAVIOURS / name / REPORT).read_text(encoding="utf-8").split())
+    changes = {int(n): text for n, text in _BECOMES.findall(report)}
+    assert "for strategy, capacity in systems.items():" in changes.values()
+    lines = (BEHAVIOURS / name / "submission.py").read_text(encoding="utf-8").split("\n")
+    for number, text in changes.items():
+        old = lines[number - 1]
+        lines[number - 1] = old[: len(old) - len(old.lstrip())] + text
+    path = tmp_path / "renamed.py"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = grade([Submission("renamed.py", path)], Options(timeout=TEST_TIMEOUT)).results[0]
+    assert [s.passed for s in result.steps] == [True] * 4
+
+
+# A result typed in: the lines it is on, to replace with the loop or to remove.
+_TYPED_IN = re.compile(
+    r"replace lines? (\d+)(?: to (\d+))? with|lines? (\d+)(?: to (\d+))? types? each answer"
+)
+
+
+def _typed_in() -> list[str]:
+    return sorted(
+        p.name
+        for p in behaviours()
+        if (p / "submission.py").is_file()
+        and _TYPED_IN.search(" ".join((p / REPORT).read_text(encoding="utf-8").split()))
+    )
+
+
+def test_the_catalogue_holds_results_typed_in_each_way() -> None:
+    """On one line, over several, and one entry per line after an empty dictionary."""
+    assert len(_typed_in()) >= 3
+
+
+@pytest.mark.parametrize("name", _typed_in())
+def test_following_a_typed_in_results_advice_makes_the_step_pass(name: str, tmp_path: Path) -> None:
+    """The lines the message names taken out and the loop it gives written in their place
+    (after the empty dictionary it keeps or asks for): every step passes, so the message
+    named every line that had to go and where the loop goes."""
+    report = " ".join((BEHAVIOURS / name / REPORT).read_text(encoding="utf-8").split())
+    match = _TYPED_IN.search(report)
+    assert match is not None
+    first, last = (int(g) if g else None for g in (match[1] or match[3], match[2] or match[4]))
+    assert first is not None
+    lines = (BEHAVIOURS / name / "submission.py").read_text(encoding="utf-8").split("\n")
+    start = [] if match[3] else ["can_handle_load = {}"]
+    loop = [
+        *start,
+        "for strategy, capacity in systems.items():",
+        "    can_handle_load[strategy] = capacity >= load",
+    ]
+    lines[first - 1 : last or first] = loop
+    path = tmp_path / "looped.py"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = grade([Submission("looped.py", path)], Options(timeout=TEST_TIMEOUT)).results[0]
+    assert [s.passed for s in result.steps] == [True] * 4
+
+
 # -- endings the parent decides --------------------------------------------------------
 
 THREAD = """\

@@ -392,8 +392,24 @@ def _renamed_loop_variable(
             else f"cell {cell.number}, line {loop.lineno}"
         )
         if made in names and name not in names:
+            # Every line of the body that spells it so changes with this one.
+            others = sorted(
+                {
+                    n.lineno
+                    for stmt in loop.body
+                    for n in ast.walk(stmt)
+                    if isinstance(n, ast.Name) and n.id == name and n.lineno != error.line
+                }
+            )
+            also = (
+                f", and on {'line' if len(others) == 1 else 'lines'} "
+                f"{', '.join(map(str, others))} too"
+                if others
+                else ""
+            )
             return (
-                f"The loop at {at} names its variable `{made}`, not `{name}`: write `{made}` here."
+                f"The loop at {at} names its variable `{made}`, not `{name}`: write `{made}` "
+                f"here{also}."
             )
         for target, body_name in near.items():
             header = re.sub(rf"\b{target}\b", body_name, header, count=1)
@@ -408,6 +424,10 @@ def _near(one: str, other: str) -> bool:
     """Two spellings of one name: close, or one the other's plural."""
     a, b = sorted((one.lower(), other.lower()), key=len)
     if b in (a + "s", a + "es", a[:-1] + "ies"):
+        return True
+    # A shortening of the other (`cap` for `capacity`, `strat` for `strategy`): its
+    # first three letters or more, as a learner abbreviates a long name.
+    if len(a) >= 3 and b.startswith(a):
         return True
     return difflib.SequenceMatcher(None, a, b).ratio() >= 0.8
 

@@ -464,7 +464,11 @@ def agrees(message: str, location: Location | None, edit: Edit, exact: bool = Fa
         )
     changed = {edit.old.strip(), edit.new.strip()} - {""}
     if exact:
-        return any(span in changed for span in spans)
+        # What is wrong, quoted: the part the edit replaces (or, for an insertion, the
+        # part it writes). A message that quotes only the part to write says the change
+        # without saying what it mends, and the edit's own words say both.
+        wrong = {edit.old.strip()} - {""} or changed
+        return any(span in wrong for span in spans)
     return any(
         span == edit.after
         or span in changed

@@ -41,7 +41,7 @@ def not_a_dict(case: Case, value: Any, at: Location | None) -> str:
     if isinstance(value, Opaque) and value.base == "dict":
         kind = f"an object of type {value.type}, which only behaves like a dict"
     return (
-        f"`{SYSTEMS}` should be a plain dictionary, like "
+        f"`{SYSTEMS}`{' ' + where(at) if at else ''} should be a plain dictionary, like "
         f"`{SYSTEMS} = {{'key': 1, ...}}`, but it is {kind}."
     )
 

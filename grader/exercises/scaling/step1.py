@@ -127,6 +127,9 @@ def check(case: Case) -> Verdict:
     if repeated is not None:
         return repeated
     details = "; ".join(text for _, text in problems)
+    # The line to change is the one that writes the first wrong entry, which may be
+    # several lines below where the dictionary starts.
+    at = _entry_line(case, value, expected) or at
     # Each difference is said whole by its sentence (both sides); the dictionaries side
     # by side would say them again. Many are easier to see there than in a long sentence.
     pair = f"\nExpected: {show(expected, 200)}\nFound:    {show(value, 200)}"
@@ -269,3 +272,29 @@ STEP = Step(
     rule=check,
     mistakes=MISTAKES,
 )
+
+
+def _entry_line(case: Case, value: dict[Any, Any], expected: dict[Any, Any]) -> Location | None:
+    """Where the first wrong entry of `systems` is written: its key in the dictionary's
+    braces or in `systems[key] = ...`, the last such write (it is the one that counts)."""
+    wrong = [k for k in value if k in expected and not same(value[k], expected[k])]
+    if not wrong:
+        return None
+    key = wrong[0]
+    found = None
+    for item in case.source.assignments(SYSTEMS):
+        for node in ast.walk(item.node):
+            keys: list[ast.AST | None] = []
+            if isinstance(node, ast.Dict):
+                keys = list(node.keys)
+            elif (
+                isinstance(node, ast.Subscript)
+                and isinstance(node.ctx, ast.Store)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == SYSTEMS
+            ):
+                keys = [node.slice]
+            for k in keys:
+                if isinstance(k, ast.Constant) and k.value == key:
+                    found = Location(k.lineno, item.location.cell)
+    return found

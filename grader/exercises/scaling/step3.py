@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from grader.analysis.source import Node, source_text, target_names
+from grader.analysis.source import Node, source_text, target_names, targets_of
 from grader.checks.kit import (
     MISSING,
     PASS,
@@ -191,12 +191,79 @@ def _loop_names(case: Case, shape: _Loops) -> Verdict | None:
     loop = shape.items[0]
     unpacked = target_names(loop.node.target)  # type: ignore[attr-defined]
     used = ", ".join(unpacked) if unpacked else source_text(loop.node.target)  # type: ignore[attr-defined]
+    renamed = _renamed_lines(case, loop, unpacked)
+    if renamed:
+        change = "; ".join(f"{at.describe()} becomes `{text}`" for at, text in renamed)
+        return fail(
+            f"Your loop {where(loop.location)} uses the variables `{used}`; the step asks "
+            f"for `{LOOP_TARGETS[0]}` and `{LOOP_TARGETS[1]}`. "
+            + (
+                "Rename them: "
+                if len(renamed) == 1
+                else "Rename them on every line that uses them: "
+            )
+            + f"{change}.",
+            "loop-names",
+            loop.location,
+        )
     return fail(
         f"Your loop {where(loop.location)} uses the variables `{used}`; the step asks "
         f"for `{LOOP_TARGETS[0]}` and `{LOOP_TARGETS[1]}`: {_wanted()}",
         "loop-names",
         loop.location,
     )
+
+
+def _renamed_lines(
+    case: Case, loop: Node, unpacked: tuple[str, ...] | None
+) -> list[tuple[Location, str]]:
+    """Each line that changes when the loop's two variables take the step's names, as it
+    reads after the change: the `for` line, every line of its body that uses them, and
+    the lines after it in its cell that read them (unless another statement outside the
+    loop binds the name: that one is a variable of its own). Empty when the loop does not
+    unpack two plain names, or when a line's text cannot be read back."""
+    if unpacked is None or len(unpacked) != len(LOOP_TARGETS):
+        return []
+    renames = dict(zip(unpacked, LOOP_TARGETS, strict=True))
+    cell = case.program.cell(loop.location.cell)
+    tree = next((t for number, t in case.source.trees if number == loop.location.cell), None)
+    if cell is None or tree is None:
+        return []
+    spans = _rename_spans(tree, loop, renames)
+    lines = cell.source.splitlines()
+    if spans is None or any(number > len(lines) for number in spans):
+        return []
+    changed = []
+    for number in sorted(spans):
+        text = lines[number - 1].encode()
+        # Right to left, so that each column still points where the parser saw it.
+        for start, end, name in sorted(spans[number], reverse=True):
+            text = text[:start] + name.encode() + text[end:]
+        changed.append((Location(number, loop.location.cell), text.decode().strip()))
+    return changed
+
+
+def _rename_spans(
+    tree: ast.Module, loop: Node, renames: dict[str, str]
+) -> dict[int, list[tuple[int, int, str]]] | None:
+    """Line -> the columns (in bytes, as the parser counts) of each use of a renamed name
+    and its new name; None when a use spans lines (its text cannot be rewritten here)."""
+    inside = {id(n) for n in ast.walk(loop.node)}
+    outside_binds = {
+        n.id
+        for n in ast.walk(tree)
+        if id(n) not in inside and isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
+    spans: dict[int, list[tuple[int, int, str]]] = {}
+    for n in ast.walk(tree):
+        if not isinstance(n, ast.Name) or n.id not in renames:
+            continue
+        if id(n) not in inside and (n.lineno <= loop.location.line or n.id in outside_binds):
+            continue
+        if n.end_lineno != n.lineno or n.end_col_offset is None:
+            return None
+        spans.setdefault(n.lineno, []).append((n.col_offset, n.end_col_offset, renames[n.id]))
+    return spans
 
 
 def _not_items(case: Case, shape: _Loops) -> Verdict | None:
@@ -236,13 +303,86 @@ def _not_items(case: Case, shape: _Loops) -> Verdict | None:
 def _hardcoded(case: Case, shape: _Loops) -> Verdict | None:
     """No loop at all; the result is a dictionary typed in."""
     at = shape.typed.location if shape.typed is not None else None
+    if shape.typed is None or at is None:
+        return fail(
+            f"`{RESULT}` is written by hand. Compute it with a for "
+            f"loop instead, so that it follows `{LOAD}` when the load changes: start with "
+            f"`{RESULT} = {{}}`, then {_wanted()}",
+            "hardcoded",
+            at,
+        )
+    node = shape.typed.node
+    last = at.line + (getattr(node, "end_lineno", None) or node.lineno) - node.lineno  # type: ignore[attr-defined]
+    typed = _lines(at, list(range(at.line, last + 1)))
     return fail(
         f"`{RESULT}` is written by hand {where(at)}. Compute it with a for "
-        f"loop instead, so that it follows `{LOAD}` when the load changes: start with "
-        f"`{RESULT} = {{}}`, then {_wanted()}",
+        f"loop instead, so that it follows `{LOAD}` when the load changes: replace {typed} "
+        f"with `{RESULT} = {{}}`, then below it write {_wanted()} and, indented inside "
+        f"the loop, {_store()}.",
         "hardcoded",
         at,
     )
+
+
+def _store() -> str:
+    """The line that stores each answer inside step 3's loop."""
+    return f"`{RESULT}[{LOOP_TARGETS[0]}] = {LOOP_TARGETS[1]} >= {LOAD}`"
+
+
+def _lines(at: Location, numbers: list[int]) -> str:
+    """Say 'line 3', 'lines 3 to 7' or 'lines 4, 6 and 8', in the cell of `at`."""
+    cell = f"cell {at.cell}, " if at.cell is not None else ""
+    if len(numbers) == 1:
+        return f"{cell}line {numbers[0]}"
+    if numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"{cell}lines {numbers[0]} to {numbers[-1]}"
+    return f"{cell}lines {', '.join(map(str, numbers[:-1]))} and {numbers[-1]}"
+
+
+def _store_location(case: Case) -> Location | None:
+    """Where a loop stores an entry of the result (`can_handle_load[...] = ...`): the
+    line whose value is the one to change, if there is one."""
+    return next(
+        (
+            n.location
+            for n in case.source.nodes()
+            if isinstance(n.node, (ast.Assign, ast.AugAssign, ast.AnnAssign))
+            and n.loops
+            and any(_writes_result(t) for t in targets_of(n.node))
+        ),
+        None,
+    )
+
+
+def _typed_one_per_line(case: Case, at: Location | None) -> Verdict | None:
+    """No loop; the answers stored one per line by hand: those lines go, the loop comes
+    after the empty dictionary."""
+    by_hand = _written_by_hand(case)
+    if not by_hand:
+        return None
+    first = by_hand[0].location
+    numbers = [n.location.line for n in by_hand if n.location.cell == first.cell]
+    place = f"({at.describe()})" if at is not None else ""
+    return fail(
+        f"There is no for loop over `{SYSTEMS}.items()`: {_lines(first, numbers)} "
+        f"{'types' if len(numbers) == 1 else 'type'} each answer in by hand. Remove "
+        f"{'it' if len(numbers) == 1 else 'them'}, and after `{RESULT} = {{}}` {place} "
+        f"write {_wanted()} and, indented inside the loop, {_store()}.",
+        "no-loop",
+        first,
+    )
+
+
+def _written_by_hand(case: Case) -> list[Node]:
+    """The statements outside any loop that store an entry of the result:
+    `can_handle_load['single_node'] = False`, typed in one per line."""
+    return [
+        n
+        for n in case.source.nodes()
+        if isinstance(n.node, ast.Assign)
+        and not n.loops
+        and any(_writes_result(t) for t in n.node.targets)
+    ]
 
 
 def _no_loop(case: Case, shape: _Loops) -> Verdict | None:
@@ -289,7 +429,7 @@ def _no_loop(case: Case, shape: _Loops) -> Verdict | None:
             "no-loop",
             Location(1, number),
         )
-    return fail(
+    return _typed_one_per_line(case, at) or fail(
         f"There is no for loop over `{SYSTEMS}.items()`. {start} "
         f"{_wanted()} and fill the dictionary inside the loop.",
         "no-loop",
@@ -404,10 +544,11 @@ def _result_problem(
     not_bool = [(k, v) for k, v in value.items() if type(v) is not bool]
     if not_bool:
         key, got = not_bool[0]
+        stored = _store_location(case) or at
         return fail(
             f"The values of `{RESULT}` should be True or False, but {show(key)} is "
-            f"{describe(got)}. Store the result of the comparison itself, "
-            f"`{LOOP_TARGETS[1]} >= {LOAD}`, not text or numbers.",
+            f"{describe(got)}. Store the result of the comparison itself "
+            f"{where(stored)}, `{LOOP_TARGETS[1]} >= {LOAD}`, not text or numbers.",
             "not-bool",
             at,
         )
@@ -570,11 +711,17 @@ def _wrong_values(case: Case, found: dict[Setting, Any], at: Location | None) ->
         if verdict is not None:
             return verdict
     setting = wrong[0]
+    stored = _store_location(case)
+    store = (
+        f": store `{LOOP_TARGETS[1]} >= {LOAD}` {where(stored)}"
+        if stored is not None
+        else f": `{LOOP_TARGETS[1]} >= {LOAD}`"
+    )
     return fail(
         f"With {setting.describe()}, `{RESULT}` should be "
         f"{show(case.expected.results.get(setting), 200)}, but yours is "
         f"{show(found[setting], 200)}. A strategy can handle the load when its capacity is "
-        f"greater than or equal to the load: `{LOOP_TARGETS[1]} >= {LOAD}`.",
+        f"greater than or equal to the load{store}.",
         "wrong-values",
         at,
     )
@@ -591,11 +738,13 @@ def _ignores_load(
     ):
         return None
     setting = wrong[0]
+    stored = _store_location(case)
     return fail(
         f"`{RESULT}` does not change when `{LOAD}` changes: with {setting.describe()} it "
         f"should be {show(case.expected.results[setting], 200)}, but yours is still "
         f"{show(found[setting], 200)}. Compute each value from `{LOOP_TARGETS[1]}` and the "
-        f"variable `{LOAD}` instead of writing True/False or a number by hand.",
+        f"variable `{LOAD}` instead of writing True/False or a number by hand"
+        + (f": store `{LOOP_TARGETS[1]} >= {LOAD}` {where(stored)}." if stored else "."),
         "hardcoded",
         at,
     )
@@ -608,11 +757,14 @@ def _ignores_capacities(
     if not all(s.systems is not None for s in wrong):
         return None
     setting = wrong[0]
+    stored = _store_location(case)
     return fail(
         f"`{RESULT}` does not follow the capacities in `{SYSTEMS}`: with "
         f"{setting.describe()} it should be {show(case.expected.results[setting], 200)}, but "
-        f"yours is {show(found[setting], 200)}. Compare `{LOOP_TARGETS[1]}`, the value the "
-        f"loop reads from `{SYSTEMS}`, with `{LOAD}`; do not type the capacities in again.",
+        f"yours is {show(found[setting], 200)}. "
+        + (f"At {stored.describe()}, compare" if stored else "Compare")
+        + f" `{LOOP_TARGETS[1]}`, the value the loop reads from `{SYSTEMS}`, with `{LOAD}`; "
+        "do not type the capacities in again.",
         "typed-capacities",
         at,
     )
@@ -646,10 +798,12 @@ def _strict_greater(
     got = found[setting]
     capacities = _capacities(case, setting)
     key = next(k for k, v in case.expected.results[setting].items() if not same(got.get(k), v))
+    stored = _store_location(case)
     return fail(
         f"With {setting.describe()}, {show(key)} has capacity {show(capacities[key])}, "
         f"which is equal to the load, so it can handle it and should be True, but yours is "
-        f"False. Use `>=` (greater than or equal), not `>`.",
+        f"False. Use `>=` (greater than or equal){' ' + where(stored) if stored else ''}: "
+        f"`{LOOP_TARGETS[1]} >= {LOAD}`.",
         "strict-greater",
         at,
     )

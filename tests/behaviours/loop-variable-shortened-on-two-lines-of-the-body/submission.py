@@ -1,0 +1,9 @@
+systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}
+load = 7
+can_handle_load = {}
+for strategy, capacity in systems.items():
+    if cap >= load:
+        can_handle_load[strategy] = True
+    else:
+        can_handle_load[strategy] = cap >= load
+print(can_handle_load)

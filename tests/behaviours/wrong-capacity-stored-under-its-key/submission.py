@@ -1,0 +1,9 @@
+systems = {}
+systems['single_node'] = 1
+systems['horizontal_scaling'] = 3
+systems['vertical_scaling'] = 2
+load = 7
+can_handle_load = {}
+for strategy, capacity in systems.items():
+    can_handle_load[strategy] = capacity >= load
+print(can_handle_load)
