@@ -14,6 +14,7 @@ import pytest
 
 from grader.load import Cell, Program
 from grader.sandbox import CHILD_SOURCE, Limits, Sandbox
+from grader.sandbox.child import child_command
 from grader.sandbox.wire import SWEPT, Encoded, Ended, ErrorData, Header, RunData, RunMeta
 
 PROGRAM = """\
@@ -34,7 +35,7 @@ f()
 
 
 def answer(
-    source: str, variants: list[dict[str, Any]], folder: Path
+    source: str, variants: list[dict[str, Any]], folder: Path, python: str = sys.executable
 ) -> tuple[Header, list[bytes], bytes]:
     """Run the harness as the sandbox does and return its answer, split into its parts."""
     read_fd, write_fd = os.pipe()
@@ -53,8 +54,9 @@ def answer(
         "landlock": None,
         "seccomp": None,
     }
+    command, code = child_command(python)
     child = subprocess.Popen(
-        [sys.executable, "-I", "-S", "-c", CHILD_SOURCE],
+        command,
         stdin=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         pass_fds=[write_fd],
@@ -62,7 +64,7 @@ def answer(
     )
     os.close(write_fd)
     assert child.stdin is not None
-    child.stdin.write(marshal.dumps(request))
+    child.stdin.write(code + marshal.dumps(request))
     child.stdin.close()
     data = b""
     while chunk := os.read(read_fd, 65536):
@@ -98,6 +100,24 @@ def test_the_header_and_each_runs_meta_have_the_declared_keys(tmp_path: Path) ->
     assert keys(Header) == set(header)
     assert [keys(RunMeta)] * 2 == [set(meta) for meta in header["runs"]]
     assert rest == SWEPT
+
+
+def test_an_interpreter_that_cannot_read_the_graders_bytecode_runs_the_harness_source(
+    tmp_path: Path,
+) -> None:
+    """Another Python gets the harness as source on its stdin, whatever its size (Linux
+    refuses an argument over 128 KiB), and gives the same answer as the bytecode."""
+    other = tmp_path / "another-python"
+    other.write_text(f'#!/bin/sh\nexec "{os.path.realpath(sys.executable)}" "$@"\n')
+    other.chmod(0o755)
+    command, code = child_command(str(other))
+    assert CHILD_SOURCE.encode() in code and all(len(arg) < 4096 for arg in command)
+    (tmp_path / "ours").mkdir()
+    (tmp_path / "theirs").mkdir()
+    ours = answer(PROGRAM, [{}, {"x": 2}], tmp_path / "ours")
+    theirs = answer(PROGRAM, [{}, {"x": 2}], tmp_path / "theirs", str(other))
+    assert [json.loads(run) for run in theirs[1]] == [json.loads(run) for run in ours[1]]
+    assert theirs[2] == ours[2] == SWEPT
 
 
 def test_a_runs_data_has_exactly_the_declared_keys(tmp_path: Path) -> None:

@@ -360,7 +360,7 @@ def _renamed_loop_variable(
     name: str, error: Error, program: Program, names: Sequence[str]
 ) -> str | None:
     """A name used inside a for loop whose `for` line spells it another way
-    (`for strategies, capacities in ...:` above `capacity`): the two spellings are one
+    (`for names, sizes in ...:` above `size`): the two spellings are one
     name, and the `for` line is where to make them agree (the exercise's spelling wins)."""
     cell = program.cell(error.cell)
     tree = trees.readable(cell.source) if cell is not None else None
@@ -425,7 +425,7 @@ def _near(one: str, other: str) -> bool:
     a, b = sorted((one.lower(), other.lower()), key=len)
     if b in (a + "s", a + "es", a[:-1] + "ies"):
         return True
-    # A shortening of the other (`cap` for `capacity`, `strat` for `strategy`): its
+    # A shortening of the other (`num` for `number`, `val` for `value`): its
     # first three letters or more, as a learner abbreviates a long name.
     if len(a) >= 3 and b.startswith(a):
         return True

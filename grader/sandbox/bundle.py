@@ -30,7 +30,9 @@ FILES = (
     "main.py",
 )
 
-# The harness as one program, for an interpreter that cannot read our bytecode.
+# The harness as one program, for an interpreter that cannot read our bytecode. It goes
+# on the child's standard input ahead of the request, like the bytecode, never in its
+# arguments: Linux refuses any one argument over 128 KiB, and the harness is about that.
 CHILD_SOURCE = "\n\n".join((HARNESS / name).read_text(encoding="utf-8") for name in FILES)
 
 
@@ -58,6 +60,18 @@ BOOTSTRAP = (
     "import marshal,sys;g=globals();"
     "[exec(c,g) for c in marshal.loads(sys.stdin.buffer.read(int(sys.stdin.buffer.readline())))]"
 )
+
+
+# Compiles and runs the harness's source, read from stdin like the bytecode above.
+SOURCE_BOOTSTRAP = (
+    "import sys;exec(compile(sys.stdin.buffer.read(int(sys.stdin.buffer.readline())),"
+    "'<harness>','exec',dont_inherit=True))"
+)
+
+
+def ahead(data: bytes) -> bytes:
+    """What goes on the child's stdin ahead of its request: the length, then the data."""
+    return b"%d\n" % len(data) + data
 
 
 @functools.lru_cache(maxsize=16)

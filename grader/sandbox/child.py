@@ -27,7 +27,14 @@ from grader.analysis import trees
 from grader.load import MAX_BYTES, Program
 from grader.sandbox import cgroup, isolation, visibility
 from grader.sandbox.answer import Bounds, answer_cap, parse_answer
-from grader.sandbox.bundle import BOOTSTRAP, CHILD_SOURCE, child_code, reads_our_bytecode
+from grader.sandbox.bundle import (
+    BOOTSTRAP,
+    CHILD_SOURCE,
+    SOURCE_BOOTSTRAP,
+    ahead,
+    child_code,
+    reads_our_bytecode,
+)
 from grader.sandbox.fleet import Fleet, Flight
 from grader.sandbox.harness.instrument import prepare_cells
 from grader.sandbox.harness.procs import descendants, drain, seccomp_filters
@@ -193,9 +200,8 @@ def _request(
 def child_command(python: str) -> tuple[list[str], bytes]:
     """Return the command that starts the harness, and what goes ahead of its request."""
     if reads_our_bytecode(python):
-        code = child_code()
-        return [python, "-I", "-S", "-c", BOOTSTRAP], b"%d\n" % len(code) + code
-    return [python, "-I", "-S", "-c", CHILD_SOURCE], b""
+        return [python, "-I", "-S", "-c", BOOTSTRAP], ahead(child_code())
+    return [python, "-I", "-S", "-c", SOURCE_BOOTSTRAP], ahead(CHILD_SOURCE.encode("utf-8"))
 
 
 @dataclass
