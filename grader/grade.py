@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from grader.analysis.source import Source
-from grader.checks.case import Case
+from grader.checks.case import Case, Verdict
 from grader.checks.judge import Unloaded
 from grader.exercise import Exercise, builtin
 from grader.load import LoadError, Program, is_supported, load
@@ -532,7 +532,7 @@ def _graded(
     ahead = THREADS_PER_JOB * max(1, options.jobs) + 2
     runs = _Runs(pool, start, submissions, ahead, progress, stop)
     # Imported now: pytest loads while the first children run.
-    from grader.checks.outcome import results_from_report
+    from grader.checks.outcome import results_from_report, verdicts_from_report
     from grader.checks.plugin import run_checks
 
     setup.done()
@@ -567,7 +567,12 @@ def _graded(
         # The searches of the chunk before ran beside this chunk's runs and checks; their
         # repairs are taken now, so that no more than two chunks' cases are ever held.
         _apply(searching, results, stop)
-        searching = _repairs(pool, chunk, kept, sandbox, limits) if options.repair else {}
+        if options.repair:
+            verdicts = itertools.islice(verdicts_from_report(checked.report), checked.judged)
+            judged_as = dict(zip(positions[first : first + checked.judged], verdicts, strict=True))
+            searching = _repairs(pool, chunk, kept, judged_as, sandbox, limits)
+        else:
+            searching = {}
         kept.clear()
     _apply(searching, results, stop)
     if not stop.is_set():
@@ -608,16 +613,21 @@ def _repairs(
     pool: Workers,
     chunk: Mapping[int, Result],
     kept: Mapping[int, Case],
+    verdicts: Mapping[int, Mapping[int, Verdict]],
     sandbox: Sandbox,
     limits: Limits,
 ) -> dict[int, Future[Repair | None]]:
-    """Start the repair search for every result of a chunk that failed, on the pool."""
+    """Start the repair search for every result of a chunk that failed, on the pool,
+    from the verdicts the checks gave (the search does not judge them again)."""
     failed = [p for p, result in chunk.items() if p in kept and result.status is not Status.PASSED]
     if not failed:
         return {}
     from grader.feedback.search import find
 
-    return {position: pool.search(find, kept[position], sandbox, limits) for position in failed}
+    return {
+        position: pool.search(find, kept[position], sandbox, limits, judged=verdicts.get(position))
+        for position in failed
+    }
 
 
 def _cases(

@@ -119,6 +119,13 @@ def results_from_report(report: Mapping[str, Any], exercise: Exercise) -> Iterat
         yield result_from(items, exercise)
 
 
+def verdicts_from_report(report: Mapping[str, Any]) -> Iterator[dict[int, Verdict]]:
+    """Each submission's step verdicts, by step, in submission order, from a report of the
+    checks: what the repair search starts from, without judging the submission again."""
+    for items in _by_submission(report).values():
+        yield {step: verdict_of(entry) for step, entry in items.items() if step != PROGRAM}
+
+
 def result_from(items: Mapping[int, Mapping[str, Any]], exercise: Exercise) -> Result:
     """Build one submission's result from its items of the report: the program's, the steps'."""
     program = properties(items.get(PROGRAM, {}))

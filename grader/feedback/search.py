@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from grader.analysis.source import Source
@@ -110,8 +111,8 @@ def verify(
     ``staged`` (the default) runs it as written first, alone: most candidates are ruled
     out there (``_ruled_out``), and come back with that run and its verdicts, having
     cost one run of the program instead of one per variant. A candidate that is not
-    ruled out runs with every variant, exactly as without ``staged``: whatever the
-    search accepts was judged on every variant.
+    ruled out runs with the other variants, and is judged on all of them together, as
+    without ``staged``: whatever the search accepts was judged on every variant.
     """
     variants = [dict(e.overrides) for e in case.run.executions]
     if staged and len(variants) > 1:
@@ -120,6 +121,15 @@ def verify(
             judged = _passed(_judged(_candidate(case, program, first)))
             if _ruled_out(case, judged):
                 return judged, first
+            rest = run(program, variants[1:], limits, sandbox=sandbox)
+            ran = replace(
+                rest,
+                executions=first.executions + rest.executions,
+                raw_output=first.raw_output + rest.raw_output,
+            )
+            if ran.cleanup:
+                return tuple(False for _ in _before(case)), ran
+            return _passed(_judged(_candidate(case, program, ran))), ran
     ran = run(program, variants, limits, sandbox=sandbox)
     if ran.cleanup:
         return tuple(False for _ in _before(case)), ran
@@ -190,14 +200,18 @@ def find(
     budget: Budget = BUDGET,
     wanted: tuple[str, ...] | None = None,
     trust: bool = True,
+    judged: Mapping[int, Verdict] | None = None,
 ) -> Repair | None:
     """Search for the smallest verified edit behind the first thing a report says, if any.
 
-    ``case`` must have been judged (its verdicts are the report's). ``wanted`` are the
-    names the exercise asks for (its ``names``). With ``trust`` (grading), an error a
-    hand-written diagnosis names the change for is not searched; without it (the test
-    that they agree), it is.
+    ``case`` must have been judged (its verdicts are the report's); ``judged`` are those
+    verdicts, by step, when the caller has them (else the case is judged here, once).
+    ``wanted`` are the names the exercise asks for (its ``names``). With ``trust``
+    (grading), an error a hand-written diagnosis names the change for is not searched;
+    without it (the test that they agree), it is.
     """
+    if judged is not None:
+        _searched.case = (case, dict(judged))
     verdicts = verdicts_of(case)
     numbers = sorted(verdicts)
     passed = tuple(verdicts[n].passed for n in numbers)
