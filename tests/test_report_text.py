@@ -426,3 +426,29 @@ def test_code_too_long_for_a_line_of_prose_is_set_on_a_quoted_line() -> None:
     ]
     assert "      This code at line 3 writes entries by hand. With `load = 0` it printed:" in lines
     assert "      Write `print(x)`." in lines
+
+
+def test_every_step_passing_is_praised_only_when_all_of_the_code_runs(tmp_path: Path) -> None:
+    """A notebook whose steps all pass but whose last cell still stops with an error is
+    not told "Well done!": its last line says the error is what is left; without that
+    cell, it is praised."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    cells = [
+        "systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}",
+        "load = 7",
+        "can_handle_load = {}\nfor strategy, capacity in systems.items():\n"
+        "    can_handle_load[strategy] = capacity >= load",
+        "print(can_handle_load)",
+    ]
+    last: dict[str, str] = {}
+    for name, extra in (("clean", []), ("stray", ["systems['cloud_scaling']"])):
+        notebook = new_notebook(cells=[new_code_cell(c) for c in [*cells, *extra]])
+        path = tmp_path / f"{name}.ipynb"
+        nbformat.write(notebook, path)
+        report = grade([Submission(path.name, path)], Options(timeout=TEST_TIMEOUT))
+        assert report.results[0].status is Status.PASSED
+        last[name] = " ".join(render(report, PLAIN).split()).rsplit("Progress: ", 1)[1]
+    assert last["clean"] == "4 / 4 steps. Well done!"
+    assert last["stray"] == "4 / 4 steps. Every step passes; the error above is all that is left."

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import difflib
 import re
 
 from grader.analysis.source import source_text, target_names
@@ -22,6 +23,7 @@ from grader.feedback.names import builtin_misspelled, created_later, in_markdown
 from grader.feedback.scene import Diagnosis, Rule, Scene, place, scene_of
 from grader.load import Program
 from grader.sandbox import Error, Execution
+from grader.sandbox.values import decode
 
 _BUILTIN_NAMES = frozenset(name for name in dir(builtins) if not name.startswith("_"))
 
@@ -70,6 +72,39 @@ def compare_not_store(scene: Scene) -> Diagnosis | None:
         f"stored: hence the {scene.error.type}. `==` compares, `=` stores: write "
         f"`{target} = {value}`."
     )
+
+
+def unknown_key(scene: Scene) -> Diagnosis | None:
+    """`d['key']` read with a key the dictionary never gets: its keys, the nearest first.
+
+    The dictionary's keys are those it holds when the program ends; a key it gets later
+    (read before it is stored) is left to the general advice.
+    """
+    if scene.error.type != "KeyError" or scene.statement is None:
+        return None
+    for node in ast.walk(scene.statement):
+        if not (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Name)
+            and isinstance(node.slice, ast.Constant)
+            and type(node.slice.value) is str
+        ):
+            continue
+        key, name = node.slice.value, node.value.id
+        held = decode(scene.execution.values.get(name))
+        if type(held) is not dict or key in held:
+            continue
+        keys = [k for k in held if type(k) is str]
+        if not keys:
+            continue
+        listed = ", ".join(repr(k) for k in keys[:6]) + (", ..." if len(keys) > 6 else "")
+        near = difflib.get_close_matches(key, keys, n=1, cutoff=0.8)
+        change = f"Write {near[0]!r}, the key it has that is nearest" if near else "Use one of them"
+        return "key-error", (
+            f"`{name}` has no key {key!r}: its keys are {listed}. {change}, or remove the "
+            "line if you no longer need it."
+        )
+    return None
 
 
 # -- a dictionary used like a list ------------------------------------------------------
@@ -354,7 +389,7 @@ def shadowed_builtin(scene: Scene) -> Diagnosis | None:
 
 RULES: dict[str, tuple[Rule, ...]] = {
     "NameError": (compare_not_store, in_markdown, created_later, builtin_misspelled),
-    "KeyError": (compare_not_store,),
+    "KeyError": (compare_not_store, unknown_key),
     "AttributeError": (dict_append, not_a_dict, shadowed_builtin),
     "TypeError": (list_not_dict, not_called, compare_key, shadowed_builtin),
 }

@@ -8,6 +8,7 @@ result they wanted shown, or an English sentence from the instructions pasted as
 from __future__ import annotations
 
 import ast
+import builtins
 import keyword
 import re
 from functools import lru_cache
@@ -131,33 +132,44 @@ _LITTLE_WORDS = frozenset({
     "each", "use", "make", "create", "your",
 })
 # fmt: on
+# A word of prose: letters, joined by an apostrophe, a hyphen or an underscore (let's,
+# well-known, single_node); and what may stand around words in a sentence.
+_PLAIN_WORD = re.compile(r"[A-Za-z]+(?:['’_-][A-Za-z]+)*")
+_AROUND_WORDS = ".,;:?!()\"'‘’“”"
+# What may open a line of notes: a bullet, or a number.
+_BULLET = re.compile(r"(?:[-*•]+|\d+[.)])\s+")
+_BUILTINS = frozenset(dir(builtins))
 
 
 # A pure function of the line, asked again for the same line (each explanation of the
 # same error, the search's candidates that keep it): each line is read once.
 @lru_cache(maxsize=256)
 def prose_code(line: str) -> str | None:
-    """If a line reads as an English sentence, return the code it quotes ('' if none).
+    """If a line Python could not read is a sentence or a title, return the code it
+    quotes ('' if none).
 
-    A sentence: it does not start with a Python keyword, and is three words or more made
-    of letters only, one of them a little word English cannot do without (a title
-    such as "Sort the list"); or, when it holds more than words (code it quotes),
-    has four such words in a row and two little words.
-    The code it quotes is its longest run of words that parses as one statement more
-    than a bare name (an assignment, a call).
+    Words alone (two or more, with a sentence's punctuation, after a bullet or a
+    number if any) are prose, unless the first is a keyword or a builtin (`print
+    total` is Python 2's print, not English). A line that holds more than words (code
+    it quotes) is prose when it has four words in a row and two little words English
+    cannot do without. The code it quotes is its longest run of words that parses as
+    one statement more than a bare name (an assignment, a call), with no English word
+    read as a name in it.
     """
-    words = line.strip().split()
+    words = _BULLET.sub("", line.strip(), count=1).split()
     if not words or keyword.iskeyword(words[0].rstrip(":")) or words[0].startswith("#"):
         return None
+    bare = [word.strip(_AROUND_WORDS) for word in words]
+    if len(bare) >= 2 and all(_PLAIN_WORD.fullmatch(word) for word in bare):
+        return None if bare[0] in _BUILTINS else ""
     little = sum(1 for w in words if w.lower().strip(".,;:") in _LITTLE_WORDS)
-    only_words = all(_WORD.fullmatch(w) for w in words)
-    if little < (1 if only_words else 2):
+    if little < 2:
         return None
     run = longest = 0
     for word in words:
         run = run + 1 if _WORD.fullmatch(word) else 0
         longest = max(longest, run)
-    if longest < (3 if only_words else 4):
+    if longest < 4:
         return None
     best = ""
     for sentence in re.split(r"(?<=[.;,])\s+", line.strip()):
@@ -184,6 +196,8 @@ def _is_statement(text: str) -> bool:
     if len(tree.body) != 1:
         return False
     node = tree.body[0]
+    if any(isinstance(n, ast.Name) and n.id.lower() in _LITTLE_WORDS for n in ast.walk(node)):
+        return False  # an English word read as a name: the sentence goes on past the code
     if isinstance(node, ast.Expr):
         return isinstance(node.value, ast.Call)
     return isinstance(node, (ast.Assign, ast.AugAssign))

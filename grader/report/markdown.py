@@ -22,6 +22,7 @@ from grader.report.feedback import (
     StepView,
     incomplete_note,
     more_lines,
+    praise,
     view_of,
 )
 from grader.result import Report, Result, Status, StepResult
@@ -126,8 +127,10 @@ def _totals(report: Report) -> str:
     summary = report.summary()
     if summary.submissions == 1:
         # One learner's own report: in their words, not a batch's.
-        praise = " Well done!" if summary.passed else ""
-        return f"**{summary.score} of {summary.max_score} steps pass.**{praise}"
+        result = report.results[0] if report.results else None
+        status = result.status if result is not None else Status.FAILED
+        end = praise(status, result is not None and result.message, "below").removeprefix(".")
+        return f"**{summary.score} of {summary.max_score} steps pass.**{end}"
     parts = [f"{summary.passed} passed", f"{summary.failed} failed"]
     if summary.errors:
         parts.append(f"{summary.errors} could not be graded")
