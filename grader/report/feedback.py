@@ -74,7 +74,7 @@ class View:
     @property
     def progress(self) -> str:
         """The last line: how many steps pass, and, when all do, whether anything is left."""
-        return f"Progress: {self.score} / {self.max_score} steps{praise(self.status, self.closing)}"
+        return f"Progress: {self.score} / {self.max_score} steps{praise(self.status, bool(self.closing))}"
 
 
 # What the last line adds when every step passes: praise, unless the program's error is
@@ -83,12 +83,12 @@ class View:
 PRAISE = ". Well done!"
 
 
-def praise(status: Status, error_said: object, where: str = "above") -> str:
+def praise(status: Status, error_left: bool, where: str = "above") -> str:
     """The end of the progress line: praise, what is left to do (the error shown
     ``where`` the line is read from), or nothing."""
     if status is not Status.PASSED:
         return ""
-    return f". Every step passes; the error {where} is all that is left." if error_said else PRAISE
+    return f". Every step passes; the error {where} is all that is left." if error_left else PRAISE
 
 
 # The text report's page, which every surface's lines are cut for: its width when it

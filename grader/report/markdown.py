@@ -129,7 +129,7 @@ def _totals(report: Report) -> str:
         # One learner's own report: in their words, not a batch's.
         result = report.results[0] if report.results else None
         status = result.status if result is not None else Status.FAILED
-        end = praise(status, result is not None and result.message, "below").removeprefix(".")
+        end = praise(status, bool(result and result.message), "below").removeprefix(".")
         return f"**{summary.score} of {summary.max_score} steps pass.**{end}"
     parts = [f"{summary.passed} passed", f"{summary.failed} failed"]
     if summary.errors:
