@@ -16,7 +16,14 @@ report lines, workflow commands and escape sequences in a program's output, erro
 keys; notebooks whose stored outputs, raw cells, magics or metadata claim the work;
 attribute reads where no attribute of the syntax tree is read (annotations, a pattern's
 dotted names, an augmented assignment's target), a class of the harness's changed, or
-its exceptions taken for the program's own; and new attacks in the same spirit.
+its exceptions taken for the program's own; code the interpreter runs with no expression
+of the program's in sight (a context manager's __exit__ handed a traceback, __set_name__,
+__init_subclass__ and its class keywords, __class_getitem__, a descriptor's __get__,
+__missing__, __index__, __hash__ and __eq__, __format__, __bool__, __iter__, __del__, a
+generator's finally, sys.exit with an object, an exception group split by a function);
+runs with the drawn settings made to end without an answer (no end, an exit, an output
+flood, an interrupt, memory, recursion); answers computed outside the loop and only copied
+in it; and new attacks in the same spirit.
 Its first line (a notebook's first cell) says "flagged" (the allowlist names it, from the source or while it
 runs, and every step carries the review code) or "never passes" (it fails on its own
 terms). Each is graded in every tier the suite tests; none may pass.
@@ -203,6 +210,14 @@ UNSEEN = [
             "mapping-key",
             "augmented",
             "decorator-and-default",
+            "exit-swallows",
+            "exit-reads",
+            "set-name",
+            "init-subclass",
+            "class-getitem",
+            "descriptor-get",
+            "exception-group",
+            "except-star",
         )
     )
 ]
@@ -219,7 +234,7 @@ def test_the_child_refuses_what_the_syntax_tree_does_not_show(
     from grader.analysis import outside
 
     monkeypatch.setattr(outside, "scan", lambda *args, **kwargs: ())
-    assert len(UNSEEN) >= 14
+    assert len(UNSEEN) >= 22
     report = grade(
         [Submission(case.name, case) for case in UNSEEN],
         Options(timeout=TIMEOUT, memory_mb=256, jobs=2),
