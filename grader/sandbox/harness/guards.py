@@ -796,11 +796,13 @@ def _pattern_guard(
 
 def _import_guard(policy: "dict[str, Any]", refuse: "Callable[..., None]") -> "Callable[..., Any]":
     """Return the learner's __import__: only the allowed modules, each as a fresh module
-    holding only its allowed attributes."""
+    holding only its allowed attributes (a copy of those that are the interpreter's
+    mutable state, such as sys.path, which decides which file an import runs)."""
     allowed: dict[str, list[str]] = policy["modules"]
     real_import = builtins.__import__
     stdlib = STDLIB
     module_type = type(builtins)
+    containers = (list, dict, set)
     views: dict[str, Any] = {}
 
     def view(name: str) -> "Any":
@@ -812,7 +814,13 @@ def _import_guard(policy: "dict[str, Any]", refuse: "Callable[..., None]") -> "C
         made = module_type(name)
         for attribute in allowed.get(name, ()):
             if hasattr(real, attribute):
-                setattr(made, attribute, getattr(real, attribute))
+                value = getattr(real, attribute)
+                if type(value) in containers:
+                    # The interpreter's own state (sys.path, sys.argv): the program gets
+                    # a copy, so that what it changes there steers no import, the guard's
+                    # or an allowed module's, to another file than Python's own.
+                    value = type(value)(value)
+                setattr(made, attribute, value)
         views[name] = made
         for other in allowed:
             head, _, tail = other.rpartition(".")
