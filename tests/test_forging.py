@@ -443,3 +443,36 @@ def test_no_report_shows_a_drawn_setting_s_values(graded: dict[str, Result]) -> 
     report = grade([Submission(case.name, case)], Options(timeout=TIMEOUT))
     for name, render in FORMATS.items():
         assert "SEEN" not in render(report), name
+
+
+HEARD_AFTER_THE_END = """\
+class Meta(type):
+    def __eq__(cls, other):
+        print("compared with", other)
+        return True
+
+    def __hash__(cls):
+        return 1
+
+
+class Sneak(metaclass=Meta):
+    pass
+
+
+hook = Sneak()
+table = {}
+table[Sneak()] = 1
+table.update({Sneak(): 2})
+print("done")
+"""
+
+
+def test_the_harness_never_compares_a_type_of_the_program_s(tmp_path: Path) -> None:
+    """Telling a value's type, its key's or its class's module apart, the harness and the
+    guards use identity: an ``==`` or ``in`` there would call the ``__eq__`` of a
+    metaclass the program made, in the guards while it runs and in the encoder after it
+    ended."""
+    path = tmp_path / "heard-after-the-end.py"
+    path.write_text(HEARD_AFTER_THE_END, encoding="utf-8")
+    result = grade([Submission(path.name, path)], Options(timeout=TIMEOUT)).results[0]
+    assert result.output == "done\n", result.output
