@@ -476,3 +476,22 @@ def test_the_harness_never_compares_a_type_of_the_program_s(tmp_path: Path) -> N
     path.write_text(HEARD_AFTER_THE_END, encoding="utf-8")
     result = grade([Submission(path.name, path)], Options(timeout=TIMEOUT)).results[0]
     assert result.output == "done\n", result.output
+
+
+PATH_OF_ITS_OWN = """\
+import sys
+sys.path.clear()
+sys.path.append("..")
+import json
+print(json.dumps(sys.path))
+"""
+
+
+def test_what_a_program_does_to_sys_path_steers_no_import(tmp_path: Path) -> None:
+    """A program's sys.path is a copy: emptied or pointed elsewhere, it changes which file
+    no import runs (the allowed modules still come from Python's own library), and the
+    notebook habit `sys.path.append("..")` works as written."""
+    path = tmp_path / "path-of-its-own.py"
+    path.write_text(PATH_OF_ITS_OWN, encoding="utf-8")
+    result = grade([Submission(path.name, path)], Options(timeout=TIMEOUT)).results[0]
+    assert result.output == '[".."]\n', (result.output, result.steps[0].message)
