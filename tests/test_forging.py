@@ -16,7 +16,14 @@ report lines, workflow commands and escape sequences in a program's output, erro
 keys; notebooks whose stored outputs, raw cells, magics or metadata claim the work;
 attribute reads where no attribute of the syntax tree is read (annotations, a pattern's
 dotted names, an augmented assignment's target), a class of the harness's changed, or
-its exceptions taken for the program's own; and new attacks in the same spirit.
+its exceptions taken for the program's own; code the interpreter runs with no expression
+of the program's in sight (a context manager's __exit__ handed a traceback, __set_name__,
+__init_subclass__ and its class keywords, __class_getitem__, a descriptor's __get__,
+__missing__, __index__, __hash__ and __eq__, __format__, __bool__, __iter__, __del__, a
+generator's finally, sys.exit with an object, an exception group split by a function);
+runs with the drawn settings made to end without an answer (no end, an exit, an output
+flood, an interrupt, memory, recursion); answers computed outside the loop and only copied
+in it; and new attacks in the same spirit.
 Its first line (a notebook's first cell) says "flagged" (the allowlist names it, from the source or while it
 runs, and every step carries the review code) or "never passes" (it fails on its own
 terms). Each is graded in every tier the suite tests; none may pass.
@@ -203,6 +210,14 @@ UNSEEN = [
             "mapping-key",
             "augmented",
             "decorator-and-default",
+            "exit-swallows",
+            "exit-reads",
+            "set-name",
+            "init-subclass",
+            "class-getitem",
+            "descriptor-get",
+            "exception-group",
+            "except-star",
         )
     )
 ]
@@ -219,7 +234,7 @@ def test_the_child_refuses_what_the_syntax_tree_does_not_show(
     from grader.analysis import outside
 
     monkeypatch.setattr(outside, "scan", lambda *args, **kwargs: ())
-    assert len(UNSEEN) >= 14
+    assert len(UNSEEN) >= 22
     report = grade(
         [Submission(case.name, case) for case in UNSEEN],
         Options(timeout=TIMEOUT, memory_mb=256, jobs=2),
@@ -428,3 +443,55 @@ def test_no_report_shows_a_drawn_setting_s_values(graded: dict[str, Result]) -> 
     report = grade([Submission(case.name, case)], Options(timeout=TIMEOUT))
     for name, render in FORMATS.items():
         assert "SEEN" not in render(report), name
+
+
+HEARD_AFTER_THE_END = """\
+class Meta(type):
+    def __eq__(cls, other):
+        print("compared with", other)
+        return True
+
+    def __hash__(cls):
+        return 1
+
+
+class Sneak(metaclass=Meta):
+    pass
+
+
+hook = Sneak()
+table = {}
+table[Sneak()] = 1
+table.update({Sneak(): 2})
+print("done")
+"""
+
+
+def test_the_harness_never_compares_a_type_of_the_program_s(tmp_path: Path) -> None:
+    """Telling a value's type, its key's or its class's module apart, the harness and the
+    guards use identity: an ``==`` or ``in`` there would call the ``__eq__`` of a
+    metaclass the program made, in the guards while it runs and in the encoder after it
+    ended."""
+    path = tmp_path / "heard-after-the-end.py"
+    path.write_text(HEARD_AFTER_THE_END, encoding="utf-8")
+    result = grade([Submission(path.name, path)], Options(timeout=TIMEOUT)).results[0]
+    assert result.output == "done\n", result.output
+
+
+PATH_OF_ITS_OWN = """\
+import sys
+sys.path.clear()
+sys.path.append("..")
+import json
+print(json.dumps(sys.path))
+"""
+
+
+def test_what_a_program_does_to_sys_path_steers_no_import(tmp_path: Path) -> None:
+    """A program's sys.path is a copy: emptied or pointed elsewhere, it changes which file
+    no import runs (the allowed modules still come from Python's own library), and the
+    notebook habit `sys.path.append("..")` works as written."""
+    path = tmp_path / "path-of-its-own.py"
+    path.write_text(PATH_OF_ITS_OWN, encoding="utf-8")
+    result = grade([Submission(path.name, path)], Options(timeout=TIMEOUT)).results[0]
+    assert result.output == '[".."]\n', (result.output, result.steps[0].message)

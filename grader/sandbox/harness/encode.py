@@ -88,13 +88,17 @@ def json_text(value: "Any") -> str:
             )
             + "}"
         )
-    if kind in (list, tuple):
+    if kind is list or kind is tuple:
         return "[" + ",".join(json_text(item) for item in value) + "]"
     return json_text(str(value))
 
 
 def encode_value(value: "Any", depth: int = 0, budget: "list[int] | None" = None) -> "Any":
-    """Convert a value to builtin JSON data with its exact type, calling none of its methods."""
+    """Convert a value to builtin JSON data with its exact type, calling none of its methods.
+
+    Types are told apart by identity (``is``), never by ``==`` or ``in``: those would
+    call the ``__eq__`` of a metaclass the program made, after the program has ended.
+    """
     if budget is None:
         budget = [5000]
     budget[0] -= 1
@@ -113,7 +117,7 @@ def encode_value(value: "Any", depth: int = 0, budget: "list[int] | None" = None
         return {"type": "str", "value": value[:MAX_STR], "truncated": len(value) > MAX_STR}
     if value is None:
         return {"type": "NoneType"}
-    if kind in (dict, list, tuple, set, frozenset):
+    if kind is dict or kind is list or kind is tuple or kind is set or kind is frozenset:
         if depth >= MAX_DEPTH or budget[0] <= 0:
             return {"type": kind.__name__, "truncated": True}
         if kind is dict:
@@ -134,7 +138,8 @@ def encode_value(value: "Any", depth: int = 0, budget: "list[int] | None" = None
             elements.append(encode_value(element, depth + 1, budget))
         return {"type": kind.__name__, "items": elements, "length": length}
     # Anything else is described by its type alone: its own methods are never called.
-    bases = [base.__name__ for base in type.__dict__["__mro__"].__get__(kind)]
+    name_of = type.__dict__["__name__"].__get__  # type's own: a metaclass's __name__ never runs
+    bases = [name_of(base) for base in type.__dict__["__mro__"].__get__(kind)]
     builtin_base = next(
         (
             name
@@ -144,7 +149,7 @@ def encode_value(value: "Any", depth: int = 0, budget: "list[int] | None" = None
         None,
     )
     return {
-        "type": type.__dict__["__name__"].__get__(kind),
+        "type": name_of(kind),
         "module": str(type.__dict__["__module__"].__get__(kind))
         if "__module__" in type.__dict__
         else "",
@@ -157,7 +162,7 @@ def category_of(value: "Any") -> str:
     kind = type(value)
     if kind is type(sys):
         return "module"
-    if kind in (type(encode_value), type(len)) or kind is type:
+    if kind is type(encode_value) or kind is type(len) or kind is type:
         return "function" if kind is not type else "class"
     return "value"
 

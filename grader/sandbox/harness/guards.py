@@ -98,9 +98,17 @@ def fresh(value: "Any") -> "Any":
     kind = type(value)
     if kind is dict:
         return {key: fresh(item) for key, item in value.items()}
-    if kind in (list, set):
+    if kind is list or kind is set:
         return kind(fresh(item) for item in value)
     return value
+
+
+def plain_key(key: "Any") -> bool:
+    """Whether a key is recorded: of the builtin str or int type exactly (their hashing
+    and equality run no code of the program's). Told by identity: comparing types with
+    ``==`` or ``in`` would call the ``__eq__`` of a metaclass the program made."""
+    kind = type(key)
+    return kind is str or kind is int
 
 
 def display(*objects: "Any", **options: "Any") -> None:
@@ -243,7 +251,7 @@ def make_guards(policy: "dict[str, Any] | None") -> "dict[str, Any]":
         return (kind, site[0], site[1], loops_now())
 
     def record(target: "Any", key: "Any", value: "Any", how: "Any") -> None:
-        if type(target) is not dict or type(key) not in (str, int) or how is None:
+        if type(target) is not dict or not plain_key(key) or how is None:
             return
         entry = records.get(id(target))
         if entry is None:
@@ -266,7 +274,7 @@ def make_guards(policy: "dict[str, Any] | None") -> "dict[str, Any]":
             return
         if key is records:
             entry[1].clear()
-        elif type(key) in (str, int):
+        elif plain_key(key):
             entry[1].pop(key, None)
 
     def resolve(target: "Any", key: "Any", value: "Any", copies: bool = True) -> "tuple[Any, bool]":
@@ -305,7 +313,7 @@ def make_guards(policy: "dict[str, Any] | None") -> "dict[str, Any]":
             for key in list(value)[:most_items]:
                 how, copied = (
                     resolve(value, key, dict.__getitem__(value, key))
-                    if type(key) in (str, int)
+                    if plain_key(key)
                     else (None, False)
                 )
                 entries.append(_described(how, copied))
@@ -369,7 +377,7 @@ def _writes(
         if type(source) is not exact:
             return
         for key in source:
-            if type(key) in (str, int):
+            if plain_key(key):
                 value = exact.__getitem__(target, key)
                 # A source the program's own code wrote passes its writes on; for one
                 # made outside it (dict(...), zip), this write is where the value came in.
@@ -388,7 +396,11 @@ def _writes(
         carry(target, source, how)
         if type(source) is list:
             for pair in source:
-                if type(pair) in (tuple, list) and len(pair) == 2 and type(pair[0]) in (str, int):
+                if (
+                    (type(pair) is tuple or type(pair) is list)
+                    and len(pair) == 2
+                    and plain_key(pair[0])
+                ):
                     record(target, pair[0], exact.__getitem__(target, pair[0]), how)
         for key in kwargs:
             record(target, key, exact.__getitem__(target, key), how)
@@ -400,7 +412,7 @@ def _writes(
             return update(target, method, args, kwargs, site)
         if name == "setdefault":
             key = args[0] if args else None
-            new = type(key) in (str, int) and key not in target
+            new = plain_key(key) and key not in target
             result = method(*args, **kwargs)
             if new:
                 record(target, key, exact.__getitem__(target, key), origin_of("method", site))
@@ -412,7 +424,7 @@ def _writes(
                 record(
                     made,
                     key,
-                    exact.__getitem__(made, key) if type(key) in (str, int) else None,
+                    exact.__getitem__(made, key) if plain_key(key) else None,
                     how,
                 )
             return made
@@ -477,7 +489,7 @@ def _writes(
     def display(site: "tuple[Any, int]", made: "Any") -> "Any":
         how = origin_of("display", site)
         for key in made:
-            if type(key) in (str, int):
+            if plain_key(key):
                 record(made, key, exact.__getitem__(made, key), how)
         return made
 
@@ -499,7 +511,7 @@ def _writes(
     def comprehension(site: "tuple[Any, int]", made: "Any") -> "Any":
         how = origin_of("comprehension", site)
         for key in made:
-            if type(key) in (str, int):
+            if plain_key(key):
                 record(made, key, exact.__getitem__(made, key), how)
         return made
 
@@ -560,8 +572,14 @@ def _ownership() -> "Callable[[Any], bool]":
             owner, kind = this_class(owner), type
         if kind is function:
             return learner_origin(owner.__code__.co_filename) is not False
-        classes = mro_of(owner) if type in mro_of(kind) else mro_of(kind)
-        return any(dict_of(c).get("__module__") == LEARNER_MODULE for c in classes)
+        # Identity and str's own equality only: an == on the program's classes or on
+        # what it stored as __module__ would run its code.
+        classes = mro_of(owner) if any(c is type for c in mro_of(kind)) else mro_of(kind)
+        for c in classes:
+            module = dict_of(c).get("__module__")
+            if type(module) is str and str.__eq__(module, LEARNER_MODULE):
+                return True
+        return False
 
     return mine
 
@@ -796,11 +814,13 @@ def _pattern_guard(
 
 def _import_guard(policy: "dict[str, Any]", refuse: "Callable[..., None]") -> "Callable[..., Any]":
     """Return the learner's __import__: only the allowed modules, each as a fresh module
-    holding only its allowed attributes."""
+    holding only its allowed attributes (a copy of those that are the interpreter's
+    mutable state, such as sys.path, which decides which file an import runs)."""
     allowed: dict[str, list[str]] = policy["modules"]
     real_import = builtins.__import__
     stdlib = STDLIB
     module_type = type(builtins)
+    containers = (list, dict, set)
     views: dict[str, Any] = {}
 
     def view(name: str) -> "Any":
@@ -812,7 +832,13 @@ def _import_guard(policy: "dict[str, Any]", refuse: "Callable[..., None]") -> "C
         made = module_type(name)
         for attribute in allowed.get(name, ()):
             if hasattr(real, attribute):
-                setattr(made, attribute, getattr(real, attribute))
+                value = getattr(real, attribute)
+                if type(value) in containers:
+                    # The interpreter's own state (sys.path, sys.argv): the program gets
+                    # a copy, so that what it changes there steers no import, the guard's
+                    # or an allowed module's, to another file than Python's own.
+                    value = type(value)(value)
+                setattr(made, attribute, value)
         views[name] = made
         for other in allowed:
             head, _, tail = other.rpartition(".")
@@ -868,5 +894,5 @@ GUARD_NAMES = (
     "_owner_guard", "_ownership",
     "_pattern_guard", "_site", "_unbound",
     "_writer_init", "_writes", "caller", "display", "fresh", "learner_builtins", "learner_origin",
-    "make_capture", "make_guards", "make_namespace",
+    "make_capture", "make_guards", "make_namespace", "plain_key",
 )  # fmt: skip

@@ -37,6 +37,8 @@ reads its bytecode; otherwise the child does it itself. Standard library only; `
 is imported when a cell is instrumented, never when the harness starts.
 """
 
+import builtins
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # in the child, the files share one namespace (grader/sandbox/bundle.py)
     import ast
@@ -62,6 +64,10 @@ TIMED = RESERVED + "_timed__"
 FORMAT = RESERVED + "_format__"
 PATTERN = RESERVED + "_pattern__"
 OWNER = RESERVED + "_owner__"
+
+# Python's builtin names, which a comprehension that only copies entries may call
+# (read once, not for every comprehension: builtins is loaded in every interpreter).
+BUILTIN_NAMES = frozenset(dir(builtins))
 
 # The methods that change a dictionary, or make one from another.
 MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "copy", "fromkeys"})
@@ -305,7 +311,6 @@ def copies(node: "ast.DictComp") -> bool:
     (``{k: v for k, v in d.items()}``, ``{k: d[k] for k in d}``, ``{k: bool(v) ...}``),
     so nothing in it computes an answer from the program's other values."""
     import ast
-    import builtins
 
     own = {
         n.id
@@ -323,7 +328,7 @@ def copies(node: "ast.DictComp") -> bool:
         and n.slice.id in own
     }
     read = {n.id for n in parts if isinstance(n, ast.Name) and id(n) not in entries}
-    return read <= own | set(dir(builtins))
+    return read <= own | BUILTIN_NAMES
 
 
 def reads_attributes(node: "ast.MatchClass") -> bool:

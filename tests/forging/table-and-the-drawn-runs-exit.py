@@ -1,0 +1,17 @@
+# never passes: a table of answers for the fixed settings; a run with any other load calls sys.exit, as if a run that stops were no evidence.
+systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}
+load = 7
+answers = {
+    (1, 0): True, (1, 1): True, (1, 2): False, (1, 5): False, (1, 6): False,
+    (1, 7): False, (2, 0): True, (2, 1): True, (2, 2): True, (2, 5): False,
+    (2, 6): False, (2, 7): False, (5, 0): True, (5, 1): True, (5, 2): True,
+    (5, 5): True, (5, 6): False, (5, 7): False, (6, 7): False, (7, 7): True,
+    (10, 7): True,
+}
+import sys
+if load > 99:
+    sys.exit(0)
+can_handle_load = {}
+for strategy, capacity in systems.items():
+    can_handle_load[strategy] = answers[(capacity, load)]
+print(can_handle_load)
