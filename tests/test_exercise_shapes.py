@@ -709,6 +709,26 @@ PRINT_LOOPS: dict[str, tuple[str, str | None]] = {
         """,
         None,
     ),
+    "print-in-a-loop-over-a-list-of-the-dictionary": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        for shown in [can_handle_load]:
+            print(can_handle_load)
+        """,
+        None,
+    ),
+    "print-in-a-loop-over-the-keys-of-the-dictionary": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        for key in can_handle_load:
+            print(can_handle_load)
+        """,
+        "step4.print-in-loop",
+    ),
     "print-in-a-loop-of-three-rounds-after-the-loop": (
         """
         can_handle_load = {}

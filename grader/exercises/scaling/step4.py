@@ -81,18 +81,19 @@ def _in_working_loop(call: Node) -> bool:
     """Whether a print sits in a loop whose rounds build the dictionary, so that it runs
     while the dictionary is still being made.
 
-    Such a loop goes over `systems` or the dictionary, unpacks into the loop's names, or
-    stores entries of the dictionary in its own body. A loop around the print alone
-    (`for _ in range(1):`), or around a whole solution whose own loop does the storing,
-    does not: it prints the finished dictionary, once or as many times as it goes round,
-    and the number of times is judged.
+    Such a loop goes over `systems`, unpacks into the loop's names (a helper it calls
+    may do the storing), or stores entries of the dictionary in its own body. A loop
+    around the print alone (`for _ in range(1):`, `for d in [can_handle_load]:`), or
+    around a whole solution whose own loop does the storing, does not: it prints the
+    finished dictionary, once or as many times as it goes round, and the number of
+    times is judged.
     """
     return any(_works(loop) for loop in call.loops)
 
 
 def _works(loop: ast.AST) -> bool:
-    """Whether a loop's header concerns the dictionary or `systems`, or its body, outside
-    the loops and functions inside it, stores an entry of the dictionary."""
+    """Whether a loop's header concerns `systems` or the loop's names, or its body,
+    outside the loops and functions inside it, stores an entry of the dictionary."""
     if isinstance(loop, (ast.For, ast.AsyncFor)):
         header: list[ast.AST] = [loop.iter, loop.target]
         bound = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
@@ -100,7 +101,7 @@ def _works(loop: ast.AST) -> bool:
             return True
     else:
         header = [getattr(loop, "test", loop)]
-    if any(mentions(h, name) for h in header for name in (SYSTEMS, RESULT)):
+    if any(mentions(h, SYSTEMS) for h in header):
         return True
     return any(_stores_entry(node) for node in _own_nodes(loop))
 
