@@ -719,6 +719,26 @@ PRINT_LOOPS: dict[str, tuple[str, str | None]] = {
         """,
         None,
     ),
+    "print-of-the-name-a-loop-over-a-tuple-of-it-gives": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        for shown in (can_handle_load,):
+            print(shown)
+        """,
+        None,
+    ),
+    "print-of-the-name-a-loop-over-a-tuple-of-systems-gives": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        for shown in (systems,):
+            print(shown)
+        """,
+        "step4.print-systems",
+    ),
     "print-in-a-loop-over-the-keys-of-the-dictionary": (
         """
         can_handle_load = {}

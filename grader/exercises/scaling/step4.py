@@ -574,8 +574,9 @@ def _made_here(node: ast.AST) -> bool:
 
 def _result_names(case: Case) -> set[str]:
     """`can_handle_load`, the parameters it is passed to, and names that are it under another
-    name (`result = can_handle_load`, or `can_handle_load = result`, or `result` returned
-    by the function whose call `can_handle_load = build()` stores)."""
+    name (`result = can_handle_load`, or `can_handle_load = result`, `result` returned by
+    the function whose call `can_handle_load = build()` stores, or `shown` in
+    `for shown in [can_handle_load]:`)."""
     names = set(aliases(case, RESULT))
     functions = {
         n.node.name: n.node
@@ -584,6 +585,9 @@ def _result_names(case: Case) -> set[str]:
     }
     for item in case.source.nodes():
         node = item.node
+        if isinstance(node, ast.For) and _each_of(node.iter, names):
+            # `for shown in [can_handle_load]:` names it `shown` in the body.
+            names |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
         if not isinstance(node, ast.Assign):
             continue
         targets = {t.id for t in node.targets if isinstance(t, ast.Name)}
@@ -594,6 +598,15 @@ def _result_names(case: Case) -> set[str]:
             function = functions.get(called.id) if isinstance(called, ast.Name) else None
             names |= _returned_names(function)
     return names
+
+
+def _each_of(iterable: ast.AST, names: set[str]) -> bool:
+    """Whether a loop goes over a list or tuple written out whose items are these names."""
+    return (
+        isinstance(iterable, (ast.List, ast.Tuple))
+        and bool(iterable.elts)
+        and all(isinstance(e, ast.Name) and e.id in names for e in iterable.elts)
+    )
 
 
 def _returned_names(function: ast.AST | None) -> set[str]:
