@@ -891,6 +891,19 @@ TYPED_KEYS: dict[str, tuple[str, str | None]] = {
         """,
         None,
     ),
+    "expressions-typed-then-the-loop-stores-them-again": (
+        """
+        can_handle_load = {
+            'single_node': systems['single_node'] >= load,
+            'horizontal_scaling': systems['horizontal_scaling'] >= load,
+            'vertical_scaling': systems['vertical_scaling'] >= load,
+        }
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = can_handle_load[strategy]
+        print(can_handle_load)
+        """,
+        "step3.hand-written",
+    ),
     "setdefault-of-a-key-the-loop-stored": (
         """
         can_handle_load = {}

@@ -175,6 +175,27 @@ def _after(item: Node, loop: Node) -> bool:
     return ((item.location.cell or 0), item.location.line) > ((loop.location.cell or 0), end)
 
 
+def _loops_read_result(loops: list[Node]) -> bool:
+    """Whether a store inside these loops reads the dictionary it stores into."""
+    for loop in loops:
+        for node in ast.walk(loop.node):
+            if isinstance(node, ast.AugAssign) and _is_result(node.target):
+                return True
+            if (
+                isinstance(node, ast.Assign)
+                and any(_is_result(t) for t in node.targets)
+                and any(isinstance(n, ast.Name) and n.id == RESULT for n in ast.walk(node.value))
+            ):
+                return True
+    return False
+
+
+def _is_result(target: ast.AST) -> bool:
+    """Whether an assignment's target is the dictionary or one of its entries."""
+    inner = target.value if isinstance(target, ast.Subscript) else target
+    return isinstance(inner, ast.Name) and inner.id == RESULT
+
+
 def _left_an_entry(case: Case, item: Node) -> bool:
     """Whether a statement (a write, or the table written by hand it uses) gave an entry
     of the dictionary the program ends with its value, in some run, or the runs recorded
@@ -266,7 +287,7 @@ def not_from_loop(
     """
     found = _program_writes(case)
     return (
-        _written_by_hand(case, found, spared)
+        _written_by_hand(case, found, spared, loops)
         or _copied_answer(case, found, filling, spared)
         or _replaced(case, found, filling, loops)
     )
@@ -277,15 +298,22 @@ def _fix() -> str:
     return f"`{RESULT}[{LOOP_TARGETS[0]}] = {LOOP_TARGETS[1]} >= {LOAD}`"
 
 
-def _written_by_hand(case: Case, found: list[Write], spared: frozenset[str]) -> Verdict | None:
+def _written_by_hand(
+    case: Case, found: list[Write], spared: frozenset[str], loops: list[Node]
+) -> Verdict | None:
     """A write that names a key by hand, or uses a dictionary written by hand, and that
-    left an entry of the dictionary the program ends with (it, or the table it uses)."""
+    left an entry of the dictionary the program ends with (it, or the table it uses).
+
+    A loop that stores what the dictionary already held (`d[k] = d[k]`, `d[k] |= ...`)
+    carries the typed entries on under its own writes: then every typed write counts.
+    """
+    carried = _loops_read_result(loops)
     typed = next(
         (
             (w, at)
             for w in found
             if (at := _by_hand(case, w, spared | {RESULT}))
-            and (_left_an_entry(case, w.item) or _left_an_entry(case, at))
+            and (carried or _left_an_entry(case, w.item) or _left_an_entry(case, at))
         ),
         None,
     )
