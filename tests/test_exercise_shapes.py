@@ -904,6 +904,23 @@ TYPED_KEYS: dict[str, tuple[str, str | None]] = {
         """,
         "step3.hand-written",
     ),
+    "expressions-typed-then-a-helper-the-loop-calls-stores-them-again": (
+        """
+        can_handle_load = {
+            'single_node': systems['single_node'] >= load,
+            'horizontal_scaling': systems['horizontal_scaling'] >= load,
+            'vertical_scaling': systems['vertical_scaling'] >= load,
+        }
+
+        def keep(name):
+            can_handle_load[name] = can_handle_load[name]
+
+        for strategy, capacity in systems.items():
+            keep(strategy)
+        print(can_handle_load)
+        """,
+        "step3.hand-written",
+    ),
     "setdefault-of-a-key-the-loop-stored": (
         """
         can_handle_load = {}

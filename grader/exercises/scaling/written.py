@@ -175,18 +175,19 @@ def _after(item: Node, loop: Node) -> bool:
     return ((item.location.cell or 0), item.location.line) > ((loop.location.cell or 0), end)
 
 
-def _loops_read_result(loops: list[Node]) -> bool:
-    """Whether a store inside these loops reads the dictionary it stores into."""
-    for loop in loops:
-        for node in ast.walk(loop.node):
-            if isinstance(node, ast.AugAssign) and _is_result(node.target):
-                return True
-            if (
-                isinstance(node, ast.Assign)
-                and any(_is_result(t) for t in node.targets)
-                and any(isinstance(n, ast.Name) and n.id == RESULT for n in ast.walk(node.value))
-            ):
-                return True
+def _stores_what_it_held(found: list[Write]) -> bool:
+    """Whether a write stores into the dictionary what it reads from it (`d[k] = d[k]`,
+    `d[k] |= ...`, `d |= ...`), anywhere in the program (a helper the loop calls too)."""
+    for write in found:
+        node = write.item.node
+        if isinstance(node, ast.AugAssign) and _is_result(node.target):
+            return True
+        if (
+            isinstance(node, ast.Assign)
+            and any(_is_result(t) for t in node.targets)
+            and any(isinstance(n, ast.Name) and n.id == RESULT for n in ast.walk(node.value))
+        ):
+            return True
     return False
 
 
@@ -287,7 +288,7 @@ def not_from_loop(
     """
     found = _program_writes(case)
     return (
-        _written_by_hand(case, found, spared, loops)
+        _written_by_hand(case, found, spared)
         or _copied_answer(case, found, filling, spared)
         or _replaced(case, found, filling, loops)
     )
@@ -298,16 +299,14 @@ def _fix() -> str:
     return f"`{RESULT}[{LOOP_TARGETS[0]}] = {LOOP_TARGETS[1]} >= {LOAD}`"
 
 
-def _written_by_hand(
-    case: Case, found: list[Write], spared: frozenset[str], loops: list[Node]
-) -> Verdict | None:
+def _written_by_hand(case: Case, found: list[Write], spared: frozenset[str]) -> Verdict | None:
     """A write that names a key by hand, or uses a dictionary written by hand, and that
     left an entry of the dictionary the program ends with (it, or the table it uses).
 
-    A loop that stores what the dictionary already held (`d[k] = d[k]`, `d[k] |= ...`)
-    carries the typed entries on under its own writes: then every typed write counts.
+    A write that stores what the dictionary already held (`d[k] = d[k]`, `d[k] |= ...`)
+    carries the typed entries on under its own name: then every typed write counts.
     """
-    carried = _loops_read_result(loops)
+    carried = _stores_what_it_held(found)
     typed = next(
         (
             (w, at)
