@@ -7,7 +7,7 @@ calls are read from the learner's syntax tree.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -584,20 +584,23 @@ def _result_names(case: Case) -> set[str]:
         if isinstance(n.node, (ast.FunctionDef, ast.AsyncFunctionDef))
     }
     for item in case.source.nodes():
-        node = item.node
-        if isinstance(node, ast.For) and _each_of(node.iter, names):
-            # `for shown in [can_handle_load]:` names it `shown` in the body.
-            names |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
-        if not isinstance(node, ast.Assign):
-            continue
-        targets = {t.id for t in node.targets if isinstance(t, ast.Name)}
-        if isinstance(node.value, ast.Name) and (node.value.id in names or targets & names):
-            names |= targets | {node.value.id}
-        elif targets & names and isinstance(node.value, ast.Call):
-            called = node.value.func
-            function = functions.get(called.id) if isinstance(called, ast.Name) else None
-            names |= _returned_names(function)
+        names |= _also_named(item.node, names, functions)
     return names
+
+
+def _also_named(node: ast.AST, names: set[str], functions: Mapping[str, ast.AST]) -> set[str]:
+    """The names a statement makes stand for one of these names."""
+    if isinstance(node, ast.For) and _each_of(node.iter, names):
+        return {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+    if not isinstance(node, ast.Assign):
+        return set()
+    targets = {t.id for t in node.targets if isinstance(t, ast.Name)}
+    if isinstance(node.value, ast.Name) and (node.value.id in names or targets & names):
+        return targets | {node.value.id}
+    if targets & names and isinstance(node.value, ast.Call):
+        called = node.value.func
+        return _returned_names(functions.get(called.id) if isinstance(called, ast.Name) else None)
+    return set()
 
 
 def _each_of(iterable: ast.AST, names: set[str]) -> bool:
