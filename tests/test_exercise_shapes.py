@@ -8,6 +8,7 @@ must pass. They are graded together, in one batch, as a folder is.
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -673,15 +674,427 @@ COPIES: dict[str, tuple[str, str | None]] = {
     ),
 }
 
+# A loop around the print alone prints the finished dictionary, once or once a round (a
+# number that is judged); a print in a loop that builds the dictionary is in the loop.
+# name -> (the program after START, the step 4 code it must get or None to pass).
+PRINT_LOOPS: dict[str, tuple[str, str | None]] = {
+    "print-in-a-loop-of-one-round-after-the-loop": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        for _ in range(1):
+            print(can_handle_load)
+        """,
+        None,
+    ),
+    "print-in-a-while-loop-that-breaks-after-it": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        while True:
+            print(can_handle_load)
+            break
+        """,
+        None,
+    ),
+    "whole-solution-in-a-loop-of-one-round": (
+        """
+        for _ in range(1):
+            can_handle_load = {}
+            for strategy, capacity in systems.items():
+                can_handle_load[strategy] = capacity >= load
+            print(can_handle_load)
+        """,
+        None,
+    ),
+    "print-in-a-loop-over-a-list-of-the-dictionary": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        for shown in [can_handle_load]:
+            print(can_handle_load)
+        """,
+        None,
+    ),
+    "print-of-the-name-a-loop-over-a-tuple-of-it-gives": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        for shown in (can_handle_load,):
+            print(shown)
+        """,
+        None,
+    ),
+    "print-of-the-name-a-loop-over-a-tuple-of-systems-gives": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        for shown in (systems,):
+            print(shown)
+        """,
+        "step4.print-systems",
+    ),
+    "print-in-a-loop-over-the-keys-of-the-dictionary": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        for key in can_handle_load:
+            print(can_handle_load)
+        """,
+        "step4.print-in-loop",
+    ),
+    "print-in-a-loop-of-three-rounds-after-the-loop": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        for _ in range(3):
+            print(can_handle_load)
+        """,
+        "step4.print-in-loop",
+    ),
+    "print-in-a-while-loop-that-fills-the-dictionary": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = None
+        pending = list(can_handle_load)
+        while pending:
+            name = pending.pop()
+            can_handle_load[name] = systems[name] >= load
+            if not pending:
+                print(can_handle_load)
+        """,
+        "step4.print-in-loop",
+    ),
+}
+
+# A name bound to the dictionary's method stands for it: `items = systems.items` then
+# `for strategy, capacity in items():` goes over `systems.items()`.
+# name -> (the program after START, the step 3 code it must get or None to pass).
+METHOD_NAMES: dict[str, tuple[str, str | None]] = {
+    "loop-over-the-items-method-through-a-name": (
+        """
+        items = systems.items
+        can_handle_load = {}
+        for strategy, capacity in items():
+            can_handle_load[strategy] = capacity >= load
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "loop-over-the-items-of-a-copy": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.copy().items():
+            can_handle_load[strategy] = capacity >= load
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "loop-over-the-items-of-dict-of-it": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in dict(systems).items():
+            can_handle_load[strategy] = capacity >= load
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "loop-over-the-keys-of-a-copy": (
+        """
+        can_handle_load = {}
+        for strategy in systems.copy().keys():
+            capacity = systems[strategy]
+            can_handle_load[strategy] = capacity >= load
+        print(can_handle_load)
+        """,
+        "step3.not-items",
+    ),
+    "loop-over-the-keys-method-through-a-name": (
+        """
+        keys = systems.keys
+        can_handle_load = {}
+        for strategy in keys():
+            capacity = systems[strategy]
+            can_handle_load[strategy] = capacity >= load
+        print(can_handle_load)
+        """,
+        "step3.not-items",
+    ),
+}
+
+# What is not a plain dictionary may print as no literal (`defaultdict(...)`): its print
+# alone waits for step 3; with other text on its line, the text is named.
+# name -> (the program after START, the step 4 code it must get or None to pass).
+NOT_PLAIN: dict[str, tuple[str, str | None]] = {
+    "defaultdict-printed-alone": (
+        """
+        from collections import defaultdict
+        can_handle_load = defaultdict(bool)
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        print(can_handle_load)
+        """,
+        "step4.needs-step3",
+    ),
+    "defaultdict-printed-after-a-label": (
+        """
+        from collections import defaultdict
+        can_handle_load = defaultdict(bool)
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        print('Result:', can_handle_load)
+        """,
+        "step4.print-format",
+    ),
+}
+
+
+# Keys typed in before the loop as placeholders, each overwritten by the loop in every
+# run, leave the loop's work; answers typed in that the loop leaves, or keys the loop
+# reads from a list typed in, are written by hand.
+# name -> (the program after START, the step 3 code it must get or None to pass).
+TYPED_KEYS: dict[str, tuple[str, str | None]] = {
+    "placeholders-typed-then-the-loop-writes-every-entry": (
+        """
+        can_handle_load = {'single_node': None, 'horizontal_scaling': None, 'vertical_scaling': None}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "answers-typed-then-the-loop-writes-only-true": (
+        """
+        can_handle_load = {'single_node': False, 'horizontal_scaling': False, 'vertical_scaling': False}
+        for strategy, capacity in systems.items():
+            if capacity >= load:
+                can_handle_load[strategy] = True
+        print(can_handle_load)
+        """,
+        "step3.hand-written",
+    ),
+    "answers-typed-then-made-again-empty-for-the-loop": (
+        """
+        can_handle_load = {'single_node': False, 'horizontal_scaling': False, 'vertical_scaling': False}
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "expressions-typed-then-the-loop-stores-them-again": (
+        """
+        can_handle_load = {
+            'single_node': systems['single_node'] >= load,
+            'horizontal_scaling': systems['horizontal_scaling'] >= load,
+            'vertical_scaling': systems['vertical_scaling'] >= load,
+        }
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = can_handle_load[strategy]
+        print(can_handle_load)
+        """,
+        "step3.hand-written",
+    ),
+    "expressions-typed-then-a-helper-the-loop-calls-stores-them-again": (
+        """
+        can_handle_load = {
+            'single_node': systems['single_node'] >= load,
+            'horizontal_scaling': systems['horizontal_scaling'] >= load,
+            'vertical_scaling': systems['vertical_scaling'] >= load,
+        }
+
+        def keep(name):
+            can_handle_load[name] = can_handle_load[name]
+
+        for strategy, capacity in systems.items():
+            keep(strategy)
+        print(can_handle_load)
+        """,
+        "step3.hand-written",
+    ),
+    "setdefault-of-a-key-the-loop-stored": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        can_handle_load.setdefault('single_node', True)
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "setdefault-of-a-key-removed-after-the-loop": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = capacity >= load
+        can_handle_load.pop('single_node')
+        can_handle_load.setdefault('single_node', systems['single_node'] >= load)
+        print(can_handle_load)
+        """,
+        "step3.hand-written",
+    ),
+    "keys-read-from-a-list-typed-in": (
+        """
+        names = ['single_node', 'horizontal_scaling', 'vertical_scaling']
+        can_handle_load = {}
+        for i, (strategy, capacity) in enumerate(systems.items()):
+            can_handle_load[names[i]] = capacity >= load
+        print(can_handle_load)
+        """,
+        "step3.hand-written",
+    ),
+    "keys-read-from-a-list-of-the-keys-of-systems": (
+        """
+        names = list(systems)
+        can_handle_load = {}
+        for i, (strategy, capacity) in enumerate(systems.items()):
+            can_handle_load[names[i]] = capacity >= load
+        print(can_handle_load)
+        """,
+        None,
+    ),
+}
+
+# The dictionary a function fills and returns into `can_handle_load` is it: printing it
+# in the function, after its loop, prints `can_handle_load`.
+# name -> (the program after START, the step 4 code it must get or None to pass).
+RETURNED: dict[str, tuple[str, str | None]] = {
+    "print-in-the-helper-of-the-dictionary-it-returns": (
+        """
+        def build():
+            result = {}
+            for strategy, capacity in systems.items():
+                result[strategy] = capacity >= load
+            print(result)
+            return result
+
+        can_handle_load = build()
+        """,
+        None,
+    ),
+    "print-in-the-helper-of-a-copy-it-typed-in": (
+        """
+        def build():
+            result = {}
+            for strategy, capacity in systems.items():
+                result[strategy] = capacity >= load
+            shown = {'single_node': False, 'horizontal_scaling': False, 'vertical_scaling': False}
+            print(shown)
+            return result
+
+        can_handle_load = build()
+        """,
+        "step4.print-literal",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Group:
+    """Programs that state one principle, and the step whose code each must get."""
+
+    principle: str
+    step: int
+    programs: dict[str, tuple[str, str | None]]
+
+
+GROUPS = {
+    "loop-that-stands-for-the-asked-one": Group(
+        "A loop over what stands for `systems.items()` is that loop, and is judged as it.",
+        3,
+        PROGRAMS,
+    ),
+    "self-checks": Group(
+        "An error raised once nothing can change the result any more leaves the result as "
+        "the run made it; an error before, or in code that writes it, breaks the run.",
+        3,
+        SELF_CHECKS,
+    ),
+    "locals": Group(
+        "A function's local dictionary of the same name is judged only when it becomes the "
+        "program's (returned into it, or declared global).",
+        3,
+        LOCALS,
+    ),
+    "tables": Group(
+        "An entry stored from `table[strategy]`, where the table was made before the loop, "
+        "was computed elsewhere; a table the loop fills, or reads at a computed place, or "
+        "one the stored value does not read, is not.",
+        3,
+        TABLES,
+    ),
+    "counted": Group(
+        "`for i, (strategy, capacity) in enumerate(systems.items())` is the asked loop; its "
+        "items' names and the values it stores are judged as in the plain loop.",
+        3,
+        COUNTED,
+    ),
+    "as-text": Group(
+        "`str(capacity) >= str(load)` is wrong across a power of ten, and an answer chosen "
+        "by the load is wrong at other capacities: both fail; numbers read back pass.",
+        3,
+        AS_TEXT,
+    ),
+    "shared-lines": Group(
+        "A blank line or a label printed by the same line of code as the dictionary is not "
+        "what the print showed; text edited from the dictionary is.",
+        4,
+        SHARED_LINES,
+    ),
+    "copies": Group(
+        "A comprehension that only copies the loop's entries, or a dictionary made again "
+        "and filled again by the loop, holds the loop's work; one computed again outside "
+        "the loop, or made after the last loop, does not.",
+        3,
+        COPIES,
+    ),
+    "print-loops": Group(
+        "A print is in the loop when the loop builds the dictionary; a loop around the "
+        "print alone, or around a whole solution, is judged by how many times it printed.",
+        4,
+        PRINT_LOOPS,
+    ),
+    "method-names": Group(
+        "A name bound to `systems.items` called in the loop's header is `systems.items()`.",
+        3,
+        METHOD_NAMES,
+    ),
+    "typed-keys": Group(
+        "A write that types keys in fails only when it left an entry the program ends "
+        "with, in some run; keys the loop reads from a list typed in are typed in.",
+        3,
+        TYPED_KEYS,
+    ),
+    "returned": Group(
+        "The dictionary a function returns into `can_handle_load` is it, under its local name.",
+        4,
+        RETURNED,
+    ),
+    "not-plain": Group(
+        "A result that is not a plain dictionary, printed alone, waits for step 3.",
+        4,
+        NOT_PLAIN,
+    ),
+}
+CASES = [(group, name) for group, g in GROUPS.items() for name in g.programs]
+
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Result]:
     """Grade every program in one batch."""
     folder: Path = tmp_path_factory.mktemp("shapes")
     submissions = []
-    for name, (body, _) in (
-        PROGRAMS | SELF_CHECKS | LOCALS | TABLES | COUNTED | AS_TEXT | SHARED_LINES | COPIES
-    ).items():
+    for _, name in CASES:
+        body, _ = next(g.programs[name] for g in GROUPS.values() if name in g.programs)
         path = folder / f"{name}.py"
         path.write_text(START + textwrap.dedent(body), encoding="utf-8")
         submissions.append(Submission(path.name, path))
@@ -689,81 +1102,11 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Result]:
     return {Path(r.submission).stem: r for r in report.results}
 
 
-@pytest.mark.parametrize("name", PROGRAMS)
-def test_step3_judges_the_loop_where_it_stands_for_the_asked_one(
-    name: str, results: dict[str, Result]
+@pytest.mark.parametrize(("group", "name"), CASES, ids=[f"{g}:{n}" for g, n in CASES])
+def test_each_program_gets_the_verdict_its_principle_gives(
+    group: str, name: str, results: dict[str, Result]
 ) -> None:
-    """A loop over what stands for `systems.items()` is that loop, and is judged as it."""
-    step3 = results[name].steps[2]
-    assert step3.code == PROGRAMS[name][1], step3.message
-
-
-@pytest.mark.parametrize("name", SELF_CHECKS)
-def test_step3_judges_a_run_stopped_by_a_self_check_on_the_values_it_made(
-    name: str, results: dict[str, Result]
-) -> None:
-    """An error raised once nothing can change the result any more leaves the result as
-    the run made it; an error before, or in code that writes it, breaks the run."""
-    step3 = results[name].steps[2]
-    assert step3.code == SELF_CHECKS[name][1], step3.message
-
-
-@pytest.mark.parametrize("name", LOCALS)
-def test_step3_judges_only_writes_that_reach_the_programs_dictionary(
-    name: str, results: dict[str, Result]
-) -> None:
-    """A function's local dictionary of the same name is judged only when it becomes the
-    program's (returned into it, or declared global)."""
-    step3 = results[name].steps[2]
-    assert step3.code == LOCALS[name][1], step3.message
-
-
-@pytest.mark.parametrize("name", TABLES)
-def test_step3_fails_entries_copied_from_a_table_made_before_the_loop(
-    name: str, results: dict[str, Result]
-) -> None:
-    """An entry stored from `table[strategy]`, where the table was made before the loop,
-    was computed elsewhere; a table the loop fills, or reads at a computed place, or one
-    the stored value does not read, is not."""
-    step3 = results[name].steps[2]
-    assert step3.code == TABLES[name][1], step3.message
-
-
-@pytest.mark.parametrize("name", COUNTED)
-def test_step3_reads_a_counted_loop_by_the_names_its_items_unpack_into(
-    name: str, results: dict[str, Result]
-) -> None:
-    """`for i, (strategy, capacity) in enumerate(systems.items())` is the asked loop; its
-    items' names and the values it stores are judged as in the plain loop."""
-    step3 = results[name].steps[2]
-    assert step3.code == COUNTED[name][1], step3.message
-
-
-@pytest.mark.parametrize("name", SHARED_LINES)
-def test_step4_reads_each_run_in_the_same_place_of_a_line_that_prints_twice(
-    name: str, results: dict[str, Result]
-) -> None:
-    """A blank line or a label printed by the same line of code as the dictionary is
-    not what the print showed; text edited from the dictionary is."""
-    step4 = results[name].steps[3]
-    assert step4.code == SHARED_LINES[name][1], step4.message
-
-
-@pytest.mark.parametrize("name", AS_TEXT)
-def test_step3_fails_numbers_compared_as_text(name: str, results: dict[str, Result]) -> None:
-    """`str(capacity) >= str(load)` is wrong across a power of ten, and an answer chosen
-    by the load is wrong at other capacities: both fail; numbers read back with int()
-    pass."""
-    step3 = results[name].steps[2]
-    assert step3.code == AS_TEXT[name][1], step3.message
-
-
-@pytest.mark.parametrize("name", COPIES)
-def test_step3_keeps_the_loops_entries_through_a_copy_or_a_second_filling(
-    name: str, results: dict[str, Result]
-) -> None:
-    """A comprehension that only copies the loop's entries, or a dictionary made again
-    and filled again by the loop, holds the loop's work; one computed again outside the
-    loop, or made after the last loop, does not."""
-    step3 = results[name].steps[2]
-    assert step3.code == COPIES[name][1], step3.message
+    """Each group's programs get the code (or the pass) its principle gives, at its step."""
+    rule = GROUPS[group]
+    step = results[name].steps[rule.step - 1]
+    assert step.code == rule.programs[name][1], f"{rule.principle}\n{step.message}"

@@ -294,13 +294,30 @@ def _loop_iterable(case: Case, loop: Node) -> ast.AST:
 
     ``pairs = d.items()`` then ``for k, v in pairs:`` goes over ``d.items()`` as surely
     as ``for k, v in d.items():`` does, and so does ``for k, v in pairs:`` in a function
-    whose parameter ``pairs`` every call gives ``d.items()``. A name bound more than once,
+    whose parameter ``pairs`` every call gives ``d.items()``, or ``for k, v in items():``
+    after ``items = d.items``. A name bound more than once,
     or otherwise than by a plain assignment, or given different things, stays the name.
     """
     iterable: ast.AST = loop.node.iter  # type: ignore[attr-defined]
+    if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name):
+        # `items = d.items` then `for k, v in items():`: the name stands for the method.
+        method = _bound_once(case, iterable.func.id)
+        if isinstance(method, ast.Attribute):
+            return ast.Call(func=method, args=iterable.args, keywords=iterable.keywords)
     if not isinstance(iterable, ast.Name):
         return iterable
-    bound = case.source.assignments(iterable.id)
+    value = _bound_once(case, iterable.id)
+    if value is not None:
+        return value
+    given = _given(case, loop, iterable.id) if not case.source.assignments(iterable.id) else []
+    if given and all(ast.dump(g) == ast.dump(given[0]) for g in given):
+        return given[0]
+    return iterable
+
+
+def _bound_once(case: Case, name: str) -> ast.AST | None:
+    """What a name is bound to by its one plain assignment (`x = ...`), or None."""
+    bound = case.source.assignments(name)
     statement = bound[0].node if len(bound) == 1 else None
     if (
         isinstance(statement, ast.Assign)
@@ -308,10 +325,7 @@ def _loop_iterable(case: Case, loop: Node) -> ast.AST:
         and isinstance(statement.targets[0], ast.Name)
     ):
         return statement.value
-    given = _given(case, loop, iterable.id) if not bound else []
-    if given and all(ast.dump(g) == ast.dump(given[0]) for g in given):
-        return given[0]
-    return iterable
+    return None
 
 
 def _given(case: Case, loop: Node, parameter: str) -> list[ast.AST]:
@@ -348,10 +362,32 @@ def iterates(loop: Node, names: Iterable[str], method: str, case: Case | None = 
     to it (`pairs = d.items()`, a parameter every call gives it)."""
     iterables = _iterables(case, loop) if case is not None else (loop.node.iter,)  # type: ignore[attr-defined]
     return any(
-        is_method_call(node, name, method)
+        is_method_call(node, name, method) or _method_of_a_copy(node, name, method)
         for iterable in iterables
         for node in ast.walk(iterable)
         for name in names
+    )
+
+
+def _method_of_a_copy(node: ast.AST, name: str, method: str) -> bool:
+    """Whether a node is ``name.copy().method()`` or ``dict(name).method()``: a copy has
+    the same items, keys and values as the dictionary itself."""
+    if not (
+        isinstance(node, ast.Call)
+        and not node.args
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == method
+    ):
+        return False
+    owner = node.func.value
+    return is_method_call(owner, name, "copy") or (
+        isinstance(owner, ast.Call)
+        and isinstance(owner.func, ast.Name)
+        and owner.func.id == "dict"
+        and len(owner.args) == 1
+        and not owner.keywords
+        and isinstance(owner.args[0], ast.Name)
+        and owner.args[0].id == name
     )
 
 

@@ -7,7 +7,7 @@ calls are read from the learner's syntax tree.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +30,7 @@ from grader.checks.kit import (
 )
 from grader.exercise import Step
 from grader.exercises.scaling.explanations import printed_on_one_line
-from grader.exercises.scaling.spec import RESULT, SYSTEMS
+from grader.exercises.scaling.spec import LOOP_TARGETS, RESULT, SYSTEMS
 from grader.feedback.explain import where
 from grader.result import Location
 from grader.sandbox import Execution
@@ -74,6 +74,75 @@ def _printed_in_loop(call: str, location: Location | None, times: int) -> Verdic
         "with no indentation, so it prints the finished dictionary once.",
         "print-in-loop",
         location,
+    )
+
+
+def _in_working_loop(call: Node) -> bool:
+    """Whether a print sits in a loop whose rounds build the dictionary, so that it runs
+    while the dictionary is still being made.
+
+    Such a loop goes over `systems`, unpacks into the loop's names (a helper it calls
+    may do the storing), or stores entries of the dictionary in its own body. A loop
+    around the print alone (`for _ in range(1):`, `for d in [can_handle_load]:`), or
+    around a whole solution whose own loop does the storing, does not: it prints the
+    finished dictionary, once or as many times as it goes round, and the number of
+    times is judged.
+    """
+    return any(_works(loop) for loop in call.loops)
+
+
+def _works(loop: ast.AST) -> bool:
+    """Whether a loop's header concerns `systems` or the loop's names, or its body,
+    outside the loops and functions inside it, stores an entry of the dictionary."""
+    if isinstance(loop, (ast.For, ast.AsyncFor)):
+        header: list[ast.AST] = [loop.iter, loop.target]
+        bound = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+        if bound & set(LOOP_TARGETS):
+            return True
+    else:
+        header = [getattr(loop, "test", loop)]
+    if any(mentions(h, SYSTEMS) for h in header):
+        return True
+    return any(_stores_entry(node) for node in _own_nodes(loop))
+
+
+def _own_nodes(loop: ast.AST) -> list[ast.AST]:
+    """The nodes of a loop's body and else, not those of the loops and functions in it."""
+    found: list[ast.AST] = []
+    stack: list[ast.AST] = [*getattr(loop, "body", []), *getattr(loop, "orelse", [])]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        if not isinstance(node, _NESTED):
+            stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+# What has rounds or a body of its own: its stores are not the enclosing loop's.
+_NESTED = (
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.Lambda,
+    ast.ClassDef,
+)
+
+
+def _stores_entry(node: ast.AST) -> bool:
+    """Whether a node stores an entry of the dictionary: `d[k] = v`, `d.update(...)`,
+    `d.setdefault(...)`, `d |= ...`."""
+    if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
+        return isinstance(node.value, ast.Name) and node.value.id == RESULT
+    if isinstance(node, ast.AugAssign):
+        return isinstance(node.target, ast.Name) and node.target.id == RESULT
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("update", "setdefault")
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == RESULT
     )
 
 
@@ -138,7 +207,7 @@ def _printed(case: Case) -> _Printed:
         looped=[
             p
             for p in prints
-            if p.loops
+            if _in_working_loop(p)
             and _prints_whole(p.node)
             and any(_shows_dict(ln.text) for ln in lines if ln.location == p.location)
         ],
@@ -199,7 +268,7 @@ def _repeated(printed: _Printed, line: Line) -> Verdict | None:
     # Judge the print that produced the finished dictionary, not other prints: it is
     # in a loop if it sits in one, or if the same line printed dictionaries again.
     from_there = [x for x in printed.matches + printed.partials if x.location == line.location]
-    in_a_loop = [p for p in printed.prints if p.location == line.location and p.loops]
+    in_a_loop = [p for p in printed.prints if p.location == line.location and _in_working_loop(p)]
     calls_here = [p for p in printed.prints if p.location == line.location]
     if not in_a_loop and len(calls_here) > 1 < len(from_there):
         return fail(
@@ -304,6 +373,13 @@ def _not_right_yet(case: Case, printed: _Printed) -> Verdict | None:
         if own is not MISSING
         else None
     )
+    if line is None and own is not MISSING and type(own) is not dict:
+        # What is not a plain dictionary may print as no literal (`defaultdict(...)`):
+        # a print of the variable alone that ran printed it all the same.
+        line = next(
+            (ln for ln in printed.lines for p in printed.prints if _alone(p, ln.location)),
+            None,
+        )
     if line is None:
         return None
     if type(own) is dict:
@@ -312,6 +388,18 @@ def _not_right_yet(case: Case, printed: _Printed) -> Verdict | None:
         first_failed(case, AFTER) or AFTER[-1],
         f"your print {where(line.location)} shows `{RESULT}`, but the dictionary is not right yet.",
         line.location,
+    )
+
+
+def _alone(call: Node, printed_at: Location | None) -> bool:
+    """Whether a print call is `print(can_handle_load)`, and printed at this place."""
+    node = call.node
+    return (
+        call.location == printed_at
+        and isinstance(node, ast.Call)
+        and len(node.args) == 1
+        and isinstance(node.args[0], ast.Name)
+        and node.args[0].id == RESULT
     )
 
 
@@ -486,16 +574,53 @@ def _made_here(node: ast.AST) -> bool:
 
 def _result_names(case: Case) -> set[str]:
     """`can_handle_load`, the parameters it is passed to, and names that are it under another
-    name (`result = can_handle_load`, or `can_handle_load = result`)."""
+    name (`result = can_handle_load`, or `can_handle_load = result`, `result` returned by
+    the function whose call `can_handle_load = build()` stores, or `shown` in
+    `for shown in [can_handle_load]:`)."""
     names = set(aliases(case, RESULT))
+    functions = {
+        n.node.name: n.node
+        for n in case.source.nodes()
+        if isinstance(n.node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
     for item in case.source.nodes():
-        node = item.node
-        if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Name)):
-            continue
-        targets = {t.id for t in node.targets if isinstance(t, ast.Name)}
-        if node.value.id in names or targets & names:
-            names |= targets | {node.value.id}
+        names |= _also_named(item.node, names, functions)
     return names
+
+
+def _also_named(node: ast.AST, names: set[str], functions: Mapping[str, ast.AST]) -> set[str]:
+    """The names a statement makes stand for one of these names."""
+    if isinstance(node, ast.For) and _each_of(node.iter, names):
+        return {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+    if not isinstance(node, ast.Assign):
+        return set()
+    targets = {t.id for t in node.targets if isinstance(t, ast.Name)}
+    if isinstance(node.value, ast.Name) and (node.value.id in names or targets & names):
+        return targets | {node.value.id}
+    if targets & names and isinstance(node.value, ast.Call):
+        called = node.value.func
+        return _returned_names(functions.get(called.id) if isinstance(called, ast.Name) else None)
+    return set()
+
+
+def _each_of(iterable: ast.AST, names: set[str]) -> bool:
+    """Whether a loop goes over a list or tuple written out whose items are these names."""
+    return (
+        isinstance(iterable, (ast.List, ast.Tuple))
+        and bool(iterable.elts)
+        and all(isinstance(e, ast.Name) and e.id in names for e in iterable.elts)
+    )
+
+
+def _returned_names(function: ast.AST | None) -> set[str]:
+    """The names a function hands back with `return name`."""
+    if function is None:
+        return set()
+    return {
+        n.value.id
+        for n in ast.walk(function)
+        if isinstance(n, ast.Return) and isinstance(n.value, ast.Name)
+    }
 
 
 def _fixed_runs(case: Case) -> list[Execution]:

@@ -84,7 +84,9 @@ def _by_hand(case: Case, write: Write, spared: frozenset[str]) -> Node | None:
     if write.kind == "entry":
         if isinstance(part, ast.Constant):
             return write.item
-        return _table_by_hand(case, getattr(write.item.node, "value", None), spared)
+        return _keys_by_hand(case, part, spared) or _table_by_hand(
+            case, getattr(write.item.node, "value", None), spared
+        )
     if write.kind == "method" and isinstance(part, ast.Call):
         typed = _method_by_hand(part)
         if typed is not None:
@@ -92,6 +94,32 @@ def _by_hand(case: Case, write: Write, spared: frozenset[str]) -> Node | None:
     if _typed_keys(part):
         return write.item
     return _through_name(case, part, spared)
+
+
+def _keys_by_hand(case: Case, key: ast.AST | None, spared: frozenset[str]) -> Node | None:
+    """Where an entry's key is read from a list of keys typed in (`names[i]`, with
+    `names = ['single_node', ...]`): the key is not the strategy the loop is at."""
+    if not (isinstance(key, ast.Subscript) and isinstance(key.value, ast.Name)):
+        return None
+    if key.value.id in spared:
+        return None
+    return next(
+        (
+            a
+            for a in case.source.assignments(key.value.id)
+            if _typed_list(getattr(a.node, "value", None))
+        ),
+        None,
+    )
+
+
+def _typed_list(node: ast.AST | None) -> bool:
+    """Whether an expression is a list or tuple of text typed in: ['single_node', ...]."""
+    return (
+        isinstance(node, (ast.List, ast.Tuple))
+        and bool(node.elts)
+        and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts)
+    )
 
 
 def _table_by_hand(case: Case, value: ast.AST | None, spared: frozenset[str]) -> Node | None:
@@ -145,6 +173,54 @@ def _after(item: Node, loop: Node) -> bool:
     """Whether a node comes after the end of a loop, in run order."""
     end = getattr(loop.node, "end_lineno", loop.location.line)
     return ((item.location.cell or 0), item.location.line) > ((loop.location.cell or 0), end)
+
+
+def _stores_what_it_held(found: list[Write]) -> bool:
+    """Whether a write stores into the dictionary what it reads from it (`d[k] = d[k]`,
+    `d[k] |= ...`, `d |= ...`), anywhere in the program (a helper the loop calls too)."""
+    for write in found:
+        node = write.item.node
+        if isinstance(node, ast.AugAssign) and _is_result(node.target):
+            return True
+        if (
+            isinstance(node, ast.Assign)
+            and any(_is_result(t) for t in node.targets)
+            and any(isinstance(n, ast.Name) and n.id == RESULT for n in ast.walk(node.value))
+        ):
+            return True
+    return False
+
+
+def _is_result(target: ast.AST) -> bool:
+    """Whether an assignment's target is the dictionary or one of its entries."""
+    inner = target.value if isinstance(target, ast.Subscript) else target
+    return isinstance(inner, ast.Name) and inner.id == RESULT
+
+
+def _left_an_entry(case: Case, item: Node) -> bool:
+    """Whether a statement (a write, or the table written by hand it uses) gave an entry
+    of the dictionary the program ends with its value, in some run, or the runs recorded
+    no writes to tell.
+
+    Keys typed in as placeholders that the loop then fills, or `.setdefault('a', ...)`
+    of a key the loop already stored, leave nothing of their own: the program ends with
+    the loop's work.
+    """
+    recorded = [
+        origin
+        for execution in case.run.executions
+        if not execution.missing
+        for origin in execution.provenance.get(RESULT, ())
+    ]
+    origins = [origin for origin in recorded if origin is not None]
+    if not origins or len(origins) < len(recorded):
+        return True
+    first = getattr(item.node, "lineno", item.location.line)
+    last = getattr(item.node, "end_lineno", None) or first
+    return any(
+        origin.location.cell == item.location.cell and first <= origin.location.line <= last
+        for origin in origins
+    )
 
 
 def _scope(case: Case, item: Node) -> ast.AST | None:
@@ -224,14 +300,30 @@ def _fix() -> str:
 
 
 def _written_by_hand(case: Case, found: list[Write], spared: frozenset[str]) -> Verdict | None:
-    """A write that names a key by hand, or uses a dictionary written by hand."""
-    typed = next(((w, at) for w in found if (at := _by_hand(case, w, spared | {RESULT}))), None)
+    """A write that names a key by hand, or uses a dictionary written by hand, and that
+    left an entry of the dictionary the program ends with (it, or the table it uses).
+
+    A write that stores what the dictionary already held (`d[k] = d[k]`, `d[k] |= ...`)
+    carries the typed entries on under its own name: then every typed write counts.
+    """
+    carried = _stores_what_it_held(found)
+    typed = next(
+        (
+            (w, at)
+            for w in found
+            if (at := _by_hand(case, w, spared | {RESULT}))
+            and (carried or _left_an_entry(case, w.item) or _left_an_entry(case, at))
+        ),
+        None,
+    )
     if typed is None:
         return None
     write, at = typed
     written = f"`{source_text(write.item.node)}` {where(write.item.location)}"
     if at is write.item:
         what = f"{written} writes entries of `{RESULT}` by hand."
+    elif _typed_list(getattr(at.node, "value", None)):
+        what = f"{written} takes its keys from a list written by hand {where(at.location)}."
     else:
         what = f"{written} uses a dictionary written by hand {where(at.location)}."
     return fail(
