@@ -31,6 +31,7 @@ from grader.checks.kit import (
 )
 from grader.exercise import Step
 from grader.exercises.scaling.explanations import missing_keys, other_runs, values_side_by_side
+from grader.exercises.scaling.rewrite import into_loop, new_loop
 from grader.exercises.scaling.spec import LOAD, LOOP_TARGETS, RESULT, SYSTEMS, Setting
 from grader.exercises.scaling.written import from_loop, not_from_loop
 from grader.feedback.ending import how_far, never_reached
@@ -164,10 +165,15 @@ def _filled_elsewhere(case: Case, shape: _Loops) -> Verdict | None:
     """A loop of the step's shape that does not fill the result itself: a comprehension
     fails; a helper function it calls is judged by the values, unless it types keys in."""
     if shape.comprehension is not None:
+        block = into_loop(case, shape.good[0].location)
         return fail(
             f"`{RESULT}` is built with a comprehension {where(shape.comprehension.location)}, "
-            f"not by the loop {where(shape.good[0].location)}. Fill it inside the loop: "
-            f"`{RESULT}[{LOOP_TARGETS[0]}] = ...`.",
+            f"not by the loop {where(shape.good[0].location)}. "
+            + (
+                f"To fill it from the loop: {block}."
+                if block
+                else f"Fill it inside the loop: `{RESULT}[{LOOP_TARGETS[0]}] = ...`."
+            ),
             "comprehension",
             shape.comprehension.location,
         )
@@ -177,10 +183,15 @@ def _filled_elsewhere(case: Case, shape: _Loops) -> Verdict | None:
 def _comprehension(case: Case, shape: _Loops) -> Verdict | None:
     """No loop of the step's shape; a comprehension builds the result."""
     at = shape.comprehension.location if shape.comprehension is not None else None
+    block = new_loop(case)
     return fail(
-        f"`{RESULT}` is built with a comprehension {where(at)}. This "
-        f"step asks for a for loop: start with `{RESULT} = {{}}`, then {_wanted()} and "
-        "fill the dictionary inside the loop.",
+        f"`{RESULT}` is built with a comprehension {where(at)}. This step asks for a for "
+        + (
+            f"loop: {block}."
+            if block
+            else f"loop: start with `{RESULT} = {{}}`, then {_wanted()} and fill the "
+            "dictionary inside the loop."
+        ),
         "comprehension",
         at,
     )
@@ -311,6 +322,14 @@ def _hardcoded(case: Case, shape: _Loops) -> Verdict | None:
             "hardcoded",
             at,
         )
+    block = new_loop(case)
+    if block:
+        return fail(
+            f"`{RESULT}` is written by hand {where(at)}. Compute it with a for loop "
+            f"instead, so that it follows `{LOAD}` when the load changes: {block}.",
+            "hardcoded",
+            at,
+        )
     node = shape.typed.node
     last = at.line + (getattr(node, "end_lineno", None) or node.lineno) - node.lineno  # type: ignore[attr-defined]
     typed = _lines(at, list(range(at.line, last + 1)))
@@ -363,9 +382,20 @@ def _typed_one_per_line(case: Case, at: Location | None) -> Verdict | None:
     first = by_hand[0].location
     numbers = [n.location.line for n in by_hand if n.location.cell == first.cell]
     place = f"({at.describe()})" if at is not None else ""
-    return fail(
+    typed = (
         f"There is no for loop over `{SYSTEMS}.items()`: {_lines(first, numbers)} "
-        f"{'types' if len(numbers) == 1 else 'type'} each answer in by hand. Remove "
+        f"{'types' if len(numbers) == 1 else 'type'} each answer in by hand."
+    )
+    block = new_loop(case)
+    if block:
+        return fail(
+            f"There is no for loop over `{SYSTEMS}.items()`: the answers are typed in by "
+            f"hand. {block[0].upper()}{block[1:]}.",
+            "no-loop",
+            first,
+        )
+    return fail(
+        f"{typed} Remove "
         f"{'it' if len(numbers) == 1 else 'them'}, and after `{RESULT} = {{}}` {place} "
         f"write {_wanted()} and, indented inside the loop, {_store()}.",
         "no-loop",
@@ -385,9 +415,9 @@ def _written_by_hand(case: Case) -> list[Node]:
     ]
 
 
-def _no_loop(case: Case, shape: _Loops) -> Verdict | None:
-    """Nothing of the step's loop: a `while` loop that fills the result is named as what
-    to replace; a result already started empty is not asked for again."""
+def _while_loop(case: Case) -> Verdict | None:
+    """A `while` loop that fills the result: named as what to replace, with the lines
+    that count."""
     filling = next(
         (
             n
@@ -398,15 +428,29 @@ def _no_loop(case: Case, shape: _Loops) -> Verdict | None:
         None,
     )
     if filling is not None:
+        block = new_loop(case)
         return fail(
             f"Your `while` loop {where(filling.location)} fills `{RESULT}`, but this step asks "
             f"for a for loop, which needs no counter: {_wanted()} gives each strategy and its "
-            "capacity in turn. Write it in place of the `while` loop and the lines that count, "
-            f"and store each answer inside it: "
-            f"`{RESULT}[{LOOP_TARGETS[0]}] = {LOOP_TARGETS[1]} >= {LOAD}`.",
+            "capacity in turn. "
+            + (
+                f"Put it in place of the `while` loop and the lines that count: {block}."
+                if block
+                else "Write it in place of the `while` loop and the lines that count, "
+                f"and store each answer inside it: {_store()}."
+            ),
             "no-loop",
             filling.location,
         )
+    return None
+
+
+def _no_loop(case: Case, shape: _Loops) -> Verdict | None:
+    """Nothing of the step's loop: a `while` loop that fills the result is named as what
+    to replace; a result already started empty is not asked for again."""
+    filling = _while_loop(case)
+    if filling is not None:
+        return filling
     at = case.source.first_assignment(RESULT)
     started = at is not None and any(
         isinstance(n.node, ast.Assign)
@@ -429,7 +473,15 @@ def _no_loop(case: Case, shape: _Loops) -> Verdict | None:
             "no-loop",
             Location(1, number),
         )
-    return _typed_one_per_line(case, at) or fail(
+    typed = _typed_one_per_line(case, at)
+    block = new_loop(case) if typed is None else None
+    if block:
+        return fail(
+            f"There is no for loop over `{SYSTEMS}.items()` making `{RESULT}`: {block}.",
+            "no-loop",
+            at,
+        )
+    return typed or fail(
         f"There is no for loop over `{SYSTEMS}.items()`. {start} "
         f"{_wanted()} and fill the dictionary inside the loop.",
         "no-loop",
@@ -474,7 +526,7 @@ def check_loop(case: Case) -> Verdict:
     value = case.value(RESULT)
     at = case.source.first_assignment(RESULT)
     if value is MISSING:
-        return exists(case, RESULT, INSTRUCTION, guess=False) or PASS
+        return _loop_stores_nothing(case) or exists(case, RESULT, INSTRUCTION, guess=False) or PASS
     problem = _result_problem(case, value, case.expected.result, case.expected.load, at)
     if problem:
         stop = stop_reason(case)
@@ -489,6 +541,24 @@ def check_loop(case: Case) -> Verdict:
     # The values are right in every run; the writes the program made decide whether
     # its loop computed them.
     return from_loop(case, good_loops(case)) or PASS
+
+
+def _loop_stores_nothing(case: Case) -> Verdict | None:
+    """The step's loop is there and ran, but no `can_handle_load` was ever made: the
+    loop only prints, or keeps its answers in another name. Every line it needs is
+    named (the empty dictionary above it, the line that stores inside it)."""
+    good = good_loops(case)
+    if not good or stop_reason(case) is not None or case.source.assignments(RESULT):
+        return None
+    block = into_loop(case, good[0].location)
+    if block is None:
+        return None
+    return fail(
+        f"There is no variable named `{RESULT}`: your loop {where(good[0].location)} "
+        f"computes each answer but stores none. To fill `{RESULT}` from the loop: {block}.",
+        "missing",
+        good[0].location,
+    )
 
 
 def _with_stop(case: Case, structure: Verdict) -> Verdict:
