@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from grader.feedback.corrections import DIRECTION
 from grader.feedback.edits import Edit
+from grader.feedback.words import RUN_ALL
 from grader.result import Location
 
 # What a comparison operator means, in words.
@@ -638,7 +639,7 @@ def _markdown_cell(edit: Edit, at: str) -> str:
     return (
         f"`{edit.after}` is in cell {cell}, a Markdown cell: Jupyter shows it as text and "
         f"never runs it. Select cell {cell}, make it a Code cell (press Y, or choose Code in "
-        f"the toolbar), then Restart & Run All."
+        f"the toolbar), then {RUN_ALL}."
     )
 
 
@@ -778,7 +779,7 @@ def _rebinding_removed(edit: Edit, at: str) -> str:
         f"`{edit.before}`{at} makes `{name}` again, replacing the one made at {first}, so "
         f"the program ends with this one. Remove the line"
         # A notebook's kernel keeps the value the line made until it starts afresh.
-        + (", then Restart & Run All." if edit.place.cell is not None else ".")
+        + (f", then {RUN_ALL}." if edit.place.cell is not None else ".")
     )
 
 

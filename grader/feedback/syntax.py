@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 
 from grader.analysis import trees
+from grader.feedback.words import RUN_ALL
 from grader.load import Program
 from grader.sandbox import Error
 
@@ -103,7 +104,7 @@ def _body_in_next_cell(error: Error, program: Program) -> str:
         f"The `{found.group(1)}` line at cell {cell.number}, line {header} ends its cell, and "
         f"the code it should run, `{body[0].strip()}`, starts cell {later[0].number}: a block "
         "cannot go on into another cell. Move that code into cell "
-        f"{cell.number}, under the `{found.group(1)}` line, then Restart & Run All."
+        f"{cell.number}, under the `{found.group(1)}` line, then {RUN_ALL}."
     )
 
 
