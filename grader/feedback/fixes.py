@@ -26,6 +26,9 @@ MEANINGS = {
     "<": "less than",
 }
 _OPERAND = r"[\w.]+(?:\[[^\]]*\])?|'[^']*'|\"[^\"]*\""
+# A side of a comparison: operands joined by arithmetic (`load - 1`), quoted whole, so
+# that a comparison is never cut to a shorter one that means something else.
+_SIDE = rf"(?:{_OPERAND})(?:\s*(?:[-+%]|\*\*?|//?)\s*(?:{_OPERAND}))*"
 
 
 def describe(edit: Edit, here: Location | None = None) -> str:
@@ -54,7 +57,7 @@ def _code_on_its_line(text: str, after: str) -> str:
 
 def comparison(line: str, op: str) -> str:
     """The comparison around an operator in a line, like `capacity > load`."""
-    match = re.search(rf"({_OPERAND})\s*{re.escape(op)}\s*({_OPERAND})", line)
+    match = re.search(rf"({_SIDE})\s*{re.escape(op)}\s*({_SIDE})", line)
     return match.group(0) if match else op
 
 
@@ -104,7 +107,7 @@ def in_exercise_form(edit: Edit, wording: str) -> Edit:
     if edit.kind not in ("strictness", "direction"):
         return edit
     fixed = comparison(edit.after, edit.new)
-    parts = re.fullmatch(rf"({_OPERAND})\s*(<=|>=|<|>)\s*({_OPERAND})", fixed)
+    parts = re.fullmatch(rf"({_SIDE})\s*(<=|>=|<|>)\s*({_SIDE})", fixed)
     if parts is None:
         return edit
     turned = f"{parts.group(3)} {DIRECTION[parts.group(2)]} {parts.group(1)}"
@@ -560,6 +563,14 @@ def _operand_removed(edit: Edit, at: str) -> str:
     return (
         f"`{edit.old}`{at} combines {kinds} with `{sign}`, which Python cannot do. Keep "
         f"`{edit.new}` alone: `{edit.after.strip()}`."
+    )
+
+
+def _offset_removed(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.before}`{at} compares `{edit.old}`, not `{edit.new}` itself: the number "
+        f"typed in moves the comparison, so some values get the wrong answer. Write "
+        f"`{edit.after}`."
     )
 
 
@@ -1111,6 +1122,7 @@ _WORDS: dict[str, Callable[[Edit, str], str]] = {
     "changed-again-removed": _changed_again_removed,
     "return-stored": _return_stored,
     "operand-removed": _operand_removed,
+    "offset-removed": _offset_removed,
     "brackets-closed": _brackets_closed,
     "local-removed": _local_removed,
     "local-moved-up": _local_moved_up,
