@@ -426,3 +426,40 @@ def test_a_thread_that_keeps_python_from_exiting_is_a_program_that_never_ends(
     if not passes:
         assert result.steps[0].code == "timeout"
         assert "thread" in result.steps[0].message
+
+
+# A notebook's rename reaches the cells below the loop's: "cell 4, line 1 becomes `...`".
+_CELL_BECOMES = re.compile(r"cell (\d+), line (\d+) becomes `([^`]*)`")
+
+
+def _notebook_renames() -> list[str]:
+    return sorted(
+        p.name
+        for p in behaviours()
+        if (p / "submission.ipynb").is_file()
+        and "step3.loop-names" in (p / REPORT).read_text(encoding="utf-8")
+    )
+
+
+@pytest.mark.parametrize("name", _notebook_renames())
+def test_following_a_notebook_rename_cell_by_cell_makes_the_step_pass(
+    name: str, tmp_path: Path
+) -> None:
+    """Every line of every cell a rename names, rewritten as it says, and the notebook
+    graded again: all four steps pass, so no cell below the loop's was left reading the
+    old name."""
+    nbformat = pytest.importorskip("nbformat")
+    report = " ".join((BEHAVIOURS / name / REPORT).read_text(encoding="utf-8").split())
+    changes = _CELL_BECOMES.findall(report)
+    notebook = nbformat.read(BEHAVIOURS / name / "submission.ipynb", as_version=4)
+    # The grader numbers cells as Jupyter shows them: every cell, Markdown too, from 1.
+    assert len({cell for cell, _, _ in changes}) >= 2
+    for cell, line, text in changes:
+        lines = notebook.cells[int(cell) - 1].source.split("\n")
+        old = lines[int(line) - 1]
+        lines[int(line) - 1] = old[: len(old) - len(old.lstrip())] + text
+        notebook.cells[int(cell) - 1].source = "\n".join(lines)
+    path = tmp_path / "renamed.ipynb"
+    nbformat.write(notebook, path)
+    result = grade([Submission("renamed.ipynb", path)], Options(timeout=TEST_TIMEOUT)).results[0]
+    assert [s.passed for s in result.steps] == [True] * 4

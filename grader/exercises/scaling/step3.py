@@ -230,50 +230,66 @@ def _renamed_lines(
 ) -> list[tuple[Location, str]]:
     """Each line that changes when the loop's two variables take the step's names, as it
     reads after the change: the `for` line, every line of its body that uses them, and
-    the lines after it in its cell that read them (unless another statement outside the
-    loop binds the name: that one is a variable of its own). Empty when the loop does not
-    unpack two plain names, or when a line's text cannot be read back."""
+    the lines after it that read them, in its cell and in the cells below it (unless
+    another statement outside the loop binds the name: that one is a variable of its
+    own). Empty when the loop does not unpack two plain names, or when a line's text
+    cannot be read back."""
     if unpacked is None or len(unpacked) != len(LOOP_TARGETS):
         return []
     renames = dict(zip(unpacked, LOOP_TARGETS, strict=True))
-    cell = case.program.cell(loop.location.cell)
-    tree = next((t for number, t in case.source.trees if number == loop.location.cell), None)
-    if cell is None or tree is None:
-        return []
-    spans = _rename_spans(tree, loop, renames)
-    lines = cell.source.splitlines()
-    if spans is None or any(number > len(lines) for number in spans):
+    here = loop.location.cell
+    trees = [
+        (number, tree)
+        for number, tree in case.source.trees
+        if number == here or (here is not None and number is not None and number > here)
+    ]
+    spans = _rename_spans(trees, loop, renames)
+    if spans is None:
         return []
     changed = []
-    for number in sorted(spans):
-        text = lines[number - 1].encode()
+    for (number, line), found in sorted(
+        spans.items(), key=lambda item: (item[0][0] or 0, item[0][1])
+    ):
+        cell = case.program.cell(number)
+        lines = cell.source.splitlines() if cell is not None else []
+        if line > len(lines):
+            return []
+        text = lines[line - 1].encode()
         # Right to left, so that each column still points where the parser saw it.
-        for start, end, name in sorted(spans[number], reverse=True):
+        for start, end, name in sorted(found, reverse=True):
             text = text[:start] + name.encode() + text[end:]
-        changed.append((Location(number, loop.location.cell), text.decode().strip()))
+        changed.append((Location(line, number), text.decode().strip()))
     return changed
 
 
 def _rename_spans(
-    tree: ast.Module, loop: Node, renames: dict[str, str]
-) -> dict[int, list[tuple[int, int, str]]] | None:
-    """Line -> the columns (in bytes, as the parser counts) of each use of a renamed name
-    and its new name; None when a use spans lines (its text cannot be rewritten here)."""
+    trees: list[tuple[int | None, ast.Module]], loop: Node, renames: dict[str, str]
+) -> dict[tuple[int | None, int], list[tuple[int, int, str]]] | None:
+    """(cell, line) -> the columns (in bytes, as the parser counts) of each use of a
+    renamed name and its new name, in the loop's cell and the cells given after it; None
+    when a use spans lines (its text cannot be rewritten here)."""
     inside = {id(n) for n in ast.walk(loop.node)}
     outside_binds = {
         n.id
+        for _, tree in trees
         for n in ast.walk(tree)
         if id(n) not in inside and isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
     }
-    spans: dict[int, list[tuple[int, int, str]]] = {}
-    for n in ast.walk(tree):
-        if not isinstance(n, ast.Name) or n.id not in renames:
-            continue
-        if id(n) not in inside and (n.lineno <= loop.location.line or n.id in outside_binds):
-            continue
-        if n.end_lineno != n.lineno or n.end_col_offset is None:
-            return None
-        spans.setdefault(n.lineno, []).append((n.col_offset, n.end_col_offset, renames[n.id]))
+    spans: dict[tuple[int | None, int], list[tuple[int, int, str]]] = {}
+    for number, tree in trees:
+        same_cell = number == loop.location.cell
+        for n in ast.walk(tree):
+            if not isinstance(n, ast.Name) or n.id not in renames:
+                continue
+            if id(n) not in inside and (
+                (same_cell and n.lineno <= loop.location.line) or n.id in outside_binds
+            ):
+                continue
+            if n.end_lineno != n.lineno or n.end_col_offset is None:
+                return None
+            spans.setdefault((number, n.lineno), []).append(
+                (n.col_offset, n.end_col_offset, renames[n.id])
+            )
     return spans
 
 
