@@ -566,6 +566,15 @@ def _operand_removed(edit: Edit, at: str) -> str:
     )
 
 
+def _block_filled(edit: Edit, at: str) -> str:
+    keyword = edit.facts.get("keyword", "")
+    return (
+        f"The `{keyword}` at {edit.facts.get('header', '')} has no code inside it yet: a "
+        f"comment does not count. Under the comment, as {edit.place.describe()}, indented "
+        f"by {edit.facts.get('indent', '4')} spaces, write `{edit.after}`."
+    )
+
+
 def _offset_removed(edit: Edit, at: str) -> str:
     return (
         f"`{edit.before}`{at} compares `{edit.old}`, not `{edit.new}` itself: the number "
@@ -1123,6 +1132,7 @@ _WORDS: dict[str, Callable[[Edit, str], str]] = {
     "return-stored": _return_stored,
     "operand-removed": _operand_removed,
     "offset-removed": _offset_removed,
+    "block-filled": _block_filled,
     "brackets-closed": _brackets_closed,
     "local-removed": _local_removed,
     "local-moved-up": _local_moved_up,

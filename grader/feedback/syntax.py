@@ -77,7 +77,12 @@ def unwritten_block(error: Error, program: Program) -> tuple[str, int] | None:
     if found is None or cell is None or error.line is None:
         return None
     header = int(found.group(2))
-    between = [cell.line_text(n).strip() for n in range(header + 1, error.line)]
+    lines = cell.source.split("\n")
+    # At the end of the cell Python stops on the comment itself: nothing follows it.
+    last = error.line
+    if all(not t.strip() or t.strip().startswith("#") for t in lines[error.line - 1 :]):
+        last = len(lines) + 1
+    between = [cell.line_text(n).strip() for n in range(header + 1, last)]
     if not any(text.startswith("#") for text in between) or any(
         text and not text.startswith("#") for text in between
     ):
