@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 
+from grader.analysis import trees
 from grader.feedback.edits import Edit, changed
 from grader.feedback.syntax import unwritten_block
 from grader.load import Program
@@ -22,11 +23,8 @@ from grader.sandbox import Error
 
 def _header(text: str) -> ast.stmt | None:
     """A block's header line read alone, with a body made up for it."""
-    try:
-        tree = ast.parse(text.strip() + "\n    pass")
-    except SyntaxError:
-        return None
-    return tree.body[0] if len(tree.body) == 1 else None
+    tree = trees.readable(text.strip() + "\n    pass")
+    return tree.body[0] if tree is not None and len(tree.body) == 1 else None
 
 
 def _same_block(learner: ast.stmt, reference: ast.stmt) -> bool:
@@ -44,9 +42,8 @@ def _same_block(learner: ast.stmt, reference: ast.stmt) -> bool:
 
 def _bodies(header: ast.stmt, reference: str) -> list[str]:
     """The one-line bodies the reference gives blocks with this header, in its order."""
-    try:
-        tree = ast.parse(reference)
-    except SyntaxError:
+    tree = trees.readable(reference)
+    if tree is None:
         return []
     found = []
     for node in ast.walk(tree):

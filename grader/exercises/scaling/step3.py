@@ -277,20 +277,29 @@ def _rename_spans(
     }
     spans: dict[tuple[int | None, int], list[tuple[int, int, str]]] = {}
     for number, tree in trees:
-        same_cell = number == loop.location.cell
-        for n in ast.walk(tree):
-            if not isinstance(n, ast.Name) or n.id not in renames:
-                continue
-            if id(n) not in inside and (
-                (same_cell and n.lineno <= loop.location.line) or n.id in outside_binds
-            ):
-                continue
-            if n.end_lineno != n.lineno or n.end_col_offset is None:
-                return None
+        after = loop.location.line if number == loop.location.cell else 0
+        uses = _uses(tree, renames, inside, after, outside_binds)
+        if any(n.end_lineno != n.lineno or n.end_col_offset is None for n in uses):
+            return None
+        for n in uses:
             spans.setdefault((number, n.lineno), []).append(
-                (n.col_offset, n.end_col_offset, renames[n.id])
+                (n.col_offset, n.end_col_offset or 0, renames[n.id])
             )
     return spans
+
+
+def _uses(
+    tree: ast.Module, renames: dict[str, str], inside: set[int], after: int, bound: set[str]
+) -> list[ast.Name]:
+    """The uses of the renamed names to rewrite: inside the loop, and after its line in
+    names no statement outside the loop binds again."""
+    return [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Name)
+        and n.id in renames
+        and (id(n) in inside or (n.lineno > after and n.id not in bound))
+    ]
 
 
 def _not_items(case: Case, shape: _Loops) -> Verdict | None:
