@@ -575,14 +575,30 @@ def _loop_stores_nothing(case: Case) -> Verdict | None:
     good = good_loops(case)
     if not good or stop_reason(case) is not None or case.source.assignments(RESULT):
         return None
+    if _keeps_answers(good[0].node):
+        return None  # it stores them under another name: not "stores none"
     block = into_loop(case, good[0].location)
     if block is None:
         return None
     return fail(
         f"There is no variable named `{RESULT}`: your loop {where(good[0].location)} "
-        f"computes each answer but stores none. To fill `{RESULT}` from the loop: {block}.",
+        f"stores nothing. To fill `{RESULT}` from the loop: {block}.",
         "missing",
         good[0].location,
+    )
+
+
+def _keeps_answers(loop: ast.AST) -> bool:
+    """Whether a loop's body stores anything: an entry, an attribute, a name bound
+    outside it (`results[strategy] = ...`, `answers.append(...)`)."""
+    return any(
+        (isinstance(n, (ast.Subscript, ast.Attribute)) and isinstance(n.ctx, ast.Store))
+        or (
+            isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Attribute)
+            and n.func.attr in ("append", "update", "setdefault", "add", "extend", "insert")
+        )
+        for n in ast.walk(loop)
     )
 
 
