@@ -79,7 +79,11 @@ def lines(cell: int | None, numbers: list[int]) -> str:
             runs[-1].append(n)
         else:
             runs.append([n])
-    said = [f"{run[0]} to {run[-1]}" if len(run) > 2 else ", ".join(map(str, run)) for run in runs]
+    said = [
+        part
+        for run in runs
+        for part in ([f"{run[0]} to {run[-1]}"] if len(run) > 2 else [str(n) for n in run])
+    ]
     if len(said) == 1:
         return f"{prefix}lines {said[0]}"
     return f"{prefix}lines {', '.join(said[:-1])} and {said[-1]}"

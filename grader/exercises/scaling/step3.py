@@ -31,7 +31,7 @@ from grader.checks.kit import (
 )
 from grader.exercise import Step
 from grader.exercises.scaling.explanations import missing_keys, other_runs, values_side_by_side
-from grader.exercises.scaling.rewrite import into_loop, new_loop
+from grader.exercises.scaling.rewrite import into_loop, lines, new_loop
 from grader.exercises.scaling.spec import LOAD, LOOP_TARGETS, RESULT, SYSTEMS, Setting
 from grader.exercises.scaling.written import from_loop, not_from_loop
 from grader.feedback.ending import how_far, never_reached
@@ -576,7 +576,8 @@ def _loop_stores_nothing(case: Case) -> Verdict | None:
     if not good or stop_reason(case) is not None or case.source.assignments(RESULT):
         return None
     if _keeps_answers(good[0].node):
-        return None  # it stores them under another name: not "stores none"
+        # It stores them under another name: not "stores nothing".
+        return _fills_another(case, good[0])
     block = into_loop(case, good[0].location)
     if block is None:
         return None
@@ -585,6 +586,37 @@ def _loop_stores_nothing(case: Case) -> Verdict | None:
         f"stores nothing. To fill `{RESULT}` from the loop: {block}.",
         "missing",
         good[0].location,
+    )
+
+
+def _fills_another(case: Case, loop: Node) -> Verdict | None:
+    """The step's loop fills a dictionary of another name (`results[strategy] = ...`):
+    the name to change, on every line that uses it."""
+    stored = {
+        t.value.id
+        for n in ast.walk(loop.node)
+        if isinstance(n, ast.Assign)
+        for t in n.targets
+        if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)
+    }
+    if len(stored) != 1:
+        return None
+    other = stored.pop()
+    uses = [
+        n.location
+        for n in case.source.nodes()
+        if isinstance(n.node, ast.Name) and n.node.id == other
+    ]
+    cells = sorted({at.cell for at in uses}, key=lambda c: c or 0)
+    said = " and ".join(
+        lines(cell, sorted({at.line for at in uses if at.cell == cell})) for cell in cells
+    )
+    return fail(
+        f"There is no variable named `{RESULT}`: your loop {where(loop.location)} fills "
+        f"`{other}` instead. Rename `{other}` to `{RESULT}` on every line that uses it: "
+        f"{said}.",
+        "missing",
+        loop.location,
     )
 
 
