@@ -270,48 +270,124 @@ def test_following_a_rename_line_by_line_makes_the_step_pass(name: str, tmp_path
     assert [s.passed for s in result.steps] == [True] * 4
 
 
-# A result typed in: the lines it is on, to replace with the loop or to remove.
-_TYPED_IN = re.compile(
-    r"replace lines? (\d+)(?: to (\d+))? with|lines? (\d+)(?: to (\d+))? types? each answer"
-)
+# A block rewritten: every line to write, change or remove, in words that can be
+# followed one by one (grader/exercises/scaling/rewrite.py).
+_CODE = r"`([^`]*)`"
+_EDITS = {
+    "above": re.compile(rf"write {_CODE} above line (\d+)"),
+    "below": re.compile(rf"below line (\d+), indented inside the loop, write {_CODE}"),
+    "becomes": re.compile(rf"line (\d+) becomes {_CODE}"),
+    "remove": re.compile(r"[Rr]emove lines? (\d+(?: to \d+)?(?:(?:, | and )\d+(?: to \d+)?)*)"),
+    "replace": re.compile(
+        rf"replace lines? (\d+)(?: to (\d+))? with {_CODE}, then below it write {_CODE} "
+        rf"and, indented inside the loop, {_CODE}"
+    ),
+    "after": re.compile(
+        rf"after {_CODE} \(line (\d+)\) write {_CODE} and, indented inside the loop, {_CODE}"
+    ),
+    "typed": re.compile(r"lines? (\d+)(?: to (\d+))? types? each answer in by hand"),
+}
 
 
-def _typed_in() -> list[str]:
+# Changes the rename and the older typed-in messages give as well: followed here too,
+# but not what marks a rewrite.
+_OTHERS = ("becomes", "typed")
+
+
+def _numbers(said: str) -> list[int]:
+    """'5', '5 to 9', '4, 6 and 8' or '3 and 5 to 8' as line numbers."""
+    found = []
+    for part in re.split(r", | and ", said):
+        first, _, last = part.partition(" to ")
+        found += range(int(first), int(last or first) + 1)
+    return found
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip())]
+
+
+def _loop_indent(lines: list[str], number: int) -> str:
+    """The indentation inside the loop that starts at or above a line."""
+    loop = next(i for i in range(number - 1, -1, -1) if lines[i].lstrip().startswith("for "))
+    return _indent(lines[loop]) + "    "
+
+
+def _rewritten(report: str, lines: list[str]) -> list[str]:
+    """A program with every change a message names made, each on the learner's own
+    numbering: lines inserted above or below, changed, or removed."""
+    before: dict[int, list[str]] = {}
+    after: dict[int, list[str]] = {}
+    becomes: dict[int, str] = {}
+    for m in _EDITS["above"].finditer(report):
+        before.setdefault(int(m[2]), []).append(_indent(lines[int(m[2]) - 1]) + m[1])
+    for m in _EDITS["below"].finditer(report):
+        after.setdefault(int(m[1]), []).append(_loop_indent(lines, int(m[1])) + m[2])
+    for m in _EDITS["becomes"].finditer(report):
+        becomes[int(m[1])] = _indent(lines[int(m[1]) - 1]) + m[2]
+    gone = {n for m in _EDITS["remove"].finditer(report) for n in _numbers(m[1])}
+    for m in _EDITS["typed"].finditer(report):
+        gone |= set(range(int(m[1]), int(m[2] or m[1]) + 1))
+    for m in _EDITS["replace"].finditer(report):
+        first, last = int(m[1]), int(m[2] or m[1])
+        gone |= set(range(first, last + 1))
+        before.setdefault(first, []).extend([m[3], m[4], "    " + m[5]])
+    for m in _EDITS["after"].finditer(report):
+        after.setdefault(int(m[2]), []).extend([m[3], "    " + m[4]])
+    out: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        out += before.get(number, [])
+        if number not in gone:
+            out.append(becomes.get(number, line))
+        out += after.get(number, [])
+    return out
+
+
+def _rewrites() -> list[str]:
     return sorted(
         p.name
         for p in behaviours()
         if (p / "submission.py").is_file()
-        and _TYPED_IN.search(" ".join((p / REPORT).read_text(encoding="utf-8").split()))
+        and any(
+            e.search(block)
+            for block in _failed_blocks(p.name)
+            for k, e in _EDITS.items()
+            if k not in _OTHERS
+        )
     )
 
 
-def test_the_catalogue_holds_results_typed_in_each_way() -> None:
-    """On one line, over several, and one entry per line after an empty dictionary."""
-    assert len(_typed_in()) >= 3
+def test_the_catalogue_holds_rewrites_of_each_kind() -> None:
+    """Results typed in (on one line, over several, one entry per line), built by a
+    comprehension, a `while` loop, and a loop that does not fill the dictionary: each
+    kind of change is among the rewrites the next test follows."""
+    said = " ".join(" ".join(_failed_blocks(n)) for n in _rewrites())
+    kinds = sorted(k for k, e in _EDITS.items() if k not in _OTHERS and e.search(said))
+    assert (len(_rewrites()) >= 6, kinds) == (True, sorted(k for k in _EDITS if k not in _OTHERS))
 
 
-@pytest.mark.parametrize("name", _typed_in())
-def test_following_a_typed_in_results_advice_makes_the_step_pass(name: str, tmp_path: Path) -> None:
-    """The lines the message names taken out and the loop it gives written in their place
-    (after the empty dictionary it keeps or asks for): every step passes, so the message
-    named every line that had to go and where the loop goes."""
-    report = " ".join((BEHAVIOURS / name / REPORT).read_text(encoding="utf-8").split())
-    match = _TYPED_IN.search(report)
-    assert match is not None
-    first, last = (int(g) if g else None for g in (match[1] or match[3], match[2] or match[4]))
-    assert first is not None
+@pytest.mark.parametrize("name", _rewrites())
+def test_following_a_rewrite_line_by_line_makes_the_step_pass(
+    name: str, tmp_path: Path, results: dict[str, Result]
+) -> None:
+    """Every change the first failed step names, made as it says (lines written above or
+    below, changed, removed; the loop written in place of the old code) and the program
+    graded again: every step passes, so no line the loop needs, and no old line that
+    had to go, was left out."""
+    report = _failed_blocks(name)[0]
     lines = (BEHAVIOURS / name / "submission.py").read_text(encoding="utf-8").split("\n")
-    start = [] if match[3] else ["can_handle_load = {}"]
-    loop = [
-        *start,
-        "for strategy, capacity in systems.items():",
-        "    can_handle_load[strategy] = capacity >= load",
-    ]
-    lines[first - 1 : last or first] = loop
-    path = tmp_path / "looped.py"
-    path.write_text("\n".join(lines), encoding="utf-8")
-    result = grade([Submission("looped.py", path)], Options(timeout=TEST_TIMEOUT)).results[0]
-    assert [s.passed for s in result.steps] == [True] * 4
+    path = tmp_path / "rewritten.py"
+    path.write_text("\n".join(_rewritten(report, lines)), encoding="utf-8")
+    before = {s.step: s.passed for s in results[name].steps}
+    result = grade([Submission("rewritten.py", path)], Options(timeout=TEST_TIMEOUT)).results[0]
+    after = {s.step: s.passed for s in result.steps}
+    failed = next(step for step, passed in before.items() if not passed)
+    # The step the message is about passes, and no step that passed before fails: a
+    # later step may still be waiting for its own change (a print never written).
+    assert (after[failed], [s for s, p in before.items() if p and not after[s]]) == (
+        True,
+        [],
+    ), path.read_text(encoding="utf-8")
 
 
 # -- endings the parent decides --------------------------------------------------------
@@ -350,3 +426,40 @@ def test_a_thread_that_keeps_python_from_exiting_is_a_program_that_never_ends(
     if not passes:
         assert result.steps[0].code == "timeout"
         assert "thread" in result.steps[0].message
+
+
+# A notebook's rename reaches the cells below the loop's: "cell 4, line 1 becomes `...`".
+_CELL_BECOMES = re.compile(r"cell (\d+), line (\d+) becomes `([^`]*)`")
+
+
+def _notebook_renames() -> list[str]:
+    return sorted(
+        p.name
+        for p in behaviours()
+        if (p / "submission.ipynb").is_file()
+        and "step3.loop-names" in (p / REPORT).read_text(encoding="utf-8")
+    )
+
+
+@pytest.mark.parametrize("name", _notebook_renames())
+def test_following_a_notebook_rename_cell_by_cell_makes_the_step_pass(
+    name: str, tmp_path: Path
+) -> None:
+    """Every line of every cell a rename names, rewritten as it says, and the notebook
+    graded again: all four steps pass, so no cell below the loop's was left reading the
+    old name."""
+    nbformat = pytest.importorskip("nbformat")
+    report = " ".join((BEHAVIOURS / name / REPORT).read_text(encoding="utf-8").split())
+    changes = _CELL_BECOMES.findall(report)
+    notebook = nbformat.read(BEHAVIOURS / name / "submission.ipynb", as_version=4)
+    # The grader numbers cells as Jupyter shows them: every cell, Markdown too, from 1.
+    assert len({cell for cell, _, _ in changes}) >= 2
+    for cell, line, text in changes:
+        lines = notebook.cells[int(cell) - 1].source.split("\n")
+        old = lines[int(line) - 1]
+        lines[int(line) - 1] = old[: len(old) - len(old.lstrip())] + text
+        notebook.cells[int(cell) - 1].source = "\n".join(lines)
+    path = tmp_path / "renamed.ipynb"
+    nbformat.write(notebook, path)
+    result = grade([Submission("renamed.ipynb", path)], Options(timeout=TEST_TIMEOUT)).results[0]
+    assert [s.passed for s in result.steps] == [True] * 4

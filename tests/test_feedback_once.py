@@ -10,6 +10,7 @@ defined" says that `load` is missing, and nothing else may say it again.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections import Counter
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 
 from grader.feedback.explain import explain, explain_syntax, repeats
 from grader.feedback.once import more_cells, say_once
+from grader.feedback.words import RUN_ALL
 from grader.load import Cell, Program
 from grader.result import Result, Status, StepResult
 from grader.sandbox import Error, Execution
@@ -49,7 +51,7 @@ FACTS: dict[str, tuple[str, ...]] = {
         r"names its variable `\w+`, but its body uses `(?P<name>\w+)`",
     ),
     # A notebook is run afresh once it is fixed.
-    "run again": (r"Restart & Run All", r"run all cells again", r"Cell \d+ could not run"),
+    "run again": (re.escape(RUN_ALL), r"run all cells again", r"Cell \d+ could not run"),
     # A colon after a name makes no variable.
     "stores nothing": (r"does not store anything", r"stores nothing", r"a type note"),
     "loop": (
@@ -193,3 +195,29 @@ def test_a_type_error_about_the_kind_a_step_said_is_not_said_again() -> None:
     other = error.replace("a list", "text (a string)")
     kept = say_once(Result("a.py", Status.FAILED, (step,), max_score=1, message=other))
     assert kept.message == other
+
+
+def test_the_menu_item_to_run_a_notebook_again_is_written_once() -> None:
+    """Every message that tells the learner to run the notebook afresh uses one constant,
+    so the words are the same everywhere and the check above finds them by name: no other
+    string of the grader's code spells them out (docstrings may)."""
+    package = Path(__file__).resolve().parent.parent / "grader"
+    spelt = []
+    for path in sorted(package.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+        }
+        spelt += [
+            f"{path.relative_to(package)}:{node.lineno}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and RUN_ALL in node.value
+            and id(node) not in docstrings
+        ]
+    assert spelt == ["feedback/words.py:12"]

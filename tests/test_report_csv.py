@@ -9,7 +9,7 @@ from grader.report import FORMATS
 from grader.report.chart import pass_rate_chart, pass_rates
 from grader.report.csv import render
 from grader.report.text import batch_summary
-from grader.result import Result, Status
+from grader.result import Report, Result, Status
 from tests.sample_reports import CORRECT, EMPTY, NOTEBOOK, WRONG_KEY, failed, passed, report
 
 
@@ -131,4 +131,23 @@ def test_the_text_summary_lists_step_pass_rates_and_the_mistakes_by_count() -> N
         "  Step 4: 2 / 2 (100%)  Print the results",
         "Most common mistakes (submissions, code, what it means):",
         "  1  step3.strict-greater  The comparison uses > instead of >=.",
+    ]
+
+
+def test_a_stopped_grading_ends_with_a_row_that_says_how_far_it_got() -> None:
+    """A gradebook of 1 submission graded of 3 asked for: the graded row, then a row of
+    status "incomplete" that says 1 of 3; a whole gradebook has no such row."""
+    cut = Report(results=(CORRECT,), incomplete=True, total=3)
+    rows = _rows(render(cut))
+    whole = _rows(render(report(CORRECT)))
+    assert (len(rows), rows[0]["path"], rows[-1]["status"]) == (2, CORRECT.submission, "incomplete")
+    assert "1 of 3 submissions" in rows[-1]["path"]
+    assert [row["status"] for row in whole] == [CORRECT.status.value]
+
+
+def test_a_grading_stopped_before_anything_ran_is_one_incomplete_row() -> None:
+    """Nothing graded of 2: the header and the row that says so, not an empty gradebook."""
+    rows = _rows(render(Report(results=(), incomplete=True, total=2)))
+    assert [(row["status"], "any of the 2 submissions" in row["path"]) for row in rows] == [
+        ("incomplete", True)
     ]

@@ -35,8 +35,9 @@ from grader.checks.case import MISSING, PASS, Case, Verdict, first_failed, fix_f
 from grader.checks.codes import declared, declares
 from grader.checks.judge import judge
 from grader.feedback.ending import explain_abrupt
-from grader.feedback.explain import explain, where
+from grader.feedback.explain import advice_for, explain, where
 from grader.feedback.names import markdown_advice, text_cell_with
+from grader.feedback.words import RUN_ALL
 from grader.result import Explanation, Location
 from grader.sandbox import Execution, Run
 from grader.sandbox.model import Error, Origin
@@ -143,6 +144,9 @@ def exists(
     if timed is not None:
         return timed
     stop = stop_reason(case)
+    never = _never_written(case, name, like, stop)
+    if never is not None:
+        return never
     if stop is not None:
         # A name the program made, but that holds what cannot be sent back (a type, a
         # function), was created: the error alone says what went wrong.
@@ -162,6 +166,49 @@ def exists(
             inner[0].location,
         )
     return fail(f"There is no variable named `{name}`. {instruction}", "missing")
+
+
+def _never_written(case: Case, name: str, like: Any, stop: Explanation | None) -> Verdict | None:
+    """A name the step asks for that no line of the program makes (a notebook's cell
+    deleted, or the line never written), read by a line that stopped on it: the line to
+    write is the step's own, with the value it should hold, at the top."""
+    error = case.run.main.errors[0] if case.run.main.errors else None
+    if (
+        stop is None
+        or like is MISSING
+        or error is None
+        or f"name '{name}' is not defined" not in error.message
+        or _binds(case, name)
+        or advice_for(error, case.program, case.run.main, case.timeout, names=[name])[2]
+    ):
+        # A diagnosis that names the change (a `==` for `=`, a line in a text cell)
+        # says it better: the value is there, written wrong.
+        return None
+    fact = stop.text.removesuffix("\n" + stop.advice) if stop.advice else stop.text
+    line = f"`{name} = {show(like, 200)}`"
+    if case.program.kind == "notebook":
+        change = (
+            f"No cell of your notebook creates `{name}` (a cell deleted, or never written). "
+            f"Add this cell at the top, then {RUN_ALL}: {line}."
+        )
+    else:
+        change = f"No line of your program creates `{name}`. Write at the top: {line}."
+    return fail(f"{fact}\n{change}", stop.code, stop.location)
+
+
+def _binds(case: Case, name: str) -> bool:
+    """Whether any statement of the program binds a name, in any way."""
+    for item in case.source.nodes():
+        node = item.node
+        if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and (
+            node.name == name
+        ):
+            return True
+        if isinstance(node, ast.alias) and (node.asname or node.name.split(".")[0]) == name:
+            return True
+    return False
 
 
 def _only_timed(case: Case, name: str) -> Verdict | None:

@@ -131,6 +131,7 @@ def operators(site: Site) -> Iterator[Edit]:
             if " " in op:
                 kind = "operator-split"
             yield site.edit(kind, replace_span(text, start, end, SPELLINGS[op]), op, SPELLINGS[op])
+        yield from _offsets(site, start, end)
         if op in STRICTNESS:
             new = STRICTNESS[op]
             yield site.edit("strictness", replace_span(text, start, end, new), op, new)
@@ -320,6 +321,31 @@ def punctuation(site: Site) -> Iterator[Edit]:
     yield from _misused_syntax(site)
     yield from _python_words(site)
     yield from _reversed_assignment(site)
+
+
+# A side of a comparison shifted by a number typed in: `load - 1`, `capacity + 1`.
+_SHIFTED_AFTER = re.compile(r"\s*([A-Za-z_][\w.]*)(\s*[-+]\s*\d+)(?![\w.(\[*/])")
+_SHIFTED_BEFORE = re.compile(r"(?<![\w.)\]*/])([A-Za-z_][\w.]*)(\s*[-+]\s*\d+)\s*$")
+
+
+def _offsets(site: Site, start: int, end: int) -> Iterator[Edit]:
+    """A comparison whose side is moved by a number (`capacity >= load - 1`): the number
+    taken away, so that the comparison is of the two values themselves. Tried before
+    the operator's strictness, which can make the same values pass but keeps the shift."""
+    text, masked = site.line.text, site.line.masked
+    after = _SHIFTED_AFTER.match(masked, end)
+    before = _SHIFTED_BEFORE.search(masked[:start])
+    for found in (after, before):
+        if found is None:
+            continue
+        at, to = found.span(2)
+        shift = " ".join(text[at:to].split())
+        yield site.edit(
+            "offset-removed",
+            replace_span(text, at, to, ""),
+            f"{found.group(1)} {shift}",
+            found.group(1),
+        )
 
 
 def _missing_quote(site: Site) -> Iterator[Edit]:

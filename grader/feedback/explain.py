@@ -13,6 +13,7 @@ from grader.feedback.diagnose import diagnose
 from grader.feedback.ending import enclosing_loop, exit_call, is_exit
 from grader.feedback.runtime import plain_words
 from grader.feedback.syntax import diagnose_syntax
+from grader.feedback.words import RUN_ALL
 from grader.load import Program
 from grader.result import Explanation, Location
 from grader.safe import inline
@@ -221,7 +222,6 @@ def explain_syntax(error: Error, program: Program, fix: str | None = None) -> Ex
 
 
 # What runs a notebook afresh, top to bottom, as the grader does.
-RUN_ALL = "Restart & Run All"
 
 
 def explain(

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from grader.feedback.corrections import DIRECTION
 from grader.feedback.edits import Edit
+from grader.feedback.words import RUN_ALL
 from grader.result import Location
 
 # What a comparison operator means, in words.
@@ -25,6 +26,9 @@ MEANINGS = {
     "<": "less than",
 }
 _OPERAND = r"[\w.]+(?:\[[^\]]*\])?|'[^']*'|\"[^\"]*\""
+# A side of a comparison: operands joined by arithmetic (`load - 1`), quoted whole, so
+# that a comparison is never cut to a shorter one that means something else.
+_SIDE = rf"(?:{_OPERAND})(?:\s*(?:[-+%]|\*\*?|//?)\s*(?:{_OPERAND}))*"
 
 
 def describe(edit: Edit, here: Location | None = None) -> str:
@@ -53,7 +57,7 @@ def _code_on_its_line(text: str, after: str) -> str:
 
 def comparison(line: str, op: str) -> str:
     """The comparison around an operator in a line, like `capacity > load`."""
-    match = re.search(rf"({_OPERAND})\s*{re.escape(op)}\s*({_OPERAND})", line)
+    match = re.search(rf"({_SIDE})\s*{re.escape(op)}\s*({_SIDE})", line)
     return match.group(0) if match else op
 
 
@@ -103,7 +107,7 @@ def in_exercise_form(edit: Edit, wording: str) -> Edit:
     if edit.kind not in ("strictness", "direction"):
         return edit
     fixed = comparison(edit.after, edit.new)
-    parts = re.fullmatch(rf"({_OPERAND})\s*(<=|>=|<|>)\s*({_OPERAND})", fixed)
+    parts = re.fullmatch(rf"({_SIDE})\s*(<=|>=|<|>)\s*({_SIDE})", fixed)
     if parts is None:
         return edit
     turned = f"{parts.group(3)} {DIRECTION[parts.group(2)]} {parts.group(1)}"
@@ -562,6 +566,23 @@ def _operand_removed(edit: Edit, at: str) -> str:
     )
 
 
+def _block_filled(edit: Edit, at: str) -> str:
+    keyword = edit.facts.get("keyword", "")
+    return (
+        f"The `{keyword}` at {edit.facts.get('header', '')} has no code inside it yet: a "
+        f"comment does not count. Under the comment, as {edit.place.describe()}, indented "
+        f"by {edit.facts.get('indent', '4')} spaces, write `{edit.after}`."
+    )
+
+
+def _offset_removed(edit: Edit, at: str) -> str:
+    return (
+        f"`{edit.before}`{at} compares `{edit.old}`, not `{edit.new}` itself: the number "
+        f"typed in moves the comparison, so some values get the wrong answer. Write "
+        f"`{edit.after}`."
+    )
+
+
 def _changed_again_removed(edit: Edit, at: str) -> str:
     name = edit.facts.get("name", "")
     first = edit.facts.get("first", "")
@@ -638,7 +659,7 @@ def _markdown_cell(edit: Edit, at: str) -> str:
     return (
         f"`{edit.after}` is in cell {cell}, a Markdown cell: Jupyter shows it as text and "
         f"never runs it. Select cell {cell}, make it a Code cell (press Y, or choose Code in "
-        f"the toolbar), then Restart & Run All."
+        f"the toolbar), then {RUN_ALL}."
     )
 
 
@@ -778,7 +799,7 @@ def _rebinding_removed(edit: Edit, at: str) -> str:
         f"`{edit.before}`{at} makes `{name}` again, replacing the one made at {first}, so "
         f"the program ends with this one. Remove the line"
         # A notebook's kernel keeps the value the line made until it starts afresh.
-        + (", then Restart & Run All." if edit.place.cell is not None else ".")
+        + (f", then {RUN_ALL}." if edit.place.cell is not None else ".")
     )
 
 
@@ -1110,6 +1131,8 @@ _WORDS: dict[str, Callable[[Edit, str], str]] = {
     "changed-again-removed": _changed_again_removed,
     "return-stored": _return_stored,
     "operand-removed": _operand_removed,
+    "offset-removed": _offset_removed,
+    "block-filled": _block_filled,
     "brackets-closed": _brackets_closed,
     "local-removed": _local_removed,
     "local-moved-up": _local_moved_up,

@@ -15,6 +15,7 @@ import re
 from grader.analysis.source import Node, target_names
 from grader.feedback.order import Late, late_cells, said
 from grader.feedback.scene import Diagnosis, Scene
+from grader.feedback.words import RUN_ALL
 from grader.load import Program
 from grader.result import Location
 
@@ -214,5 +215,5 @@ def code_cell(number: int) -> str:
     """What turns a text cell back into code, and runs it where the program expects."""
     return (
         f"Select cell {number}, make it a Code cell (press Y, or choose Code in the "
-        "toolbar), then Restart & Run All."
+        f"toolbar), then {RUN_ALL}."
     )

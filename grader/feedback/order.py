@@ -17,6 +17,8 @@ import ast
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from grader.feedback.words import RUN_ALL
+
 Trees = Sequence[tuple[int | None, ast.Module]]
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
@@ -142,7 +144,7 @@ def said(late: Late) -> str:
         f"{where}, which uses {'them' if many else 'it'}, so {'they do' if many else 'it does'} "
         f"not exist yet when cell {late.cell} runs."
     )
-    return f"{first} {move(late)}, then run every cell again from the top (Restart & Run All)."
+    return f"{first} {move(late)}, then run every cell again from the top ({RUN_ALL})."
 
 
 def move(late: Late) -> str:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from grader.analysis import trees
 from grader.feedback.ending import is_exit
 from grader.feedback.scan import bound_names, scan
+from grader.feedback.words import RUN_ALL
 from grader.load import Program
 from grader.sandbox import Error, Execution
 
@@ -259,7 +260,7 @@ def _name_error(
     # the code ran for the learner, and runs afresh here.
     kernel = (
         f" If it worked for you, `{name}` came from a cell since deleted or changed: the "
-        "notebook is graded as Restart & Run All runs it, from the top in a fresh kernel."
+        f"notebook is graded as {RUN_ALL} runs it, from the top in a fresh kernel."
         if program.kind == "notebook"
         else ""
     )

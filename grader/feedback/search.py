@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from grader.analysis.source import Source
 from grader.checks.case import PROGRAM, Case, Verdict
 from grader.checks.judge import judge_all
+from grader.feedback.blocks import filled_blocks
 from grader.feedback.edits import ORDINARY, WHOLE_PROGRAM, Edit, Focus
 from grader.feedback.ending import is_exit
 from grader.feedback.explain import advice_for, explain, location_of
@@ -226,10 +227,16 @@ def find(
     error = _error_to_repair(case, verdict, target)
     names = wanted if wanted is not None else tuple(case.exercise.names)
     kinds = kinds_of(main.values)
+    first: list[Edit] = []
     if error is not None:
         _, _, named = advice_for(
             error, case.program, main, case.timeout, case.exercise.advice, names
         )
+        # A block left with only a comment: what to write in it comes from the
+        # exercise's own block, verified here, where the diagnosis says only that a line
+        # of code must follow.
+        first = filled_blocks(case.program, error, _wording(case)) if error.syntax else []
+        named = named and not first
         if (named and trust) or error.type in _NOT_REPAIRED or is_exit(error) or error.limit:
             return None
         focus = error_focus(case.program, error, names, kinds)
@@ -241,7 +248,7 @@ def find(
     # A name that does not exist at the end can only come from an edit that makes it.
     only = MAKES_NAMES if _local(verdict.code) in ABSENT else None
     limits = limits or Limits()
-    found = _search(case, focus, sandbox, limits, budget, target, passed, only)
+    found = _search(case, focus, sandbox, limits, budget, target, passed, only, first)
     if found is None:
         return None
     edit, after, runs, ran = found
@@ -276,6 +283,7 @@ def _search(
     target: int,
     passed: tuple[bool, ...],
     only: frozenset[str] | None = None,
+    first: list[Edit] | None = None,
 ) -> tuple[Edit, tuple[bool, ...], int, Run] | None:
     """Try the candidates smallest first, within the budget; return the best verified one.
 
@@ -288,7 +296,7 @@ def _search(
     numbers = sorted(verdicts_of(case))
     index = numbers.index(target)
     ordinary: dict[str, int] = {}
-    for edit in candidates(case.program, focus):
+    for edit in [*(first or []), *candidates(case.program, focus)]:
         if best is not None and edit.cost > best[1].cost:
             break
         if runs >= budget.runs or spent >= budget.seconds:

@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 
 from grader.analysis import trees
+from grader.feedback.words import RUN_ALL
 from grader.load import Program
 from grader.sandbox import Error
 
@@ -77,7 +78,12 @@ def unwritten_block(error: Error, program: Program) -> tuple[str, int] | None:
     if found is None or cell is None or error.line is None:
         return None
     header = int(found.group(2))
-    between = [cell.line_text(n).strip() for n in range(header + 1, error.line)]
+    lines = cell.source.split("\n")
+    # At the end of the cell Python stops on the comment itself: nothing follows it.
+    last = error.line
+    if all(not t.strip() or t.strip().startswith("#") for t in lines[error.line - 1 :]):
+        last = len(lines) + 1
+    between = [cell.line_text(n).strip() for n in range(header + 1, last)]
     if not any(text.startswith("#") for text in between) or any(
         text and not text.startswith("#") for text in between
     ):
@@ -104,7 +110,7 @@ def _body_in_next_cell(error: Error, program: Program) -> str:
         f"The `{found.group(1)}` line at cell {cell.number}, line {header} ends its cell, and "
         f"the code it should run, `{body[0].strip()}`, starts cell {later[0].number}: a block "
         "cannot go on into another cell. Move that code into cell "
-        f"{cell.number}, under the `{found.group(1)}` line, then Restart & Run All."
+        f"{cell.number}, under the `{found.group(1)}` line, then {RUN_ALL}."
     )
 
 

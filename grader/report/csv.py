@@ -2,7 +2,9 @@
 
 Columns: path, status, score, max_score, one column per step ("passed" or "failed"),
 and the submission's mistake codes joined by spaces (see docs/mistakes.md). Rows are in
-the report's order. Cells that a spreadsheet would run as a formula are defused, and a
+the report's order. A grading that was stopped before every submission was graded ends
+with one more row, of status "incomplete", whose path cell says how far it got: a
+gradebook never looks whole when it is not, as the other formats never do. Cells that a spreadsheet would run as a formula are defused, and a
 path is one line of log text (grader.safe.log_line), as the gradebook may be printed
 to a CI log.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 
+from grader.report.feedback import incomplete_note
 from grader.result import Report
 from grader.safe import log_line
 
@@ -45,4 +48,6 @@ def render(report: Report) -> str:
                 log_line(" ".join(result.mistake_codes)),
             ]
         )
+    if report.incomplete:
+        writer.writerow([incomplete_note(report), "incomplete", "", "", *("" for _ in steps), ""])
     return out.getvalue()

@@ -134,6 +134,10 @@ def kind_of(value: Any) -> str:
     if value is None:
         return "None"
     if isinstance(value, Opaque):
+        if value.type == "int" and not value.base:
+            # A builtin int arrives opaque only when Python will not write it out: more
+            # digits than its limit (`10**5000`), a number no step asks for.
+            return "a whole number too long for Python to write out"
         if value.base:
             return f"an object of type {value.type} (a subclass of {value.base})"
         return f"an object of type {value.type}"

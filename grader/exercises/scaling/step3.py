@@ -31,6 +31,7 @@ from grader.checks.kit import (
 )
 from grader.exercise import Step
 from grader.exercises.scaling.explanations import missing_keys, other_runs, values_side_by_side
+from grader.exercises.scaling.rewrite import into_loop, lines, new_loop
 from grader.exercises.scaling.spec import LOAD, LOOP_TARGETS, RESULT, SYSTEMS, Setting
 from grader.exercises.scaling.written import from_loop, not_from_loop
 from grader.feedback.ending import how_far, never_reached
@@ -164,10 +165,15 @@ def _filled_elsewhere(case: Case, shape: _Loops) -> Verdict | None:
     """A loop of the step's shape that does not fill the result itself: a comprehension
     fails; a helper function it calls is judged by the values, unless it types keys in."""
     if shape.comprehension is not None:
+        block = into_loop(case, shape.good[0].location)
         return fail(
             f"`{RESULT}` is built with a comprehension {where(shape.comprehension.location)}, "
-            f"not by the loop {where(shape.good[0].location)}. Fill it inside the loop: "
-            f"`{RESULT}[{LOOP_TARGETS[0]}] = ...`.",
+            f"not by the loop {where(shape.good[0].location)}. "
+            + (
+                f"To fill it from the loop: {block}."
+                if block
+                else f"Fill it inside the loop: `{RESULT}[{LOOP_TARGETS[0]}] = ...`."
+            ),
             "comprehension",
             shape.comprehension.location,
         )
@@ -177,10 +183,15 @@ def _filled_elsewhere(case: Case, shape: _Loops) -> Verdict | None:
 def _comprehension(case: Case, shape: _Loops) -> Verdict | None:
     """No loop of the step's shape; a comprehension builds the result."""
     at = shape.comprehension.location if shape.comprehension is not None else None
+    block = new_loop(case)
     return fail(
-        f"`{RESULT}` is built with a comprehension {where(at)}. This "
-        f"step asks for a for loop: start with `{RESULT} = {{}}`, then {_wanted()} and "
-        "fill the dictionary inside the loop.",
+        f"`{RESULT}` is built with a comprehension {where(at)}. This step asks for a for "
+        + (
+            f"loop: {block}."
+            if block
+            else f"loop: start with `{RESULT} = {{}}`, then {_wanted()} and fill the "
+            "dictionary inside the loop."
+        ),
         "comprehension",
         at,
     )
@@ -219,51 +230,76 @@ def _renamed_lines(
 ) -> list[tuple[Location, str]]:
     """Each line that changes when the loop's two variables take the step's names, as it
     reads after the change: the `for` line, every line of its body that uses them, and
-    the lines after it in its cell that read them (unless another statement outside the
-    loop binds the name: that one is a variable of its own). Empty when the loop does not
-    unpack two plain names, or when a line's text cannot be read back."""
+    the lines after it that read them, in its cell and in the cells below it (unless
+    another statement outside the loop binds the name: that one is a variable of its
+    own). Empty when the loop does not unpack two plain names, or when a line's text
+    cannot be read back."""
     if unpacked is None or len(unpacked) != len(LOOP_TARGETS):
         return []
     renames = dict(zip(unpacked, LOOP_TARGETS, strict=True))
-    cell = case.program.cell(loop.location.cell)
-    tree = next((t for number, t in case.source.trees if number == loop.location.cell), None)
-    if cell is None or tree is None:
-        return []
-    spans = _rename_spans(tree, loop, renames)
-    lines = cell.source.splitlines()
-    if spans is None or any(number > len(lines) for number in spans):
+    here = loop.location.cell
+    trees = [
+        (number, tree)
+        for number, tree in case.source.trees
+        if number == here or (here is not None and number is not None and number > here)
+    ]
+    spans = _rename_spans(trees, loop, renames)
+    if spans is None:
         return []
     changed = []
-    for number in sorted(spans):
-        text = lines[number - 1].encode()
+    for (number, line), found in sorted(
+        spans.items(), key=lambda item: (item[0][0] or 0, item[0][1])
+    ):
+        cell = case.program.cell(number)
+        lines = cell.source.splitlines() if cell is not None else []
+        if line > len(lines):
+            return []
+        text = lines[line - 1].encode()
         # Right to left, so that each column still points where the parser saw it.
-        for start, end, name in sorted(spans[number], reverse=True):
+        for start, end, name in sorted(found, reverse=True):
             text = text[:start] + name.encode() + text[end:]
-        changed.append((Location(number, loop.location.cell), text.decode().strip()))
+        changed.append((Location(line, number), text.decode().strip()))
     return changed
 
 
 def _rename_spans(
-    tree: ast.Module, loop: Node, renames: dict[str, str]
-) -> dict[int, list[tuple[int, int, str]]] | None:
-    """Line -> the columns (in bytes, as the parser counts) of each use of a renamed name
-    and its new name; None when a use spans lines (its text cannot be rewritten here)."""
+    trees: list[tuple[int | None, ast.Module]], loop: Node, renames: dict[str, str]
+) -> dict[tuple[int | None, int], list[tuple[int, int, str]]] | None:
+    """(cell, line) -> the columns (in bytes, as the parser counts) of each use of a
+    renamed name and its new name, in the loop's cell and the cells given after it; None
+    when a use spans lines (its text cannot be rewritten here)."""
     inside = {id(n) for n in ast.walk(loop.node)}
     outside_binds = {
         n.id
+        for _, tree in trees
         for n in ast.walk(tree)
         if id(n) not in inside and isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
     }
-    spans: dict[int, list[tuple[int, int, str]]] = {}
-    for n in ast.walk(tree):
-        if not isinstance(n, ast.Name) or n.id not in renames:
-            continue
-        if id(n) not in inside and (n.lineno <= loop.location.line or n.id in outside_binds):
-            continue
-        if n.end_lineno != n.lineno or n.end_col_offset is None:
+    spans: dict[tuple[int | None, int], list[tuple[int, int, str]]] = {}
+    for number, tree in trees:
+        after = loop.location.line if number == loop.location.cell else 0
+        uses = _uses(tree, renames, inside, after, outside_binds)
+        if any(n.end_lineno != n.lineno or n.end_col_offset is None for n in uses):
             return None
-        spans.setdefault(n.lineno, []).append((n.col_offset, n.end_col_offset, renames[n.id]))
+        for n in uses:
+            spans.setdefault((number, n.lineno), []).append(
+                (n.col_offset, n.end_col_offset or 0, renames[n.id])
+            )
     return spans
+
+
+def _uses(
+    tree: ast.Module, renames: dict[str, str], inside: set[int], after: int, bound: set[str]
+) -> list[ast.Name]:
+    """The uses of the renamed names to rewrite: inside the loop, and after its line in
+    names no statement outside the loop binds again."""
+    return [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Name)
+        and n.id in renames
+        and (id(n) in inside or (n.lineno > after and n.id not in bound))
+    ]
 
 
 def _not_items(case: Case, shape: _Loops) -> Verdict | None:
@@ -308,6 +344,14 @@ def _hardcoded(case: Case, shape: _Loops) -> Verdict | None:
             f"`{RESULT}` is written by hand. Compute it with a for "
             f"loop instead, so that it follows `{LOAD}` when the load changes: start with "
             f"`{RESULT} = {{}}`, then {_wanted()}",
+            "hardcoded",
+            at,
+        )
+    block = new_loop(case)
+    if block:
+        return fail(
+            f"`{RESULT}` is written by hand {where(at)}. Compute it with a for loop "
+            f"instead, so that it follows `{LOAD}` when the load changes: {block}.",
             "hardcoded",
             at,
         )
@@ -363,9 +407,20 @@ def _typed_one_per_line(case: Case, at: Location | None) -> Verdict | None:
     first = by_hand[0].location
     numbers = [n.location.line for n in by_hand if n.location.cell == first.cell]
     place = f"({at.describe()})" if at is not None else ""
-    return fail(
+    typed = (
         f"There is no for loop over `{SYSTEMS}.items()`: {_lines(first, numbers)} "
-        f"{'types' if len(numbers) == 1 else 'type'} each answer in by hand. Remove "
+        f"{'types' if len(numbers) == 1 else 'type'} each answer in by hand."
+    )
+    block = new_loop(case)
+    if block:
+        return fail(
+            f"There is no for loop over `{SYSTEMS}.items()`: the answers are typed in by "
+            f"hand. {block[0].upper()}{block[1:]}.",
+            "no-loop",
+            first,
+        )
+    return fail(
+        f"{typed} Remove "
         f"{'it' if len(numbers) == 1 else 'them'}, and after `{RESULT} = {{}}` {place} "
         f"write {_wanted()} and, indented inside the loop, {_store()}.",
         "no-loop",
@@ -385,9 +440,9 @@ def _written_by_hand(case: Case) -> list[Node]:
     ]
 
 
-def _no_loop(case: Case, shape: _Loops) -> Verdict | None:
-    """Nothing of the step's loop: a `while` loop that fills the result is named as what
-    to replace; a result already started empty is not asked for again."""
+def _while_loop(case: Case) -> Verdict | None:
+    """A `while` loop that fills the result: named as what to replace, with the lines
+    that count."""
     filling = next(
         (
             n
@@ -398,15 +453,29 @@ def _no_loop(case: Case, shape: _Loops) -> Verdict | None:
         None,
     )
     if filling is not None:
+        block = new_loop(case)
         return fail(
             f"Your `while` loop {where(filling.location)} fills `{RESULT}`, but this step asks "
             f"for a for loop, which needs no counter: {_wanted()} gives each strategy and its "
-            "capacity in turn. Write it in place of the `while` loop and the lines that count, "
-            f"and store each answer inside it: "
-            f"`{RESULT}[{LOOP_TARGETS[0]}] = {LOOP_TARGETS[1]} >= {LOAD}`.",
+            "capacity in turn. "
+            + (
+                f"Put it in place of the `while` loop and the lines that count: {block}."
+                if block
+                else "Write it in place of the `while` loop and the lines that count, "
+                f"and store each answer inside it: {_store()}."
+            ),
             "no-loop",
             filling.location,
         )
+    return None
+
+
+def _no_loop(case: Case, shape: _Loops) -> Verdict | None:
+    """Nothing of the step's loop: a `while` loop that fills the result is named as what
+    to replace; a result already started empty is not asked for again."""
+    filling = _while_loop(case)
+    if filling is not None:
+        return filling
     at = case.source.first_assignment(RESULT)
     started = at is not None and any(
         isinstance(n.node, ast.Assign)
@@ -429,7 +498,15 @@ def _no_loop(case: Case, shape: _Loops) -> Verdict | None:
             "no-loop",
             Location(1, number),
         )
-    return _typed_one_per_line(case, at) or fail(
+    typed = _typed_one_per_line(case, at)
+    block = new_loop(case) if typed is None else None
+    if block:
+        return fail(
+            f"There is no for loop over `{SYSTEMS}.items()` making `{RESULT}`: {block}.",
+            "no-loop",
+            at,
+        )
+    return typed or fail(
         f"There is no for loop over `{SYSTEMS}.items()`. {start} "
         f"{_wanted()} and fill the dictionary inside the loop.",
         "no-loop",
@@ -474,7 +551,7 @@ def check_loop(case: Case) -> Verdict:
     value = case.value(RESULT)
     at = case.source.first_assignment(RESULT)
     if value is MISSING:
-        return exists(case, RESULT, INSTRUCTION, guess=False) or PASS
+        return _loop_stores_nothing(case) or exists(case, RESULT, INSTRUCTION, guess=False) or PASS
     problem = _result_problem(case, value, case.expected.result, case.expected.load, at)
     if problem:
         stop = stop_reason(case)
@@ -489,6 +566,72 @@ def check_loop(case: Case) -> Verdict:
     # The values are right in every run; the writes the program made decide whether
     # its loop computed them.
     return from_loop(case, good_loops(case)) or PASS
+
+
+def _loop_stores_nothing(case: Case) -> Verdict | None:
+    """The step's loop is there and ran, but no `can_handle_load` was ever made: the
+    loop only prints, or keeps its answers in another name. Every line it needs is
+    named (the empty dictionary above it, the line that stores inside it)."""
+    good = good_loops(case)
+    if not good or stop_reason(case) is not None or case.source.assignments(RESULT):
+        return None
+    if _keeps_answers(good[0].node):
+        # It stores them under another name: not "stores nothing".
+        return _fills_another(case, good[0])
+    block = into_loop(case, good[0].location)
+    if block is None:
+        return None
+    return fail(
+        f"There is no variable named `{RESULT}`: your loop {where(good[0].location)} "
+        f"stores nothing. To fill `{RESULT}` from the loop: {block}.",
+        "missing",
+        good[0].location,
+    )
+
+
+def _fills_another(case: Case, loop: Node) -> Verdict | None:
+    """The step's loop fills a dictionary of another name (`results[strategy] = ...`):
+    the name to change, on every line that uses it."""
+    stored = {
+        t.value.id
+        for n in ast.walk(loop.node)
+        if isinstance(n, ast.Assign)
+        for t in n.targets
+        if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)
+    }
+    if len(stored) != 1:
+        return None
+    other = stored.pop()
+    uses = [
+        n.location
+        for n in case.source.nodes()
+        if isinstance(n.node, ast.Name) and n.node.id == other
+    ]
+    cells = sorted({at.cell for at in uses}, key=lambda c: c or 0)
+    said = " and ".join(
+        lines(cell, sorted({at.line for at in uses if at.cell == cell})) for cell in cells
+    )
+    return fail(
+        f"There is no variable named `{RESULT}`: your loop {where(loop.location)} fills "
+        f"`{other}` instead. Rename `{other}` to `{RESULT}` on every line that uses it: "
+        f"{said}.",
+        "missing",
+        loop.location,
+    )
+
+
+def _keeps_answers(loop: ast.AST) -> bool:
+    """Whether a loop's body stores anything: an entry, an attribute, a name bound
+    outside it (`results[strategy] = ...`, `answers.append(...)`)."""
+    return any(
+        (isinstance(n, (ast.Subscript, ast.Attribute)) and isinstance(n.ctx, ast.Store))
+        or (
+            isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Attribute)
+            and n.func.attr in ("append", "update", "setdefault", "add", "extend", "insert")
+        )
+        for n in ast.walk(loop)
+    )
 
 
 def _with_stop(case: Case, structure: Verdict) -> Verdict:

@@ -32,6 +32,7 @@ from grader.exercise import Step
 from grader.exercises.scaling.explanations import printed_on_one_line
 from grader.exercises.scaling.spec import LOOP_TARGETS, RESULT, SYSTEMS
 from grader.feedback.explain import where
+from grader.feedback.words import RUN_ALL
 from grader.result import Location
 from grader.sandbox import Execution
 from grader.sandbox.values import describe, same, show
@@ -355,7 +356,7 @@ def _move_after(case: Case, place: Location | None, loop: Location) -> str:
     what = f"cell {place.cell}" if alone else "it to a cell"
     return (
         f"Move {what} below cell {loop.cell} (the loop's), then run every cell again from "
-        "the top (Restart & Run All)."
+        f"the top ({RUN_ALL})."
     )
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from grader.analysis.source import Node, source_text
 from grader.checks.kit import Case, Verdict, fail, written_outside
+from grader.exercises.scaling.rewrite import into_loop
 from grader.exercises.scaling.spec import LOAD, LOOP_TARGETS, RESULT
 from grader.feedback.explain import where
 from grader.result import Location
@@ -457,6 +458,7 @@ def from_loop(case: Case, loops: list[Node]) -> Verdict | None:
         return None
     execution, key, origin = found
     loop = loops[0]
+    block = into_loop(case, loop.location)
     fix = f"`{RESULT}[{LOOP_TARGETS[0]}] = {LOOP_TARGETS[1]} >= {LOAD}`"
     run = (
         ""
@@ -468,22 +470,36 @@ def from_loop(case: Case, loops: list[Node]) -> Verdict | None:
         made = f" by `{source_text(at.node)}` {where(at.location)}" if at is not None else ""
         return fail(
             f"{run}The entry {show(key)} of `{RESULT}` was made{made} without your loop "
-            f"{where(loop.location)} writing it. Fill the dictionary inside the loop: {fix}.",
+            f"{where(loop.location)} writing it. "
+            + (
+                f"To fill it from the loop: {block}."
+                if block
+                else f"Fill the dictionary inside the loop: {fix}."
+            ),
             "not-from-loop",
             at.location if at is not None else loop.location,
         )
     if origin.kind == "comprehension":
         return fail(
             f"{run}The entries of `{RESULT}` come from the comprehension {where(origin.location)}, "
-            f"not from your loop {where(loop.location)}. Fill it inside the loop: {fix}.",
+            f"not from your loop {where(loop.location)}. "
+            + (
+                f"To fill it from the loop: {block}."
+                if block
+                else f"Fill it inside the loop: {fix}."
+            ),
             "comprehension",
             origin.location,
         )
     written = _statement_text(case, origin.location)
     return fail(
         f"{run}{written} {where(origin.location)} writes the entry {show(key)} of `{RESULT}` "
-        f"outside your loop {where(loop.location)}, so the loop does not compute it. Fill "
-        f"every entry inside the loop: {fix}.",
+        f"outside your loop {where(loop.location)}, so the loop does not compute it. "
+        + (
+            f"To fill it from the loop: {block}."
+            if block
+            else f"Fill every entry inside the loop: {fix}."
+        ),
         "not-from-loop",
         origin.location,
     )

@@ -1,0 +1,4 @@
+systems = {'single_node': 1, 'horizontal_scaling': 5, 'vertical_scaling': 2}
+load = 7
+for strategy, capacity in systems.items():
+    print(strategy, capacity >= load)
