@@ -857,6 +857,93 @@ NOT_PLAIN: dict[str, tuple[str, str | None]] = {
 }
 
 
+# The comparison is inside the loop: a loop that only hands on answers decided before it
+# (a table in a function's default argument, a generator, a list read by a counter)
+# compares nothing; one that compares, itself or through a function or method of the
+# program's that it calls, computes them.
+# name -> (the program after START, the step 3 code it must get or None to pass).
+COMPARED: dict[str, tuple[str, str | None]] = {
+    "table-in-a-default-argument": (
+        """
+        def table(answers={s: c >= load for s, c in systems.items()}):
+            return answers
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = table()[strategy]
+        print(can_handle_load)
+        """,
+        "step3.not-from-loop",
+    ),
+    "function-that-compares-each-capacity": (
+        """
+        def handles(capacity):
+            return capacity >= load
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = handles(capacity)
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "generator-made-before-the-loop": (
+        """
+        answers = (c >= load for s, c in systems.items())
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = next(answers)
+        print(can_handle_load)
+        """,
+        "step3.not-from-loop",
+    ),
+    "lambda-that-compares-each-capacity": (
+        """
+        handles = lambda capacity: capacity >= load
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = handles(capacity)
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "list-read-by-a-counter": (
+        """
+        results = [c >= load for c in systems.values()]
+        can_handle_load = {}
+        i = 0
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = results[i]
+            i += 1
+        print(can_handle_load)
+        """,
+        "step3.not-from-loop",
+    ),
+    "method-that-compares-each-capacity": (
+        """
+        class Checker:
+            def handles(self, capacity):
+                return capacity >= load
+        checker = Checker()
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            can_handle_load[strategy] = checker.handles(capacity)
+        print(can_handle_load)
+        """,
+        None,
+    ),
+    "condition-in-the-loop-stores-constants": (
+        """
+        can_handle_load = {}
+        for strategy, capacity in systems.items():
+            if capacity >= load:
+                can_handle_load[strategy] = True
+            else:
+                can_handle_load[strategy] = False
+        print(can_handle_load)
+        """,
+        None,
+    ),
+}
+
 # Keys typed in before the loop as placeholders, each overwritten by the loop in every
 # run, leave the loop's work; answers typed in that the loop leaves, or keys the loop
 # reads from a list typed in, are written by hand.
@@ -1083,6 +1170,12 @@ GROUPS = {
         "A result that is not a plain dictionary, printed alone, waits for step 3.",
         4,
         NOT_PLAIN,
+    ),
+    "compared": Group(
+        "The comparison that decides each answer runs inside the loop (or in a function "
+        "or method of the program's it calls); answers decided before it and handed on fail.",
+        3,
+        COMPARED,
     ),
 }
 CASES = [(group, name) for group, g in GROUPS.items() for name in g.programs]

@@ -33,7 +33,7 @@ from grader.exercise import Step
 from grader.exercises.scaling.explanations import missing_keys, other_runs, values_side_by_side
 from grader.exercises.scaling.rewrite import into_loop, lines, new_loop
 from grader.exercises.scaling.spec import LOAD, LOOP_TARGETS, RESULT, SYSTEMS, Setting
-from grader.exercises.scaling.written import from_loop, not_from_loop
+from grader.exercises.scaling.written import compared_in_loop, from_loop, not_from_loop
 from grader.feedback.ending import how_far, never_reached
 from grader.feedback.explain import where
 from grader.feedback.names import code_cell, text_cell_with
@@ -565,7 +565,8 @@ def check_loop(case: Case) -> Verdict:
         return verdict
     # The values are right in every run; the writes the program made decide whether
     # its loop computed them.
-    return from_loop(case, good_loops(case)) or PASS
+    loops = good_loops(case)
+    return from_loop(case, loops) or compared_in_loop(case, loops) or PASS
 
 
 def _loop_stores_nothing(case: Case) -> Verdict | None:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from grader.analysis.source import Node, source_text
-from grader.checks.kit import Case, Verdict, fail, written_outside
+from grader.checks.kit import Case, Verdict, fail, fills, written_outside
 from grader.exercises.scaling.rewrite import into_loop
 from grader.exercises.scaling.spec import LOAD, LOOP_TARGETS, RESULT
 from grader.feedback.explain import where
@@ -289,7 +289,7 @@ def not_from_loop(
     """
     found = _program_writes(case)
     return (
-        _written_by_hand(case, found, spared)
+        _written_by_hand(case, found, spared, loops)
         or _copied_answer(case, found, filling, spared)
         or _replaced(case, found, filling, loops)
     )
@@ -300,12 +300,17 @@ def _fix() -> str:
     return f"`{RESULT}[{LOOP_TARGETS[0]}] = {LOOP_TARGETS[1]} >= {LOAD}`"
 
 
-def _written_by_hand(case: Case, found: list[Write], spared: frozenset[str]) -> Verdict | None:
+def _written_by_hand(
+    case: Case, found: list[Write], spared: frozenset[str], loops: list[Node]
+) -> Verdict | None:
     """A write that names a key by hand, or uses a dictionary written by hand, and that
     left an entry of the dictionary the program ends with (it, or the table it uses).
 
     A write that stores what the dictionary already held (`d[k] = d[k]`, `d[k] |= ...`)
     carries the typed entries on under its own name: then every typed write counts.
+    Where a loop of the step's shape is there, the change names every line it needs
+    (the empty dictionary above it, the line that stores inside it, the typed lines
+    that go).
     """
     carried = _stores_what_it_held(found)
     typed = next(
@@ -327,12 +332,14 @@ def _written_by_hand(case: Case, found: list[Write], spared: frozenset[str]) -> 
         what = f"{written} takes its keys from a list written by hand {where(at.location)}."
     else:
         what = f"{written} uses a dictionary written by hand {where(at.location)}."
-    return fail(
-        f"{what} Let the loop fill every entry from the strategy it is at: {_fix()}, with "
-        "no keys or capacities typed in.",
-        "hand-written",
-        write.item.location,
+    block = into_loop(case, loops[0].location) if loops else None
+    change = (
+        f"To fill it from the loop {where(loops[0].location)} instead: {block}."
+        if block
+        else f"Let the loop fill every entry from the strategy it is at: {_fix()}, with "
+        "no keys or capacities typed in."
     )
+    return fail(f"{what} {change}", "hand-written", write.item.location)
 
 
 def _copied_answer(
@@ -353,6 +360,76 @@ def _copied_answer(
         "not-from-loop",
         write.item.location,
     )
+
+
+def compared_in_loop(case: Case, loops: list[Node]) -> Verdict | None:
+    """Fail step 3 when the loop stores the answers the program ends with, right in every
+    run, but compares nothing: they were decided elsewhere (a table in a function's
+    default argument, a generator or a list made before the loop, ...) and the loop
+    only hands them on.
+
+    The step asks for the comparison inside the loop. A loop compares when its body
+    holds a comparison, or calls a function of the program's (or a method of one of its
+    classes) whose body holds one; what a function's default arguments compute is done
+    when it is defined, before the loop. Asked once the values are right: wrong values
+    have their own, more telling, message.
+    """
+    filling = [n for n in loops if fills(n, RESULT)]
+    defined = _own_bodies(case)
+    for write in _program_writes(case):
+        if write.kind == "bind" or not _left_an_entry(case, write.item):
+            continue
+        loop = next((n for n in reversed(filling) if _inside(write.item, [n])), None)
+        if loop is None or _compares(loop.node, defined):
+            continue
+        return fail(
+            f"`{source_text(write.item.node)}` {where(write.item.location)} stores an answer "
+            f"your loop {where(loop.location)} does not compute: nothing in the loop compares "
+            f"a capacity with the load. Compare inside the loop: {_fix()}.",
+            "not-from-loop",
+            write.item.location,
+        )
+    return None
+
+
+def _own_bodies(case: Case) -> dict[str, list[ast.AST]]:
+    """The bodies of the program's own functions, lambdas bound to a name and methods,
+    by the name a call uses: what runs when the loop calls them (never their defaults)."""
+    bodies: dict[str, list[ast.AST]] = {}
+    for item in case.source.nodes():
+        node = item.node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            bodies.setdefault(node.name, []).extend(node.body)
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Lambda):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    bodies.setdefault(target.id, []).append(node.value.body)
+    return bodies
+
+
+def _compares(loop: ast.AST, bodies: dict[str, list[ast.AST]]) -> bool:
+    """Whether a loop's body holds a comparison, or calls a body of the program's that
+    holds one (through the functions it calls in turn)."""
+    seen: set[str] = set()
+    todo: list[ast.AST] = [*getattr(loop, "body", []), *getattr(loop, "orelse", [])]
+    while todo:
+        for node in ast.walk(todo.pop()):
+            if isinstance(node, ast.Compare):
+                return True
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = (
+                func.id
+                if isinstance(func, ast.Name)
+                else func.attr
+                if isinstance(func, ast.Attribute)
+                else None
+            )
+            if name is not None and name in bodies and name not in seen:
+                seen.add(name)
+                todo.extend(bodies[name])
+    return False
 
 
 def _replaced(
