@@ -11,6 +11,10 @@ from grader.feedback.syntax import prose_code
     ("line", "code"),
     [
         ("Scaling strategies", ""),  # a title
+        ("Exercise 3: Scaling strategies", ""),  # a title with its number
+        ("Lab 2 – Why scaling requires different strategies", ""),
+        ("**Scaling strategies**", ""),  # a Markdown heading's emphasis
+        ("load 7", None),  # one word and a number: a slip of code (`load = 7`)
         ("Which strategies can handle the load?", ""),
         ("Let's see which strategies can handle the load", ""),
         ("- single_node cannot handle it", ""),  # a note under a bullet

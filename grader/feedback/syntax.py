@@ -141,7 +141,12 @@ _LITTLE_WORDS = frozenset({
 # A word of prose: letters, joined by an apostrophe, a hyphen or an underscore (let's,
 # well-known, single_node); and what may stand around words in a sentence.
 _PLAIN_WORD = re.compile(r"[A-Za-z]+(?:['’_-][A-Za-z]+)*")
-_AROUND_WORDS = ".,;:?!()\"'‘’“”"
+# A title's number (Part 2, Step 3:, 1.5, 1-2), and what stands around words in a
+# sentence or a heading: its punctuation, quotes, and Markdown's emphasis.
+_NUMBER = re.compile(r"\d+(?:[.-]\d+)*")
+_AROUND_WORDS = ".,;:?!()\"'‘’“”*"
+# The dashes of typography (en and em) between a title's parts: never code.
+_DASHES = frozenset("–—")
 # What may open a line of notes: a bullet, or a number.
 _BULLET = re.compile(r"(?:[-*•]+|\d+[.)])\s+")
 _BUILTINS = frozenset(dir(builtins))
@@ -154,9 +159,9 @@ def prose_code(line: str) -> str | None:
     """If a line Python could not read is a sentence or a title, return the code it
     quotes ('' if none).
 
-    Words alone (two or more, with a sentence's punctuation, after a bullet or a
-    number if any) are prose, unless the first is a keyword or a builtin (`print
-    total` is Python 2's print, not English). A line that holds more than words (code
+    Words alone (two or more, with a sentence's punctuation or a heading's numbers and
+    emphasis, after a bullet or a number if any) are prose, unless the first is a
+    keyword or a builtin (`print total` is Python 2's print, not English). A line that holds more than words (code
     it quotes) is prose when it has four words in a row and two little words English
     cannot do without. The code it quotes is its longest run of words that parses as
     one statement more than a bare name (an assignment, a call), with no English word
@@ -165,8 +170,9 @@ def prose_code(line: str) -> str | None:
     words = _BULLET.sub("", line.strip(), count=1).split()
     if not words or keyword.iskeyword(words[0].rstrip(":")) or words[0].startswith("#"):
         return None
-    bare = [word.strip(_AROUND_WORDS) for word in words]
-    if len(bare) >= 2 and all(_PLAIN_WORD.fullmatch(word) for word in bare):
+    bare = [word.strip(_AROUND_WORDS) for word in words if word not in _DASHES]
+    plain = [word for word in bare if _PLAIN_WORD.fullmatch(word)]
+    if len(plain) >= 2 and all(word in plain or _NUMBER.fullmatch(word) for word in bare):
         return None if bare[0] in _BUILTINS else ""
     little = sum(1 for w in words if w.lower().strip(".,;:") in _LITTLE_WORDS)
     if little < 2:
